@@ -1,0 +1,2 @@
+// regimenctl: placeholder until the verbs land.
+int main() { return 0; }

@@ -1,0 +1,148 @@
+// The dose state machine (../shared/SPEC.md "Dose life cycle"). Pure: every call takes
+// `now`; nothing here reads a clock, touches D-Bus or SQLite. Each call returns Effects
+// that the daemon carries out in order: write `events` durably first, then notify,
+// close notifications and emit signals.
+#pragma once
+
+#include <compare>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/event.hpp"
+#include "core/model.hpp"
+#include "core/plan.hpp"
+
+namespace regimend {
+
+enum class DoseState { Upcoming, Due, Snoozed, Taken, Skipped, Missed };
+std::string_view to_string(DoseState state);  // "upcoming", "due", ...
+
+struct DoseKey {
+    std::string item_id;
+    Instant planned;
+    auto operator<=>(const DoseKey&) const = default;
+};
+
+enum class Urgency { Normal, Critical };
+
+// Show (or re-show, replacing the same notification) the reminder for a due dose.
+struct Reminder {
+    DoseKey dose;
+    Urgency urgency = Urgency::Normal;
+    bool repeat = false;  // false the first time the dose is shown in this process
+};
+
+struct Effects {
+    std::vector<HistoryEvent> events;  // to write durably before anything else
+    std::vector<DoseKey> became_due;   // DoseDue signals
+    std::vector<Reminder> reminders;   // notifications to show or re-show
+    std::vector<DoseKey> closed;       // notifications to close (answered, missed, removed)
+    std::vector<DoseKey> missed;       // DoseMissed signals; shown as one "missed" notice
+
+    bool empty() const {
+        return events.empty() && became_due.empty() && reminders.empty() && closed.empty() &&
+               missed.empty();
+    }
+};
+
+enum class DoseError { UnknownItem, NothingDue, InvalidArgument };
+
+struct DoseFailure {
+    DoseError error;
+    std::string message;  // for a person: "No dose of 'glycinate-pm' is due or within 3h"
+};
+
+struct Answer {
+    DoseKey dose;     // the dose that was confirmed, skipped or snoozed
+    Instant until{};  // snooze only: when the reminder comes back
+    Effects effects;
+};
+
+using AnswerResult = std::variant<Answer, DoseFailure>;
+
+// A dose as ListDoses and `status` show it.
+struct DoseView {
+    DoseKey dose;
+    DoseState state = DoseState::Upcoming;
+    std::optional<Instant> acted_at;  // taken/skipped/missed time
+    std::optional<Amount> amount;
+};
+
+class DoseTracker {
+public:
+    // How far back a confirmation may be backdated, and how much history restore() needs.
+    static constexpr Seconds kRetention{8LL * 86400};
+    // Catch-up after a long absence looks back no further than this.
+    static constexpr Seconds kMaxCatchUp{31LL * 86400};
+
+    explicit DoseTracker(RegimenPtr regimen);
+
+    // Once, before the first advance(): the history of doses planned in the last
+    // kRetention, and the persisted horizon (the instant up to which the plan was already
+    // processed; nullopt on the very first run, when nothing before `now` counts).
+    // Open (due/snoozed) doses resume their repeat cadence from their last event, so a
+    // restart does not re-remind at once.
+    void restore(const std::vector<HistoryEvent>& recent, std::optional<Instant> horizon,
+                 Instant now);
+
+    // A new regimen. Open doses whose item remains stay open with the item's new policy;
+    // those whose item is gone are closed (no event). The horizon is kept, so nothing
+    // already processed is reminded again.
+    Effects set_regimen(RegimenPtr regimen, Instant now);
+
+    // Processes everything due by `now`: planned doses between the horizon and now become
+    // due (or missed, when already older than missed_after: catch-up), open doses repeat,
+    // escalate or go missed. One reminder per dose per call, never a burst. If the clock
+    // went back, the horizon stays where it was: nothing is processed twice.
+    Effects advance(Instant now);
+
+    // The next instant at which advance() has something to do; nullopt if never.
+    std::optional<Instant> next_deadline() const;
+
+    // `at` nullopt: the oldest due dose of the item, else its next dose if within
+    // missed_after ahead. `at` set (late confirm): the item's dose nearest to `at` that is
+    // not taken or skipped, missed ones included. Item ids may be unique prefixes.
+    AnswerResult confirm(std::string_view item, std::optional<Instant> at, Instant now);
+    AnswerResult skip(std::string_view item, const std::string& reason, Instant now);
+    // length nullopt: the item's default snooze. Only a due dose can be snoozed.
+    AnswerResult snooze(std::string_view item, std::optional<Seconds> length, Instant now);
+
+    // Planned doses in [from, to) with their state. `history` holds the stored events of
+    // doses planned in that span (so spans older than the tracker's memory are right).
+    std::vector<DoseView> doses(Instant from, Instant to, Instant now,
+                                const std::vector<HistoryEvent>& history) const;
+
+    // The next planned instant at or after `now` that is not answered; nullopt if none.
+    std::optional<DoseKey> next_due(Instant now) const;
+
+    // Open doses (due or snoozed), oldest first.
+    std::vector<DoseView> open_doses() const;
+
+    Instant horizon() const { return horizon_; }
+    const Regimen& regimen() const { return *regimen_; }
+
+private:
+    struct OpenDose {
+        Instant next_reminder;
+        bool escalated = false;
+        bool snoozed = false;
+        bool shown = false;  // shown at least once in this process
+        std::optional<Amount> amount;
+    };
+    struct Resolved {
+        DoseState state;  // Taken, Skipped or Missed (Taken wins over Missed)
+        Instant at;
+    };
+
+    RegimenPtr regimen_;
+    Instant horizon_{};
+    std::map<DoseKey, OpenDose> open_;
+    std::map<DoseKey, Resolved> resolved_;
+};
+
+}  // namespace regimend

@@ -1,0 +1,83 @@
+#include "core/model.hpp"
+
+#include <algorithm>
+
+namespace regimend {
+
+std::optional<double> milligrams(const Amount& amount) {
+    if (amount.unit == "mg") {
+        return amount.value;
+    }
+    if (amount.unit == "g") {
+        return amount.value * 1000.0;
+    }
+    if (amount.unit == "mcg" || amount.unit == "ug" || amount.unit == "µg") {
+        return amount.value / 1000.0;
+    }
+    return std::nullopt;
+}
+
+bool Item::has_tag(std::string_view tag) const {
+    return std::find(tags.begin(), tags.end(), tag) != tags.end();
+}
+
+std::optional<Amount> Item::amount_on(LocalDate day) const {
+    if (ramp.empty() || !schedule.start) {
+        return amount;
+    }
+    auto days_since_start = date::sys_days{day} - date::sys_days{*schedule.start};
+    std::optional<Amount> current = amount;
+    for (const auto& step : ramp) {  // sorted by `after`
+        if (days_since_start >= step.after) {
+            current = step.amount;
+        }
+    }
+    return current;
+}
+
+const Item* Regimen::find(std::string_view id) const {
+    for (const auto& item : items) {
+        if (item.id == id) {
+            return &item;
+        }
+    }
+    return nullptr;
+}
+
+const Item* Regimen::resolve(std::string_view id_or_prefix, std::string* error) const {
+    if (const Item* exact = find(id_or_prefix)) {
+        return exact;
+    }
+    std::vector<const Item*> matches;
+    if (!id_or_prefix.empty()) {
+        for (const auto& item : items) {
+            if (item.id.starts_with(id_or_prefix)) {
+                matches.push_back(&item);
+            }
+        }
+    }
+    if (matches.size() == 1) {
+        return matches.front();
+    }
+    if (error) {
+        if (matches.empty()) {
+            *error = "No item '" + std::string(id_or_prefix) + "' in " + file;
+        } else {
+            *error = "'" + std::string(id_or_prefix) + "' is ambiguous: it matches";
+            for (const Item* match : matches) {
+                *error += " " + match->id;
+            }
+        }
+    }
+    return nullptr;
+}
+
+Seconds Regimen::longest_missed_after() const {
+    Seconds longest = reminders.missed_after;
+    for (const auto& item : items) {
+        longest = std::max(longest, item.reminders.missed_after);
+    }
+    return longest;
+}
+
+}  // namespace regimend

@@ -1,0 +1,127 @@
+// The regimen as the rest of the program sees it: a validated, immutable value produced by
+// the parser (core/parse.hpp). Positions are kept so lint warnings can point into the file.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace regimend {
+
+// 1-based line and column in the regimen file; 0 when unknown.
+struct SourcePos {
+    int line = 0;
+    int column = 0;
+};
+
+// "300 mg": a number and a unit, kept with the text as written so output can echo it.
+struct Amount {
+    double value = 0;
+    std::string unit;  // "mg", "g", "mcg", "µg", "ug", "ml", "iu", "capsules", ... lowercase
+    std::string text;  // as written, e.g. "300 mg"
+};
+
+// Converts to milligrams when the unit is a mass unit; nullopt otherwise.
+std::optional<double> milligrams(const Amount& amount);
+
+struct ReminderPolicy {
+    Seconds repeat_every{15 * 60};
+    Seconds escalate_after{60 * 60};
+    Seconds missed_after{3 * 60 * 60};
+    Seconds snooze{15 * 60};
+};
+
+// One entry of `at`: a wall-clock time of day, or an offset from that day's bedtime.
+struct TimeOfDay {
+    enum class Base { Midnight, Bedtime };
+    Base base = Base::Midnight;
+    Seconds offset{0};  // from midnight (0..86399) or from bedtime (negative = before)
+    std::string text;   // as written, for messages
+    SourcePos pos;
+};
+
+enum class Frequency {
+    Daily,       // every day, optionally limited by `days`
+    Weekly,      // `every: week` with `days`
+    EveryNDays,  // `every: N days`, counted from `start`
+    EveryNHours  // `every: N hours`, elapsed time from `start` at the single `at`
+};
+
+struct Schedule {
+    Frequency frequency = Frequency::Daily;
+    int interval = 1;  // N for EveryNDays / EveryNHours
+    // Bit i set = runs on date::weekday{i} (c_encoding: 0 = Sunday ... 6 = Saturday).
+    std::uint8_t weekdays = 0x7f;
+    std::vector<TimeOfDay> times;
+    std::optional<LocalDate> start;
+    std::optional<LocalDate> end;
+};
+
+// From `after` days counted from `start` (day 0 = start), the amount becomes `amount`.
+struct RampStep {
+    date::days after{0};
+    Amount amount;
+    SourcePos pos;
+};
+
+// `separate: {from: [tag-or-id], by: 2h}`
+struct SeparateRule {
+    std::vector<std::string> from;
+    Seconds by{0};
+    SourcePos pos;
+};
+
+struct Item {
+    std::string id;
+    std::string name;
+    std::string dose;   // free text shown in the reminder ("2 capsules"); may be empty
+    std::string notes;  // optional free text shown in the reminder body
+    std::optional<Amount> amount;
+    std::vector<std::string> tags;
+    Schedule schedule;
+    std::vector<RampStep> ramp;  // sorted by `after`
+    bool as_needed = false;
+    std::optional<int> max_per_day;  // as-needed items only
+    ReminderPolicy reminders;
+    std::optional<SeparateRule> separate;
+    SourcePos pos;         // of the item's mapping (its `id` key)
+    SourcePos amount_pos;  // of `amount`, or pos when absent
+
+    bool has_tag(std::string_view tag) const;
+    // The amount on a local date after applying `ramp` (needs `start` to count days).
+    std::optional<Amount> amount_on(LocalDate day) const;
+};
+
+struct Limit {
+    std::string name;
+    Amount per_day;
+    std::vector<std::string> tags;
+    SourcePos pos;
+};
+
+struct Regimen {
+    std::string file;  // the file name used in messages
+    int version = 1;
+    std::string timezone_name;               // as written; empty = the default zone was used
+    const date::time_zone* zone = nullptr;   // never null in a parsed regimen
+    std::optional<Seconds> bedtime;          // offset from midnight
+    ReminderPolicy reminders;                // the file-wide defaults
+    std::vector<Limit> limits;
+    std::vector<std::string> symptoms;
+    std::vector<Item> items;
+
+    const Item* find(std::string_view id) const;
+    // Exact id, else a unique prefix. On failure, `error` says why (unknown or ambiguous).
+    const Item* resolve(std::string_view id_or_prefix, std::string* error = nullptr) const;
+    // The longest missed_after of any item: how far back an unanswered dose can matter.
+    Seconds longest_missed_after() const;
+};
+
+using RegimenPtr = std::shared_ptr<const Regimen>;
+
+}  // namespace regimend

@@ -1,0 +1,166 @@
+#include "core/time.hpp"
+
+#include <array>
+#include <cctype>
+#include <charconv>
+
+namespace regimend {
+namespace {
+
+bool all_digits(std::string_view text) {
+    if (text.empty()) {
+        return false;
+    }
+    for (char c : text) {
+        if (!std::isdigit(static_cast<unsigned char>(c))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::optional<long long> to_number(std::string_view text) {
+    if (!all_digits(text) || text.size() > 9) {
+        return std::nullopt;
+    }
+    long long value = 0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+}
+
+}  // namespace
+
+std::optional<Seconds> parse_duration(std::string_view text) {
+    struct Unit {
+        char suffix;
+        long long seconds;
+    };
+    static constexpr std::array<Unit, 5> units{
+        {{'w', 7 * 86400}, {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}}};
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    long long total = 0;
+    size_t next_unit = 0;  // units must come in decreasing order, each once
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t digits_end = pos;
+        while (digits_end < text.size() &&
+               std::isdigit(static_cast<unsigned char>(text[digits_end]))) {
+            ++digits_end;
+        }
+        if (digits_end == pos || digits_end == text.size()) {
+            return std::nullopt;
+        }
+        auto number = to_number(text.substr(pos, digits_end - pos));
+        if (!number) {
+            return std::nullopt;
+        }
+        char suffix = text[digits_end];
+        size_t unit = next_unit;
+        while (unit < units.size() && units[unit].suffix != suffix) {
+            ++unit;
+        }
+        if (unit == units.size()) {
+            return std::nullopt;
+        }
+        total += *number * units[unit].seconds;
+        next_unit = unit + 1;
+        pos = digits_end + 1;
+    }
+    if (total <= 0 || total > 366LL * 86400 * 10) {
+        return std::nullopt;
+    }
+    return Seconds{total};
+}
+
+std::optional<Seconds> parse_clock_time(std::string_view text) {
+    if (text.size() != 5 && text.size() != 8) {
+        return std::nullopt;
+    }
+    if (text[2] != ':' || (text.size() == 8 && text[5] != ':')) {
+        return std::nullopt;
+    }
+    auto hours = to_number(text.substr(0, 2));
+    auto minutes = to_number(text.substr(3, 2));
+    std::optional<long long> seconds = 0;
+    if (text.size() == 8) {
+        seconds = to_number(text.substr(6, 2));
+    }
+    if (!hours || !minutes || !seconds || *hours > 23 || *minutes > 59 || *seconds > 59) {
+        return std::nullopt;
+    }
+    return Seconds{*hours * 3600 + *minutes * 60 + *seconds};
+}
+
+std::optional<LocalDate> parse_date(std::string_view text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
+        return std::nullopt;
+    }
+    auto year = to_number(text.substr(0, 4));
+    auto month = to_number(text.substr(5, 2));
+    auto day = to_number(text.substr(8, 2));
+    if (!year || !month || !day) {
+        return std::nullopt;
+    }
+    LocalDate date{date::year{static_cast<int>(*year)}, date::month{static_cast<unsigned>(*month)},
+                   date::day{static_cast<unsigned>(*day)}};
+    if (!date.ok() || *year < 1970) {
+        return std::nullopt;
+    }
+    return date;
+}
+
+Instant to_instant(const date::time_zone& zone, LocalTime local) {
+    auto info = zone.get_info(local);
+    if (info.result == date::local_info::nonexistent) {
+        // The first instant after the gap is where the next offset begins.
+        return std::chrono::time_point_cast<Seconds>(info.second.begin);
+    }
+    return std::chrono::time_point_cast<Seconds>(zone.to_sys(local, date::choose::earliest));
+}
+
+LocalTime to_local(const date::time_zone& zone, Instant instant) {
+    return std::chrono::time_point_cast<Seconds>(zone.to_local(instant));
+}
+
+LocalDate local_date(const date::time_zone& zone, Instant instant) {
+    return LocalDate{date::floor<date::days>(to_local(zone, instant))};
+}
+
+Instant start_of_day(const date::time_zone& zone, LocalDate day) {
+    return to_instant(zone, LocalTime{date::local_days{day}});
+}
+
+std::string format_rfc3339(const date::time_zone& zone, Instant instant) {
+    auto info = zone.get_info(instant);
+    auto local = to_local(zone, instant);
+    std::string text = date::format("%Y-%m-%dT%H:%M:%S", local);
+    auto offset = info.offset;
+    char sign = offset < Seconds{0} ? '-' : '+';
+    auto magnitude = offset < Seconds{0} ? -offset : offset;
+    auto hours = std::chrono::duration_cast<std::chrono::hours>(magnitude);
+    auto minutes = std::chrono::duration_cast<std::chrono::minutes>(magnitude - hours);
+    char suffix[8];
+    std::snprintf(suffix, sizeof suffix, "%c%02d:%02d", sign, static_cast<int>(hours.count()),
+                  static_cast<int>(minutes.count()));
+    return text + suffix;
+}
+
+std::string format_duration(Seconds duration) {
+    long long total = duration.count();
+    if (total <= 0) {
+        return "0s";
+    }
+    std::string text;
+    for (auto [suffix, size] : {std::pair{'d', 86400LL}, {'h', 3600LL}, {'m', 60LL}, {'s', 1LL}}) {
+        if (total >= size) {
+            text += std::to_string(total / size);
+            text += suffix;
+            total %= size;
+        }
+    }
+    return text;
+}
+
+}  // namespace regimend

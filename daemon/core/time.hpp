@@ -1,0 +1,48 @@
+// Time vocabulary of the core. Instants are UTC (sys_seconds); wall-clock values are
+// converted only at the edges, always with an explicit time zone passed in, never the
+// process's global one, so tests can plan for several zones in one process.
+#pragma once
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace regimend {
+
+using Instant = std::chrono::sys_seconds;
+using Seconds = std::chrono::seconds;
+using LocalTime = date::local_seconds;
+using LocalDate = date::year_month_day;
+
+// Parses the spec's durations: "90s", "15m", "2h", "1h30m", "3d", "2w". Components must be
+// in decreasing order of size and each appear once. Returns nullopt when malformed or zero.
+std::optional<Seconds> parse_duration(std::string_view text);
+
+// "HH:MM" or "HH:MM:SS", 24-hour. Returns the offset from midnight.
+std::optional<Seconds> parse_clock_time(std::string_view text);
+
+// "YYYY-MM-DD", a real calendar date.
+std::optional<LocalDate> parse_date(std::string_view text);
+
+// The spec's daylight-saving rule in one place: a wall-clock time that does not exist
+// (spring forward) maps to the first instant after the gap; one that occurs twice (fall
+// back) maps to its first occurrence.
+Instant to_instant(const date::time_zone& zone, LocalTime local);
+
+LocalTime to_local(const date::time_zone& zone, Instant instant);
+LocalDate local_date(const date::time_zone& zone, Instant instant);
+
+// The instant at which the local date begins (00:00, or the first instant after a gap).
+Instant start_of_day(const date::time_zone& zone, LocalDate day);
+
+// RFC 3339 in the zone, with its offset: "2026-03-29T03:00:00+02:00".
+std::string format_rfc3339(const date::time_zone& zone, Instant instant);
+
+// "2h", "1h30m", "15m", "90s" — the inverse of parse_duration, for messages.
+std::string format_duration(Seconds duration);
+
+}  // namespace regimend

@@ -1,0 +1,2 @@
+// regimend: placeholder until the engine lands.
+int main() { return 0; }

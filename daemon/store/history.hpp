@@ -1,0 +1,64 @@
+// The history database (SQLite, WAL). Every outcome is committed durably before the
+// daemon answers anyone. Errors (locked, full, read-only) come back as StoreError values,
+// never as a crash; the caller reports them and keeps running.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/event.hpp"
+
+struct sqlite3;
+
+namespace regimend {
+
+struct StoreError {
+    std::string message;  // "database or disk is full (history.db)"
+};
+
+template <class T>
+struct StoreResult {
+    std::optional<T> value;
+    std::optional<StoreError> error;
+    explicit operator bool() const { return !error.has_value(); }
+};
+
+struct Empty {};
+
+class HistoryStore {
+public:
+    // Opens or creates `path`, applies migrations. `read_only` opens without writing
+    // (regimenctl reading the history offline).
+    static StoreResult<std::unique_ptr<HistoryStore>> open(const std::string& path,
+                                                           bool read_only = false);
+    ~HistoryStore();
+    HistoryStore(const HistoryStore&) = delete;
+    HistoryStore& operator=(const HistoryStore&) = delete;
+
+    // Appends events and, in the same transaction, the new horizon. Durable on return.
+    // A second `taken`/`skipped` for the same dose is refused as a whole (unique index).
+    StoreResult<Empty> append(const std::vector<HistoryEvent>& events,
+                              std::optional<Instant> horizon = std::nullopt);
+
+    // Events with `from <= at < to`, oldest first (optionally one item / symptom kind).
+    StoreResult<std::vector<HistoryEvent>> events_between(
+        Instant from, Instant to, const std::string& item = {}) const;
+
+    // Events of doses planned in [from, to), oldest first: what DoseTracker needs.
+    StoreResult<std::vector<HistoryEvent>> events_planned_between(Instant from,
+                                                                  Instant to) const;
+
+    StoreResult<std::optional<Instant>> horizon() const;
+    // The instant of the first recorded `taken` or `as_needed` event, if any.
+    StoreResult<std::optional<Instant>> first_dose() const;
+
+    static constexpr int kSchemaVersion = 1;
+
+private:
+    explicit HistoryStore(sqlite3* db);
+    sqlite3* db_;
+};
+
+}  // namespace regimend

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian package regimend needs to build, run and test. Idempotent: it only
+# calls apt-get when something is missing. Runs as root, or through sudo.
+set -euo pipefail
+
+packages=(
+    # build
+    build-essential cmake pkg-config
+    libsystemd-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libsqlite3-dev libcli11-dev
+    libhowardhinnant-date-dev nlohmann-json3-dev tzdata
+    # tests
+    catch2 dbus dbus-daemon python3 python3-dbus python3-dbusmock python3-gi
+    python3-icalendar sqlite3 systemd clang-format
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$package")
+    fi
+done
+
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+
+sudo=()
+if ((EUID != 0)); then
+    sudo=(sudo)
+fi
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
