@@ -1,2 +1,75 @@
-// regimenctl: placeholder until the verbs land.
-int main() { return 0; }
+// regimenctl: parses the command line with the verbs registered under ctl/verbs/, runs the
+// selected one (status when none is named) and maps failures to the spec's exit codes.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <iostream>
+
+#include "error.hpp"
+#include "regimen_file.hpp"
+#include "verb.hpp"
+
+namespace {
+
+using regimenctl::CtlError;
+using regimenctl::GlobalOptions;
+
+// CLI11 reads a vector of arguments last-first.
+std::vector<std::string> reversed_arguments(int argc, char** argv, const std::string& extra) {
+    std::vector<std::string> arguments(argv + 1, argv + argc);
+    arguments.push_back(extra);
+    std::reverse(arguments.begin(), arguments.end());
+    return arguments;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "Control regimend: confirm, skip and snooze doses, log as-needed doses and symptoms,\n"
+        "show status and history, plan, check and edit the regimen.",
+        "regimenctl"};
+    app.fallthrough();  // global options are accepted after the verb too
+    app.require_subcommand(0, 1);
+
+    GlobalOptions options;
+    options.config_path = regimenctl::default_config_path();
+    app.add_option("--config", options.config_path, "regimen file")
+        ->default_str(options.config_path);
+    app.set_version_flag("--version", std::string("regimenctl ") + REGIMEND_VERSION);
+
+    std::function<int()> run;
+    auto verbs = regimenctl::verb_registry();
+    std::stable_sort(verbs.begin(), verbs.end(),
+                     [](const auto& a, const auto& b) { return a.order < b.order; });
+    for (const auto& verb : verbs) {
+        verb.add(app, options, run);
+    }
+
+    try {
+        app.parse(argc, argv);
+        if (!run) {
+            // No verb: `status`, with whatever global options were given.
+            app.clear();
+            auto arguments = reversed_arguments(argc, argv, "status");
+            app.parse(arguments);
+        }
+    } catch (const CLI::ParseError& error) {
+        int code = app.exit(error);
+        return code == 0 ? regimenctl::kExitOk : regimenctl::kExitUsage;
+    }
+    if (!run) {
+        std::cerr << "regimenctl: no verb to run\n";
+        return regimenctl::kExitUsage;
+    }
+
+    try {
+        return run();
+    } catch (const CtlError& error) {
+        std::cerr << "regimenctl: " << error.what() << '\n';
+        return error.exit_code();
+    } catch (const std::exception& error) {
+        std::cerr << "regimenctl: " << error.what() << '\n';
+        return regimenctl::kExitFailed;
+    }
+}

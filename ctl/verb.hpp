@@ -19,13 +19,33 @@ struct GlobalOptions {
 // Exit codes of ../shared/SPEC.md: 0 done, 1 refused or failed, 2 bad usage, 3 no daemon.
 enum ExitCode { kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitNoDaemon = 3 };
 
+// How a verb file adds itself (see ctl/verbs/*.cpp, e.g. reload.cpp for the smallest):
+//
+//   const RegisterVerb registration{{60, [](CLI::App& app, GlobalOptions& options,
+//                                            std::function<int()>& run) {
+//       auto args = std::make_shared<MyArgs>();       // outlives add(): owned by the lambdas
+//       auto* command = app.add_subcommand("name", "one line for --help");
+//       command->add_option("ITEM", args->item, "...")->required();
+//       on_selected(command, run, [&options, args] { return run_name(*args, options); });
+//   }}};
+//
+// main.cpp parses the command line; the selected subcommand's callback stores its body in
+// `run`, which main then calls. Failures are thrown as CtlError (ctl/error.hpp).
 struct Verb {
-    int order;  // position in --help
+    // Position in --help: status 10, take 20, skip 30, snooze 40, log 50, symptom 60,
+    // history 70, report 80, plan 90, check 100, edit 110, reload 120, export 130.
+    int order;
     // Adds the subcommand; the returned function runs it and gives the exit code.
     std::function<void(CLI::App& app, GlobalOptions& options, std::function<int()>& run)> add;
 };
 
 std::vector<Verb>& verb_registry();
+
+// When the command line selects `command`, `run` becomes `body`. `run` and anything `body`
+// captures by reference must live until main() returns (they do: main owns them).
+inline void on_selected(CLI::App* command, std::function<int()>& run, std::function<int()> body) {
+    command->callback([&run, body = std::move(body)] { run = body; });
+}
 
 struct RegisterVerb {
     explicit RegisterVerb(Verb verb) { verb_registry().push_back(std::move(verb)); }

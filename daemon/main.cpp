@@ -1,2 +1,189 @@
-// regimend: placeholder until the engine lands.
-int main() { return 0; }
+// regimend: the daemon. Wires the shells (event loop, bus service, notification client,
+// history store) around the core and runs the one event loop.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/clock.hpp"
+#include "app/engine.hpp"
+#include "app/logging.hpp"
+#include "app/paths.hpp"
+#include "app/regimen_loader.hpp"
+#include "bus/log_control.hpp"
+#include "bus/names.hpp"
+#include "bus/notifier.hpp"
+#include "bus/sd_ptr.hpp"
+#include "bus/service.hpp"
+#include "loop/clock_watch.hpp"
+#include "loop/event_loop.hpp"
+#include "loop/file_watch.hpp"
+#include "loop/wakeup_timer.hpp"
+#include "store/history.hpp"
+
+namespace regimend {
+namespace {
+
+struct Options {
+    std::optional<std::string> config;
+    std::optional<std::string> state_dir;
+    bool verbose = false;
+    bool check = false;
+};
+
+// --check: the regimen's errors and warnings, nothing else.
+int check_only(const Paths& paths) {
+    const LoadedRegimen loaded = load_regimen_file(paths.config_file);
+    for (const auto& diagnostic : loaded.diagnostics) {
+        std::printf("%s\n", format_diagnostic(diagnostic).c_str());
+    }
+    if (!loaded.regimen) {
+        return 1;
+    }
+    std::printf("%s: %zu items, time zone %s\n", paths.config_file.c_str(),
+                loaded.regimen->items.size(), loaded.regimen->zone->name().c_str());
+    return 0;
+}
+
+std::unique_ptr<HistoryStore> open_store(const Paths& paths) {
+    std::error_code error;
+    std::filesystem::create_directories(paths.state_dir, error);
+    if (error) {
+        spdlog::error("cannot create {}: {}", paths.state_dir, error.message());
+        return nullptr;
+    }
+    // The history is health data: only its owner reads it.
+    chmod(paths.state_dir.c_str(), 0700);
+    auto opened = HistoryStore::open(paths.database());
+    if (!opened) {
+        spdlog::error("cannot open the history database {}: {}", paths.database(),
+                      opened.error->message);
+        return nullptr;
+    }
+    return std::move(*opened.value);
+}
+
+BusPtr connect_user_bus(sd_event* event) {
+    sd_bus* raw = nullptr;
+    int result = sd_bus_open_user_with_description(&raw, "regimend");
+    BusPtr bus(raw);
+    if (result < 0) {
+        spdlog::error("cannot connect to the session bus: {}", std::strerror(-result));
+        return nullptr;
+    }
+    // Without its bus the daemon can neither remind nor be answered: leave, and let
+    // systemd or D-Bus activation start it again with the next bus.
+    sd_bus_set_exit_on_disconnect(raw, 1);
+    result = sd_bus_attach_event(raw, event, SD_EVENT_PRIORITY_NORMAL);
+    if (result < 0) {
+        spdlog::error("cannot attach the bus to the event loop: {}", std::strerror(-result));
+        return nullptr;
+    }
+    return bus;
+}
+
+int run_daemon(const Paths& paths) {
+    LoadedRegimen loaded = load_regimen_file(paths.config_file);
+    log_diagnostics(loaded.diagnostics);
+    if (!loaded.regimen) {
+        spdlog::error("cannot start: {} has no valid regimen", paths.config_file);
+        return 1;
+    }
+    spdlog::info("regimen {}: {} items, time zone {}", paths.config_file,
+                 loaded.regimen->items.size(), loaded.regimen->zone->name());
+    auto store = open_store(paths);
+    if (!store) {
+        return 1;
+    }
+
+    EventLoop loop;
+    BusPtr bus = connect_user_bus(loop.get());
+    if (!bus) {
+        return 1;
+    }
+    Engine* engine_ref = nullptr;  // the notifier and the timer are built before the engine
+    Service service(bus.get());
+    Notifier notifier(bus.get(), [&](const DoseKey& dose, std::string_view action) {
+        engine_ref->answer_from_notification(dose, action, now_micros());
+    });
+    WakeupTimer wakeup(loop.get(), [&](Micros now) { engine_ref->advance(now); });
+    Engine engine(paths.config_file, std::move(loaded), *store, notifier, service, wakeup);
+    engine_ref = &engine;
+    if (!engine.restore(now_micros())) {
+        return 1;
+    }
+
+    // Every object first, then the name: a client that sees the name finds them all.
+    service.serve(engine);
+    LogControl log_control(bus.get());
+    const int requested = sd_bus_request_name(bus.get(), bus_names::kService, 0);
+    if (requested == -EEXIST) {
+        spdlog::error("another regimend already owns {}", bus_names::kService);
+        return 1;
+    }
+    if (requested < 0) {
+        spdlog::error("cannot own {}: {}", bus_names::kService, std::strerror(-requested));
+        return 1;
+    }
+
+    loop.on_signal(SIGTERM, [&] { loop.exit(0); });
+    loop.on_signal(SIGINT, [&] { loop.exit(0); });
+    loop.on_signal(SIGHUP, [&] { engine.reload(ReloadTrigger::Request, now_micros()); });
+    ClockWatch clock_watch(loop.get(), [&] { engine.advance(now_micros()); });
+    FileWatch config_watch(loop.get(), paths.config_file,
+                           [&] { engine.reload(ReloadTrigger::FileChanged, now_micros()); });
+    // A regimen that names no zone follows the system's: re-plan when it changes.
+    std::optional<FileWatch> zone_watch;
+    try {
+        zone_watch.emplace(loop.get(), "/etc/localtime", [&] {
+            if (engine.regimen().timezone_name.empty()) {
+                spdlog::info("the system time zone changed; re-planning");
+                engine.reload(ReloadTrigger::ZoneChanged, now_micros());
+            }
+        });
+    } catch (const std::exception& error) {
+        spdlog::warn("cannot watch /etc/localtime for time zone changes: {}", error.what());
+    }
+
+    spdlog::info("regimend {} ready on {}", REGIMEND_VERSION, bus_names::kService);
+    engine.advance(now_micros());
+    const int result = loop.run();
+    spdlog::info("regimend stops");
+    return result < 0 ? 1 : result;
+}
+
+}  // namespace
+}  // namespace regimend
+
+int main(int argc, char** argv) {
+    using namespace regimend;
+    CLI::App app{"regimend: reminds you of your supplement or medication regimen"};
+    Options options;
+    app.add_option("--config", options.config, "The regimen file")->type_name("FILE");
+    app.add_option("--state-dir", options.state_dir, "Where the history database lives")
+        ->type_name("DIR");
+    app.add_flag("--verbose,-v", options.verbose, "Log debug messages");
+    app.add_flag("--check", options.check,
+                 "Validate the regimen, print its errors and warnings, and exit");
+    app.set_version_flag("--version", std::string("regimend ") + REGIMEND_VERSION);
+    CLI11_PARSE(app, argc, argv);
+
+    setup_logging(options.verbose);
+    const Paths paths = resolve_paths(options.config, options.state_dir);
+    try {
+        if (options.check) {
+            return check_only(paths);
+        }
+        return run_daemon(paths);
+    } catch (const std::exception& error) {
+        spdlog::critical("regimend failed: {}", error.what());
+        return 1;
+    }
+}

@@ -7,7 +7,7 @@ packages=(
     # build
     build-essential cmake pkg-config
     libsystemd-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libsqlite3-dev libcli11-dev
-    libhowardhinnant-date-dev nlohmann-json3-dev tzdata
+    libhowardhinnant-date-dev nlohmann-json3-dev libdbus-1-dev bash-completion tzdata
     # tests
     catch2 dbus dbus-daemon python3 python3-dbus python3-dbusmock python3-gi
     python3-icalendar sqlite3 systemd clang-format

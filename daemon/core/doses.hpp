@@ -74,7 +74,7 @@ struct DoseView {
 };
 
 class DoseTracker {
-public:
+  public:
     // How far back a confirmation may be backdated, and how much history restore() needs.
     static constexpr Seconds kRetention{8LL * 86400};
     // Catch-up after a long absence looks back no further than this.
@@ -126,7 +126,7 @@ public:
     Instant horizon() const { return horizon_; }
     const Regimen& regimen() const { return *regimen_; }
 
-private:
+  private:
     struct OpenDose {
         Instant next_reminder;
         bool escalated = false;
@@ -138,9 +138,32 @@ private:
         DoseState state;  // Taken, Skipped or Missed (Taken wins over Missed)
         Instant at;
     };
+    // The dose an answer applies to, with the amount the plan gives it.
+    struct Target {
+        DoseKey key;
+        std::optional<Amount> amount;
+    };
+    using TargetResult = std::variant<Target, DoseFailure>;
+    using ItemResult = std::variant<const Item*, DoseFailure>;
+
+    static std::map<DoseKey, Resolved> outcomes_of(const std::vector<HistoryEvent>& events);
+    bool answered(const DoseKey& key) const;  // taken or skipped
+    std::optional<Amount> planned_amount(const DoseKey& key) const;
+    std::optional<PlannedDose> next_unresolved(Instant from, bool skip_open) const;
+
+    void remind_open(Instant now, Effects& effects);
+    void catch_up(Instant now, Effects& effects);
+    void prune(Instant now);
+
+    ItemResult answerable_item(std::string_view item) const;
+    std::optional<Target> oldest_open(const Item& item) const;
+    TargetResult current_dose(const Item& item, Instant now) const;
+    TargetResult nearest_dose(const Item& item, Instant at, Instant now) const;
+    Answer resolve_dose(const Target& target, HistoryEvent event, DoseState state);
 
     RegimenPtr regimen_;
     Instant horizon_{};
+    bool restored_ = false;  // advance() before restore() starts as a first run
     std::map<DoseKey, OpenDose> open_;
     std::map<DoseKey, Resolved> resolved_;
 };

@@ -3,6 +3,8 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
+#include <utility>
 
 namespace regimend {
 namespace {
@@ -117,7 +119,9 @@ Instant to_instant(const date::time_zone& zone, LocalTime local) {
         // The first instant after the gap is where the next offset begins.
         return std::chrono::time_point_cast<Seconds>(info.second.begin);
     }
-    return std::chrono::time_point_cast<Seconds>(zone.to_sys(local, date::choose::earliest));
+    // Unique or ambiguous: `first` is the offset in force at the first occurrence. Using it
+    // directly (rather than zone.to_sys) saves a second lookup, which the planner pays per dose.
+    return Instant{local.time_since_epoch() - info.first.offset};
 }
 
 LocalTime to_local(const date::time_zone& zone, Instant instant) {

@@ -1,1 +1,321 @@
-// Implementation lands with the history store.
+#include "store/history.hpp"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <utility>
+
+#include "store/directory.hpp"
+#include "store/schema.hpp"
+#include "store/sqlite_handles.hpp"
+
+namespace regimend {
+
+static_assert(HistoryStore::kSchemaVersion == schema::kLatestVersion,
+              "kSchemaVersion must be the last migration's version");
+
+namespace {
+
+// busy_timeout absorbs most contention (regimenctl reading while the daemon writes);
+// these retries cover the BUSY that WAL reports without calling the busy handler.
+constexpr int kBusyTimeoutMilliseconds = 2000;
+constexpr int kAppendAttempts = 3;
+
+constexpr std::string_view kEventColumns = "item, event, planned, at, note, severity, amount";
+
+struct Failure {
+    int code;
+    std::string message;  // sqlite's, captured before a ROLLBACK overwrites it
+};
+
+Failure failure_of(sqlite3* db, int code) {
+    return {code, sqlite3_errmsg(db)};
+}
+
+StoreError store_error(std::string_view message, const std::string& path) {
+    return StoreError{std::string(message) + " (" + path + ")"};
+}
+
+std::int64_t seconds_of(Instant instant) {
+    return instant.time_since_epoch().count();
+}
+Instant instant_of(std::int64_t seconds) {
+    return Instant{Seconds{seconds}};
+}
+
+bool is_contention(int code) {
+    const int primary = sqlite::primary(code);
+    return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+}  // namespace
+
+struct HistoryStore::Connection {
+    sqlite::DatabasePtr db;
+    std::string path;
+
+    sqlite::Statement begin;
+    sqlite::Statement commit;
+    sqlite::Statement rollback;
+    sqlite::Statement insert_event;
+    sqlite::Statement save_horizon;
+    sqlite::Statement select_between;
+    sqlite::Statement select_item_between;
+    sqlite::Statement select_planned_between;
+    sqlite::Statement select_horizon;
+    sqlite::Statement select_first_dose;
+
+    StoreError error(std::string_view message) const { return store_error(message, path); }
+    StoreError error() const { return error(sqlite3_errmsg(db.get())); }
+
+    int prepare_all() {
+        const std::string columns(kEventColumns);
+        const std::pair<sqlite::Statement*, std::string> statements[] = {
+            {&begin, "BEGIN IMMEDIATE"},
+            {&commit, "COMMIT"},
+            {&rollback, "ROLLBACK"},
+            {&insert_event,
+             "INSERT INTO events (" + columns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+            {&save_horizon,
+             "INSERT INTO meta (key, value) VALUES ('horizon', ?1) "
+             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
+            {&select_between,
+             "SELECT " + columns + " FROM events WHERE at >= ?1 AND at < ?2 ORDER BY at, id"},
+            {&select_item_between,
+             "SELECT " + columns +
+                 " FROM events WHERE item = ?3 AND at >= ?1 AND at < ?2 ORDER BY at, id"},
+            {&select_planned_between,
+             "SELECT " + columns +
+                 " FROM events WHERE planned >= ?1 AND planned < ?2 ORDER BY at, id"},
+            {&select_horizon, "SELECT value FROM meta WHERE key = 'horizon'"},
+            {&select_first_dose,
+             "SELECT at FROM events WHERE event IN ('taken', 'as_needed') ORDER BY at LIMIT 1"},
+        };
+        for (const auto& [statement, sql] : statements) {
+            if (const int result = sqlite::Statement::prepare(db.get(), sql, *statement);
+                result != SQLITE_OK) {
+                return result;
+            }
+        }
+        return SQLITE_OK;
+    }
+
+    // Runs a statement that returns no rows.
+    int run(sqlite::Statement& statement) {
+        const sqlite::Statement::Use use(statement);
+        return statement.step();
+    }
+
+    int insert(const HistoryEvent& event) {
+        const sqlite::Statement::Use use(insert_event);
+        insert_event.bind(1, event.item);
+        insert_event.bind(2, to_string(event.kind));
+        if (event.planned) {
+            insert_event.bind(3, seconds_of(*event.planned));
+        } else {
+            insert_event.bind_null(3);
+        }
+        insert_event.bind(4, seconds_of(event.at));
+        insert_event.bind(5, event.note);
+        insert_event.bind(6, static_cast<std::int64_t>(event.severity));
+        insert_event.bind(7, event.amount);
+        return insert_event.step();
+    }
+
+    int write_horizon(Instant horizon) {
+        const sqlite::Statement::Use use(save_horizon);
+        save_horizon.bind(1, seconds_of(horizon));
+        return save_horizon.step();
+    }
+
+    std::optional<Failure> append_once(const std::vector<HistoryEvent>& events,
+                                       std::optional<Instant> horizon) {
+        if (const int result = run(begin); result != SQLITE_DONE) {
+            return failure_of(db.get(), result);
+        }
+        std::optional<Failure> failure;
+        for (const HistoryEvent& event : events) {
+            if (const int result = insert(event); result != SQLITE_DONE) {
+                failure = failure_of(db.get(), result);
+                break;
+            }
+        }
+        if (!failure && horizon) {
+            if (const int result = write_horizon(*horizon); result != SQLITE_DONE) {
+                failure = failure_of(db.get(), result);
+            }
+        }
+        if (!failure) {
+            if (const int result = run(commit); result != SQLITE_DONE) {
+                failure = failure_of(db.get(), result);
+            }
+        }
+        // A failed COMMIT may leave the transaction open; some errors end it themselves.
+        if (failure && sqlite3_get_autocommit(db.get()) == 0) {
+            run(rollback);
+        }
+        return failure;
+    }
+
+    StoreResult<std::vector<HistoryEvent>> read_events(sqlite::Statement& statement) {
+        std::vector<HistoryEvent> events;
+        while (true) {
+            const int result = statement.step();
+            if (result == SQLITE_DONE) {
+                return {std::move(events), std::nullopt};
+            }
+            if (result != SQLITE_ROW) {
+                return {std::nullopt, error()};
+            }
+            const std::string kind_name = statement.text(1);
+            const auto kind = event_kind_from_string(kind_name);
+            if (!kind) {
+                return {std::nullopt, error("unknown event '" + kind_name + "' in the history")};
+            }
+            HistoryEvent& event = events.emplace_back();
+            event.item = statement.text(0);
+            event.kind = *kind;
+            if (!statement.is_null(2)) {
+                event.planned = instant_of(statement.integer(2));
+            }
+            event.at = instant_of(statement.integer(3));
+            event.note = statement.text(4);
+            event.severity = static_cast<int>(statement.integer(5));
+            event.amount = statement.text(6);
+        }
+    }
+
+    StoreResult<std::optional<Instant>> read_optional_instant(sqlite::Statement& statement) {
+        const sqlite::Statement::Use use(statement);
+        const int result = statement.step();
+        if (result == SQLITE_DONE) {
+            return {std::optional<Instant>{}, std::nullopt};
+        }
+        if (result != SQLITE_ROW) {
+            return {std::nullopt, error()};
+        }
+        if (statement.is_null(0)) {
+            return {std::optional<Instant>{}, std::nullopt};
+        }
+        return {std::optional<Instant>{instant_of(statement.integer(0))}, std::nullopt};
+    }
+};
+
+namespace {
+
+// Everything after sqlite3_open_v2 succeeded; returns an error message on failure.
+std::optional<std::string> configure(sqlite3* db, bool read_only) {
+    sqlite3_busy_timeout(db, kBusyTimeoutMilliseconds);
+    // synchronous=FULL in WAL mode syncs the log on every commit: an answered dose
+    // survives a power cut, not only a crash.
+    std::string pragmas = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+    if (!read_only) {
+        pragmas += " PRAGMA journal_mode = WAL;";
+    }
+    char* raw_message = nullptr;
+    if (sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, &raw_message) != SQLITE_OK) {
+        const std::unique_ptr<char, sqlite::Deleter<sqlite3_free>> message(raw_message);
+        return std::string(message ? message.get() : sqlite3_errmsg(db));
+    }
+    return schema::migrate(db, read_only);
+}
+
+}  // namespace
+
+HistoryStore::HistoryStore(std::unique_ptr<Connection> connection)
+    : connection_(std::move(connection)) {}
+
+HistoryStore::~HistoryStore() = default;
+
+StoreResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const std::string& path,
+                                                              bool read_only) {
+    if (!read_only) {
+        const auto parent = std::filesystem::path(path).parent_path();
+        if (!parent.empty()) {
+            if (auto failed = make_private_directories(parent)) {
+                return {std::nullopt, store_error(*failed, path)};
+            }
+        }
+        if (path != ":memory:") {
+            create_private_file(path);
+        }
+    }
+    auto connection = std::make_unique<Connection>();
+    connection->path = path;
+    const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    sqlite3* raw_db = nullptr;
+    // Owned at once: sqlite3_open_v2 hands out a handle even when it fails.
+    const int opened = sqlite3_open_v2(path.c_str(), &raw_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    connection->db.reset(raw_db);
+    if (opened != SQLITE_OK) {
+        const char* message = raw_db != nullptr ? sqlite3_errmsg(raw_db) : sqlite3_errstr(opened);
+        return {std::nullopt, store_error(message, path)};
+    }
+    sqlite3_extended_result_codes(raw_db, 1);
+    if (auto failed = configure(raw_db, read_only)) {
+        return {std::nullopt, store_error(*failed, path)};
+    }
+    if (connection->prepare_all() != SQLITE_OK) {
+        return {std::nullopt, connection->error()};
+    }
+    return {std::unique_ptr<HistoryStore>(new HistoryStore(std::move(connection))), std::nullopt};
+}
+
+StoreResult<Empty> HistoryStore::append(const std::vector<HistoryEvent>& events,
+                                        std::optional<Instant> horizon) {
+    if (events.empty() && !horizon) {
+        return {Empty{}, std::nullopt};
+    }
+    std::optional<Failure> failure;
+    for (int attempt = 0; attempt < kAppendAttempts; ++attempt) {
+        failure = connection_->append_once(events, horizon);
+        if (!failure || !is_contention(failure->code)) {
+            break;
+        }
+    }
+    if (failure) {
+        return {std::nullopt, connection_->error(failure->message)};
+    }
+    return {Empty{}, std::nullopt};
+}
+
+StoreResult<std::vector<HistoryEvent>> HistoryStore::events_between(Instant from, Instant to,
+                                                                    const std::string& item) const {
+    sqlite::Statement& statement =
+        item.empty() ? connection_->select_between : connection_->select_item_between;
+    const sqlite::Statement::Use use(statement);
+    statement.bind(1, seconds_of(from));
+    statement.bind(2, seconds_of(to));
+    if (!item.empty()) {
+        statement.bind(3, item);
+    }
+    return connection_->read_events(statement);
+}
+
+StoreResult<std::vector<HistoryEvent>> HistoryStore::events_planned_between(Instant from,
+                                                                            Instant to) const {
+    sqlite::Statement& statement = connection_->select_planned_between;
+    const sqlite::Statement::Use use(statement);
+    statement.bind(1, seconds_of(from));
+    statement.bind(2, seconds_of(to));
+    return connection_->read_events(statement);
+}
+
+StoreResult<std::optional<Instant>> HistoryStore::horizon() const {
+    return connection_->read_optional_instant(connection_->select_horizon);
+}
+
+StoreResult<std::optional<Instant>> HistoryStore::first_dose() const {
+    return connection_->read_optional_instant(connection_->select_first_dose);
+}
+
+StoreResult<Empty> HistoryStore::limit_pages_for_testing(std::int64_t max_pages) {
+    const std::string pragma = "PRAGMA max_page_count = " + std::to_string(max_pages);
+    if (sqlite3_exec(connection_->db.get(), pragma.c_str(), nullptr, nullptr, nullptr) !=
+        SQLITE_OK) {
+        return {std::nullopt, connection_->error()};
+    }
+    return {Empty{}, std::nullopt};
+}
+
+}  // namespace regimend

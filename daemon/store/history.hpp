@@ -3,14 +3,13 @@
 // never as a crash; the caller reports them and keeps running.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/event.hpp"
-
-struct sqlite3;
 
 namespace regimend {
 
@@ -28,7 +27,7 @@ struct StoreResult {
 struct Empty {};
 
 class HistoryStore {
-public:
+  public:
     // Opens or creates `path`, applies migrations. `read_only` opens without writing
     // (regimenctl reading the history offline).
     static StoreResult<std::unique_ptr<HistoryStore>> open(const std::string& path,
@@ -43,12 +42,11 @@ public:
                               std::optional<Instant> horizon = std::nullopt);
 
     // Events with `from <= at < to`, oldest first (optionally one item / symptom kind).
-    StoreResult<std::vector<HistoryEvent>> events_between(
-        Instant from, Instant to, const std::string& item = {}) const;
+    StoreResult<std::vector<HistoryEvent>> events_between(Instant from, Instant to,
+                                                          const std::string& item = {}) const;
 
     // Events of doses planned in [from, to), oldest first: what DoseTracker needs.
-    StoreResult<std::vector<HistoryEvent>> events_planned_between(Instant from,
-                                                                  Instant to) const;
+    StoreResult<std::vector<HistoryEvent>> events_planned_between(Instant from, Instant to) const;
 
     StoreResult<std::optional<Instant>> horizon() const;
     // The instant of the first recorded `taken` or `as_needed` event, if any.
@@ -56,9 +54,14 @@ public:
 
     static constexpr int kSchemaVersion = 1;
 
-private:
-    explicit HistoryStore(sqlite3* db);
-    sqlite3* db_;
+    // Test hook: caps the database at `max_pages` pages (never below its current size) so
+    // tests can see what a full disk does. Not for production use.
+    StoreResult<Empty> limit_pages_for_testing(std::int64_t max_pages);
+
+  private:
+    struct Connection;  // the sqlite3 handle and its cached statements
+    explicit HistoryStore(std::unique_ptr<Connection> connection);
+    std::unique_ptr<Connection> connection_;
 };
 
 }  // namespace regimend

@@ -1,0 +1,74 @@
+// regimenctl's side of org.regimend.Regimen1 (../shared/SPEC.md "D-Bus interface"): typed
+// calls on the session bus with a timeout long enough for D-Bus activation to start the
+// daemon. Every failure is thrown as CtlError with the spec's exit code:
+//   org.regimend.Regimen1.Error.*            -> 1, the daemon's message
+//   no bus, no owner, activation failed, ...  -> 3, saying how to start regimend
+//   any other D-Bus error                     -> 1, "<error name>: <message>"
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+#include "core/event.hpp"
+#include "core/time.hpp"
+
+struct sd_bus;
+
+namespace regimenctl {
+
+using regimend::Instant;
+
+// One element of ListDoses' a(sstst).
+struct DoseRow {
+    std::string item;
+    std::string name;
+    Instant planned;
+    std::string state;  // upcoming, due, snoozed, taken, skipped, missed
+    std::optional<Instant> acted_at;
+};
+
+class BusClient {
+  public:
+    // Connects to the session bus (DBUS_SESSION_BUS_ADDRESS or $XDG_RUNTIME_DIR/bus).
+    static BusClient connect();
+
+    BusClient(BusClient&&) noexcept;
+    BusClient& operator=(BusClient&&) noexcept;
+    ~BusClient();
+
+    // `at` nullopt sends 0, which the daemon reads as now. Each returns the planned
+    // instant of the dose it answered (snooze: the instant the reminder comes back).
+    Instant confirm(const std::string& item, std::optional<Instant> at);
+    Instant skip(const std::string& item, const std::string& reason);
+    Instant snooze(const std::string& item, std::optional<regimend::Seconds> length);
+    void log_dose(const std::string& item, std::optional<Instant> at, const std::string& note);
+    void log_symptom(const std::string& kind, unsigned severity, std::optional<Instant> at,
+                     const std::string& note);
+    std::vector<DoseRow> list_doses(Instant from, Instant to);
+    // In the daemon's order; HistoryEvent::planned is nullopt where the bus says 0.
+    std::vector<regimend::HistoryEvent> history(Instant from, Instant to);
+    void reload();
+    // Diagnostics for `yaml`, named `file_name` in messages.
+    std::vector<regimend::Diagnostic> validate(const std::string& yaml,
+                                               const std::string& file_name);
+
+    std::optional<Instant> next_due();  // nullopt when the daemon says 0
+    std::string config_path();
+    std::string version();
+    // The regimen's IANA zone; nullopt when the daemon does not offer the property.
+    std::optional<std::string> time_zone();
+
+    static constexpr std::uint64_t kCallTimeoutMicroseconds = 25'000'000;
+
+  private:
+    struct BusDeleter {
+        void operator()(sd_bus* bus) const noexcept;
+    };
+    explicit BusClient(sd_bus* bus) : bus_(bus) {}
+    std::unique_ptr<sd_bus, BusDeleter> bus_;
+};
+
+}  // namespace regimenctl

@@ -1,0 +1,168 @@
+#include "output.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+
+namespace regimenctl {
+
+bool colour_enabled() {
+    static const bool enabled = [] {
+        const char* no_colour = std::getenv("NO_COLOR");
+        return (no_colour == nullptr || no_colour[0] == '\0') && isatty(STDOUT_FILENO) == 1;
+    }();
+    return enabled;
+}
+
+std::string paint(std::string_view text, Colour colour) {
+    if (colour == Colour::None || !colour_enabled()) {
+        return std::string(text);
+    }
+    const char* code = "";
+    switch (colour) {
+        case Colour::Red:
+            code = "31";
+            break;
+        case Colour::Green:
+            code = "32";
+            break;
+        case Colour::Yellow:
+            code = "33";
+            break;
+        case Colour::Blue:
+            code = "34";
+            break;
+        case Colour::Cyan:
+            code = "36";
+            break;
+        case Colour::Dim:
+            code = "2";
+            break;
+        case Colour::Bold:
+            code = "1";
+            break;
+        case Colour::None:
+            break;
+    }
+    return "\033[" + std::string(code) + "m" + std::string(text) + "\033[0m";
+}
+
+Colour state_colour(std::string_view state) {
+    if (state == "taken" || state == "as_needed") {
+        return Colour::Green;
+    }
+    if (state == "missed") {
+        return Colour::Red;
+    }
+    if (state == "due") {
+        return Colour::Bold;
+    }
+    if (state == "snoozed" || state == "skipped") {
+        return Colour::Yellow;
+    }
+    if (state == "symptom") {
+        return Colour::Cyan;
+    }
+    return Colour::Dim;  // upcoming
+}
+
+std::size_t display_width(std::string_view text) {
+    // Count every byte that does not continue a UTF-8 sequence.
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
+void Table::print(std::ostream& out, std::string_view indent) const {
+    std::vector<std::size_t> widths;
+    for (const auto& row : rows_) {
+        if (row.verbatim) {
+            continue;
+        }
+        widths.resize(std::max(widths.size(), row.cells.size()), 0);
+        for (std::size_t column = 0; column < row.cells.size(); ++column) {
+            widths[column] = std::max(widths[column], display_width(row.cells[column].text));
+        }
+    }
+    for (const auto& row : rows_) {
+        if (row.verbatim) {
+            out << paint(row.cells[0].text, row.cells[0].colour) << '\n';
+            continue;
+        }
+        std::string line(indent);
+        // Trailing empty cells would only add trailing spaces.
+        std::size_t used = row.cells.size();
+        while (used > 0 && row.cells[used - 1].text.empty()) {
+            --used;
+        }
+        for (std::size_t column = 0; column < used; ++column) {
+            const auto& cell = row.cells[column];
+            line += paint(cell.text, cell.colour);
+            if (column + 1 < used) {
+                line.append(widths[column] - display_width(cell.text) + 2, ' ');
+            }
+        }
+        out << line << '\n';
+    }
+}
+
+std::string format_clock(const date::time_zone& zone, regimend::Instant instant) {
+    auto local = regimend::to_local(zone, instant);
+    auto minutes = std::chrono::floor<std::chrono::minutes>(local);
+    if (minutes != local) {
+        return date::format("%H:%M:%S", local);
+    }
+    return date::format("%H:%M", minutes);
+}
+
+std::string format_when(const date::time_zone& zone, regimend::Instant instant,
+                        regimend::LocalDate today) {
+    auto day = regimend::local_date(zone, instant);
+    if (day == today) {
+        return format_clock(zone, instant);
+    }
+    return date::format("%F", day) + " " + format_clock(zone, instant);
+}
+
+std::string format_day_heading(regimend::LocalDate day) {
+    return date::format("%a %F", date::local_days{day});
+}
+
+std::string format_diagnostic_line(const regimend::Diagnostic& diagnostic) {
+    if (!colour_enabled()) {
+        return regimend::format_diagnostic(diagnostic);
+    }
+    std::string text = diagnostic.file;
+    if (diagnostic.line > 0) {
+        text += ":" + std::to_string(diagnostic.line);
+        if (diagnostic.column > 0) {
+            text += ":" + std::to_string(diagnostic.column);
+        }
+    }
+    bool error = diagnostic.severity == regimend::Severity::Error;
+    return text + ": " + paint(error ? "error" : "warning", error ? Colour::Red : Colour::Yellow) +
+           ": " + diagnostic.message;
+}
+
+nlohmann::json instant_json(const date::time_zone& zone, std::optional<regimend::Instant> instant) {
+    if (!instant) {
+        return nullptr;
+    }
+    return regimend::format_rfc3339(zone, *instant);
+}
+
+nlohmann::json text_or_null(std::string_view text) {
+    if (text.empty()) {
+        return nullptr;
+    }
+    return std::string(text);
+}
+
+void print_json(const nlohmann::json& document) {
+    // Item names and notes are user text: replace invalid UTF-8 instead of throwing.
+    std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace regimenctl

@@ -1,0 +1,76 @@
+// What regimenctl prints: aligned tables, colour only on a terminal without NO_COLOR, local
+// times in the regimen's zone, and the JSON pieces of ../shared/SPEC.md "Machine-readable
+// output". Shared by every verb (status, history, plan, report, export...).
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/diagnostic.hpp"
+#include "core/time.hpp"
+
+namespace regimenctl {
+
+enum class Colour { None, Red, Green, Yellow, Blue, Cyan, Dim, Bold };
+
+// True when stdout is a terminal and NO_COLOR is unset or empty (https://no-color.org).
+bool colour_enabled();
+
+// `text` wrapped in the ANSI codes for `colour` when colour_enabled(), else `text`.
+std::string paint(std::string_view text, Colour colour);
+
+// The colour a dose state or history event is shown in ("taken" green, "missed" red...).
+Colour state_colour(std::string_view state);
+
+// Columns on a terminal: UTF-8 code points, so "µg" and "é" count as one.
+std::size_t display_width(std::string_view text);
+
+struct Cell {
+    std::string text;
+    Colour colour = Colour::None;
+};
+
+// Left-aligned columns separated by two spaces; widths from the plain text, so colour
+// codes never break the alignment. The last column is not padded.
+class Table {
+  public:
+    void add_row(std::vector<Cell> row) { rows_.push_back({false, std::move(row)}); }
+    // A line printed as is, without the indent, between rows (a heading such as a date);
+    // it takes no part in the column widths, so every group lines up with the others.
+    void add_line(Cell line) { rows_.push_back({true, {std::move(line)}}); }
+    bool empty() const { return rows_.empty(); }
+    void print(std::ostream& out, std::string_view indent = "") const;
+
+  private:
+    struct Row {
+        bool verbatim = false;
+        std::vector<Cell> cells;
+    };
+    std::vector<Row> rows_;
+};
+
+// "21:30" (or "21:30:15" when the seconds are not zero).
+std::string format_clock(const date::time_zone& zone, regimend::Instant instant);
+// "21:30" when on `today`, else "2026-11-22 21:30".
+std::string format_when(const date::time_zone& zone, regimend::Instant instant,
+                        regimend::LocalDate today);
+// "Sun 2026-11-22".
+std::string format_day_heading(regimend::LocalDate day);
+
+// "file:line:column: error: message", the severity coloured on a terminal.
+std::string format_diagnostic_line(const regimend::Diagnostic& diagnostic);
+
+// RFC 3339 in `zone`, or null.
+nlohmann::json instant_json(const date::time_zone& zone, std::optional<regimend::Instant> instant);
+// The text as written, or null when empty.
+nlohmann::json text_or_null(std::string_view text);
+
+// One JSON document on stdout, indented, newline-terminated.
+void print_json(const nlohmann::json& document);
+
+}  // namespace regimenctl

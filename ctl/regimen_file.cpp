@@ -1,0 +1,77 @@
+#include "regimen_file.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "error.hpp"
+
+namespace regimenctl {
+
+std::string default_config_path() {
+    const char* config_home = std::getenv("XDG_CONFIG_HOME");
+    std::string base;
+    if (config_home != nullptr && config_home[0] == '/') {
+        base = config_home;
+    } else {
+        const char* home = std::getenv("HOME");
+        base = std::string(home != nullptr ? home : "") + "/.config";
+    }
+    return base + "/regimend/regimen.yaml";
+}
+
+std::optional<std::string> read_text_file(const std::string& path, std::string* error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        if (error != nullptr) {
+            *error = std::strerror(errno);
+        }
+        return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) {
+        if (error != nullptr) {
+            *error = "read error";
+        }
+        return std::nullopt;
+    }
+    return text.str();
+}
+
+const date::time_zone* system_zone() {
+    try {
+        return date::current_zone();
+    } catch (const std::exception&) {
+        return date::locate_zone("UTC");
+    }
+}
+
+const date::time_zone* find_zone(const std::string& name) {
+    try {
+        return date::locate_zone(name);
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+std::optional<regimend::ParseResult> try_load_regimen(const std::string& path) {
+    auto text = read_text_file(path);
+    if (!text) {
+        return std::nullopt;
+    }
+    return regimend::parse_regimen(*text, path, system_zone());
+}
+
+regimend::ParseResult load_regimen(const std::string& path) {
+    std::string error;
+    auto text = read_text_file(path, &error);
+    if (!text) {
+        throw CtlError(kExitFailed, "cannot read " + path + ": " + error);
+    }
+    return regimend::parse_regimen(*text, path, system_zone());
+}
+
+}  // namespace regimenctl

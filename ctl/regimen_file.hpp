@@ -1,0 +1,31 @@
+// Reading the regimen file offline (plan, check, edit, and the warnings of status): the
+// CLI's only file access to the regimen, kept apart from the pure parser.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/parse.hpp"
+
+namespace regimenctl {
+
+// $XDG_CONFIG_HOME/regimend/regimen.yaml, else ~/.config/regimend/regimen.yaml.
+std::string default_config_path();
+
+// The whole file, or nullopt with `error` saying why ("No such file or directory").
+std::optional<std::string> read_text_file(const std::string& path, std::string* error = nullptr);
+
+// The system's zone ($TZ / /etc/localtime), UTC when it cannot be determined.
+const date::time_zone* system_zone();
+
+// A zone by IANA name, nullptr when unknown.
+const date::time_zone* find_zone(const std::string& name);
+
+// Reads and parses `path` (messages name `path`). Throws CtlError (exit 1) when the file
+// cannot be read; a file with errors comes back as a ParseResult without a regimen.
+regimend::ParseResult load_regimen(const std::string& path);
+
+// The same, but nullopt instead of throwing when the file cannot be read.
+std::optional<regimend::ParseResult> try_load_regimen(const std::string& path);
+
+}  // namespace regimenctl

@@ -1,0 +1,66 @@
+#include "session.hpp"
+
+#include <map>
+
+#include "error.hpp"
+#include "regimen_file.hpp"
+
+namespace regimenctl {
+
+const date::time_zone* offline_zone(const std::string& path) {
+    auto parsed = try_load_regimen(path);
+    if (parsed && parsed->regimen && parsed->regimen->zone != nullptr) {
+        return parsed->regimen->zone;
+    }
+    return system_zone();
+}
+
+DaemonSession open_session(const GlobalOptions& options) {
+    DaemonSession session{BusClient::connect()};
+    if (auto name = session.bus.time_zone()) {
+        session.zone = find_zone(*name);
+    }
+    if (session.zone == nullptr) {
+        session.zone = offline_zone(options.config_path);
+    }
+    return session;
+}
+
+std::string DaemonSession::config_path(const GlobalOptions& options) {
+    try {
+        auto path = bus.config_path();
+        if (!path.empty()) {
+            return path;
+        }
+    } catch (const CtlError& error) {
+        if (error.exit_code() == kExitNoDaemon) {
+            throw;
+        }
+    }
+    return options.config_path;
+}
+
+std::string DaemonSession::item_name(const std::string& item, Instant around,
+                                     const GlobalOptions& options) {
+    // Several doses of one item share its name: a prefix is unique if it names one id.
+    std::map<std::string, std::string> prefix_matches;  // id -> name
+    for (const auto& row : bus.list_doses(around - date::days{1}, around + date::days{1})) {
+        if (row.item == item) {
+            return row.name;
+        }
+        if (row.item.starts_with(item)) {
+            prefix_matches.emplace(row.item, row.name);
+        }
+    }
+    if (prefix_matches.size() == 1) {
+        return prefix_matches.begin()->second;
+    }
+    if (auto parsed = try_load_regimen(config_path(options)); parsed && parsed->regimen) {
+        if (const auto* found = parsed->regimen->resolve(item)) {
+            return found->name;
+        }
+    }
+    return item;
+}
+
+}  // namespace regimenctl

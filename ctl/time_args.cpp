@@ -1,0 +1,166 @@
+#include "time_args.hpp"
+
+#include <cctype>
+#include <cstdint>
+#include <string>
+
+#include "error.hpp"
+
+namespace regimenctl {
+namespace {
+
+using regimend::Seconds;
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+bool starts_with_word(std::string_view text, std::string_view word) {
+    return text.size() > word.size() && text.substr(0, word.size()) == word &&
+           std::isspace(static_cast<unsigned char>(text[word.size()]));
+}
+
+std::optional<Instant> on_day(const date::time_zone& zone, regimend::LocalDate day,
+                              std::string_view clock) {
+    auto offset = regimend::parse_clock_time(trim(clock));
+    if (!offset) {
+        return std::nullopt;
+    }
+    return regimend::to_instant(zone, date::local_days{day} + *offset);
+}
+
+// "+01:00", "-05:30" or "Z" at the end of an RFC 3339 instant; sets `offset`.
+bool split_utc_offset(std::string_view& text, Seconds& offset) {
+    if (!text.empty() && (text.back() == 'Z' || text.back() == 'z')) {
+        text.remove_suffix(1);
+        offset = Seconds{0};
+        return true;
+    }
+    if (text.size() < 6) {
+        return false;
+    }
+    std::string_view suffix = text.substr(text.size() - 6);
+    if ((suffix[0] != '+' && suffix[0] != '-') || suffix[3] != ':') {
+        return false;
+    }
+    auto clock = regimend::parse_clock_time(suffix.substr(1));
+    if (!clock) {
+        return false;
+    }
+    offset = suffix[0] == '-' ? -*clock : *clock;
+    text.remove_suffix(6);
+    return true;
+}
+
+}  // namespace
+
+std::optional<Instant> parse_at(std::string_view text, const date::time_zone& zone, Instant now) {
+    text = trim(text);
+    if (text == "now") {
+        return now;
+    }
+    const auto today = regimend::local_date(zone, now);
+    if (auto clock = regimend::parse_clock_time(text)) {
+        return regimend::to_instant(zone, date::local_days{today} + *clock);
+    }
+    if (starts_with_word(text, "today")) {
+        return on_day(zone, today, text.substr(5));
+    }
+    if (starts_with_word(text, "yesterday")) {
+        auto yesterday = regimend::LocalDate{date::local_days{today} - date::days{1}};
+        return on_day(zone, yesterday, text.substr(9));
+    }
+    // "YYYY-MM-DD" then a space or 'T', then a clock time, optionally an offset.
+    if (text.size() < 11 || (text[10] != ' ' && text[10] != 'T' && text[10] != 't')) {
+        return std::nullopt;
+    }
+    auto day = regimend::parse_date(text.substr(0, 10));
+    if (!day) {
+        return std::nullopt;
+    }
+    std::string_view clock = text.substr(11);
+    Seconds utc_offset{0};
+    if (split_utc_offset(clock, utc_offset)) {
+        auto offset = regimend::parse_clock_time(clock);
+        if (!offset) {
+            return std::nullopt;
+        }
+        return Instant{date::sys_days{*day}.time_since_epoch() + *offset - utc_offset};
+    }
+    return on_day(zone, *day, clock);
+}
+
+std::optional<Instant> parse_since(std::string_view text, const date::time_zone& zone,
+                                   Instant now) {
+    text = trim(text);
+    if (auto duration = regimend::parse_duration(text)) {
+        return now - *duration;
+    }
+    if (auto day = regimend::parse_date(text)) {
+        return regimend::start_of_day(zone, *day);
+    }
+    if (text == "today" || text == "yesterday") {
+        auto day = regimend::local_date(zone, now);
+        if (text == "yesterday") {
+            day = regimend::LocalDate{date::local_days{day} - date::days{1}};
+        }
+        return regimend::start_of_day(zone, day);
+    }
+    return parse_at(text, zone, now);
+}
+
+Instant at_argument(std::string_view text, const date::time_zone& zone, Instant now) {
+    if (auto instant = parse_at(text, zone, now)) {
+        return *instant;
+    }
+    throw usage_error("cannot read the time \"" + std::string(text) +
+                      "\": expected \"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\" or "
+                      "\"YYYY-MM-DDTHH:MM\"");
+}
+
+Instant since_argument(std::string_view text, const date::time_zone& zone, Instant now) {
+    if (auto instant = parse_since(text, zone, now)) {
+        return *instant;
+    }
+    throw usage_error("cannot read --since \"" + std::string(text) +
+                      "\": expected a duration (\"7d\", \"12h\"), a date (\"2026-11-01\") or "
+                      "a time (\"YYYY-MM-DD HH:MM\")");
+}
+
+void check_at_form(std::string_view text) {
+    // The zone and the day do not change what is well-formed.
+    at_argument(text, *date::locate_zone("UTC"), Instant{});
+}
+
+void check_since_form(std::string_view text) {
+    since_argument(text, *date::locate_zone("UTC"), Instant{});
+}
+
+regimend::Seconds duration_argument(std::string_view text, std::string_view what) {
+    if (auto duration = regimend::parse_duration(trim(text))) {
+        return *duration;
+    }
+    throw usage_error("cannot read the " + std::string(what) + " \"" + std::string(text) +
+                      "\": expected a duration like \"90s\", \"15m\", \"2h\" or \"1h30m\"");
+}
+
+Instant current_instant() {
+    return std::chrono::floor<Seconds>(std::chrono::system_clock::now());
+}
+
+std::uint64_t to_bus_time(Instant instant) {
+    auto count = instant.time_since_epoch().count();
+    return count <= 0 ? 0 : static_cast<std::uint64_t>(count) * 1000000ULL;
+}
+
+Instant from_bus_time(std::uint64_t microseconds) {
+    return Instant{Seconds{static_cast<long long>(microseconds / 1000000ULL)}};
+}
+
+}  // namespace regimenctl

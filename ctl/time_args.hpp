@@ -1,0 +1,44 @@
+// Reading the times people type on the command line. Pure: `now` and the zone are passed in
+// (tests use literal instants); wall-clock forms are read in the regimen's zone.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "core/time.hpp"
+
+namespace regimenctl {
+
+using regimend::Instant;
+
+// --at: "21:10" or "21:10:05" (today), "today 21:10", "yesterday 21:10",
+// "2026-11-22 21:10", "2026-11-22T21:10[:SS]", an RFC 3339 instant with offset
+// ("2026-11-22T21:10:00+01:00", "...Z"), or "now". A time in the future is returned as is:
+// the daemon decides whether it makes sense. Nonexistent local times follow the spec's
+// daylight-saving rule (core/time.hpp to_instant).
+std::optional<Instant> parse_at(std::string_view text, const date::time_zone& zone, Instant now);
+
+// --since: a duration back from now ("7d", "1h30m"), a date ("2026-11-01", from its local
+// midnight), or anything parse_at reads.
+std::optional<Instant> parse_since(std::string_view text, const date::time_zone& zone, Instant now);
+
+// The same, throwing a usage error (exit 2) that quotes the accepted forms.
+Instant at_argument(std::string_view text, const date::time_zone& zone, Instant now);
+Instant since_argument(std::string_view text, const date::time_zone& zone, Instant now);
+
+// Checks only the form of an --at / --since value, before regimend is asked for the zone,
+// so bad usage is exit 2 even when the daemon cannot be reached.
+void check_at_form(std::string_view text);
+void check_since_form(std::string_view text);
+
+// A duration argument ("15m"), throwing a usage error when malformed.
+regimend::Seconds duration_argument(std::string_view text, std::string_view what);
+
+// The process's clock, truncated to seconds: the one place the CLI reads it.
+Instant current_instant();
+
+// Microseconds since the epoch, the D-Bus `t` of ../shared/SPEC.md.
+std::uint64_t to_bus_time(Instant instant);
+Instant from_bus_time(std::uint64_t microseconds);
+
+}  // namespace regimenctl

@@ -1,0 +1,224 @@
+// `regimenctl edit`: like `crontab -e` / `visudo`. The user edits a copy in $TMPDIR; the
+// copy is validated (by the daemon's Validate when it runs, else offline) and re-opened
+// while it has errors; only a valid regimen is installed (atomically), then regimend is
+// asked to reload. The running regimen is never replaced by a broken one.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include "bus_client.hpp"
+#include "core/lint.hpp"
+#include "error.hpp"
+#include "install_file.hpp"
+#include "output.hpp"
+#include "regimen_file.hpp"
+
+namespace regimenctl {
+namespace {
+
+// Without a terminal nobody can answer "Re-open?": give a scripted editor a few chances,
+// then stop rather than loop for ever.
+constexpr int kMaxUnattendedAttempts = 3;
+
+constexpr const char* kNewRegimen =
+    "# regimend regimen: the README describes every key.\n"
+    "version: 1\n"
+    "items:\n"
+    "  - id: example\n"
+    "    name: Example item\n"
+    "    at: \"08:00\"\n";
+
+std::string editor_command() {
+    for (const char* variable : {"VISUAL", "EDITOR"}) {
+        const char* value = std::getenv(variable);
+        if (value != nullptr && value[0] != '\0') {
+            return value;
+        }
+    }
+    return "vi";
+}
+
+// Runs the editor through /bin/sh so "code --wait" works; the file is passed as "$1" so
+// its name is never re-parsed by the shell.
+int run_editor(const std::string& editor, const std::string& file) {
+    std::cout.flush();
+    pid_t child = ::fork();
+    if (child < 0) {
+        throw CtlError(kExitFailed,
+                       std::string("cannot start the editor: ") + std::strerror(errno));
+    }
+    if (child == 0) {
+        std::string script = editor + " \"$1\"";
+        ::execl("/bin/sh", "sh", "-c", script.c_str(), "sh", file.c_str(),
+                static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR) {
+            throw CtlError(kExitFailed,
+                           std::string("waiting for the editor: ") + std::strerror(errno));
+        }
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+class TemporaryCopy {
+  public:
+    explicit TemporaryCopy(const std::string& text) {
+        const char* tmpdir = std::getenv("TMPDIR");
+        path_ = std::string(tmpdir != nullptr && tmpdir[0] != '\0' ? tmpdir : "/tmp") +
+                "/regimen-XXXXXX.yaml";
+        int fd = ::mkstemps(path_.data(), 5);
+        if (fd < 0) {
+            throw CtlError(kExitFailed,
+                           "cannot create a temporary file " + path_ + ": " + std::strerror(errno));
+        }
+        bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+        ::close(fd);
+        if (!written) {
+            ::unlink(path_.c_str());
+            throw CtlError(kExitFailed, "cannot write " + path_);
+        }
+    }
+    TemporaryCopy(const TemporaryCopy&) = delete;
+    TemporaryCopy& operator=(const TemporaryCopy&) = delete;
+    // The copy is removed once installed or unchanged; after errors it is kept (the user's
+    // work is never thrown away) and its path is printed.
+    ~TemporaryCopy() {
+        if (!keep_) {
+            ::unlink(path_.c_str());
+        }
+    }
+    const std::string& path() const { return path_; }
+    void keep() { keep_ = true; }
+
+  private:
+    std::string path_;
+    bool keep_ = false;
+};
+
+std::vector<regimend::Diagnostic> validate(const std::string& text, const std::string& target) {
+    try {
+        auto bus = BusClient::connect();
+        return bus.validate(text, target);
+    } catch (const CtlError&) {
+        // No daemon (or one without Validate): the same parser and lint, offline.
+    }
+    auto parsed = regimend::parse_regimen(text, target, system_zone());
+    auto diagnostics = parsed.diagnostics;
+    if (parsed.regimen) {
+        auto warnings = regimend::lint(*parsed.regimen);
+        diagnostics.insert(diagnostics.end(), warnings.begin(), warnings.end());
+    }
+    return diagnostics;
+}
+
+bool ask_reopen() {
+    std::cerr << "Re-open the editor? [Y/n] " << std::flush;
+    std::string answer;
+    if (!std::getline(std::cin, answer)) {
+        return false;
+    }
+    return answer.empty() || answer[0] == 'y' || answer[0] == 'Y';
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+    std::error_code error;
+    return std::filesystem::equivalent(a, b, error) && !error;
+}
+
+// Reload when regimend runs and reads this file; says what happened.
+int reload_after_install(const std::string& target) {
+    try {
+        auto bus = BusClient::connect();
+        auto running = bus.config_path();
+        if (!same_file(running, target)) {
+            std::cout << "Installed " << target << "; regimend runs " << running
+                      << ", so it was not reloaded.\n";
+            return kExitOk;
+        }
+        bus.reload();
+        std::cout << "Installed " << target << "; regimend reloaded it.\n";
+        return kExitOk;
+    } catch (const CtlError& error) {
+        if (error.exit_code() == kExitNoDaemon) {
+            std::cout << "Installed " << target
+                      << "; regimend is not running (it reads the file when it starts).\n";
+            return kExitOk;
+        }
+        std::cerr << "regimenctl: installed " << target
+                  << ", but the reload failed: " << error.what() << '\n';
+        return kExitFailed;
+    }
+}
+
+int run_edit(const GlobalOptions& options) {
+    const std::string target = options.config_path;
+    std::string original;
+    std::string read_error;
+    if (auto text = read_text_file(target, &read_error)) {
+        original = *text;
+    } else if (std::filesystem::exists(target)) {
+        throw CtlError(kExitFailed, "cannot read " + target + ": " + read_error);
+    } else {
+        original = kNewRegimen;
+    }
+
+    TemporaryCopy copy(original);
+    const auto editor = editor_command();
+    const bool interactive = ::isatty(STDIN_FILENO) == 1;
+    std::string edited;
+    for (int attempt = 1;; ++attempt) {
+        int status = run_editor(editor, copy.path());
+        if (status != 0) {
+            copy.keep();
+            throw CtlError(kExitFailed, "the editor (" + editor + ") exited with status " +
+                                            std::to_string(status) +
+                                            "; nothing installed (your copy: " + copy.path() + ")");
+        }
+        std::string read_error;
+        auto text = read_text_file(copy.path(), &read_error);
+        if (!text) {
+            throw CtlError(kExitFailed,
+                           "cannot read the edited copy " + copy.path() + ": " + read_error);
+        }
+        edited = std::move(*text);
+        if (edited == original) {
+            std::cout << "No changes.\n";
+            return kExitOk;
+        }
+        auto diagnostics = validate(edited, target);
+        for (const auto& diagnostic : diagnostics) {
+            std::cerr << format_diagnostic_line(diagnostic) << '\n';
+        }
+        if (!regimend::has_errors(diagnostics)) {
+            break;
+        }
+        bool again = interactive ? ask_reopen() : attempt < kMaxUnattendedAttempts;
+        if (!again) {
+            copy.keep();
+            throw CtlError(kExitFailed,
+                           "the regimen still has errors; nothing installed "
+                           "(your copy: " +
+                               copy.path() + ")");
+        }
+    }
+    install_atomically(target, edited);
+    return reload_after_install(target);
+}
+
+const RegisterVerb registration{
+    {110, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+         auto* command = app.add_subcommand(
+             "edit", "Edit the regimen in $VISUAL/$EDITOR, validate, install, reload");
+         on_selected(command, run, [&options] { return run_edit(options); });
+     }}};
+
+}  // namespace
+}  // namespace regimenctl

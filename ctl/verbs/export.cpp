@@ -1,0 +1,81 @@
+// `regimenctl export --format ics|csv`: the plan as iCalendar for other calendar programs,
+// or the history as CSV for a clinician. Offline: the regimen file and the history
+// database (read-only) are read directly.
+#include <iostream>
+#include <memory>
+
+#include "core/csv.hpp"
+#include "core/ics.hpp"
+#include "error.hpp"
+#include "history_file.hpp"
+#include "regimen_file.hpp"
+#include "session.hpp"
+#include "time_args.hpp"
+
+namespace regimenctl {
+namespace {
+
+struct ExportArgs {
+    std::string format;
+    std::optional<std::string> since;
+    std::optional<std::string> state_dir;
+    int expand_days = 90;
+};
+
+int export_ics(const ExportArgs& args, const GlobalOptions& options) {
+    if (args.since) {
+        throw usage_error("--since applies to --format csv; the calendar is the whole plan");
+    }
+    auto parsed = load_regimen(options.config_path);
+    if (!parsed.ok()) {
+        for (const auto& diagnostic : parsed.diagnostics) {
+            std::cerr << regimend::format_diagnostic(diagnostic) << '\n';
+        }
+        throw CtlError(kExitFailed, "the regimen has errors; nothing to export");
+    }
+    regimend::IcsOptions ics_options;
+    ics_options.expand_days = args.expand_days;
+    std::cout << regimend::regimen_ics(*parsed.regimen, current_instant(), ics_options);
+    return kExitOk;
+}
+
+int export_csv(const ExportArgs& args, const GlobalOptions& options) {
+    // The history stays readable when the regimen file is broken: times then use the
+    // system's zone.
+    const auto& zone = *offline_zone(options.config_path);
+    const auto now = current_instant();
+    const Instant from = args.since ? since_argument(*args.since, zone, now) : Instant{};
+    std::vector<regimend::HistoryEvent> events;
+    if (auto store = open_history(args.state_dir.value_or(default_state_dir()))) {
+        events = value_or_fail(store->events_between(from, now + regimend::Seconds{60}));
+    }
+    std::cout << regimend::history_csv(events, zone);
+    return kExitOk;
+}
+
+const RegisterVerb registration{
+    {130, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+         auto args = std::make_shared<ExportArgs>();
+         auto* command = app.add_subcommand(
+             "export", "The plan as iCalendar (ics) or the history as CSV (csv), on stdout");
+         command->add_option("--format", args->format, "ics or csv")
+             ->required()
+             ->check(CLI::IsMember({"ics", "csv"}));
+         command->add_option("--since", args->since,
+                             "csv: a duration back from now (30d) or a date (2026-11-01); "
+                             "default: all of the history");
+         command->add_option("--state-dir", args->state_dir,
+                             "csv: directory of history.db (default $XDG_STATE_HOME/regimend)");
+         command->add_option("--expand-days", args->expand_days,
+                             "ics: how many days `every: N hours` items are written out for")
+             ->default_str("90")
+             ->check(CLI::Range(1, 3660));
+         command->add_option("--config", options.config_path, "regimen file");
+         on_selected(command, run, [&options, args] {
+             return args->format == "ics" ? export_ics(*args, options)
+                                          : export_csv(*args, options);
+         });
+     }}};
+
+}  // namespace
+}  // namespace regimenctl

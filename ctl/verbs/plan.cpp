@@ -1,0 +1,114 @@
+// `regimenctl plan [--from DATE] [--days N]`: the planned doses of N local days, read from
+// the regimen file offline (no daemon needed).
+#include <iostream>
+#include <memory>
+
+#include "core/plan.hpp"
+#include "error.hpp"
+#include "output.hpp"
+#include "regimen_file.hpp"
+#include "time_args.hpp"
+
+namespace regimenctl {
+namespace {
+
+struct PlanArgs {
+    std::optional<std::string> from;
+    int days = 7;
+    std::optional<std::string> item;
+};
+
+// Prints the file's errors on stderr and fails when it does not parse.
+const regimend::Regimen& require_valid(const regimend::ParseResult& parsed) {
+    if (!parsed.ok()) {
+        for (const auto& diagnostic : parsed.diagnostics) {
+            std::cerr << regimend::format_diagnostic(diagnostic) << '\n';
+        }
+        throw CtlError(kExitFailed, "the regimen has errors; nothing to plan");
+    }
+    return *parsed.regimen;
+}
+
+int run_plan(const PlanArgs& args, const GlobalOptions& options) {
+    std::optional<regimend::LocalDate> first_day;
+    if (args.from) {
+        first_day = regimend::parse_date(*args.from);
+        if (!first_day) {
+            throw usage_error("cannot read --from \"" + *args.from +
+                              "\": expected a date \"YYYY-MM-DD\"");
+        }
+    }
+    auto parsed = load_regimen(options.config_path);
+    const auto& regimen = require_valid(parsed);
+    const auto& zone = *regimen.zone;
+    const auto today = regimend::local_date(zone, current_instant());
+
+    const regimend::Item* only = nullptr;
+    if (args.item) {
+        std::string error;
+        only = regimen.resolve(*args.item, &error);
+        if (only == nullptr) {
+            throw CtlError(kExitFailed, error);
+        }
+    }
+    auto doses = regimend::plan_days(regimen, first_day.value_or(today), args.days);
+    if (only != nullptr) {
+        std::erase_if(doses, [&](const auto& dose) { return dose.item_id != only->id; });
+    }
+
+    if (options.json) {
+        auto document = nlohmann::json::array();
+        for (const auto& dose : doses) {
+            const auto* item = regimen.find(dose.item_id);
+            document.push_back(
+                {{"item", dose.item_id},
+                 {"name", item != nullptr ? item->name : dose.item_id},
+                 {"planned", instant_json(zone, dose.planned)},
+                 {"amount",
+                  dose.amount ? text_or_null(dose.amount->text) : nlohmann::json(nullptr)},
+                 {"dose", item != nullptr ? text_or_null(item->dose) : nlohmann::json(nullptr)}});
+        }
+        print_json(document);
+        return kExitOk;
+    }
+
+    if (doses.empty()) {
+        std::cout << "Nothing planned.\n";
+        return kExitOk;
+    }
+    std::optional<regimend::LocalDate> shown_day;
+    Table table;
+    for (const auto& dose : doses) {
+        auto day = regimend::local_date(zone, dose.planned);
+        if (day != shown_day) {
+            table.add_line(
+                {format_day_heading(day) + (day == today ? " (today)" : ""), Colour::Bold});
+            shown_day = day;
+        }
+        const auto* item = regimen.find(dose.item_id);
+        table.add_row({{format_clock(zone, dose.planned)},
+                       {dose.item_id},
+                       {item != nullptr ? item->name : ""},
+                       {dose.amount ? dose.amount->text : ""},
+                       {item != nullptr ? item->dose : ""}});
+    }
+    table.print(std::cout, "  ");
+    return kExitOk;
+}
+
+const RegisterVerb registration{
+    {90, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+         auto args = std::make_shared<PlanArgs>();
+         auto* command = app.add_subcommand("plan", "The planned doses of the next days (offline)");
+         command->add_option("--from", args->from, "first day, YYYY-MM-DD (default today)");
+         command->add_option("--days", args->days, "how many days")
+             ->default_str("7")
+             ->check(CLI::Range(1, 3660));
+         command->add_option("--item", args->item, "only this item (id or unique prefix)");
+         command->add_option("--config", options.config_path, "regimen file");
+         command->add_flag("--json", options.json, "print one JSON document");
+         on_selected(command, run, [&options, args] { return run_plan(*args, options); });
+     }}};
+
+}  // namespace
+}  // namespace regimenctl

@@ -1,0 +1,24 @@
+// `regimenctl reload`: asks regimend to re-read its regimen file. On InvalidRegimen the
+// daemon's message, with every error, is printed and the running regimen stays.
+#include <iostream>
+
+#include "session.hpp"
+
+namespace regimenctl {
+namespace {
+
+int run_reload(const GlobalOptions& options) {
+    auto session = open_session(options);
+    session.bus.reload();
+    std::cout << "Reloaded " << session.config_path(options) << '\n';
+    return kExitOk;
+}
+
+const RegisterVerb registration{
+    {120, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+         auto* command = app.add_subcommand("reload", "Make regimend re-read the regimen file");
+         on_selected(command, run, [&options] { return run_reload(options); });
+     }}};
+
+}  // namespace
+}  // namespace regimenctl

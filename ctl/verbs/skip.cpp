@@ -1,0 +1,36 @@
+// `regimenctl skip ITEM [--reason TEXT]`: marks the due (or next) dose skipped.
+#include <iostream>
+#include <memory>
+
+#include "output.hpp"
+#include "session.hpp"
+#include "time_args.hpp"
+
+namespace regimenctl {
+namespace {
+
+struct SkipArgs {
+    std::string item;
+    std::string reason;
+};
+
+int run_skip(const SkipArgs& args, const GlobalOptions& options) {
+    auto session = open_session(options);
+    auto planned = session.bus.skip(args.item, args.reason);
+    auto today = regimend::local_date(*session.zone, current_instant());
+    std::cout << "Skipped: " << session.item_name(args.item, planned, options) << " (planned "
+              << format_when(*session.zone, planned, today) << ")\n";
+    return kExitOk;
+}
+
+const RegisterVerb registration{
+    {30, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+         auto args = std::make_shared<SkipArgs>();
+         auto* command = app.add_subcommand("skip", "Skip a dose");
+         command->add_option("ITEM", args->item, "item id (or a unique prefix)")->required();
+         command->add_option("--reason", args->reason, "why, kept in the history");
+         on_selected(command, run, [&options, args] { return run_skip(*args, options); });
+     }}};
+
+}  // namespace
+}  // namespace regimenctl

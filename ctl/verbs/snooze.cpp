@@ -1,0 +1,43 @@
+// `regimenctl snooze ITEM [DURATION]`: pushes the next reminder of a due dose later.
+#include <iostream>
+#include <memory>
+
+#include "output.hpp"
+#include "session.hpp"
+#include "time_args.hpp"
+
+namespace regimenctl {
+namespace {
+
+struct SnoozeArgs {
+    std::string item;
+    std::optional<std::string> duration;
+};
+
+int run_snooze(const SnoozeArgs& args, const GlobalOptions& options) {
+    // Read the duration before connecting: bad usage is exit 2 even with no daemon.
+    std::optional<regimend::Seconds> length;
+    if (args.duration) {
+        length = duration_argument(*args.duration, "snooze length");
+    }
+    auto session = open_session(options);
+    const auto now = current_instant();
+    auto until = session.bus.snooze(args.item, length);
+    std::cout << "Snoozed: " << session.item_name(args.item, now, options) << " until "
+              << format_when(*session.zone, until, regimend::local_date(*session.zone, now))
+              << '\n';
+    return kExitOk;
+}
+
+const RegisterVerb registration{
+    {40, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+         auto args = std::make_shared<SnoozeArgs>();
+         auto* command = app.add_subcommand("snooze", "Remind again later about a due dose");
+         command->add_option("ITEM", args->item, "item id (or a unique prefix)")->required();
+         command->add_option("DURATION", args->duration,
+                             "how long, e.g. 15m or 1h30m (default: the item's snooze)");
+         on_selected(command, run, [&options, args] { return run_snooze(*args, options); });
+     }}};
+
+}  // namespace
+}  // namespace regimenctl

@@ -1,0 +1,136 @@
+// `regimenctl status` (the default verb): today's doses, the next due one, and warnings
+// about the regimen file the daemon runs.
+#include <iostream>
+#include <memory>
+
+#include "core/lint.hpp"
+#include "error.hpp"
+#include "output.hpp"
+#include "regimen_file.hpp"
+#include "session.hpp"
+#include "time_args.hpp"
+
+namespace regimenctl {
+namespace {
+
+// Lint of the file on disk, plus a warning when it no longer parses: then the daemon
+// keeps running the last valid regimen and the user should know.
+std::vector<std::string> regimen_warnings(const std::string& path) {
+    std::vector<std::string> warnings;
+    std::string read_error;
+    auto text = read_text_file(path, &read_error);
+    if (!text) {
+        warnings.push_back("cannot read " + path + ": " + read_error);
+        return warnings;
+    }
+    auto parsed = regimend::parse_regimen(*text, path, system_zone());
+    if (!parsed.ok()) {
+        warnings.push_back(path +
+                           " has errors; regimend keeps the last valid regimen (run "
+                           "`regimenctl check`)");
+        return warnings;
+    }
+    for (const auto& diagnostic : regimend::lint(*parsed.regimen)) {
+        warnings.push_back(regimend::format_diagnostic(diagnostic));
+    }
+    return warnings;
+}
+
+struct NextDose {
+    std::string item;
+    std::string name;
+    Instant planned;
+};
+
+std::optional<NextDose> next_dose(DaemonSession& session, const std::vector<DoseRow>& today) {
+    auto planned = session.bus.next_due();
+    if (!planned) {
+        return std::nullopt;
+    }
+    auto find_in = [&](const std::vector<DoseRow>& rows) -> std::optional<NextDose> {
+        for (const auto& row : rows) {
+            if (row.planned == *planned && row.state != "taken" && row.state != "skipped") {
+                return NextDose{row.item, row.name, row.planned};
+            }
+        }
+        return std::nullopt;
+    };
+    if (auto found = find_in(today)) {
+        return found;
+    }
+    if (auto found = find_in(session.bus.list_doses(*planned, *planned + regimend::Seconds{1}))) {
+        return found;
+    }
+    return NextDose{"", "", *planned};
+}
+
+int run_status(const GlobalOptions& options) {
+    auto session = open_session(options);
+    const auto& zone = *session.zone;
+    const auto now = current_instant();
+    const auto today = regimend::local_date(zone, now);
+    const auto tomorrow = regimend::LocalDate{date::local_days{today} + date::days{1}};
+    auto doses = session.bus.list_doses(regimend::start_of_day(zone, today),
+                                        regimend::start_of_day(zone, tomorrow));
+    auto next = next_dose(session, doses);
+    auto warnings = regimen_warnings(session.config_path(options));
+
+    if (options.json) {
+        nlohmann::json document;
+        document["doses"] = nlohmann::json::array();
+        for (const auto& dose : doses) {
+            document["doses"].push_back({{"item", dose.item},
+                                         {"name", dose.name},
+                                         {"planned", instant_json(zone, dose.planned)},
+                                         {"state", dose.state},
+                                         {"acted_at", instant_json(zone, dose.acted_at)}});
+        }
+        document["next_due"] = next ? nlohmann::json{{"item", next->item},
+                                                     {"planned", instant_json(zone, next->planned)}}
+                                    : nlohmann::json(nullptr);
+        document["warnings"] = warnings;
+        print_json(document);
+        return kExitOk;
+    }
+
+    std::cout << paint("Today, " + format_day_heading(today), Colour::Bold) << '\n';
+    if (doses.empty()) {
+        std::cout << "  No doses planned.\n";
+    }
+    Table table;
+    for (const auto& dose : doses) {
+        table.add_row({{format_clock(zone, dose.planned)},
+                       {dose.item},
+                       {dose.name},
+                       {dose.state, state_colour(dose.state)},
+                       {dose.acted_at ? format_when(zone, *dose.acted_at, today) : ""}});
+    }
+    table.print(std::cout, "  ");
+    if (next) {
+        std::string what = next->item.empty() ? "" : " " + next->item;
+        if (!next->name.empty()) {
+            what += " (" + next->name + ")";
+        }
+        std::cout << "Next: " << format_when(zone, next->planned, today) << what << '\n';
+    } else {
+        std::cout << "Next: nothing planned\n";
+    }
+    if (!warnings.empty()) {
+        std::cout << paint("Warnings:", Colour::Yellow) << '\n';
+        for (const auto& warning : warnings) {
+            std::cout << "  " << warning << '\n';
+        }
+    }
+    return kExitOk;
+}
+
+const RegisterVerb registration{
+    {10, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+         auto* command = app.add_subcommand(
+             "status", "Today's doses with their state, the next due dose, warnings (default)");
+         command->add_flag("--json", options.json, "print one JSON document");
+         on_selected(command, run, [&options] { return run_status(options); });
+     }}};
+
+}  // namespace
+}  // namespace regimenctl

@@ -1,0 +1,453 @@
+#include "app/engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+namespace regimend {
+namespace {
+
+// restore() reads the doses planned from well before the retention window to well after
+// any plausible clock: "all of them".
+constexpr Seconds kFarFuture{3660LL * 86400};
+
+MethodError storage_error(const StoreError& error) {
+    return MethodError{
+        MethodErrorKind::StorageFailed,
+        "The history database refused the write, so nothing was recorded: " + error.message};
+}
+
+MethodErrorKind to_method_error(DoseError error) {
+    switch (error) {
+        case DoseError::UnknownItem:
+            return MethodErrorKind::UnknownItem;
+        case DoseError::NothingDue:
+            return MethodErrorKind::NothingDue;
+        case DoseError::InvalidArgument:
+        default:
+            return MethodErrorKind::InvalidArgument;
+    }
+}
+
+std::string join_nonempty(std::initializer_list<std::string_view> parts, std::string_view glue) {
+    std::string text;
+    for (auto part : parts) {
+        if (part.empty()) {
+            continue;
+        }
+        if (!text.empty()) {
+            text += glue;
+        }
+        text += part;
+    }
+    return text;
+}
+
+}  // namespace
+
+Engine::Engine(std::string config_path, LoadedRegimen loaded, HistoryStore& store,
+               ReminderDisplay& display, DoseSignals& signals, WakeupScheduler& scheduler)
+    : config_path_(std::move(config_path)),
+      loaded_text_(std::move(loaded.text)),
+      store_(store),
+      display_(display),
+      signals_(signals),
+      scheduler_(scheduler),
+      tracker_(std::move(loaded.regimen)) {}
+
+bool Engine::restore(Micros now) {
+    const Instant instant = to_instant(now);
+    const Instant from =
+        instant - DoseTracker::kRetention - tracker_.regimen().longest_missed_after();
+    auto recent = store_.events_planned_between(from, instant + kFarFuture);
+    auto horizon = store_.horizon();
+    if (!recent || !horizon) {
+        spdlog::error("cannot read the history database: {}",
+                      recent ? horizon.error->message : recent.error->message);
+        return false;
+    }
+    tracker_.restore(*recent.value, *horizon.value, instant);
+    spdlog::debug("restored {} recent events; horizon {}", recent.value->size(),
+                  *horizon.value ? format_rfc3339(*regimen().zone, **horizon.value) : "none");
+    return true;
+}
+
+void Engine::advance(Micros now) {
+    const Instant instant = to_instant(now);
+    last_advance_ = std::max(last_advance_, instant);
+    Effects effects = tracker_.advance(instant);
+    for (const auto& dose : effects.became_due) {
+        // How late the loop woke for this dose: the figure to watch for timer accuracy.
+        const auto late = std::chrono::duration_cast<std::chrono::milliseconds>(
+            now - std::chrono::time_point_cast<std::chrono::microseconds>(dose.planned));
+        spdlog::debug("'{}' planned {} became due {} ms after its planned instant", dose.item_id,
+                      format_rfc3339(*regimen().zone, dose.planned), late.count());
+    }
+    if (write(effects.events)) {
+        // Reminding still matters more than the record: go on, and write these later.
+        unwritten_.insert(unwritten_.end(), effects.events.begin(), effects.events.end());
+    }
+    carry_out(effects, instant);
+    refresh_next_due(instant);
+    reschedule();
+}
+
+std::optional<StoreError> Engine::write(const std::vector<HistoryEvent>& events) {
+    std::vector<HistoryEvent> batch = unwritten_;
+    batch.insert(batch.end(), events.begin(), events.end());
+    auto result = store_.append(batch, tracker_.horizon());
+    if (!result) {
+        spdlog::error("cannot write to the history database: {}", result.error->message);
+        return result.error;
+    }
+    if (!unwritten_.empty()) {
+        spdlog::info("wrote {} events held back while the history database failed",
+                     unwritten_.size());
+        unwritten_.clear();
+    }
+    return std::nullopt;
+}
+
+void Engine::carry_out(const Effects& effects, Instant now) {
+    for (const auto& dose : effects.closed) {
+        display_.close(dose);
+    }
+    for (const auto& reminder : effects.reminders) {
+        ReminderText text = reminder_text(reminder);
+        spdlog::info("reminder: {}{} {}{}", text.summary,
+                     text.detail.empty() ? "" : " (" + text.detail + ")", text.due_text,
+                     reminder.urgency == Urgency::Critical ? " [critical]" : "");
+        display_.show(text);
+    }
+    for (const auto& dose : effects.became_due) {
+        signals_.dose_due(dose);
+    }
+    for (const auto& dose : effects.missed) {
+        spdlog::info("missed: '{}' planned {}", dose.item_id,
+                     format_rfc3339(*regimen().zone, dose.planned));
+        signals_.dose_missed(dose);
+    }
+    if (!effects.missed.empty()) {
+        show_missed_notice(effects.missed, now);
+    }
+}
+
+MethodResult<Instant> Engine::confirm(std::string_view item, std::optional<Instant> at,
+                                      Micros now) {
+    const Instant instant = to_instant(now);
+    // The tracker changes its memory as it answers; if the disk then refuses the write,
+    // this copy puts memory back so the two agree.
+    DoseTracker before = tracker_;
+    AnswerResult result = tracker_.confirm(item, at, instant);
+    if (auto* failure = std::get_if<DoseFailure>(&result)) {
+        return MethodError{to_method_error(failure->error), failure->message};
+    }
+    const Answer& done = std::get<Answer>(result);
+    if (auto failure = write(done.effects.events)) {
+        tracker_ = std::move(before);
+        return storage_error(*failure);
+    }
+    Instant taken_at = instant;
+    for (const auto& event : done.effects.events) {
+        if (event.kind == EventKind::Taken) {
+            taken_at = event.at;
+        }
+    }
+    spdlog::info("taken: '{}' planned {} at {}", done.dose.item_id,
+                 format_rfc3339(*regimen().zone, done.dose.planned),
+                 format_rfc3339(*regimen().zone, taken_at));
+    carry_out(done.effects, instant);
+    signals_.dose_taken(done.dose, taken_at);
+    refresh_next_due(instant);
+    reschedule();
+    return done.dose.planned;
+}
+
+MethodResult<Instant> Engine::skip(std::string_view item, const std::string& reason, Micros now) {
+    const Instant instant = to_instant(now);
+    DoseTracker before = tracker_;
+    AnswerResult result = tracker_.skip(item, reason, instant);
+    if (auto* failure = std::get_if<DoseFailure>(&result)) {
+        return MethodError{to_method_error(failure->error), failure->message};
+    }
+    const Answer& done = std::get<Answer>(result);
+    if (auto failure = write(done.effects.events)) {
+        tracker_ = std::move(before);
+        return storage_error(*failure);
+    }
+    spdlog::info("skipped: '{}' planned {}{}", done.dose.item_id,
+                 format_rfc3339(*regimen().zone, done.dose.planned),
+                 reason.empty() ? "" : " (" + reason + ")");
+    carry_out(done.effects, instant);
+    signals_.dose_skipped(done.dose);
+    refresh_next_due(instant);
+    reschedule();
+    return done.dose.planned;
+}
+
+MethodResult<Instant> Engine::snooze(std::string_view item, std::optional<Seconds> length,
+                                     Micros now) {
+    const Instant instant = to_instant(now);
+    DoseTracker before = tracker_;
+    AnswerResult result = tracker_.snooze(item, length, instant);
+    if (auto* failure = std::get_if<DoseFailure>(&result)) {
+        return MethodError{to_method_error(failure->error), failure->message};
+    }
+    const Answer& done = std::get<Answer>(result);
+    if (auto failure = write(done.effects.events)) {
+        tracker_ = std::move(before);
+        return storage_error(*failure);
+    }
+    spdlog::info("snoozed: '{}' planned {} until {}", done.dose.item_id,
+                 format_rfc3339(*regimen().zone, done.dose.planned),
+                 format_rfc3339(*regimen().zone, done.until));
+    carry_out(done.effects, instant);
+    refresh_next_due(instant);
+    reschedule();
+    return done.until;
+}
+
+MethodResult<std::monostate> Engine::log_dose(std::string_view item_text, Instant at,
+                                              const std::string& note) {
+    std::string why;
+    const Item* item = regimen().resolve(item_text, &why);
+    if (item == nullptr) {
+        return MethodError{
+            MethodErrorKind::UnknownItem,
+            why.empty() ? "No item '" + std::string(item_text) + "' in " + config_path_ : why};
+    }
+    if (!item->as_needed) {
+        return MethodError{MethodErrorKind::InvalidArgument,
+                           "'" + item->id +
+                               "' is a scheduled item: confirm its dose with `regimenctl take " +
+                               item->id + "` (Confirm); LogDose records as-needed items only"};
+    }
+    const date::time_zone& zone = *regimen().zone;
+    const Instant day_start = start_of_day(zone, local_date(zone, at));
+    const Instant day_end =
+        start_of_day(zone, LocalDate{date::sys_days{local_date(zone, at)} + date::days{1}});
+    if (item->max_per_day) {
+        auto same_day = store_.events_between(day_start, day_end, item->id);
+        if (same_day) {
+            const auto taken = std::count_if(
+                same_day.value->begin(), same_day.value->end(),
+                [](const HistoryEvent& event) { return event.kind == EventKind::AsNeeded; });
+            if (taken + 1 > *item->max_per_day) {
+                spdlog::warn("'{}' logged {} times on {}, more than max_per_day {}", item->id,
+                             taken + 1, date::format("%F", local_date(zone, at)),
+                             *item->max_per_day);
+            }
+        }
+    }
+    HistoryEvent event;
+    event.item = item->id;
+    event.kind = EventKind::AsNeeded;
+    event.at = at;
+    event.note = note;
+    event.amount = item->amount ? item->amount->text : std::string{};
+    if (auto failure = write({event})) {
+        return storage_error(*failure);
+    }
+    spdlog::info("as needed: '{}' at {}", item->id, format_rfc3339(zone, at));
+    return std::monostate{};
+}
+
+MethodResult<std::monostate> Engine::log_symptom(std::string_view kind, int severity, Instant at,
+                                                 const std::string& note) {
+    const auto& kinds = regimen().symptoms;
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+        std::string known;
+        for (const auto& name : kinds) {
+            known += (known.empty() ? "" : ", ") + name;
+        }
+        return MethodError{MethodErrorKind::InvalidArgument,
+                           "'" + std::string(kind) + "' is not a symptom kind of " + config_path_ +
+                               (known.empty() ? " (it lists none: add `symptoms: [...]`)"
+                                              : " (known: " + known + ")")};
+    }
+    HistoryEvent event;
+    event.item = std::string(kind);
+    event.kind = EventKind::Symptom;
+    event.at = at;
+    event.note = note;
+    event.severity = severity;
+    if (auto failure = write({event})) {
+        return storage_error(*failure);
+    }
+    spdlog::info("symptom: {} severity {} at {}", kind, severity,
+                 format_rfc3339(*regimen().zone, at));
+    return std::monostate{};
+}
+
+MethodResult<std::vector<DoseView>> Engine::list_doses(Instant from, Instant to, Micros now) const {
+    auto stored = store_.events_planned_between(from, to);
+    if (!stored) {
+        return MethodError{MethodErrorKind::StorageFailed,
+                           "Cannot read the history database: " + stored.error->message};
+    }
+    return tracker_.doses(from, to, to_instant(now), *stored.value);
+}
+
+MethodResult<std::vector<HistoryEvent>> Engine::history(Instant from, Instant to) const {
+    auto stored = store_.events_between(from, to);
+    if (!stored) {
+        return MethodError{MethodErrorKind::StorageFailed,
+                           "Cannot read the history database: " + stored.error->message};
+    }
+    return std::move(*stored.value);
+}
+
+MethodResult<std::monostate> Engine::reload(ReloadTrigger trigger, Micros now) {
+    LoadedRegimen loaded = load_regimen_file(config_path_);
+    if (trigger == ReloadTrigger::FileChanged && loaded.regimen && loaded.text == loaded_text_) {
+        spdlog::debug("{} changed on disk but its text is the same: nothing to reload",
+                      config_path_);
+        return std::monostate{};
+    }
+    if (!loaded.regimen) {
+        log_diagnostics(loaded.diagnostics);
+        const bool repeated = loaded.text == failed_text_ && !loaded.text.empty();
+        if (trigger == ReloadTrigger::Request || !repeated) {
+            report_reload_failure(loaded);
+        }
+        failed_text_ = loaded.text;
+        return MethodError{MethodErrorKind::InvalidRegimen, loaded.errors_text()};
+    }
+    log_diagnostics(loaded.diagnostics);
+    const Instant instant = to_instant(now);
+    const std::string old_zone = regimen().zone->name();
+    Effects effects = tracker_.set_regimen(loaded.regimen, instant);
+    loaded_text_ = std::move(loaded.text);
+    failed_text_.clear();
+    if (write(effects.events)) {
+        unwritten_.insert(unwritten_.end(), effects.events.begin(), effects.events.end());
+    }
+    carry_out(effects, instant);
+    spdlog::info("loaded {}: {} items, time zone {}{}", config_path_, regimen().items.size(),
+                 regimen().zone->name(),
+                 old_zone == regimen().zone->name() ? "" : " (was " + old_zone + ")");
+    signals_.regimen_reloaded(static_cast<std::uint32_t>(regimen().items.size()));
+    // The new plan may have doses already due, or a different next one.
+    advance(now);
+    signals_.properties_changed();
+    return std::monostate{};
+}
+
+void Engine::report_reload_failure(const LoadedRegimen& loaded) {
+    const std::size_t errors = loaded.error_count();
+    const std::string file = config_path_.substr(config_path_.find_last_of('/') + 1);
+    const std::string summary = file + " has " + std::to_string(errors) +
+                                (errors == 1 ? " error" : " errors") +
+                                "; the previous regimen stays active";
+    spdlog::error("{}", summary);
+    display_.notice("reload-failed", summary, loaded.errors_text());
+    signals_.reload_failed(summary + "\n" + loaded.errors_text());
+}
+
+void Engine::answer_from_notification(const DoseKey& dose, std::string_view action, Micros now) {
+    spdlog::debug("notification action '{}' for '{}' planned {}", action, dose.item_id,
+                  format_rfc3339(*regimen().zone, dose.planned));
+    // The tracker answers by item, picking the oldest open dose. When that is not the dose
+    // whose button was pressed, a confirmation names the dose by its planned instant.
+    const auto open = tracker_.open_doses();
+    const auto oldest = std::find_if(open.begin(), open.end(), [&](const DoseView& view) {
+        return view.dose.item_id == dose.item_id;
+    });
+    const bool is_oldest = oldest != open.end() && oldest->dose == dose;
+    MethodResult<Instant> result = MethodError{MethodErrorKind::InvalidArgument, ""};
+    if (action == "taken") {
+        result = confirm(dose.item_id, is_oldest ? std::nullopt : std::optional{dose.planned}, now);
+    } else if (action == "skip") {
+        result = skip(dose.item_id, "skipped from the notification", now);
+    } else if (action == "snooze") {
+        result = snooze(dose.item_id, std::nullopt, now);
+    } else {
+        return;  // "default" (a click on the body) and unknown keys
+    }
+    if (auto* error = std::get_if<MethodError>(&result)) {
+        spdlog::warn("could not carry out '{}' for '{}': {}", action, dose.item_id, error->message);
+    }
+}
+
+ReminderText Engine::reminder_text(const Reminder& reminder) const {
+    ReminderText text;
+    text.dose = reminder.dose;
+    text.urgency = reminder.urgency;
+    const Item* item = regimen().find(reminder.dose.item_id);
+    if (item == nullptr) {
+        text.summary = reminder.dose.item_id;
+        return text;
+    }
+    const date::time_zone& zone = *regimen().zone;
+    const auto amount = item->amount_on(local_date(zone, reminder.dose.planned));
+    text.summary = item->name.empty() ? item->id : item->name;
+    text.detail = join_nonempty({item->dose, amount ? std::string_view(amount->text) : ""}, ", ");
+    text.notes = item->notes;
+    text.due_text = "due " + local_clock(reminder.dose.planned, reminder.dose.planned);
+    return text;
+}
+
+std::string Engine::display_name(const std::string& item_id) const {
+    const Item* item = regimen().find(item_id);
+    return item == nullptr || item->name.empty() ? item_id : item->name;
+}
+
+// "08:00" on the same local day as `now`, else "Sun 08:00" (or a date a week or more back).
+std::string Engine::local_clock(Instant instant, Instant now) const {
+    const date::time_zone& zone = *regimen().zone;
+    const auto local = to_local(zone, instant);
+    const auto days_apart =
+        date::sys_days{local_date(zone, now)} - date::sys_days{local_date(zone, instant)};
+    if (days_apart == date::days{0}) {
+        return date::format("%H:%M", local);
+    }
+    if (days_apart > date::days{0} && days_apart < date::days{7}) {
+        return date::format("%a %H:%M", local);
+    }
+    return date::format("%Y-%m-%d %H:%M", local);
+}
+
+void Engine::show_missed_notice(const std::vector<DoseKey>& missed, Instant now) {
+    if (missed.size() == 1) {
+        const auto& dose = missed.front();
+        const std::string when = local_clock(dose.planned, now);
+        display_.notice("missed", "Missed: " + display_name(dose.item_id) + " at " + when,
+                        "If you took it, record it with: regimenctl take " + dose.item_id +
+                            " --at " +
+                            date::format("%H:%M", to_local(*regimen().zone, dose.planned)));
+        return;
+    }
+    std::string body;
+    for (const auto& dose : missed) {
+        body += (body.empty() ? "" : "\n") + display_name(dose.item_id) + " at " +
+                local_clock(dose.planned, now);
+    }
+    display_.notice("missed", "Missed " + std::to_string(missed.size()) + " doses while away",
+                    body);
+}
+
+void Engine::refresh_next_due(Instant now) {
+    const auto next = tracker_.next_due(now);
+    const std::optional<Instant> value =
+        next ? std::optional<Instant>{next->planned} : std::nullopt;
+    if (value != next_due_) {
+        next_due_ = value;
+        signals_.properties_changed();
+    }
+}
+
+void Engine::reschedule() {
+    auto deadline = tracker_.next_deadline();
+    // Defensive: advance() has processed everything up to last_advance_, so a deadline at
+    // or before it would only spin the loop.
+    if (deadline && *deadline <= last_advance_) {
+        spdlog::debug("next deadline {} is not after the last advance; waking a second later",
+                      deadline->time_since_epoch().count());
+        deadline = last_advance_ + Seconds{1};
+    }
+    scheduler_.schedule(deadline);
+}
+
+}  // namespace regimend

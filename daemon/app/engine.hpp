@@ -1,0 +1,101 @@
+// The engine: owns the running regimen and the dose tracker, and carries out what the
+// tracker decides, in a fixed order: the history write first (nothing is acknowledged
+// before it is durable), then notifications, then signals. Every public call takes the
+// current time; the engine never reads a clock.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "app/clock.hpp"
+#include "app/outputs.hpp"
+#include "app/regimen_loader.hpp"
+#include "core/doses.hpp"
+#include "store/history.hpp"
+
+namespace regimend {
+
+enum class MethodErrorKind {
+    UnknownItem,
+    NothingDue,
+    InvalidRegimen,
+    InvalidArgument,
+    StorageFailed,  // the history database refused the write (full, locked, read-only)
+};
+
+struct MethodError {
+    MethodErrorKind kind;
+    std::string message;
+};
+
+template <class T>
+using MethodResult = std::variant<T, MethodError>;
+
+// Why a reload happens: an explicit request always reloads and always answers; a file
+// change that leaves the text as it was (editors write several times) does nothing.
+enum class ReloadTrigger { Request, FileChanged, ZoneChanged };
+
+class Engine {
+  public:
+    Engine(std::string config_path, LoadedRegimen loaded, HistoryStore& store,
+           ReminderDisplay& display, DoseSignals& signals, WakeupScheduler& scheduler);
+
+    // Once at start: the recent history and the horizon from the store. False when the
+    // store cannot be read (the daemon cannot know what was already answered).
+    bool restore(Micros now);
+
+    // Everything due by `now`; then re-arms the wakeup.
+    void advance(Micros now);
+
+    MethodResult<Instant> confirm(std::string_view item, std::optional<Instant> at, Micros now);
+    MethodResult<Instant> skip(std::string_view item, const std::string& reason, Micros now);
+    // Returns when the reminder comes back.
+    MethodResult<Instant> snooze(std::string_view item, std::optional<Seconds> length, Micros now);
+    MethodResult<std::monostate> log_dose(std::string_view item, Instant at,
+                                          const std::string& note);
+    MethodResult<std::monostate> log_symptom(std::string_view kind, int severity, Instant at,
+                                             const std::string& note);
+    MethodResult<std::vector<DoseView>> list_doses(Instant from, Instant to, Micros now) const;
+    MethodResult<std::vector<HistoryEvent>> history(Instant from, Instant to) const;
+    MethodResult<std::monostate> reload(ReloadTrigger trigger, Micros now);
+
+    // A button pressed on the dose's notification: "taken", "snooze" or "skip".
+    void answer_from_notification(const DoseKey& dose, std::string_view action, Micros now);
+
+    const Regimen& regimen() const { return tracker_.regimen(); }
+    const std::string& config_path() const { return config_path_; }
+    // NextDue: the next unanswered planned instant; nullopt if none.
+    std::optional<Instant> next_due() const { return next_due_; }
+
+  private:
+    // Writes the held-back events, these and the horizon; the error when the store refuses.
+    std::optional<StoreError> write(const std::vector<HistoryEvent>& events);
+    void carry_out(const Effects& effects, Instant now);
+    void show_missed_notice(const std::vector<DoseKey>& missed, Instant now);
+    ReminderText reminder_text(const Reminder& reminder) const;
+    std::string display_name(const std::string& item_id) const;
+    std::string local_clock(Instant instant, Instant now) const;
+    void refresh_next_due(Instant now);
+    void reschedule();
+    void report_reload_failure(const LoadedRegimen& loaded);
+
+    std::string config_path_;
+    std::string loaded_text_;  // the running regimen's text
+    std::string failed_text_;  // the last text that failed, so one failure notifies once
+    HistoryStore& store_;
+    ReminderDisplay& display_;
+    DoseSignals& signals_;
+    WakeupScheduler& scheduler_;
+    DoseTracker tracker_;
+    // Events the tracker produced while the store refused writes; written with the next
+    // successful write, so memory runs ahead of disk only until the disk works again.
+    std::vector<HistoryEvent> unwritten_;
+    std::optional<Instant> next_due_;
+    Instant last_advance_{};
+};
+
+}  // namespace regimend

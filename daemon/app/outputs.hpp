@@ -1,0 +1,57 @@
+// What the engine drives, as interfaces, so the engine knows nothing of sd-bus: the
+// notification client shows reminders, the bus service emits signals, the loop's wakeup
+// timer sleeps until the next deadline.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/doses.hpp"
+
+namespace regimend {
+
+// A reminder ready to show: the engine fills in the item's words, the display decides
+// how (markup, actions) from what the server can do.
+struct ReminderText {
+    DoseKey dose;
+    Urgency urgency = Urgency::Normal;
+    std::string summary;  // the item's name
+    std::string detail;   // "2 capsules, 144 mg"
+    std::string notes;
+    std::string due_text;  // "due 08:00"
+};
+
+class ReminderDisplay {
+  public:
+    virtual ~ReminderDisplay() = default;
+    // Shows the reminder, replacing the dose's notification when one is open.
+    virtual void show(const ReminderText& reminder) = 0;
+    virtual void close(const DoseKey& dose) = 0;
+    // A one-off notice (missed doses, a regimen that failed to load); `key` names the kind
+    // so a second notice of the same kind replaces the first.
+    virtual void notice(const std::string& key, const std::string& summary,
+                        const std::string& body) = 0;
+};
+
+class DoseSignals {
+  public:
+    virtual ~DoseSignals() = default;
+    virtual void dose_due(const DoseKey& dose) = 0;
+    virtual void dose_taken(const DoseKey& dose, Instant at) = 0;
+    virtual void dose_skipped(const DoseKey& dose) = 0;
+    virtual void dose_missed(const DoseKey& dose) = 0;
+    virtual void regimen_reloaded(std::uint32_t items) = 0;
+    virtual void reload_failed(const std::string& message) = 0;
+    // NextDue (and TimeZone after a reload) changed.
+    virtual void properties_changed() = 0;
+};
+
+class WakeupScheduler {
+  public:
+    virtual ~WakeupScheduler() = default;
+    // The next instant the engine has work; nullopt: sleep until something else happens.
+    virtual void schedule(std::optional<Instant> deadline) = 0;
+};
+
+}  // namespace regimend

@@ -1,0 +1,41 @@
+// Reads, parses and lints a regimen file. A regimen comes back only when it has no errors;
+// the caller keeps the running one otherwise (parse into a new value, swap when valid).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+#include "core/model.hpp"
+
+namespace regimend {
+
+// A regimen is a few kilobytes; anything near this is not one, and reading it all would
+// let a stray file exhaust memory.
+inline constexpr std::size_t kMaxRegimenBytes = 1024 * 1024;
+
+struct LoadedRegimen {
+    RegimenPtr regimen;                   // null when there are errors
+    std::vector<Diagnostic> diagnostics;  // every error, or the lint warnings
+    std::string text;                     // the file's content as read
+
+    std::size_t error_count() const;
+    // One line per error, "file:line:column: error: ..." (for ReloadFailed / InvalidRegimen).
+    std::string errors_text() const;
+};
+
+// Parses with `default_zone` when the text names no `timezone` (the daemon passes
+// system_zone()); lints when the parse succeeded.
+LoadedRegimen check_regimen_text(std::string_view text, const std::string& file_name,
+                                 const date::time_zone* default_zone);
+
+// Reads the file (size cap; an unreadable file is one error without a position), then
+// check_regimen_text with system_zone().
+LoadedRegimen load_regimen_file(const std::string& path);
+
+// Logs each diagnostic, file:line:column first.
+void log_diagnostics(const std::vector<Diagnostic>& diagnostics);
+
+}  // namespace regimend

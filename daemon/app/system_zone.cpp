@@ -1,0 +1,82 @@
+#include "app/system_zone.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+
+namespace regimend {
+namespace {
+
+// "/usr/share/zoneinfo/Europe/Berlin" -> "Europe/Berlin"; other text is returned as is.
+std::string zone_name_from_path(std::string text) {
+    static constexpr std::string_view kMarker = "zoneinfo/";
+    if (const auto position = text.rfind(kMarker); position != std::string::npos) {
+        text = text.substr(position + kMarker.size());
+    }
+    // "posix/Europe/Berlin" and "right/..." are the same zones with other leap rules.
+    for (std::string_view prefix : {"posix/", "right/"}) {
+        if (text.starts_with(prefix)) {
+            text = text.substr(prefix.size());
+        }
+    }
+    return text;
+}
+
+const date::time_zone* locate(const std::string& name) {
+    if (name.empty()) {
+        return nullptr;
+    }
+    try {
+        return date::locate_zone(name);
+    } catch (const std::exception& error) {
+        spdlog::debug("time zone '{}' is unknown: {}", name, error.what());
+        return nullptr;
+    }
+}
+
+std::optional<std::string> localtime_link_target() {
+    std::error_code error;
+    const auto target = std::filesystem::read_symlink("/etc/localtime", error);
+    if (error) {
+        return std::nullopt;
+    }
+    return zone_name_from_path(target.string());
+}
+
+std::optional<std::string> etc_timezone() {
+    std::ifstream file("/etc/timezone");
+    std::string name;
+    if (file && std::getline(file, name) && !name.empty()) {
+        return name;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+const date::time_zone* system_zone() {
+    if (const char* tz = std::getenv("TZ"); tz != nullptr && *tz != '\0') {
+        std::string name = tz[0] == ':' ? tz + 1 : tz;
+        if (const auto* zone = locate(zone_name_from_path(name))) {
+            return zone;
+        }
+        spdlog::warn("TZ='{}' is not an IANA time zone name; using the system zone", tz);
+    }
+    if (const auto name = localtime_link_target()) {
+        if (const auto* zone = locate(*name)) {
+            return zone;
+        }
+    }
+    if (const auto name = etc_timezone()) {
+        if (const auto* zone = locate(*name)) {
+            return zone;
+        }
+    }
+    return locate("UTC") != nullptr ? locate("UTC") : date::locate_zone("Etc/UTC");
+}
+
+}  // namespace regimend

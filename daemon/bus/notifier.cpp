@@ -1,0 +1,441 @@
+#include "bus/notifier.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <system_error>
+
+#include "bus/names.hpp"
+
+namespace regimend {
+namespace {
+
+using namespace bus_names;
+
+// The server answers in milliseconds; five seconds means it is stuck, not slow.
+constexpr uint64_t kCallTimeoutUsec = 5'000'000;
+
+constexpr std::uint8_t kUrgencyNormal = 1;
+constexpr std::uint8_t kUrgencyCritical = 2;
+
+std::string owner_match() {
+    return std::string(
+               "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+               "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='") +
+           kNotifications + "'";
+}
+
+std::string server_signal_match(const char* member) {
+    return std::string("type='signal',sender='") + kNotifications + "',path='" +
+           kNotificationsPath + "',interface='" + kNotifications + "',member='" + member + "'";
+}
+
+MessagePtr new_call(sd_bus* bus, const char* member) {
+    sd_bus_message* message = nullptr;
+    const int result = sd_bus_message_new_method_call(bus, &message, kNotifications,
+                                                      kNotificationsPath, kNotifications, member);
+    if (result < 0) {
+        throw std::system_error(-result, std::generic_category(), member);
+    }
+    return MessagePtr(message);
+}
+
+void check(int result, const char* what) {
+    if (result < 0) {
+        throw std::system_error(-result, std::generic_category(), what);
+    }
+}
+
+}  // namespace
+
+std::string escape_markup(std::string_view text) {
+    std::string escaped;
+    escaped.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                escaped += "&amp;";
+                break;
+            case '<':
+                escaped += "&lt;";
+                break;
+            case '>':
+                escaped += "&gt;";
+                break;
+            case '"':
+                escaped += "&quot;";
+                break;
+            case '\'':
+                escaped += "&apos;";
+                break;
+            default:
+                escaped += c;
+        }
+    }
+    return escaped;
+}
+
+Notifier::Notifier(sd_bus* bus, ActionHandler on_action)
+    : bus_(bus), on_action_(std::move(on_action)) {
+    const std::pair<std::string, sd_bus_message_handler_t> matches[] = {
+        {owner_match(), &Notifier::on_owner_changed},
+        {server_signal_match("ActionInvoked"), &Notifier::on_action_invoked},
+        {server_signal_match("NotificationClosed"), &Notifier::on_closed},
+    };
+    for (const auto& [rule, handler] : matches) {
+        sd_bus_slot* slot = nullptr;
+        check(sd_bus_add_match_async(bus_, &slot, rule.c_str(), handler, nullptr, this),
+              "sd_bus_add_match_async");
+        matches_.emplace_back(slot);
+    }
+    ask_capabilities();
+}
+
+bool Notifier::has(std::string_view capability) const {
+    return capabilities_.find(capability) != capabilities_.end();
+}
+
+Notifier::Call* Notifier::start_call(std::variant<std::monostate, DoseKey, std::string> target) {
+    auto call = std::make_unique<Call>();
+    call->self = this;
+    call->generation = generation_;
+    call->target = std::move(target);
+    Call* raw = call.get();
+    calls_.emplace(raw, std::move(call));
+    return raw;
+}
+
+// Forgets the call; returns false (after logging) when the reply is an error.
+bool Notifier::finish_call(sd_bus_message* message, Call* call, const char* what) {
+    const sd_bus_error* error = sd_bus_message_get_error(message);
+    if (error != nullptr) {
+        spdlog::warn("notification server: {} failed: {}", what,
+                     error->message != nullptr ? error->message : error->name);
+        return false;
+    }
+    (void)call;
+    return true;
+}
+
+void Notifier::ask_capabilities() {
+    capabilities_state_ = Capabilities::Asking;
+    try {
+        MessagePtr message = new_call(bus_, "GetCapabilities");
+        Call* call = start_call(std::monostate{});
+        sd_bus_slot* slot = nullptr;
+        const int result = sd_bus_call_async(bus_, &slot, message.get(), &Notifier::on_capabilities,
+                                             call, kCallTimeoutUsec);
+        if (result < 0) {
+            calls_.erase(call);
+            throw std::system_error(-result, std::generic_category(), "GetCapabilities");
+        }
+        call->slot.reset(slot);
+    } catch (const std::exception& error) {
+        spdlog::warn("cannot ask the notification server for its capabilities: {}", error.what());
+        capabilities_state_ = Capabilities::Unavailable;
+    }
+}
+
+int Notifier::on_capabilities(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
+    auto* call = static_cast<Call*>(userdata);
+    Notifier* self = call->self;
+    auto owned = std::move(self->calls_.at(call));
+    self->calls_.erase(call);
+    try {
+        self->capabilities_.clear();
+        if (!self->finish_call(message, call, "GetCapabilities")) {
+            spdlog::warn("no notification server: reminders go to the log only");
+            self->capabilities_state_ = Capabilities::Unavailable;
+        } else {
+            const char* capability = nullptr;
+            check(sd_bus_message_enter_container(message, 'a', "s"), "read capabilities");
+            while (sd_bus_message_read(message, "s", &capability) > 0) {
+                self->capabilities_.emplace(capability);
+            }
+            self->capabilities_state_ = Capabilities::Known;
+            std::string list;
+            for (const auto& name : self->capabilities_) {
+                list += (list.empty() ? "" : " ") + name;
+            }
+            spdlog::info("notification server capabilities: {}", list);
+            if (!self->has("actions")) {
+                spdlog::info(
+                    "the notification server has no buttons; reminders say how to "
+                    "confirm from the command line");
+            }
+        }
+        auto waiting = std::move(self->waiting_);
+        self->waiting_.clear();
+        for (const auto& request : waiting) {
+            self->send(request);
+        }
+    } catch (const std::exception& error) {
+        spdlog::warn("cannot read the notification server's capabilities: {}", error.what());
+    }
+    return 0;
+}
+
+void Notifier::show(const ReminderText& reminder) {
+    if (capabilities_state_ == Capabilities::Known) {
+        send(reminder);
+        return;
+    }
+    // The body and the buttons depend on what the server can do: ask first. Asking again
+    // after a failure may start (activate) a server that was missing.
+    waiting_.emplace_back(reminder);
+    if (capabilities_state_ != Capabilities::Asking) {
+        ask_capabilities();
+    }
+    if (capabilities_state_ == Capabilities::Unavailable) {
+        auto waiting = std::move(waiting_);
+        waiting_.clear();
+        for (const auto& request : waiting) {
+            send(request);
+        }
+    }
+}
+
+void Notifier::notice(const std::string& key, const std::string& summary, const std::string& body) {
+    Notice request{key, summary, body};
+    if (capabilities_state_ == Capabilities::Asking) {
+        waiting_.emplace_back(std::move(request));
+        return;
+    }
+    send(request);
+}
+
+void Notifier::send(const Request& request) {
+    try {
+        if (const auto* reminder = std::get_if<ReminderText>(&request)) {
+            send_reminder(*reminder);
+        } else {
+            send_notice(std::get<Notice>(request));
+        }
+    } catch (const std::exception& error) {
+        spdlog::warn("cannot send a notification: {}", error.what());
+    }
+}
+
+std::string Notifier::reminder_body(const ReminderText& reminder) const {
+    const bool markup = has("body-markup");
+    auto text = [&](const std::string& value) { return markup ? escape_markup(value) : value; };
+    std::string body;
+    auto add_line = [&](const std::string& line) {
+        if (!line.empty()) {
+            body += (body.empty() ? "" : "\n") + line;
+        }
+    };
+    add_line(text(reminder.detail.empty() ? reminder.due_text
+                                          : reminder.detail + " — " + reminder.due_text));
+    add_line(text(reminder.notes));
+    if (!has("actions")) {
+        add_line(text("Confirm with: regimenctl take " + reminder.dose.item_id));
+    }
+    return body;
+}
+
+void Notifier::send_reminder(const ReminderText& reminder) {
+    const auto known = dose_ids_.find(reminder.dose);
+    const std::uint32_t replaces_id = known == dose_ids_.end() ? 0 : known->second;
+    const std::string body = reminder_body(reminder);
+    const std::uint8_t urgency =
+        reminder.urgency == Urgency::Critical ? kUrgencyCritical : kUrgencyNormal;
+
+    MessagePtr message = new_call(bus_, "Notify");
+    check(sd_bus_message_append(message.get(), "susss", "regimend", replaces_id, "",
+                                reminder.summary.c_str(), body.c_str()),
+          "Notify arguments");
+    if (has("actions")) {
+        check(sd_bus_message_append(message.get(), "as", 6, "taken", "Taken", "snooze", "Snooze",
+                                    "skip", "Skip"),
+              "Notify actions");
+    } else {
+        check(sd_bus_message_append(message.get(), "as", 0), "Notify actions");
+    }
+    // resident: the notification stays after a button is pressed; the daemon closes it once
+    // the answer is recorded. expire_timeout 0: it stays until answered.
+    check(sd_bus_message_append(message.get(), "a{sv}i", 4, "urgency", "y", urgency, "category",
+                                "s", "x-regimend.reminder", "desktop-entry", "s", "regimend",
+                                "resident", "b", 1, 0),
+          "Notify hints");
+
+    Call* call = start_call(reminder.dose);
+    sd_bus_slot* slot = nullptr;
+    const int result = sd_bus_call_async(bus_, &slot, message.get(), &Notifier::on_notify_reply,
+                                         call, kCallTimeoutUsec);
+    if (result < 0) {
+        calls_.erase(call);
+        throw std::system_error(-result, std::generic_category(), "Notify");
+    }
+    call->slot.reset(slot);
+    notify_in_flight_.insert(reminder.dose);
+}
+
+void Notifier::send_notice(const Notice& notice) {
+    const auto known = notice_ids_.find(notice.key);
+    const std::uint32_t replaces_id = known == notice_ids_.end() ? 0 : known->second;
+    const std::string body = has("body-markup") ? escape_markup(notice.body) : notice.body;
+    MessagePtr message = new_call(bus_, "Notify");
+    check(sd_bus_message_append(message.get(), "susssas", "regimend", replaces_id, "",
+                                notice.summary.c_str(), body.c_str(), 0),
+          "Notify arguments");
+    const std::string category = "x-regimend." + notice.key;
+    check(sd_bus_message_append(message.get(), "a{sv}i", 3, "urgency", "y", kUrgencyNormal,
+                                "category", "s", category.c_str(), "desktop-entry", "s", "regimend",
+                                0),
+          "Notify hints");
+    Call* call = start_call(notice.key);
+    sd_bus_slot* slot = nullptr;
+    const int result = sd_bus_call_async(bus_, &slot, message.get(), &Notifier::on_notify_reply,
+                                         call, kCallTimeoutUsec);
+    if (result < 0) {
+        calls_.erase(call);
+        throw std::system_error(-result, std::generic_category(), "Notify");
+    }
+    call->slot.reset(slot);
+}
+
+int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
+    auto* call = static_cast<Call*>(userdata);
+    Notifier* self = call->self;
+    auto owned = std::move(self->calls_.at(call));
+    self->calls_.erase(call);
+    const DoseKey* dose = std::get_if<DoseKey>(&call->target);
+    if (dose != nullptr) {
+        self->notify_in_flight_.erase(*dose);
+    }
+    if (!self->finish_call(message, call, "Notify")) {
+        return 0;
+    }
+    std::uint32_t id = 0;
+    if (sd_bus_message_read(message, "u", &id) < 0 || id == 0) {
+        return 0;
+    }
+    if (call->generation != self->generation_) {
+        return 0;  // an id from a server that has since gone away means nothing
+    }
+    if (dose != nullptr) {
+        self->dose_ids_[*dose] = id;
+        self->id_doses_[id] = *dose;
+        spdlog::debug("notification {} shows '{}'", id, dose->item_id);
+        if (self->close_when_shown_.erase(*dose) > 0) {
+            self->close(*dose);
+        }
+    } else if (const auto* key = std::get_if<std::string>(&call->target)) {
+        self->notice_ids_[*key] = id;
+    }
+    return 0;
+}
+
+void Notifier::close(const DoseKey& dose) {
+    const auto known = dose_ids_.find(dose);
+    if (known == dose_ids_.end()) {
+        if (notify_in_flight_.contains(dose)) {
+            close_when_shown_.insert(dose);
+        }
+        return;
+    }
+    const std::uint32_t id = known->second;
+    dose_ids_.erase(known);
+    id_doses_.erase(id);
+    try {
+        MessagePtr message = new_call(bus_, "CloseNotification");
+        check(sd_bus_message_append(message.get(), "u", id), "CloseNotification arguments");
+        Call* call = start_call(std::monostate{});
+        sd_bus_slot* slot = nullptr;
+        const int result = sd_bus_call_async(bus_, &slot, message.get(), &Notifier::on_close_reply,
+                                             call, kCallTimeoutUsec);
+        if (result < 0) {
+            calls_.erase(call);
+            throw std::system_error(-result, std::generic_category(), "CloseNotification");
+        }
+        call->slot.reset(slot);
+    } catch (const std::exception& error) {
+        spdlog::warn("cannot close notification {}: {}", id, error.what());
+    }
+}
+
+int Notifier::on_close_reply(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
+    auto* call = static_cast<Call*>(userdata);
+    Notifier* self = call->self;
+    auto owned = std::move(self->calls_.at(call));
+    self->calls_.erase(call);
+    self->finish_call(message, call, "CloseNotification");
+    return 0;
+}
+
+void Notifier::forget_server() {
+    ++generation_;
+    dose_ids_.clear();
+    id_doses_.clear();
+    notice_ids_.clear();
+    notify_in_flight_.clear();
+    close_when_shown_.clear();
+    capabilities_.clear();
+}
+
+int Notifier::on_owner_changed(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
+    auto* self = static_cast<Notifier*>(userdata);
+    const char* name = nullptr;
+    const char* old_owner = nullptr;
+    const char* new_owner = nullptr;
+    if (sd_bus_message_read(message, "sss", &name, &old_owner, &new_owner) < 0) {
+        return 0;
+    }
+    // Its notification ids belonged to the old server; the next reminder starts afresh.
+    self->forget_server();
+    if (new_owner == nullptr || *new_owner == '\0') {
+        spdlog::warn(
+            "the notification server left the bus; reminders go to the log until "
+            "one comes back");
+        self->capabilities_state_ = Capabilities::Unknown;
+        return 0;
+    }
+    spdlog::info("a notification server appeared ({})", new_owner);
+    self->ask_capabilities();
+    return 0;
+}
+
+int Notifier::on_action_invoked(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
+    auto* self = static_cast<Notifier*>(userdata);
+    std::uint32_t id = 0;
+    const char* action = nullptr;
+    if (sd_bus_message_read(message, "us", &id, &action) < 0) {
+        return 0;
+    }
+    const auto known = self->id_doses_.find(id);
+    if (known == self->id_doses_.end()) {
+        return 0;  // another program's notification, or a notice
+    }
+    const DoseKey dose = known->second;
+    try {
+        self->on_action_(dose, action);
+    } catch (const std::exception& error) {
+        spdlog::error("handling '{}' on notification {} failed: {}", action, id, error.what());
+    }
+    return 0;
+}
+
+int Notifier::on_closed(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
+    auto* self = static_cast<Notifier*>(userdata);
+    std::uint32_t id = 0;
+    std::uint32_t reason = 0;
+    if (sd_bus_message_read(message, "uu", &id, &reason) < 0) {
+        return 0;
+    }
+    if (const auto known = self->id_doses_.find(id); known != self->id_doses_.end()) {
+        spdlog::debug("notification {} for '{}' was closed (reason {})", id, known->second.item_id,
+                      reason);
+        self->dose_ids_.erase(known->second);
+        self->id_doses_.erase(known);
+    }
+    for (auto it = self->notice_ids_.begin(); it != self->notice_ids_.end(); ++it) {
+        if (it->second == id) {
+            self->notice_ids_.erase(it);
+            break;
+        }
+    }
+    return 0;
+}
+
+}  // namespace regimend

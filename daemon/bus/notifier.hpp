@@ -1,0 +1,96 @@
+// Client of org.freedesktop.Notifications on the daemon's bus connection. Every call is
+// asynchronous with a timeout, so a slow or missing server never stalls the loop; a
+// missing, restarting or failing server is logged and the daemon goes on (the engine has
+// already written the reminder to the journal).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "app/outputs.hpp"
+#include "bus/sd_ptr.hpp"
+
+namespace regimend {
+
+class Notifier : public ReminderDisplay {
+  public:
+    // A button on a dose's notification: "taken", "snooze" or "skip".
+    using ActionHandler = std::function<void(const DoseKey& dose, std::string_view action)>;
+
+    // Subscribes to the server's signals and asks for its capabilities. Throws
+    // std::system_error when the matches cannot be installed.
+    Notifier(sd_bus* bus, ActionHandler on_action);
+
+    void show(const ReminderText& reminder) override;
+    void close(const DoseKey& dose) override;
+    void notice(const std::string& key, const std::string& summary,
+                const std::string& body) override;
+
+  private:
+    struct Notice {
+        std::string key;
+        std::string summary;
+        std::string body;
+    };
+    using Request = std::variant<ReminderText, Notice>;
+
+    // One asynchronous call waiting for its reply.
+    struct Call {
+        Notifier* self = nullptr;
+        SlotPtr slot;
+        std::uint64_t generation = 0;  // the server instance it went to
+        std::variant<std::monostate, DoseKey, std::string> target;  // dose, notice key
+    };
+
+    enum class Capabilities { Unknown, Asking, Known, Unavailable };
+
+    void ask_capabilities();
+    void send(const Request& request);
+    void send_reminder(const ReminderText& reminder);
+    void send_notice(const Notice& notice);
+    void forget_server();
+    Call* start_call(std::variant<std::monostate, DoseKey, std::string> target);
+    bool finish_call(sd_bus_message* message, Call* call, const char* what);
+    std::string reminder_body(const ReminderText& reminder) const;
+    bool has(std::string_view capability) const;
+
+    static int on_capabilities(sd_bus_message* message, void* userdata,
+                               sd_bus_error* error) noexcept;
+    static int on_notify_reply(sd_bus_message* message, void* userdata,
+                               sd_bus_error* error) noexcept;
+    static int on_close_reply(sd_bus_message* message, void* userdata,
+                              sd_bus_error* error) noexcept;
+    static int on_owner_changed(sd_bus_message* message, void* userdata,
+                                sd_bus_error* error) noexcept;
+    static int on_action_invoked(sd_bus_message* message, void* userdata,
+                                 sd_bus_error* error) noexcept;
+    static int on_closed(sd_bus_message* message, void* userdata, sd_bus_error* error) noexcept;
+
+    sd_bus* bus_;
+    ActionHandler on_action_;
+    std::vector<SlotPtr> matches_;
+    std::map<Call*, std::unique_ptr<Call>> calls_;
+    std::uint64_t generation_ = 0;
+
+    Capabilities capabilities_state_ = Capabilities::Unknown;
+    std::set<std::string, std::less<>> capabilities_;
+    std::vector<Request> waiting_;  // shown once the capabilities are known
+
+    std::map<DoseKey, std::uint32_t> dose_ids_;
+    std::map<std::uint32_t, DoseKey> id_doses_;
+    std::map<std::string, std::uint32_t> notice_ids_;
+    std::set<DoseKey> notify_in_flight_;
+    std::set<DoseKey> close_when_shown_;  // answered while its Notify was in flight
+};
+
+// Escapes text for the Notifications body markup: & < > " '.
+std::string escape_markup(std::string_view text);
+
+}  // namespace regimend

@@ -1,0 +1,522 @@
+#include "bus/service.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdarg>
+#include <cstring>
+#include <optional>
+#include <system_error>
+
+#include "app/system_zone.hpp"
+#include "bus/names.hpp"
+
+namespace regimend {
+namespace {
+
+using namespace bus_names;
+
+// Notes and reasons are a sentence or two; a megabyte is a mistake or an attack.
+constexpr std::size_t kMaxTextBytes = 4096;
+// Before the second day of the epoch a time is a bug (a 0 or a seconds-for-microseconds
+// mix-up), not a dose.
+constexpr std::uint64_t kEarliestUsec = 86'400ULL * 1'000'000;
+// 9999-12-31T23:59:59Z: beyond it, instants overflow the date arithmetic.
+constexpr std::uint64_t kLatestUsec = 253'402'300'799ULL * 1'000'000;
+constexpr Seconds kMaxFuture{86'400};
+constexpr Seconds kMaxSpan{400LL * 86'400};
+constexpr std::uint64_t kMaxSnoozeSeconds = 366ULL * 86'400;
+
+int fail(sd_bus_error* error, const char* name, const std::string& message) {
+    return sd_bus_error_set(error, name, message.c_str());
+}
+
+int invalid_argument(sd_bus_error* error, const std::string& message) {
+    return fail(error, kErrorInvalidArgument, message);
+}
+
+int method_error(sd_bus_error* error, const MethodError& failure) {
+    switch (failure.kind) {
+        case MethodErrorKind::UnknownItem:
+            return fail(error, kErrorUnknownItem, failure.message);
+        case MethodErrorKind::NothingDue:
+            return fail(error, kErrorNothingDue, failure.message);
+        case MethodErrorKind::InvalidRegimen:
+            return fail(error, kErrorInvalidRegimen, failure.message);
+        case MethodErrorKind::InvalidArgument:
+            return fail(error, kErrorInvalidArgument, failure.message);
+        case MethodErrorKind::StorageFailed:
+        default:
+            return fail(error, kErrorStorageFailed, failure.message);
+    }
+}
+
+// Checks a text argument; false (with `error` set and `result` its code) when unusable.
+bool check_text(const char* value, const char* what, bool required, sd_bus_error* error,
+                int& result) {
+    const std::size_t length = std::strlen(value);
+    if (required && length == 0) {
+        result = invalid_argument(error, std::string("The ") + what + " must not be empty");
+        return false;
+    }
+    if (length > kMaxTextBytes) {
+        result = invalid_argument(error, std::string("The ") + what + " is " +
+                                             std::to_string(length) + " bytes long; at most " +
+                                             std::to_string(kMaxTextBytes) + " are accepted");
+        return false;
+    }
+    return true;
+}
+
+// The `at` of a dose or diary entry: 0 = now (nullopt); not before 1970-01-02, not more
+// than a day ahead.
+bool check_at(std::uint64_t usec, Micros now, sd_bus_error* error, int& result,
+              std::optional<Instant>& at) {
+    if (usec == 0) {
+        at.reset();
+        return true;
+    }
+    if (usec < kEarliestUsec) {
+        result = invalid_argument(error, "The time " + std::to_string(usec) +
+                                             " (microseconds since 1970) is before 1970-01-02; "
+                                             "0 means now");
+        return false;
+    }
+    if (usec > kLatestUsec || from_bus_time(usec) > now + kMaxFuture) {
+        result = invalid_argument(
+            error, "The time " + std::to_string(usec) +
+                       " (microseconds since 1970) is more than a day in the future");
+        return false;
+    }
+    at = to_instant(from_bus_time(usec));
+    return true;
+}
+
+// A [from, to) span of ListDoses/History: 0 = now; to >= from; at most 400 days.
+bool check_span(std::uint64_t from_usec, std::uint64_t to_usec, Micros now, sd_bus_error* error,
+                int& result, Instant& from, Instant& to) {
+    for (std::uint64_t value : {from_usec, to_usec}) {
+        if (value > kLatestUsec) {
+            result = invalid_argument(error, "The time " + std::to_string(value) +
+                                                 " (microseconds since 1970) is after 9999");
+            return false;
+        }
+    }
+    const Micros precise_from = from_usec == 0 ? now : from_bus_time(from_usec);
+    const Micros precise_to = to_usec == 0 ? now : from_bus_time(to_usec);
+    from = to_instant(precise_from);
+    to = to_instant(precise_to);
+    if (precise_to < precise_from) {
+        result = invalid_argument(error, "The span ends before it begins (to < from)");
+        return false;
+    }
+    if (to - from > kMaxSpan) {
+        result =
+            invalid_argument(error, "The span is " + std::to_string((to - from).count() / 86'400) +
+                                        " days long; at most 400 days are accepted");
+        return false;
+    }
+    return true;
+}
+
+template <int (Service::*Method)(sd_bus_message*, sd_bus_error*)>
+int call_method(sd_bus_message* message, void* userdata, sd_bus_error* error) noexcept {
+    auto* self = static_cast<Service*>(userdata);
+    try {
+        if (const int result = Service::check_caller(message, error); result < 0) {
+            return result;
+        }
+        return (self->*Method)(message, error);
+    } catch (const std::exception& exception) {
+        spdlog::error("{} failed: {}", sd_bus_message_get_member(message), exception.what());
+        return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Internal error: %s",
+                                 exception.what());
+    }
+}
+
+int get_config_path(sd_bus*, const char*, const char*, const char*, sd_bus_message* reply,
+                    void* userdata, sd_bus_error*) noexcept {
+    auto* self = static_cast<Service*>(userdata);
+    return sd_bus_message_append(reply, "s", self->engine()->config_path().c_str());
+}
+
+int get_next_due(sd_bus*, const char*, const char*, const char*, sd_bus_message* reply,
+                 void* userdata, sd_bus_error*) noexcept {
+    auto* self = static_cast<Service*>(userdata);
+    const auto next = self->engine()->next_due();
+    return sd_bus_message_append(reply, "t", next ? to_bus_time(*next) : std::uint64_t{0});
+}
+
+int get_version(sd_bus*, const char*, const char*, const char*, sd_bus_message* reply, void*,
+                sd_bus_error*) noexcept {
+    return sd_bus_message_append(reply, "s", REGIMEND_VERSION);
+}
+
+int get_time_zone(sd_bus*, const char*, const char*, const char*, sd_bus_message* reply,
+                  void* userdata, sd_bus_error*) noexcept {
+    auto* self = static_cast<Service*>(userdata);
+    const auto* zone = self->engine()->regimen().zone;
+    return sd_bus_message_append(reply, "s", zone != nullptr ? zone->name().c_str() : "UTC");
+}
+
+const sd_bus_vtable kVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_NAMES("Confirm", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(at), "t",
+                             SD_BUS_PARAM(planned), call_method<&Service::confirm>,
+                             SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("Skip", "ss", SD_BUS_PARAM(item) SD_BUS_PARAM(reason), "t",
+                             SD_BUS_PARAM(planned), call_method<&Service::skip>,
+                             SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("Snooze", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(seconds), "t",
+                             SD_BUS_PARAM(until), call_method<&Service::snooze>,
+                             SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("LogDose", "sts",
+                             SD_BUS_PARAM(item) SD_BUS_PARAM(at) SD_BUS_PARAM(note), "", "",
+                             call_method<&Service::log_dose>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES(
+        "LogSymptom", "suts",
+        SD_BUS_PARAM(kind) SD_BUS_PARAM(severity) SD_BUS_PARAM(at) SD_BUS_PARAM(note), "", "",
+        call_method<&Service::log_symptom>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("ListDoses", "tt", SD_BUS_PARAM(from) SD_BUS_PARAM(to), "a(sstst)",
+                             SD_BUS_PARAM(doses), call_method<&Service::list_doses>,
+                             SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("History", "tt", SD_BUS_PARAM(from) SD_BUS_PARAM(to), "a(ssttsi)",
+                             SD_BUS_PARAM(events), call_method<&Service::history>,
+                             SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("Reload", "", "", call_method<&Service::reload>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("Validate", "s", SD_BUS_PARAM(yaml), "a(uuss)",
+                             SD_BUS_PARAM(diagnostics), call_method<&Service::validate>,
+                             SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_PROPERTY("ConfigPath", "s", get_config_path, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("NextDue", "t", get_next_due, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("Version", "s", get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("TimeZone", "s", get_time_zone, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_SIGNAL_WITH_NAMES("DoseDue", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(planned), 0),
+    SD_BUS_SIGNAL_WITH_NAMES("DoseTaken", "stt",
+                             SD_BUS_PARAM(item) SD_BUS_PARAM(planned) SD_BUS_PARAM(at), 0),
+    SD_BUS_SIGNAL_WITH_NAMES("DoseSkipped", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(planned), 0),
+    SD_BUS_SIGNAL_WITH_NAMES("DoseMissed", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(planned), 0),
+    SD_BUS_SIGNAL_WITH_NAMES("RegimenReloaded", "u", SD_BUS_PARAM(items), 0),
+    SD_BUS_SIGNAL_WITH_NAMES("ReloadFailed", "s", SD_BUS_PARAM(message), 0),
+    SD_BUS_VTABLE_END,
+};
+
+}  // namespace
+
+void Service::serve(Engine& engine) {
+    engine_ = &engine;
+    sd_bus_slot* slot = nullptr;
+    const int result =
+        sd_bus_add_object_vtable(bus_, &slot, kObjectPath, kInterface, kVtable, this);
+    if (result < 0) {
+        throw std::system_error(-result, std::generic_category(), "sd_bus_add_object_vtable");
+    }
+    slot_.reset(slot);
+}
+
+int Service::check_caller(sd_bus_message* message, sd_bus_error* error) {
+    sd_bus_creds* raw = nullptr;
+    const int result = sd_bus_query_sender_creds(
+        message, SD_BUS_CREDS_EUID | SD_BUS_CREDS_UID | SD_BUS_CREDS_AUGMENT, &raw);
+    CredsPtr creds(raw);
+    uid_t caller = 0;
+    if (result < 0 ||
+        (sd_bus_creds_get_euid(raw, &caller) < 0 && sd_bus_creds_get_uid(raw, &caller) < 0)) {
+        return fail(error, kErrorAccessDenied,
+                    "Cannot tell which user is calling, so the call is refused");
+    }
+    if (caller != geteuid()) {
+        spdlog::warn("refused {} from user {}", sd_bus_message_get_member(message), caller);
+        return fail(error, kErrorAccessDenied,
+                    "This regimend belongs to user " + std::to_string(geteuid()) +
+                        " and takes no calls from user " + std::to_string(caller));
+    }
+    return 0;
+}
+
+int Service::confirm(sd_bus_message* message, sd_bus_error* error) {
+    const char* item = nullptr;
+    std::uint64_t at_usec = 0;
+    int result = sd_bus_message_read(message, "st", &item, &at_usec);
+    if (result < 0) {
+        return result;
+    }
+    const Micros now = now_micros();
+    std::optional<Instant> at;
+    if (!check_text(item, "item", true, error, result) ||
+        !check_at(at_usec, now, error, result, at)) {
+        return result;
+    }
+    auto answer = engine_->confirm(item, at, now);
+    if (auto* failure = std::get_if<MethodError>(&answer)) {
+        return method_error(error, *failure);
+    }
+    return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
+}
+
+int Service::skip(sd_bus_message* message, sd_bus_error* error) {
+    const char* item = nullptr;
+    const char* reason = nullptr;
+    int result = sd_bus_message_read(message, "ss", &item, &reason);
+    if (result < 0) {
+        return result;
+    }
+    if (!check_text(item, "item", true, error, result) ||
+        !check_text(reason, "reason", false, error, result)) {
+        return result;
+    }
+    auto answer = engine_->skip(item, reason, now_micros());
+    if (auto* failure = std::get_if<MethodError>(&answer)) {
+        return method_error(error, *failure);
+    }
+    return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
+}
+
+int Service::snooze(sd_bus_message* message, sd_bus_error* error) {
+    const char* item = nullptr;
+    std::uint64_t seconds = 0;
+    int result = sd_bus_message_read(message, "st", &item, &seconds);
+    if (result < 0) {
+        return result;
+    }
+    if (!check_text(item, "item", true, error, result)) {
+        return result;
+    }
+    if (seconds > kMaxSnoozeSeconds) {
+        return invalid_argument(error, "A snooze of " + std::to_string(seconds) +
+                                           " seconds is longer than a year; 0 uses the default");
+    }
+    const std::optional<Seconds> length =
+        seconds == 0 ? std::nullopt
+                     : std::optional<Seconds>{Seconds{static_cast<std::int64_t>(seconds)}};
+    auto answer = engine_->snooze(item, length, now_micros());
+    if (auto* failure = std::get_if<MethodError>(&answer)) {
+        return method_error(error, *failure);
+    }
+    return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
+}
+
+int Service::log_dose(sd_bus_message* message, sd_bus_error* error) {
+    const char* item = nullptr;
+    std::uint64_t at_usec = 0;
+    const char* note = nullptr;
+    int result = sd_bus_message_read(message, "sts", &item, &at_usec, &note);
+    if (result < 0) {
+        return result;
+    }
+    const Micros now = now_micros();
+    std::optional<Instant> at;
+    if (!check_text(item, "item", true, error, result) ||
+        !check_text(note, "note", false, error, result) ||
+        !check_at(at_usec, now, error, result, at)) {
+        return result;
+    }
+    auto done = engine_->log_dose(item, at.value_or(to_instant(now)), note);
+    if (auto* failure = std::get_if<MethodError>(&done)) {
+        return method_error(error, *failure);
+    }
+    return sd_bus_reply_method_return(message, "");
+}
+
+int Service::log_symptom(sd_bus_message* message, sd_bus_error* error) {
+    const char* kind = nullptr;
+    std::uint32_t severity = 0;
+    std::uint64_t at_usec = 0;
+    const char* note = nullptr;
+    int result = sd_bus_message_read(message, "suts", &kind, &severity, &at_usec, &note);
+    if (result < 0) {
+        return result;
+    }
+    const Micros now = now_micros();
+    std::optional<Instant> at;
+    if (!check_text(kind, "symptom kind", true, error, result) ||
+        !check_text(note, "note", false, error, result) ||
+        !check_at(at_usec, now, error, result, at)) {
+        return result;
+    }
+    if (severity > 10) {
+        return invalid_argument(error, "Severity is 0 to 10, not " + std::to_string(severity));
+    }
+    auto done =
+        engine_->log_symptom(kind, static_cast<int>(severity), at.value_or(to_instant(now)), note);
+    if (auto* failure = std::get_if<MethodError>(&done)) {
+        return method_error(error, *failure);
+    }
+    return sd_bus_reply_method_return(message, "");
+}
+
+int Service::list_doses(sd_bus_message* message, sd_bus_error* error) {
+    std::uint64_t from_usec = 0;
+    std::uint64_t to_usec = 0;
+    int result = sd_bus_message_read(message, "tt", &from_usec, &to_usec);
+    if (result < 0) {
+        return result;
+    }
+    const Micros now = now_micros();
+    Instant from;
+    Instant to;
+    if (!check_span(from_usec, to_usec, now, error, result, from, to)) {
+        return result;
+    }
+    auto doses = engine_->list_doses(from, to, now);
+    if (auto* failure = std::get_if<MethodError>(&doses)) {
+        return method_error(error, *failure);
+    }
+    sd_bus_message* raw = nullptr;
+    if ((result = sd_bus_message_new_method_return(message, &raw)) < 0) {
+        return result;
+    }
+    MessagePtr reply(raw);
+    if ((result = sd_bus_message_open_container(raw, 'a', "(sstst)")) < 0) {
+        return result;
+    }
+    for (const auto& view : std::get<std::vector<DoseView>>(doses)) {
+        const Item* item = engine_->regimen().find(view.dose.item_id);
+        const std::string name =
+            item != nullptr && !item->name.empty() ? item->name : view.dose.item_id;
+        result = sd_bus_message_append(raw, "(sstst)", view.dose.item_id.c_str(), name.c_str(),
+                                       to_bus_time(view.dose.planned),
+                                       std::string(to_string(view.state)).c_str(),
+                                       view.acted_at ? to_bus_time(*view.acted_at) : 0);
+        if (result < 0) {
+            return result;
+        }
+    }
+    if ((result = sd_bus_message_close_container(raw)) < 0) {
+        return result;
+    }
+    return sd_bus_send(nullptr, raw, nullptr);
+}
+
+int Service::history(sd_bus_message* message, sd_bus_error* error) {
+    std::uint64_t from_usec = 0;
+    std::uint64_t to_usec = 0;
+    int result = sd_bus_message_read(message, "tt", &from_usec, &to_usec);
+    if (result < 0) {
+        return result;
+    }
+    Instant from;
+    Instant to;
+    if (!check_span(from_usec, to_usec, now_micros(), error, result, from, to)) {
+        return result;
+    }
+    auto events = engine_->history(from, to);
+    if (auto* failure = std::get_if<MethodError>(&events)) {
+        return method_error(error, *failure);
+    }
+    sd_bus_message* raw = nullptr;
+    if ((result = sd_bus_message_new_method_return(message, &raw)) < 0) {
+        return result;
+    }
+    MessagePtr reply(raw);
+    if ((result = sd_bus_message_open_container(raw, 'a', "(ssttsi)")) < 0) {
+        return result;
+    }
+    for (const auto& event : std::get<std::vector<HistoryEvent>>(events)) {
+        result = sd_bus_message_append(
+            raw, "(ssttsi)", event.item.c_str(), std::string(to_string(event.kind)).c_str(),
+            event.planned ? to_bus_time(*event.planned) : 0, to_bus_time(event.at),
+            event.note.c_str(), static_cast<std::int32_t>(event.severity));
+        if (result < 0) {
+            return result;
+        }
+    }
+    if ((result = sd_bus_message_close_container(raw)) < 0) {
+        return result;
+    }
+    return sd_bus_send(nullptr, raw, nullptr);
+}
+
+int Service::reload(sd_bus_message* message, sd_bus_error* error) {
+    auto done = engine_->reload(ReloadTrigger::Request, now_micros());
+    if (auto* failure = std::get_if<MethodError>(&done)) {
+        return method_error(error, *failure);
+    }
+    return sd_bus_reply_method_return(message, "");
+}
+
+int Service::validate(sd_bus_message* message, sd_bus_error* error) {
+    const char* yaml = nullptr;
+    int result = sd_bus_message_read(message, "s", &yaml);
+    if (result < 0) {
+        return result;
+    }
+    const std::size_t length = std::strlen(yaml);
+    if (length > kMaxRegimenBytes) {
+        return invalid_argument(error, "The regimen is " + std::to_string(length) +
+                                           " bytes long; at most 1 MiB is accepted");
+    }
+    const std::string& path = engine_->config_path();
+    const LoadedRegimen checked = check_regimen_text(
+        std::string_view(yaml, length), path.substr(path.find_last_of('/') + 1), system_zone());
+    sd_bus_message* raw = nullptr;
+    if ((result = sd_bus_message_new_method_return(message, &raw)) < 0) {
+        return result;
+    }
+    MessagePtr reply(raw);
+    if ((result = sd_bus_message_open_container(raw, 'a', "(uuss)")) < 0) {
+        return result;
+    }
+    for (const auto& diagnostic : checked.diagnostics) {
+        result = sd_bus_message_append(raw, "(uuss)",
+                                       static_cast<std::uint32_t>(std::max(diagnostic.line, 0)),
+                                       static_cast<std::uint32_t>(std::max(diagnostic.column, 0)),
+                                       diagnostic.severity == Severity::Error ? "error" : "warning",
+                                       diagnostic.message.c_str());
+        if (result < 0) {
+            return result;
+        }
+    }
+    if ((result = sd_bus_message_close_container(raw)) < 0) {
+        return result;
+    }
+    return sd_bus_send(nullptr, raw, nullptr);
+}
+
+void Service::emit(const char* member, const char* signature, ...) {
+    va_list arguments;
+    va_start(arguments, signature);
+    const int result =
+        sd_bus_emit_signalv(bus_, kObjectPath, kInterface, member, signature, arguments);
+    va_end(arguments);
+    if (result < 0) {
+        spdlog::warn("cannot emit {}: {}", member, std::strerror(-result));
+    }
+}
+
+void Service::dose_due(const DoseKey& dose) {
+    emit("DoseDue", "st", dose.item_id.c_str(), to_bus_time(dose.planned));
+}
+
+void Service::dose_taken(const DoseKey& dose, Instant at) {
+    emit("DoseTaken", "stt", dose.item_id.c_str(), to_bus_time(dose.planned), to_bus_time(at));
+}
+
+void Service::dose_skipped(const DoseKey& dose) {
+    emit("DoseSkipped", "st", dose.item_id.c_str(), to_bus_time(dose.planned));
+}
+
+void Service::dose_missed(const DoseKey& dose) {
+    emit("DoseMissed", "st", dose.item_id.c_str(), to_bus_time(dose.planned));
+}
+
+void Service::regimen_reloaded(std::uint32_t items) {
+    emit("RegimenReloaded", "u", items);
+}
+
+void Service::reload_failed(const std::string& message) {
+    emit("ReloadFailed", "s", message.c_str());
+}
+
+void Service::properties_changed() {
+    if (engine_ == nullptr) {
+        return;  // not serving yet: nobody can have read the old values
+    }
+    const int result = sd_bus_emit_properties_changed(bus_, kObjectPath, kInterface, "NextDue",
+                                                      "TimeZone", nullptr);
+    if (result < 0) {
+        spdlog::warn("cannot emit PropertiesChanged: {}", std::strerror(-result));
+    }
+}
+
+}  // namespace regimend

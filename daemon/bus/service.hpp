@@ -1,0 +1,54 @@
+// The org.regimend.Regimen1 object: methods, properties and signals of ../shared/SPEC.md.
+// Handlers check the caller, check the arguments, hand the work to the engine and turn its
+// errors (and any exception) into D-Bus errors by name.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "app/engine.hpp"
+#include "app/outputs.hpp"
+#include "bus/sd_ptr.hpp"
+
+namespace regimend {
+
+class Service : public DoseSignals {
+  public:
+    explicit Service(sd_bus* bus) : bus_(bus) {}
+
+    // Registers the object; the engine must outlive the service. Throws std::system_error.
+    void serve(Engine& engine);
+
+    void dose_due(const DoseKey& dose) override;
+    void dose_taken(const DoseKey& dose, Instant at) override;
+    void dose_skipped(const DoseKey& dose) override;
+    void dose_missed(const DoseKey& dose) override;
+    void regimen_reloaded(std::uint32_t items) override;
+    void reload_failed(const std::string& message) override;
+    void properties_changed() override;
+
+    // Method handlers, called through the vtable (public only for it).
+    int confirm(sd_bus_message* message, sd_bus_error* error);
+    int skip(sd_bus_message* message, sd_bus_error* error);
+    int snooze(sd_bus_message* message, sd_bus_error* error);
+    int log_dose(sd_bus_message* message, sd_bus_error* error);
+    int log_symptom(sd_bus_message* message, sd_bus_error* error);
+    int list_doses(sd_bus_message* message, sd_bus_error* error);
+    int history(sd_bus_message* message, sd_bus_error* error);
+    int reload(sd_bus_message* message, sd_bus_error* error);
+    int validate(sd_bus_message* message, sd_bus_error* error);
+
+    // Calls from a different user than the daemon's are refused (the spec's AccessDenied).
+    static int check_caller(sd_bus_message* message, sd_bus_error* error);
+
+    Engine* engine() const { return engine_; }
+
+  private:
+    void emit(const char* member, const char* signature, ...);
+
+    sd_bus* bus_;
+    Engine* engine_ = nullptr;
+    SlotPtr slot_;
+};
+
+}  // namespace regimend

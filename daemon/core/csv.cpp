@@ -1,0 +1,49 @@
+#include "core/csv.hpp"
+
+namespace regimend {
+namespace {
+
+constexpr std::string_view kLineEnd = "\r\n";
+
+void append_row(std::string& out, std::initializer_list<std::string_view> fields) {
+    bool first = true;
+    for (auto field : fields) {
+        if (!first) {
+            out += ',';
+        }
+        first = false;
+        out += csv_field(field);
+    }
+    out += kLineEnd;
+}
+
+}  // namespace
+
+std::string csv_field(std::string_view text) {
+    if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+        return std::string(text);
+    }
+    std::string quoted = "\"";
+    for (char c : text) {
+        if (c == '"') {
+            quoted += '"';
+        }
+        quoted += c;
+    }
+    quoted += '"';
+    return quoted;
+}
+
+std::string history_csv(const std::vector<HistoryEvent>& events, const date::time_zone& zone) {
+    std::string out;
+    append_row(out, {"item", "event", "planned", "at", "amount", "severity", "note"});
+    for (const auto& event : events) {
+        const std::string planned = event.planned ? format_rfc3339(zone, *event.planned) : "";
+        const std::string severity = event.severity >= 0 ? std::to_string(event.severity) : "";
+        append_row(out, {event.item, to_string(event.kind), planned, format_rfc3339(zone, event.at),
+                         event.amount, severity, event.note});
+    }
+    return out;
+}
+
+}  // namespace regimend

@@ -1,0 +1,20 @@
+// The history as CSV for a clinician or a spreadsheet (RFC 4180): a header row, CRLF line
+// endings, fields quoted when they hold a comma, a quote, CR or LF. Pure text out.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.hpp"
+
+namespace regimend {
+
+// One field, quoted and with its quotes doubled when it needs it.
+std::string csv_field(std::string_view text);
+
+// item,event,planned,at,amount,severity,note — instants RFC 3339 in `zone`, empty when
+// missing (no planned instant, no severity); events in the order given.
+std::string history_csv(const std::vector<HistoryEvent>& events, const date::time_zone& zone);
+
+}  // namespace regimend

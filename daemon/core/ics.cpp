@@ -1,0 +1,380 @@
+#include "core/ics.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "core/plan.hpp"
+
+#ifndef REGIMEND_VERSION
+#define REGIMEND_VERSION "0"
+#endif
+
+namespace regimend {
+namespace {
+
+constexpr size_t kMaxLineOctets = 75;
+constexpr const char* kWeekdayCodes[] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
+
+const date::time_zone& zone_of(const Regimen& regimen) {
+    return regimen.zone ? *regimen.zone : *date::locate_zone("UTC");
+}
+
+std::string format_local(LocalTime local) {
+    return date::format("%Y%m%dT%H%M%S", local);
+}
+std::string format_utc(Instant instant) {
+    return date::format("%Y%m%dT%H%M%SZ", instant);
+}
+
+std::string format_offset(Seconds offset) {
+    char sign = offset < Seconds{0} ? '-' : '+';
+    long long total = std::llabs(offset.count());
+    char text[64];
+    if (total % 60 != 0) {
+        std::snprintf(text, sizeof text, "%c%02lld%02lld%02lld", sign, total / 3600,
+                      total / 60 % 60, total % 60);
+    } else {
+        std::snprintf(text, sizeof text, "%c%02lld%02lld", sign, total / 3600, total / 60 % 60);
+    }
+    return text;
+}
+
+// Content lines of the calendar being built, plus the span its dates reach, so the
+// VTIMEZONE can cover exactly that.
+struct Calendar {
+    std::vector<std::string> event_lines;
+    std::optional<Instant> earliest;
+    std::optional<Instant> latest;
+
+    void reach(Instant instant) {
+        earliest = earliest ? std::min(*earliest, instant) : instant;
+        latest = latest ? std::max(*latest, instant) : instant;
+    }
+};
+
+// Where a time of `at` falls relative to the run day: whole days to shift (a dose after a
+// late bedtime lands on the next date) and the wall-clock time on the date it lands on.
+struct Slot {
+    int day_shift = 0;
+    Seconds time_of_day{0};
+};
+
+std::optional<Slot> slot_of(const Regimen& regimen, const TimeOfDay& time) {
+    Seconds offset = time.offset;
+    if (time.base == TimeOfDay::Base::Bedtime) {
+        if (!regimen.bedtime) {
+            return std::nullopt;
+        }
+        offset += *regimen.bedtime;
+    }
+    auto shift = date::floor<date::days>(offset);
+    return Slot{static_cast<int>(shift.count()), offset - shift};
+}
+
+bool runs_on(const Schedule& schedule, date::sys_days day) {
+    if (!((schedule.weekdays >> date::weekday{day}.c_encoding()) & 1U)) {
+        return false;
+    }
+    if (schedule.frequency == Frequency::EveryNDays && schedule.start) {
+        auto index = (day - date::sys_days{*schedule.start}).count();
+        return index >= 0 && index % std::max(schedule.interval, 1) == 0;
+    }
+    return true;
+}
+
+std::optional<date::sys_days> first_run_day(const Schedule& schedule, date::sys_days from,
+                                            std::optional<date::sys_days> last) {
+    // Any pattern of weekdays and an interval repeats within interval weeks.
+    auto limit = from + date::days{7 * std::max(schedule.interval, 1)};
+    for (auto day = from; day <= limit && (!last || day <= *last); day += date::days{1}) {
+        if (runs_on(schedule, day)) {
+            return day;
+        }
+    }
+    return std::nullopt;
+}
+
+struct Phase {
+    date::sys_days from;
+    std::optional<date::sys_days> last;  // inclusive
+    std::optional<Amount> amount;
+};
+
+// One phase per ramp step (each with its own amount), or the whole schedule.
+std::vector<Phase> phases_of(const Item& item, date::sys_days today) {
+    const auto& schedule = item.schedule;
+    std::optional<date::sys_days> end;
+    if (schedule.end) {
+        end = date::sys_days{*schedule.end};
+    }
+    if (!schedule.start) {
+        return {{today, end, item.amount}};
+    }
+    date::sys_days start{*schedule.start};
+    std::vector<date::sys_days> boundaries{start};
+    for (const auto& step : item.ramp) {
+        boundaries.push_back(start + step.after);
+    }
+    std::vector<Phase> phases;
+    for (size_t i = 0; i < boundaries.size(); ++i) {
+        Phase phase{boundaries[i], end, item.amount_on(LocalDate{boundaries[i]})};
+        if (i + 1 < boundaries.size()) {
+            auto before_next = boundaries[i + 1] - date::days{1};
+            phase.last = end ? std::min(*end, before_next) : before_next;
+        }
+        if (phase.last && *phase.last < phase.from) {
+            continue;  // a step at day 0, or a phase entirely after `end`
+        }
+        phases.push_back(phase);
+    }
+    return phases;
+}
+
+std::string weekday_list(std::uint8_t mask, int shift) {
+    std::string list;
+    for (int weekday = 1; weekday <= 7; ++weekday) {  // Monday first, as people read it
+        int run_weekday = weekday % 7;
+        if ((mask >> run_weekday) & 1U) {
+            if (!list.empty()) {
+                list += ',';
+            }
+            list += kWeekdayCodes[((run_weekday + shift) % 7 + 7) % 7];
+        }
+    }
+    return list;
+}
+
+std::string rrule_of(const Schedule& schedule, int day_shift, std::optional<Instant> until) {
+    std::string rule;
+    bool every_weekday = schedule.weekdays == 0x7f;
+    switch (schedule.frequency) {
+        case Frequency::EveryNDays:
+            rule = "FREQ=DAILY";
+            if (schedule.interval > 1) {
+                rule += ";INTERVAL=" + std::to_string(schedule.interval);
+            }
+            break;
+        case Frequency::Daily:
+        case Frequency::Weekly:
+        case Frequency::EveryNHours:
+            rule = every_weekday ? "FREQ=DAILY" : "FREQ=WEEKLY";
+            break;
+    }
+    if (until) {
+        rule += ";UNTIL=" + format_utc(*until);
+    }
+    if (!every_weekday) {
+        rule += ";BYDAY=" + weekday_list(schedule.weekdays, day_shift);
+    }
+    return rule;
+}
+
+std::string summary_of(const Item& item, const std::optional<Amount>& amount) {
+    std::string details = item.dose;
+    if (amount) {
+        details += (details.empty() ? "" : ", ") + amount->text;
+    }
+    return details.empty() ? item.name : item.name + " (" + details + ")";
+}
+
+std::string description_of(const Item& item) {
+    std::string text = "Confirm with: regimenctl take " + item.id;
+    if (!item.notes.empty()) {
+        text = item.notes + "\n" + text;
+    }
+    return text;
+}
+
+void add_event(Calendar& calendar, const std::string& zone_name, const std::string& uid,
+               Instant stamp, LocalTime start, const std::string& summary,
+               const std::string& description, const std::string& rrule) {
+    auto& lines = calendar.event_lines;
+    lines.push_back("BEGIN:VEVENT");
+    lines.push_back("UID:" + uid);
+    lines.push_back("DTSTAMP:" + format_utc(stamp));
+    lines.push_back("DTSTART;TZID=" + zone_name + ":" + format_local(start));
+    lines.push_back("DURATION:PT15M");
+    if (!rrule.empty()) {
+        lines.push_back("RRULE:" + rrule);
+    }
+    lines.push_back("SUMMARY:" + ics_escape_text(summary));
+    lines.push_back("DESCRIPTION:" + ics_escape_text(description));
+    lines.push_back("TRANSP:TRANSPARENT");  // a reminder, not a busy slot
+    lines.push_back("BEGIN:VALARM");
+    lines.push_back("ACTION:DISPLAY");
+    lines.push_back("DESCRIPTION:" + ics_escape_text(summary));
+    lines.push_back("TRIGGER:PT0M");
+    lines.push_back("END:VALARM");
+    lines.push_back("END:VEVENT");
+}
+
+void add_series(Calendar& calendar, const Regimen& regimen, const Item& item, Instant now) {
+    const auto& zone = zone_of(regimen);
+    auto today = date::sys_days{local_date(zone, now)};
+    int series = 0;
+    for (const auto& time : item.schedule.times) {
+        auto slot = slot_of(regimen, time);
+        if (!slot) {
+            continue;
+        }
+        for (const auto& phase : phases_of(item, today)) {
+            auto first = first_run_day(item.schedule, phase.from, phase.last);
+            if (!first) {
+                continue;
+            }
+            LocalTime start{(*first + date::days{slot->day_shift}).time_since_epoch()};
+            start += slot->time_of_day;
+            calendar.reach(to_instant(zone, start));
+            std::optional<Instant> until;
+            if (phase.last) {
+                // The end of the local date the phase's last dose lands on, in UTC as the
+                // RFC requires with a zoned DTSTART.
+                auto after_last = *phase.last + date::days{slot->day_shift + 1};
+                until = start_of_day(zone, LocalDate{after_last}) - Seconds{1};
+                calendar.reach(*until);
+            }
+            add_event(calendar, zone.name(), item.id + "-" + std::to_string(++series) + "@regimend",
+                      now, start, summary_of(item, phase.amount), description_of(item),
+                      rrule_of(item.schedule, slot->day_shift, until));
+        }
+    }
+}
+
+// `every: N hours` counts elapsed time, which no RRULE expresses across a DST change.
+void add_expanded(Calendar& calendar, const Regimen& regimen, const Item& item, Instant now,
+                  int expand_days) {
+    const auto& zone = zone_of(regimen);
+    Instant from = start_of_day(zone, local_date(zone, now));
+    Instant to = from + date::days{std::max(expand_days, 1)};
+    for (const auto& dose : plan_item(regimen, item, from, to)) {
+        calendar.reach(dose.planned);
+        add_event(calendar, zone.name(), item.id + "-" + format_utc(dose.planned) + "@regimend",
+                  now, to_local(zone, dose.planned), summary_of(item, dose.amount),
+                  description_of(item), "");
+    }
+}
+
+void add_observance(std::vector<std::string>& lines, const date::sys_info& info,
+                    Seconds offset_from, LocalTime onset) {
+    const char* kind = info.save != std::chrono::minutes{0} ? "DAYLIGHT" : "STANDARD";
+    lines.push_back(std::string("BEGIN:") + kind);
+    lines.push_back("DTSTART:" + format_local(onset));
+    lines.push_back("TZOFFSETFROM:" + format_offset(offset_from));
+    lines.push_back("TZOFFSETTO:" + format_offset(info.offset));
+    lines.push_back("TZNAME:" + ics_escape_text(info.abbrev));
+    lines.push_back(std::string("END:") + kind);
+}
+
+// Every transition of the zone from the first year the calendar touches to the last, each
+// as its own observance: exact for whatever rules the zone had, no RRULE guessing.
+std::vector<std::string> vtimezone(const date::time_zone& zone, Instant from, Instant to) {
+    auto first_year = local_date(zone, from).year();
+    Instant range_start = start_of_day(zone, LocalDate{first_year, date::January, date::day{1}});
+    std::vector<std::string> lines{"BEGIN:VTIMEZONE", "TZID:" + zone.name()};
+    auto info = zone.get_info(range_start);
+    add_observance(lines, info, info.offset, to_local(zone, range_start));
+    while (info.end <= to) {
+        auto transition = std::chrono::time_point_cast<Seconds>(info.end);
+        auto next = zone.get_info(transition);
+        // The onset is written in the local time in force before the transition.
+        add_observance(lines, next, info.offset,
+                       LocalTime{transition.time_since_epoch()} + info.offset);
+        info = next;
+    }
+    lines.push_back("END:VTIMEZONE");
+    return lines;
+}
+
+}  // namespace
+
+std::string ics_escape_text(std::string_view text) {
+    std::string escaped;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        switch (c) {
+            case '\\':
+                escaped += "\\\\";
+                break;
+            case ';':
+                escaped += "\\;";
+                break;
+            case ',':
+                escaped += "\\,";
+                break;
+            case '\n':
+                escaped += "\\n";
+                break;
+            case '\r':
+                if (i + 1 >= text.size() || text[i + 1] != '\n') {
+                    escaped += "\\n";  // a lone CR is a line break too
+                }
+                break;
+            default:
+                if (static_cast<unsigned char>(c) >= 0x20 || c == '\t') {
+                    escaped += c;
+                }
+                break;
+        }
+    }
+    return escaped;
+}
+
+std::string ics_fold(std::string_view line) {
+    std::string folded;
+    size_t limit = kMaxLineOctets;  // the first line has no leading space
+    while (line.size() > limit) {
+        size_t cut = limit;
+        // Never split a UTF-8 sequence: back up to the start of the character.
+        while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) {
+            --cut;
+        }
+        folded.append(line.substr(0, cut));
+        folded += "\r\n ";
+        line.remove_prefix(cut);
+        limit = kMaxLineOctets - 1;
+    }
+    folded.append(line);
+    folded += "\r\n";
+    return folded;
+}
+
+std::string regimen_ics(const Regimen& regimen, Instant now, const IcsOptions& options) {
+    const auto& zone = zone_of(regimen);
+    Calendar calendar;
+    for (const auto& item : regimen.items) {
+        if (item.as_needed) {
+            continue;
+        }
+        if (item.schedule.frequency == Frequency::EveryNHours) {
+            add_expanded(calendar, regimen, item, now, options.expand_days);
+        } else {
+            add_series(calendar, regimen, item, now);
+        }
+    }
+    // Open-ended series run on: cover the zone's rules some years past now.
+    Instant zone_from = calendar.earliest.value_or(now);
+    Instant zone_to = std::max(calendar.latest.value_or(now),
+                               now + date::years{std::max(options.timezone_years_ahead, 0)});
+    zone_to = std::chrono::time_point_cast<Seconds>(zone_to);
+
+    std::vector<std::string> lines{
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//regimend//regimend " REGIMEND_VERSION "//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    };
+    auto timezone_lines = vtimezone(zone, std::min(zone_from, now), zone_to);
+    lines.insert(lines.end(), timezone_lines.begin(), timezone_lines.end());
+    lines.insert(lines.end(), calendar.event_lines.begin(), calendar.event_lines.end());
+    lines.push_back("END:VCALENDAR");
+
+    std::string text;
+    for (const auto& line : lines) {
+        text += ics_fold(line);
+    }
+    return text;
+}
+
+}  // namespace regimend

@@ -1,0 +1,27 @@
+// The plan as iCalendar (RFC 5545), for other calendar programs: one VEVENT series per item,
+// `at` time and ramp phase, with an RRULE where the schedule has one; `every: N hours`
+// items expanded dose by dose. Pure: `now` (for DTSTAMP, and as the first day of items
+// without `start`) is passed in.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/model.hpp"
+
+namespace regimend {
+
+struct IcsOptions {
+    int expand_days = 90;           // how far `every: N hours` items are written out
+    int timezone_years_ahead = 10;  // VTIMEZONE transitions for open-ended series
+};
+
+std::string regimen_ics(const Regimen& regimen, Instant now, const IcsOptions& options = {});
+
+// TEXT value escaping: backslash, semicolon, comma, newline; other control characters go.
+std::string ics_escape_text(std::string_view text);
+
+// One content line folded at 75 octets (never inside a UTF-8 sequence), CRLF-terminated.
+std::string ics_fold(std::string_view line);
+
+}  // namespace regimend

@@ -1,0 +1,342 @@
+#include "core/lint.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+#include "core/plan.hpp"
+
+namespace regimend {
+namespace {
+
+// Lint has no clock, so it cannot look at "the coming week". It plans fixed windows
+// instead, which makes `regimenctl check` give the same answer on every day:
+// - 14 days from each item's start, from each ramp step and ending at each item's end,
+//   so every phase of a titration and every item's first and last fortnight is seen;
+// - when no item has a date at all, the fortnight from Monday 2000-01-03, since then every
+//   fortnight plans the same doses.
+// Fourteen days show every weekday twice and any `every N days` up to 14.
+constexpr int kWindowDays = 14;
+constexpr date::sys_days kUndatedAnchor{date::year{2000} / 1 / 3};
+
+const date::time_zone& zone_of(const Regimen& regimen) {
+    return regimen.zone ? *regimen.zone : *date::locate_zone("UTC");
+}
+
+std::string lowercase(std::string_view text) {
+    std::string result(text);
+    for (auto& c : result) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return result;
+}
+
+bool contains(std::string_view text, std::string_view part) {
+    return text.find(part) != std::string_view::npos;
+}
+
+// "544", "0.5", "12.125": amounts as a person writes them.
+std::string format_number(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3f", value);
+    std::string text = buffer;
+    while (!text.empty() && text.back() == '0') {
+        text.pop_back();
+    }
+    if (!text.empty() && text.back() == '.') {
+        text.pop_back();
+    }
+    return text;
+}
+
+std::string format_local(const date::time_zone& zone, Instant instant, const char* format) {
+    return date::format(format, to_local(zone, instant));
+}
+
+Diagnostic warning_at(const Regimen& regimen, SourcePos pos, std::string message) {
+    return Diagnostic{regimen.file, pos.line, pos.column, Severity::Warning, std::move(message)};
+}
+
+// The doses lint looks at: the union of its windows, in time order.
+std::vector<PlannedDose> representative_plan(const Regimen& regimen) {
+    std::set<date::sys_days> first_days;
+    for (const auto& item : regimen.items) {
+        if (item.as_needed) {
+            continue;
+        }
+        const auto& schedule = item.schedule;
+        if (schedule.start) {
+            date::sys_days start{*schedule.start};
+            first_days.insert(start);
+            for (const auto& step : item.ramp) {
+                first_days.insert(start + step.after);
+            }
+        }
+        if (schedule.end) {
+            first_days.insert(date::sys_days{*schedule.end} - date::days{kWindowDays - 1});
+        }
+    }
+    if (first_days.empty()) {
+        first_days.insert(kUndatedAnchor);
+    }
+    // Overlapping windows are merged so no day is planned twice.
+    std::vector<PlannedDose> doses;
+    auto window = first_days.begin();
+    while (window != first_days.end()) {
+        date::sys_days range_start = *window;
+        date::sys_days range_end = range_start + date::days{kWindowDays};
+        for (++window; window != first_days.end() && *window <= range_end; ++window) {
+            range_end = *window + date::days{kWindowDays};
+        }
+        auto range = plan_days(regimen, LocalDate{range_start},
+                               static_cast<int>((range_end - range_start).count()));
+        doses.insert(doses.end(), std::make_move_iterator(range.begin()),
+                     std::make_move_iterator(range.end()));
+    }
+    return doses;
+}
+
+bool has_any_tag(const Item& item, const std::vector<std::string>& tags) {
+    return std::any_of(tags.begin(), tags.end(),
+                       [&](const std::string& tag) { return item.has_tag(tag); });
+}
+
+bool mentions_magnesium(const Item& item) {
+    return contains(lowercase(item.name), "magnesium") || item.has_tag("magnesium");
+}
+
+// A form of magnesium named in the item's name ("Magnesium citrate") or tags
+// ("magnesium-citrate", or "citrate" on an item tagged or named magnesium).
+bool is_magnesium_form(const Item& item, std::string_view form) {
+    std::string combined_tag = "magnesium-" + std::string(form);
+    for (const auto& tag : item.tags) {
+        std::string lower = lowercase(tag);
+        if (lower == combined_tag || lower == "magnesium " + std::string(form)) {
+            return true;
+        }
+    }
+    bool names_form = contains(lowercase(item.name), form) ||
+                      std::any_of(item.tags.begin(), item.tags.end(),
+                                  [&](const std::string& tag) { return lowercase(tag) == form; });
+    return names_form && mentions_magnesium(item);
+}
+
+// ---- planned daily amount over a limit ----
+
+// The value of `amount` in the limit's terms: milligrams when the limit is a mass, else
+// only the same unit counts (3 capsules cannot be added to 200 mg).
+std::optional<double> value_for_limit(const Amount& amount, const Amount& per_day) {
+    if (milligrams(per_day)) {
+        return milligrams(amount);
+    }
+    if (amount.unit == per_day.unit) {
+        return amount.value;
+    }
+    return std::nullopt;
+}
+
+// "day 28 of glycinate-pm's ramp" for the ramp steps in effect on `day`, if any.
+std::string ramp_phases(const Regimen& regimen, const Limit& limit, date::sys_days day) {
+    std::string phases;
+    for (const auto& item : regimen.items) {
+        if (item.ramp.empty() || !item.schedule.start || !has_any_tag(item, limit.tags)) {
+            continue;
+        }
+        auto day_index = day - date::sys_days{*item.schedule.start};
+        const RampStep* in_effect = nullptr;
+        for (const auto& step : item.ramp) {
+            if (day_index >= step.after) {
+                in_effect = &step;
+            }
+        }
+        if (in_effect) {
+            phases += phases.empty() ? " (from " : ", ";
+            phases +=
+                "day " + std::to_string(in_effect->after.count()) + " of " + item.id + "'s ramp";
+        }
+    }
+    return phases.empty() ? phases : phases + ")";
+}
+
+void check_limits(const Regimen& regimen, const std::vector<PlannedDose>& doses,
+                  std::vector<Diagnostic>& warnings) {
+    const auto& zone = zone_of(regimen);
+    for (const auto& limit : regimen.limits) {
+        bool in_milligrams = milligrams(limit.per_day).has_value();
+        double ceiling = in_milligrams ? *milligrams(limit.per_day) : limit.per_day.value;
+        std::map<date::sys_days, double> daily_totals;
+        for (const auto& dose : doses) {
+            const Item* item = regimen.find(dose.item_id);
+            if (!item || !dose.amount || !has_any_tag(*item, limit.tags)) {
+                continue;
+            }
+            if (auto value = value_for_limit(*dose.amount, limit.per_day)) {
+                daily_totals[date::sys_days{local_date(zone, dose.planned)}] += *value;
+            }
+        }
+        // Rounding of "0.1 g"-style amounts must not turn an exact match into a warning.
+        auto over = [&](double total) { return total > ceiling + 1e-9 * std::max(1.0, ceiling); };
+        auto first_over = std::find_if(daily_totals.begin(), daily_totals.end(),
+                                       [&](const auto& entry) { return over(entry.second); });
+        if (first_over == daily_totals.end()) {
+            continue;
+        }
+        auto peak =
+            std::max_element(daily_totals.begin(), daily_totals.end(),
+                             [](const auto& a, const auto& b) { return a.second < b.second; });
+        std::string unit = in_milligrams ? "mg" : limit.per_day.unit;
+        std::string message = "planned " + limit.name + " reaches " +
+                              format_number(first_over->second) + " " + unit + " on " +
+                              date::format("%F", first_over->first) +
+                              ramp_phases(regimen, limit, first_over->first);
+        if (peak->second > first_over->second) {
+            message += " and " + format_number(peak->second) + " " + unit + " on " +
+                       date::format("%F", peak->first) + ramp_phases(regimen, limit, peak->first);
+        }
+        message += ", above the " + limit.per_day.text + " per_day limit";
+        warnings.push_back(warning_at(regimen, limit.pos, std::move(message)));
+    }
+}
+
+// ---- magnesium oxide ----
+
+void check_oxide(const Regimen& regimen, std::vector<Diagnostic>& warnings) {
+    for (const auto& item : regimen.items) {
+        if (is_magnesium_form(item, "oxide")) {
+            warnings.push_back(warning_at(
+                regimen, item.pos,
+                "'" + item.id + "' is magnesium oxide, a poorly absorbed form of magnesium"));
+        }
+    }
+}
+
+// ---- magnesium citrate late in the day ----
+
+// Evening and night: after 18:00 and, for doses past midnight (bedtime-relative or
+// interval ones), before 05:00.
+bool in_the_evening(const date::time_zone& zone, Instant instant) {
+    auto local = to_local(zone, instant);
+    auto time_of_day = local - date::floor<date::days>(local);
+    return time_of_day > std::chrono::hours{18} || time_of_day < std::chrono::hours{5};
+}
+
+void check_citrate(const Regimen& regimen, const std::vector<PlannedDose>& doses,
+                   std::vector<Diagnostic>& warnings) {
+    const auto& zone = zone_of(regimen);
+    for (const auto& item : regimen.items) {
+        if (item.as_needed || !is_magnesium_form(item, "citrate")) {
+            continue;
+        }
+        auto late = std::find_if(doses.begin(), doses.end(), [&](const PlannedDose& dose) {
+            return dose.item_id == item.id && in_the_evening(zone, dose.planned);
+        });
+        if (late == doses.end()) {
+            continue;
+        }
+        std::string wall_time = format_local(zone, late->planned, "%H:%M");
+        // Point at the `at` entry that lands there when one can be told apart.
+        auto local = to_local(zone, late->planned);
+        Seconds time_of_day = local - date::floor<date::days>(local);
+        SourcePos pos = item.pos;
+        for (const auto& time : item.schedule.times) {
+            Seconds wall = time.offset;
+            if (time.base == TimeOfDay::Base::Bedtime && regimen.bedtime) {
+                wall += *regimen.bedtime;
+            }
+            const Seconds day{86400};
+            if (time.pos.line > 0 && ((wall % day) + day) % day == time_of_day) {
+                pos = time.pos;
+                break;
+            }
+        }
+        warnings.push_back(warning_at(regimen, pos,
+                                      "'" + item.id + "' (magnesium citrate) is planned at " +
+                                          wall_time +
+                                          ", after 18:00; it is best taken earlier in the "
+                                          "day: it can act as a laxative"));
+    }
+}
+
+// ---- separate rules ----
+
+bool matches_any(const Item& item, const std::vector<std::string>& ids_or_tags) {
+    return std::any_of(ids_or_tags.begin(), ids_or_tags.end(), [&](const std::string& name) {
+        return item.id == name || item.has_tag(name);
+    });
+}
+
+void check_separate(const Regimen& regimen, const std::vector<PlannedDose>& doses,
+                    std::vector<Diagnostic>& warnings) {
+    const auto& zone = zone_of(regimen);
+    for (const auto& item : regimen.items) {
+        if (!item.separate || item.as_needed) {
+            continue;
+        }
+        const auto& rule = *item.separate;
+        for (const auto& other : regimen.items) {
+            if (&other == &item || other.as_needed || !matches_any(other, rule.from)) {
+                continue;
+            }
+            // Doses are in time order, so the closest pair is found between neighbours.
+            const PlannedDose* last_mine = nullptr;
+            const PlannedDose* last_theirs = nullptr;
+            const PlannedDose* found_mine = nullptr;
+            const PlannedDose* found_theirs = nullptr;
+            for (const auto& dose : doses) {
+                if (dose.item_id == item.id) {
+                    last_mine = &dose;
+                    if (last_theirs && dose.planned - last_theirs->planned < rule.by) {
+                        found_mine = &dose;
+                        found_theirs = last_theirs;
+                        break;
+                    }
+                } else if (dose.item_id == other.id) {
+                    last_theirs = &dose;
+                    if (last_mine && dose.planned - last_mine->planned < rule.by) {
+                        found_mine = last_mine;
+                        found_theirs = &dose;
+                        break;
+                    }
+                }
+            }
+            if (!found_mine) {
+                continue;
+            }
+            auto gap = found_mine->planned > found_theirs->planned
+                           ? found_mine->planned - found_theirs->planned
+                           : found_theirs->planned - found_mine->planned;
+            std::string gap_text = gap == Seconds{0} ? std::string("at the same time as")
+                                                     : format_duration(gap) + " from";
+            warnings.push_back(warning_at(
+                regimen, rule.pos.line > 0 ? rule.pos : item.pos,
+                "'" + item.id + "' is planned at " +
+                    format_local(zone, found_mine->planned, "%F %H:%M") + ", " + gap_text + " '" +
+                    other.id + "' at " + format_local(zone, found_theirs->planned, "%H:%M") +
+                    "; its separate rule keeps them " + format_duration(rule.by) + " apart"));
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<Diagnostic> lint(const Regimen& regimen) {
+    std::vector<Diagnostic> warnings;
+    auto doses = representative_plan(regimen);
+    check_limits(regimen, doses, warnings);
+    check_oxide(regimen, warnings);
+    check_citrate(regimen, doses, warnings);
+    check_separate(regimen, doses, warnings);
+    std::stable_sort(warnings.begin(), warnings.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                         return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                     });
+    return warnings;
+}
+
+}  // namespace regimend

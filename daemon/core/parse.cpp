@@ -1,0 +1,315 @@
+#include "core/parse.hpp"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <set>
+
+#include "core/parse_fields.hpp"
+#include "core/parse_item.hpp"
+#include "core/parse_reader.hpp"
+#include "core/parse_source.hpp"
+#include "core/parse_values.hpp"
+
+namespace regimend {
+namespace {
+
+// A regimen is a page of text; anything far larger is a mistake or an attack, and yaml-cpp
+// would spend memory and time on it before we could say so.
+constexpr std::size_t max_file_bytes = 1024 * 1024;
+constexpr std::size_t max_items = 10000;
+constexpr std::size_t max_limits = 1000;
+constexpr std::size_t max_symptoms = 1000;
+constexpr SourcePos file_start{1, 1};
+
+class RegimenReader {
+  public:
+    RegimenReader(Diagnostics& diagnostics, const date::time_zone* default_zone)
+        : diagnostics_(diagnostics), default_zone_(default_zone) {}
+
+    Regimen read(const YAML::Node& root) {
+        regimen_.file = diagnostics_.file();
+        SourcePos where = diagnostics_.position(root.Mark());
+        auto top = Mapping::read(
+            diagnostics_, root, where, "the regimen (top level)",
+            {"version", "timezone", "bedtime", "reminders", "limits", "symptoms", "items"});
+        if (!top) {
+            return regimen_;
+        }
+        read_version(*top);
+        read_timezone(*top);
+        if (const Field* bedtime = top->get("bedtime")) {
+            regimen_.bedtime = read_clock_time(diagnostics_, *bedtime);
+            has_bedtime_ = true;  // an invalid one is reported once, not at every `at`
+        }
+        if (const Field* reminders = top->get("reminders")) {
+            regimen_.reminders = read_reminders(diagnostics_, *reminders, ReminderPolicy{});
+        }
+        if (const Field* limits = top->get("limits")) {
+            read_limits(*limits);
+        }
+        if (const Field* symptoms = top->get("symptoms")) {
+            read_symptoms(*symptoms);
+        }
+        if (const Field* items = top->get("items")) {
+            read_items(*items);
+        } else {
+            diagnostics_.error(top->pos(), "the regimen has no 'items' (a list of what to take)");
+        }
+        return regimen_;
+    }
+
+  private:
+    void read_version(const Mapping& top) {
+        const Field* version = top.get("version");
+        if (!version) {
+            diagnostics_.error(top.pos(), "the regimen has no 'version' (write 'version: 1')");
+            return;
+        }
+        auto text = read_text(diagnostics_, *version, "1");
+        if (text && text->value != "1") {
+            diagnostics_.error(text->pos, "unsupported 'version' " + quoted(text->value) +
+                                              ": this regimend reads version 1");
+        }
+    }
+
+    void read_timezone(const Mapping& top) {
+        regimen_.zone = default_zone_;
+        const Field* timezone = top.get("timezone");
+        if (!timezone) {
+            if (!regimen_.zone) {
+                regimen_.zone = locate("UTC");  // the caller named no default: stay defined
+            }
+            return;
+        }
+        auto text = read_text(diagnostics_, *timezone, "an IANA time zone name");
+        if (!text) {
+            return;
+        }
+        regimen_.timezone_name = text->value;
+        if (const date::time_zone* zone = locate(text->value)) {
+            regimen_.zone = zone;
+        } else {
+            diagnostics_.error(text->pos, "unknown time zone " + quoted(text->value) +
+                                              ": 'timezone' must be an IANA name such as "
+                                              "Europe/Berlin or America/New_York");
+        }
+    }
+
+    static const date::time_zone* locate(const std::string& name) {
+        try {
+            return date::locate_zone(name);
+        } catch (const std::exception&) {
+            return nullptr;
+        }
+    }
+
+    void read_limits(const Field& field) {
+        auto nodes = read_sequence(diagnostics_, field, max_limits);
+        if (!nodes) {
+            return;
+        }
+        for (const auto& node : *nodes) {
+            SourcePos where = diagnostics_.position(node.Mark());
+            auto mapping =
+                Mapping::read(diagnostics_, node, where, "a limit", {"name", "per_day", "tags"});
+            if (!mapping) {
+                continue;
+            }
+            Limit limit;
+            limit.pos = where;
+            const Field* name = mapping->get("name");
+            const Field* per_day = mapping->get("per_day");
+            const Field* tags = mapping->get("tags");
+            if (!name || !per_day || !tags) {
+                diagnostics_.error(where,
+                                   "a limit needs 'name', 'per_day' and 'tags', e.g. "
+                                   "{name: magnesium, per_day: 350 mg, tags: [magnesium]}");
+            }
+            if (name) {
+                if (auto text = read_text(diagnostics_, *name)) {
+                    limit.name = text->value;
+                }
+            }
+            if (per_day) {
+                if (auto amount = read_amount(diagnostics_, *per_day)) {
+                    limit.per_day = *amount;
+                }
+            }
+            if (tags) {
+                if (auto texts = read_text_list(diagnostics_, *tags)) {
+                    if (texts->empty()) {
+                        diagnostics_.error(tags->value_pos, "'tags' must name at least one tag");
+                    }
+                    for (const auto& tag : *texts) {
+                        limit.tags.push_back(tag.value);
+                    }
+                }
+            }
+            regimen_.limits.push_back(std::move(limit));
+        }
+    }
+
+    void read_symptoms(const Field& field) {
+        auto texts = read_text_list(diagnostics_, field, max_symptoms);
+        if (!texts) {
+            return;
+        }
+        for (const auto& kind : *texts) {
+            if (!is_valid_symptom_kind(kind.value)) {
+                diagnostics_.error(kind.pos,
+                                   "a symptom kind must be lowercase letters, digits, "
+                                   "'-' or '_' (it is typed as `regimenctl symptom "
+                                   "KIND`), got " +
+                                       quoted(kind.value));
+            } else if (std::find(regimen_.symptoms.begin(), regimen_.symptoms.end(), kind.value) !=
+                       regimen_.symptoms.end()) {
+                diagnostics_.error(kind.pos,
+                                   "symptom kind " + quoted(kind.value) + " is listed twice");
+            } else {
+                regimen_.symptoms.push_back(kind.value);
+            }
+        }
+    }
+
+    void read_items(const Field& field) {
+        auto nodes = read_sequence(diagnostics_, field, max_items);
+        if (!nodes) {
+            return;
+        }
+        ItemDefaults defaults{regimen_.reminders, has_bedtime_};
+        std::vector<ReadItem> items;
+        for (const auto& node : *nodes) {
+            items.push_back(
+                read_item(diagnostics_, node, diagnostics_.position(node.Mark()), defaults));
+        }
+        check_unique_ids(items);
+        check_separate_names(items);
+        for (auto& read : items) {
+            regimen_.items.push_back(std::move(read.item));
+        }
+    }
+
+    void check_unique_ids(const std::vector<ReadItem>& items) {
+        std::map<std::string, SourcePos> first_seen;
+        for (const auto& read : items) {
+            if (read.item.id.empty()) {
+                continue;
+            }
+            auto [first, inserted] = first_seen.emplace(read.item.id, read.id_pos);
+            if (!inserted) {
+                diagnostics_.error(read.id_pos, "duplicate id " + quoted(read.item.id) +
+                                                    ": already used by the item at line " +
+                                                    std::to_string(first->second.line));
+            }
+        }
+    }
+
+    void check_separate_names(const std::vector<ReadItem>& items) {
+        std::set<std::string, std::less<>> known;
+        for (const auto& read : items) {
+            known.insert(read.item.id);
+            known.insert(read.item.tags.begin(), read.item.tags.end());
+        }
+        for (const auto& read : items) {
+            for (const auto& name : read.separate_from) {
+                if (!known.contains(name.value)) {
+                    diagnostics_.error(name.pos, "'separate.from' names " + quoted(name.value) +
+                                                     ", which is neither an item id nor a tag "
+                                                     "of any item");
+                }
+            }
+        }
+    }
+
+    Diagnostics& diagnostics_;
+    const date::time_zone* default_zone_;
+    Regimen regimen_;
+    bool has_bedtime_ = false;
+};
+
+// Turns what yaml-cpp could not parse into one diagnostic. A tab in the indentation is the
+// usual cause of its less helpful messages, so it is named when there is one.
+void report_syntax_error(Diagnostics& diagnostics, const SourceText& source,
+                         const YAML::ParserException& exception) {
+    SourcePos where = source.position(exception.mark.line, exception.mark.column);
+    if (auto tab = source.first_indenting_tab(exception.mark.line)) {
+        diagnostics.error(*tab,
+                          "a tab indents this line: YAML allows only spaces for "
+                          "indentation (the parser stopped at line " +
+                              std::to_string(where.line) + ": " + exception.msg + ")");
+        return;
+    }
+    diagnostics.error(where, "YAML syntax error: " + exception.msg);
+}
+
+// The one document of the file; reports and returns nullopt when it cannot be had.
+std::optional<YAML::Node> load_document(Diagnostics& diagnostics, const SourceText& source) {
+    std::vector<YAML::Node> documents;
+    try {
+        documents = YAML::LoadAll(std::string(source.text()));
+    } catch (const YAML::DeepRecursion& exception) {
+        diagnostics.error(source.position(exception.mark.line, exception.mark.column),
+                          "the YAML is nested too deeply");
+        return std::nullopt;
+    } catch (const YAML::ParserException& exception) {
+        report_syntax_error(diagnostics, source, exception);
+        return std::nullopt;
+    }
+    if (documents.empty() || documents.front().IsNull()) {
+        diagnostics.error(file_start,
+                          "the file is empty: expected a mapping with 'version' and 'items'");
+        return std::nullopt;
+    }
+    if (documents.size() > 1) {
+        diagnostics.error(diagnostics.position(documents[1].Mark()),
+                          "the file holds more than one YAML document; a regimen is one");
+        return std::nullopt;
+    }
+    return documents.front();
+}
+
+void check_and_read(Diagnostics& diagnostics, const SourceText& source,
+                    const date::time_zone* default_zone, ParseResult& result) {
+    if (source.text().size() > max_file_bytes) {
+        diagnostics.error(file_start, "the regimen is " + std::to_string(source.text().size()) +
+                                          " bytes; the limit is 1 MiB");
+        return;
+    }
+    if (auto bad_byte = source.first_invalid_utf8()) {
+        diagnostics.error(*bad_byte,
+                          "the file is not valid UTF-8 (a byte here is not part of "
+                          "a UTF-8 character); save it as UTF-8");
+        return;
+    }
+    auto root = load_document(diagnostics, source);
+    if (!root) {
+        return;
+    }
+    Regimen regimen = RegimenReader(diagnostics, default_zone).read(*root);
+    if (diagnostics.empty()) {
+        result.regimen = std::move(regimen);
+    }
+}
+
+}  // namespace
+
+ParseResult parse_regimen(std::string_view yaml_text, const std::string& file_name,
+                          const date::time_zone* default_zone) {
+    ParseResult result;
+    SourceText source(yaml_text);
+    Diagnostics diagnostics(file_name, source);
+    try {
+        check_and_read(diagnostics, source, default_zone, result);
+    } catch (const std::exception& exception) {
+        // yaml-cpp's node API can throw on shapes we did not foresee; a bad file must still
+        // come back as a message, never as an exception through the daemon's reload.
+        result.regimen.reset();
+        diagnostics.error(file_start, std::string("cannot read the regimen: ") + exception.what());
+    }
+    result.diagnostics = diagnostics.take();
+    return result;
+}
+
+}  // namespace regimend

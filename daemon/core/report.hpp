@@ -1,0 +1,118 @@
+// `regimenctl report`: adherence, as-needed use and symptom figures over a window of days,
+// worked out from the history and the plan. Pure arithmetic: the caller loads the events
+// and passes the window; nothing here reads a clock or the database. docs/REPORT.md says
+// how each figure is counted.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/event.hpp"
+#include "core/model.hpp"
+
+namespace regimend {
+
+// ICHD-3 medication-overuse headache: acute medication on 10 or more days a month for
+// triptans and combination analgesics (15 for simple analgesics). We only count days.
+inline constexpr int kOveruseThresholdDays = 10;
+
+struct ReportSpan {
+    Instant from;  // inclusive
+    Instant to;    // exclusive
+};
+
+struct ReportInput {
+    ReportSpan window;
+    // Every event with `at` in [events_needed_from(...), window.to). Doses are matched by
+    // their planned instant, as-needed doses and symptoms by `at`.
+    std::vector<HistoryEvent> events;
+    // Symptom entries in before_span(...); may hold other events, they are ignored.
+    std::vector<HistoryEvent> before_events;
+    std::optional<Instant> tracking_since;  // `at` of the first event ever recorded
+    std::optional<Instant> first_dose;      // the first taken or as-needed dose ever
+};
+
+struct ItemAdherence {
+    std::string item;
+    std::string name;
+    int planned = 0;  // counted doses, pending ones excluded
+    int taken = 0;
+    int skipped = 0;
+    int missed = 0;
+    int pending = 0;                    // still inside missed_after, unanswered
+    std::optional<double> adherence;    // taken / planned; none when nothing was planned
+    std::optional<double> late_median;  // minutes after planned (negative: early)
+};
+
+struct AsNeededUse {
+    std::string item;
+    std::string name;
+    int uses = 0;
+    double uses_per_week = 0;
+    std::optional<int> max_per_day;
+    int days_over_max = 0;
+};
+
+struct SymptomFigures {
+    std::optional<ReportSpan> span;  // none: the regimen's start is unknown
+    int days = 0;                    // days with at least one entry
+    int entries = 0;
+    std::optional<double> mean_severity;
+};
+
+struct SymptomSummary {
+    std::string kind;
+    SymptomFigures during;
+    SymptomFigures before;
+};
+
+struct MonthOveruse {
+    date::year_month month;
+    int acute_days = 0;  // in the whole calendar month, not only the window
+};
+
+enum class DayAdherence { AllTaken, SomeTaken, NoneTaken, NothingPlanned };
+
+struct CalendarDay {
+    LocalDate day;
+    int planned = 0;
+    int taken = 0;
+    bool symptom = false;
+    bool acute = false;  // an as-needed dose was logged
+
+    DayAdherence adherence() const;
+};
+
+struct Report {
+    ReportSpan window;
+    std::optional<Instant> counted_from;  // planned doses count from here (tracking start)
+    std::optional<LocalDate> regimen_start;
+    std::vector<ItemAdherence> items;
+    std::vector<AsNeededUse> as_needed;
+    std::vector<SymptomSummary> symptoms;
+    int acute_days = 0;                 // in the window
+    std::vector<MonthOveruse> overuse;  // months touching the window at the threshold
+    std::vector<CalendarDay> days;      // every local day of the window, in order
+};
+
+// The window of the last `days` local days, today included, ending at `now`.
+ReportSpan last_days(const date::time_zone& zone, Instant now, int days);
+
+// From where `events` must be loaded: the start of the window's first calendar month (for
+// the overuse count) or earlier, for doses confirmed ahead of their planned time.
+Instant events_needed_from(const Regimen& regimen, const ReportSpan& window);
+
+// The earliest item `start`, else the local day of the first recorded dose.
+std::optional<LocalDate> regimen_start(const Regimen& regimen, std::optional<Instant> first_dose);
+
+// The equally long span of whole days just before the regimen started; none if unknown.
+std::optional<ReportSpan> before_span(const Regimen& regimen, std::optional<Instant> first_dose,
+                                      int days);
+
+Report build_report(const Regimen& regimen, const ReportInput& input, int days);
+
+// "for information: ..." — worded as information, never as advice.
+std::string overuse_note(const MonthOveruse& month);
+
+}  // namespace regimend

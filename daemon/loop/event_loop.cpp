@@ -1,0 +1,63 @@
+#include "loop/event_loop.hpp"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <system_error>
+
+namespace regimend {
+namespace {
+
+void throw_if_failed(int result, const char* what) {
+    if (result < 0) {
+        throw std::system_error(-result, std::generic_category(), what);
+    }
+}
+
+int dispatch_signal(sd_event_source*, const signalfd_siginfo*, void* userdata) noexcept {
+    try {
+        (*static_cast<std::function<void()>*>(userdata))();
+    } catch (const std::exception& error) {
+        // Unwinding through sd-event's C frames would be undefined.
+        spdlog::error("signal handler failed: {}", error.what());
+    }
+    return 0;
+}
+
+}  // namespace
+
+EventLoop::EventLoop() {
+    sd_event* event = nullptr;
+    throw_if_failed(sd_event_new(&event), "sd_event_new");
+    event_.reset(event);
+}
+
+void EventLoop::on_signal(int signal_number, std::function<void()> handler) {
+    // sd-event needs the signal blocked, or the default action would run instead.
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, signal_number);
+    if (sigprocmask(SIG_BLOCK, &mask, nullptr) < 0) {
+        throw std::system_error(errno, std::generic_category(), "sigprocmask");
+    }
+
+    auto entry = std::make_unique<SignalHandler>();
+    entry->handler = std::move(handler);
+    sd_event_source* source = nullptr;
+    throw_if_failed(
+        sd_event_add_signal(event_.get(), &source, signal_number, dispatch_signal, &entry->handler),
+        "sd_event_add_signal");
+    entry->source.reset(source);
+    signals_.push_back(std::move(entry));
+}
+
+int EventLoop::run() {
+    return sd_event_loop(event_.get());
+}
+
+void EventLoop::exit(int code) {
+    sd_event_exit(event_.get(), code);
+}
+
+}  // namespace regimend

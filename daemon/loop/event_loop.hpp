@@ -1,0 +1,36 @@
+// The daemon's one sd_event loop, and the Unix signals it turns into events.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "bus/sd_ptr.hpp"
+
+namespace regimend {
+
+class EventLoop {
+  public:
+    // Throws std::system_error when sd-event cannot be set up.
+    EventLoop();
+
+    sd_event* get() const { return event_.get(); }
+
+    // Blocks `signal_number` for the process and runs `handler` from the loop when it
+    // arrives (sd-event reads it from a signalfd). Throws std::system_error.
+    void on_signal(int signal_number, std::function<void()> handler);
+
+    // Runs until exit(); returns the exit code.
+    int run();
+    void exit(int code);
+
+  private:
+    struct SignalHandler {
+        std::function<void()> handler;
+        SourcePtr source;
+    };
+    EventPtr event_;
+    std::vector<std::unique_ptr<SignalHandler>> signals_;
+};
+
+}  // namespace regimend

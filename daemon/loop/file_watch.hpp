@@ -1,0 +1,33 @@
+// Watches one file by watching its directory: editors and `ln -sf` replace a file by
+// renaming a new one over it, which a watch on the file itself would not follow. Bursts of
+// events (write, close, rename) are merged into one callback after a short quiet period.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "bus/sd_ptr.hpp"
+
+namespace regimend {
+
+class FileWatch {
+  public:
+    // Throws std::system_error when the directory cannot be watched.
+    FileWatch(sd_event* event, const std::string& file_path, std::function<void()> on_change);
+    ~FileWatch();
+    FileWatch(const FileWatch&) = delete;
+    FileWatch& operator=(const FileWatch&) = delete;
+
+  private:
+    static int readable(sd_event_source* source, int fd, uint32_t revents, void* userdata) noexcept;
+    static int settled(sd_event_source* source, uint64_t usec, void* userdata) noexcept;
+    void restart_quiet_period();
+
+    std::string name_;
+    std::function<void()> on_change_;
+    int fd_ = -1;
+    SourcePtr io_source_;
+    SourcePtr quiet_timer_;
+};
+
+}  // namespace regimend

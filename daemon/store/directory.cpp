@@ -1,0 +1,42 @@
+#include "store/directory.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace regimend {
+
+std::optional<std::string> make_private_directories(const std::filesystem::path& directory) {
+    std::filesystem::path partial;
+    for (const auto& component : directory) {
+        partial /= component;
+        if (component.empty() || component == partial.root_path()) {
+            continue;
+        }
+        if (::mkdir(partial.c_str(), 0700) == 0) {
+            continue;
+        }
+        const int mkdir_errno = errno;
+        struct stat status {};
+        // EEXIST is fine only for a directory; EACCES on an existing directory we may
+        // traverse (a parent we cannot write) is fine too.
+        if (::stat(partial.c_str(), &status) == 0 && S_ISDIR(status.st_mode)) {
+            continue;
+        }
+        return "cannot create directory " + partial.string() + ": " +
+               std::strerror(mkdir_errno == EEXIST ? ENOTDIR : mkdir_errno);
+    }
+    return std::nullopt;
+}
+
+void create_private_file(const std::filesystem::path& file) {
+    const int descriptor = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (descriptor >= 0) {
+        ::close(descriptor);
+    }
+}
+
+}  // namespace regimend

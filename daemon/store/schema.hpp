@@ -1,0 +1,53 @@
+// The history schema as a list of migrations. PRAGMA user_version records how many have
+// run; schema version N is migration N applied on top of N-1. A new version is one more
+// entry at the end of kMigrations, never an edit of an old one.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+
+namespace regimend::schema {
+
+struct Migration {
+    int version;           // the user_version once this has run
+    std::string_view sql;  // one or more statements
+};
+
+inline constexpr std::array<Migration, 1> kMigrations{{
+    {1, R"sql(
+CREATE TABLE events (
+    id       INTEGER PRIMARY KEY,
+    item     TEXT    NOT NULL,
+    event    TEXT    NOT NULL,
+    planned  INTEGER,
+    at       INTEGER NOT NULL,
+    note     TEXT    NOT NULL DEFAULT '',
+    severity INTEGER NOT NULL DEFAULT -1,
+    amount   TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX events_at ON events(at);
+CREATE INDEX events_planned ON events(planned);
+CREATE INDEX events_item_at ON events(item, at);
+-- A dose is answered once: a buggy caller cannot record a second taken or skipped.
+CREATE UNIQUE INDEX events_answered_once ON events(item, planned)
+    WHERE event IN ('taken', 'skipped');
+-- first_dose: the oldest dose without walking past years of due and missed events.
+CREATE INDEX events_doses_at ON events(at) WHERE event IN ('taken', 'as_needed');
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value
+);
+)sql"},
+}};
+
+inline constexpr int kLatestVersion = kMigrations.back().version;
+
+// Brings the database to kLatestVersion in one transaction. A read-only connection only
+// checks. Returns an error message (without the path) when it cannot.
+std::optional<std::string> migrate(sqlite3* db, bool read_only);
+
+}  // namespace regimend::schema

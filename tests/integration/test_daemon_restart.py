@@ -1,0 +1,52 @@
+"""A killed daemon loses nothing: what was answered stays answered after a restart."""
+
+import harness
+
+LEAD = 4
+
+
+class Restart(harness.DaemonTestCase):
+
+    def test_a_taken_dose_is_not_reminded_again_after_kill_9(self):
+        server = self.start_notifications()
+        recorder = self.start_recorder()
+        # `later` is the sentinel: once its reminder shows after the restart, the restarted
+        # daemon has certainly processed `early` too.
+        items = [harness.dose_item("early", LEAD, name="Early dose"),
+                 harness.dose_item("later", LEAD + 6, name="Later dose")]
+        daemon = self.start_daemon(harness.regimen_yaml(
+            items, reminders={"repeat_every": "1h", "missed_after": "2h"}))
+        shown = server.wait_reminders("Early dose")[0]
+        server.invoke_action(shown["id"], "taken")
+        recorder.wait("DoseTaken")
+
+        daemon.kill()
+        server.clear()
+        daemon.start()
+        server.wait_reminders("Later dose")
+        self.assertEqual(server.reminders_of("Early dose"), [],
+                         "the restarted daemon reminded of a dose already taken")
+        events = [e["event"] for e in daemon.history() if e["item"] == "early"]
+        self.assertEqual(events, ["due", "taken"])
+
+    def test_an_open_dose_resumes_without_a_burst(self):
+        server = self.start_notifications()
+        items = [harness.dose_item("open", LEAD, name="Open dose"),
+                 harness.dose_item("sentinel", LEAD + 6, name="Sentinel")]
+        daemon = self.start_daemon(harness.regimen_yaml(
+            items, reminders={"repeat_every": "1h", "missed_after": "2h"}))
+        server.wait_reminders("Open dose")
+        daemon.kill()
+        server.clear()
+        daemon.start()
+        server.wait_reminders("Sentinel")
+        # Still due, but its next repeat is an hour after the first reminder: not now.
+        self.assertEqual(server.reminders_of("Open dose"), [])
+        open_dose = [d for d in daemon.doses(harness.now_usec() - 3600_000_000,
+                                             harness.now_usec() + 60_000_000)
+                     if d["item"] == "open"]
+        self.assertEqual(open_dose[0]["state"], "due")
+
+
+if __name__ == "__main__":
+    harness.main()

@@ -1,0 +1,44 @@
+"""The notification server goes away and comes back: the daemon carries on."""
+
+import harness
+
+
+class ServerOutage(harness.DaemonTestCase):
+
+    def test_the_daemon_survives_a_missing_server_and_recovers(self):
+        server = self.start_notifications()
+        recorder = self.start_recorder()
+        daemon = self.start_daemon(harness.regimen_yaml(
+            [harness.dose_item("mag", 4, name="Magnesium")],
+            reminders={"repeat_every": "2s", "missed_after": "1h", "escalate_after": "1h"}))
+        server.stop()
+        wait = harness.wait_for
+        wait(lambda: not daemon.connection.name_has_owner(harness.NOTIFICATIONS))
+
+        recorder.wait("DoseDue")
+        # Reminders go to the log while no server is there.
+        daemon.wait_log("reminder: Magnesium")
+        self.assertTrue(daemon.alive())
+        doses = daemon.doses(harness.now_usec() - 60_000_000, harness.now_usec() + 60_000_000)
+        self.assertEqual([d["state"] for d in doses if d["item"] == "mag"], ["due"])
+
+        # A new server (a restarted notification daemon) gets the next repeat, as a fresh
+        # notification: the old server's ids mean nothing to it.
+        replacement = self.start_notifications()
+        shown = replacement.wait_reminders("Magnesium")[0]
+        self.assertEqual(shown["replaces_id"], 0)
+        self.assertEqual(shown["actions"][0], "taken")
+
+    def test_no_server_at_all_from_the_start(self):
+        recorder = self.start_recorder()
+        daemon = self.start_daemon(harness.regimen_yaml(
+            [harness.dose_item("mag", 3, name="Magnesium")]))
+        recorder.wait("DoseDue")
+        daemon.wait_log("reminder: Magnesium")
+        # It is answerable from the command line all the same.
+        self.assertGreater(int(daemon.call("Confirm", "mag", harness.dbus.UInt64(0))), 0)
+        recorder.wait("DoseTaken")
+
+
+if __name__ == "__main__":
+    harness.main()

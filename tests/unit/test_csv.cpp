@@ -1,0 +1,53 @@
+#include <catch2/catch.hpp>
+
+#include "core/csv.hpp"
+
+using namespace regimend;
+using namespace date::literals;
+using namespace std::chrono_literals;
+
+TEST_CASE("CSV fields are quoted as RFC 4180 says", "[csv]") {
+    SECTION("plain text stays as it is") {
+        CHECK(csv_field("300 mg") == "300 mg");
+    }
+    SECTION("a comma quotes the field") {
+        CHECK(csv_field("a, b") == "\"a, b\"");
+    }
+    SECTION("quotes are doubled") {
+        CHECK(csv_field("said \"ok\"") == "\"said \"\"ok\"\"\"");
+    }
+    SECTION("CR and LF stay inside the quotes") {
+        CHECK(csv_field("one\r\ntwo") == "\"one\r\ntwo\"");
+        CHECK(csv_field("one\ntwo") == "\"one\ntwo\"");
+    }
+    SECTION("empty stays empty") {
+        CHECK(csv_field("") == "");
+    }
+}
+
+TEST_CASE("the history as CSV has a header, CRLF rows and one column per field", "[csv]") {
+    const auto* zone = date::locate_zone("Europe/Berlin");
+    HistoryEvent taken;
+    taken.item = "glycinate-pm";
+    taken.kind = EventKind::Taken;
+    taken.planned = Instant{date::sys_days{2026_y / 11 / 22}} + 20h;
+    taken.at = *taken.planned + 10min;
+    taken.amount = "300 mg";
+    taken.note = "with tea, \"chamomile\"\nslept well";
+    HistoryEvent migraine;
+    migraine.item = "migraine";
+    migraine.kind = EventKind::Symptom;
+    migraine.at = Instant{date::sys_days{2026_y / 11 / 23}} + 6h;
+    migraine.severity = 6;
+
+    auto csv = history_csv({taken, migraine}, *zone);
+    CHECK(csv ==
+          "item,event,planned,at,amount,severity,note\r\n"
+          "glycinate-pm,taken,2026-11-22T21:00:00+01:00,2026-11-22T21:10:00+01:00,300 mg,,"
+          "\"with tea, \"\"chamomile\"\"\nslept well\"\r\n"
+          "migraine,symptom,,2026-11-23T07:00:00+01:00,,6,\r\n");
+
+    SECTION("no events: the header alone") {
+        CHECK(history_csv({}, *zone) == "item,event,planned,at,amount,severity,note\r\n");
+    }
+}

@@ -1,0 +1,78 @@
+// regimenctl's output helpers (ctl/output.hpp). Tests run without a terminal on stdout, so
+// colour is off and the text is plain.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "output.hpp"
+
+using regimenctl::Cell;
+using regimenctl::Table;
+
+namespace {
+
+regimend::Instant utc(int y, unsigned m, unsigned d, int hh, int mm, int ss = 0) {
+    return regimend::Instant{date::sys_days{date::year{y} / m / d}} + std::chrono::hours{hh} +
+           std::chrono::minutes{mm} + std::chrono::seconds{ss};
+}
+
+}  // namespace
+
+TEST_CASE("tables align columns by what the terminal shows", "[ctl_output]") {
+    SECTION("columns are padded to the widest cell, the last is not") {
+        Table table;
+        table.add_row({{"08:00"}, {"threonate-am"}, {"taken"}});
+        table.add_row({{"21:30"}, {"mg"}, {"upcoming"}});
+        std::ostringstream out;
+        table.print(out, "  ");
+        CHECK(out.str() ==
+              "  08:00  threonate-am  taken\n"
+              "  21:30  mg            upcoming\n");
+    }
+    SECTION("multi-byte characters count as one column") {
+        CHECK(regimenctl::display_width("500 µg") == 6);
+        Table table;
+        table.add_row({{"µg"}, {"x"}});
+        table.add_row({{"mg"}, {"y"}});
+        std::ostringstream out;
+        table.print(out);
+        CHECK(out.str() == "µg  x\nmg  y\n");
+    }
+    SECTION("trailing empty cells leave no trailing spaces") {
+        Table table;
+        table.add_row({{"a"}, {""}});
+        table.add_row({{"bbb"}, {"c"}});
+        std::ostringstream out;
+        table.print(out);
+        CHECK(out.str() == "a\nbbb  c\n");
+    }
+    SECTION("lines between rows take no part in the widths") {
+        Table table;
+        table.add_line({"Sun 2026-11-22 (today)"});
+        table.add_row({{"08:00"}, {"a"}});
+        std::ostringstream out;
+        table.print(out, "  ");
+        CHECK(out.str() == "Sun 2026-11-22 (today)\n  08:00  a\n");
+    }
+}
+
+TEST_CASE("instants are shown in the regimen's zone", "[ctl_output]") {
+    const auto& berlin = *date::locate_zone("Europe/Berlin");
+    const regimend::LocalDate today = date::year{2026} / 11 / 22;
+    CHECK(regimenctl::format_clock(berlin, utc(2026, 11, 22, 20, 30)) == "21:30");
+    CHECK(regimenctl::format_clock(berlin, utc(2026, 11, 22, 20, 30, 15)) == "21:30:15");
+    CHECK(regimenctl::format_when(berlin, utc(2026, 11, 22, 20, 30), today) == "21:30");
+    CHECK(regimenctl::format_when(berlin, utc(2026, 11, 21, 20, 30), today) == "2026-11-21 21:30");
+    CHECK(regimenctl::format_day_heading(today) == "Sun 2026-11-22");
+    CHECK(regimenctl::instant_json(berlin, utc(2026, 3, 29, 1, 0)) == "2026-03-29T03:00:00+02:00");
+    CHECK(regimenctl::instant_json(berlin, std::nullopt).is_null());
+    CHECK(regimenctl::text_or_null("").is_null());
+    CHECK(regimenctl::text_or_null("300 mg") == "300 mg");
+}
+
+TEST_CASE("diagnostic lines read file:line:column: severity: message", "[ctl_output]") {
+    regimend::Diagnostic diagnostic{"regimen.yaml", 12, 9, regimend::Severity::Warning,
+                                    "magnesium oxide is poorly absorbed"};
+    CHECK(regimenctl::format_diagnostic_line(diagnostic) ==
+          "regimen.yaml:12:9: warning: magnesium oxide is poorly absorbed");
+}

@@ -1,0 +1,569 @@
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "store/history.hpp"
+#include "store/sqlite_handles.hpp"
+
+using namespace regimend;
+namespace fs = std::filesystem;
+
+namespace {
+
+class TempDir {
+  public:
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "regimend-history-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        fs::permissions(path_, fs::perms::owner_all, ignored);
+        fs::remove_all(path_, ignored);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    fs::path path() const { return path_; }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+  private:
+    fs::path path_;
+};
+
+Instant at(std::int64_t seconds) {
+    return Instant{Seconds{seconds}};
+}
+
+// 2026-11-22T08:00:00Z and friends: literal instants, never the clock.
+constexpr std::int64_t kMorning = 1795334400;
+constexpr std::int64_t kHour = 3600;
+constexpr std::int64_t kDay = 86400;
+
+HistoryEvent event(std::string item, EventKind kind, std::optional<std::int64_t> planned,
+                   std::int64_t when) {
+    HistoryEvent result;
+    result.item = std::move(item);
+    result.kind = kind;
+    if (planned) {
+        result.planned = at(*planned);
+    }
+    result.at = at(when);
+    return result;
+}
+
+std::unique_ptr<HistoryStore> open_store(const std::string& path, bool read_only = false) {
+    auto opened = HistoryStore::open(path, read_only);
+    INFO((opened.error ? opened.error->message : std::string("opened")));
+    REQUIRE(opened);
+    REQUIRE(opened.value);
+    return std::move(*opened.value);
+}
+
+std::vector<HistoryEvent> all_events(const HistoryStore& store) {
+    auto events = store.events_between(at(0), at(std::int64_t{1} << 40));
+    INFO((events.error ? events.error->message : std::string("read")));
+    REQUIRE(events);
+    return *events.value;
+}
+
+// A second, raw connection: to look at or tamper with the file behind the store's back.
+sqlite::DatabasePtr raw_open(const std::string& path) {
+    sqlite3* db = nullptr;
+    const int result =
+        sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    sqlite::DatabasePtr owned(db);
+    REQUIRE(result == SQLITE_OK);
+    return owned;
+}
+
+std::int64_t raw_integer(sqlite3* db, const std::string& sql) {
+    sqlite::Statement statement;
+    REQUIRE(sqlite::Statement::prepare(db, sql, statement) == SQLITE_OK);
+    REQUIRE(statement.step() == SQLITE_ROW);
+    return statement.integer(0);
+}
+
+void raw_exec(sqlite3* db, const std::string& sql) {
+    REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+}
+
+}  // namespace
+
+TEST_CASE("every event kind round-trips with all its fields", "[history]") {
+    TempDir dir;
+    auto store = open_store(dir.file("history.db"));
+
+    std::vector<HistoryEvent> written;
+    const EventKind kinds[] = {EventKind::Due,    EventKind::Taken,   EventKind::Skipped,
+                               EventKind::Missed, EventKind::Snoozed, EventKind::AsNeeded,
+                               EventKind::Symptom};
+    std::int64_t offset = 0;
+    for (EventKind kind : kinds) {
+        const bool has_dose = kind != EventKind::AsNeeded && kind != EventKind::Symptom;
+        HistoryEvent written_event =
+            event(kind == EventKind::Symptom ? "migraine" : "glycinate-pm", kind,
+                  has_dose ? std::optional<std::int64_t>(kMorning + offset) : std::nullopt,
+                  kMorning + offset + 60);
+        written_event.note = "said \"it's fine\";\nline two\t— Ünïcödé 🌙 '); DROP TABLE events;--";
+        written_event.severity = kind == EventKind::Symptom ? 7 : -1;
+        written_event.amount =
+            kind == EventKind::Taken || kind == EventKind::AsNeeded ? "300 mg" : "";
+        written.push_back(written_event);
+        offset += kHour;
+    }
+    REQUIRE(store->append(written));
+
+    SECTION("read back from the same connection") {
+        CHECK(all_events(*store) == written);
+    }
+    SECTION("read back after reopening") {
+        store.reset();
+        auto reopened = open_store(dir.file("history.db"));
+        CHECK(all_events(*reopened) == written);
+    }
+    SECTION("a zero severity and an empty item are kept as they are") {
+        HistoryEvent mild = event("", EventKind::Symptom, std::nullopt, kMorning + 10 * kDay);
+        mild.severity = 0;
+        REQUIRE(store->append({mild}));
+        const auto events = all_events(*store);
+        REQUIRE(events.size() == written.size() + 1);
+        CHECK(events.back() == mild);
+    }
+}
+
+TEST_CASE("events come back oldest first", "[history]") {
+    TempDir dir;
+    auto store = open_store(dir.file("history.db"));
+    REQUIRE(store->append({event("c", EventKind::Due, kMorning + 2 * kHour, kMorning + 2 * kHour),
+                           event("a", EventKind::Due, kMorning, kMorning)}));
+    REQUIRE(store->append({event("b", EventKind::Due, kMorning + kHour, kMorning + kHour),
+                           // Same instant as "a": insertion order breaks the tie.
+                           event("a2", EventKind::Symptom, std::nullopt, kMorning)}));
+
+    std::vector<std::string> items;
+    for (const auto& stored : all_events(*store)) {
+        items.push_back(stored.item);
+    }
+    CHECK(items == std::vector<std::string>{"a", "a2", "b", "c"});
+}
+
+TEST_CASE("events_between is from-inclusive, to-exclusive and filters by item", "[history]") {
+    TempDir dir;
+    auto store = open_store(dir.file("history.db"));
+    REQUIRE(store->append({
+        event("am", EventKind::Due, kMorning - 1, kMorning - 1),
+        event("am", EventKind::Taken, kMorning, kMorning),
+        event("pm", EventKind::Due, kMorning + kHour, kMorning + kHour),
+        event("migraine", EventKind::Symptom, std::nullopt, kMorning + 2 * kHour - 1),
+        event("am", EventKind::Due, kMorning + 2 * kHour, kMorning + 2 * kHour),
+    }));
+
+    SECTION("all items") {
+        auto events = store->events_between(at(kMorning), at(kMorning + 2 * kHour));
+        REQUIRE(events);
+        REQUIRE(events.value->size() == 3);
+        CHECK(events.value->front().at == at(kMorning));
+        CHECK(events.value->back().at == at(kMorning + 2 * kHour - 1));
+    }
+    SECTION("one item") {
+        auto events = store->events_between(at(kMorning - 1), at(kMorning + 3 * kHour), "am");
+        REQUIRE(events);
+        REQUIRE(events.value->size() == 3);
+        for (const auto& stored : *events.value) {
+            CHECK(stored.item == "am");
+        }
+    }
+    SECTION("a symptom kind") {
+        auto events = store->events_between(at(0), at(kMorning + kDay), "migraine");
+        REQUIRE(events);
+        REQUIRE(events.value->size() == 1);
+        CHECK(events.value->front().kind == EventKind::Symptom);
+    }
+    SECTION("an item that has no events, an empty range") {
+        auto unknown = store->events_between(at(0), at(kMorning + kDay), "nothing");
+        REQUIRE(unknown);
+        CHECK(unknown.value->empty());
+        auto empty = store->events_between(at(kMorning), at(kMorning));
+        REQUIRE(empty);
+        CHECK(empty.value->empty());
+    }
+}
+
+TEST_CASE("events_planned_between selects by the dose's planned instant", "[history]") {
+    TempDir dir;
+    auto store = open_store(dir.file("history.db"));
+    REQUIRE(store->append({
+        event("am", EventKind::Missed, kMorning - kDay, kMorning - kDay + 3 * kHour),
+        // Confirmed late, today: planned yesterday, so not in today's planned window.
+        event("am", EventKind::Taken, kMorning - kDay, kMorning + 60),
+        event("am", EventKind::Due, kMorning, kMorning),
+        event("am", EventKind::Taken, kMorning, kMorning + 120),
+        event("topical", EventKind::AsNeeded, std::nullopt, kMorning + 30),
+        event("pm", EventKind::Due, kMorning + kDay, kMorning + kDay),
+    }));
+
+    auto events = store->events_planned_between(at(kMorning), at(kMorning + kDay));
+    REQUIRE(events);
+    REQUIRE(events.value->size() == 2);
+    CHECK(events.value->at(0).kind == EventKind::Due);
+    CHECK(events.value->at(1).kind == EventKind::Taken);
+    for (const auto& stored : *events.value) {
+        CHECK(stored.planned == at(kMorning));
+    }
+}
+
+TEST_CASE("the horizon is saved with the events and survives a reopen", "[history]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    {
+        auto store = open_store(path);
+        auto none = store->horizon();
+        REQUIRE(none);
+        CHECK_FALSE(*none.value);
+
+        REQUIRE(store->append({}, at(kMorning)));
+        REQUIRE(store->append({event("am", EventKind::Missed, kMorning, kMorning + 3 * kHour)},
+                              at(kMorning + 3 * kHour)));
+        auto saved = store->horizon();
+        REQUIRE(saved);
+        CHECK(*saved.value == at(kMorning + 3 * kHour));
+    }
+    auto reopened = open_store(path);
+    auto horizon = reopened->horizon();
+    REQUIRE(horizon);
+    CHECK(*horizon.value == at(kMorning + 3 * kHour));
+
+    SECTION("append without a horizon leaves it alone") {
+        REQUIRE(reopened->append({event("am", EventKind::Due, kMorning + kDay, kMorning + kDay)}));
+        CHECK(*reopened->horizon().value == at(kMorning + 3 * kHour));
+    }
+    SECTION("an empty append with no horizon changes nothing") {
+        REQUIRE(reopened->append({}));
+        CHECK(all_events(*reopened).size() == 1);
+    }
+}
+
+TEST_CASE("first_dose is the oldest taken or as-needed event", "[history]") {
+    TempDir dir;
+    auto store = open_store(dir.file("history.db"));
+    auto nothing = store->first_dose();
+    REQUIRE(nothing);
+    CHECK_FALSE(*nothing.value);
+
+    REQUIRE(store->append({event("am", EventKind::Missed, kMorning - 5 * kDay, kMorning),
+                           event("migraine", EventKind::Symptom, std::nullopt, kMorning)}));
+    CHECK_FALSE(*store->first_dose().value);
+
+    REQUIRE(store->append({event("am", EventKind::Taken, kMorning, kMorning + kDay),
+                           event("topical", EventKind::AsNeeded, std::nullopt, kMorning + 60)}));
+    auto first = store->first_dose();
+    REQUIRE(first);
+    CHECK(*first.value == at(kMorning + 60));
+}
+
+TEST_CASE("the schema is versioned and migrated", "[history]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+
+    SECTION("a fresh database gets the latest version, in WAL mode") {
+        open_store(path);
+        auto raw = raw_open(path);
+        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == HistoryStore::kSchemaVersion);
+        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 1);
+        sqlite::Statement mode;
+        REQUIRE(sqlite::Statement::prepare(raw.get(), "PRAGMA journal_mode", mode) == SQLITE_OK);
+        REQUIRE(mode.step() == SQLITE_ROW);
+        CHECK(mode.text(0) == "wal");
+        CHECK(raw_integer(raw.get(),
+                          "SELECT count(*) FROM sqlite_schema WHERE name IN ('events', 'meta', "
+                          "'events_at', 'events_planned', 'events_item_at', "
+                          "'events_answered_once', 'events_doses_at')") == 7);
+    }
+    SECTION("reopening keeps the data and the version") {
+        open_store(path)->append({event("am", EventKind::Due, kMorning, kMorning)});
+        auto reopened = open_store(path);
+        CHECK(all_events(*reopened).size() == 1);
+        auto raw = raw_open(path);
+        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 1);
+    }
+    SECTION("a database from a newer regimend is refused with a clear message") {
+        raw_exec(raw_open(path).get(), "PRAGMA user_version = 99");
+        auto opened = HistoryStore::open(path);
+        REQUIRE_FALSE(opened);
+        CHECK_FALSE(opened.value);
+        CHECK_THAT(opened.error->message, Catch::Contains("schema version 99") &&
+                                              Catch::Contains("newer") && Catch::Contains(path));
+        // Refusing must not have touched it.
+        CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 99);
+        CHECK_FALSE(HistoryStore::open(path, true));
+    }
+    SECTION("read-only cannot migrate an old database") {
+        raw_open(path);  // an empty file: version 0
+        auto opened = HistoryStore::open(path, true);
+        REQUIRE_FALSE(opened);
+        CHECK_THAT(opened.error->message, Catch::Contains("older"));
+    }
+}
+
+TEST_CASE("a dose is answered once; a refused batch writes nothing", "[history]") {
+    TempDir dir;
+    auto store = open_store(dir.file("history.db"));
+    REQUIRE(store->append({event("am", EventKind::Due, kMorning, kMorning),
+                           event("am", EventKind::Taken, kMorning, kMorning + 60)},
+                          at(kMorning)));
+
+    SECTION("a second taken in a later batch is refused, with the whole batch") {
+        auto refused =
+            store->append({event("pm", EventKind::Due, kMorning + kHour, kMorning + kHour),
+                           event("am", EventKind::Taken, kMorning, kMorning + 120)},
+                          at(kMorning + kHour));
+        REQUIRE_FALSE(refused);
+        CHECK_THAT(refused.error->message,
+                   Catch::Contains("UNIQUE") && Catch::Contains("history.db"));
+        CHECK(all_events(*store).size() == 2);
+        CHECK(*store->horizon().value == at(kMorning));
+    }
+    SECTION("a skip of a taken dose is refused") {
+        CHECK_FALSE(store->append({event("am", EventKind::Skipped, kMorning, kMorning + 120)}));
+    }
+    SECTION("two takes of one dose in the same batch are refused") {
+        CHECK_FALSE(store->append({event("pm", EventKind::Taken, kMorning, kMorning),
+                                   event("pm", EventKind::Taken, kMorning, kMorning + 1)}));
+        CHECK(all_events(*store).size() == 2);
+    }
+    SECTION("taken after missed is one answer") {
+        REQUIRE(store->append(
+            {event("pm", EventKind::Missed, kMorning + kHour, kMorning + 4 * kHour)}));
+        REQUIRE(
+            store->append({event("pm", EventKind::Taken, kMorning + kHour, kMorning + 5 * kHour)}));
+        CHECK(all_events(*store).size() == 4);
+    }
+    SECTION("other doses of the item, and repeated due/snoozed, are fine") {
+        REQUIRE(store->append({event("am", EventKind::Taken, kMorning + kDay, kMorning + kDay),
+                               event("am", EventKind::Snoozed, kMorning, kMorning + 1),
+                               event("am", EventKind::Snoozed, kMorning, kMorning + 2)}));
+        CHECK(all_events(*store).size() == 5);
+    }
+    SECTION("the store keeps working after a refusal") {
+        REQUIRE_FALSE(store->append({event("am", EventKind::Taken, kMorning, kMorning)}));
+        REQUIRE(store->append({event("pm", EventKind::Taken, kMorning, kMorning)}));
+        CHECK(all_events(*store).size() == 3);
+    }
+}
+
+TEST_CASE("opening fails cleanly where it cannot work", "[history]") {
+    TempDir dir;
+
+    SECTION("read-only on a missing file") {
+        const std::string path = dir.file("missing/history.db");
+        auto opened = HistoryStore::open(path, true);
+        REQUIRE_FALSE(opened);
+        CHECK_THAT(opened.error->message,
+                   Catch::Contains("unable to open") && Catch::Contains(path));
+        CHECK_FALSE(fs::exists(dir.path() / "missing"));
+    }
+    SECTION("a parent that is a regular file") {
+        std::ofstream(dir.file("not-a-dir")) << "x";
+        const std::string path = dir.file("not-a-dir/state/history.db");
+        auto opened = HistoryStore::open(path);
+        REQUIRE_FALSE(opened);
+        CHECK_THAT(opened.error->message, Catch::Contains("cannot create directory") &&
+                                              Catch::Contains("Not a directory"));
+    }
+    SECTION("a directory it may not write") {
+        if (::geteuid() == 0) {
+            // root ignores permission bits: a read-only file system would be the only way.
+            SUCCEED("skipped as root; the regular-file parent covers the failure path");
+        } else {
+            fs::create_directory(dir.path() / "locked");
+            REQUIRE(::chmod((dir.path() / "locked").c_str(), 0500) == 0);
+            auto opened = HistoryStore::open(dir.file("locked/state/history.db"));
+            REQUIRE_FALSE(opened);
+            CHECK_THAT(opened.error->message, Catch::Contains("Permission denied"));
+            auto no_file = HistoryStore::open(dir.file("locked/history.db"));
+            CHECK_FALSE(no_file);
+        }
+    }
+    SECTION("a file that is not a database") {
+        std::ofstream(dir.file("garbage.db")) << std::string(4096, 'g');
+        auto opened = HistoryStore::open(dir.file("garbage.db"));
+        REQUIRE_FALSE(opened);
+        CHECK_THAT(opened.error->message, Catch::Contains("not a database"));
+    }
+}
+
+TEST_CASE("the state directory and the database are created private", "[history]") {
+    TempDir dir;
+    const std::string path = dir.file("state/regimend/history.db");
+    auto store = open_store(path);
+    REQUIRE(store->append({event("am", EventKind::Due, kMorning, kMorning)}));
+    for (const char* created : {"state", "state/regimend"}) {
+        struct stat status {};
+        REQUIRE(::stat((dir.path() / created).c_str(), &status) == 0);
+        CHECK((status.st_mode & 0777) == 0700);
+    }
+    for (const std::string& file : {path, path + "-wal"}) {
+        struct stat status {};
+        REQUIRE(::stat(file.c_str(), &status) == 0);
+        CHECK((status.st_mode & 0777) == 0600);
+    }
+}
+
+TEST_CASE("an in-memory store works and leaves no file behind", "[history]") {
+    auto store = open_store(":memory:");
+    REQUIRE(store->append({event("am", EventKind::Taken, kMorning, kMorning)}, at(kMorning)));
+    CHECK(all_events(*store).size() == 1);
+    CHECK_FALSE(fs::exists(":memory:"));
+}
+
+TEST_CASE("a read-only store reads and refuses to write", "[history]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    auto writer = open_store(path);
+    REQUIRE(writer->append({event("am", EventKind::Taken, kMorning, kMorning)}, at(kMorning)));
+
+    auto reader = open_store(path, true);
+    CHECK(all_events(*reader).size() == 1);
+    CHECK(*reader->horizon().value == at(kMorning));
+
+    // The reader sees what the writer commits after it opened.
+    REQUIRE(writer->append({event("pm", EventKind::Due, kMorning + kHour, kMorning + kHour)}));
+    CHECK(all_events(*reader).size() == 2);
+
+    auto refused = reader->append({event("pm", EventKind::Taken, kMorning, kMorning)});
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error->message, Catch::Contains("readonly"));
+}
+
+TEST_CASE("a reader in the middle of a query does not block an append", "[history]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    auto store = open_store(path);
+    REQUIRE(store->append({event("am", EventKind::Due, kMorning, kMorning),
+                           event("pm", EventKind::Due, kMorning + 1, kMorning + 1)}));
+
+    auto reader = raw_open(path);
+    sqlite::Statement reading;
+    REQUIRE(sqlite::Statement::prepare(reader.get(), "SELECT item FROM events", reading) ==
+            SQLITE_OK);
+    REQUIRE(reading.step() == SQLITE_ROW);  // holds a read snapshot until reset
+
+    REQUIRE(store->append({event("am", EventKind::Taken, kMorning, kMorning + 60)}));
+    CHECK(all_events(*store).size() == 3);
+}
+
+// Waits out the busy timeout on every attempt (several seconds): run with "[.slow]".
+TEST_CASE("a writer that never lets go is reported, not waited on forever", "[.slow]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    auto store = open_store(path);
+    auto other_writer = raw_open(path);
+    raw_exec(other_writer.get(), "BEGIN IMMEDIATE");
+
+    auto blocked = store->append({event("am", EventKind::Taken, kMorning, kMorning)});
+    REQUIRE_FALSE(blocked);
+    CHECK_THAT(blocked.error->message, Catch::Contains("locked") && Catch::Contains(path));
+
+    raw_exec(other_writer.get(), "ROLLBACK");
+    REQUIRE(store->append({event("am", EventKind::Taken, kMorning, kMorning)}));
+}
+
+TEST_CASE("a full disk is an error, and the store recovers when space returns", "[history]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    auto store = open_store(path);
+    REQUIRE(store->append({event("am", EventKind::Due, kMorning, kMorning)}, at(kMorning)));
+
+    // Cap the file at its current size, then write more than fits in its free space.
+    REQUIRE(store->limit_pages_for_testing(1));
+    std::vector<HistoryEvent> batch;
+    for (int index = 0; index < 200; ++index) {
+        HistoryEvent big = event("pm", EventKind::Due, kMorning + index, kMorning + index);
+        big.note = std::string(200, 'n');
+        batch.push_back(big);
+    }
+    batch.push_back(event("am", EventKind::Taken, kMorning, kMorning + 60));
+    auto full = store->append(batch, at(kMorning + kDay));
+    REQUIRE_FALSE(full);
+    CHECK_THAT(full.error->message, Catch::Contains("full") && Catch::Contains(path));
+    CHECK(all_events(*store).size() == 1);
+    CHECK(*store->horizon().value == at(kMorning));
+
+    REQUIRE(store->limit_pages_for_testing(1 << 20));
+    REQUIRE(store->append(batch, at(kMorning + kDay)));
+    CHECK(all_events(*store).size() == 202);
+    CHECK(*store->horizon().value == at(kMorning + kDay));
+}
+
+// Figures, not assertions on time: run with  unit_tests "[.bench]" -s
+TEST_CASE("history store benchmark", "[.bench]") {
+    using Clock = std::chrono::steady_clock;
+    const auto milliseconds = [](Clock::duration elapsed) {
+        return std::chrono::duration<double, std::milli>(elapsed).count();
+    };
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    auto store = open_store(path);
+
+    constexpr int kDurableAppends = 1000;
+    const auto appends_start = Clock::now();
+    for (int index = 0; index < kDurableAppends; ++index) {
+        HistoryEvent taken =
+            event("am", EventKind::Taken, kMorning + index * kDay, kMorning + index * kDay + 60);
+        taken.amount = "144 mg";
+        REQUIRE(store->append({taken}, at(kMorning + index * kDay + 60)));
+    }
+    const double append_ms = milliseconds(Clock::now() - appends_start);
+    std::cout << kDurableAppends << " durable single-event appends: " << append_ms << " ms, "
+              << kDurableAppends / (append_ms / 1000.0) << " appends/s\n";
+
+    // A million rows over about three years, ten items: ~900 events a day.
+    constexpr std::int64_t kRows = 1'000'000;
+    constexpr std::int64_t kSpan = 3 * 365 * kDay;
+    constexpr std::int64_t kStep = kSpan / kRows;
+    const auto fill_start = Clock::now();
+    std::vector<HistoryEvent> chunk;
+    for (std::int64_t row = 0; row < kRows; ++row) {
+        const std::int64_t when = kMorning - kSpan + row * kStep;
+        HistoryEvent filler = event("item-" + std::to_string(row % 10),
+                                    row % 3 == 0 ? EventKind::Due : EventKind::Missed, when, when);
+        chunk.push_back(std::move(filler));
+        if (chunk.size() == 20'000) {
+            REQUIRE(store->append(chunk));
+            chunk.clear();
+        }
+    }
+    REQUIRE(store->append(chunk));
+    std::cout << "filled " << kRows << " rows in " << milliseconds(Clock::now() - fill_start)
+              << " ms\n";
+
+    const Instant to = at(kMorning - 200 * kDay);
+    const Instant from = to - Seconds{30 * kDay};
+    const auto timed = [&](const char* name, auto query) {
+        const auto start = Clock::now();
+        const std::size_t count = query();
+        std::cout << name << ": " << count << " rows in " << milliseconds(Clock::now() - start)
+                  << " ms\n";
+        CHECK(count > 0);
+    };
+    timed("events_between 30 days", [&] { return store->events_between(from, to).value->size(); });
+    timed("events_between 30 days, one item",
+          [&] { return store->events_between(from, to, "item-3").value->size(); });
+    timed("events_planned_between 30 days",
+          [&] { return store->events_planned_between(from, to).value->size(); });
+    timed("events_planned_between 1 day",
+          [&] { return store->events_planned_between(to - Seconds{kDay}, to).value->size(); });
+    timed("first_dose", [&] { return std::size_t{store->first_dose().value->has_value()}; });
+    timed("horizon", [&] { return std::size_t{store->horizon().value->has_value()}; });
+}

@@ -1,0 +1,319 @@
+// Lint rules, one section each, with the position every warning points at; regimens are
+// built in C++ with made-up file positions so the tests do not depend on the parser.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/lint.hpp"
+
+using namespace regimend;
+using namespace std::chrono_literals;
+
+namespace {
+
+LocalDate ymd(int year, unsigned month, unsigned day) {
+    return LocalDate{date::year{year}, date::month{month}, date::day{day}};
+}
+
+TimeOfDay clock_time(const std::string& text, SourcePos pos = {}) {
+    TimeOfDay time;
+    time.offset = *parse_clock_time(text);
+    time.text = text;
+    time.pos = pos;
+    return time;
+}
+
+TimeOfDay from_bedtime(Seconds offset, SourcePos pos = {}) {
+    TimeOfDay time;
+    time.base = TimeOfDay::Base::Bedtime;
+    time.offset = offset;
+    time.pos = pos;
+    return time;
+}
+
+Amount amount(double value, const std::string& unit) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g %s", value, unit.c_str());
+    return Amount{value, unit, text};
+}
+
+struct RegimenBuilder {
+    Regimen regimen;
+    int next_line = 20;  // items get made-up lines after the limits
+
+    RegimenBuilder() {
+        regimen.file = "regimen.yaml";
+        regimen.zone = date::locate_zone("Europe/Berlin");
+        regimen.bedtime = 22h + 30min;
+        // add() hands out references that tests keep while adding more items.
+        regimen.items.reserve(1024);
+    }
+
+    Limit& limit(const std::string& name, Amount per_day, std::vector<std::string> tags,
+                 SourcePos pos) {
+        regimen.limits.push_back(Limit{name, std::move(per_day), std::move(tags), pos});
+        return regimen.limits.back();
+    }
+
+    Item& add(const std::string& id, const std::string& name, std::vector<TimeOfDay> times) {
+        Item item;
+        item.id = id;
+        item.name = name;
+        item.schedule.times = std::move(times);
+        item.pos = SourcePos{next_line, 5};
+        item.amount_pos = item.pos;
+        next_line += 10;
+        regimen.items.push_back(std::move(item));
+        return regimen.items.back();
+    }
+
+    // The SPEC's example regimen; `with_ramp` adds glycinate's titration to 400 mg.
+    static RegimenBuilder example(bool with_ramp) {
+        RegimenBuilder builder;
+        builder.limit("supplemental magnesium", amount(350, "mg"), {"magnesium"}, {12, 7});
+        auto& threonate =
+            builder.add("threonate-am", "Magnesium L-threonate", {clock_time("08:00", {25, 9})});
+        threonate.amount = amount(144, "mg");
+        threonate.tags = {"magnesium"};
+        auto& glycinate =
+            builder.add("glycinate-pm", "Magnesium glycinate", {from_bedtime(-1h, {35, 9})});
+        glycinate.amount = amount(200, "mg");
+        glycinate.tags = {"magnesium"};
+        glycinate.schedule.start = ymd(2026, 11, 1);
+        if (with_ramp) {
+            glycinate.ramp = {RampStep{date::days{14}, amount(300, "mg"), {38, 11}},
+                              RampStep{date::days{28}, amount(400, "mg"), {40, 11}}};
+        }
+        auto& bath = builder.add("epsom-bath", "Epsom salt bath", {clock_time("20:00")});
+        bath.schedule.frequency = Frequency::Weekly;
+        bath.schedule.weekdays = 1U << 0;  // Sunday
+        auto& topical = builder.add("topical", "Topical magnesium, neck and shoulders", {});
+        topical.as_needed = true;
+        topical.max_per_day = 3;
+        topical.tags = {"magnesium"};
+        topical.amount = amount(100, "mg");
+        return builder;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a clean regimen has no warnings", "[lint]") {
+    auto builder = RegimenBuilder::example(false);  // 144 + 200 mg: under 350 every day
+    CHECK(lint(builder.regimen).empty());
+    RegimenBuilder empty;
+    CHECK(lint(empty.regimen).empty());
+}
+
+TEST_CASE("planned daily amount over a limit", "[lint]") {
+    SECTION("the example's ramp crosses 350 mg on day 14 and peaks on day 28") {
+        auto builder = RegimenBuilder::example(true);
+        auto warnings = lint(builder.regimen);
+        REQUIRE(warnings.size() == 1);
+        const auto& warning = warnings[0];
+        CHECK(warning.severity == Severity::Warning);
+        CHECK(warning.file == "regimen.yaml");
+        CHECK(warning.line == 12);
+        CHECK(warning.column == 7);
+        CHECK(warning.message ==
+              "planned supplemental magnesium reaches 444 mg on 2026-11-15 (from day 14 of "
+              "glycinate-pm's ramp) and 544 mg on 2026-11-29 (from day 28 of glycinate-pm's "
+              "ramp), above the 350 mg per_day limit");
+    }
+
+    SECTION("exactly the limit is not over it") {
+        RegimenBuilder builder;
+        builder.limit("magnesium", amount(350, "mg"), {"magnesium"}, {3, 5});
+        auto& a = builder.add("a", "A", {clock_time("08:00")});
+        a.tags = {"magnesium"};
+        a.amount = amount(150, "mg");
+        auto& b = builder.add("b", "B", {clock_time("20:00")});
+        b.tags = {"magnesium"};
+        b.amount = amount(0.2, "g");
+        CHECK(lint(builder.regimen).empty());
+        b.amount = amount(0.201, "g");
+        auto warnings = lint(builder.regimen);
+        REQUIRE(warnings.size() == 1);
+        CHECK(warnings[0].message ==
+              "planned magnesium reaches 351 mg on 2000-01-03, above the 350 mg per_day limit");
+    }
+
+    SECTION("grams and micrograms count as milligrams; other units and tags do not") {
+        RegimenBuilder builder;
+        builder.limit("vitamin", amount(0.5, "g"), {"vit"}, {4, 5});
+        auto& a = builder.add("a", "A", {clock_time("08:00"), clock_time("12:00")});
+        a.tags = {"vit"};
+        a.amount = amount(250000, "mcg");
+        auto& capsules = builder.add("caps", "Caps", {clock_time("09:00")});
+        capsules.tags = {"vit"};
+        capsules.amount = amount(3, "capsules");
+        auto& untagged = builder.add("other", "Other", {clock_time("09:00")});
+        untagged.amount = amount(900, "mg");
+        CHECK(lint(builder.regimen).empty());  // 500 mg exactly
+        a.schedule.times.push_back(clock_time("16:00"));
+        auto warnings = lint(builder.regimen);
+        REQUIRE(warnings.size() == 1);
+        CHECK(warnings[0].line == 4);
+        CHECK(warnings[0].message ==
+              "planned vitamin reaches 750 mg on 2000-01-03, above the 0.5 g per_day limit");
+    }
+
+    SECTION("a count limit adds only amounts in its own unit, per local date") {
+        RegimenBuilder builder;
+        builder.limit("capsules", amount(3, "capsules"), {"caps"}, {4, 5});
+        auto& a = builder.add("a", "A", {clock_time("08:00")});
+        a.tags = {"caps"};
+        a.amount = amount(2, "capsules");
+        auto& b = builder.add("b", "B", {clock_time("20:00")});
+        b.tags = {"caps"};
+        b.amount = amount(2, "capsules");
+        b.schedule.frequency = Frequency::Weekly;
+        b.schedule.weekdays = 1U << 3;  // Wednesday; 2000-01-05 is one
+        auto warnings = lint(builder.regimen);
+        REQUIRE(warnings.size() == 1);
+        CHECK(warnings[0].message ==
+              "planned capsules reaches 4 capsules on 2000-01-05, above the 3 capsules per_day "
+              "limit");
+    }
+
+    SECTION("an item starting later is seen from its start") {
+        RegimenBuilder builder;
+        builder.limit("magnesium", amount(350, "mg"), {"magnesium"}, {3, 5});
+        auto& a = builder.add("a", "A", {clock_time("08:00")});
+        a.tags = {"magnesium"};
+        a.amount = amount(200, "mg");
+        a.schedule.start = ymd(2026, 1, 1);
+        a.schedule.end = ymd(2026, 1, 31);
+        auto& b = builder.add("b", "B", {clock_time("20:00")});
+        b.tags = {"magnesium"};
+        b.amount = amount(200, "mg");
+        b.schedule.start = ymd(2026, 1, 25);
+        auto warnings = lint(builder.regimen);
+        REQUIRE(warnings.size() == 1);
+        CHECK(warnings[0].message ==
+              "planned magnesium reaches 400 mg on 2026-01-25, above the 350 mg per_day limit");
+        b.schedule.start = ymd(2026, 2, 1);  // a has ended by then
+        CHECK(lint(builder.regimen).empty());
+    }
+}
+
+TEST_CASE("magnesium oxide", "[lint]") {
+    RegimenBuilder builder;
+    builder.add("mag-ox", "Magnesium Oxide 400", {clock_time("08:00")});
+    builder.add("tagged", "Cheap capsules", {clock_time("08:00")}).tags = {"Magnesium-Oxide"};
+    builder.add("zinc", "Zinc oxide cream", {clock_time("08:00")});
+    builder.add("glycinate", "Magnesium glycinate", {clock_time("08:00")});
+    auto warnings = lint(builder.regimen);
+    REQUIRE(warnings.size() == 2);
+    CHECK(warnings[0].line == 20);
+    CHECK(warnings[0].column == 5);
+    CHECK(warnings[0].message ==
+          "'mag-ox' is magnesium oxide, a poorly absorbed form of magnesium");
+    CHECK(warnings[1].line == 30);
+    CHECK(warnings[1].message ==
+          "'tagged' is magnesium oxide, a poorly absorbed form of magnesium");
+}
+
+TEST_CASE("magnesium citrate late in the day", "[lint]") {
+    RegimenBuilder builder;
+    auto& citrate = builder.add("citrate", "Magnesium citrate",
+                                {clock_time("08:00", {21, 9}), clock_time("21:00", {22, 9})});
+
+    SECTION("warns at the `at` entry after 18:00") {
+        auto warnings = lint(builder.regimen);
+        REQUIRE(warnings.size() == 1);
+        CHECK(warnings[0].line == 22);
+        CHECK(warnings[0].column == 9);
+        CHECK(warnings[0].message ==
+              "'citrate' (magnesium citrate) is planned at 21:00, after 18:00; it is best taken "
+              "earlier in the day: it can act as a laxative");
+    }
+
+    SECTION("18:00 itself and earlier are fine") {
+        citrate.schedule.times = {clock_time("08:00"), clock_time("18:00")};
+        CHECK(lint(builder.regimen).empty());
+    }
+
+    SECTION("after a late bedtime, past midnight") {
+        builder.regimen.bedtime = 23h + 30min;
+        citrate.schedule.times = {from_bedtime(1h, {23, 9})};
+        auto warnings = lint(builder.regimen);
+        REQUIRE(warnings.size() == 1);
+        CHECK(warnings[0].line == 23);
+        CHECK(warnings[0].message.find("planned at 00:30") != std::string::npos);
+    }
+
+    SECTION("a citrate tag on a magnesium item, and not citrate without magnesium") {
+        citrate.name = "Calm powder";
+        citrate.tags = {"magnesium", "citrate"};
+        CHECK(lint(builder.regimen).size() == 1);
+        citrate.tags = {"citrate"};
+        CHECK(lint(builder.regimen).empty());
+    }
+}
+
+TEST_CASE("separate rules", "[lint]") {
+    RegimenBuilder builder;
+    auto& antibiotic = builder.add("doxycycline", "Doxycycline", {clock_time("08:00")});
+    antibiotic.separate = SeparateRule{{"magnesium"}, 2h, {24, 15}};
+    antibiotic.tags = {"antibiotic"};
+    auto& threonate = builder.add("threonate-am", "Magnesium L-threonate", {clock_time("09:00")});
+    threonate.tags = {"magnesium"};
+
+    SECTION("a tagged item an hour later breaks it") {
+        auto warnings = lint(builder.regimen);
+        REQUIRE(warnings.size() == 1);
+        CHECK(warnings[0].line == 24);
+        CHECK(warnings[0].column == 15);
+        CHECK(warnings[0].message ==
+              "'doxycycline' is planned at 2000-01-03 08:00, 1h from 'threonate-am' at 09:00; "
+              "its separate rule keeps them 2h apart");
+    }
+
+    SECTION("exactly `by` apart keeps it") {
+        threonate.schedule.times = {clock_time("10:00")};
+        CHECK(lint(builder.regimen).empty());
+        threonate.schedule.times = {clock_time("06:00")};
+        CHECK(lint(builder.regimen).empty());
+    }
+
+    SECTION("by id, across midnight, and only on days both run") {
+        antibiotic.separate->from = {"threonate-am"};
+        antibiotic.schedule.times = {clock_time("23:30")};
+        threonate.schedule.times = {clock_time("00:30")};
+        auto warnings = lint(builder.regimen);
+        REQUIRE(warnings.size() == 1);
+        CHECK(warnings[0].message ==
+              "'doxycycline' is planned at 2000-01-03 23:30, 1h from 'threonate-am' at 00:30; "
+              "its separate rule keeps them 2h apart");
+        threonate.schedule.start = ymd(2000, 2, 2);
+        antibiotic.schedule.end = ymd(2000, 1, 31);
+        CHECK(lint(builder.regimen).empty());
+    }
+
+    SECTION("the same time") {
+        threonate.schedule.times = {clock_time("08:00")};
+        auto warnings = lint(builder.regimen);
+        REQUIRE(warnings.size() == 1);
+        CHECK(warnings[0].message.find("08:00, at the same time as 'threonate-am'") !=
+              std::string::npos);
+    }
+
+    SECTION("an item's own tags do not break its rule") {
+        antibiotic.separate->from = {"antibiotic"};
+        CHECK(lint(builder.regimen).empty());
+    }
+}
+
+TEST_CASE("warnings come in file order", "[lint]") {
+    auto builder = RegimenBuilder::example(true);
+    builder.add("mag-ox", "Magnesium oxide", {clock_time("08:00")});
+    auto& citrate = builder.add("citrate", "Magnesium citrate", {clock_time("19:00", {71, 9})});
+    citrate.schedule.start = ymd(2026, 11, 1);
+    auto warnings = lint(builder.regimen);
+    REQUIRE(warnings.size() == 3);
+    CHECK(warnings[0].line == 12);
+    CHECK(warnings[1].line == 60);
+    CHECK(warnings[2].line == 71);
+}

@@ -1,0 +1,279 @@
+#include <catch2/catch.hpp>
+
+#include "core/report.hpp"
+
+using namespace regimend;
+using namespace date::literals;
+using namespace std::chrono_literals;
+
+namespace {
+
+const date::time_zone* berlin() {
+    return date::locate_zone("Europe/Berlin");
+}
+
+Instant utc(date::year_month_day day, std::chrono::seconds time = 0s) {
+    return Instant{date::sys_days{day}} + time;
+}
+
+Item daily_item(const std::string& id, std::chrono::seconds at) {
+    Item item;
+    item.id = id;
+    item.name = id;
+    item.schedule.times.push_back({TimeOfDay::Base::Midnight, at, "", {}});
+    return item;
+}
+
+Item as_needed_item(const std::string& id, int max_per_day) {
+    Item item;
+    item.id = id;
+    item.name = id;
+    item.as_needed = true;
+    item.max_per_day = max_per_day;
+    return item;
+}
+
+Regimen regimen_with(std::vector<Item> items) {
+    Regimen regimen;
+    regimen.file = "regimen.yaml";
+    regimen.zone = berlin();
+    regimen.symptoms = {"migraine"};
+    regimen.items = std::move(items);
+    return regimen;
+}
+
+HistoryEvent dose_event(const std::string& item, EventKind kind, Instant planned, Instant at) {
+    HistoryEvent event;
+    event.item = item;
+    event.kind = kind;
+    event.planned = planned;
+    event.at = at;
+    return event;
+}
+
+HistoryEvent logged(const std::string& item, Instant at) {
+    HistoryEvent event;
+    event.item = item;
+    event.kind = EventKind::AsNeeded;
+    event.at = at;
+    return event;
+}
+
+HistoryEvent symptom(const std::string& kind, int severity, Instant at) {
+    HistoryEvent event;
+    event.item = kind;
+    event.kind = EventKind::Symptom;
+    event.severity = severity;
+    event.at = at;
+    return event;
+}
+
+// 08:00 in Berlin in November is 07:00 UTC.
+Instant morning(date::year_month_day day) {
+    return utc(day, 7h);
+}
+
+}  // namespace
+
+TEST_CASE("report counts adherence from the plan and the history", "[report]") {
+    auto regimen = regimen_with({daily_item("am", 8h)});
+    const Instant now = utc(2026_y / 11 / 10, 12h);
+    ReportInput input;
+    input.window = last_days(*berlin(), now, 10);
+    REQUIRE(input.window.from == utc(2026_y / 10 / 31, 23h));  // Nov 1, 00:00 in Berlin
+    input.tracking_since = utc(2026_y / 11 / 1, 6h);
+
+    SECTION("taken, skipped, recorded missed and untracked days; a late taking wins") {
+        for (unsigned day = 1; day <= 6; ++day) {
+            auto planned = morning(2026_y / 11 / date::day{day});
+            input.events.push_back(dose_event("am", EventKind::Due, planned, planned));
+            input.events.push_back(
+                dose_event("am", EventKind::Taken, planned, planned + (day == 6 ? 30min : 10min)));
+        }
+        input.events.push_back(dose_event("am", EventKind::Skipped, morning(2026_y / 11 / 7),
+                                          morning(2026_y / 11 / 7)));
+        input.events.push_back(dose_event("am", EventKind::Missed, morning(2026_y / 11 / 8),
+                                          morning(2026_y / 11 / 8) + 3h));
+        // Nov 9: nothing recorded at all (the daemon was not running) counts as missed.
+        input.events.push_back(dose_event("am", EventKind::Missed, morning(2026_y / 11 / 10),
+                                          morning(2026_y / 11 / 10) + 3h));
+        input.events.push_back(dose_event("am", EventKind::Taken, morning(2026_y / 11 / 10),
+                                          morning(2026_y / 11 / 10) + 4h));
+
+        auto report = build_report(regimen, input, 10);
+        REQUIRE(report.items.size() == 1);
+        const auto& am = report.items.front();
+        CHECK(am.planned == 10);
+        CHECK(am.taken == 7);
+        CHECK(am.skipped == 1);
+        CHECK(am.missed == 2);
+        CHECK(am.pending == 0);
+        REQUIRE(am.adherence);
+        CHECK(*am.adherence == Approx(0.7));
+        REQUIRE(am.late_median);
+        CHECK(*am.late_median == Approx(10.0));
+
+        REQUIRE(report.days.size() == 10);
+        CHECK(report.days[0].adherence() == DayAdherence::AllTaken);
+        CHECK(report.days[6].adherence() == DayAdherence::NoneTaken);  // skipped
+        CHECK(report.days[8].adherence() == DayAdherence::NoneTaken);  // untracked
+        CHECK(report.days[9].adherence() == DayAdherence::AllTaken);   // late
+    }
+
+    SECTION("doses before tracking started are not counted: a fresh install is not all missed") {
+        input.tracking_since = utc(2026_y / 11 / 8, 6h + 30min);
+        auto report = build_report(regimen, input, 10);
+        CHECK(report.items.front().planned == 3);
+        CHECK(report.items.front().missed == 3);
+        CHECK(report.counted_from == input.tracking_since);
+        CHECK(report.days[0].adherence() == DayAdherence::NothingPlanned);
+    }
+
+    SECTION("an unanswered dose still inside missed_after is pending, not missed") {
+        input.window.to = morning(2026_y / 11 / 10) + 1h;
+        auto report = build_report(regimen, input, 10);
+        CHECK(report.items.front().pending == 1);
+        CHECK(report.items.front().planned == 9);
+    }
+
+    SECTION("two entries for one planned dose half-way in a window with two items") {
+        auto two = regimen_with({daily_item("am", 8h), daily_item("pm", 21h)});
+        auto planned = morning(2026_y / 11 / 3);
+        input.events.push_back(dose_event("am", EventKind::Taken, planned, planned));
+        auto report = build_report(two, input, 10);
+        REQUIRE(report.items.size() == 2);
+        CHECK(report.items[0].taken == 1);
+        CHECK(report.items[1].taken == 0);
+        CHECK(report.days[2].adherence() == DayAdherence::SomeTaken);
+    }
+}
+
+TEST_CASE("report compares symptoms with the period before the regimen started", "[report]") {
+    auto item = daily_item("am", 8h);
+    item.schedule.start = 2026_y / 11 / 1;
+    auto regimen = regimen_with({item});
+    ReportInput input;
+    input.window = last_days(*berlin(), utc(2026_y / 11 / 10, 12h), 10);
+
+    auto before = before_span(regimen, std::nullopt, 10);
+    REQUIRE(before);
+    CHECK(before->from == utc(2026_y / 10 / 21, 22h));  // Oct 22, 00:00 CEST
+    CHECK(before->to == utc(2026_y / 10 / 31, 23h));    // Nov 1, 00:00 CET
+
+    input.before_events = {symptom("migraine", 6, utc(2026_y / 10 / 23, 10h)),
+                           symptom("migraine", 8, utc(2026_y / 10 / 23, 18h)),
+                           symptom("migraine", 4, utc(2026_y / 10 / 30, 10h)),
+                           symptom("migraine", 9, utc(2026_y / 10 / 20, 10h))};  // too early
+    input.events = {symptom("migraine", 5, utc(2026_y / 11 / 3, 10h)),
+                    symptom("migraine", 3, utc(2026_y / 11 / 4, 10h)),
+                    symptom("sleep", 2, utc(2026_y / 11 / 4, 6h))};
+
+    auto report = build_report(regimen, input, 10);
+    REQUIRE(report.symptoms.size() == 2);
+    const auto& migraine = report.symptoms[0];
+    CHECK(migraine.kind == "migraine");
+    CHECK(migraine.during.days == 2);
+    REQUIRE(migraine.during.mean_severity);
+    CHECK(*migraine.during.mean_severity == Approx(4.0));
+    CHECK(migraine.before.days == 2);
+    CHECK(migraine.before.entries == 3);
+    REQUIRE(migraine.before.mean_severity);
+    CHECK(*migraine.before.mean_severity == Approx(6.0));
+    CHECK(report.symptoms[1].kind == "sleep");  // not in the regimen, still shown
+    CHECK_FALSE(report.symptoms[1].before.mean_severity);
+    CHECK(report.days[2].symptom);
+    CHECK_FALSE(report.days[1].symptom);
+
+    SECTION("without any `start`, the regimen starts on the day of the first dose") {
+        auto no_start = regimen_with({daily_item("am", 8h)});
+        auto start = regimen_start(no_start, utc(2026_y / 10 / 5, 23h + 30min));
+        CHECK(start == 2026_y / 10 / 6);  // 01:30 in Berlin
+        CHECK_FALSE(before_span(no_start, std::nullopt, 10));
+        auto report_without = build_report(no_start, input, 10);
+        CHECK_FALSE(report_without.symptoms[0].before.span);
+        CHECK(report_without.symptoms[0].before.days == 0);
+    }
+}
+
+TEST_CASE("report counts acute days per calendar month across the window's edge", "[report]") {
+    auto regimen = regimen_with({as_needed_item("topical", 2)});
+    ReportInput input;
+    input.window = last_days(*berlin(), utc(2026_y / 11 / 5, 12h), 10);  // Oct 27 .. Nov 5
+    input.tracking_since = utc(2026_y / 9 / 1);
+    CHECK(events_needed_from(regimen, input.window) == utc(2026_y / 9 / 30, 22h));  // Oct 1
+
+    SECTION("days of the month before the window count toward that month") {
+        for (unsigned day = 1; day <= 9; ++day) {
+            input.events.push_back(logged("topical", utc(2026_y / 10 / date::day{day}, 9h)));
+        }
+        input.events.push_back(logged("topical", utc(2026_y / 10 / 28, 9h)));
+        input.events.push_back(logged("topical", utc(2026_y / 10 / 28, 15h)));
+        input.events.push_back(logged("topical", utc(2026_y / 10 / 28, 19h)));  // 3 > max 2
+        input.events.push_back(logged("topical", utc(2026_y / 11 / 2, 9h)));
+        auto report = build_report(regimen, input, 10);
+        REQUIRE(report.overuse.size() == 1);
+        CHECK(report.overuse[0].month == 2026_y / date::October);
+        CHECK(report.overuse[0].acute_days == 10);
+        CHECK(report.acute_days == 2);  // in the window
+        REQUIRE(report.as_needed.size() == 1);
+        CHECK(report.as_needed[0].uses == 4);
+        CHECK(report.as_needed[0].days_over_max == 1);
+        CHECK(report.as_needed[0].uses_per_week == Approx(4 * 7.0 / (9.5 + 1.0 / 24)));
+        auto note = overuse_note(report.overuse[0]);
+        CHECK(note.starts_with("for information:"));
+        CHECK(note.find("October 2026") != std::string::npos);
+        CHECK(note.find("clinician") != std::string::npos);
+    }
+
+    SECTION("twelve days spread over two months reach the threshold in neither") {
+        for (unsigned day = 25; day <= 31; ++day) {
+            input.events.push_back(logged("topical", utc(2026_y / 10 / date::day{day}, 9h)));
+        }
+        for (unsigned day = 1; day <= 5; ++day) {
+            input.events.push_back(logged("topical", utc(2026_y / 11 / date::day{day}, 9h)));
+        }
+        auto report = build_report(regimen, input, 10);
+        CHECK(report.overuse.empty());
+        CHECK(report.acute_days == 10);
+        CHECK(report.days.front().acute);
+    }
+}
+
+TEST_CASE("report on an empty history and on a history of symptoms only", "[report]") {
+    const Instant now = utc(2026_y / 11 / 10, 12h);
+
+    SECTION("empty: nothing counted, every figure empty, every day drawn") {
+        auto regimen = regimen_with({daily_item("am", 8h), as_needed_item("topical", 3)});
+        ReportInput input;
+        input.window = last_days(*berlin(), now, 30);
+        auto report = build_report(regimen, input, 30);
+        REQUIRE(report.items.size() == 1);
+        CHECK(report.items[0].planned == 0);
+        CHECK_FALSE(report.items[0].adherence);
+        CHECK_FALSE(report.items[0].late_median);
+        CHECK(report.as_needed[0].uses == 0);
+        REQUIRE(report.symptoms.size() == 1);
+        CHECK(report.symptoms[0].during.days == 0);
+        CHECK_FALSE(report.symptoms[0].during.mean_severity);
+        CHECK_FALSE(report.counted_from);
+        CHECK(report.days.size() == 30);
+        CHECK(report.overuse.empty());
+    }
+
+    SECTION("symptoms only, in a regimen with nothing scheduled") {
+        auto regimen = regimen_with({as_needed_item("topical", 3)});
+        ReportInput input;
+        input.window = last_days(*berlin(), now, 7);
+        input.events = {symptom("migraine", 7, utc(2026_y / 11 / 5, 8h)),
+                        symptom("migraine", 0, utc(2026_y / 11 / 6, 8h))};
+        input.tracking_since = input.events.front().at;
+        auto report = build_report(regimen, input, 7);
+        CHECK(report.items.empty());
+        REQUIRE(report.symptoms.size() == 1);
+        CHECK(report.symptoms[0].during.days == 2);
+        CHECK(*report.symptoms[0].during.mean_severity == Approx(3.5));
+        CHECK_FALSE(report.regimen_start);
+        CHECK(report.days[2].symptom);
+        CHECK(report.days[2].adherence() == DayAdherence::NothingPlanned);
+    }
+}
