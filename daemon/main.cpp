@@ -47,8 +47,9 @@ int check_only(const Paths& paths) {
     if (!loaded.regimen) {
         return 1;
     }
-    std::printf("%s: %zu items, time zone %s\n", paths.config_file.c_str(),
-                loaded.regimen->items.size(), loaded.regimen->zone->name().c_str());
+    const std::size_t items = loaded.regimen->items.size();
+    std::printf("%s: %zu %s, time zone %s\n", paths.config_file.c_str(), items,
+                items == 1 ? "item" : "items", loaded.regimen->zone->name().c_str());
     return 0;
 }
 
@@ -173,7 +174,12 @@ int main(int argc, char** argv) {
     app.add_flag("--check", options.check,
                  "Validate the regimen, print its errors and warnings, and exit");
     app.set_version_flag("--version", std::string("regimend ") + REGIMEND_VERSION);
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        // --help and --version end here with 0; a usage error is exit code 2, as usual.
+        return app.exit(error) == 0 ? 0 : 2;
+    }
 
     setup_logging(options.verbose);
     const Paths paths = resolve_paths(options.config, options.state_dir);

@@ -182,11 +182,11 @@ int run_edit(const GlobalOptions& options) {
                                             std::to_string(status) +
                                             "; nothing installed (your copy: " + copy.path() + ")");
         }
-        std::string read_error;
-        auto text = read_text_file(copy.path(), &read_error);
+        std::string copy_error;
+        auto text = read_text_file(copy.path(), &copy_error);
         if (!text) {
             throw CtlError(kExitFailed,
-                           "cannot read the edited copy " + copy.path() + ": " + read_error);
+                           "cannot read the edited copy " + copy.path() + ": " + copy_error);
         }
         edited = std::move(*text);
         if (edited == original) {

@@ -66,14 +66,14 @@ const RegisterVerb registration{
                              "default: all of the history");
          command->add_option("--state-dir", args->state_dir,
                              "csv: directory of history.db (default $XDG_STATE_HOME/regimend)");
-         command->add_option("--expand-days", args->expand_days,
-                             "ics: how many days `every: N hours` items are written out for")
+         command
+             ->add_option("--expand-days", args->expand_days,
+                          "ics: how many days `every: N hours` items are written out for")
              ->default_str("90")
              ->check(CLI::Range(1, 3660));
          command->add_option("--config", options.config_path, "regimen file");
          on_selected(command, run, [&options, args] {
-             return args->format == "ics" ? export_ics(*args, options)
-                                          : export_csv(*args, options);
+             return args->format == "ics" ? export_ics(*args, options) : export_csv(*args, options);
          });
      }}};
 

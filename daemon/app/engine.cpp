@@ -76,7 +76,7 @@ bool Engine::restore(Micros now) {
 
 void Engine::advance(Micros now) {
     const Instant instant = to_instant(now);
-    last_advance_ = std::max(last_advance_, instant);
+    last_advance_ = instant;
     Effects effects = tracker_.advance(instant);
     for (const auto& dose : effects.became_due) {
         // How late the loop woke for this dose: the figure to watch for timer accuracy.
@@ -85,7 +85,7 @@ void Engine::advance(Micros now) {
         spdlog::debug("'{}' planned {} became due {} ms after its planned instant", dose.item_id,
                       format_rfc3339(*regimen().zone, dose.planned), late.count());
     }
-    if (write(effects.events)) {
+    if (write(effects.events).has_value()) {
         // Reminding still matters more than the record: go on, and write these later.
         unwritten_.insert(unwritten_.end(), effects.events.begin(), effects.events.end());
     }
@@ -321,7 +321,7 @@ MethodResult<std::monostate> Engine::reload(ReloadTrigger trigger, Micros now) {
     Effects effects = tracker_.set_regimen(loaded.regimen, instant);
     loaded_text_ = std::move(loaded.text);
     failed_text_.clear();
-    if (write(effects.events)) {
+    if (write(effects.events).has_value()) {
         unwritten_.insert(unwritten_.end(), effects.events.begin(), effects.events.end());
     }
     carry_out(effects, instant);

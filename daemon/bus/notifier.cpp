@@ -105,15 +105,14 @@ Notifier::Call* Notifier::start_call(std::variant<std::monostate, DoseKey, std::
     return raw;
 }
 
-// Forgets the call; returns false (after logging) when the reply is an error.
-bool Notifier::finish_call(sd_bus_message* message, Call* call, const char* what) {
+// False (after logging) when the reply is an error.
+bool Notifier::reply_ok(sd_bus_message* message, const char* what) {
     const sd_bus_error* error = sd_bus_message_get_error(message);
     if (error != nullptr) {
         spdlog::warn("notification server: {} failed: {}", what,
                      error->message != nullptr ? error->message : error->name);
         return false;
     }
-    (void)call;
     return true;
 }
 
@@ -143,7 +142,7 @@ int Notifier::on_capabilities(sd_bus_message* message, void* userdata, sd_bus_er
     self->calls_.erase(call);
     try {
         self->capabilities_.clear();
-        if (!self->finish_call(message, call, "GetCapabilities")) {
+        if (!self->reply_ok(message, "GetCapabilities")) {
             spdlog::warn("no notification server: reminders go to the log only");
             self->capabilities_state_ = Capabilities::Unavailable;
         } else {
@@ -304,7 +303,7 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
     if (dose != nullptr) {
         self->notify_in_flight_.erase(*dose);
     }
-    if (!self->finish_call(message, call, "Notify")) {
+    if (!self->reply_ok(message, "Notify")) {
         return 0;
     }
     std::uint32_t id = 0;
@@ -360,7 +359,7 @@ int Notifier::on_close_reply(sd_bus_message* message, void* userdata, sd_bus_err
     Notifier* self = call->self;
     auto owned = std::move(self->calls_.at(call));
     self->calls_.erase(call);
-    self->finish_call(message, call, "CloseNotification");
+    self->reply_ok(message, "CloseNotification");
     return 0;
 }
 

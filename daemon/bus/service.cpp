@@ -190,6 +190,8 @@ const sd_bus_vtable kVtable[] = {
     SD_BUS_PROPERTY("ConfigPath", "s", get_config_path, 0, SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_PROPERTY("NextDue", "t", get_next_due, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("Version", "s", get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    // An addition to the spec's table: the regimen's IANA zone, so clients print instants
+    // in the regimen's zone (RFC 3339 with its offset) rather than their own.
     SD_BUS_PROPERTY("TimeZone", "s", get_time_zone, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_SIGNAL_WITH_NAMES("DoseDue", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(planned), 0),
     SD_BUS_SIGNAL_WITH_NAMES("DoseTaken", "stt",

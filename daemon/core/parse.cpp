@@ -1,11 +1,11 @@
 #include "core/parse.hpp"
 
-#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <map>
 #include <set>
 
+#include "core/parse_document.hpp"
 #include "core/parse_fields.hpp"
 #include "core/parse_item.hpp"
 #include "core/parse_reader.hpp"
@@ -228,47 +228,6 @@ class RegimenReader {
     Regimen regimen_;
     bool has_bedtime_ = false;
 };
-
-// Turns what yaml-cpp could not parse into one diagnostic. A tab in the indentation is the
-// usual cause of its less helpful messages, so it is named when there is one.
-void report_syntax_error(Diagnostics& diagnostics, const SourceText& source,
-                         const YAML::ParserException& exception) {
-    SourcePos where = source.position(exception.mark.line, exception.mark.column);
-    if (auto tab = source.first_indenting_tab(exception.mark.line)) {
-        diagnostics.error(*tab,
-                          "a tab indents this line: YAML allows only spaces for "
-                          "indentation (the parser stopped at line " +
-                              std::to_string(where.line) + ": " + exception.msg + ")");
-        return;
-    }
-    diagnostics.error(where, "YAML syntax error: " + exception.msg);
-}
-
-// The one document of the file; reports and returns nullopt when it cannot be had.
-std::optional<YAML::Node> load_document(Diagnostics& diagnostics, const SourceText& source) {
-    std::vector<YAML::Node> documents;
-    try {
-        documents = YAML::LoadAll(std::string(source.text()));
-    } catch (const YAML::DeepRecursion& exception) {
-        diagnostics.error(source.position(exception.mark.line, exception.mark.column),
-                          "the YAML is nested too deeply");
-        return std::nullopt;
-    } catch (const YAML::ParserException& exception) {
-        report_syntax_error(diagnostics, source, exception);
-        return std::nullopt;
-    }
-    if (documents.empty() || documents.front().IsNull()) {
-        diagnostics.error(file_start,
-                          "the file is empty: expected a mapping with 'version' and 'items'");
-        return std::nullopt;
-    }
-    if (documents.size() > 1) {
-        diagnostics.error(diagnostics.position(documents[1].Mark()),
-                          "the file holds more than one YAML document; a regimen is one");
-        return std::nullopt;
-    }
-    return documents.front();
-}
 
 void check_and_read(Diagnostics& diagnostics, const SourceText& source,
                     const date::time_zone* default_zone, ParseResult& result) {

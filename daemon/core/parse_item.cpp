@@ -8,6 +8,7 @@ namespace {
 
 constexpr std::size_t max_times = 100;
 constexpr std::size_t max_ramp_steps = 100;
+constexpr std::size_t max_tags = 100;
 
 class ItemReader {
   public:
@@ -92,7 +93,7 @@ class ItemReader {
             item_.amount = read_amount(diagnostics_, *amount);
         }
         if (const Field* tags = mapping_.get("tags")) {
-            if (auto texts = read_text_list(diagnostics_, *tags)) {
+            if (auto texts = read_text_list(diagnostics_, *tags, max_tags)) {
                 for (const auto& tag : *texts) {
                     if (tag.value.empty()) {
                         error(tag.pos, "a tag must not be empty");
@@ -307,7 +308,7 @@ class ItemReader {
                   "e.g. {from: [antibiotic], by: 2h}");
         }
         if (from) {
-            if (auto names = read_text_list(diagnostics_, *from)) {
+            if (auto names = read_text_list(diagnostics_, *from, max_tags)) {
                 if (names->empty()) {
                     error(from->value_pos, "'from' must name at least one item id or tag");
                 }

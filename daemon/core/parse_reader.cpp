@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <unordered_map>
 
 namespace regimend {
 namespace {
@@ -116,6 +117,8 @@ std::optional<Mapping> Mapping::read(Diagnostics& diagnostics, const YAML::Node&
     }
     Mapping mapping;
     mapping.pos_ = where;
+    // Where each key was first seen: a mapping may have many keys, all of them unknown.
+    std::unordered_map<std::string, SourcePos> seen;
     for (const auto& entry : node) {
         // Copies: the iterator hands out a temporary pair.
         const YAML::Node key = entry.first;
@@ -126,23 +129,21 @@ std::optional<Mapping> Mapping::read(Diagnostics& diagnostics, const YAML::Node&
             continue;
         }
         const std::string& name = key.Scalar();
-        if (const Field* first = mapping.get(name)) {
+        auto [first, inserted] = seen.emplace(name, key_pos);
+        if (!inserted) {
             diagnostics.error(key_pos, "duplicate key " + quoted(name) + " in " +
                                            std::string(what) + " (first at line " +
-                                           std::to_string(first->key_pos.line) + ")");
+                                           std::to_string(first->second.line) + ")");
             continue;
         }
         if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
             diagnostics.error(key_pos, unknown_key_message(name, what, allowed));
-            // Kept until the loop ends, so that a repeated unknown key reads as a duplicate.
+            continue;
         }
         const YAML::Node value = entry.second;
         SourcePos value_pos = value.IsNull() ? key_pos : diagnostics.position(value.Mark());
         mapping.fields_.push_back(Field{name, key_pos, value, value_pos});
     }
-    std::erase_if(mapping.fields_, [&](const Field& field) {
-        return std::find(allowed.begin(), allowed.end(), field.key) == allowed.end();
-    });
     return mapping;
 }
 

@@ -1,5 +1,7 @@
 #include "core/parse_source.hpp"
 
+#include <algorithm>
+
 namespace regimend {
 namespace {
 
@@ -67,11 +69,27 @@ SourceText::SourceText(std::string_view text) : text_(text) {
         text_.remove_prefix(byte_order_mark.size());
     }
     line_starts_.push_back(0);
+    std::size_t characters = 0;
     for (std::size_t i = 0; i < text_.size(); ++i) {
+        if (i % block_size == 0) {
+            characters_before_block_.push_back(characters);
+        }
+        if (!is_continuation(static_cast<unsigned char>(text_[i]))) {
+            ++characters;
+        }
         if (text_[i] == '\n') {
             line_starts_.push_back(i + 1);
         }
     }
+    characters_before_block_.push_back(characters);
+}
+
+std::size_t SourceText::characters_before(std::size_t offset) const {
+    offset = std::min(offset, text_.size());
+    std::size_t block = offset / block_size;
+    std::size_t block_start = block * block_size;
+    return characters_before_block_[block] + static_cast<std::size_t>(count_characters(
+                                                 text_.substr(block_start, offset - block_start)));
 }
 
 std::string_view SourceText::line(std::size_t index) const {
@@ -87,11 +105,17 @@ SourcePos SourceText::position(int line_index, int byte_column) const {
     if (line_index < 0 || byte_column < 0) {
         return SourcePos{1, 1};
     }
-    std::string_view bytes = line(static_cast<std::size_t>(line_index));
-    bytes = bytes.substr(0, std::min(bytes.size(), static_cast<std::size_t>(byte_column)));
+    std::size_t index = static_cast<std::size_t>(line_index);
+    if (index >= line_starts_.size()) {
+        return SourcePos{line_index + 1, byte_column + 1};
+    }
+    std::size_t line_start = line_starts_[index];
+    std::size_t line_length = line(index).size();
+    std::size_t inside = std::min(line_length, static_cast<std::size_t>(byte_column));
     // Past the end of the line (yaml-cpp may point there), count the missing bytes as-is.
-    int beyond = byte_column - static_cast<int>(bytes.size());
-    return SourcePos{line_index + 1, count_characters(bytes) + beyond + 1};
+    std::size_t beyond = static_cast<std::size_t>(byte_column) - inside;
+    std::size_t characters = characters_before(line_start + inside) - characters_before(line_start);
+    return SourcePos{line_index + 1, static_cast<int>(characters + beyond) + 1};
 }
 
 std::optional<SourcePos> SourceText::first_invalid_utf8() const {

@@ -30,9 +30,14 @@ class SourceText {
 
   private:
     std::string_view line(std::size_t index) const;
+    // Characters in text_[0, offset): a lookup plus at most one block of bytes, so that
+    // placing every key of a one-line megabyte stays linear.
+    std::size_t characters_before(std::size_t offset) const;
 
+    static constexpr std::size_t block_size = 256;
     std::string_view text_;
     std::vector<std::size_t> line_starts_;
+    std::vector<std::size_t> characters_before_block_;  // at each multiple of block_size
 };
 
 }  // namespace regimend

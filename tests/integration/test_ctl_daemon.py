@@ -8,16 +8,20 @@ so "today" never crosses midnight under a test."""
 import datetime
 import json
 import os
+import pty
 import re
 import stat
 import subprocess
-import time
-import unittest
 
 import harness
 
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d\d:\d\d|Z)$")
 HOUR_USEC = 3600 * 1_000_000
+
+
+def read_text(path):
+    with open(path) as source:
+        return source.read()
 
 
 def noon_zone():
@@ -116,8 +120,10 @@ class Verbs(CtlTestCase):
         # Instants are shown in the regimen's zone, with its offset.
         expected_offset = datetime.datetime.now(harness.zoneinfo.ZoneInfo(ZONE)).utcoffset()
         self.assertEqual(planned[0].utcoffset(), expected_offset)
-        self.assertEqual(document["next_due"]["item"], "later")
-        self.assertEqual(document["next_due"]["planned"], by_item["later"]["planned"])
+        # NextDue is the daemon's: a due dose or the next upcoming one, never an answered one.
+        next_item = document["next_due"]["item"]
+        self.assertIn(by_item[next_item]["state"], {"due", "upcoming"})
+        self.assertEqual(document["next_due"]["planned"], by_item[next_item]["planned"])
         self.assertEqual(document["warnings"], [])
 
     def test_status_is_the_default_and_human_output_is_aligned(self):
@@ -129,7 +135,7 @@ class Verbs(CtlTestCase):
         self.assertEqual(len(rows), 4)
         self.assertEqual(len({row.index(row.split()[1]) for row in rows}), 1)
         self.assertTrue(any("glycinate-pm" in row and "due" in row for row in rows))
-        self.assertRegex(result.stdout, r"\nNext: \d\d:\d\d(:\d\d)? later \(Later today\)\n")
+        self.assertRegex(result.stdout, r"\nNext: \d\d:\d\d(:\d\d)? [a-z-]+ \(.+\)\n")
         self.assertNotIn("\033[", result.stdout)  # NO_COLOR is set and stdout is a pipe
 
     def test_take_by_prefix(self):
@@ -170,8 +176,10 @@ class Verbs(CtlTestCase):
         result = self.ok("skip", "skip-me", "--reason", "felt sick")
         self.assertTrue(result.stdout.startswith("Skipped: Skipped thing (planned "),
                         result.stdout)
-        skipped = self.json_of("history", "--item", "skip")
-        self.assertEqual([e["event"] for e in skipped], ["skipped"])
+        history = self.json_of("history", "--item", "skip")
+        self.assertEqual({e["item"] for e in history}, {"skip-me"})
+        skipped = [e for e in history if e["event"] == "skipped"]
+        self.assertEqual(len(skipped), 1)
         self.assertEqual(skipped[0]["note"], "felt sick")
         state = {d["item"]: d["state"] for d in self.json_of("status")["doses"]}
         self.assertEqual(state["skip-me"], "skipped")
@@ -237,7 +245,7 @@ class Verbs(CtlTestCase):
 
     def test_reload_keeps_the_running_regimen_on_errors(self):
         self.assertIn("Reloaded", self.ok("reload").stdout)
-        good = open(self.daemon.config_path).read()
+        good = read_text(self.daemon.config_path)
         self.daemon.write_regimen(good.replace("items:", "items:\n  - id: broken\n    at: 8am", 1))
         result = self.ctl("reload")
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
@@ -309,7 +317,8 @@ count=$((count + 1))
 echo "$count" > "{counter}"
 source="{prefix}$count.yaml"
 [ -f "$source" ] || source="{prefix}last.yaml"
-cp "$source" "$1"
+for file; do :; done  # the last argument: options may come first ("code --wait")
+cp "$source" "$file"
 """
 
 
@@ -317,7 +326,7 @@ class Edit(CtlTestCase):
     def setUp(self):
         super().setUp()
         self.start_regimen([item("first", 3 * 3600, "First")])
-        self.original = open(self.daemon.config_path).read()
+        self.original = read_text(self.daemon.config_path)
         self.good = self.original.replace(
             "items:", 'items:\n  - {"id": "added", "name": "Added", "at": "23:59"}', 1)
         self.broken = self.original.replace("items:", "items:\n  - id: broken\n    at: 8am", 1)
@@ -342,7 +351,7 @@ class Edit(CtlTestCase):
         return {"EDITOR": f"{script} --wait", "VISUAL": "", "TMPDIR": self.workdir}
 
     def calls(self):
-        return int(open(self.counter).read())
+        return int(read_text(self.counter))
 
     def item_ids(self):
         return {d["item"] for d in self.json_of("status")["doses"]}
@@ -354,7 +363,7 @@ class Edit(CtlTestCase):
         self.assertEqual(self.calls(), 2)
         self.assertRegex(result.stderr, r"regimen\.yaml:\d+:\d+: error: ")
         self.assertIn("reloaded", result.stdout)
-        self.assertEqual(open(self.daemon.config_path).read(), self.good)
+        self.assertEqual(read_text(self.daemon.config_path), self.good)
         self.assertIn("added", self.item_ids())
         # No temporary files left beside the target or in TMPDIR.
         self.assertEqual(os.listdir(self.daemon.config_dir), ["regimen.yaml"])
@@ -365,14 +374,42 @@ class Edit(CtlTestCase):
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
         self.assertEqual(self.calls(), 3)
         self.assertIn("nothing installed", result.stderr)
-        self.assertEqual(open(self.daemon.config_path).read(), self.original)
+        self.assertEqual(read_text(self.daemon.config_path), self.original)
         self.assertEqual(self.item_ids(), {"first"})
+
+    def edit_on_terminal(self, env, answers):
+        """`edit` with a terminal on stdin (a pty) that has `answers` typed ahead."""
+        master, slave = pty.openpty()
+        try:
+            os.write(master, answers.encode())
+            full_env = dict(self.daemon.env, **env)
+            return subprocess.run([harness.REGIMENCTL, "edit"], env=full_env, stdin=slave,
+                                  capture_output=True, text=True, timeout=60)
+        finally:
+            os.close(slave)
+            os.close(master)
+
+    def test_on_a_terminal_it_asks_before_reopening(self):
+        result = self.edit_on_terminal(self.editor(self.broken, self.good), "y\n")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("Re-open the editor? [Y/n]", result.stderr)
+        self.assertEqual(self.calls(), 2)
+        self.assertEqual(read_text(self.daemon.config_path), self.good)
+
+    def test_on_a_terminal_no_keeps_the_old_file(self):
+        result = self.edit_on_terminal(self.editor(self.broken, self.good), "n\n")
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertEqual(self.calls(), 1)
+        self.assertEqual(read_text(self.daemon.config_path), self.original)
+        # The user's edits are kept and the path is printed.
+        copy = re.search(r"your copy: (\S+)\)", result.stderr).group(1)
+        self.assertEqual(read_text(copy), self.broken)
 
     def test_unchanged_is_no_changes(self):
         result = self.ctl("edit", extra_env=self.editor(self.original), input_text="")
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(result.stdout, "No changes.\n")
-        self.assertEqual(open(self.daemon.config_path).read(), self.original)
+        self.assertEqual(read_text(self.daemon.config_path), self.original)
 
     def test_without_a_daemon_installs_offline(self):
         env = self.editor(self.good)
@@ -381,7 +418,7 @@ class Edit(CtlTestCase):
         result = self.ctl("edit", extra_env=env, input_text="")
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn("not running", result.stdout)
-        self.assertEqual(open(self.daemon.config_path).read(), self.good)
+        self.assertEqual(read_text(self.daemon.config_path), self.good)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ import re
 import subprocess
 import tempfile
 import unittest
-import zoneinfo
 
 import harness
 

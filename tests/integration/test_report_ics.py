@@ -10,6 +10,7 @@ import tempfile
 import unittest
 import zoneinfo
 
+import dateutil.rrule
 import icalendar
 
 REGIMENCTL = os.environ.get("REGIMENCTL", "regimenctl")
@@ -36,8 +37,31 @@ class ExportIcs(unittest.TestCase):
             self.assertLessEqual(len(line), 75, f"longer than 75 octets: {line!r}")
             line.decode("utf-8")  # folding never splits a UTF-8 sequence
 
-    def test_example_regimen(self):
+    def test_example_regimen_as_shipped(self):
+        # No `timezone:` in the file: the system's zone, whichever it is, named consistently.
         data = export_ics(os.path.join(SOURCE_DIR, "config", "regimen.yaml"))
+        self.assert_framing(data)
+        calendar = icalendar.Calendar.from_ical(data)
+        timezones = calendar.walk("VTIMEZONE")
+        self.assertEqual(len(timezones), 1)
+        zone = str(timezones[0]["TZID"])
+        events = calendar.walk("VEVENT")
+        self.assertEqual(len(events), 5)
+        for event in events:
+            self.assertEqual(event["DTSTART"].params["TZID"], zone)
+            self.assertIn("RRULE", event)
+            self.assertEqual(len(event.walk("VALARM")), 1)
+
+    def test_example_regimen_in_berlin(self):
+        with open(os.path.join(SOURCE_DIR, "config", "regimen.yaml"), encoding="utf-8") as file:
+            example = file.read()
+        self.assertIn("# timezone: Europe/Berlin\n", example)
+        with tempfile.TemporaryDirectory() as directory:
+            config = os.path.join(directory, "regimen.yaml")
+            with open(config, "w", encoding="utf-8") as file:
+                file.write(example.replace("# timezone: Europe/Berlin\n",
+                                           "timezone: Europe/Berlin\n"))
+            data = export_ics(config)
         self.assert_framing(data)
         calendar = icalendar.Calendar.from_ical(data)
 
@@ -82,6 +106,12 @@ class ExportIcs(unittest.TestCase):
                          datetime.datetime(2026, 11, 15, tzinfo=berlin).astimezone(
                              datetime.timezone.utc) - datetime.timedelta(seconds=1))
         self.assertIn("200 mg", str(first["SUMMARY"]))
+        # The ramp's phases recur for exactly their 14 days each.
+        for uid in ("glycinate-pm-1@regimend", "glycinate-pm-2@regimend"):
+            phase = by_uid[uid]
+            rule = dateutil.rrule.rrulestr(phase["RRULE"].to_ical().decode(),
+                                           dtstart=phase["DTSTART"].dt)
+            self.assertEqual(len(list(rule)), 14, uid)
         last = by_uid["glycinate-pm-3@regimend"]
         self.assertNotIn("UNTIL", last["RRULE"])
         self.assertIn("400 mg", str(last["SUMMARY"]))

@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
-// The calendar renderer lives with regimenctl; its one pure source is compiled in here.
-#include "../../ctl/calendar.cpp"
+#include "calendar.hpp"
 
 using namespace regimend;
 using namespace date::literals;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/lint.hpp"
+#include "core/parse.hpp"
 
 using namespace regimend;
 using namespace std::chrono_literals;
@@ -316,4 +317,53 @@ TEST_CASE("warnings come in file order", "[lint]") {
     CHECK(warnings[0].line == 12);
     CHECK(warnings[1].line == 60);
     CHECK(warnings[2].line == 71);
+}
+
+TEST_CASE("lint of a parsed file points into it", "[lint]") {
+    const char* yaml = R"(version: 1
+timezone: Europe/Berlin
+bedtime: "22:30"
+limits:
+  - name: supplemental magnesium
+    per_day: 350 mg
+    tags: [magnesium]
+items:
+  - id: threonate-am
+    name: Magnesium L-threonate
+    amount: 144 mg
+    tags: [magnesium]
+    at: "08:00"
+  - id: glycinate-pm
+    name: Magnesium glycinate
+    amount: 200 mg
+    tags: [magnesium]
+    at: 1h before bedtime
+    start: 2026-11-01
+    ramp:
+      - after: 14d
+        amount: 300 mg
+  - id: citrate
+    name: Magnesium citrate
+    at: ["07:00", "19:30"]
+  - id: antibiotic
+    name: Ciprofloxacin
+    at: "09:00"
+    separate: {from: [magnesium], by: 2h}
+)";
+    auto parsed = parse_regimen(yaml, "regimen.yaml", date::locate_zone("UTC"));
+    INFO((parsed.diagnostics.empty() ? "" : format_diagnostic(parsed.diagnostics.front())));
+    REQUIRE(parsed.ok());
+    auto warnings = lint(*parsed.regimen);
+    REQUIRE(warnings.size() == 3);
+    CHECK(warnings[0].file == "regimen.yaml");
+    CHECK(warnings[0].line == 5);
+    CHECK(warnings[0].message ==
+          "planned supplemental magnesium reaches 444 mg on 2026-11-15 (from day 14 of "
+          "glycinate-pm's ramp), above the 350 mg per_day limit");
+    CHECK(warnings[1].line == 25);
+    CHECK(warnings[1].column == 19);
+    CHECK(warnings[1].message.find("planned at 19:30, after 18:00") != std::string::npos);
+    CHECK(warnings[2].line == 29);
+    CHECK(warnings[2].message.find("'antibiotic' is planned at ") == 0);
+    CHECK(warnings[2].message.find("1h from 'threonate-am' at 08:00") != std::string::npos);
 }

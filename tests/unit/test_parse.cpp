@@ -354,7 +354,7 @@ TEST_CASE("bad regimens are reported with line, column and what was expected", "
         {"top_is_scalar.yaml", 1, 1, "must be a mapping of keys to values, got \"hello\""},
         {"tab_indent.yaml", 4, 1, "YAML allows only spaces for indentation"},
         {"yaml_syntax.yaml", 4, 1, "YAML syntax error: end of map flow not found"},
-        {"two_documents.yaml", 4, 1, "more than one YAML document"},
+        {"two_documents.yaml", 3, 1, "more than one YAML document"},
         {"invalid_utf8.yaml", 4, 16, "not valid UTF-8"},  // column in characters: "Café " is 5
         {"overlong_utf8.yaml", 2, 3, "not valid UTF-8"},
         {"bad_duration.yaml", 3, 17,
@@ -503,6 +503,14 @@ TEST_CASE("oversized and hostile inputs are refused cleanly", "[parse]") {
         CHECK(result.diagnostics[0].line == 2);
         CHECK(result.diagnostics[0].column == 8);
         CHECK_THAT(result.diagnostics[0].message, Catch::Contains("YAML syntax error"));
+    }
+    SECTION("a stray top-level comma (yaml-cpp's LoadAll would loop on it forever)") {
+        for (const char* text : {", a\nb: 1\n", "[a], b\n"}) {
+            ParseResult result = parse(text);
+            REQUIRE(result.diagnostics.size() == 1);
+            CHECK(result.diagnostics[0].line == 1);
+            CHECK_THAT(result.diagnostics[0].message, Catch::Contains("unexpected ','"));
+        }
     }
     SECTION("a syntax error column counts characters, not bytes") {
         ParseResult result = parse("version: 1\nname: \"\xC3\xBC\xC3\xBC\", x: [\n");

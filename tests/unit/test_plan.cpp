@@ -486,4 +486,11 @@ TEST_CASE("plan of 1,000 items over a year", "[.bench]") {
          << doses.size() << " doses in "
          << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms");
     CHECK(doses.size() > 365 * 1000);
+
+    started = std::chrono::steady_clock::now();
+    auto next = next_planned(builder.regimen, utc(2026, 6, 1, 12));
+    elapsed = std::chrono::steady_clock::now() - started;
+    WARN("next_planned of 1,000 items: "
+         << std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() << " us");
+    CHECK(next);
 }
