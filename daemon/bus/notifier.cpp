@@ -105,6 +105,11 @@ Notifier::Call* Notifier::start_call(std::variant<std::monostate, DoseKey, std::
     return raw;
 }
 
+std::unique_ptr<Notifier::Call> Notifier::take_call(Call* call) {
+    auto node = calls_.extract(call);
+    return node.empty() ? nullptr : std::move(node.mapped());
+}
+
 // False (after logging) when the reply is an error.
 bool Notifier::reply_ok(sd_bus_message* message, const char* what) {
     const sd_bus_error* error = sd_bus_message_get_error(message);
@@ -138,8 +143,8 @@ void Notifier::ask_capabilities() {
 int Notifier::on_capabilities(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
     auto* call = static_cast<Call*>(userdata);
     Notifier* self = call->self;
-    auto owned = std::move(self->calls_.at(call));
-    self->calls_.erase(call);
+    // Kept alive to the end of this callback; sd-bus holds its own reference to the slot.
+    const auto owned = self->take_call(call);
     try {
         self->capabilities_.clear();
         if (!self->reply_ok(message, "GetCapabilities")) {
@@ -297,8 +302,8 @@ void Notifier::send_notice(const Notice& notice) {
 int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
     auto* call = static_cast<Call*>(userdata);
     Notifier* self = call->self;
-    auto owned = std::move(self->calls_.at(call));
-    self->calls_.erase(call);
+    // Kept alive to the end of this callback; sd-bus holds its own reference to the slot.
+    const auto owned = self->take_call(call);
     const DoseKey* dose = std::get_if<DoseKey>(&call->target);
     if (dose != nullptr) {
         self->notify_in_flight_.erase(*dose);
@@ -357,8 +362,8 @@ void Notifier::close(const DoseKey& dose) {
 int Notifier::on_close_reply(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
     auto* call = static_cast<Call*>(userdata);
     Notifier* self = call->self;
-    auto owned = std::move(self->calls_.at(call));
-    self->calls_.erase(call);
+    // Kept alive to the end of this callback; sd-bus holds its own reference to the slot.
+    const auto owned = self->take_call(call);
     self->reply_ok(message, "CloseNotification");
     return 0;
 }

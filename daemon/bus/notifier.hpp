@@ -57,6 +57,7 @@ class Notifier : public ReminderDisplay {
     void send_notice(const Notice& notice);
     void forget_server();
     Call* start_call(std::variant<std::monostate, DoseKey, std::string> target);
+    std::unique_ptr<Call> take_call(Call* call);
     static bool reply_ok(sd_bus_message* message, const char* what);
     std::string reminder_body(const ReminderText& reminder) const;
     bool has(std::string_view capability) const;
