@@ -17,7 +17,7 @@ regimend::Instant utc(int y, unsigned m, unsigned d, int hh, int mm, int ss = 0)
 
 }  // namespace
 
-TEST_CASE("--at times are read in the regimen's zone", "[ctl_time_args]") {
+TEST_CASE("Option --at times are read in the regimen's zone", "[ctl_time_args]") {
     const auto& berlin = *date::locate_zone("Europe/Berlin");
     // 2026-11-22 12:00 UTC = 13:00 in Berlin (CET, +01:00).
     const auto now = utc(2026, 11, 22, 12, 0);
@@ -73,7 +73,7 @@ TEST_CASE("--at times are read in the regimen's zone", "[ctl_time_args]") {
     }
 }
 
-TEST_CASE("--since takes a duration, a date or a time", "[ctl_time_args]") {
+TEST_CASE("Option --since takes a duration, a date or a time", "[ctl_time_args]") {
     const auto& berlin = *date::locate_zone("Europe/Berlin");
     const auto now = utc(2026, 11, 22, 12, 0);
 
