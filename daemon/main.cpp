@@ -14,6 +14,7 @@
 
 #include "app/clock.hpp"
 #include "app/engine.hpp"
+#include "app/first_run.hpp"
 #include "app/logging.hpp"
 #include "app/paths.hpp"
 #include "app/regimen_loader.hpp"
@@ -91,6 +92,7 @@ BusPtr connect_user_bus(sd_event* event) {
 }
 
 int run_daemon(const Paths& paths) {
+    const FirstRun first_run = write_example_regimen_if_missing(paths.config_file);
     LoadedRegimen loaded = load_regimen_file(paths.config_file);
     log_diagnostics(loaded.diagnostics);
     if (!loaded.regimen) {
@@ -153,6 +155,10 @@ int run_daemon(const Paths& paths) {
         spdlog::warn("cannot watch /etc/localtime for time zone changes: {}", error.what());
     }
 
+    if (first_run == FirstRun::Written) {
+        notifier.notice("first-run", "regimend is running an example regimen",
+                        "It is in " + paths.config_file + ". Make it yours with: regimenctl edit");
+    }
     spdlog::info("regimend {} ready on {}", REGIMEND_VERSION, bus_names::kService);
     engine.advance(now_micros());
     const int result = loop.run();

@@ -1,0 +1,64 @@
+#include "app/first_run.hpp"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <string_view>
+#include <system_error>
+
+#include "example_regimen.hpp"
+
+namespace regimend {
+namespace {
+
+bool write_all(int fd, std::string_view text) {
+    while (!text.empty()) {
+        const ssize_t written = ::write(fd, text.data(), text.size());
+        if (written < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return false;
+        }
+        text.remove_prefix(static_cast<size_t>(written));
+    }
+    return true;
+}
+
+}  // namespace
+
+FirstRun write_example_regimen_if_missing(const std::string& path) {
+    std::error_code error;
+    if (std::filesystem::exists(path, error) || error) {
+        return FirstRun::AlreadyThere;
+    }
+    const std::filesystem::path target(path);
+    std::filesystem::create_directories(target.parent_path(), error);
+    if (error) {
+        spdlog::error("cannot create {}: {}", target.parent_path().string(), error.message());
+        return FirstRun::Failed;
+    }
+    std::string temporary = path + ".XXXXXX";
+    const int fd = ::mkstemp(temporary.data());
+    if (fd < 0) {
+        spdlog::error("cannot write {}: {}", path, std::strerror(errno));
+        return FirstRun::Failed;
+    }
+    const bool written = write_all(fd, kExampleRegimen) && ::fsync(fd) == 0;
+    ::close(fd);
+    // link() rather than rename(): it never replaces a regimen that appeared meanwhile.
+    if (!written || ::link(temporary.c_str(), path.c_str()) != 0) {
+        spdlog::error("cannot write {}: {}", path, std::strerror(errno));
+        ::unlink(temporary.c_str());
+        return FirstRun::Failed;
+    }
+    ::unlink(temporary.c_str());
+    spdlog::info("first run: wrote the example regimen to {}", path);
+    return FirstRun::Written;
+}
+
+}  // namespace regimend

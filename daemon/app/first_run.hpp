@@ -1,0 +1,15 @@
+// The first run: a new user has no regimen yet, so the daemon writes the commented example
+// (config/regimen.yaml, compiled in) where the regimen belongs, and runs it.
+#pragma once
+
+#include <string>
+
+namespace regimend {
+
+enum class FirstRun { AlreadyThere, Written, Failed };
+
+// Writes the example to `path` when nothing is there (creating its directory), atomically:
+// a crash halfway never leaves a half-written regimen behind.
+FirstRun write_example_regimen_if_missing(const std::string& path);
+
+}  // namespace regimend

@@ -1,0 +1,143 @@
+"""Install into a temporary prefix, then use only what was installed: the unit files
+verify, and on a bus whose only service directory is the installed one, `regimenctl
+status` with no daemon running gets an answer because D-Bus activates regimend — which,
+on this first run, writes the example regimen and runs it."""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import harness
+
+BUILD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(harness.REGIMEND)))
+
+EXPECTED_FILES = [
+    "bin/regimend",
+    "bin/regimenctl",
+    "lib/systemd/user/regimend.service",
+    "share/dbus-1/services/org.regimend.Regimen1.service",
+    "share/man/man1/regimenctl.1",
+    "share/man/man5/regimen.yaml.5",
+    "share/man/man8/regimend.8",
+    "share/bash-completion/completions/regimenctl",
+    "share/regimend/regimen.yaml",
+]
+
+
+class InstalledTree(harness.DaemonTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.prefix = tempfile.mkdtemp(prefix="regimend-prefix-")
+        result = subprocess.run(["cmake", "--install", BUILD_DIR, "--prefix", cls.prefix],
+                                capture_output=True, text=True, timeout=300)
+        if result.returncode != 0:
+            raise AssertionError("cmake --install failed:\n" + result.stdout + result.stderr)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.prefix, ignore_errors=True)
+
+    def setUp(self):
+        # The bus (and so the daemon it activates) inherits this environment.
+        self.home = tempfile.mkdtemp(prefix="regimend-home-")
+        self.addCleanup(shutil.rmtree, self.home, True)
+        self.saved_environment = dict(os.environ)
+        self.addCleanup(self._restore_environment)
+        os.environ.update({
+            "HOME": self.home,
+            "XDG_CONFIG_HOME": os.path.join(self.home, "config"),
+            "XDG_STATE_HOME": os.path.join(self.home, "state"),
+            "NO_COLOR": "1",
+        })
+        self.service_dir = os.path.join(self.prefix, "share/dbus-1/services")
+        super().setUp()
+        self.addCleanup(self._stop_activated_daemon)
+
+    def _restore_environment(self):
+        os.environ.clear()
+        os.environ.update(self.saved_environment)
+
+    def _stop_activated_daemon(self):
+        connection = self.bus.connect()
+        if connection.name_has_owner(harness.BUS_NAME):
+            bus_driver = harness.dbus.Interface(
+                connection.get_object("org.freedesktop.DBus", "/org/freedesktop/DBus"),
+                "org.freedesktop.DBus")
+            pid = int(bus_driver.GetConnectionUnixProcessID(harness.BUS_NAME))
+            os.kill(pid, 15)
+            harness.wait_for(lambda: not connection.name_has_owner(harness.BUS_NAME),
+                             timeout=30, message="the activated regimend did not stop")
+
+    def installed(self, path):
+        return os.path.join(self.prefix, path)
+
+    def test_every_file_lands(self):
+        for path in EXPECTED_FILES:
+            with self.subTest(path=path):
+                self.assertTrue(os.path.isfile(self.installed(path)), path)
+        for binary in ("bin/regimend", "bin/regimenctl"):
+            self.assertTrue(os.access(self.installed(binary), os.X_OK))
+
+    def test_units_point_into_the_prefix(self):
+        with open(self.installed("lib/systemd/user/regimend.service")) as unit:
+            text = unit.read()
+        self.assertIn(f"ExecStart={self.prefix}/bin/regimend\n", text)
+        self.assertIn(f"ExecReload={self.prefix}/bin/regimenctl reload\n", text)
+        self.assertIn("Type=dbus\n", text)
+        self.assertIn("BusName=org.regimend.Regimen1\n", text)
+        with open(self.installed("share/dbus-1/services/org.regimend.Regimen1.service")) as f:
+            activation = f.read()
+        self.assertIn("Name=org.regimend.Regimen1\n", activation)
+        self.assertIn(f"Exec={self.prefix}/bin/regimend\n", activation)
+        self.assertIn("SystemdService=regimend.service\n", activation)
+
+    @unittest.skipUnless(shutil.which("systemd-analyze"), "systemd-analyze is not installed")
+    def test_systemd_analyze_verify(self):
+        runtime = tempfile.mkdtemp(prefix="regimend-runtime-")
+        self.addCleanup(shutil.rmtree, runtime, True)
+        env = dict(os.environ, MANPATH=self.installed("share/man"), XDG_RUNTIME_DIR=runtime)
+        for mode in (["--user"], []):
+            result = subprocess.run(
+                ["systemd-analyze", *mode, "verify",
+                 self.installed("lib/systemd/user/regimend.service")],
+                env=env, capture_output=True, text=True, timeout=120)
+            self.assertEqual(result.returncode, 0, f"{mode}: {result.stdout}{result.stderr}")
+            self.assertEqual(result.stderr.strip(), "", mode)
+
+    def test_status_activates_the_daemon_and_the_first_run_writes_the_example(self):
+        connection = self.bus.connect()
+        self.assertFalse(connection.name_has_owner(harness.BUS_NAME))
+        config = os.path.join(self.home, "config", "regimend", "regimen.yaml")
+        self.assertFalse(os.path.exists(config))
+
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.bus.address)
+        status = subprocess.run([self.installed("bin/regimenctl"), "status", "--json"],
+                                env=env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(status.returncode, 0, status.stderr)
+        document = json.loads(status.stdout)
+        self.assertIn("doses", document)
+        self.assertIn("next_due", document)
+        self.assertTrue(connection.name_has_owner(harness.BUS_NAME))
+
+        # The first run wrote the example regimen, and it is a valid one.
+        with open(config) as written, open(self.installed("share/regimend/regimen.yaml")) as ex:
+            self.assertEqual(written.read(), ex.read())
+        check = subprocess.run([self.installed("bin/regimenctl"), "check", config], env=env,
+                               capture_output=True, text=True, timeout=60)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        self.assertEqual(os.path.realpath(str(self._config_path(connection))),
+                         os.path.realpath(config))
+
+    def _config_path(self, connection):
+        properties = harness.dbus.Interface(
+            connection.get_object(harness.BUS_NAME, harness.OBJECT_PATH),
+            "org.freedesktop.DBus.Properties")
+        return properties.Get(harness.INTERFACE, "ConfigPath")
+
+
+if __name__ == "__main__":
+    harness.main()
