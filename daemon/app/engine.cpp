@@ -134,21 +134,29 @@ void Engine::carry_out(const Effects& effects, Instant now) {
     }
 }
 
-MethodResult<Instant> Engine::confirm(std::string_view item, std::optional<Instant> at,
-                                      Micros now) {
-    const Instant instant = to_instant(now);
+MethodResult<Answer> Engine::answer(const std::function<AnswerResult(DoseTracker&)>& ask) {
     // The tracker changes its memory as it answers; if the disk then refuses the write,
     // this copy puts memory back so the two agree.
     DoseTracker before = tracker_;
-    AnswerResult result = tracker_.confirm(item, at, instant);
+    AnswerResult result = ask(tracker_);
     if (auto* failure = std::get_if<DoseFailure>(&result)) {
         return MethodError{to_method_error(failure->error), failure->message};
     }
-    const Answer& done = std::get<Answer>(result);
-    if (auto failure = write(done.effects.events)) {
+    if (auto failure = write(std::get<Answer>(result).effects.events)) {
         tracker_ = std::move(before);
         return storage_error(*failure);
     }
+    return std::get<Answer>(std::move(result));
+}
+
+MethodResult<Instant> Engine::confirm(std::string_view item, std::optional<Instant> at,
+                                      Micros now) {
+    const Instant instant = to_instant(now);
+    auto result = answer([&](DoseTracker& tracker) { return tracker.confirm(item, at, instant); });
+    if (auto* error = std::get_if<MethodError>(&result)) {
+        return *error;
+    }
+    const Answer& done = std::get<Answer>(result);
     Instant taken_at = instant;
     for (const auto& event : done.effects.events) {
         if (event.kind == EventKind::Taken) {
@@ -167,16 +175,11 @@ MethodResult<Instant> Engine::confirm(std::string_view item, std::optional<Insta
 
 MethodResult<Instant> Engine::skip(std::string_view item, const std::string& reason, Micros now) {
     const Instant instant = to_instant(now);
-    DoseTracker before = tracker_;
-    AnswerResult result = tracker_.skip(item, reason, instant);
-    if (auto* failure = std::get_if<DoseFailure>(&result)) {
-        return MethodError{to_method_error(failure->error), failure->message};
+    auto result = answer([&](DoseTracker& tracker) { return tracker.skip(item, reason, instant); });
+    if (auto* error = std::get_if<MethodError>(&result)) {
+        return *error;
     }
     const Answer& done = std::get<Answer>(result);
-    if (auto failure = write(done.effects.events)) {
-        tracker_ = std::move(before);
-        return storage_error(*failure);
-    }
     spdlog::info("skipped: '{}' planned {}{}", done.dose.item_id,
                  format_rfc3339(*regimen().zone, done.dose.planned),
                  reason.empty() ? "" : " (" + reason + ")");
@@ -190,16 +193,12 @@ MethodResult<Instant> Engine::skip(std::string_view item, const std::string& rea
 MethodResult<Instant> Engine::snooze(std::string_view item, std::optional<Seconds> length,
                                      Micros now) {
     const Instant instant = to_instant(now);
-    DoseTracker before = tracker_;
-    AnswerResult result = tracker_.snooze(item, length, instant);
-    if (auto* failure = std::get_if<DoseFailure>(&result)) {
-        return MethodError{to_method_error(failure->error), failure->message};
+    auto result =
+        answer([&](DoseTracker& tracker) { return tracker.snooze(item, length, instant); });
+    if (auto* error = std::get_if<MethodError>(&result)) {
+        return *error;
     }
     const Answer& done = std::get<Answer>(result);
-    if (auto failure = write(done.effects.events)) {
-        tracker_ = std::move(before);
-        return storage_error(*failure);
-    }
     spdlog::info("snoozed: '{}' planned {} until {}", done.dose.item_id,
                  format_rfc3339(*regimen().zone, done.dose.planned),
                  format_rfc3339(*regimen().zone, done.until));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,6 +75,9 @@ class Engine {
   private:
     // Writes the held-back events, these and the horizon; the error when the store refuses.
     std::optional<StoreError> write(const std::vector<HistoryEvent>& events);
+    // One answering call of the tracker (confirm, skip, snooze) with its events written;
+    // a refused write leaves the tracker as it was before the call.
+    MethodResult<Answer> answer(const std::function<AnswerResult(DoseTracker&)>& ask);
     void carry_out(const Effects& effects, Instant now);
     void show_missed_notice(const std::vector<DoseKey>& missed, Instant now);
     ReminderText reminder_text(const Reminder& reminder) const;

@@ -107,10 +107,10 @@ struct Limit {
 struct Regimen {
     std::string file;  // the file name used in messages
     int version = 1;
-    std::string timezone_name;               // as written; empty = the default zone was used
-    const date::time_zone* zone = nullptr;   // never null in a parsed regimen
-    std::optional<Seconds> bedtime;          // offset from midnight
-    ReminderPolicy reminders;                // the file-wide defaults
+    std::string timezone_name;              // as written; empty = the default zone was used
+    const date::time_zone* zone = nullptr;  // never null in a parsed regimen
+    std::optional<Seconds> bedtime;         // offset from midnight
+    ReminderPolicy reminders;               // the file-wide defaults
     std::vector<Limit> limits;
     std::vector<std::string> symptoms;
     std::vector<Item> items;

@@ -13,8 +13,8 @@
 namespace regimend {
 
 struct ParseResult {
-    std::optional<Regimen> regimen;        // set only when there are no errors
-    std::vector<Diagnostic> diagnostics;   // errors (and nothing else: lint adds warnings)
+    std::optional<Regimen> regimen;       // set only when there are no errors
+    std::vector<Diagnostic> diagnostics;  // errors (and nothing else: lint adds warnings)
 
     bool ok() const { return regimen.has_value(); }
 };

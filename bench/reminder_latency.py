@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""How late a reminder reaches the notification server after its planned instant: SAMPLES
+(default 5) items due a few seconds apart, a python-dbusmock notification server, Notify
+arrival time minus the planned instant from ListDoses. The arrival time is the bus's own
+stamp as printed by dbus-monitor (microseconds; the mock's log only keeps whole seconds).
+
+    /usr/bin/python3 bench/reminder_latency.py [samples]
+"""
+
+import re
+import statistics
+import subprocess
+import sys
+import threading
+
+import bench_common as bc
+
+SAMPLES = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+
+
+def monitor(rig, stamps):
+    """dbus-monitor for Notify calls; appends (time, text of the call) to `stamps`."""
+    process = subprocess.Popen(
+        ["dbus-monitor", "--session", "type='method_call',interface='org.freedesktop.Notifications',"
+         "member='Notify'"], env=rig.env, stdout=subprocess.PIPE, text=True)
+
+    def read():
+        current = None
+        for line in process.stdout:
+            found = re.match(r"method call time=([0-9.]+) .*member=Notify", line)
+            if found:
+                current = [float(found.group(1)), ""]
+                stamps.append(current)
+            elif current is not None:
+                current[1] += line
+    threading.Thread(target=read, daemon=True).start()
+    return process
+
+
+def main():
+    with bc.Rig() as rig:
+        server = bc.harness.NotificationServer(rig.bus).start()
+        stamps = []
+        watcher = monitor(rig, stamps)
+        try:
+            items = [bc.harness.dose_item(f"late{i}", 6 + 3 * i, name=f"Latency {i}")
+                     for i in range(SAMPLES)]
+            daemon = rig.daemon(bc.harness.regimen_yaml(items))
+            now = bc.harness.now_usec()
+            planned = {d["name"]: d["planned"] for d in daemon.doses(now, now + 3600 * 1_000_000)}
+            bc.harness.wait_for(lambda: len(stamps) >= SAMPLES, timeout=6 + 3 * SAMPLES + 30)
+            late = []
+            for stamp, text in list(stamps):
+                name = next((n for n in planned if f'"{n}' in text), None)
+                if name is not None:
+                    late.append(stamp - planned.pop(name) / 1e6)
+            print(f"Notify arrival minus planned instant, {len(late)} reminders")
+            print("samples (ms): " + ", ".join(f"{x * 1000:.1f}" for x in late))
+            print(f"median {statistics.median(late) * 1000:.1f} ms, max {max(late) * 1000:.1f} ms")
+        finally:
+            bc.harness.stop_process(watcher)
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
