@@ -2,6 +2,8 @@
 // the regimen file offline (no daemon needed).
 #include <iostream>
 #include <memory>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/plan.hpp"
 #include "error.hpp"
@@ -56,19 +58,33 @@ int run_plan(const PlanArgs& args, const GlobalOptions& options) {
         std::erase_if(doses, [&](const auto& dose) { return dose.item_id != only->id; });
     }
 
+    // A year of a large regimen is hundreds of thousands of doses: look items up by id
+    // once, and stream the JSON array instead of building it all in memory.
+    std::unordered_map<std::string_view, const regimend::Item*> items_by_id;
+    for (const auto& item : regimen.items) {
+        items_by_id.emplace(item.id, &item);
+    }
+    auto item_of = [&](const std::string& id) -> const regimend::Item* {
+        auto found = items_by_id.find(id);
+        return found == items_by_id.end() ? nullptr : found->second;
+    };
+
     if (options.json) {
-        auto document = nlohmann::json::array();
+        std::cout << '[';
+        const char* separator = "\n";
         for (const auto& dose : doses) {
-            const auto* item = regimen.find(dose.item_id);
-            document.push_back(
-                {{"item", dose.item_id},
-                 {"name", item != nullptr ? item->name : dose.item_id},
-                 {"planned", instant_json(zone, dose.planned)},
-                 {"amount",
-                  dose.amount ? text_or_null(dose.amount->text) : nlohmann::json(nullptr)},
-                 {"dose", item != nullptr ? text_or_null(item->dose) : nlohmann::json(nullptr)}});
+            const auto* item = item_of(dose.item_id);
+            nlohmann::json entry{
+                {"item", dose.item_id},
+                {"name", item != nullptr ? item->name : dose.item_id},
+                {"planned", instant_json(zone, dose.planned)},
+                {"amount", dose.amount ? text_or_null(dose.amount->text) : nlohmann::json(nullptr)},
+                {"dose", item != nullptr ? text_or_null(item->dose) : nlohmann::json(nullptr)}};
+            std::cout << separator << "  "
+                      << entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            separator = ",\n";
         }
-        print_json(document);
+        std::cout << (doses.empty() ? "]\n" : "\n]\n");
         return kExitOk;
     }
 
@@ -85,7 +101,7 @@ int run_plan(const PlanArgs& args, const GlobalOptions& options) {
                 {format_day_heading(day) + (day == today ? " (today)" : ""), Colour::Bold});
             shown_day = day;
         }
-        const auto* item = regimen.find(dose.item_id);
+        const auto* item = item_of(dose.item_id);
         table.add_row({{format_clock(zone, dose.planned)},
                        {dose.item_id},
                        {item != nullptr ? item->name : ""},
