@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "core/daily_totals.hpp"
 #include "core/lint.hpp"
 #include "error.hpp"
 #include "output.hpp"
@@ -13,9 +14,11 @@
 namespace regimenctl {
 namespace {
 
-// Lint of the file on disk, plus a warning when it no longer parses: then the daemon
-// keeps running the last valid regimen and the user should know.
-std::vector<std::string> regimen_warnings(const std::string& path) {
+// Lint of the file on disk, plus a warning when it no longer parses (then the daemon
+// keeps running the last valid regimen and the user should know), plus today's confirmed
+// amounts over a limit.
+std::vector<std::string> regimen_warnings(const std::string& path, regimend::LocalDate today,
+                                          const std::vector<DoseRow>& doses) {
     std::vector<std::string> warnings;
     std::string read_error;
     auto text = read_text_file(path, &read_error);
@@ -32,6 +35,17 @@ std::vector<std::string> regimen_warnings(const std::string& path) {
     }
     for (const auto& diagnostic : regimend::lint(*parsed.regimen)) {
         warnings.push_back(regimend::format_diagnostic(diagnostic));
+    }
+    // Today's confirmed amounts against the limits: information, the dose is taken.
+    std::vector<regimend::DoseKey> taken;
+    for (const auto& row : doses) {
+        if (row.state == "taken") {
+            taken.push_back({row.item, row.planned});
+        }
+    }
+    for (auto& warning :
+         regimend::limit_warnings(regimend::confirmed_totals(*parsed.regimen, today, taken))) {
+        warnings.push_back(std::move(warning));
     }
     return warnings;
 }
@@ -73,7 +87,7 @@ int run_status(const GlobalOptions& options) {
     auto doses = session.bus.list_doses(regimend::start_of_day(zone, today),
                                         regimend::start_of_day(zone, tomorrow));
     auto next = next_dose(session, doses);
-    auto warnings = regimen_warnings(session.config_path(options));
+    auto warnings = regimen_warnings(session.config_path(options), today, doses);
 
     if (options.json) {
         nlohmann::json document;

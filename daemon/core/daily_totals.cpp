@@ -1,0 +1,68 @@
+#include "core/daily_totals.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/plan.hpp"
+
+namespace regimend {
+namespace {
+
+bool counts_toward(const Item& item, const Limit& limit) {
+    return std::any_of(limit.tags.begin(), limit.tags.end(),
+                       [&](const std::string& tag) { return item.has_tag(tag); });
+}
+
+std::string format_amount(double value, const std::string& unit) {
+    const double rounded = std::round(value * 10) / 10;
+    std::string number = std::to_string(rounded);
+    number.erase(number.find_last_not_of('0') + 1);
+    if (!number.empty() && number.back() == '.') {
+        number.pop_back();
+    }
+    return number + " " + unit;
+}
+
+}  // namespace
+
+std::vector<LimitTotal> confirmed_totals(const Regimen& regimen, LocalDate day,
+                                         const std::vector<DoseKey>& taken) {
+    const auto planned = plan_days(regimen, day, 1);
+    std::vector<LimitTotal> totals;
+    for (const auto& limit : regimen.limits) {
+        const bool in_mg = milligrams(limit.per_day).has_value();
+        LimitTotal total{&limit, 0, in_mg ? "mg" : limit.per_day.unit, false};
+        for (const auto& dose : planned) {
+            const bool was_taken = std::any_of(taken.begin(), taken.end(), [&](const DoseKey& key) {
+                return key.item_id == dose.item_id && key.planned == dose.planned;
+            });
+            const Item* item = regimen.find(dose.item_id);
+            if (!was_taken || item == nullptr || !dose.amount || !counts_toward(*item, limit)) {
+                continue;
+            }
+            if (in_mg) {
+                total.total += milligrams(*dose.amount).value_or(0);
+            } else if (dose.amount->unit == limit.per_day.unit) {
+                total.total += dose.amount->value;
+            }
+        }
+        const double limit_value = in_mg ? *milligrams(limit.per_day) : limit.per_day.value;
+        total.over = total.total > limit_value;
+        totals.push_back(total);
+    }
+    return totals;
+}
+
+std::vector<std::string> limit_warnings(const std::vector<LimitTotal>& totals) {
+    std::vector<std::string> warnings;
+    for (const auto& total : totals) {
+        if (total.over) {
+            warnings.push_back("for information: confirmed " + total.limit->name + " today is " +
+                               format_amount(total.total, total.unit) + ", above the " +
+                               total.limit->per_day.text + " per_day limit");
+        }
+    }
+    return warnings;
+}
+
+}  // namespace regimend

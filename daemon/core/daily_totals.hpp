@@ -1,0 +1,29 @@
+// How much of each limit's tags was confirmed on one day, for `regimenctl status` to flag
+// a day over a limit's per_day. Information, never a block: the dose was already taken.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/doses.hpp"
+#include "core/model.hpp"
+
+namespace regimend {
+
+struct LimitTotal {
+    const Limit* limit = nullptr;
+    double total = 0;  // in milligrams when both sides are masses, else in per_day's unit
+    std::string unit;  // "mg" or per_day's unit
+    bool over = false;
+};
+
+// `taken` are the doses confirmed on `day` (item and planned instant); their amounts come
+// from the plan of that day (after `ramp`).
+std::vector<LimitTotal> confirmed_totals(const Regimen& regimen, LocalDate day,
+                                         const std::vector<DoseKey>& taken);
+
+// "for information: confirmed supplemental magnesium today is 544 mg, above the 350 mg
+// per_day limit" for each limit that is over.
+std::vector<std::string> limit_warnings(const std::vector<LimitTotal>& totals);
+
+}  // namespace regimend
