@@ -1,34 +1,15 @@
 #include "history_file.hpp"
 
-#include <pwd.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 
+#include "app/paths.hpp"
 #include "error.hpp"
 
 namespace regimenctl {
-namespace {
-
-std::string home_directory() {
-    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-        return home;
-    }
-    if (const passwd* entry = getpwuid(geteuid()); entry != nullptr && entry->pw_dir != nullptr) {
-        return entry->pw_dir;
-    }
-    return "/";
-}
-
-}  // namespace
 
 std::string default_state_dir() {
-    // XDG: a relative value is invalid and ignored.
-    if (const char* state = std::getenv("XDG_STATE_HOME"); state != nullptr && state[0] == '/') {
-        return std::string(state) + "/regimend";
-    }
-    return home_directory() + "/.local/state/regimend";
+    return regimend::resolve_paths({}, {}).state_dir;
 }
 
 std::unique_ptr<regimend::HistoryStore> open_history(const std::string& state_dir) {

@@ -6,20 +6,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/paths.hpp"
 #include "error.hpp"
 
 namespace regimenctl {
 
 std::string default_config_path() {
-    const char* config_home = std::getenv("XDG_CONFIG_HOME");
-    std::string base;
-    if (config_home != nullptr && config_home[0] == '/') {
-        base = config_home;
-    } else {
-        const char* home = std::getenv("HOME");
-        base = std::string(home != nullptr ? home : "") + "/.config";
-    }
-    return base + "/regimend/regimen.yaml";
+    return regimend::resolve_paths({}, {}).config_file;
 }
 
 std::optional<std::string> read_text_file(const std::string& path, std::string* error) {
