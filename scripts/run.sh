@@ -23,7 +23,7 @@ fi
 demo=$root/build/demo
 mkdir -p "$demo/state"
 regimen=$demo/regimen.yaml
-demo_time=$(date -d '+1 minute' +%H:%M:00)
+demo_time=$(date -d '+1 minute' +%H:%M:%S)
 {
     cat config/regimen.yaml
     cat <<YAML
