@@ -263,15 +263,7 @@ void Notifier::send_reminder(const ReminderText& reminder) {
                                 "resident", "b", 1, 0),
           "Notify hints");
 
-    Call* call = start_call(reminder.dose);
-    sd_bus_slot* slot = nullptr;
-    const int result = sd_bus_call_async(bus_, &slot, message.get(), &Notifier::on_notify_reply,
-                                         call, kCallTimeoutUsec);
-    if (result < 0) {
-        calls_.erase(call);
-        throw std::system_error(-result, std::generic_category(), "Notify");
-    }
-    call->slot.reset(slot);
+    send_notify(message, start_call(reminder.dose));
     notify_in_flight_.insert(reminder.dose);
 }
 
@@ -288,7 +280,10 @@ void Notifier::send_notice(const Notice& notice) {
                                 "category", "s", category.c_str(), "desktop-entry", "s", "regimend",
                                 0),
           "Notify hints");
-    Call* call = start_call(notice.key);
+    send_notify(message, start_call(notice.key));
+}
+
+void Notifier::send_notify(const MessagePtr& message, Call* call) {
     sd_bus_slot* slot = nullptr;
     const int result = sd_bus_call_async(bus_, &slot, message.get(), &Notifier::on_notify_reply,
                                          call, kCallTimeoutUsec);

@@ -55,6 +55,8 @@ class Notifier : public ReminderDisplay {
     void send(const Request& request);
     void send_reminder(const ReminderText& reminder);
     void send_notice(const Notice& notice);
+    // Sends a prepared Notify asynchronously; its reply comes back to on_notify_reply.
+    void send_notify(const MessagePtr& message, Call* call);
     void forget_server();
     Call* start_call(std::variant<std::monostate, DoseKey, std::string> target);
     std::unique_ptr<Call> take_call(Call* call);
