@@ -163,4 +163,12 @@ Instant from_bus_time(std::uint64_t microseconds) {
     return Instant{Seconds{static_cast<long long>(microseconds / 1000000ULL)}};
 }
 
+std::optional<Instant> optional_at_argument(const std::optional<std::string>& text,
+                                            const date::time_zone& zone, Instant now) {
+    if (!text) {
+        return std::nullopt;
+    }
+    return at_argument(*text, zone, now);
+}
+
 }  // namespace regimenctl

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/time.hpp"
@@ -29,6 +30,10 @@ Instant since_argument(std::string_view text, const date::time_zone& zone, Insta
 // Checks only the form of an --at / --since value, before regimend is asked for the zone,
 // so bad usage is exit 2 even when the daemon cannot be reached.
 void check_at_form(std::string_view text);
+
+// An optional --at read in the zone: nullopt when the option was not given.
+std::optional<Instant> optional_at_argument(const std::optional<std::string>& text,
+                                            const date::time_zone& zone, Instant now);
 void check_since_form(std::string_view text);
 
 // A duration argument ("15m"), throwing a usage error when malformed.

@@ -21,10 +21,7 @@ int run_log(const LogArgs& args, const GlobalOptions& options) {
     }
     auto session = open_session(options);
     const auto now = current_instant();
-    std::optional<Instant> at;
-    if (args.at) {
-        at = at_argument(*args.at, *session.zone, now);
-    }
+    const std::optional<Instant> at = optional_at_argument(args.at, *session.zone, now);
     session.bus.log_dose(args.item, at, args.note);
     std::cout << "Logged: " << session.item_name(args.item, at.value_or(now), options) << " at "
               << format_when(*session.zone, at.value_or(now),

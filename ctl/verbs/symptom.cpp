@@ -22,10 +22,7 @@ int run_symptom(const SymptomArgs& args, const GlobalOptions& options) {
     }
     auto session = open_session(options);
     const auto now = current_instant();
-    std::optional<Instant> at;
-    if (args.at) {
-        at = at_argument(*args.at, *session.zone, now);
-    }
+    const std::optional<Instant> at = optional_at_argument(args.at, *session.zone, now);
     session.bus.log_symptom(args.kind, args.severity, at, args.note);
     std::cout << "Logged: " << args.kind << ", severity " << args.severity << ", at "
               << format_when(*session.zone, at.value_or(now),

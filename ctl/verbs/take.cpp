@@ -22,10 +22,7 @@ int run_take(const TakeArgs& args, const GlobalOptions& options) {
     }
     auto session = open_session(options);
     const auto now = current_instant();
-    std::optional<Instant> at;
-    if (args.at) {
-        at = at_argument(*args.at, *session.zone, now);
-    }
+    const std::optional<Instant> at = optional_at_argument(args.at, *session.zone, now);
     auto planned = session.bus.confirm(args.item, at);
     auto today = regimend::local_date(*session.zone, now);
     std::cout << "Taken: " << session.item_name(args.item, planned, options) << " (planned "
