@@ -29,6 +29,29 @@ class ServerOutage(harness.DaemonTestCase):
         self.assertEqual(shown["replaces_id"], 0)
         self.assertEqual(shown["actions"][0], "taken")
 
+    def test_the_server_killed_mid_reminder(self):
+        server = self.start_notifications()
+        recorder = self.start_recorder()
+        daemon = self.start_daemon(harness.regimen_yaml(
+            [harness.dose_item("mag", 3, name="Magnesium")],
+            reminders={"repeat_every": "2s", "missed_after": "1h", "escalate_after": "1h"}))
+        server.wait_reminders("Magnesium")
+        # kill -9 while the reminder is on screen: no NotificationClosed, the name just goes.
+        server.process.kill()
+        server.process.wait()
+        harness.wait_for(lambda: not daemon.connection.name_has_owner(harness.NOTIFICATIONS))
+        daemon.wait_log("reminder: Magnesium")
+        self.assertTrue(daemon.alive())
+
+        replacement = self.start_notifications()
+        shown = replacement.wait_reminders("Magnesium")[0]
+        self.assertEqual(shown["replaces_id"], 0)
+        # Its buttons work: the dose is answered through the new server.
+        replacement.invoke_action(shown["id"], "taken")
+        recorder.wait("DoseTaken")
+        self.assertEqual([e["event"] for e in daemon.history() if e["item"] == "mag"],
+                         ["due", "taken"])
+
     def test_no_server_at_all_from_the_start(self):
         recorder = self.start_recorder()
         daemon = self.start_daemon(harness.regimen_yaml(
