@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -162,6 +163,10 @@ int run_daemon(const Paths& paths) {
     spdlog::info("regimend {} ready on {}", REGIMEND_VERSION, bus_names::kService);
     engine.advance(now_micros());
     const int result = loop.run();
+    if (result < 0) {
+        // sd-event gives up only when a source cannot be re-armed: say which error it was.
+        spdlog::error("the event loop failed: {}", std::strerror(-result));
+    }
     spdlog::info("regimend stops");
     return result < 0 ? 1 : result;
 }
