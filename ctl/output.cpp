@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
@@ -108,22 +109,41 @@ void Table::print(std::ostream& out, std::string_view indent) const {
     }
 }
 
-std::string format_clock(const date::time_zone& zone, regimend::Instant instant) {
-    auto local = regimend::to_local(zone, instant);
-    auto minutes = std::chrono::floor<std::chrono::minutes>(local);
-    if (minutes != local) {
-        return date::format("%H:%M:%S", local);
+namespace {
+
+// date::format builds and imbues an ostream per call, which dominated `history` on a long
+// history; these fixed-width fields need none.
+std::string clock_text(regimend::LocalTime local) {
+    const date::hh_mm_ss time{local - date::floor<date::days>(local)};
+    char text[16];
+    if (time.seconds().count() != 0) {
+        std::snprintf(text, sizeof text, "%02d:%02d:%02d", static_cast<int>(time.hours().count()),
+                      static_cast<int>(time.minutes().count()),
+                      static_cast<int>(time.seconds().count()));
+    } else {
+        std::snprintf(text, sizeof text, "%02d:%02d", static_cast<int>(time.hours().count()),
+                      static_cast<int>(time.minutes().count()));
     }
-    return date::format("%H:%M", minutes);
+    return text;
+}
+
+}  // namespace
+
+std::string format_clock(const date::time_zone& zone, regimend::Instant instant) {
+    return clock_text(regimend::to_local(zone, instant));
 }
 
 std::string format_when(const date::time_zone& zone, regimend::Instant instant,
                         regimend::LocalDate today) {
-    auto day = regimend::local_date(zone, instant);
+    const auto local = regimend::to_local(zone, instant);
+    const regimend::LocalDate day{date::floor<date::days>(local)};
     if (day == today) {
-        return format_clock(zone, instant);
+        return clock_text(local);
     }
-    return date::format("%F", day) + " " + format_clock(zone, instant);
+    char text[24];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u ", static_cast<int>(day.year()),
+                  static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
+    return text + clock_text(local);
 }
 
 std::string format_day_heading(regimend::LocalDate day) {

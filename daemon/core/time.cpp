@@ -137,18 +137,25 @@ Instant start_of_day(const date::time_zone& zone, LocalDate day) {
 }
 
 std::string format_rfc3339(const date::time_zone& zone, Instant instant) {
-    auto info = zone.get_info(instant);
-    auto local = to_local(zone, instant);
-    std::string text = date::format("%Y-%m-%dT%H:%M:%S", local);
-    auto offset = info.offset;
-    char sign = offset < Seconds{0} ? '-' : '+';
-    auto magnitude = offset < Seconds{0} ? -offset : offset;
-    auto hours = std::chrono::duration_cast<std::chrono::hours>(magnitude);
-    auto minutes = std::chrono::duration_cast<std::chrono::minutes>(magnitude - hours);
-    char suffix[8];
-    std::snprintf(suffix, sizeof suffix, "%c%02d:%02d", sign, static_cast<int>(hours.count()),
-                  static_cast<int>(minutes.count()));
-    return text + suffix;
+    // One zone lookup and no ostream (date::format builds one per call): the history and
+    // report JSON format an instant per event.
+    const auto offset = zone.get_info(instant).offset;
+    const LocalTime local{instant.time_since_epoch() + offset};
+    const auto day = date::floor<date::days>(local);
+    const LocalDate ymd{day};
+    const date::hh_mm_ss time{local - day};
+    const auto magnitude = offset < Seconds{0} ? -offset : offset;
+    const auto offset_hours = std::chrono::duration_cast<std::chrono::hours>(magnitude);
+    const auto offset_minutes =
+        std::chrono::duration_cast<std::chrono::minutes>(magnitude - offset_hours);
+    char text[48];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d",
+                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<int>(time.hours().count()),
+                  static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()), offset < Seconds{0} ? '-' : '+',
+                  static_cast<int>(offset_hours.count()), static_cast<int>(offset_minutes.count()));
+    return text;
 }
 
 std::string format_duration(Seconds duration) {
