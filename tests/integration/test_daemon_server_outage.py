@@ -5,12 +5,17 @@ import harness
 
 class ServerOutage(harness.DaemonTestCase):
 
-    def test_the_daemon_survives_a_missing_server_and_recovers(self):
+    def start_with_server(self, seconds_ahead):
+        """A server, a recorder and a daemon with one dose repeated every 2 s."""
         server = self.start_notifications()
         recorder = self.start_recorder()
         daemon = self.start_daemon(harness.regimen_yaml(
-            [harness.dose_item("mag", 4, name="Magnesium")],
+            [harness.dose_item("mag", seconds_ahead, name="Magnesium")],
             reminders={"repeat_every": "2s", "missed_after": "1h", "escalate_after": "1h"}))
+        return server, recorder, daemon
+
+    def test_the_daemon_survives_a_missing_server_and_recovers(self):
+        server, recorder, daemon = self.start_with_server(4)
         server.stop()
         wait = harness.wait_for
         wait(lambda: not daemon.connection.name_has_owner(harness.NOTIFICATIONS))
@@ -30,11 +35,7 @@ class ServerOutage(harness.DaemonTestCase):
         self.assertEqual(shown["actions"][0], "taken")
 
     def test_the_server_killed_mid_reminder(self):
-        server = self.start_notifications()
-        recorder = self.start_recorder()
-        daemon = self.start_daemon(harness.regimen_yaml(
-            [harness.dose_item("mag", 3, name="Magnesium")],
-            reminders={"repeat_every": "2s", "missed_after": "1h", "escalate_after": "1h"}))
+        server, recorder, daemon = self.start_with_server(3)
         server.wait_reminders("Magnesium")
         # kill -9 while the reminder is on screen: no NotificationClosed, the name just goes.
         server.process.kill()
