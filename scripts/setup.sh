@@ -11,6 +11,8 @@ packages=(
     # tests
     catch2 dbus dbus-daemon python3 python3-dbus python3-dbusmock python3-gi
     python3-icalendar sqlite3 systemd clang-format
+    # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
+    clang libclang-rt-14-dev
 )
 
 missing=()

@@ -20,3 +20,7 @@ if [[ "${CI:-}" == "true" || "${1:-}" == "--sanitize" ]]; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         run_suite build-sanitize -DREGIMEND_SANITIZE=ON
 fi
+if [[ "${CI:-}" == "true" ]]; then
+    # A short fuzzing run (tens of seconds per target); the long runs are in docs/FUZZING.md.
+    bash scripts/fuzz.sh 30
+fi

@@ -24,6 +24,9 @@ struct Amount {
     double value = 0;
     std::string unit;  // "mg", "g", "mcg", "µg", "ug", "ml", "iu", "capsules", ... lowercase
     std::string text;  // as written, e.g. "300 mg"
+
+    // PlannedDose's defaulted == needs it (clang rejects that == as deleted without it).
+    friend bool operator==(const Amount&, const Amount&) = default;
 };
 
 // Converts to milligrams when the unit is a mass unit; nullopt otherwise.

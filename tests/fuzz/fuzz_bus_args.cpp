@@ -1,0 +1,423 @@
+// libFuzzer target: D-Bus method calls with fuzzed arguments, through the daemon's real
+// decode path. A client and the Service talk over a socketpair (a direct peer connection,
+// so no bus daemon is needed); the Service runs on a real Engine and HistoryStore. The
+// input is a short script of calls; every call must get an answer (reply or error).
+// Refused inputs are fine; a crash, a missing answer or a sanitizer report is not.
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/clock.hpp"
+#include "app/engine.hpp"
+#include "app/outputs.hpp"
+#include "app/regimen_loader.hpp"
+#include "bus/names.hpp"
+#include "bus/sd_ptr.hpp"
+#include "bus/service.hpp"
+#include "store/history.hpp"
+
+namespace regimend {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kMaxInputBytes = 16 * 1024;
+constexpr int kMaxCallsPerInput = 8;
+// An answer takes microseconds; this long means the service lost the call.
+constexpr std::uint64_t kReplyTimeoutUsec = 10'000'000;
+
+// Always something due (hourly), something as-needed and a symptom kind, so well-formed
+// calls reach the engine's success paths, not only its refusals.
+constexpr std::string_view kRegimen = R"(version: 1
+timezone: UTC
+symptoms: [migraine]
+reminders: {repeat_every: 15m, escalate_after: 1h, missed_after: 3h, snooze: 15m}
+items:
+  - id: hourly
+    name: Hourly
+    amount: 1 tablets
+    every: 1 hours
+    start: 2020-01-01
+    at: "00:00"
+  - id: daily
+    name: Daily
+    at: ["08:00", "20:00"]
+  - id: rescue
+    name: Rescue
+    as_needed: true
+    max_per_day: 2
+)";
+
+// Texts the fuzzer can pick by index: the regimen's ids, a prefix, a symptom kind.
+constexpr std::array<const char*, 6> kKnownTexts = {"hourly", "daily",    "rescue",
+                                                    "h",      "migraine", ""};
+
+struct NoDisplay final : ReminderDisplay {
+    void show(const ReminderText&) override {}
+    void close(const DoseKey&) override {}
+    void notice(const std::string&, const std::string&, const std::string&) override {}
+};
+
+struct NoWakeups final : WakeupScheduler {
+    void schedule(std::optional<Instant>) override {}
+};
+
+[[noreturn]] void die(const char* what, int error) {
+    std::fprintf(stderr, "fuzz_bus_args: %s: %s\n", what,
+                 std::strerror(error < 0 ? -error : error));
+    std::abort();
+}
+
+// The parts that live for the whole run: a temp directory with the regimen file, one
+// event loop, and the two ends of the peer connection.
+struct Harness {
+    fs::path directory;
+    fs::path config_file;
+    fs::path database;
+    LoadedRegimen regimen;
+    EventPtr event;
+    BusPtr server;
+    BusPtr client;
+    NoDisplay display;
+    NoWakeups wakeups;
+
+    Harness() {
+        // tmpfs when there is one: the store syncs every write, and a disk makes that slow.
+        const fs::path base =
+            fs::exists("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
+        std::string pattern = (base / "regimend-fuzz-XXXXXX").string();
+        if (mkdtemp(pattern.data()) == nullptr) {
+            die("mkdtemp", errno);
+        }
+        directory = pattern;
+        config_file = directory / "regimen.yaml";
+        database = directory / "history.db";
+        std::ofstream(config_file) << kRegimen;
+        // Parsed once: each session copies it (the regimen itself is shared, immutable).
+        regimen = check_regimen_text(kRegimen, config_file.string(), date::locate_zone("UTC"));
+        if (!regimen.regimen) {
+            std::fprintf(stderr, "fuzz_bus_args: %s\n", regimen.errors_text().c_str());
+            std::abort();
+        }
+
+        sd_event* raw_event = nullptr;
+        if (const int r = sd_event_new(&raw_event); r < 0) {
+            die("sd_event_new", r);
+        }
+        event.reset(raw_event);
+        int fds[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0) {
+            die("socketpair", errno);
+        }
+        sd_id128_t id;
+        if (const int r = sd_id128_randomize(&id); r < 0) {
+            die("sd_id128_randomize", r);
+        }
+        server = connect(fds[0], [&](sd_bus* bus) { return sd_bus_set_server(bus, 1, id); });
+        client = connect(fds[1], [](sd_bus*) { return 0; });
+    }
+
+    ~Harness() {
+        client.reset();
+        server.reset();
+        std::error_code ignored;
+        fs::remove_all(directory, ignored);
+    }
+
+    template <class Configure>
+    BusPtr connect(int fd, Configure configure) {
+        sd_bus* raw = nullptr;
+        if (const int r = sd_bus_new(&raw); r < 0) {
+            die("sd_bus_new", r);
+        }
+        BusPtr bus(raw);
+        int r = sd_bus_set_fd(raw, fd, fd);
+        if (r >= 0) {
+            r = configure(raw);
+        }
+        if (r >= 0) {
+            r = sd_bus_start(raw);
+        }
+        if (r >= 0) {
+            r = sd_bus_attach_event(raw, event.get(), SD_EVENT_PRIORITY_NORMAL);
+        }
+        if (r < 0) {
+            die("peer connection", r);
+        }
+        return bus;
+    }
+
+    void remove_database() {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+            std::error_code ignored;
+            fs::remove(database.string() + suffix, ignored);
+        }
+    }
+};
+
+Harness& harness() {
+    static Harness instance;
+    return instance;
+}
+
+// What one input runs against: a fresh history and engine, so an input's outcome does not
+// depend on the inputs before it and the store never grows across the run.
+class Session {
+  public:
+    explicit Session(Harness& h) : service_(h.server.get()) {
+        h.remove_database();
+        auto opened = HistoryStore::open(h.database.string());
+        if (!opened) {
+            std::fprintf(stderr, "fuzz_bus_args: %s\n", opened.error->message.c_str());
+            std::abort();
+        }
+        store_ = std::move(*opened.value);
+        engine_.emplace(h.config_file.string(), h.regimen, *store_, h.display, service_, h.wakeups);
+        // Restored as if the daemon last ran two hours ago, so some hourly doses are due
+        // and Snooze and Skip have something to act on.
+        const Micros now = now_micros();
+        if (!engine_->restore(now - std::chrono::hours{2})) {
+            std::abort();
+        }
+        engine_->advance(now);
+        service_.serve(*engine_);
+    }
+
+  private:
+    Service service_;
+    std::unique_ptr<HistoryStore> store_;
+    std::optional<Engine> engine_;
+};
+
+// Reads the input front to back; past its end every read yields zeros.
+class Script {
+  public:
+    Script(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+
+    bool done() const { return offset_ >= size_; }
+
+    std::uint8_t byte() { return offset_ < size_ ? data_[offset_++] : 0; }
+
+    std::uint64_t u64() {
+        std::uint64_t value = 0;
+        for (int i = 0; i < 8; ++i) {
+            value = (value << 8) | byte();
+        }
+        return value;
+    }
+
+    // 0, near now (what real clients send), or any 64-bit value.
+    std::uint64_t time() {
+        switch (byte() % 4) {
+            case 0:
+                return 0;
+            case 1: {
+                const auto minutes = static_cast<std::int16_t>((byte() << 8) | byte());
+                const std::int64_t now = static_cast<std::int64_t>(to_bus_time(now_instant()));
+                return static_cast<std::uint64_t>(now + std::int64_t{minutes} * 60'000'000);
+            }
+            case 2:
+                return byte();
+            default:
+                return u64();
+        }
+    }
+
+    // A known id, a long run (past the service's size caps), or raw bytes of the input.
+    std::string text() {
+        const std::uint8_t selector = byte();
+        if (selector < kKnownTexts.size()) {
+            return kKnownTexts[selector];
+        }
+        if (selector == kKnownTexts.size()) {
+            const std::size_t length = (std::size_t{byte()} << 8) | byte();
+            return std::string(length, static_cast<char>(byte()));
+        }
+        const std::size_t length =
+            std::min<std::size_t>(selector - kKnownTexts.size() - 1, size_ - offset_);
+        std::string value(reinterpret_cast<const char*>(data_ + offset_), length);
+        offset_ += length;
+        return value;
+    }
+
+  private:
+    const std::uint8_t* data_;
+    std::size_t size_;
+    std::size_t offset_ = 0;
+};
+
+struct Method {
+    const char* member;
+    const char* signature;
+};
+
+// The interface's methods with their real signatures.
+constexpr std::array<Method, 9> kMethods = {{
+    {"Confirm", "st"},
+    {"Skip", "ss"},
+    {"Snooze", "st"},
+    {"LogDose", "sts"},
+    {"LogSymptom", "suts"},
+    {"ListDoses", "tt"},
+    {"History", "tt"},
+    {"Reload", ""},
+    {"Validate", "s"},
+}};
+
+// Signatures for calls that do not match the method: sd-bus must refuse them before the
+// handler reads a wrong type.
+constexpr std::array<const char*, 10> kWrongSignatures = {"",   "s",  "t",   "u",     "ss",
+                                                          "tt", "ts", "stt", "sutsu", "b"};
+
+// Appends arguments of `signature` read from the script; false if sd-bus refuses a value
+// (invalid UTF-8 in a string), and then the call is not sent.
+bool append_arguments(sd_bus_message* message, const char* signature, Script& script) {
+    for (const char* type = signature; *type != '\0'; ++type) {
+        int r = 0;
+        switch (*type) {
+            case 's': {
+                const std::string value = script.text();
+                r = sd_bus_message_append_basic(message, 's', value.c_str());
+                break;
+            }
+            case 't': {
+                const std::uint64_t value = script.time();
+                r = sd_bus_message_append_basic(message, 't', &value);
+                break;
+            }
+            case 'u': {
+                const std::uint32_t value = script.byte() < 128
+                                                ? script.byte() % 12
+                                                : static_cast<std::uint32_t>(script.u64());
+                r = sd_bus_message_append_basic(message, 'u', &value);
+                break;
+            }
+            case 'b': {
+                const int value = script.byte() & 1;
+                r = sd_bus_message_append_basic(message, 'b', &value);
+                break;
+            }
+            default:
+                std::abort();  // a signature above this function does not know
+        }
+        if (r < 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int on_reply(sd_bus_message* reply, void* userdata, sd_bus_error*) {
+    const sd_bus_error* error = sd_bus_message_get_error(reply);
+    if (error != nullptr && sd_bus_error_has_name(error, SD_BUS_ERROR_NO_REPLY)) {
+        std::fprintf(stderr, "fuzz_bus_args: %s got no answer\n",
+                     *static_cast<const char**>(userdata));
+        std::abort();
+    }
+    if (error != nullptr && sd_bus_error_has_name(error, bus_names::kErrorAccessDenied)) {
+        // The caller is the daemon's own user: the credential check must pass it.
+        std::fprintf(stderr, "fuzz_bus_args: refused own user: %s\n", error->message);
+        std::abort();
+    }
+    // FUZZ_BUS_TRACE=1 shows each answer: a check that inputs reach the engine.
+    static const bool trace = std::getenv("FUZZ_BUS_TRACE") != nullptr;
+    if (trace) {
+        std::fprintf(stderr, "%s -> %s%s%s\n", *static_cast<const char**>(userdata),
+                     error != nullptr ? error->name : "ok", error != nullptr ? ": " : "",
+                     error != nullptr ? error->message : "");
+    }
+    *static_cast<const char**>(userdata) = nullptr;
+    return 0;
+}
+
+// Sends one call and runs the loop until its answer arrives.
+void call(Harness& h, const char* interface, const char* member, const char* signature,
+          Script& script) {
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_message_new_method_call(h.client.get(), &raw, nullptr, bus_names::kObjectPath,
+                                           interface, member);
+    if (r == -EINVAL) {
+        return;  // not a valid member or interface name: sd-bus will not build the call
+    }
+    if (r < 0) {
+        die("sd_bus_message_new_method_call", r);
+    }
+    MessagePtr message(raw);
+    if (!append_arguments(raw, signature, script)) {
+        return;
+    }
+    const char* pending = member;  // cleared by on_reply
+    r = sd_bus_call_async(h.client.get(), nullptr, raw, on_reply, &pending, kReplyTimeoutUsec);
+    if (r < 0) {
+        die("sd_bus_call_async", r);
+    }
+    while (pending != nullptr) {
+        r = sd_event_run(h.event.get(), UINT64_MAX);
+        if (r < 0) {
+            die("sd_event_run", r);
+        }
+        if (!sd_bus_is_open(h.server.get()) || !sd_bus_is_open(h.client.get())) {
+            std::fprintf(stderr, "fuzz_bus_args: the connection closed during %s\n", member);
+            std::abort();
+        }
+    }
+}
+
+void run_script(Harness& h, Script& script) {
+    using namespace bus_names;
+    for (int calls = 0; calls < kMaxCallsPerInput && !script.done(); ++calls) {
+        const std::uint8_t choice = script.byte();
+        const std::size_t kind = choice % (kMethods.size() + 3);
+        if (kind < kMethods.size()) {
+            call(h, kInterface, kMethods[kind].member, kMethods[kind].signature, script);
+        } else if (kind == kMethods.size()) {
+            const Method& method = kMethods[script.byte() % kMethods.size()];
+            const char* signature = kWrongSignatures[script.byte() % kWrongSignatures.size()];
+            call(h, kInterface, method.member, signature, script);
+        } else if (kind == kMethods.size() + 1) {
+            // The property getters, which read the engine's state left by earlier calls.
+            call(h, "org.freedesktop.DBus.Properties", "GetAll", "s", script);
+        } else {
+            // An unknown member or interface, named by the input.
+            const std::string member = script.text();
+            if (!member.empty() && member.size() < 200) {
+                call(h, kInterface, member.c_str(), "", script);
+            }
+        }
+    }
+}
+
+}  // namespace
+}  // namespace regimend
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace regimend;
+    if (size > kMaxInputBytes) {
+        return -1;
+    }
+    static const bool quiet = [] {
+        spdlog::set_level(spdlog::level::off);  // refusals are logged; the fuzzer wants none
+        return true;
+    }();
+    (void)quiet;
+    Harness& h = harness();
+    Session session(h);
+    Script script(data, size);
+    run_script(h, script);
+    return 0;
+}
