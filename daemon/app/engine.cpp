@@ -1,5 +1,7 @@
 #include "app/engine.hpp"
 
+#include "core/diary.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -25,6 +27,8 @@ MethodErrorKind to_method_error(DoseError error) {
             return MethodErrorKind::UnknownItem;
         case DoseError::NothingDue:
             return MethodErrorKind::NothingDue;
+        case DoseError::NothingToUndo:
+            return MethodErrorKind::NothingToUndo;
         case DoseError::InvalidArgument:
         default:
             return MethodErrorKind::InvalidArgument;
@@ -63,12 +67,21 @@ bool Engine::restore(Micros now) {
         instant - DoseTracker::kRetention - tracker_.regimen().longest_missed_after();
     auto recent = store_.events_planned_between(from, instant + kFarFuture);
     auto horizon = store_.horizon();
-    if (!recent || !horizon) {
-        spdlog::error("cannot read the history database: {}",
-                      recent ? horizon.error->message : recent.error->message);
+    auto since = store_.tracking_since();
+    if (!recent || !horizon || !since) {
+        spdlog::error("cannot read the history database: {}", !recent    ? recent.error->message
+                                                              : !horizon ? horizon.error->message
+                                                                         : since.error->message);
         return false;
     }
-    tracker_.restore(*recent.value, *horizon.value, instant);
+    tracker_.restore(*recent.value, *horizon.value, instant, *since.value);
+    if (!*since.value) {
+        // The first run (or a history from before this was kept): remember where tracking
+        // began, so backdated diary entries never move it.
+        if (auto written = store_.set_tracking_since(tracker_.tracking_since()); !written) {
+            spdlog::warn("cannot record when tracking began: {}", written.error->message);
+        }
+    }
     spdlog::debug("restored {} recent events; horizon {}", recent.value->size(),
                   *horizon.value ? format_rfc3339(*regimen().zone, **horizon.value) : "none");
     return true;
@@ -208,63 +221,64 @@ MethodResult<Instant> Engine::snooze(std::string_view item, std::optional<Second
     return done.until;
 }
 
+MethodResult<Instant> Engine::undo(std::string_view item, Micros now) {
+    const Instant instant = to_instant(now);
+    auto result = answer([&](DoseTracker& tracker) { return tracker.undo(item, instant); });
+    if (auto* error = std::get_if<MethodError>(&result)) {
+        return *error;
+    }
+    const Answer& done = std::get<Answer>(result);
+    spdlog::info("undone: '{}' planned {}", done.dose.item_id,
+                 format_rfc3339(*regimen().zone, done.dose.planned));
+    carry_out(done.effects, instant);
+    signals_.dose_undone(done.dose);
+    refresh_next_due(instant);
+    reschedule();
+    return done.dose.planned;
+}
+
 MethodResult<std::monostate> Engine::log_dose(std::string_view item_text, Instant at,
-                                              const std::string& note) {
-    std::string why;
-    const Item* item = regimen().resolve(item_text, &why);
-    if (item == nullptr) {
-        return MethodError{
-            MethodErrorKind::UnknownItem,
-            why.empty() ? "No item '" + std::string(item_text) + "' in " + config_path_ : why};
+                                              const std::string& note, Micros now) {
+    auto found = as_needed_item(regimen(), item_text);
+    if (auto* failure = std::get_if<DoseFailure>(&found)) {
+        return MethodError{to_method_error(failure->error), failure->message};
     }
-    if (!item->as_needed) {
-        return MethodError{MethodErrorKind::InvalidArgument,
-                           "'" + item->id +
-                               "' is a scheduled item: confirm its dose with `regimenctl take " +
-                               item->id + "` (Confirm); LogDose records as-needed items only"};
+    if (auto failure = future_time_failure(regimen(), at, to_instant(now))) {
+        return MethodError{to_method_error(failure->error), failure->message};
     }
+    const Item& item = *std::get<const Item*>(found);
     const date::time_zone& zone = *regimen().zone;
-    const Instant day_start = start_of_day(zone, local_date(zone, at));
-    const Instant day_end =
-        start_of_day(zone, LocalDate{date::sys_days{local_date(zone, at)} + date::days{1}});
-    if (item->max_per_day) {
-        auto same_day = store_.events_between(day_start, day_end, item->id);
-        if (same_day) {
-            const auto taken = std::count_if(
-                same_day.value->begin(), same_day.value->end(),
-                [](const HistoryEvent& event) { return event.kind == EventKind::AsNeeded; });
-            if (taken + 1 > *item->max_per_day) {
-                spdlog::warn("'{}' logged {} times on {}, more than max_per_day {}", item->id,
-                             taken + 1, date::format("%F", local_date(zone, at)),
-                             *item->max_per_day);
-            }
-        }
-    }
     HistoryEvent event;
-    event.item = item->id;
+    event.item = item.id;
     event.kind = EventKind::AsNeeded;
     event.at = at;
     event.note = note;
-    event.amount = item->amount ? item->amount->text : std::string{};
+    event.amount = item.amount ? item.amount->text : std::string{};
     if (auto failure = write({event})) {
         return storage_error(*failure);
     }
-    spdlog::info("as needed: '{}' at {}", item->id, format_rfc3339(zone, at));
+    spdlog::info("as needed: '{}' at {}", item.id, format_rfc3339(zone, at));
+    if (item.max_per_day) {
+        const LocalDate day = local_date(zone, at);
+        const LocalDate next_day{date::sys_days{day} + date::days{1}};
+        if (auto same_day = store_.events_between(start_of_day(zone, day),
+                                                  start_of_day(zone, next_day), item.id)) {
+            const int uses = as_needed_uses_on_day(regimen(), *same_day.value, item.id, at);
+            if (auto note_text = max_per_day_note(item, uses, day)) {
+                spdlog::warn("{}", *note_text);
+            }
+        }
+    }
     return std::monostate{};
 }
 
 MethodResult<std::monostate> Engine::log_symptom(std::string_view kind, int severity, Instant at,
-                                                 const std::string& note) {
-    const auto& kinds = regimen().symptoms;
-    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
-        std::string known;
-        for (const auto& name : kinds) {
-            known += (known.empty() ? "" : ", ") + name;
-        }
-        return MethodError{MethodErrorKind::InvalidArgument,
-                           "'" + std::string(kind) + "' is not a symptom kind of " + config_path_ +
-                               (known.empty() ? " (it lists none: add `symptoms: [...]`)"
-                                              : " (known: " + known + ")")};
+                                                 const std::string& note, Micros now) {
+    if (auto failure = symptom_failure(regimen(), kind, severity)) {
+        return MethodError{to_method_error(failure->error), failure->message};
+    }
+    if (auto failure = future_time_failure(regimen(), at, to_instant(now))) {
+        return MethodError{to_method_error(failure->error), failure->message};
     }
     HistoryEvent event;
     event.item = std::string(kind);

@@ -23,6 +23,7 @@ namespace regimend {
 enum class MethodErrorKind {
     UnknownItem,
     NothingDue,
+    NothingToUndo,
     InvalidRegimen,
     InvalidArgument,
     StorageFailed,  // the history database refused the write (full, locked, read-only)
@@ -56,10 +57,12 @@ class Engine {
     MethodResult<Instant> skip(std::string_view item, const std::string& reason, Micros now);
     // Returns when the reminder comes back.
     MethodResult<Instant> snooze(std::string_view item, std::optional<Seconds> length, Micros now);
+    // Takes back the item's last taken/skipped answer; returns the dose's planned instant.
+    MethodResult<Instant> undo(std::string_view item, Micros now);
     MethodResult<std::monostate> log_dose(std::string_view item, Instant at,
-                                          const std::string& note);
+                                          const std::string& note, Micros now);
     MethodResult<std::monostate> log_symptom(std::string_view kind, int severity, Instant at,
-                                             const std::string& note);
+                                             const std::string& note, Micros now);
     MethodResult<std::vector<DoseView>> list_doses(Instant from, Instant to, Micros now) const;
     MethodResult<std::vector<HistoryEvent>> history(Instant from, Instant to) const;
     MethodResult<std::monostate> reload(ReloadTrigger trigger, Micros now);

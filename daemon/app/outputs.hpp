@@ -41,6 +41,7 @@ class DoseSignals {
     virtual void dose_taken(const DoseKey& dose, Instant at) = 0;
     virtual void dose_skipped(const DoseKey& dose) = 0;
     virtual void dose_missed(const DoseKey& dose) = 0;
+    virtual void dose_undone(const DoseKey& dose) = 0;
     virtual void regimen_reloaded(std::uint32_t items) = 0;
     virtual void reload_failed(const std::string& message) = 0;
     // NextDue (and TimeZone after a reload) changed.

@@ -9,6 +9,7 @@ inline constexpr const char* kInterface = "org.regimend.Regimen1";
 
 inline constexpr const char* kErrorUnknownItem = "org.regimend.Regimen1.Error.UnknownItem";
 inline constexpr const char* kErrorNothingDue = "org.regimend.Regimen1.Error.NothingDue";
+inline constexpr const char* kErrorNothingToUndo = "org.regimend.Regimen1.Error.NothingToUndo";
 inline constexpr const char* kErrorInvalidRegimen = "org.regimend.Regimen1.Error.InvalidRegimen";
 inline constexpr const char* kErrorInvalidArgument = "org.regimend.Regimen1.Error.InvalidArgument";
 inline constexpr const char* kErrorAccessDenied = "org.regimend.Regimen1.Error.AccessDenied";

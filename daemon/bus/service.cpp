@@ -43,6 +43,8 @@ int method_error(sd_bus_error* error, const MethodError& failure) {
             return fail(error, kErrorUnknownItem, failure.message);
         case MethodErrorKind::NothingDue:
             return fail(error, kErrorNothingDue, failure.message);
+        case MethodErrorKind::NothingToUndo:
+            return fail(error, kErrorNothingToUndo, failure.message);
         case MethodErrorKind::InvalidRegimen:
             return fail(error, kErrorInvalidRegimen, failure.message);
         case MethodErrorKind::InvalidArgument:
@@ -228,6 +230,8 @@ const sd_bus_vtable kVtable[] = {
     SD_BUS_METHOD_WITH_NAMES("Validate", "s", SD_BUS_PARAM(yaml), "a(uuss)",
                              SD_BUS_PARAM(diagnostics), call_method<&Service::validate>,
                              SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("Undo", "s", SD_BUS_PARAM(item), "t", SD_BUS_PARAM(planned),
+                             call_method<&Service::undo>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_PROPERTY("ConfigPath", "s", get_config_path, 0, SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_PROPERTY("NextDue", "t", get_next_due, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("Version", "s", get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
@@ -241,6 +245,7 @@ const sd_bus_vtable kVtable[] = {
     SD_BUS_SIGNAL_WITH_NAMES("DoseMissed", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(planned), 0),
     SD_BUS_SIGNAL_WITH_NAMES("RegimenReloaded", "u", SD_BUS_PARAM(items), 0),
     SD_BUS_SIGNAL_WITH_NAMES("ReloadFailed", "s", SD_BUS_PARAM(message), 0),
+    SD_BUS_SIGNAL_WITH_NAMES("DoseUndone", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(planned), 0),
     SD_BUS_VTABLE_END,
 };
 
@@ -344,6 +349,22 @@ int Service::snooze(sd_bus_message* message, sd_bus_error* error) {
     return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
 }
 
+int Service::undo(sd_bus_message* message, sd_bus_error* error) {
+    const char* item = nullptr;
+    int result = sd_bus_message_read(message, "s", &item);
+    if (result < 0) {
+        return result;
+    }
+    if (!check_text(item, "item", true, error, result)) {
+        return result;
+    }
+    auto answer = engine_->undo(item, now_micros());
+    if (auto* failure = std::get_if<MethodError>(&answer)) {
+        return method_error(error, *failure);
+    }
+    return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
+}
+
 int Service::log_dose(sd_bus_message* message, sd_bus_error* error) {
     const char* item = nullptr;
     std::uint64_t at_usec = 0;
@@ -359,7 +380,7 @@ int Service::log_dose(sd_bus_message* message, sd_bus_error* error) {
         !check_at(at_usec, now, error, result, at)) {
         return result;
     }
-    auto done = engine_->log_dose(item, at.value_or(to_instant(now)), note);
+    auto done = engine_->log_dose(item, at.value_or(to_instant(now)), note, now);
     if (auto* failure = std::get_if<MethodError>(&done)) {
         return method_error(error, *failure);
     }
@@ -382,11 +403,10 @@ int Service::log_symptom(sd_bus_message* message, sd_bus_error* error) {
         !check_at(at_usec, now, error, result, at)) {
         return result;
     }
-    if (severity > 10) {
-        return invalid_argument(error, "Severity is 0 to 10, not " + std::to_string(severity));
-    }
+    // The scale is the core's rule (core/diary.hpp); a u32 beyond int is as wrong as 11.
+    const int checked_severity = severity > 1000 ? 1000 : static_cast<int>(severity);
     auto done =
-        engine_->log_symptom(kind, static_cast<int>(severity), at.value_or(to_instant(now)), note);
+        engine_->log_symptom(kind, checked_severity, at.value_or(to_instant(now)), note, now);
     if (auto* failure = std::get_if<MethodError>(&done)) {
         return method_error(error, *failure);
     }
@@ -534,6 +554,10 @@ void Service::emit(const char* member, const char* signature, ...) {
 
 void Service::dose_due(const DoseKey& dose) {
     emit("DoseDue", "st", dose.item_id.c_str(), to_bus_time(dose.planned));
+}
+
+void Service::dose_undone(const DoseKey& dose) {
+    emit("DoseUndone", "st", dose.item_id.c_str(), to_bus_time(dose.planned));
 }
 
 void Service::dose_taken(const DoseKey& dose, Instant at) {

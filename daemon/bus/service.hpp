@@ -23,6 +23,7 @@ class Service : public DoseSignals {
     void dose_taken(const DoseKey& dose, Instant at) override;
     void dose_skipped(const DoseKey& dose) override;
     void dose_missed(const DoseKey& dose) override;
+    void dose_undone(const DoseKey& dose) override;
     void regimen_reloaded(std::uint32_t items) override;
     void reload_failed(const std::string& message) override;
     void properties_changed() override;
@@ -31,6 +32,7 @@ class Service : public DoseSignals {
     int confirm(sd_bus_message* message, sd_bus_error* error);
     int skip(sd_bus_message* message, sd_bus_error* error);
     int snooze(sd_bus_message* message, sd_bus_error* error);
+    int undo(sd_bus_message* message, sd_bus_error* error);
     int log_dose(sd_bus_message* message, sd_bus_error* error);
     int log_symptom(sd_bus_message* message, sd_bus_error* error);
     int list_doses(sd_bus_message* message, sd_bus_error* error);

@@ -72,43 +72,69 @@ DoseTracker::DoseTracker(RegimenPtr regimen) : regimen_(std::move(regimen)) {}
 
 std::map<DoseKey, DoseTracker::Resolved> DoseTracker::outcomes_of(
     const std::vector<HistoryEvent>& events) {
-    std::map<DoseKey, Resolved> outcomes;
+    // Events come in the order they were written: an `undone` takes back the answer
+    // written before it, and a later answer replaces an earlier one.
+    struct Record {
+        std::optional<Resolved> answer;
+        std::optional<Instant> missed_at;
+    };
+    std::map<DoseKey, Record> records;
+    std::uint64_t order = 0;
     for (const auto& event : events) {
         if (!event.planned) {
             continue;
         }
-        DoseState state;
-        if (event.kind == EventKind::Taken) {
-            state = DoseState::Taken;
-        } else if (event.kind == EventKind::Skipped) {
-            state = DoseState::Skipped;
-        } else if (event.kind == EventKind::Missed) {
-            state = DoseState::Missed;
-        } else {
-            continue;
-        }
         DoseKey key{event.item, *event.planned};
-        auto found = outcomes.find(key);
-        if (found == outcomes.end()) {
-            outcomes.emplace(key, Resolved{state, event.at});
-            continue;
+        switch (event.kind) {
+            case EventKind::Taken:
+                records[key].answer = Resolved{DoseState::Taken, event.at, false, ++order};
+                break;
+            case EventKind::Skipped:
+                records[key].answer = Resolved{DoseState::Skipped, event.at, false, ++order};
+                break;
+            case EventKind::Missed:
+                records[key].missed_at = event.at;
+                break;
+            case EventKind::Undone:
+                records[key].answer.reset();
+                break;
+            default:
+                break;
         }
-        // An answer outranks a missed record (a late confirmation keeps both events).
-        bool new_is_answer = state != DoseState::Missed;
-        bool old_is_answer = found->second.state != DoseState::Missed;
-        if (new_is_answer > old_is_answer ||
-            (new_is_answer == old_is_answer && event.at >= found->second.at)) {
-            found->second = Resolved{state, event.at};
+    }
+    std::map<DoseKey, Resolved> outcomes;
+    for (auto& [key, record] : records) {
+        if (record.answer) {
+            record.answer->missed_recorded = record.missed_at.has_value();
+            outcomes.emplace(key, *record.answer);
+        } else if (record.missed_at) {
+            outcomes.emplace(key, Resolved{DoseState::Missed, *record.missed_at, true, 0});
         }
     }
     return outcomes;
 }
 
 void DoseTracker::restore(const std::vector<HistoryEvent>& recent, std::optional<Instant> horizon,
-                          Instant now) {
+                          Instant now, std::optional<Instant> tracking_since) {
     restored_ = true;
     open_.clear();
     resolved_ = outcomes_of(recent);
+    answers_ = 0;
+    for (const auto& [key, outcome] : resolved_) {
+        answers_ = std::max(answers_, outcome.order);
+    }
+    if (tracking_since) {
+        tracking_since_ = *tracking_since;
+    } else if (!horizon) {
+        tracking_since_ = now;  // the first run: a dose planned exactly now counts
+    } else {
+        tracking_since_ = *horizon + kSecond;
+        for (const auto& event : recent) {
+            if (event.planned) {
+                tracking_since_ = std::min(tracking_since_, *event.planned);
+            }
+        }
+    }
 
     // For each unresolved dose, the last event that showed or snoozed its reminder.
     std::map<DoseKey, const HistoryEvent*> last_shown;
@@ -117,7 +143,7 @@ void DoseTracker::restore(const std::vector<HistoryEvent>& recent, std::optional
             continue;
         }
         DoseKey key{event.item, *event.planned};
-        if (resolved_.contains(key)) {
+        if (resolved_.contains(key) || key.planned < tracking_since_) {
             continue;
         }
         auto& last = last_shown[key];
@@ -203,7 +229,7 @@ void DoseTracker::remind_open(Instant now, Effects& effects) {
             effects.events.push_back(make_event(key, EventKind::Missed, missed_at));
             effects.closed.push_back(key);
             effects.missed.push_back(key);
-            resolved_[key] = Resolved{DoseState::Missed, missed_at};
+            resolved_[key] = Resolved{DoseState::Missed, missed_at, true};
             open_.erase(it);
             continue;
         }
@@ -244,7 +270,7 @@ void DoseTracker::catch_up(Instant now, Effects& effects) {
         if (now >= missed_at) {
             effects.events.push_back(make_event(key, EventKind::Missed, missed_at));
             effects.missed.push_back(key);
-            resolved_[key] = Resolved{DoseState::Missed, missed_at};
+            resolved_[key] = Resolved{DoseState::Missed, missed_at, true};
             continue;
         }
         bool critical = now >= key.planned + policy.escalate_after;
@@ -363,6 +389,15 @@ std::vector<DoseView> DoseTracker::doses(Instant from, Instant to, Instant now,
 }
 
 std::optional<DoseKey> DoseTracker::next_due(Instant now) const {
+    std::optional<DoseKey> oldest_open;
+    for (const auto& [key, open] : open_) {
+        if (!oldest_open || key.planned < oldest_open->planned) {
+            oldest_open = key;
+        }
+    }
+    if (oldest_open) {
+        return oldest_open;
+    }
     if (auto dose = next_unresolved(now, false)) {
         return DoseKey{dose->item_id, dose->planned};
     }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <compare>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -50,7 +51,7 @@ struct Effects {
     }
 };
 
-enum class DoseError { UnknownItem, NothingDue, InvalidArgument };
+enum class DoseError { UnknownItem, NothingDue, NothingToUndo, InvalidArgument };
 
 struct DoseFailure {
     DoseError error;
@@ -87,8 +88,10 @@ class DoseTracker {
     // processed; nullopt on the very first run, when nothing before `now` counts).
     // Open (due/snoozed) doses resume their repeat cadence from their last event, so a
     // restart does not re-remind at once.
+    // `tracking_since` is the first instant the daemon ever tracked (HistoryStore keeps it);
+    // nullopt: now on a first run, else the oldest dose the history knows.
     void restore(const std::vector<HistoryEvent>& recent, std::optional<Instant> horizon,
-                 Instant now);
+                 Instant now, std::optional<Instant> tracking_since = std::nullopt);
 
     // A new regimen. Open doses whose item remains stay open with the item's new policy;
     // those whose item is gone are closed (no event). The horizon is kept, so nothing
@@ -106,24 +109,33 @@ class DoseTracker {
 
     // `at` nullopt: the oldest due dose of the item, else its next dose if within
     // missed_after ahead. `at` set (late confirm): the item's dose nearest to `at` that is
-    // not taken or skipped, missed ones included. Item ids may be unique prefixes.
+    // not taken or skipped, missed ones included, but only a tracked one (planned at or
+    // after tracking_since()) within the item's missed_after of `at`: repeating the same
+    // `take --at` never walks back into earlier days. Item ids may be unique prefixes.
     AnswerResult confirm(std::string_view item, std::optional<Instant> at, Instant now);
     AnswerResult skip(std::string_view item, const std::string& reason, Instant now);
     // length nullopt: the item's default snooze. Only a due dose can be snoozed.
     AnswerResult snooze(std::string_view item, std::optional<Seconds> length, Instant now);
+    // Takes back the item's most recent taken or skipped answer (given within kRetention):
+    // an `undone` event; the dose is due again while inside missed_after (a reminder at
+    // once), upcoming if its time has not come, else missed. NothingToUndo if none.
+    AnswerResult undo(std::string_view item, Instant now);
 
     // Planned doses in [from, to) with their state. `history` holds the stored events of
     // doses planned in that span (so spans older than the tracker's memory are right).
     std::vector<DoseView> doses(Instant from, Instant to, Instant now,
                                 const std::vector<HistoryEvent>& history) const;
 
-    // The next planned instant at or after `now` that is not answered; nullopt if none.
+    // The dose that matters next: the oldest open (due or snoozed) dose, else the next
+    // planned instant at or after `now` that is not answered; nullopt if none.
     std::optional<DoseKey> next_due(Instant now) const;
 
     // Open doses (due or snoozed), oldest first.
     std::vector<DoseView> open_doses() const;
 
     Instant horizon() const { return horizon_; }
+    // Doses planned before this were never tracked: never reminded, confirmed or missed.
+    Instant tracking_since() const { return tracking_since_; }
     const Regimen& regimen() const { return *regimen_; }
 
   private:
@@ -135,8 +147,10 @@ class DoseTracker {
         std::optional<Amount> amount;
     };
     struct Resolved {
-        DoseState state;  // Taken, Skipped or Missed (Taken wins over Missed)
+        DoseState state;  // Taken, Skipped or Missed (an answer wins over Missed)
         Instant at;
+        bool missed_recorded = false;  // a `missed` event exists (kept when answered late)
+        std::uint64_t order = 0;       // answers: later answers have larger numbers
     };
     // The dose an answer applies to, with the amount the plan gives it.
     struct Target {
@@ -160,10 +174,15 @@ class DoseTracker {
     TargetResult current_dose(const Item& item, Instant now) const;
     TargetResult nearest_dose(const Item& item, Instant at, Instant now) const;
     Answer resolve_dose(const Target& target, HistoryEvent event, DoseState state);
+    // Why no dose near `at` can be confirmed: the nearest planned dose and its state.
+    std::string why_nothing_near(const Item& item, Instant at, Instant now) const;
+    std::optional<DoseState> known_state(const DoseKey& key) const;
 
     RegimenPtr regimen_;
     Instant horizon_{};
-    bool restored_ = false;  // advance() before restore() starts as a first run
+    Instant tracking_since_{};
+    std::uint64_t answers_ = 0;  // gives each answer its `order`
+    bool restored_ = false;      // advance() before restore() starts as a first run
     std::map<DoseKey, OpenDose> open_;
     std::map<DoseKey, Resolved> resolved_;
 };

@@ -1,6 +1,7 @@
 // Answers to a due dose: which dose `take`, `skip` and `snooze` apply to, and the result.
 #include <algorithm>
 
+#include "core/diary.hpp"
 #include "core/doses.hpp"
 #include "core/doses_detail.hpp"
 
@@ -11,9 +12,6 @@ using doses_detail::kSecond;
 using doses_detail::local_text;
 using doses_detail::make_event;
 
-// A confirmation stamped slightly ahead of the daemon's clock (another machine's CLI, a
-// rounding) is still believed; further ahead it is a mistake.
-constexpr Seconds kFutureTolerance{60};
 constexpr Seconds kLongestSnooze{24 * 3600};
 
 std::string amount_text(const std::optional<Amount>& amount) {
@@ -39,6 +37,24 @@ DoseFailure nothing_due(std::string message) {
 
 DoseFailure invalid_argument(std::string message) {
     return DoseFailure{DoseError::InvalidArgument, std::move(message)};
+}
+
+// "today's 21:30", "yesterday's 21:30", "tomorrow's 07:00", else "the 2026-11-20 21:30".
+std::string dose_day_and_clock(const Regimen& regimen, Instant planned, Instant now) {
+    const auto& zone = doses_detail::zone_of(regimen);
+    const auto days_apart =
+        (date::sys_days{local_date(zone, planned)} - date::sys_days{local_date(zone, now)}).count();
+    const std::string clock = date::format("%H:%M", to_local(zone, planned));
+    switch (days_apart) {
+        case 0:
+            return "today's " + clock;
+        case -1:
+            return "yesterday's " + clock;
+        case 1:
+            return "tomorrow's " + clock;
+        default:
+            return "the " + local_text(regimen, planned);
+    }
 }
 
 }  // namespace
@@ -93,32 +109,86 @@ DoseTracker::TargetResult DoseTracker::current_dose(const Item& item, Instant no
 
 DoseTracker::TargetResult DoseTracker::nearest_dose(const Item& item, Instant at,
                                                     Instant now) const {
-    Instant from = std::max(at, now) - kRetention;
-    Instant to = now + item.reminders.missed_after + kSecond;
+    // Only tracked doses within missed_after of `at`: a dose further away is another day's,
+    // and a dose planned before tracking began was never reminded to anyone.
+    const Seconds reach = item.reminders.missed_after;
+    const Instant from = std::max(at - reach, tracking_since_);
+    const Instant to = std::min(at + reach, now + reach) + kSecond;
     std::optional<Target> nearest;
     Seconds nearest_distance{};
-    for (auto& dose : plan_item(*regimen_, item, from, to)) {
-        DoseKey key{dose.item_id, dose.planned};
-        if (answered(key)) {
-            continue;
-        }
-        Seconds distance = dose.planned > at ? dose.planned - at : at - dose.planned;
-        if (!nearest || distance < nearest_distance) {  // a tie goes to the earlier dose
-            nearest = Target{key, dose.amount};
-            nearest_distance = distance;
+    if (from < to) {
+        for (auto& dose : plan_item(*regimen_, item, from, to)) {
+            DoseKey key{dose.item_id, dose.planned};
+            if (answered(key)) {
+                continue;
+            }
+            Seconds distance = dose.planned > at ? dose.planned - at : at - dose.planned;
+            if (!nearest || distance < nearest_distance) {  // a tie goes to the earlier dose
+                nearest = Target{key, dose.amount};
+                nearest_distance = distance;
+            }
         }
     }
     if (!nearest) {
-        return nothing_due("No dose of '" + item.id + "' near " + local_text(*regimen_, at) +
-                           " is left to confirm");
+        return nothing_due(why_nothing_near(item, at, now));
     }
     return *nearest;
+}
+
+std::optional<DoseState> DoseTracker::known_state(const DoseKey& key) const {
+    if (auto open = open_.find(key); open != open_.end()) {
+        return open->second.snoozed ? DoseState::Snoozed : DoseState::Due;
+    }
+    if (auto resolved = resolved_.find(key); resolved != resolved_.end()) {
+        return resolved->second.state;
+    }
+    return std::nullopt;
+}
+
+std::string DoseTracker::why_nothing_near(const Item& item, Instant at, Instant now) const {
+    const Seconds reach = item.reminders.missed_after;
+    std::string message =
+        "No dose of '" + item.id + "' near " + local_text(*regimen_, at) + " is left to confirm";
+    // The nearest planned dose, whatever its state, within two days either side.
+    const Seconds look{2LL * 86400};
+    std::optional<Instant> nearest;
+    for (auto& dose : plan_item(*regimen_, item, at - look, at + look + kSecond)) {
+        auto distance = [&](Instant planned) { return planned > at ? planned - at : at - planned; };
+        if (!nearest || distance(dose.planned) < distance(*nearest)) {
+            nearest = dose.planned;
+        }
+    }
+    if (!nearest) {
+        return message + ": none is planned within two days of it";
+    }
+    const DoseKey key{item.id, *nearest};
+    const std::string dose = dose_day_and_clock(*regimen_, *nearest, now) + " dose";
+    const Seconds distance = *nearest > at ? *nearest - at : at - *nearest;
+    if (distance > reach) {
+        return message + ": the nearest, " + dose + ", is more than " + format_duration(reach) +
+               " (its missed_after) away";
+    }
+    if (*nearest < tracking_since_) {
+        return message + ": " + dose + " was planned before regimend began tracking (" +
+               local_text(*regimen_, tracking_since_) + "), so it has no record to confirm";
+    }
+    const auto state = known_state(key);
+    if (state == DoseState::Taken || state == DoseState::Skipped) {
+        return message + ": " + dose + " is already " + std::string(to_string(*state)) +
+               " (`regimenctl undo " + item.id + "` takes that back)";
+    }
+    if (*nearest > now + reach) {
+        return message + ": " + dose + " is more than " + format_duration(reach) + " ahead";
+    }
+    return message;
 }
 
 Answer DoseTracker::resolve_dose(const Target& target, HistoryEvent event, DoseState state) {
     Answer answer;
     answer.dose = target.key;
-    resolved_[target.key] = Resolved{state, event.at};
+    auto previous = resolved_.find(target.key);
+    const bool missed_recorded = previous != resolved_.end() && previous->second.missed_recorded;
+    resolved_[target.key] = Resolved{state, event.at, missed_recorded, ++answers_};
     if (open_.erase(target.key) > 0) {
         answer.effects.closed.push_back(target.key);
     }
@@ -133,9 +203,10 @@ AnswerResult DoseTracker::confirm(std::string_view item_text, std::optional<Inst
         return *failure;
     }
     const Item& item = *std::get<const Item*>(item_result);
-    if (at && *at > now + kFutureTolerance) {
-        return invalid_argument("The time a dose was taken cannot be in the future (" +
-                                local_text(*regimen_, *at) + ")");
+    if (at) {
+        if (auto failure = future_time_failure(*regimen_, *at, now)) {
+            return *failure;
+        }
     }
     if (at && *at < now - kRetention) {
         return invalid_argument("A dose can be confirmed at most " + format_duration(kRetention) +
@@ -193,6 +264,65 @@ AnswerResult DoseTracker::snooze(std::string_view item_text, std::optional<Secon
         make_event(target->key, EventKind::Snoozed, now, format_duration(snooze_length)));
     // The reminder leaves the screen until the snooze ends; it comes back replacing nothing.
     answer.effects.closed.push_back(target->key);
+    return answer;
+}
+
+AnswerResult DoseTracker::undo(std::string_view item_text, Instant now) {
+    std::string error;
+    const Item* item = regimen_->resolve(item_text, &error);
+    if (!item) {
+        return DoseFailure{DoseError::UnknownItem, error};
+    }
+    // The item's most recent answer still within reach of a confirmation.
+    std::optional<DoseKey> last;
+    std::uint64_t last_order = 0;
+    for (auto it = resolved_.lower_bound(DoseKey{item->id, Instant::min()});
+         it != resolved_.end() && it->first.item_id == item->id; ++it) {
+        const Resolved& outcome = it->second;
+        if (outcome.state == DoseState::Missed || outcome.at < now - kRetention) {
+            continue;
+        }
+        if (!last || outcome.order > last_order) {
+            last = it->first;
+            last_order = outcome.order;
+        }
+    }
+    if (!last) {
+        return DoseFailure{DoseError::NothingToUndo,
+                           "No taken or skipped dose of '" + item->id + "' in the last " +
+                               format_duration(kRetention) + " to take back"};
+    }
+    const DoseKey key = *last;
+    const Resolved outcome = resolved_.at(key);
+    Answer answer;
+    answer.dose = key;
+    answer.effects.events.push_back(
+        make_event(key, EventKind::Undone, now, std::string(to_string(outcome.state))));
+    resolved_.erase(key);
+
+    const auto& policy = item->reminders;
+    const Instant missed_at = key.planned + policy.missed_after;
+    if (now >= missed_at) {
+        resolved_[key] = Resolved{DoseState::Missed, missed_at, true, 0};
+        if (!outcome.missed_recorded) {
+            answer.effects.events.push_back(make_event(key, EventKind::Missed, missed_at));
+        }
+    } else if (key.planned <= std::max(now, horizon_)) {
+        // Its time has come: due again, reminded at once and then per its policy. The `due`
+        // event lets a restart find it open.
+        const bool critical = now >= key.planned + policy.escalate_after;
+        OpenDose open;
+        open.next_reminder = now + policy.repeat_every;
+        open.escalated = critical;
+        open.shown = true;
+        open.amount = planned_amount(key);
+        open_.emplace(key, open);
+        answer.effects.events.push_back(make_event(key, EventKind::Due, now));
+        answer.effects.became_due.push_back(key);
+        answer.effects.reminders.push_back(
+            Reminder{key, critical ? Urgency::Critical : Urgency::Normal, false});
+    }
+    // Otherwise it was answered early and is upcoming again: advance() reminds it on time.
     return answer;
 }
 

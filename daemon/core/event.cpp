@@ -6,7 +6,7 @@
 namespace regimend {
 namespace {
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 7> kNames{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 8> kNames{{
     {EventKind::Due, "due"},
     {EventKind::Taken, "taken"},
     {EventKind::Skipped, "skipped"},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 7> kNames{{
     {EventKind::Snoozed, "snoozed"},
     {EventKind::AsNeeded, "as_needed"},
     {EventKind::Symptom, "symptom"},
+    {EventKind::Undone, "undone"},
 }};
 
 }  // namespace

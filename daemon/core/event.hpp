@@ -10,9 +10,10 @@
 
 namespace regimend {
 
-enum class EventKind { Due, Taken, Skipped, Missed, Snoozed, AsNeeded, Symptom };
+enum class EventKind { Due, Taken, Skipped, Missed, Snoozed, AsNeeded, Symptom, Undone };
 
-// The spec's names: "due", "taken", "skipped", "missed", "snoozed", "as_needed", "symptom".
+// The spec's names: "due", "taken", "skipped", "missed", "snoozed", "as_needed", "symptom",
+// "undone" (an answer taken back: its `note` names the event it cancelled).
 std::string_view to_string(EventKind kind);
 std::optional<EventKind> event_kind_from_string(std::string_view text);
 

@@ -64,6 +64,9 @@ struct HistoryStore::Connection {
     sqlite::Statement select_planned_between;
     sqlite::Statement select_horizon;
     sqlite::Statement select_first_dose;
+    sqlite::Statement save_tracking_since;
+    sqlite::Statement select_tracking_since;
+    sqlite::Statement select_first_tracked;
 
     StoreError error(std::string_view message) const { return store_error(message, path); }
     StoreError error() const { return error(sqlite3_errmsg(db.get())); }
@@ -85,11 +88,17 @@ struct HistoryStore::Connection {
              "SELECT " + columns +
                  " FROM events WHERE item = ?3 AND at >= ?1 AND at < ?2 ORDER BY at, id"},
             {&select_planned_between,
-             "SELECT " + columns +
-                 " FROM events WHERE planned >= ?1 AND planned < ?2 ORDER BY at, id"},
+             "SELECT " + columns + " FROM events WHERE planned >= ?1 AND planned < ?2 ORDER BY id"},
             {&select_horizon, "SELECT value FROM meta WHERE key = 'horizon'"},
             {&select_first_dose,
              "SELECT at FROM events WHERE event IN ('taken', 'as_needed') ORDER BY at LIMIT 1"},
+            {&save_tracking_since,
+             "INSERT INTO meta (key, value) VALUES ('tracking_since', ?1) "
+             "ON CONFLICT (key) DO NOTHING"},
+            {&select_tracking_since, "SELECT value FROM meta WHERE key = 'tracking_since'"},
+            // A history written before 'tracking_since' existed: its first tracked dose.
+            // Diary entries and as-needed logs do not count (they may be backdated freely).
+            {&select_first_tracked, "SELECT MIN(planned) FROM events WHERE planned IS NOT NULL"},
         };
         for (const auto& [statement, sql] : statements) {
             if (const int result = sqlite::Statement::prepare(db.get(), sql, *statement);
@@ -303,6 +312,23 @@ StoreResult<std::vector<HistoryEvent>> HistoryStore::events_planned_between(Inst
 
 StoreResult<std::optional<Instant>> HistoryStore::horizon() const {
     return connection_->read_optional_instant(connection_->select_horizon);
+}
+
+StoreResult<std::optional<Instant>> HistoryStore::tracking_since() const {
+    auto recorded = connection_->read_optional_instant(connection_->select_tracking_since);
+    if (!recorded || *recorded.value) {
+        return recorded;
+    }
+    return connection_->read_optional_instant(connection_->select_first_tracked);
+}
+
+StoreResult<Empty> HistoryStore::set_tracking_since(Instant since) {
+    const sqlite::Statement::Use use(connection_->save_tracking_since);
+    connection_->save_tracking_since.bind(1, seconds_of(since));
+    if (connection_->save_tracking_since.step() != SQLITE_DONE) {
+        return {std::nullopt, connection_->error()};
+    }
+    return {Empty{}, std::nullopt};
 }
 
 StoreResult<std::optional<Instant>> HistoryStore::first_dose() const {

@@ -45,14 +45,22 @@ class HistoryStore {
     StoreResult<std::vector<HistoryEvent>> events_between(Instant from, Instant to,
                                                           const std::string& item = {}) const;
 
-    // Events of doses planned in [from, to), oldest first: what DoseTracker needs.
+    // Events of doses planned in [from, to), in the order they were written (an `undone`
+    // cancels the answer written before it): what DoseTracker needs.
     StoreResult<std::vector<HistoryEvent>> events_planned_between(Instant from, Instant to) const;
 
     StoreResult<std::optional<Instant>> horizon() const;
+    // The first instant the daemon tracked doses from: doses planned earlier were never
+    // reminded, so they count neither as planned nor as missed and cannot be confirmed.
+    // Recorded once, on the first run; for an older history, its first tracked dose.
+    StoreResult<std::optional<Instant>> tracking_since() const;
+    // Records it unless it is already recorded.
+    StoreResult<Empty> set_tracking_since(Instant since);
+
     // The instant of the first recorded `taken` or `as_needed` event, if any.
     StoreResult<std::optional<Instant>> first_dose() const;
 
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Test hook: caps the database at `max_pages` pages (never below its current size) so
     // tests can see what a full disk does. Not for production use.

@@ -17,7 +17,7 @@ struct Migration {
     std::string_view sql;  // one or more statements
 };
 
-inline constexpr std::array<Migration, 1> kMigrations{{
+inline constexpr std::array<Migration, 2> kMigrations{{
     {1, R"sql(
 CREATE TABLE events (
     id       INTEGER PRIMARY KEY,
@@ -41,6 +41,22 @@ CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value
 );
+)sql"},
+    // Undo (`undone` events) lets a dose be answered again after its answer was taken back:
+    // the unique index becomes a trigger that refuses an answer only while the dose's last
+    // answer stands.
+    {2, R"sql(
+DROP INDEX events_answered_once;
+CREATE INDEX events_item_planned ON events(item, planned);
+CREATE TRIGGER events_answered_once BEFORE INSERT ON events
+    WHEN NEW.event IN ('taken', 'skipped') AND (
+        SELECT event FROM events
+        WHERE item = NEW.item AND planned = NEW.planned
+            AND event IN ('taken', 'skipped', 'undone')
+        ORDER BY id DESC LIMIT 1) IN ('taken', 'skipped')
+BEGIN
+    SELECT RAISE(ABORT, 'UNIQUE constraint failed: a dose is answered once');
+END;
 )sql"},
 }};
 

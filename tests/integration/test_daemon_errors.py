@@ -110,7 +110,7 @@ class Errors(harness.DaemonTestCase):
         self.daemon.call("LogDose", "topical", dbus.UInt64(0), "neck")
         # Over max_per_day: recorded all the same, with a warning in the log.
         self.daemon.call("LogDose", "top", dbus.UInt64(0), "")
-        self.daemon.wait_log("more than max_per_day 1")
+        self.daemon.wait_log("above its max_per_day of 1")
         at = now_usec() - 3600_000_000
         self.daemon.call("LogSymptom", "migraine", dbus.UInt32(7), dbus.UInt64(at), "aura")
         events = self.daemon.history()

@@ -8,90 +8,11 @@
 #include <vector>
 
 #include "core/doses.hpp"
+#include "dose_fixtures.hpp"
 
 using namespace regimend;
 using namespace std::chrono_literals;
-
-namespace {
-
-Item daily_item(const std::string& id, const std::vector<std::string>& times,
-                ReminderPolicy policy = {}) {
-    Item item;
-    item.id = id;
-    item.name = "Item " + id;
-    for (const auto& text : times) {
-        TimeOfDay time;
-        time.offset = *parse_clock_time(text);
-        time.text = text;
-        item.schedule.times.push_back(time);
-    }
-    item.reminders = policy;
-    return item;
-}
-
-Item as_needed_item(const std::string& id) {
-    Item item;
-    item.id = id;
-    item.name = "Item " + id;
-    item.as_needed = true;
-    item.max_per_day = 3;
-    return item;
-}
-
-RegimenPtr make_regimen(const std::string& zone, std::vector<Item> items) {
-    auto regimen = std::make_shared<Regimen>();
-    regimen->file = "regimen.yaml";
-    regimen->timezone_name = zone;
-    regimen->zone = date::locate_zone(zone);
-    regimen->items = std::move(items);
-    return regimen;
-}
-
-// "2026-11-20 08:00" in the regimen's zone.
-Instant local(const Regimen& regimen, const std::string& text) {
-    auto day = *parse_date(text.substr(0, 10));
-    auto time = *parse_clock_time(text.substr(11));
-    return to_instant(*regimen.zone, LocalTime{date::local_days{day}} + time);
-}
-
-long count_kind(const std::vector<HistoryEvent>& events, EventKind kind) {
-    return std::count_if(events.begin(), events.end(),
-                         [&](const HistoryEvent& event) { return event.kind == kind; });
-}
-
-const Answer& answer_of(const AnswerResult& result) {
-    if (const auto* failure = std::get_if<DoseFailure>(&result)) {
-        FAIL("unexpected failure: " << failure->message);
-    }
-    return std::get<Answer>(result);
-}
-
-const DoseFailure& failure_of(const AnswerResult& result) {
-    REQUIRE(std::holds_alternative<DoseFailure>(result));
-    return std::get<DoseFailure>(result);
-}
-
-HistoryEvent stored(const std::string& item, EventKind kind, Instant planned, Instant at,
-                    std::string note = {}) {
-    HistoryEvent event;
-    event.item = item;
-    event.kind = kind;
-    event.planned = planned;
-    event.at = at;
-    event.note = std::move(note);
-    return event;
-}
-
-std::optional<DoseState> state_of(const std::vector<DoseView>& views, const DoseKey& key) {
-    for (const auto& view : views) {
-        if (view.dose == key) {
-            return view.state;
-        }
-    }
-    return std::nullopt;
-}
-
-}  // namespace
+using namespace regimend::test;
 
 TEST_CASE("a due dose repeats, escalates and goes missed at exact deadlines", "[doses]") {
     for (const std::string zone :
@@ -296,26 +217,40 @@ TEST_CASE("late confirmation picks the nearest dose not taken or skipped", "[dos
         CHECK(views[0].state == DoseState::Taken);
         CHECK(views[0].acted_at == morning + 90min);
 
-        // The morning dose is answered now; the nearest one left is yesterday evening's
-        // (before the first run, never tracked, still confirmable).
-        auto again = answer_of(tracker.confirm("a", morning + 2h, now));
-        CHECK(again.dose == DoseKey{"a", morning - 12h});
+        // The same backdated take again confirms nothing: yesterday evening's dose was
+        // planned before tracking began, and the message names the dose already taken.
+        auto again = failure_of(tracker.confirm("a", morning + 90min, now));
+        CHECK(again.error == DoseError::NothingDue);
+        CHECK(again.message ==
+              "No dose of 'a' near 2026-11-20 09:30 is left to confirm: today's 08:00 dose is "
+              "already taken (`regimenctl undo a` takes that back)");
     }
     SECTION("an upcoming dose is a candidate when it is nearest") {
         const Instant evening = local(*regimen, "2026-11-20 17:30");
         tracker.advance(evening);
         auto upcoming = answer_of(tracker.confirm("a", evening, evening));
         CHECK(upcoming.dose == DoseKey{"a", morning + 12h});  // 2h30 ahead vs 9h30 back
-        auto next = answer_of(tracker.confirm("a", evening, evening));
-        CHECK(next.dose == morning_key);
+        // The morning dose is 9h30 back, beyond its missed_after of 3h: not this `at`'s dose.
+        auto next = failure_of(tracker.confirm("a", evening, evening));
+        CHECK(next.error == DoseError::NothingDue);
+        CHECK_THAT(next.message, Catch::Contains("today's 20:00 dose is already taken"));
     }
-    SECTION("beyond missed_after ahead is no candidate") {
-        auto taken = answer_of(tracker.confirm("a", now, now));
-        CHECK(taken.dose == morning_key);  // 20:00 is nearer than yesterday's 20:00 but 8h ahead
+    SECTION("a dose further than missed_after from `at` is no candidate") {
+        auto far = failure_of(tracker.confirm("a", now, now));
+        CHECK(far.error == DoseError::NothingDue);
+        CHECK(far.message ==
+              "No dose of 'a' near 2026-11-20 12:00 is left to confirm: the nearest, today's "
+              "08:00 dose, is more than 3h (its missed_after) away");
+        auto taken = answer_of(tracker.confirm("a", morning + 3h, now));
+        CHECK(taken.dose == morning_key);  // exactly missed_after away still counts
     }
     SECTION("future and too old times are refused") {
-        CHECK(failure_of(tracker.confirm("a", now + 61s, now)).error == DoseError::InvalidArgument);
-        CHECK(answer_of(tracker.confirm("a", now + 60s, now)).effects.events[0].at == now);
+        const Instant evening = local(*regimen, "2026-11-20 17:30");
+        tracker.advance(evening);
+        CHECK(failure_of(tracker.confirm("a", evening + 61s, evening)).error ==
+              DoseError::InvalidArgument);
+        CHECK(answer_of(tracker.confirm("a", evening + 60s, evening)).effects.events[0].at ==
+              evening);
         CHECK(failure_of(tracker.confirm("a", now - DoseTracker::kRetention - 1s, now)).error ==
               DoseError::InvalidArgument);
     }
@@ -361,9 +296,11 @@ TEST_CASE("skip answers the due dose with a reason", "[doses]") {
                    DoseKey{"a", planned}) == DoseState::Skipped);
     CHECK(tracker.next_deadline() == planned + 24h);
     CHECK(tracker.advance(planned + 3h).empty());
-    // A skipped dose cannot be confirmed late: the nearest other one is taken instead.
-    CHECK(answer_of(tracker.confirm("a", planned, planned + 4h)).dose ==
-          DoseKey{"a", planned - 24h});
+    // A skipped dose cannot be confirmed late, and the day before's dose (never tracked,
+    // and a day away) is not taken instead.
+    auto refused = failure_of(tracker.confirm("a", planned, planned + 4h));
+    CHECK(refused.error == DoseError::NothingDue);
+    CHECK_THAT(refused.message, Catch::Contains("today's 08:00 dose is already skipped"));
 }
 
 TEST_CASE("two confirms in a row give exactly one Taken per dose", "[doses]") {
@@ -529,9 +466,10 @@ TEST_CASE("restore after a restart resumes each dose where it was", "[doses]") {
         CHECK(tracker.open_doses().empty());
         auto views = tracker.doses(b_planned, b_planned + 1s, b_planned + 4h, {});
         CHECK(state_of(views, b) == DoseState::Taken);
-        // Still answered: a late confirmation picks the day before's dose, not this one.
-        CHECK(answer_of(tracker.confirm("b", b_planned, b_planned + 4h)).dose ==
-              DoseKey{"b", b_planned - 24h});
+        // Still answered: a late confirmation confirms nothing, neither this dose nor the
+        // day before's.
+        CHECK(failure_of(tracker.confirm("b", b_planned, b_planned + 4h)).error ==
+              DoseError::NothingDue);
     }
     SECTION("restarted past missed_after: missed at its instant, answered never reminded") {
         tracker.restore(history, b_planned + 5min, b_planned + 4h);
@@ -671,7 +609,8 @@ TEST_CASE("doses() shows every state", "[doses]") {
               DoseState::Snoozed);
         CHECK(state_of(next_day, DoseKey{"b", local(*regimen, "2026-11-21 09:00")}) ==
               DoseState::Upcoming);
-        CHECK(tracker.next_due(later) == DoseKey{"a", local(*regimen, "2026-11-21 08:00")});
+        // The oldest open dose comes first, snoozed or not, before any upcoming one.
+        CHECK(tracker.next_due(later) == DoseKey{"d", local(*regimen, "2026-11-20 11:00")});
     }
     SECTION("history the tracker no longer remembers") {
         const Instant old_day = day - date::days{30};

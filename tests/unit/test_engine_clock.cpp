@@ -42,6 +42,7 @@ struct RecordingSignals : DoseSignals {
     void dose_taken(const DoseKey& dose, Instant) override { ++taken[dose]; }
     void dose_skipped(const DoseKey&) override {}
     void dose_missed(const DoseKey& dose) override { ++missed[dose]; }
+    void dose_undone(const DoseKey&) override {}
     void regimen_reloaded(std::uint32_t) override {}
     void reload_failed(const std::string&) override {}
     void properties_changed() override {}

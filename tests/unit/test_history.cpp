@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/history.hpp"
+#include "store/schema.hpp"
 #include "store/sqlite_handles.hpp"
 #include "temp_dir.hpp"
 
@@ -260,7 +261,7 @@ TEST_CASE("the schema is versioned and migrated", "[history]") {
         open_store(path);
         auto raw = raw_open(path);
         CHECK(raw_integer(raw.get(), "PRAGMA user_version") == HistoryStore::kSchemaVersion);
-        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 1);
+        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 2);
         sqlite::Statement mode;
         REQUIRE(sqlite::Statement::prepare(raw.get(), "PRAGMA journal_mode", mode) == SQLITE_OK);
         REQUIRE(mode.step() == SQLITE_ROW);
@@ -275,7 +276,7 @@ TEST_CASE("the schema is versioned and migrated", "[history]") {
         auto reopened = open_store(path);
         CHECK(all_events(*reopened).size() == 1);
         auto raw = raw_open(path);
-        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 1);
+        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 2);
     }
     SECTION("a database from a newer regimend is refused with a clear message") {
         raw_exec(raw_open(path).get(), "PRAGMA user_version = 99");
@@ -546,4 +547,48 @@ TEST_CASE("history store benchmark", "[.bench]") {
           [&] { return store->events_planned_between(to - Seconds{kDay}, to).value->size(); });
     timed("first_dose", [&] { return std::size_t{store->first_dose().value->has_value()}; });
     timed("horizon", [&] { return std::size_t{store->horizon().value->has_value()}; });
+}
+
+TEST_CASE("tracking_since is kept once; diary entries never move it", "[history]") {
+    TempDir dir;
+    auto store = open_store(dir.file("history.db"));
+    CHECK_FALSE(*store->tracking_since().value);
+    // A history from before the key existed: its first tracked dose, not a backdated entry.
+    REQUIRE(
+        store->append({event("migraine", EventKind::Symptom, std::nullopt, kMorning - 10 * kDay),
+                       event("am", EventKind::Due, kMorning, kMorning)}));
+    CHECK(*store->tracking_since().value == at(kMorning));
+    REQUIRE(store->set_tracking_since(at(kMorning - kHour)));
+    REQUIRE(store->set_tracking_since(at(kMorning + kDay)));  // kept once: ignored
+    CHECK(*store->tracking_since().value == at(kMorning - kHour));
+}
+
+TEST_CASE("after an undo a dose can be answered again, and only then", "[history]") {
+    TempDir dir;
+    auto store = open_store(dir.file("history.db"));
+    REQUIRE(store->append({event("am", EventKind::Taken, kMorning, kMorning + 60)}));
+    CHECK_FALSE(store->append({event("am", EventKind::Skipped, kMorning, kMorning + 90)}));
+    REQUIRE(store->append({event("am", EventKind::Undone, kMorning, kMorning + 120)}));
+    REQUIRE(store->append({event("am", EventKind::Skipped, kMorning, kMorning + 180)}));
+    CHECK_FALSE(store->append({event("am", EventKind::Taken, kMorning, kMorning + 240)}));
+    auto events = store->events_planned_between(at(kMorning), at(kMorning + 1));
+    REQUIRE(events);
+    REQUIRE(events.value->size() == 3);
+    CHECK((*events.value)[1].kind == EventKind::Undone);
+}
+
+TEST_CASE("a version 1 history migrates and keeps its events", "[history]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    {
+        auto raw = raw_open(path);
+        raw_exec(raw.get(), std::string(schema::kMigrations[0].sql));
+        raw_exec(raw.get(), "PRAGMA user_version = 1");
+        raw_exec(raw.get(),
+                 "INSERT INTO events (item, event, planned, at) VALUES ('am', 'taken', 100, 160)");
+    }
+    auto store = open_store(path);
+    CHECK(all_events(*store).size() == 1);
+    CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 2);
+    CHECK_FALSE(store->append({event("am", EventKind::Taken, 100, 200)}));
 }

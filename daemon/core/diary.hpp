@@ -1,0 +1,46 @@
+// The rules for what a person records by hand: the time an answer, an as-needed dose or a
+// diary entry happened, which items can be logged as needed, which symptom kinds and
+// severities a diary takes, and how many as-needed uses a day already holds. Pure: `now`
+// is an argument, so the daemon and the tests apply the same rules.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/doses.hpp"
+#include "core/event.hpp"
+#include "core/model.hpp"
+
+namespace regimend {
+
+// A time stamped slightly ahead of the daemon's clock (another machine's CLI, a rounding)
+// is still believed; further ahead it is a mistake. One rule for take, log and symptom.
+inline constexpr Seconds kFutureTolerance{60};
+
+// Why `at` cannot be the time something happened (more than kFutureTolerance ahead of
+// `now`); nullopt when it can. The message names the time in the regimen's zone.
+std::optional<DoseFailure> future_time_failure(const Regimen& regimen, Instant at, Instant now);
+
+// The as-needed item `item_text` names (an id or unique prefix), or why it cannot be logged.
+std::variant<const Item*, DoseFailure> as_needed_item(const Regimen& regimen,
+                                                      std::string_view item_text);
+
+// The severity scale of the diary.
+inline constexpr int kMaxSeverity = 10;
+
+// Nullopt when `kind` is one of the regimen's symptom kinds and severity is on the scale.
+std::optional<DoseFailure> symptom_failure(const Regimen& regimen, std::string_view kind,
+                                           int severity);
+
+// How many as-needed doses of `item_id` `events` hold on the local day of `day_of`.
+int as_needed_uses_on_day(const Regimen& regimen, const std::vector<HistoryEvent>& events,
+                          const std::string& item_id, Instant day_of);
+
+// "for information: topical was logged 4 times on 2026-11-30, above its max_per_day of 3";
+// nullopt when `uses` is within the item's max_per_day (or it has none).
+std::optional<std::string> max_per_day_note(const Item& item, int uses, LocalDate day);
+
+}  // namespace regimend

@@ -1,0 +1,93 @@
+// Helpers for the dose state machine's tests: items, regimens and instants from literals.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/doses.hpp"
+
+namespace regimend::test {
+
+inline Item daily_item(const std::string& id, const std::vector<std::string>& times,
+                       ReminderPolicy policy = {}) {
+    Item item;
+    item.id = id;
+    item.name = "Item " + id;
+    for (const auto& text : times) {
+        TimeOfDay time;
+        time.offset = *parse_clock_time(text);
+        time.text = text;
+        item.schedule.times.push_back(time);
+    }
+    item.reminders = policy;
+    return item;
+}
+
+inline Item as_needed_item(const std::string& id) {
+    Item item;
+    item.id = id;
+    item.name = "Item " + id;
+    item.as_needed = true;
+    item.max_per_day = 3;
+    return item;
+}
+
+inline RegimenPtr make_regimen(const std::string& zone, std::vector<Item> items) {
+    auto regimen = std::make_shared<Regimen>();
+    regimen->file = "regimen.yaml";
+    regimen->timezone_name = zone;
+    regimen->zone = date::locate_zone(zone);
+    regimen->items = std::move(items);
+    return regimen;
+}
+
+// "2026-11-20 08:00" in the regimen's zone.
+inline Instant local(const Regimen& regimen, const std::string& text) {
+    auto day = *parse_date(text.substr(0, 10));
+    auto time = *parse_clock_time(text.substr(11));
+    return to_instant(*regimen.zone, LocalTime{date::local_days{day}} + time);
+}
+
+inline long count_kind(const std::vector<HistoryEvent>& events, EventKind kind) {
+    return std::count_if(events.begin(), events.end(),
+                         [&](const HistoryEvent& event) { return event.kind == kind; });
+}
+
+inline const Answer& answer_of(const AnswerResult& result) {
+    if (const auto* failure = std::get_if<DoseFailure>(&result)) {
+        FAIL("unexpected failure: " << failure->message);
+    }
+    return std::get<Answer>(result);
+}
+
+inline const DoseFailure& failure_of(const AnswerResult& result) {
+    REQUIRE(std::holds_alternative<DoseFailure>(result));
+    return std::get<DoseFailure>(result);
+}
+
+inline HistoryEvent stored(const std::string& item, EventKind kind, Instant planned, Instant at,
+                           std::string note = {}) {
+    HistoryEvent event;
+    event.item = item;
+    event.kind = kind;
+    event.planned = planned;
+    event.at = at;
+    event.note = std::move(note);
+    return event;
+}
+
+inline std::optional<DoseState> state_of(const std::vector<DoseView>& views, const DoseKey& key) {
+    for (const auto& view : views) {
+        if (view.dose == key) {
+            return view.state;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace regimend::test
