@@ -173,6 +173,11 @@ Instant BusClient::skip(const std::string& item, const std::string& reason) {
     return from_bus_time(read_single<std::uint64_t>(reply.get(), "t", "Skip"));
 }
 
+Instant BusClient::undo(const std::string& item) {
+    auto reply = call(bus_.get(), kInterface, "Undo", "s", item.c_str());
+    return from_bus_time(read_single<std::uint64_t>(reply.get(), "t", "Undo"));
+}
+
 Instant BusClient::snooze(const std::string& item, std::optional<regimend::Seconds> length) {
     std::uint64_t seconds = length ? static_cast<std::uint64_t>(length->count()) : 0;
     auto reply = call(bus_.get(), kInterface, "Snooze", "st", item.c_str(), seconds);

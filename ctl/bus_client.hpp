@@ -44,6 +44,8 @@ class BusClient {
     Instant confirm(const std::string& item, std::optional<Instant> at);
     Instant skip(const std::string& item, const std::string& reason);
     Instant snooze(const std::string& item, std::optional<regimend::Seconds> length);
+    // Takes back the item's last taken/skipped answer; the planned instant of its dose.
+    Instant undo(const std::string& item);
     void log_dose(const std::string& item, std::optional<Instant> at, const std::string& note);
     void log_symptom(const std::string& kind, unsigned severity, std::optional<Instant> at,
                      const std::string& note);

@@ -31,7 +31,7 @@ _regimenctl() {
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local verbs="status take confirm skip snooze log symptom history report plan check edit reload export"
+    local verbs="status take confirm undo skip snooze log symptom history report plan check edit reload export"
 
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
@@ -56,7 +56,7 @@ _regimenctl() {
     local options="--help"
     case $verb in
         status) options+=" --json" ;;
-        take | confirm) options+=" --at" ;;
+        take | confirm) options+=" --at --all" ;;
         skip) options+=" --reason" ;;
         log) options+=" --at --note" ;;
         symptom) options+=" --at --note" ;;
@@ -71,7 +71,7 @@ _regimenctl() {
         return
     fi
     case $verb in
-        take | confirm | skip | snooze | log)
+        take | confirm | undo | skip | snooze | log)
             [[ $prev == "$verb" ]] && COMPREPLY=($(compgen -W "$(_regimenctl_item_ids)" -- "$cur")) ;;
         symptom)
             [[ $prev == "$verb" ]] && COMPREPLY=($(compgen -W "$(_regimenctl_symptoms)" -- "$cur")) ;;

@@ -2,7 +2,9 @@
 #include <iostream>
 #include <memory>
 
+#include "core/diary.hpp"
 #include "output.hpp"
+#include "regimen_file.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
 
@@ -15,6 +17,28 @@ struct LogArgs {
     std::string note;
 };
 
+// The Nth use that day against the item's max_per_day, as information.
+void print_max_per_day_note(DaemonSession& session, const std::string& item_text, Instant when,
+                            const GlobalOptions& options) {
+    auto parsed = try_load_regimen(session.config_path(options));
+    if (!parsed || !parsed->regimen) {
+        return;
+    }
+    const regimend::Item* item = parsed->regimen->resolve(item_text);
+    if (item == nullptr || !item->max_per_day) {
+        return;
+    }
+    const auto& zone = *session.zone;
+    const auto day = regimend::local_date(zone, when);
+    const regimend::LocalDate next_day{date::sys_days{day} + date::days{1}};
+    const auto events = session.bus.history(regimend::start_of_day(zone, day),
+                                            regimend::start_of_day(zone, next_day));
+    const int uses = regimend::as_needed_uses_on_day(*parsed->regimen, events, item->id, when);
+    if (auto note = regimend::max_per_day_note(*item, uses, day)) {
+        std::cout << *note << '\n';
+    }
+}
+
 int run_log(const LogArgs& args, const GlobalOptions& options) {
     if (args.at) {
         check_at_form(*args.at);
@@ -23,10 +47,10 @@ int run_log(const LogArgs& args, const GlobalOptions& options) {
     const auto now = current_instant();
     const std::optional<Instant> at = optional_at_argument(args.at, *session.zone, now);
     session.bus.log_dose(args.item, at, args.note);
-    std::cout << "Logged: " << session.item_name(args.item, at.value_or(now), options) << " at "
-              << format_when(*session.zone, at.value_or(now),
-                             regimend::local_date(*session.zone, now))
-              << '\n';
+    const Instant when = at.value_or(now);
+    std::cout << "Logged: " << session.item_name(args.item, when, options) << " at "
+              << format_when(*session.zone, when, regimend::local_date(*session.zone, now)) << '\n';
+    print_max_per_day_note(session, args.item, when, options);
     return kExitOk;
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "core/daily_totals.hpp"
+#include "core/diary.hpp"
 #include "core/lint.hpp"
 #include "error.hpp"
 #include "output.hpp"
@@ -18,7 +19,8 @@ namespace {
 // keeps running the last valid regimen and the user should know), plus today's confirmed
 // amounts over a limit.
 std::vector<std::string> regimen_warnings(const std::string& path, regimend::LocalDate today,
-                                          const std::vector<DoseRow>& doses) {
+                                          const std::vector<DoseRow>& doses,
+                                          const std::vector<regimend::HistoryEvent>& today_events) {
     std::vector<std::string> warnings;
     std::string read_error;
     auto text = read_text_file(path, &read_error);
@@ -46,6 +48,18 @@ std::vector<std::string> regimen_warnings(const std::string& path, regimend::Loc
     for (auto& warning :
          regimend::limit_warnings(regimend::confirmed_totals(*parsed.regimen, today, taken))) {
         warnings.push_back(std::move(warning));
+    }
+    // As-needed uses over max_per_day today: information as well.
+    for (const auto& item : parsed.regimen->items) {
+        if (!item.as_needed || !item.max_per_day) {
+            continue;
+        }
+        const auto at = regimend::start_of_day(*parsed.regimen->zone, today);
+        const int uses =
+            regimend::as_needed_uses_on_day(*parsed.regimen, today_events, item.id, at);
+        if (auto note = regimend::max_per_day_note(item, uses, today)) {
+            warnings.push_back(std::move(*note));
+        }
     }
     return warnings;
 }
@@ -87,7 +101,9 @@ int run_status(const GlobalOptions& options) {
     auto doses = session.bus.list_doses(regimend::start_of_day(zone, today),
                                         regimend::start_of_day(zone, tomorrow));
     auto next = next_dose(session, doses);
-    auto warnings = regimen_warnings(session.config_path(options), today, doses);
+    auto today_events = session.bus.history(regimend::start_of_day(zone, today),
+                                            regimend::start_of_day(zone, tomorrow));
+    auto warnings = regimen_warnings(session.config_path(options), today, doses, today_events);
 
     if (options.json) {
         nlohmann::json document;
