@@ -1,6 +1,7 @@
 #include "app/engine.hpp"
 
 #include "core/diary.hpp"
+#include "core/notice_text.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -398,47 +399,13 @@ ReminderText Engine::reminder_text(const Reminder& reminder) const {
     text.summary = item->name.empty() ? item->id : item->name;
     text.detail = join_nonempty({item->dose, amount ? std::string_view(amount->text) : ""}, ", ");
     text.notes = item->notes;
-    text.due_text = "due " + local_clock(reminder.dose.planned, reminder.dose.planned);
+    text.due_text = "due " + local_clock(regimen(), reminder.dose.planned, reminder.dose.planned);
     return text;
 }
 
-std::string Engine::display_name(const std::string& item_id) const {
-    const Item* item = regimen().find(item_id);
-    return item == nullptr || item->name.empty() ? item_id : item->name;
-}
-
-// "08:00" on the same local day as `now`, else "Sun 08:00" (or a date a week or more back).
-std::string Engine::local_clock(Instant instant, Instant now) const {
-    const date::time_zone& zone = *regimen().zone;
-    const auto local = to_local(zone, instant);
-    const auto days_apart =
-        date::sys_days{local_date(zone, now)} - date::sys_days{local_date(zone, instant)};
-    if (days_apart == date::days{0}) {
-        return date::format("%H:%M", local);
-    }
-    if (days_apart > date::days{0} && days_apart < date::days{7}) {
-        return date::format("%a %H:%M", local);
-    }
-    return date::format("%Y-%m-%d %H:%M", local);
-}
-
 void Engine::show_missed_notice(const std::vector<DoseKey>& missed, Instant now) {
-    if (missed.size() == 1) {
-        const auto& dose = missed.front();
-        const std::string when = local_clock(dose.planned, now);
-        display_.notice("missed", "Missed: " + display_name(dose.item_id) + " at " + when,
-                        "If you took it, record it with: regimenctl take " + dose.item_id +
-                            " --at " +
-                            date::format("%H:%M", to_local(*regimen().zone, dose.planned)));
-        return;
-    }
-    std::string body;
-    for (const auto& dose : missed) {
-        body += (body.empty() ? "" : "\n") + display_name(dose.item_id) + " at " +
-                local_clock(dose.planned, now);
-    }
-    display_.notice("missed", "Missed " + std::to_string(missed.size()) + " doses while away",
-                    body);
+    const NoticeText text = missed_notice(regimen(), missed, now);
+    display_.notice("missed", text.summary, text.body);
 }
 
 void Engine::refresh_next_due(Instant now) {

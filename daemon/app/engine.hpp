@@ -84,8 +84,6 @@ class Engine {
     void carry_out(const Effects& effects, Instant now);
     void show_missed_notice(const std::vector<DoseKey>& missed, Instant now);
     ReminderText reminder_text(const Reminder& reminder) const;
-    std::string display_name(const std::string& item_id) const;
-    std::string local_clock(Instant instant, Instant now) const;
     void refresh_next_due(Instant now);
     void reschedule();
     void report_reload_failure(const LoadedRegimen& loaded);

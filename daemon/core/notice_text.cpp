@@ -1,0 +1,62 @@
+#include "core/notice_text.hpp"
+
+namespace regimend {
+namespace {
+
+const date::time_zone& zone_of(const Regimen& regimen) {
+    return regimen.zone ? *regimen.zone : *date::locate_zone("UTC");
+}
+
+std::string display_name(const Regimen& regimen, const std::string& item_id) {
+    const Item* item = regimen.find(item_id);
+    return item == nullptr || item->name.empty() ? item_id : item->name;
+}
+
+// The command that records the dose as taken late: "--at 08:00" today, else with its date
+// (an `--at` of a bare time means today, which would name another dose).
+std::string take_command(const Regimen& regimen, const DoseKey& dose, Instant now) {
+    const auto& zone = zone_of(regimen);
+    const bool today = local_date(zone, dose.planned) == local_date(zone, now);
+    const auto local = to_local(zone, dose.planned);
+    const std::string at =
+        today ? date::format("%H:%M", local) : "\"" + date::format("%Y-%m-%d %H:%M", local) + "\"";
+    return "regimenctl take " + dose.item_id + " --at " + at;
+}
+
+}  // namespace
+
+std::string local_clock(const Regimen& regimen, Instant instant, Instant now) {
+    const auto& zone = zone_of(regimen);
+    const auto local = to_local(zone, instant);
+    const auto days_apart =
+        date::sys_days{local_date(zone, now)} - date::sys_days{local_date(zone, instant)};
+    if (days_apart == date::days{0}) {
+        return date::format("%H:%M", local);
+    }
+    if (days_apart > date::days{0} && days_apart < date::days{7}) {
+        return date::format("%a %H:%M", local);
+    }
+    return date::format("%Y-%m-%d %H:%M", local);
+}
+
+NoticeText missed_notice(const Regimen& regimen, const std::vector<DoseKey>& missed, Instant now) {
+    NoticeText text;
+    if (missed.size() == 1) {
+        const auto& dose = missed.front();
+        text.summary = "Missed: " + display_name(regimen, dose.item_id) + " at " +
+                       local_clock(regimen, dose.planned, now);
+        text.body = "If you took it, record it with: " + take_command(regimen, dose, now);
+        return text;
+    }
+    // Not "while away": the user may have been at the desk and not answered.
+    text.summary = "Missed " + std::to_string(missed.size()) + " doses";
+    text.body = "If you took them, record each with the command after it:";
+    for (const auto& dose : missed) {
+        text.body += "\n" + display_name(regimen, dose.item_id) + " at " +
+                     local_clock(regimen, dose.planned, now) + ": " +
+                     take_command(regimen, dose, now);
+    }
+    return text;
+}
+
+}  // namespace regimend
