@@ -114,9 +114,15 @@ int run_daemon(const Paths& paths) {
     }
     Engine* engine_ref = nullptr;  // the notifier and the timer are built before the engine
     Service service(bus.get());
-    Notifier notifier(bus.get(), [&](const DoseKey& dose, std::string_view action) {
-        engine_ref->answer_from_notification(dose, action, now_micros());
-    });
+    // Next to the history: the file names the bus and the server its ids belong to.
+    const std::string ids_path =
+        (std::filesystem::path(paths.state_dir) / "notification-ids").string();
+    Notifier notifier(
+        bus.get(),
+        [&](const DoseKey& dose, std::string_view action) {
+            engine_ref->answer_from_notification(dose, action, now_micros());
+        },
+        ids_path);
     WakeupTimer wakeup(loop.get(), [&](Micros now) { engine_ref->advance(now); });
     Engine engine(paths.config_file, std::move(loaded), *store, notifier, service, wakeup);
     engine_ref = &engine;

@@ -75,8 +75,16 @@ std::string escape_markup(std::string_view text) {
     return escaped;
 }
 
-Notifier::Notifier(sd_bus* bus, ActionHandler on_action)
-    : bus_(bus), on_action_(std::move(on_action)) {
+Notifier::Notifier(sd_bus* bus, ActionHandler on_action, std::string ids_path)
+    : bus_(bus), on_action_(std::move(on_action)), ids_path_(std::move(ids_path)) {
+    sd_id128_t bus_id;
+    if (sd_bus_get_bus_id(bus_, &bus_id) >= 0) {
+        char text[SD_ID128_STRING_MAX];
+        bus_id_ = sd_id128_to_string(bus_id, text);
+    }
+    if (!ids_path_.empty()) {
+        saved_ids_ = load_notification_ids(ids_path_);
+    }
     const std::pair<std::string, sd_bus_message_handler_t> matches[] = {
         {owner_match(), &Notifier::on_owner_changed},
         {server_signal_match("ActionInvoked"), &Notifier::on_action_invoked},
@@ -121,6 +129,33 @@ bool Notifier::reply_ok(sd_bus_message* message, const char* what) {
     return true;
 }
 
+void Notifier::resume_ids(const char* server) {
+    server_ = server != nullptr ? server : "";
+    if (!saved_ids_) {
+        return;
+    }
+    const NotificationIds saved = std::move(*saved_ids_);
+    saved_ids_.reset();
+    if (saved.bus_id != bus_id_ || saved.server != server_ || server_.empty()) {
+        spdlog::debug("notification ids of an earlier run belong to another server; not reused");
+        save_ids();
+        return;
+    }
+    for (const auto& [id, dose] : saved.doses) {
+        dose_ids_[dose] = id;
+        id_doses_[id] = dose;
+    }
+    spdlog::info("resumed {} notification(s) shown by an earlier run", saved.doses.size());
+}
+
+void Notifier::save_ids() const {
+    if (ids_path_.empty() || saved_ids_) {
+        return;  // not kept, or the earlier run's ids are not yet read back
+    }
+    NotificationIds ids{bus_id_, server_, id_doses_};
+    save_notification_ids(ids_path_, ids);
+}
+
 void Notifier::ask_capabilities() {
     capabilities_state_ = Capabilities::Asking;
     try {
@@ -157,6 +192,7 @@ int Notifier::on_capabilities(sd_bus_message* message, void* userdata, sd_bus_er
                 self->capabilities_.emplace(capability);
             }
             self->capabilities_state_ = Capabilities::Known;
+            self->resume_ids(sd_bus_message_get_sender(message));
             std::string list;
             for (const auto& name : self->capabilities_) {
                 list += (list.empty() ? "" : " ") + name;
@@ -316,6 +352,7 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
     if (dose != nullptr) {
         self->dose_ids_[*dose] = id;
         self->id_doses_[id] = *dose;
+        self->save_ids();
         spdlog::debug("notification {} shows '{}'", id, dose->item_id);
         if (self->close_when_shown_.erase(*dose) > 0) {
             self->close(*dose);
@@ -337,6 +374,7 @@ void Notifier::close(const DoseKey& dose) {
     const std::uint32_t id = known->second;
     dose_ids_.erase(known);
     id_doses_.erase(id);
+    save_ids();
     try {
         MessagePtr message = new_call(bus_, "CloseNotification");
         check(sd_bus_message_append(message.get(), "u", id), "CloseNotification arguments");
@@ -371,6 +409,8 @@ void Notifier::forget_server() {
     notify_in_flight_.clear();
     close_when_shown_.clear();
     capabilities_.clear();
+    server_.clear();
+    save_ids();
 }
 
 int Notifier::on_owner_changed(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
@@ -427,6 +467,7 @@ int Notifier::on_closed(sd_bus_message* message, void* userdata, sd_bus_error*) 
                       reason);
         self->dose_ids_.erase(known->second);
         self->id_doses_.erase(known);
+        self->save_ids();
     }
     for (auto it = self->notice_ids_.begin(); it != self->notice_ids_.end(); ++it) {
         if (it->second == id) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "app/outputs.hpp"
+#include "bus/notification_ids.hpp"
 #include "bus/sd_ptr.hpp"
 
 namespace regimend {
@@ -24,9 +26,10 @@ class Notifier : public ReminderDisplay {
     // A button on a dose's notification: "taken", "snooze" or "skip".
     using ActionHandler = std::function<void(const DoseKey& dose, std::string_view action)>;
 
-    // Subscribes to the server's signals and asks for its capabilities. Throws
+    // Subscribes to the server's signals and asks for its capabilities. `ids_path` keeps
+    // which notification shows which dose across restarts (empty: not kept). Throws
     // std::system_error when the matches cannot be installed.
-    Notifier(sd_bus* bus, ActionHandler on_action);
+    Notifier(sd_bus* bus, ActionHandler on_action, std::string ids_path = {});
 
     void show(const ReminderText& reminder) override;
     void close(const DoseKey& dose) override;
@@ -63,6 +66,9 @@ class Notifier : public ReminderDisplay {
     static bool reply_ok(sd_bus_message* message, const char* what);
     std::string reminder_body(const ReminderText& reminder) const;
     bool has(std::string_view capability) const;
+    // Adopts the ids an earlier run saved when they belong to this server on this bus.
+    void resume_ids(const char* server);
+    void save_ids() const;
 
     static int on_capabilities(sd_bus_message* message, void* userdata,
                                sd_bus_error* error) noexcept;
@@ -85,6 +91,11 @@ class Notifier : public ReminderDisplay {
     Capabilities capabilities_state_ = Capabilities::Unknown;
     std::set<std::string, std::less<>> capabilities_;
     std::vector<Request> waiting_;  // shown once the capabilities are known
+
+    std::string ids_path_;
+    std::optional<NotificationIds> saved_ids_;  // read at start, until the server is known
+    std::string bus_id_;
+    std::string server_;  // the current server's unique name, once it answered
 
     std::map<DoseKey, std::uint32_t> dose_ids_;
     std::map<std::uint32_t, DoseKey> id_doses_;

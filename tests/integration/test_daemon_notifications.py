@@ -53,6 +53,37 @@ class Notifications(harness.DaemonTestCase):
         doses = self.daemon.doses(int(taken[1]), int(taken[1]) + 1_000_000)
         self.assertEqual(doses[0]["state"], "taken")
 
+    def test_a_reminder_on_screen_keeps_working_after_a_restart(self):
+        self.start(reminders={"repeat_every": "3s", "escalate_after": "1h", "missed_after": "2h"})
+        shown = self.server.wait_reminders("Magnesium <glycinate>")[0]
+        self.daemon.kill()  # a crash: nothing is tidied up
+        self.daemon.start()
+        self.daemon.wait_log("resumed 1 notification(s) shown by an earlier run")
+        # The next repeat replaces the notification still on screen instead of stacking.
+        calls = len(self.server.reminders_of("Magnesium <glycinate>"))
+        repeat = self.server.wait_reminders("Magnesium <glycinate>", count=calls + 1)[-1]
+        self.assertEqual(repeat["replaces_id"], shown["id"])
+        # Its Taken button answers the dose the earlier run showed it for.
+        self.server.invoke_action(shown["id"], "taken")
+        taken = self.recorder.wait("DoseTaken")
+        self.assertEqual(str(taken[0]), "glycinate-pm")
+        wait_for(lambda: shown["id"] in self.server.closed_ids(),
+                 message="the answered notification was not closed")
+
+    def test_ids_of_another_server_are_not_reused_after_a_restart(self):
+        self.start(reminders={"repeat_every": "3s", "escalate_after": "1h", "missed_after": "2h"})
+        shown = self.server.wait_reminders("Magnesium <glycinate>")[0]
+        self.daemon.stop()
+        self.server.stop()
+        self.server = self.start_notifications()
+        self.daemon.start()
+        fresh = self.server.wait_reminders("Magnesium <glycinate>")[0]
+        self.assertEqual(fresh["replaces_id"], 0)
+        self.assertNotIn("resumed", self.daemon.log().split("ready on")[-1])
+        self.server.invoke_action(shown["id"] + 100, "taken")  # not ours: ignored
+        self.server.invoke_action(fresh["id"], "taken")
+        self.recorder.wait("DoseTaken")
+
     def test_skip_from_the_notification(self):
         self.start(reminders={"repeat_every": "1h"})
         shown = self.server.wait_reminders("Magnesium <glycinate>")[0]
