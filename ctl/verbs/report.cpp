@@ -37,27 +37,6 @@ const regimend::Regimen& require_valid(const regimend::ParseResult& parsed) {
     return *parsed.regimen;
 }
 
-// `at` of the first event ever recorded, where it matters: only when it falls inside the
-// window does it move the start of counting, so any earlier event is answer enough, and
-// a month's look back usually finds one without reading years of history.
-std::optional<Instant> tracking_since(const regimend::HistoryStore& store,
-                                      const std::vector<regimend::HistoryEvent>& loaded,
-                                      const ReportInput& input, Instant loaded_from) {
-    if (!loaded.empty() && loaded.front().at < input.window.from) {
-        return loaded.front().at;
-    }
-    for (Instant probe_from : {loaded_from - regimend::Seconds{31LL * 86400}, Instant{}}) {
-        auto earlier = value_or_fail(store.events_between(probe_from, loaded_from));
-        if (!earlier.empty()) {
-            return earlier.front().at;
-        }
-    }
-    if (!loaded.empty()) {
-        return loaded.front().at;
-    }
-    return std::nullopt;
-}
-
 ReportInput load_input(const regimend::Regimen& regimen, const ReportArgs& args, Instant now) {
     ReportInput input;
     input.window = regimend::last_days(*regimen.zone, now, args.days);
@@ -69,7 +48,9 @@ ReportInput load_input(const regimend::Regimen& regimen, const ReportArgs& args,
     Instant load_from = regimend::events_needed_from(regimen, input.window);
     input.events = value_or_fail(store->events_between(load_from, now + regimend::Seconds{60}));
     input.first_dose = value_or_fail(store->first_dose());
-    input.tracking_since = tracking_since(*store, input.events, input, load_from);
+    // Where the daemon began tracking, as it recorded it: a backdated diary entry or log
+    // never moves it, so doses planned before it count neither as planned nor as missed.
+    input.tracking_since = value_or_fail(store->tracking_since());
     if (auto before = regimend::before_span(regimen, input.first_dose, args.days)) {
         input.before_events = value_or_fail(store->events_between(before->from, before->to));
     }

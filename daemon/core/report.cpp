@@ -288,11 +288,17 @@ Report build_report(const Regimen& regimen, const ReportInput& input, int days) 
     }
 
     auto before = before_span(regimen, input.first_dose, days);
+    // "After" never starts before the regimen did, where "before" ends: the two never
+    // overlap, so no entry counts on both sides.
+    ReportSpan after = window;
+    if (before) {
+        after.from = std::min(std::max(after.from, before->to), after.to);
+    }
     std::set<LocalDate> symptom_days;
     for (const auto& kind : symptom_kinds(regimen, input)) {
         report.symptoms.push_back(
             {.kind = kind,
-             .during = symptom_figures(zone, kind, input.events, window),
+             .during = symptom_figures(zone, kind, input.events, after),
              .before = symptom_figures(zone, kind, input.before_events, before)});
     }
     for (const auto& event : input.events) {

@@ -29,7 +29,7 @@ struct ReportInput {
     std::vector<HistoryEvent> events;
     // Symptom entries in before_span(...); may hold other events, they are ignored.
     std::vector<HistoryEvent> before_events;
-    std::optional<Instant> tracking_since;  // `at` of the first event ever recorded
+    std::optional<Instant> tracking_since;  // HistoryStore::tracking_since(): doses count from it
     std::optional<Instant> first_dose;      // the first taken or as-needed dose ever
 };
 

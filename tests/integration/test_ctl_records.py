@@ -87,6 +87,15 @@ class Records(CtlTestCase):
         warnings = self.json_of("status")["warnings"]
         self.assertTrue(any("above its max_per_day of 1" in w for w in warnings), warnings)
 
+    def test_a_backdated_diary_entry_does_not_count_untracked_doses_as_missed(self):
+        ten_days_ago = local_text(harness.now_usec() - 240 * HOUR_USEC)
+        self.ok("symptom", "migraine", "5", "--at", ten_days_ago)
+        report = self.json_of("report", "--days", "14")
+        for entry in report["items"]:
+            self.assertEqual(entry["missed"], 0, entry)
+            self.assertEqual(entry["planned"], 0, entry)  # today's are still due or upcoming
+        self.assertEqual(report["symptoms"][0]["kind"], "migraine")
+
     def test_no_verb_takes_a_time_hours_ahead(self):
         ahead = local_text(harness.now_usec() + 15 * HOUR_USEC)
         for args in (("take", "first", "--at", ahead), ("log", "topical", "--at", ahead),

@@ -195,6 +195,28 @@ TEST_CASE("report compares symptoms with the period before the regimen started",
     }
 }
 
+TEST_CASE("report's before and after never overlap", "[report]") {
+    // Started on Nov 5; a 10-day report on Nov 10 would reach back to Nov 1, inside
+    // "before" (Oct 26 to Nov 4): an entry on Nov 3 must count only before.
+    auto item = daily_item("am", 8h);
+    item.schedule.start = 2026_y / 11 / 5;
+    auto regimen = regimen_with({item});
+    ReportInput input;
+    input.window = last_days(*berlin(), utc(2026_y / 11 / 10, 12h), 10);
+    const auto entry = symptom("migraine", 6, utc(2026_y / 11 / 3, 10h));
+    input.events = {entry, symptom("migraine", 2, utc(2026_y / 11 / 6, 10h))};
+    input.before_events = {entry};
+    auto report = build_report(regimen, input, 10);
+    const auto& migraine = report.symptoms[0];
+    CHECK(migraine.before.days == 1);
+    CHECK(migraine.during.days == 1);
+    REQUIRE(migraine.during.span);
+    CHECK(migraine.during.span->from == utc(2026_y / 11 / 4, 23h));  // Nov 5, 00:00 CET
+    CHECK(migraine.during.span->from == migraine.before.span->to);
+    REQUIRE(migraine.during.mean_severity);
+    CHECK(*migraine.during.mean_severity == Approx(2.0));
+}
+
 TEST_CASE("report counts acute days per calendar month across the window's edge", "[report]") {
     auto regimen = regimen_with({as_needed_item("topical", 2)});
     ReportInput input;
