@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <utility>
 
 namespace regimend {
@@ -128,12 +129,17 @@ void Engine::carry_out(const Effects& effects, Instant now) {
     for (const auto& dose : effects.closed) {
         display_.close(dose);
     }
+    // Doses planned for the same instant share one notification.
+    std::map<Instant, std::vector<ReminderText>> groups;
     for (const auto& reminder : effects.reminders) {
         ReminderText text = reminder_text(reminder);
         spdlog::info("reminder: {}{} {}{}", text.summary,
                      text.detail.empty() ? "" : " (" + text.detail + ")", text.due_text,
                      reminder.urgency == Urgency::Critical ? " [critical]" : "");
-        display_.show(text);
+        groups[reminder.dose.planned].push_back(std::move(text));
+    }
+    for (const auto& [planned, group] : groups) {
+        display_.show_group(group);
     }
     for (const auto& dose : effects.became_due) {
         signals_.dose_due(dose);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/doses.hpp"
 
@@ -27,6 +28,13 @@ class ReminderDisplay {
     virtual ~ReminderDisplay() = default;
     // Shows the reminder, replacing the dose's notification when one is open.
     virtual void show(const ReminderText& reminder) = 0;
+    // Doses that became due at the same instant: one notification that lists them, whose
+    // buttons answer all of them. A display that cannot group shows each on its own.
+    virtual void show_group(const std::vector<ReminderText>& group) {
+        for (const auto& reminder : group) {
+            show(reminder);
+        }
+    }
     virtual void close(const DoseKey& dose) = 0;
     // A one-off notice (missed doses, a regimen that failed to load); `key` names the kind
     // so a second notice of the same kind replaces the first.

@@ -22,9 +22,12 @@ constexpr std::size_t kMaxBytes = 1 << 20;
 std::string format_notification_ids(const NotificationIds& ids) {
     std::string text =
         std::string(kHeader) + "\nbus " + ids.bus_id + "\nserver " + ids.server + "\n";
-    for (const auto& [id, dose] : ids.doses) {
-        text += std::to_string(id) + " " + std::to_string(dose.planned.time_since_epoch().count()) +
-                " " + dose.item_id + "\n";
+    for (const auto& [id, doses] : ids.doses) {
+        for (const auto& dose : doses) {
+            text += std::to_string(id) + " " +
+                    std::to_string(dose.planned.time_since_epoch().count()) + " " + dose.item_id +
+                    "\n";
+        }
     }
     return text;
 }
@@ -52,7 +55,7 @@ std::optional<NotificationIds> parse_notification_ids(const std::string& text) {
         if (!(fields >> id >> planned >> item) || id == 0 || item.empty()) {
             return std::nullopt;
         }
-        ids.doses.emplace(id, DoseKey{item, Instant{Seconds{planned}}});
+        ids.doses[id].push_back(DoseKey{item, Instant{Seconds{planned}}});
     }
     return ids;
 }

@@ -9,15 +9,16 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/doses.hpp"
 
 namespace regimend {
 
 struct NotificationIds {
-    std::string bus_id;  // sd_bus_get_bus_id, as text
-    std::string server;  // the server's unique name (":1.5")
-    std::map<std::uint32_t, DoseKey> doses;
+    std::string bus_id;                                   // sd_bus_get_bus_id, as text
+    std::string server;                                   // the server's unique name (":1.5")
+    std::map<std::uint32_t, std::vector<DoseKey>> doses;  // a group lists several
 
     friend bool operator==(const NotificationIds&, const NotificationIds&) = default;
 };

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstring>
 #include <system_error>
 
@@ -103,7 +104,8 @@ bool Notifier::has(std::string_view capability) const {
     return capabilities_.find(capability) != capabilities_.end();
 }
 
-Notifier::Call* Notifier::start_call(std::variant<std::monostate, DoseKey, std::string> target) {
+Notifier::Call* Notifier::start_call(
+    std::variant<std::monostate, std::vector<DoseKey>, std::string> target) {
     auto call = std::make_unique<Call>();
     call->self = this;
     call->generation = generation_;
@@ -141,9 +143,11 @@ void Notifier::resume_ids(const char* server) {
         save_ids();
         return;
     }
-    for (const auto& [id, dose] : saved.doses) {
-        dose_ids_[dose] = id;
-        id_doses_[id] = dose;
+    for (const auto& [id, doses] : saved.doses) {
+        for (const auto& dose : doses) {
+            dose_ids_[dose] = id;
+        }
+        id_doses_[id] = doses;
     }
     spdlog::info("resumed {} notification(s) shown by an earlier run", saved.doses.size());
 }
@@ -216,13 +220,20 @@ int Notifier::on_capabilities(sd_bus_message* message, void* userdata, sd_bus_er
 }
 
 void Notifier::show(const ReminderText& reminder) {
+    show_group({reminder});
+}
+
+void Notifier::show_group(const std::vector<ReminderText>& group) {
+    if (group.empty()) {
+        return;
+    }
     if (capabilities_state_ == Capabilities::Known) {
-        send(reminder);
+        send(group);
         return;
     }
     // The body and the buttons depend on what the server can do: ask first. Asking again
     // after a failure may start (activate) a server that was missing.
-    waiting_.emplace_back(reminder);
+    waiting_.emplace_back(group);
     if (capabilities_state_ != Capabilities::Asking) {
         ask_capabilities();
     }
@@ -246,8 +257,8 @@ void Notifier::notice(const std::string& key, const std::string& summary, const 
 
 void Notifier::send(const Request& request) {
     try {
-        if (const auto* reminder = std::get_if<ReminderText>(&request)) {
-            send_reminder(*reminder);
+        if (const auto* group = std::get_if<Group>(&request)) {
+            send_reminder(*group);
         } else {
             send_notice(std::get<Notice>(request));
         }
@@ -274,16 +285,63 @@ std::string Notifier::reminder_body(const ReminderText& reminder) const {
     return body;
 }
 
-void Notifier::send_reminder(const ReminderText& reminder) {
-    const auto known = dose_ids_.find(reminder.dose);
-    const std::uint32_t replaces_id = known == dose_ids_.end() ? 0 : known->second;
-    const std::string body = reminder_body(reminder);
-    const std::uint8_t urgency =
-        reminder.urgency == Urgency::Critical ? kUrgencyCritical : kUrgencyNormal;
+std::string Notifier::group_body(const Group& group) const {
+    const bool markup = has("body-markup");
+    std::string body;
+    for (const auto& reminder : group) {
+        std::string line = reminder.summary;
+        if (!reminder.detail.empty()) {
+            line += " — " + reminder.detail;
+        }
+        if (!reminder.notes.empty()) {
+            line += " (" + reminder.notes + ")";
+        }
+        body += (body.empty() ? "" : "\n") + (markup ? escape_markup(line) : line);
+    }
+    if (!has("actions")) {
+        body += "\nConfirm all with: regimenctl take --all";
+    }
+    return body;
+}
+
+void Notifier::send_reminder(const Group& group) {
+    // The notification this group belongs to: the one already showing any of its doses.
+    std::uint32_t replaces_id = 0;
+    for (const auto& reminder : group) {
+        if (auto known = dose_ids_.find(reminder.dose); known != dose_ids_.end()) {
+            replaces_id = known->second;
+            break;
+        }
+    }
+    // Replacing must not drop the notification's other doses from the screen.
+    Group members = group;
+    if (replaces_id != 0) {
+        for (const auto& dose : id_doses_[replaces_id]) {
+            const bool listed =
+                std::any_of(members.begin(), members.end(),
+                            [&](const auto& member) { return member.dose == dose; });
+            if (auto text = texts_.find(dose); !listed && text != texts_.end()) {
+                members.push_back(text->second);
+            }
+        }
+    }
+    std::vector<DoseKey> doses;
+    bool critical = false;
+    for (const auto& member : members) {
+        texts_[member.dose] = member;
+        doses.push_back(member.dose);
+        critical = critical || member.urgency == Urgency::Critical;
+    }
+    const std::string summary =
+        members.size() == 1 ? members.front().summary
+                            : std::to_string(members.size()) + " doses " + members.front().due_text;
+    const std::string body =
+        members.size() == 1 ? reminder_body(members.front()) : group_body(members);
+    const std::uint8_t urgency = critical ? kUrgencyCritical : kUrgencyNormal;
 
     MessagePtr message = new_call(bus_, "Notify");
     check(sd_bus_message_append(message.get(), "susss", "regimend", replaces_id, "",
-                                reminder.summary.c_str(), body.c_str()),
+                                summary.c_str(), body.c_str()),
           "Notify arguments");
     if (has("actions")) {
         check(sd_bus_message_append(message.get(), "as", 6, "taken", "Taken", "snooze", "Snooze",
@@ -299,8 +357,26 @@ void Notifier::send_reminder(const ReminderText& reminder) {
                                 "resident", "b", 1, 0),
           "Notify hints");
 
-    send_notify(message, start_call(reminder.dose));
-    notify_in_flight_.insert(reminder.dose);
+    send_notify(message, start_call(doses));
+    for (const auto& dose : doses) {
+        notify_in_flight_.insert(dose);
+    }
+}
+
+void Notifier::reshow(std::uint32_t id) {
+    const auto members = id_doses_.find(id);
+    if (members == id_doses_.end() || members->second.empty()) {
+        return;
+    }
+    Group group;
+    for (const auto& dose : members->second) {
+        auto text = texts_.find(dose);
+        if (text == texts_.end()) {
+            return;  // shown by an earlier run: its next repeat brings the words back
+        }
+        group.push_back(text->second);
+    }
+    send(group);
 }
 
 void Notifier::send_notice(const Notice& notice) {
@@ -335,9 +411,11 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
     Notifier* self = call->self;
     // Kept alive to the end of this callback; sd-bus holds its own reference to the slot.
     const auto owned = self->take_call(call);
-    const DoseKey* dose = std::get_if<DoseKey>(&call->target);
-    if (dose != nullptr) {
-        self->notify_in_flight_.erase(*dose);
+    const auto* doses = std::get_if<std::vector<DoseKey>>(&call->target);
+    if (doses != nullptr) {
+        for (const auto& dose : *doses) {
+            self->notify_in_flight_.erase(dose);
+        }
     }
     if (!self->reply_ok(message, "Notify")) {
         return 0;
@@ -349,13 +427,25 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
     if (call->generation != self->generation_) {
         return 0;  // an id from a server that has since gone away means nothing
     }
-    if (dose != nullptr) {
-        self->dose_ids_[*dose] = id;
-        self->id_doses_[id] = *dose;
+    if (doses != nullptr) {
+        // Doses the notification showed before and no longer lists are not on it now.
+        for (const auto& old : self->id_doses_[id]) {
+            if (std::find(doses->begin(), doses->end(), old) == doses->end()) {
+                self->dose_ids_.erase(old);
+            }
+        }
+        for (const auto& dose : *doses) {
+            self->dose_ids_[dose] = id;
+        }
+        self->id_doses_[id] = *doses;
         self->save_ids();
-        spdlog::debug("notification {} shows '{}'", id, dose->item_id);
-        if (self->close_when_shown_.erase(*dose) > 0) {
-            self->close(*dose);
+        spdlog::debug("notification {} shows '{}'{}", id, doses->front().item_id,
+                      doses->size() > 1 ? " and " + std::to_string(doses->size() - 1) + " more"
+                                        : std::string{});
+        for (const auto& dose : *doses) {
+            if (self->close_when_shown_.erase(dose) > 0) {
+                self->close(dose);
+            }
         }
     } else if (const auto* key = std::get_if<std::string>(&call->target)) {
         self->notice_ids_[*key] = id;
@@ -364,6 +454,7 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
 }
 
 void Notifier::close(const DoseKey& dose) {
+    texts_.erase(dose);
     const auto known = dose_ids_.find(dose);
     if (known == dose_ids_.end()) {
         if (notify_in_flight_.contains(dose)) {
@@ -373,6 +464,17 @@ void Notifier::close(const DoseKey& dose) {
     }
     const std::uint32_t id = known->second;
     dose_ids_.erase(known);
+    auto& members = id_doses_[id];
+    std::erase(members, dose);
+    if (!members.empty()) {
+        // The rest of a group stays on screen, listed anew (unless all of them are being
+        // answered by the notification's own button right now).
+        save_ids();
+        if (answering_ != id) {
+            reshow(id);
+        }
+        return;
+    }
     id_doses_.erase(id);
     save_ids();
     try {
@@ -405,6 +507,7 @@ void Notifier::forget_server() {
     ++generation_;
     dose_ids_.clear();
     id_doses_.clear();
+    texts_.clear();
     notice_ids_.clear();
     notify_in_flight_.clear();
     close_when_shown_.clear();
@@ -446,11 +549,21 @@ int Notifier::on_action_invoked(sd_bus_message* message, void* userdata, sd_bus_
     if (known == self->id_doses_.end()) {
         return 0;  // another program's notification, or a notice
     }
-    const DoseKey dose = known->second;
-    try {
-        self->on_action_(dose, action);
-    } catch (const std::exception& error) {
-        spdlog::error("handling '{}' on notification {} failed: {}", action, id, error.what());
+    // A group's button answers every dose it lists.
+    const std::vector<DoseKey> doses = known->second;
+    self->answering_ = id;
+    for (const auto& dose : doses) {
+        try {
+            self->on_action_(dose, action);
+        } catch (const std::exception& error) {
+            spdlog::error("handling '{}' on notification {} failed: {}", action, id, error.what());
+        }
+    }
+    self->answering_ = 0;
+    // Some could not be answered (an error was logged): show what is left.
+    if (auto left = self->id_doses_.find(id);
+        left != self->id_doses_.end() && left->second.size() < doses.size()) {
+        self->reshow(id);
     }
     return 0;
 }
@@ -463,9 +576,12 @@ int Notifier::on_closed(sd_bus_message* message, void* userdata, sd_bus_error*) 
         return 0;
     }
     if (const auto known = self->id_doses_.find(id); known != self->id_doses_.end()) {
-        spdlog::debug("notification {} for '{}' was closed (reason {})", id, known->second.item_id,
-                      reason);
-        self->dose_ids_.erase(known->second);
+        spdlog::debug("notification {} for {} dose(s) was closed (reason {})", id,
+                      known->second.size(), reason);
+        for (const auto& dose : known->second) {
+            self->dose_ids_.erase(dose);
+            self->texts_.erase(dose);
+        }
         self->id_doses_.erase(known);
         self->save_ids();
     }

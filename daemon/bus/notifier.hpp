@@ -32,6 +32,7 @@ class Notifier : public ReminderDisplay {
     Notifier(sd_bus* bus, ActionHandler on_action, std::string ids_path = {});
 
     void show(const ReminderText& reminder) override;
+    void show_group(const std::vector<ReminderText>& group) override;
     void close(const DoseKey& dose) override;
     void notice(const std::string& key, const std::string& summary,
                 const std::string& body) override;
@@ -42,29 +43,33 @@ class Notifier : public ReminderDisplay {
         std::string summary;
         std::string body;
     };
-    using Request = std::variant<ReminderText, Notice>;
+    using Group = std::vector<ReminderText>;  // one dose, or several due at the same instant
+    using Request = std::variant<Group, Notice>;
 
     // One asynchronous call waiting for its reply.
     struct Call {
         Notifier* self = nullptr;
         SlotPtr slot;
         std::uint64_t generation = 0;  // the server instance it went to
-        std::variant<std::monostate, DoseKey, std::string> target;  // dose, notice key
+        std::variant<std::monostate, std::vector<DoseKey>, std::string> target;  // doses, notice
     };
 
     enum class Capabilities { Unknown, Asking, Known, Unavailable };
 
     void ask_capabilities();
     void send(const Request& request);
-    void send_reminder(const ReminderText& reminder);
+    void send_reminder(const Group& group);
+    // Shows the notification's remaining doses again (one was answered from elsewhere).
+    void reshow(std::uint32_t id);
     void send_notice(const Notice& notice);
     // Sends a prepared Notify asynchronously; its reply comes back to on_notify_reply.
     void send_notify(const MessagePtr& message, Call* call);
     void forget_server();
-    Call* start_call(std::variant<std::monostate, DoseKey, std::string> target);
+    Call* start_call(std::variant<std::monostate, std::vector<DoseKey>, std::string> target);
     std::unique_ptr<Call> take_call(Call* call);
     static bool reply_ok(sd_bus_message* message, const char* what);
     std::string reminder_body(const ReminderText& reminder) const;
+    std::string group_body(const Group& group) const;
     bool has(std::string_view capability) const;
     // Adopts the ids an earlier run saved when they belong to this server on this bus.
     void resume_ids(const char* server);
@@ -98,7 +103,9 @@ class Notifier : public ReminderDisplay {
     std::string server_;  // the current server's unique name, once it answered
 
     std::map<DoseKey, std::uint32_t> dose_ids_;
-    std::map<std::uint32_t, DoseKey> id_doses_;
+    std::map<std::uint32_t, std::vector<DoseKey>> id_doses_;
+    std::map<DoseKey, ReminderText> texts_;  // what each shown dose's lines say
+    std::uint32_t answering_ = 0;            // the notification whose button is being handled
     std::map<std::string, std::uint32_t> notice_ids_;
     std::set<DoseKey> notify_in_flight_;
     std::set<DoseKey> close_when_shown_;  // answered while its Notify was in flight

@@ -84,6 +84,49 @@ class Notifications(harness.DaemonTestCase):
         self.server.invoke_action(fresh["id"], "taken")
         self.recorder.wait("DoseTaken")
 
+    def start_group(self):
+        self.server = self.start_notifications()
+        self.recorder = self.start_recorder()
+        at = harness.clock_in(LEAD)
+        items = [{"id": "threonate-am", "name": "Threonate", "dose": "2 capsules", "at": at},
+                 {"id": "glycinate-pm", "name": "Glycinate", "amount": "200 mg", "at": at},
+                 {"id": "later", "name": "Later", "at": harness.clock_in(3 * 3600)}]
+        self.daemon = self.start_daemon(
+            harness.regimen_yaml(items, reminders={"repeat_every": "1h"}))
+        summary = wait_for(lambda: [c for c in self.server.notify_calls()
+                                    if c["summary"].startswith("2 doses due ")])[0]
+        return summary
+
+    def test_doses_due_together_share_one_notification_whose_taken_answers_all(self):
+        shown = self.start_group()
+        self.assertIn("Threonate — 2 capsules", shown["body"])
+        self.assertIn("Glycinate — 200 mg", shown["body"])
+        reminders = [c for c in self.server.notify_calls() if "hints" in c
+                     and str(c["hints"].get("category")) == "x-regimend.reminder"]
+        self.assertEqual(len(reminders), 1, reminders)
+        self.server.invoke_action(shown["id"], "taken")
+        for item_id in ("threonate-am", "glycinate-pm"):
+            self.recorder.wait("DoseTaken", lambda args, i=item_id: str(args[0]) == i)
+        wait_for(lambda: shown["id"] in self.server.closed_ids(),
+                 message="the group's notification was not closed")
+
+    def test_answering_one_of_a_group_from_the_cli_reshows_the_rest(self):
+        shown = self.start_group()
+        self.assertEqual(self.daemon.ctl("take", "threonate-am").returncode, 0)
+        rest = self.server.wait_reminders("Glycinate")[-1]
+        self.assertEqual(rest["replaces_id"], shown["id"])
+        self.assertNotIn(shown["id"], self.server.closed_ids())
+        self.assertEqual(self.daemon.ctl("skip", "glycinate-pm").returncode, 0)
+        wait_for(lambda: shown["id"] in self.server.closed_ids(),
+                 message="the last dose's answer did not close the notification")
+
+    def test_snooze_on_a_group_snoozes_all(self):
+        shown = self.start_group()
+        self.server.invoke_action(shown["id"], "snooze")
+        wait_for(lambda: len([e for e in self.daemon.history() if e["event"] == "snoozed"]) == 2,
+                 message="not every dose of the group was snoozed")
+        wait_for(lambda: shown["id"] in self.server.closed_ids())
+
     def test_skip_from_the_notification(self):
         self.start(reminders={"repeat_every": "1h"})
         shown = self.server.wait_reminders("Magnesium <glycinate>")[0]
