@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <iostream>
+#include <string>
+#include <string_view>
 
 #include "error.hpp"
 #include "regimen_file.hpp"
@@ -44,6 +46,24 @@ int main(int argc, char** argv) {
                      [](const auto& a, const auto& b) { return a.order < b.order; });
     for (const auto& verb : verbs) {
         verb.add(app, options, run);
+    }
+
+    // An unknown first word is most likely a mistyped verb: say so, not "not expected".
+    for (int index = 1; index < argc; ++index) {
+        const std::string_view word = argv[index];
+        if (word == "--config") {
+            ++index;  // its value
+            continue;
+        }
+        if (word.starts_with("-")) {
+            continue;
+        }
+        const std::string name(word);
+        if (app.get_subcommands([&](CLI::App* verb) { return verb->check_name(name); }).empty()) {
+            std::cerr << "regimenctl: unknown verb '" << word << "'; see regimenctl --help\n";
+            return regimenctl::kExitUsage;
+        }
+        break;
     }
 
     try {

@@ -15,17 +15,37 @@ namespace {
 struct HistoryArgs {
     std::string since = "7d";
     std::optional<std::string> item;
+    bool all = false;
 };
 
-// An item prefix resolves through the regimen file; a symptom kind (or an item no longer
-// in the regimen) is matched exactly.
-std::string item_filter(const std::string& item, const std::string& config_path) {
+// A symptom kind of the regimen matches exactly; an item id or a unique prefix resolves
+// through the regimen file; a name no longer in the regimen matches when the history has
+// it. Anything else is an error, not an empty list.
+std::string item_filter(const std::string& item, const std::string& config_path,
+                        const std::vector<regimend::HistoryEvent>& events) {
+    std::string known;
     if (auto parsed = try_load_regimen(config_path); parsed && parsed->regimen) {
+        const auto& kinds = parsed->regimen->symptoms;
+        if (std::find(kinds.begin(), kinds.end(), item) != kinds.end()) {
+            return item;
+        }
         if (const auto* found = parsed->regimen->resolve(item)) {
             return found->id;
         }
+        for (const auto& entry : parsed->regimen->items) {
+            known += (known.empty() ? "" : ", ") + entry.id;
+        }
+        for (const auto& kind : kinds) {
+            known += (known.empty() ? "" : ", ") + kind;
+        }
     }
-    return item;
+    if (std::any_of(events.begin(), events.end(),
+                    [&](const auto& event) { return event.item == item; })) {
+        return item;
+    }
+    throw CtlError(kExitFailed, "'" + item + "' is neither an item nor a symptom kind" +
+                                    (known.empty() ? "" : " (known: " + known + ")") +
+                                    ", and the history in that span does not name it");
 }
 
 std::string details(const regimend::HistoryEvent& event) {
@@ -48,9 +68,12 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
     // A little past now: an event recorded "now" by the daemon must not fall outside.
     auto events = session.bus.history(from, now + regimend::Seconds{60});
     if (args.item) {
-        auto wanted = item_filter(*args.item, session.config_path(options));
+        auto wanted = item_filter(*args.item, session.config_path(options), events);
         std::erase_if(events, [&](const auto& event) { return event.item != wanted; });
     }
+    // The daemon answers oldest first (by time, then the order written): reversed, ties
+    // are newest first too.
+    std::reverse(events.begin(), events.end());
     std::stable_sort(events.begin(), events.end(),
                      [](const auto& a, const auto& b) { return a.at > b.at; });
 
@@ -69,13 +92,20 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
         return kExitOk;
     }
 
-    if (events.empty()) {
+    // A `due` line for every reminder buries the answers: shown only with --all.
+    const auto shown_count = std::count_if(events.begin(), events.end(), [&](const auto& event) {
+        return args.all || event.kind != regimend::EventKind::Due;
+    });
+    if (shown_count == 0) {
         std::cout << "No events since " << format_when(zone, from, {}) << ".\n";
         return kExitOk;
     }
     const auto today = regimend::local_date(zone, now);
     Table table;
     for (const auto& event : events) {
+        if (!args.all && event.kind == regimend::EventKind::Due) {
+            continue;
+        }
         auto kind = std::string(regimend::to_string(event.kind));
         table.add_row({{format_when(zone, event.at, today)},
                        {kind, state_colour(kind)},
@@ -96,6 +126,8 @@ const RegisterVerb registration{
                           "a duration back from now (7d, 12h) or a date (2026-11-01)")
              ->default_str("7d");
          command->add_option("--item", args->item, "only this item (or symptom kind)");
+         command->add_flag("--all", args->all,
+                           "also show `due` events (when each reminder began; --json has them)");
          command->add_flag("--json", options.json, "print one JSON document");
          on_selected(command, run, [&options, args] { return run_history(*args, options); });
      }}};

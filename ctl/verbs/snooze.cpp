@@ -1,7 +1,9 @@
 // `regimenctl snooze ITEM [DURATION]`: pushes the next reminder of a due dose later.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
+#include "error.hpp"
 #include "output.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
@@ -18,7 +20,18 @@ int run_snooze(const SnoozeArgs& args, const GlobalOptions& options) {
     // Read the duration before connecting: bad usage is exit 2 even with no daemon.
     std::optional<regimend::Seconds> length;
     if (args.duration) {
-        length = duration_argument(*args.duration, "snooze length");
+        const regimend::Seconds longest{24 * 3600};
+        // "0s", "0m": a duration, but none; say the range rather than "cannot read".
+        const bool zero = std::none_of(args.duration->begin(), args.duration->end(),
+                                       [](char c) { return c >= '1' && c <= '9'; });
+        if (!zero) {
+            length = duration_argument(*args.duration, "snooze length");
+        }
+        if (zero || *length < regimend::Seconds{1} || *length > longest) {
+            throw CtlError(kExitUsage, "a snooze lasts from 1s to " +
+                                           regimend::format_duration(longest) + ", not " +
+                                           *args.duration);
+        }
     }
     auto session = open_session(options);
     const auto now = current_instant();

@@ -1,7 +1,9 @@
 // `regimenctl symptom KIND SEVERITY [--at TIME] [--note TEXT]`: a diary entry.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
+#include "error.hpp"
 #include "output.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
@@ -11,20 +13,32 @@ namespace {
 
 struct SymptomArgs {
     std::string kind;
-    unsigned severity = 0;
+    std::string severity;
     std::optional<std::string> at;
     std::string note;
 };
 
+// "0" to "10"; anything else (4.5, -1, 11, "bad") is a usage error that says the scale.
+unsigned severity_argument(const std::string& text) {
+    const bool digits =
+        !text.empty() && text.size() <= 2 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || std::stoi(text) > 10) {
+        throw CtlError(kExitUsage, "severity is a whole number from 0 to 10, not '" + text + "'");
+    }
+    return static_cast<unsigned>(std::stoi(text));
+}
+
 int run_symptom(const SymptomArgs& args, const GlobalOptions& options) {
+    const unsigned severity = severity_argument(args.severity);
     if (args.at) {
         check_at_form(*args.at);
     }
     auto session = open_session(options);
     const auto now = current_instant();
     const std::optional<Instant> at = optional_at_argument(args.at, *session.zone, now);
-    session.bus.log_symptom(args.kind, args.severity, at, args.note);
-    std::cout << "Logged: " << args.kind << ", severity " << args.severity << ", at "
+    session.bus.log_symptom(args.kind, severity, at, args.note);
+    std::cout << "Logged: " << args.kind << ", severity " << severity << ", at "
               << format_when(*session.zone, at.value_or(now),
                              regimend::local_date(*session.zone, now))
               << '\n';
@@ -36,9 +50,7 @@ const RegisterVerb registration{
          auto args = std::make_shared<SymptomArgs>();
          auto* command = app.add_subcommand("symptom", "Record a diary entry (e.g. migraine 6)");
          command->add_option("KIND", args->kind, "one of the regimen's `symptoms`")->required();
-         command->add_option("SEVERITY", args->severity, "0 (none) to 10 (worst)")
-             ->required()
-             ->check(CLI::Range(0u, 10u));
+         command->add_option("SEVERITY", args->severity, "0 (none) to 10 (worst)")->required();
          command->add_option("--at", args->at,
                              "when (default now): \"21:10\", \"2026-11-22 21:10\"");
          command->add_option("--note", args->note, "free text kept in the history");

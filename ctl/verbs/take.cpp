@@ -76,7 +76,8 @@ int run_take(const TakeArgs& args, const GlobalOptions& options) {
 const RegisterVerb registration{
     {20, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<TakeArgs>();
-         auto* command = app.add_subcommand("take", "Confirm a dose as taken");
+         auto* command =
+             app.add_subcommand("take", "Confirm a dose as taken (also: regimenctl confirm)");
          command->alias("confirm");
          command->add_option("ITEM", args->item, "item id (or a unique prefix)");
          command->add_flag("--all", args->all, "confirm every due or snoozed dose");

@@ -345,8 +345,8 @@ MethodResult<std::monostate> Engine::reload(ReloadTrigger trigger, Micros now) {
         unwritten_.insert(unwritten_.end(), effects.events.begin(), effects.events.end());
     }
     carry_out(effects, instant);
-    spdlog::info("loaded {}: {} items, time zone {}{}", config_path_, regimen().items.size(),
-                 regimen().zone->name(),
+    spdlog::info("loaded {}: {} item{}, time zone {}{}", config_path_, regimen().items.size(),
+                 regimen().items.size() == 1 ? "" : "s", regimen().zone->name(),
                  old_zone == regimen().zone->name() ? "" : " (was " + old_zone + ")");
     signals_.regimen_reloaded(static_cast<std::uint32_t>(regimen().items.size()));
     // The new plan may have doses already due, or a different next one.

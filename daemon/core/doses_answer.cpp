@@ -67,7 +67,8 @@ DoseTracker::ItemResult DoseTracker::answerable_item(std::string_view item_text)
     }
     if (item->as_needed) {
         return invalid_argument("'" + item->id +
-                                "' is taken as needed: use LogDose / regimenctl log");
+                                "' is taken as needed: record a use with `regimenctl log " +
+                                item->id + "`");
     }
     return item;
 }
@@ -97,6 +98,25 @@ DoseTracker::TargetResult DoseTracker::current_dose(const Item& item, Instant no
         }
     }
     std::string message = "No dose of '" + item.id + "' is due";
+    // The most recent dose went missed: the user most likely took it late.
+    std::optional<DoseKey> last_missed;
+    for (auto it = resolved_.lower_bound(DoseKey{item.id, Instant::min()});
+         it != resolved_.end() && it->first.item_id == item.id; ++it) {
+        if (it->second.state == DoseState::Missed && it->first.planned <= now) {
+            last_missed = it->first;
+        }
+    }
+    if (last_missed) {
+        const auto& zone = doses_detail::zone_of(*regimen_);
+        const bool today = local_date(zone, last_missed->planned) == local_date(zone, now);
+        const auto local = to_local(zone, last_missed->planned);
+        message += "; " + dose_day_and_clock(*regimen_, last_missed->planned, now) +
+                   " dose was missed: if you took it, say when, e.g. `regimenctl take " + item.id +
+                   " --at " +
+                   (today ? date::format("%H:%M", local)
+                          : "\"" + date::format("%Y-%m-%d %H:%M", local) + "\"") +
+                   "`";
+    }
     auto next = next_item_dose(*regimen_, item, to);
     if (next) {
         message += ", and the next one is at " + local_text(*regimen_, next->planned) +
@@ -247,7 +267,8 @@ AnswerResult DoseTracker::snooze(std::string_view item_text, std::optional<Secon
     Seconds snooze_length = length.value_or(item.reminders.snooze);
     if (snooze_length < kSecond || snooze_length > kLongestSnooze) {
         return invalid_argument("A snooze lasts from 1s to " + format_duration(kLongestSnooze) +
-                                ", not " + std::to_string(snooze_length.count()) + "s");
+                                ", not " + format_duration(snooze_length) +
+                                (length ? "" : " (the item's `snooze` setting)"));
     }
     auto target = oldest_open(item);
     if (!target) {

@@ -198,9 +198,26 @@ class Usage(unittest.TestCase):
                 self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
                 self.assertTrue(result.stderr.strip())
 
+    def test_usage_errors_say_what_is_expected(self):
+        cases = [
+            (["bogus"], "unknown verb 'bogus'; see regimenctl --help"),
+            (["--config", EXAMPLE, "bogus", "x"], "unknown verb 'bogus'"),
+            (["symptom", "migraine", "4.5"], "severity is a whole number from 0 to 10, not '4.5'"),
+            (["symptom", "migraine", "11"], "severity is a whole number from 0 to 10"),
+            (["snooze", "x", "0s"], "a snooze lasts from 1s to 1d, not 0s"),
+            (["snooze", "x", "2d"], "a snooze lasts from 1s to 1d, not 2d"),
+            (["take", "--all", "x"], "take --all takes no ITEM"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                result = ctl(*args)
+                self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+                self.assertIn(message, result.stderr)
+        self.assertIn("also: regimenctl confirm", ctl("confirm", "--help").stdout)
+
     def test_help_on_every_verb(self):
-        for verb in ("status", "take", "confirm", "skip", "snooze", "log", "symptom", "history",
-                     "plan", "check", "edit", "reload"):
+        for verb in ("status", "take", "confirm", "undo", "skip", "snooze", "log", "symptom",
+                     "history", "plan", "check", "edit", "reload"):
             with self.subTest(verb=verb):
                 result = ctl(verb, "--help")
                 self.assertEqual(result.returncode, 0, result.stderr)
@@ -219,7 +236,7 @@ class NoDaemon(harness.DaemonTestCase):
         env = {"DBUS_SESSION_BUS_ADDRESS": self.bus.address}
         for args in ([], ["status"], ["status", "--json"], ["take", "x"], ["skip", "x"],
                      ["snooze", "x"], ["log", "x"], ["symptom", "migraine", "3"], ["history"],
-                     ["reload"]):
+                     ["reload"], ["undo", "x"], ["take", "--all"]):
             with self.subTest(args=args):
                 result = ctl(*args, env=env)
                 self.assertEqual(result.returncode, 3, result.stdout + result.stderr)

@@ -96,6 +96,24 @@ class Records(CtlTestCase):
             self.assertEqual(entry["planned"], 0, entry)  # today's are still due or upcoming
         self.assertEqual(report["symptoms"][0]["kind"], "migraine")
 
+    def test_history_hides_due_lines_and_resolves_symptom_kinds(self):
+        self.ok("take", "first")
+        self.ok("symptom", "migraine", "3")
+        human = self.ok("history").stdout
+        self.assertNotRegex(human, r"\bdue\b")
+        self.assertRegex(human, r"taken\s+first")
+        self.assertRegex(self.ok("history", "--all").stdout, r"\bdue\s+second")
+        self.assertTrue(any(e["event"] == "due" for e in self.json_of("history")))
+        migraine = self.json_of("history", "--item", "migraine")
+        self.assertEqual([e["event"] for e in migraine], ["symptom"])
+        unknown = self.failed("history", "--item", "nosuchthing")
+        self.assertIn("'nosuchthing' is neither an item nor a symptom kind", unknown.stderr)
+        # Events written in one instant come back newest first.
+        self.ok("symptom", "migraine", "4")
+        self.ok("symptom", "migraine", "5")
+        severities = [e["severity"] for e in self.json_of("history", "--item", "migraine")]
+        self.assertEqual(severities, [5, 4, 3])
+
     def test_no_verb_takes_a_time_hours_ahead(self):
         ahead = local_text(harness.now_usec() + 15 * HOUR_USEC)
         for args in (("take", "first", "--at", ahead), ("log", "topical", "--at", ahead),

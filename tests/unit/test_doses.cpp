@@ -278,7 +278,8 @@ TEST_CASE("items are named by unique prefix; as-needed items are refused", "[dos
     CHECK(unknown.message == "No item 'zinc' in regimen.yaml");
     auto topical = failure_of(tracker.confirm("top", std::nullopt, now));
     CHECK(topical.error == DoseError::InvalidArgument);
-    CHECK(topical.message == "'topical' is taken as needed: use LogDose / regimenctl log");
+    CHECK(topical.message ==
+          "'topical' is taken as needed: record a use with `regimenctl log topical`");
 }
 
 TEST_CASE("skip answers the due dose with a reason", "[doses]") {

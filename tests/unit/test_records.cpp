@@ -198,3 +198,21 @@ TEST_CASE("as-needed uses over max_per_day are counted per local day", "[records
     CHECK_FALSE(max_per_day_note(item, 3, local_date(*regimen->zone, noon)));
     CHECK(as_needed_uses_on_day(*regimen, events, "topical", noon + 12h) == 1);
 }
+
+TEST_CASE("take after a missed dose hints at --at", "[records]") {
+    auto regimen = make_regimen("Europe/Berlin", {daily_item("glycinate-pm", {"08:00"})});
+    DoseTracker tracker(regimen);
+    const Instant planned = local(*regimen, "2026-11-20 08:00");
+    tracker.restore({}, std::nullopt, planned - 1h);
+    tracker.advance(planned);
+    tracker.advance(planned + 3h);  // missed
+    auto failure = failure_of(tracker.confirm("glycinate-pm", std::nullopt, planned + 4h));
+    CHECK(failure.error == DoseError::NothingDue);
+    CHECK_THAT(failure.message,
+               Catch::Contains("today's 08:00 dose was missed: if you took it, say when, e.g. "
+                               "`regimenctl take glycinate-pm --at 08:00`"));
+    auto as_needed = make_regimen("UTC", {as_needed_item("topical")});
+    DoseTracker other(as_needed);
+    CHECK(failure_of(other.confirm("topical", std::nullopt, planned)).message ==
+          "'topical' is taken as needed: record a use with `regimenctl log topical`");
+}
