@@ -2,6 +2,7 @@
 // or the history as CSV for a clinician. Offline: the regimen file and the history
 // database (read-only) are read directly.
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "core/csv.hpp"
@@ -49,7 +50,13 @@ int export_csv(const ExportArgs& args, const GlobalOptions& options) {
     if (auto store = open_history(args.state_dir.value_or(default_state_dir()))) {
         events = value_or_fail(store->events_between(from, now + regimend::Seconds{60}));
     }
-    std::cout << regimend::history_csv(events, zone);
+    std::map<std::string, std::string> names;
+    if (auto parsed = try_load_regimen(options.config_path); parsed && parsed->regimen) {
+        for (const auto& item : parsed->regimen->items) {
+            names.emplace(item.id, item.name);
+        }
+    }
+    std::cout << regimend::history_csv(events, zone, names);
     return kExitOk;
 }
 

@@ -64,6 +64,22 @@ std::vector<std::string> regimen_warnings(const std::string& path, regimend::Loc
     return warnings;
 }
 
+// When a snoozed dose's reminder comes back: its last `snoozed` event plus the length the
+// event records.
+std::optional<Instant> snoozed_until(const std::vector<regimend::HistoryEvent>& events,
+                                     const DoseRow& dose) {
+    std::optional<Instant> until;
+    for (const auto& event : events) {
+        if (event.kind == regimend::EventKind::Snoozed && event.item == dose.item &&
+            event.planned == dose.planned) {
+            if (auto length = regimend::parse_duration(event.note)) {
+                until = event.at + *length;
+            }
+        }
+    }
+    return until;
+}
+
 struct NextDose {
     std::string item;
     std::string name;
@@ -129,11 +145,17 @@ int run_status(const GlobalOptions& options) {
     }
     Table table;
     for (const auto& dose : doses) {
+        std::string when = dose.acted_at ? format_when(zone, *dose.acted_at, today) : "";
+        if (dose.state == "snoozed") {
+            if (auto until = snoozed_until(today_events, dose)) {
+                when = "until " + format_when(zone, *until, today);
+            }
+        }
         table.add_row({{format_clock(zone, dose.planned)},
                        {dose.item},
                        {dose.name},
                        {dose.state, state_colour(dose.state)},
-                       {dose.acted_at ? format_when(zone, *dose.acted_at, today) : ""}});
+                       {when}});
     }
     table.print(std::cout, "  ");
     if (next) {

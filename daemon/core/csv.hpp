@@ -2,6 +2,7 @@
 // endings, fields quoted when they hold a comma, a quote, CR or LF. Pure text out.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,8 +14,11 @@ namespace regimend {
 // One field, quoted and with its quotes doubled when it needs it.
 std::string csv_field(std::string_view text);
 
-// item,event,planned,at,amount,severity,note — instants RFC 3339 in `zone`, empty when
-// missing (no planned instant, no severity); events in the order given.
-std::string history_csv(const std::vector<HistoryEvent>& events, const date::time_zone& zone);
+// item,name,event,planned,at,amount,severity,note — instants RFC 3339 in `zone`, empty when
+// missing (no planned instant, no severity); `name` from `names` (item id -> the name a
+// clinician reads), empty for symptoms and items no longer in the regimen; events in the
+// order given.
+std::string history_csv(const std::vector<HistoryEvent>& events, const date::time_zone& zone,
+                        const std::map<std::string, std::string>& names = {});
 
 }  // namespace regimend

@@ -114,6 +114,11 @@ class Records(CtlTestCase):
         severities = [e["severity"] for e in self.json_of("history", "--item", "migraine")]
         self.assertEqual(severities, [5, 4, 3])
 
+    def test_status_says_when_a_snoozed_dose_comes_back(self):
+        until = self.ok("snooze", "second", "10m").stdout.split(" until ")[1].strip()
+        row = [line for line in self.ok("status").stdout.splitlines() if " second " in line][0]
+        self.assertRegex(row, r"snoozed\s+until " + until + "$")
+
     def test_no_verb_takes_a_time_hours_ahead(self):
         ahead = local_text(harness.now_usec() + 15 * HOUR_USEC)
         for args in (("take", "first", "--at", ahead), ("log", "topical", "--at", ahead),

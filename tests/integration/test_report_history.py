@@ -166,24 +166,27 @@ items:
     def test_export_csv(self):
         self.build_history()
         data = self.regimenctl("export", "--format", "csv", "--since", "11d")
-        self.assertTrue(data.startswith(b"item,event,planned,at,amount,severity,note\r\n"))
+        self.assertTrue(data.startswith(b"item,name,event,planned,at,amount,severity,note\r\n"))
         rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
-        self.assertEqual(rows[0], ["item", "event", "planned", "at", "amount", "severity", "note"])
+        self.assertEqual(rows[0],
+                         ["item", "name", "event", "planned", "at", "amount", "severity", "note"])
         body = rows[1:]
-        self.assertFalse(any(row[0] == "migraine" and row[5] in ("6", "8") for row in body),
+        self.assertFalse(any(row[0] == "migraine" and row[6] in ("6", "8") for row in body),
                          "--since 11d leaves out the entries of 12 and 15 days ago")
-        taken = [row for row in body if row[1] == "taken"]
+        taken = [row for row in body if row[2] == "taken"]
         self.assertEqual(len(taken), 6)
-        self.assertEqual(taken[0][4], "144 mg")
-        self.assertEqual(taken[0][2], local(self.day(-9), 8).isoformat())
-        self.assertEqual(taken[0][3], local(self.day(-9), 8, 10).isoformat())
-        skipped = [row for row in body if row[1] == "skipped"][0]
-        self.assertEqual(skipped[6], "travelling, no \"pills\"")
-        noted = [row for row in body if row[1] == "as_needed" and row[6]][0]
-        self.assertEqual(noted[6], "neck,\nshoulders")
-        self.assertEqual(noted[2], "")
-        symptom = [row for row in body if row[1] == "symptom"][0]
-        self.assertEqual(symptom[5], "3")
+        self.assertEqual(taken[0][5], "144 mg")
+        self.assertEqual(taken[0][1], "Morning dose")  # the name a clinician reads
+        self.assertEqual(taken[0][3], local(self.day(-9), 8).isoformat())
+        self.assertEqual(taken[0][4], local(self.day(-9), 8, 10).isoformat())
+        skipped = [row for row in body if row[2] == "skipped"][0]
+        self.assertEqual(skipped[7], "travelling, no \"pills\"")
+        noted = [row for row in body if row[2] == "as_needed" and row[7]][0]
+        self.assertEqual(noted[7], "neck,\nshoulders")
+        self.assertEqual(noted[3], "")
+        symptom = [row for row in body if row[2] == "symptom"][0]
+        self.assertEqual(symptom[6], "3")
+        self.assertEqual(symptom[1], "")
         # Every record ends in CRLF; the LF inside the quoted note is the only bare one.
         self.assertEqual(data.count(b"\n") - data.count(b"\r\n"), 1)
 
