@@ -1,5 +1,7 @@
 #include "regimen_file.hpp"
 
+#include <filesystem>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -62,7 +64,11 @@ regimend::ParseResult load_regimen(const std::string& path) {
     std::string error;
     auto text = read_text_file(path, &error);
     if (!text) {
-        throw CtlError(kExitFailed, "cannot read " + path + ": " + error);
+        std::error_code ignored;
+        const bool missing = !std::filesystem::exists(path, ignored);
+        throw CtlError(kExitFailed,
+                       "cannot read " + path + ": " + error +
+                           (missing ? "; `regimenctl edit` creates one" : ""));
     }
     return regimend::parse_regimen(*text, path, system_zone());
 }

@@ -32,7 +32,21 @@ nlohmann::json diagnostics_json(const std::vector<regimend::Diagnostic>& diagnos
 
 int run_check(const CheckArgs& args, const GlobalOptions& options) {
     const auto path = args.file.value_or(options.config_path);
-    auto parsed = load_regimen(path);
+    regimend::ParseResult parsed;
+    try {
+        parsed = load_regimen(path);
+    } catch (const CtlError& error) {
+        if (!options.json) {
+            throw;
+        }
+        // --json promises one JSON document, also when the file cannot be read.
+        print_json(
+            {{"errors",
+              nlohmann::json::array(
+                  {{{"file", path}, {"line", 1}, {"column", 1}, {"message", error.what()}}})},
+             {"warnings", nlohmann::json::array()}});
+        return kExitFailed;
+    }
     auto diagnostics = parsed.diagnostics;
     if (parsed.regimen) {
         auto warnings = regimend::lint(*parsed.regimen);
@@ -56,7 +70,8 @@ int run_check(const CheckArgs& args, const GlobalOptions& options) {
     }
     const std::size_t warnings = diagnostics.size() - errors;
     if (diagnostics.empty()) {
-        std::cout << path << ": OK, " << parsed.regimen->items.size() << " items\n";
+        const auto items = parsed.regimen->items.size();
+        std::cout << path << ": OK, " << items << (items == 1 ? " item\n" : " items\n");
     } else {
         std::cout << path << ": " << errors << (errors == 1 ? " error, " : " errors, ") << warnings
                   << (warnings == 1 ? " warning" : " warnings") << '\n';

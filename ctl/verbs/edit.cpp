@@ -193,7 +193,8 @@ int run_edit(const GlobalOptions& options) {
             std::cout << "No changes.\n";
             return kExitOk;
         }
-        auto diagnostics = validate(edited, target);
+        // Named as the file the editor shows, so line:column lead to what the user edits.
+        auto diagnostics = validate(edited, copy.path());
         for (const auto& diagnostic : diagnostics) {
             std::cerr << format_diagnostic_line(diagnostic) << '\n';
         }

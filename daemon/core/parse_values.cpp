@@ -99,7 +99,7 @@ Checked<Amount> parse_amount(std::string_view text) {
         return Checked<Amount>::fail(
             "has an unknown unit \"" + unit + "\" in \"" + std::string(text) +
             "\"; known units: mg, g, mcg, µg, ml, iu, mmol, capsules, tablets, drops, "
-            "scoops, ... (see config/regimen.yaml)");
+            "scoops, ... (see regimen.yaml(5))");
     }
     if (!(value > 0) || value > 1e9) {
         return Checked<Amount>::fail("must be more than 0, got \"" + std::string(text) + "\"");

@@ -232,8 +232,10 @@ class Verbs(CtlTestCase):
         self.assertTrue({"due", "taken", "skipped", "symptom"} <= {e["event"] for e in history})
         self.assertEqual({e["item"] for e in self.json_of("history", "--item", "glyc")},
                          {"glycinate-pm"})
-        self.assertEqual(self.json_of("history", "--since", "1s",
-                                      "--item", "nothing-like-this"), [])
+        # A name that is neither an item nor a symptom kind is an error, not "no events".
+        unknown = self.ctl("history", "--since", "1s", "--item", "nothing-like-this", "--json")
+        self.assertEqual(unknown.returncode, 1, unknown.stdout + unknown.stderr)
+        self.assertEqual(self.json_of("history", "--since", "1s", "--item", "migraine"), [])
         human = self.ok("history").stdout
         self.assertRegex(human, r"taken\s+glycinate-pm\s+planned ")
 
@@ -361,7 +363,9 @@ class Edit(CtlTestCase):
                           input_text="")
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(self.calls(), 2)
-        self.assertRegex(result.stderr, r"regimen\.yaml:\d+:\d+: error: ")
+        # Errors name the copy the editor shows, not the installed file they are not in.
+        self.assertRegex(result.stderr, r"/regimen-\w+\.yaml:\d+:\d+: error: ")
+        self.assertNotIn(self.daemon.config_path + ":", result.stderr)
         self.assertIn("reloaded", result.stdout)
         self.assertEqual(read_text(self.daemon.config_path), self.good)
         self.assertIn("added", self.item_ids())
