@@ -245,7 +245,13 @@ void add_series(Calendar& calendar, const Regimen& regimen, const Item& item, In
 void add_expanded(Calendar& calendar, const Regimen& regimen, const Item& item, Instant now,
                   int expand_days) {
     const auto& zone = zone_of(regimen);
-    Instant from = start_of_day(zone, local_date(zone, now));
+    // From today, or from the item's start when that is later: an item starting after
+    // the window would otherwise be left out of the calendar without a word.
+    LocalDate first_day = local_date(zone, now);
+    if (item.schedule.start && *item.schedule.start > first_day) {
+        first_day = *item.schedule.start;
+    }
+    Instant from = start_of_day(zone, first_day);
     Instant to = from + date::days{std::max(expand_days, 1)};
     for (const auto& dose : plan_item(regimen, item, from, to)) {
         calendar.reach(dose.planned);

@@ -225,3 +225,17 @@ TEST_CASE("iCalendar moves a dose after a late bedtime to the next weekday", "[i
     CHECK(has(lines, "DTSTART;TZID=Europe/Berlin:20261124T003000"));  // Tuesday 00:30
     CHECK(has(lines, "RRULE:FREQ=WEEKLY;BYDAY=TU"));
 }
+
+TEST_CASE("an every-N-hours item starting after the expanded window is still written out",
+          "[ics]") {
+    auto regimen = sample_regimen();
+    const Instant now = to_instant(*regimen.zone, LocalTime{date::local_days{2026_y / 11 / 1}});
+    IcsOptions options;
+    options.expand_days = 7;  // every-8h starts on Nov 20, 19 days later
+    auto lines = unfolded_lines(regimen_ics(regimen, now, options));
+    auto events = events_of("every-8h-", lines);
+    // 7 days from its first dose on Nov 20 08:00: 08:00 and 16:00, then three a day.
+    CHECK(std::count_if(events.begin(), events.end(),
+                        [](const std::string& line) { return line.starts_with("UID:"); }) == 20);
+    CHECK(has(lines, "DTSTART;TZID=Europe/Berlin:20261120T080000"));
+}
