@@ -10,7 +10,7 @@ packages=(
     libhowardhinnant-date-dev nlohmann-json3-dev libdbus-1-dev bash-completion tzdata
     # tests
     catch2 dbus dbus-daemon python3 python3-dbus python3-dbusmock python3-gi
-    python3-icalendar sqlite3 systemd clang-format
+    python3-icalendar sqlite3 systemd clang-format zsh fish
     # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
     clang libclang-rt-14-dev
 )

@@ -1,29 +1,15 @@
-# bash completion for regimenctl: verbs, their options, and item ids from the regimen.
+# bash completion for regimenctl: verbs, their options, item ids and symptom kinds. The
+# words come from `regimenctl __complete` (the real parser, honouring --config); the option
+# lists are checked against every verb's --help by tests/integration/test_completion.py.
 
-_regimenctl_config() {
-    local i
+_regimenctl_words() {
+    local i config=()
     for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
         if [[ ${COMP_WORDS[i]} == --config ]]; then
-            printf '%s\n' "${COMP_WORDS[i + 1]}"
-            return
+            config=(--config "${COMP_WORDS[i + 1]}")
         fi
     done
-    printf '%s\n' "${XDG_CONFIG_HOME:-$HOME/.config}/regimend/regimen.yaml"
-}
-
-# Item ids, read straight from the YAML (`id: name` lines): fast, no daemon needed.
-_regimenctl_item_ids() {
-    local config
-    config=$(_regimenctl_config)
-    [[ -r $config ]] || return
-    sed -n 's/^[[:space:]-]*id:[[:space:]]*["'\'']\{0,1\}\([a-z0-9-]*\).*/\1/p' "$config"
-}
-
-_regimenctl_symptoms() {
-    local config
-    config=$(_regimenctl_config)
-    [[ -r $config ]] || return
-    sed -n 's/^symptoms:[[:space:]]*\[\(.*\)\].*/\1/p' "$config" | tr -d ' "'\''' | tr ',' '\n'
+    regimenctl "${config[@]}" __complete "$1" 2>/dev/null
 }
 
 _regimenctl() {
@@ -42,10 +28,22 @@ _regimenctl() {
     done
 
     case $prev in
-        --config | check) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --format) COMPREPLY=($(compgen -W "ics csv" -- "$cur")); return ;;
-        --item) COMPREPLY=($(compgen -W "$(_regimenctl_item_ids)" -- "$cur")); return ;;
-        --at | --note | --reason | --since | --days | --from) return ;;
+        --config | --output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --state-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --format)
+            case $verb in
+                export) COMPREPLY=($(compgen -W "ics csv" -- "$cur")) ;;
+                report) COMPREPLY=($(compgen -W "text json html" -- "$cur")) ;;
+            esac
+            return ;;
+        --item)
+            if [[ $verb == history ]]; then
+                COMPREPLY=($(compgen -W "$(_regimenctl_words items) $(_regimenctl_words symptoms)" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$(_regimenctl_words items)" -- "$cur"))
+            fi
+            return ;;
+        --at | --note | --reason | --since | --days | --from | --expand-days) return ;;
     esac
 
     if [[ -z $verb ]]; then
@@ -60,21 +58,23 @@ _regimenctl() {
         skip) options+=" --reason" ;;
         log) options+=" --at --note" ;;
         symptom) options+=" --at --note" ;;
-        history) options+=" --since --item --json" ;;
-        report) options+=" --days --json" ;;
-        plan) options+=" --from --days --json" ;;
-        check) options+=" --json" ;;
-        export) options+=" --format --since" ;;
+        history) options+=" --since --item --all --json" ;;
+        report) options+=" --days --json --config --state-dir --format --output" ;;
+        plan) options+=" --from --days --item --json --config" ;;
+        check) options+=" --json --config" ;;
+        export) options+=" --format --since --expand-days --config --state-dir" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$options" -- "$cur"))
         return
     fi
+    [[ $prev == "$verb" ]] || return
     case $verb in
-        take | confirm | undo | skip | snooze | log)
-            [[ $prev == "$verb" ]] && COMPREPLY=($(compgen -W "$(_regimenctl_item_ids)" -- "$cur")) ;;
-        symptom)
-            [[ $prev == "$verb" ]] && COMPREPLY=($(compgen -W "$(_regimenctl_symptoms)" -- "$cur")) ;;
+        take | confirm | undo | skip | snooze)
+            COMPREPLY=($(compgen -W "$(_regimenctl_words scheduled)" -- "$cur")) ;;
+        log) COMPREPLY=($(compgen -W "$(_regimenctl_words as-needed)" -- "$cur")) ;;
+        symptom) COMPREPLY=($(compgen -W "$(_regimenctl_words symptoms)" -- "$cur")) ;;
+        check) COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac
 }
 

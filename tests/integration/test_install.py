@@ -23,6 +23,8 @@ EXPECTED_FILES = [
     "share/man/man5/regimen.yaml.5",
     "share/man/man8/regimend.8",
     "share/bash-completion/completions/regimenctl",
+    "share/zsh/vendor-completions/_regimenctl",
+    "share/fish/vendor_completions.d/regimenctl.fish",
     "share/regimend/regimen.yaml",
 ]
 

@@ -1,0 +1,52 @@
+// `regimenctl __complete items|scheduled|as-needed|symptoms`: the words the shell
+// completions (ctl/completion/) offer, read from the regimen with the real parser rather
+// than a sed guess at YAML. Hidden from --help; silent and exit 0 when the file is unusable,
+// so a broken regimen never breaks a shell's completion.
+#include <iostream>
+#include <memory>
+
+#include "regimen_file.hpp"
+#include "verb.hpp"
+
+namespace regimenctl {
+namespace {
+
+struct CompleteArgs {
+    std::string what;
+};
+
+int run_complete(const CompleteArgs& args, const GlobalOptions& options) {
+    auto parsed = try_load_regimen(options.config_path);
+    if (!parsed || !parsed->regimen) {
+        return kExitOk;
+    }
+    if (args.what == "symptoms") {
+        for (const auto& kind : parsed->regimen->symptoms) {
+            std::cout << kind << '\n';
+        }
+        return kExitOk;
+    }
+    for (const auto& item : parsed->regimen->items) {
+        const bool wanted = args.what == "items" || (args.what == "scheduled" && !item.as_needed) ||
+                            (args.what == "as-needed" && item.as_needed);
+        if (wanted) {
+            std::cout << item.id << '\n';
+        }
+    }
+    return kExitOk;
+}
+
+const RegisterVerb registration{
+    {1000, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+         auto args = std::make_shared<CompleteArgs>();
+         // An empty group hides it from --help: it is for the completion scripts.
+         auto* command = app.add_subcommand("__complete", "Words for shell completion");
+         command->group("");
+         command->add_option("WHAT", args->what, "items, scheduled, as-needed or symptoms")
+             ->required()
+             ->check(CLI::IsMember({"items", "scheduled", "as-needed", "symptoms"}));
+         on_selected(command, run, [&options, args] { return run_complete(*args, options); });
+     }}};
+
+}  // namespace
+}  // namespace regimenctl
