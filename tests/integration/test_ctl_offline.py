@@ -34,10 +34,11 @@ def ctl(*args, env=None, input_text=None):
 
 
 class Check(unittest.TestCase):
-    def test_example_regimen_is_valid(self):
+    def test_example_regimen_is_valid_and_passes_its_own_lint(self):
         result = ctl("check", EXAMPLE)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertNotIn(": error:", result.stdout)
+        self.assertNotIn(": warning:", result.stdout)
 
     def test_good_fixtures_pass(self):
         self.assertTrue(GOOD, "no fixtures in tests/data/good")
