@@ -105,7 +105,7 @@ class ExportIcs(unittest.TestCase):
         self.assertEqual(first["RRULE"]["UNTIL"][0],
                          datetime.datetime(2026, 11, 15, tzinfo=berlin).astimezone(
                              datetime.timezone.utc) - datetime.timedelta(seconds=1))
-        self.assertIn("200 mg", str(first["SUMMARY"]))
+        self.assertIn("100 mg", str(first["SUMMARY"]))
         # The ramp's phases recur for exactly their 14 days each.
         for uid in ("glycinate-pm-1@regimend", "glycinate-pm-2@regimend"):
             phase = by_uid[uid]
@@ -114,7 +114,7 @@ class ExportIcs(unittest.TestCase):
             self.assertEqual(len(list(rule)), 14, uid)
         last = by_uid["glycinate-pm-3@regimend"]
         self.assertNotIn("UNTIL", last["RRULE"])
-        self.assertIn("400 mg", str(last["SUMMARY"]))
+        self.assertIn("200 mg", str(last["SUMMARY"]))
         self.assertIn("With a glass of water.", str(last["DESCRIPTION"]))
 
     def test_interval_item_escaping_and_folding(self):
