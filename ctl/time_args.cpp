@@ -1,5 +1,6 @@
 #include "time_args.hpp"
 
+#include <array>
 #include <cctype>
 #include <cstdint>
 #include <string>
@@ -19,11 +20,6 @@ std::string_view trim(std::string_view text) {
         text.remove_suffix(1);
     }
     return text;
-}
-
-bool starts_with_word(std::string_view text, std::string_view word) {
-    return text.size() > word.size() && text.substr(0, word.size()) == word &&
-           std::isspace(static_cast<unsigned char>(text[word.size()]));
 }
 
 std::optional<Instant> on_day(const date::time_zone& zone, regimend::LocalDate day,
@@ -58,7 +54,50 @@ bool split_utc_offset(std::string_view& text, Seconds& offset) {
     return true;
 }
 
+std::string lowercase(std::string_view text) {
+    std::string lower(text);
+    for (char& c : lower) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return lower;
+}
+
+std::optional<date::weekday> parse_weekday(std::string_view text) {
+    static constexpr std::array<std::string_view, 7> kNames{
+        "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+    const std::string lower = lowercase(text);
+    for (unsigned index = 0; index < kNames.size(); ++index) {
+        if (lower == kNames[index] || (lower.size() == 3 && kNames[index].starts_with(lower))) {
+            return date::weekday{index};
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<regimend::LocalDate> parse_day(std::string_view text, regimend::LocalDate today,
+                                             DayDirection direction) {
+    text = trim(text);
+    const std::string lower = lowercase(text);
+    const date::sys_days day{today};
+    if (lower == "today") {
+        return today;
+    }
+    if (lower == "tomorrow") {
+        return regimend::LocalDate{day + date::days{1}};
+    }
+    if (lower == "yesterday") {
+        return regimend::LocalDate{day - date::days{1}};
+    }
+    if (auto weekday = parse_weekday(text)) {
+        const date::weekday current{day};
+        const auto ahead = *weekday - current;  // 0..6 days
+        const auto back = current - *weekday;
+        return regimend::LocalDate{direction == DayDirection::Future ? day + ahead : day - back};
+    }
+    return regimend::parse_date(text);
+}
 
 std::optional<Instant> parse_at(std::string_view text, const date::time_zone& zone, Instant now) {
     text = trim(text);
@@ -69,12 +108,14 @@ std::optional<Instant> parse_at(std::string_view text, const date::time_zone& zo
     if (auto clock = regimend::parse_clock_time(text)) {
         return regimend::to_instant(zone, date::local_days{today} + *clock);
     }
-    if (starts_with_word(text, "today")) {
-        return on_day(zone, today, text.substr(5));
-    }
-    if (starts_with_word(text, "yesterday")) {
-        auto yesterday = regimend::LocalDate{date::local_days{today} - date::days{1}};
-        return on_day(zone, yesterday, text.substr(9));
+    // "<day> HH:MM" with a day word ("yesterday 21:10", "mon 08:00"), looking back.
+    if (const auto space = text.find(' '); space != std::string_view::npos) {
+        const auto word = text.substr(0, space);
+        if (lowercase(word) != "tomorrow" && !regimend::parse_date(word)) {
+            if (auto day = parse_day(word, today, DayDirection::Past)) {
+                return on_day(zone, *day, text.substr(space + 1));
+            }
+        }
     }
     // "YYYY-MM-DD" then a space or 'T', then a clock time, optionally an offset.
     if (text.size() < 11 || (text[10] != ' ' && text[10] != 'T' && text[10] != 't')) {
@@ -102,15 +143,8 @@ std::optional<Instant> parse_since(std::string_view text, const date::time_zone&
     if (auto duration = regimend::parse_duration(text)) {
         return now - *duration;
     }
-    if (auto day = regimend::parse_date(text)) {
+    if (auto day = parse_day(text, regimend::local_date(zone, now), DayDirection::Past)) {
         return regimend::start_of_day(zone, *day);
-    }
-    if (text == "today" || text == "yesterday") {
-        auto day = regimend::local_date(zone, now);
-        if (text == "yesterday") {
-            day = regimend::LocalDate{date::local_days{day} - date::days{1}};
-        }
-        return regimend::start_of_day(zone, day);
     }
     return parse_at(text, zone, now);
 }
@@ -129,8 +163,8 @@ Instant since_argument(std::string_view text, const date::time_zone& zone, Insta
         return *instant;
     }
     throw usage_error("cannot read --since \"" + std::string(text) +
-                      "\": expected a duration (\"7d\", \"12h\"), a date (\"2026-11-01\") or "
-                      "a time (\"YYYY-MM-DD HH:MM\")");
+                      "\": expected a duration (\"7d\", \"12h\"), a day (\"yesterday\", "
+                      "\"mon\", \"2026-11-01\") or a time (\"YYYY-MM-DD HH:MM\")");
 }
 
 void check_at_form(std::string_view text) {

@@ -12,12 +12,20 @@ namespace regimenctl {
 
 using regimend::Instant;
 
-// --at: "21:10" or "21:10:05" (today), "today 21:10", "yesterday 21:10",
+// --at: "21:10" or "21:10:05" (today), "<day> 21:10" with any day parse_day reads
+// looking back ("yesterday 21:10", "mon 08:00"),
 // "2026-11-22 21:10", "2026-11-22T21:10[:SS]", an RFC 3339 instant with offset
 // ("2026-11-22T21:10:00+01:00", "...Z"), or "now". A time in the future is returned as is:
 // the daemon decides whether it makes sense. Nonexistent local times follow the spec's
 // daylight-saving rule (core/time.hpp to_instant).
 std::optional<Instant> parse_at(std::string_view text, const date::time_zone& zone, Instant now);
+
+// A day as people type it: "today", "tomorrow", "yesterday", a weekday ("mon", "Monday":
+// the nearest such day in `direction`, today included) or "YYYY-MM-DD". The same words
+// for every verb: --since looks back (Past), plan --from looks ahead (Future).
+enum class DayDirection { Past, Future };
+std::optional<regimend::LocalDate> parse_day(std::string_view text, regimend::LocalDate today,
+                                             DayDirection direction);
 
 // --since: a duration back from now ("7d", "1h30m"), a date ("2026-11-01", from its local
 // midnight), or anything parse_at reads.

@@ -32,18 +32,25 @@ const regimend::Regimen& require_valid(const regimend::ParseResult& parsed) {
 }
 
 int run_plan(const PlanArgs& args, const GlobalOptions& options) {
-    std::optional<regimend::LocalDate> first_day;
-    if (args.from) {
-        first_day = regimend::parse_date(*args.from);
-        if (!first_day) {
-            throw usage_error("cannot read --from \"" + *args.from +
-                              "\": expected a date \"YYYY-MM-DD\"");
+    // The form first (bad usage is exit 2 whatever the file), the day once the zone is known.
+    auto read_from = [&](regimend::LocalDate today) -> std::optional<regimend::LocalDate> {
+        if (!args.from) {
+            return std::nullopt;
         }
-    }
+        auto day = parse_day(*args.from, today, DayDirection::Future);
+        if (!day) {
+            throw usage_error("cannot read --from \"" + *args.from +
+                              "\": expected \"today\", \"tomorrow\", \"yesterday\", a weekday "
+                              "(\"mon\") or a date \"YYYY-MM-DD\"");
+        }
+        return day;
+    };
+    read_from(regimend::LocalDate{date::year{2026} / 1 / 1});
     auto parsed = load_regimen(options.config_path);
     const auto& regimen = require_valid(parsed);
     const auto& zone = *regimen.zone;
     const auto today = regimend::local_date(zone, current_instant());
+    const auto first_day = read_from(today);
 
     const regimend::Item* only = nullptr;
     if (args.item) {
@@ -116,7 +123,9 @@ const RegisterVerb registration{
     {90, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<PlanArgs>();
          auto* command = app.add_subcommand("plan", "The planned doses of the next days (offline)");
-         command->add_option("--from", args->from, "first day, YYYY-MM-DD (default today)");
+         command->add_option(
+             "--from", args->from,
+             "first day: today (the default), tomorrow, a weekday (mon) or YYYY-MM-DD");
          command->add_option("--days", args->days, "how many days")
              ->default_str("7")
              ->check(CLI::Range(1, 3660));

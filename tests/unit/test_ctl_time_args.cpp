@@ -89,6 +89,31 @@ TEST_CASE("Option --since takes a duration, a date or a time", "[ctl_time_args]"
     CHECK_THROWS_AS(regimenctl::duration_argument("15 minutes", "snooze"), regimenctl::CtlError);
 }
 
+TEST_CASE("the same day words everywhere: today, tomorrow, yesterday, weekdays, dates",
+          "[ctl_time_args]") {
+    using regimenctl::DayDirection;
+    using regimenctl::parse_day;
+    const regimend::LocalDate sunday{date::year{2026} / 11 / 22};
+    const regimend::LocalDate monday{date::year{2026} / 11 / 23};
+    const regimend::LocalDate last_monday{date::year{2026} / 11 / 16};
+    CHECK(parse_day("today", sunday, DayDirection::Future) == sunday);
+    CHECK(parse_day("Tomorrow", sunday, DayDirection::Past) == monday);
+    CHECK(parse_day("yesterday", monday, DayDirection::Future) == sunday);
+    CHECK(parse_day("mon", sunday, DayDirection::Future) == monday);
+    CHECK(parse_day("monday", sunday, DayDirection::Past) == last_monday);
+    CHECK(parse_day("sun", sunday, DayDirection::Past) == sunday);  // today counts
+    CHECK(parse_day("2026-12-01", sunday, DayDirection::Past) ==
+          regimend::LocalDate{date::year{2026} / 12 / 1});
+    CHECK_FALSE(parse_day("someday", sunday, DayDirection::Past));
+    CHECK_FALSE(parse_day("mo", sunday, DayDirection::Past));
+
+    const auto& berlin = *date::locate_zone("Europe/Berlin");
+    const auto now = utc(2026, 11, 22, 12, 0);  // a Sunday
+    CHECK(parse_since("mon", berlin, now) == utc(2026, 11, 15, 23, 0));
+    CHECK(parse_at("fri 08:00", berlin, now) == utc(2026, 11, 20, 7, 0));
+    CHECK(parse_at("yesterday 21:10", berlin, now) == utc(2026, 11, 21, 20, 10));
+}
+
 TEST_CASE("D-Bus times are microseconds since the epoch", "[ctl_time_args]") {
     const auto instant = utc(2026, 11, 22, 12, 0);
     CHECK(regimenctl::to_bus_time(instant) == 1795348800ULL * 1000000ULL);
