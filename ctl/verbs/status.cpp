@@ -87,7 +87,10 @@ int run_status(const GlobalOptions& options) {
     auto doses = session.bus.list_doses(regimend::start_of_day(zone, today),
                                         regimend::start_of_day(zone, tomorrow));
     auto next = next_dose(session, doses);
-    auto warnings = regimen_warnings(session.config_path(options), today, doses);
+    auto warnings = session.bus.warnings();  // the daemon's own come first
+    for (auto& warning : regimen_warnings(session.config_path(options), today, doses)) {
+        warnings.push_back(std::move(warning));
+    }
 
     if (options.json) {
         nlohmann::json document;

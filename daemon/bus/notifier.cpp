@@ -209,14 +209,39 @@ void Notifier::notice(const std::string& key, const std::string& summary, const 
 }
 
 void Notifier::send(const Request& request) {
+    // Each request is one Notify call; a bus refuses calls past its pending-reply limit.
+    if (!notify_queue_.try_start()) {
+        const auto* reminder = std::get_if<ReminderText>(&request);
+        notify_queue_.wait(reminder != nullptr
+                               ? std::variant<DoseKey, std::string>{reminder->dose}
+                               : std::variant<DoseKey, std::string>{std::get<Notice>(request).key},
+                           request);
+        return;
+    }
+    if (!dispatch(request)) {
+        release_notify_slot();
+    }
+}
+
+bool Notifier::dispatch(const Request& request) {
     try {
         if (const auto* reminder = std::get_if<ReminderText>(&request)) {
             send_reminder(*reminder);
         } else {
             send_notice(std::get<Notice>(request));
         }
+        return true;
     } catch (const std::exception& error) {
         spdlog::warn("cannot send a notification: {}", error.what());
+        return false;
+    }
+}
+
+void Notifier::release_notify_slot() {
+    while (auto next = notify_queue_.finish()) {
+        if (dispatch(*next)) {
+            return;
+        }
     }
 }
 
@@ -299,6 +324,12 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
     Notifier* self = call->self;
     // Kept alive to the end of this callback; sd-bus holds its own reference to the slot.
     const auto owned = self->take_call(call);
+    // However this reply ends, its slot goes to the next queued Notify (after the id below
+    // is recorded, so a queued repeat replaces this notification).
+    struct ReleaseSlot {
+        Notifier* notifier;
+        ~ReleaseSlot() { notifier->release_notify_slot(); }
+    } const release{self};
     const DoseKey* dose = std::get_if<DoseKey>(&call->target);
     if (dose != nullptr) {
         self->notify_in_flight_.erase(*dose);
@@ -327,6 +358,7 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
 }
 
 void Notifier::close(const DoseKey& dose) {
+    notify_queue_.drop(dose);  // a queued reminder for it is stale now: never send it
     const auto known = dose_ids_.find(dose);
     if (known == dose_ids_.end()) {
         if (notify_in_flight_.contains(dose)) {

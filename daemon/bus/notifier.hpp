@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/outputs.hpp"
+#include "bus/notify_queue.hpp"
 #include "bus/sd_ptr.hpp"
 
 namespace regimend {
@@ -52,7 +53,12 @@ class Notifier : public ReminderDisplay {
     enum class Capabilities { Unknown, Asking, Known, Unavailable };
 
     void ask_capabilities();
+    // Sends now, or queues behind the Notify calls in flight (NotifyQueue).
     void send(const Request& request);
+    // Sends one request; false (logged) when it could not go out.
+    bool dispatch(const Request& request);
+    // A Notify call is done: sends the next queued request, if any.
+    void release_notify_slot();
     void send_reminder(const ReminderText& reminder);
     void send_notice(const Notice& notice);
     // Sends a prepared Notify asynchronously; its reply comes back to on_notify_reply.
@@ -91,6 +97,7 @@ class Notifier : public ReminderDisplay {
     std::map<std::string, std::uint32_t> notice_ids_;
     std::set<DoseKey> notify_in_flight_;
     std::set<DoseKey> close_when_shown_;  // answered while its Notify was in flight
+    NotifyQueue<std::variant<DoseKey, std::string>, Request> notify_queue_;
 };
 
 // Escapes text for the Notifications body markup: & < > " '.
