@@ -52,9 +52,11 @@ std::size_t history_row_bytes(const HistoryEvent& event) {
 }
 
 std::string reply_too_large_message(std::string_view method, std::uint64_t bytes) {
-    return "The " + std::string(method) + " reply would be at least " +
-           std::to_string(bytes / (1024 * 1024)) + " MiB, more than the " +
-           std::to_string(kMaxReplyBytes / (1024 * 1024)) + " MiB limit of one reply; " +
+    const std::uint64_t mib = 1024 * 1024;
+    const std::string estimate =
+        bytes > kMaxReplyBytes + mib ? " (up to " + std::to_string(bytes / mib) + " MiB)" : "";
+    return "The " + std::string(method) + " reply would be larger than the " +
+           std::to_string(kMaxReplyBytes / mib) + " MiB limit of one reply" + estimate + "; " +
            std::string(kShorterSpanHint);
 }
 

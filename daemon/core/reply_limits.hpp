@@ -39,7 +39,8 @@ ReplyBound list_doses_bound(const Regimen& regimen, Instant from, Instant to);
 std::size_t dose_row_bytes(std::string_view item_id, std::string_view name);
 std::size_t history_row_bytes(const HistoryEvent& event);
 
-// "The reply would be ... bytes (more than the 16 MiB limit); ask for a shorter span".
+// "The ListDoses reply would be larger than the 16 MiB limit of one reply (up to 24 MiB);
+// ask for a shorter span". `bytes`: the estimate, shown when it says more than the limit.
 std::string reply_too_large_message(std::string_view method, std::uint64_t bytes);
 std::string too_many_doses_message(std::uint64_t rows);
 
