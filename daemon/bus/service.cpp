@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdarg>
 #include <cstring>
 #include <memory>
 #include <optional>
 #include <system_error>
+#include <unordered_map>
 
 #include "app/system_zone.hpp"
 #include "bus/names.hpp"
@@ -163,6 +165,18 @@ AcceptedSenders& accepted_senders() {
     return senders;
 }
 
+// How long a handler held the event loop: the figure behind the spec's 100 ms rule
+// (bench/loop_stall.py reads it from the debug log); over the rule it is a warning.
+void log_loop_time(const char* member, std::chrono::steady_clock::time_point started) {
+    const auto held = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    if (held > std::chrono::milliseconds{100}) {
+        spdlog::warn("{} held the event loop for {:.1f} ms", member, held.count() / 1000.0);
+    } else {
+        spdlog::debug("{} held the event loop for {:.1f} ms", member, held.count() / 1000.0);
+    }
+}
+
 template <int (Service::*Method)(sd_bus_message*, sd_bus_error*)>
 int call_method(sd_bus_message* message, void* userdata, sd_bus_error* error) noexcept {
     auto* self = static_cast<Service*>(userdata);
@@ -170,7 +184,10 @@ int call_method(sd_bus_message* message, void* userdata, sd_bus_error* error) no
         if (const int result = Service::check_caller(message, error); result < 0) {
             return result;
         }
-        return (self->*Method)(message, error);
+        const auto started = std::chrono::steady_clock::now();
+        const int result = (self->*Method)(message, error);
+        log_loop_time(sd_bus_message_get_member(message), started);
+        return result;
     } catch (const std::exception& exception) {
         spdlog::error("{} failed: {}", sd_bus_message_get_member(message), exception.what());
         return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Internal error: %s",
@@ -444,9 +461,17 @@ int Service::list_doses(sd_bus_message* message, sd_bus_error* error) {
     if ((result = sd_bus_message_open_container(raw, 'a', "(sstst)")) < 0) {
         return result;
     }
+    // Names by id in one pass: Regimen::find is linear, and 20,000 rows of a 10,000-item
+    // regimen made that the bulk of the call.
+    std::unordered_map<std::string_view, const Item*> items_by_id;
+    items_by_id.reserve(engine_->regimen().items.size());
+    for (const auto& item : engine_->regimen().items) {
+        items_by_id.emplace(item.id, &item);
+    }
     std::size_t bytes = 0;
     for (const auto& view : std::get<std::vector<DoseView>>(doses)) {
-        const Item* item = engine_->regimen().find(view.dose.item_id);
+        const auto found = items_by_id.find(view.dose.item_id);
+        const Item* item = found != items_by_id.end() ? found->second : nullptr;
         const std::string name =
             item != nullptr && !item->name.empty() ? item->name : view.dose.item_id;
         // The bound above should make this unreachable; it guards the connection anyway.

@@ -10,11 +10,6 @@ namespace {
 // to 25 hours long, and a time moved by a DST gap moves by at most an hour.
 constexpr std::int64_t kMinSameTimeGap = 22 * 3600;
 
-// Ceiling of a non-negative division.
-std::uint64_t ceil_div(std::int64_t value, std::int64_t divisor) {
-    return static_cast<std::uint64_t>((std::max<std::int64_t>(value, 0) + divisor - 1) / divisor);
-}
-
 }  // namespace
 
 ReplyBound list_doses_bound(const Regimen& regimen, Instant from, Instant to) {
@@ -27,11 +22,12 @@ ReplyBound list_doses_bound(const Regimen& regimen, Instant from, Instant to) {
         std::uint64_t rows = 0;
         if (item.schedule.frequency == Frequency::EveryNHours) {
             const std::int64_t step = std::max<std::int64_t>(item.schedule.interval, 1) * 3600;
-            rows = ceil_div(span, step) + 1;
+            rows = static_cast<std::uint64_t>(span / step) + 1;
         } else {
             // Each `at` entry gives at most one dose a local day, its doses at least
-            // kMinSameTimeGap apart: at most one more than the span holds gaps.
-            rows = (ceil_div(span, kMinSameTimeGap) + 1) *
+            // kMinSameTimeGap apart: a half-open span holds at most one more than the
+            // whole gaps that fit in it.
+            rows = (static_cast<std::uint64_t>(span / kMinSameTimeGap) + 1) *
                    std::max<std::size_t>(item.schedule.times.size(), 1);
         }
         bound.rows += rows;

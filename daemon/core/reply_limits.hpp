@@ -19,8 +19,9 @@ namespace regimend {
 // No reply is larger than this (dbus-daemon's session limit is 32 MiB or more; sd-bus's
 // own is 128 MiB).
 inline constexpr std::size_t kMaxReplyBytes = 16 * 1024 * 1024;
-// No ListDoses call plans more doses than this: planning is what holds the event loop.
-inline constexpr std::size_t kMaxListedDoses = 100'000;
+// No ListDoses call plans more doses than this: planning is what holds the event loop
+// (10,000 items: about 100 ms for 10,000 rows, 150 ms for 20,000, docs/BENCHMARKS.md).
+inline constexpr std::size_t kMaxListedDoses = 20'000;
 
 // Every refusal's message contains this, so a client can tell "ask for less" from other
 // invalid arguments and split the span.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <system_error>
 #include <utility>
@@ -122,7 +123,12 @@ int RegimenWorker::on_ready(sd_event_source*, int fd, uint32_t, void* userdata) 
     }
     for (auto& result : ready) {
         try {
+            const auto started = std::chrono::steady_clock::now();
             result.done(std::move(result.loaded));
+            const auto held = std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::steady_clock::now() - started);
+            spdlog::debug("applying a checked regimen held the event loop for {:.1f} ms",
+                          held.count() / 1000.0);
         } catch (const std::exception& error) {
             spdlog::error("applying a checked regimen failed: {}", error.what());
         }

@@ -5,8 +5,10 @@ Before the limit, each of these made a reply larger than dbus-daemon's message l
 exited. Now the daemon refuses the span with InvalidArgument naming the limit, lives, and
 regimenctl splits the span so its user still sees everything."""
 
+import datetime
 import json
 import sqlite3
+import zoneinfo
 
 import dbus
 
@@ -52,6 +54,22 @@ class ReplyLimits(harness.DaemonTestCase):
         # Refused before planning: 2.4 million doses were never built (918 MB before).
         self.assertLess(daemon.status("VmHWM"), 200_000)
         self.assertTrue(daemon.alive())
+        # Today's 24,000 doses are more than one call may list: status splits the day and
+        # still shows every one of them, once.
+        status = daemon.ctl("status", "--json", timeout=120)
+        self.assertEqual(status.returncode, 0, status.stderr)
+        doses = json.loads(status.stdout)["doses"]
+        berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+        today = datetime.datetime.now(berlin).date()
+        start = datetime.datetime.combine(today, datetime.time(), berlin)
+        end = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(),
+                                        berlin)
+        # The same day asked for in quarters, each small enough for one call.
+        bounds = [int(start.timestamp() + (end.timestamp() - start.timestamp()) * q / 4)
+                  * 1_000_000 for q in range(5)]
+        direct = [row for a, b in zip(bounds, bounds[1:]) for row in daemon.doses(a, b)]
+        self.assertEqual(len(doses), len(direct))
+        self.assertEqual(len({(d["item"], d["planned"]) for d in doses}), len(direct))
 
     def test_history_of_large_notes(self):
         daemon = self.start_daemon(harness.regimen_yaml(
