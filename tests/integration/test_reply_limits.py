@@ -51,8 +51,9 @@ class ReplyLimits(harness.DaemonTestCase):
                                         now_usec() + 100 * DAY_USEC)
         self.assertEqual(name, ERROR_PREFIX + "InvalidArgument")
         self.assertIn("limit", message)
-        # Refused before planning: 2.4 million doses were never built (918 MB before).
-        self.assertLess(daemon.status("VmHWM"), 200_000)
+        # Refused before planning: 2.4 million doses were never built (918 MB before; about
+        # 98 MB now, 335 MB under ASan, whose allocator keeps freed memory in quarantine).
+        self.assertLess(daemon.status("VmHWM"), 600_000)
         self.assertTrue(daemon.alive())
         # Today's 24,000 doses are more than one call may list: status splits the day and
         # still shows every one of them, once.
