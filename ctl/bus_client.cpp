@@ -4,8 +4,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <string_view>
 
+#include "core/reply_limits.hpp"
 #include "error.hpp"
 #include "time_args.hpp"
 
@@ -52,8 +54,22 @@ bool means_no_daemon(std::string_view name) {
            name.starts_with("org.freedesktop.systemd1.");
 }
 
+// The daemon refused a span as too long for one reply (core/reply_limits.hpp): the caller
+// splits it and asks again.
+class SpanTooLong : public CtlError {
+  public:
+    explicit SpanTooLong(const std::string& message) : CtlError(kExitFailed, message) {}
+};
+
+// The daemon's longest span for one call (service.cpp): longer ones are split up front.
+constexpr regimend::Seconds kMaxDaemonSpan{400LL * 86'400};
+
 [[noreturn]] void throw_call_error(int result, const BusError& error, const char* member) {
     auto name = error.name();
+    if (name == "org.regimend.Regimen1.Error.InvalidArgument" &&
+        error.message().find(regimend::kShorterSpanHint) != std::string::npos) {
+        throw SpanTooLong(error.message());
+    }
     if (name.starts_with(kOurErrorPrefix)) {
         throw CtlError(kExitFailed, error.message());
     }
@@ -105,6 +121,31 @@ MessagePtr call(sd_bus* bus, const char* interface, const char* member, const ch
         throw_call_error(result, error, member);
     }
     return reply_ptr;
+}
+
+// Asks `once` for [from, to) in pieces no longer than the daemon takes, and halves a piece
+// the daemon refuses as too large for one reply, so a user never meets the reply limit.
+// Rows come back in the daemon's (time) order.
+template <class Row, class Once>
+void collect_split(Instant from, Instant to, const Once& once, std::vector<Row>& rows) {
+    if (to - from > kMaxDaemonSpan) {
+        const Instant middle = from + kMaxDaemonSpan;
+        collect_split<Row>(from, middle, once, rows);
+        collect_split<Row>(middle, to, once, rows);
+        return;
+    }
+    try {
+        std::vector<Row> piece = once(from, to);
+        rows.insert(rows.end(), std::make_move_iterator(piece.begin()),
+                    std::make_move_iterator(piece.end()));
+    } catch (const SpanTooLong&) {
+        if (to - from <= regimend::Seconds{1}) {
+            throw;  // one second that does not fit: nothing left to split
+        }
+        const Instant middle = from + (to - from) / 2;
+        collect_split<Row>(from, middle, once, rows);
+        collect_split<Row>(middle, to, once, rows);
+    }
 }
 
 template <class T>
@@ -196,6 +237,20 @@ void BusClient::log_symptom(const std::string& kind, unsigned severity, std::opt
 }
 
 std::vector<DoseRow> BusClient::list_doses(Instant from, Instant to) {
+    std::vector<DoseRow> rows;
+    collect_split<DoseRow>(
+        from, to, [this](Instant a, Instant b) { return list_doses_once(a, b); }, rows);
+    return rows;
+}
+
+std::vector<regimend::HistoryEvent> BusClient::history(Instant from, Instant to) {
+    std::vector<regimend::HistoryEvent> events;
+    collect_split<regimend::HistoryEvent>(
+        from, to, [this](Instant a, Instant b) { return history_once(a, b); }, events);
+    return events;
+}
+
+std::vector<DoseRow> BusClient::list_doses_once(Instant from, Instant to) {
     auto reply =
         call(bus_.get(), kInterface, "ListDoses", "tt", to_bus_time(from), to_bus_time(to));
     int result = sd_bus_message_enter_container(reply.get(), 'a', "(sstst)");
@@ -222,7 +277,7 @@ std::vector<DoseRow> BusClient::list_doses(Instant from, Instant to) {
     return rows;
 }
 
-std::vector<regimend::HistoryEvent> BusClient::history(Instant from, Instant to) {
+std::vector<regimend::HistoryEvent> BusClient::history_once(Instant from, Instant to) {
     auto reply = call(bus_.get(), kInterface, "History", "tt", to_bus_time(from), to_bus_time(to));
     int result = sd_bus_message_enter_container(reply.get(), 'a', "(ssttsi)");
     if (result < 0) {
@@ -324,6 +379,31 @@ std::optional<std::string> BusClient::time_zone() {
             throw;
         }
         return std::nullopt;
+    }
+}
+
+std::vector<std::string> BusClient::warnings() {
+    try {
+        auto reply = get_property(bus_.get(), "Warnings", "as");
+        std::vector<std::string> warnings;
+        int result = sd_bus_message_enter_container(reply.get(), 'a', "s");
+        if (result < 0) {
+            throw_bad_reply(result, "Warnings");
+        }
+        const char* warning = nullptr;
+        while ((result = sd_bus_message_read(reply.get(), "s", &warning)) > 0) {
+            warnings.emplace_back(warning);
+        }
+        if (result < 0) {
+            throw_bad_reply(result, "Warnings");
+        }
+        return warnings;
+    } catch (const CtlError& error) {
+        // An older daemon without the property has nothing to say; no daemon is still 3.
+        if (error.exit_code() == kExitNoDaemon) {
+            throw;
+        }
+        return {};
     }
 }
 

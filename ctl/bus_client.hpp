@@ -49,6 +49,8 @@ class BusClient {
     void log_dose(const std::string& item, std::optional<Instant> at, const std::string& note);
     void log_symptom(const std::string& kind, unsigned severity, std::optional<Instant> at,
                      const std::string& note);
+    // Both split a span the daemon refuses as too large for one reply into several calls
+    // (and one over the daemon's 400 days up front), so any span works.
     std::vector<DoseRow> list_doses(Instant from, Instant to);
     // In the daemon's order; HistoryEvent::planned is nullopt where the bus says 0.
     std::vector<regimend::HistoryEvent> history(Instant from, Instant to);
@@ -62,10 +64,16 @@ class BusClient {
     std::string version();
     // The regimen's IANA zone; nullopt when the daemon does not offer the property.
     std::optional<std::string> time_zone();
+    // What the daemon itself warns about (its history cannot be used, ...); empty from a
+    // daemon without the property.
+    std::vector<std::string> warnings();
 
     static constexpr std::uint64_t kCallTimeoutMicroseconds = 25'000'000;
 
   private:
+    std::vector<DoseRow> list_doses_once(Instant from, Instant to);
+    std::vector<regimend::HistoryEvent> history_once(Instant from, Instant to);
+
     struct BusDeleter {
         void operator()(sd_bus* bus) const noexcept;
     };

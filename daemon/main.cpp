@@ -14,11 +14,13 @@
 #include <string>
 
 #include "app/clock.hpp"
+#include "app/degraded_display.hpp"
 #include "app/engine.hpp"
 #include "app/first_run.hpp"
 #include "app/logging.hpp"
 #include "app/paths.hpp"
 #include "app/regimen_loader.hpp"
+#include "bus/access_filter.hpp"
 #include "bus/log_control.hpp"
 #include "bus/names.hpp"
 #include "bus/notifier.hpp"
@@ -27,7 +29,9 @@
 #include "loop/clock_watch.hpp"
 #include "loop/event_loop.hpp"
 #include "loop/file_watch.hpp"
+#include "loop/regimen_worker.hpp"
 #include "loop/wakeup_timer.hpp"
+#include "store/health.hpp"
 #include "store/history.hpp"
 
 namespace regimend {
@@ -73,6 +77,21 @@ std::unique_ptr<HistoryStore> open_store(const Paths& paths) {
     return std::move(*opened.value);
 }
 
+// The history is damaged, foreign or unwritable: never touch it. The daemon runs on an
+// empty store that refuses every write with what is wrong and what to do, so it keeps
+// reminding and every answer fails with StorageFailed saying why.
+std::unique_ptr<HistoryStore> open_refusing_store(const Paths& paths, const HistoryHealth& health) {
+    const std::string& path = paths.database();
+    spdlog::error("{}. {}", health.summary(path), health.advice(path));
+    auto opened =
+        HistoryStore::open_refusing_writes(health.summary(path) + ". " + health.advice(path));
+    if (!opened) {
+        spdlog::error("cannot open an in-memory history: {}", opened.error->message);
+        return nullptr;
+    }
+    return std::move(*opened.value);
+}
+
 BusPtr connect_user_bus(sd_event* event) {
     sd_bus* raw = nullptr;
     int result = sd_bus_open_user_with_description(&raw, "regimend");
@@ -102,7 +121,8 @@ int run_daemon(const Paths& paths) {
     }
     spdlog::info("regimen {}: {} items, time zone {}", paths.config_file,
                  loaded.regimen->items.size(), loaded.regimen->zone->name());
-    auto store = open_store(paths);
+    const HistoryHealth health = check_history(paths.database());
+    auto store = health ? open_store(paths) : open_refusing_store(paths, health);
     if (!store) {
         return 1;
     }
@@ -124,15 +144,37 @@ int run_daemon(const Paths& paths) {
         },
         ids_path);
     WakeupTimer wakeup(loop.get(), [&](Micros now) { engine_ref->advance(now); });
-    Engine engine(paths.config_file, std::move(loaded), *store, notifier, service, wakeup);
+    std::optional<DegradedDisplay> degraded;
+    if (!health) {
+        degraded.emplace(notifier, health.summary(paths.database()));
+    }
+    ReminderDisplay& display = degraded ? static_cast<ReminderDisplay&>(*degraded) : notifier;
+    Engine engine(paths.config_file, std::move(loaded), *store, display, service, wakeup);
     engine_ref = &engine;
     if (!engine.restore(now_micros())) {
         return 1;
     }
 
     // Every object first, then the name: a client that sees the name finds them all.
+    if (!health) {
+        service.set_warnings(
+            {health.summary(paths.database()) + ". " + health.advice(paths.database())});
+    }
+    // Reads and checks new regimens off the loop (before the objects: it is destroyed after
+    // the watches that feed it and before the engine its results go to).
+    RegimenWorker worker(loop.get());
+    service.use_worker(&worker);
+    auto reload_off_loop = [&](ReloadTrigger trigger) {
+        worker.load(
+            paths.config_file,
+            [&engine, trigger](LoadedRegimen checked) {
+                engine.apply_reload(std::move(checked), trigger, now_micros());
+            },
+            /*coalesce=*/trigger == ReloadTrigger::FileChanged);
+    };
     service.serve(engine);
     LogControl log_control(bus.get());
+    const AccessFilter access_filter(bus.get());
     const int requested = sd_bus_request_name(bus.get(), bus_names::kService, 0);
     if (requested == -EEXIST) {
         spdlog::error("another regimend already owns {}", bus_names::kService);
@@ -145,23 +187,27 @@ int run_daemon(const Paths& paths) {
 
     loop.on_signal(SIGTERM, [&] { loop.exit(0); });
     loop.on_signal(SIGINT, [&] { loop.exit(0); });
-    loop.on_signal(SIGHUP, [&] { engine.reload(ReloadTrigger::Request, now_micros()); });
+    loop.on_signal(SIGHUP, [&] { reload_off_loop(ReloadTrigger::Request); });
     ClockWatch clock_watch(loop.get(), [&] { engine.advance(now_micros()); });
     FileWatch config_watch(loop.get(), paths.config_file,
-                           [&] { engine.reload(ReloadTrigger::FileChanged, now_micros()); });
+                           [&] { reload_off_loop(ReloadTrigger::FileChanged); });
     // A regimen that names no zone follows the system's: re-plan when it changes.
     std::optional<FileWatch> zone_watch;
     try {
         zone_watch.emplace(loop.get(), "/etc/localtime", [&] {
             if (engine.regimen().timezone_name.empty()) {
                 spdlog::info("the system time zone changed; re-planning");
-                engine.reload(ReloadTrigger::ZoneChanged, now_micros());
+                reload_off_loop(ReloadTrigger::ZoneChanged);
             }
         });
     } catch (const std::exception& error) {
         spdlog::warn("cannot watch /etc/localtime for time zone changes: {}", error.what());
     }
 
+    if (!health) {
+        const std::string& path = paths.database();
+        notifier.notice("history", health.summary(path), health.advice(path));
+    }
     if (first_run == FirstRun::Written) {
         notifier.notice("first-run", "regimend is running an example regimen",
                         "It is in " + paths.config_file + ". Make it yours with: regimenctl edit");

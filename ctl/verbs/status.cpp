@@ -119,7 +119,11 @@ int run_status(const GlobalOptions& options) {
     auto next = next_dose(session, doses);
     auto today_events = session.bus.history(regimend::start_of_day(zone, today),
                                             regimend::start_of_day(zone, tomorrow));
-    auto warnings = regimen_warnings(session.config_path(options), today, doses, today_events);
+    auto warnings = session.bus.warnings();  // the daemon's own come first
+    for (auto& warning :
+         regimen_warnings(session.config_path(options), today, doses, today_events)) {
+        warnings.push_back(std::move(warning));
+    }
 
     if (options.json) {
         nlohmann::json document;

@@ -10,6 +10,8 @@
 #include <map>
 #include <utility>
 
+#include "core/reply_limits.hpp"
+
 namespace regimend {
 namespace {
 
@@ -311,16 +313,28 @@ MethodResult<std::vector<DoseView>> Engine::list_doses(Instant from, Instant to,
 }
 
 MethodResult<std::vector<HistoryEvent>> Engine::history(Instant from, Instant to) const {
-    auto stored = store_.events_between(from, to);
+    // Bounded while reading (core/reply_limits.hpp): a reply over the bus's limit would
+    // cost the daemon its connection, and reading it all first would cost the memory.
+    bool over_limit = false;
+    auto stored =
+        store_.events_between_bounded(from, to, kMaxReplyBytes, &history_row_bytes, over_limit);
     if (!stored) {
         return MethodError{MethodErrorKind::StorageFailed,
                            "Cannot read the history database: " + stored.error->message};
+    }
+    if (over_limit) {
+        return MethodError{MethodErrorKind::InvalidArgument,
+                           reply_too_large_message("History", kMaxReplyBytes)};
     }
     return std::move(*stored.value);
 }
 
 MethodResult<std::monostate> Engine::reload(ReloadTrigger trigger, Micros now) {
-    LoadedRegimen loaded = load_regimen_file(config_path_);
+    return apply_reload(load_regimen_file(config_path_), trigger, now);
+}
+
+MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTrigger trigger,
+                                                  Micros now) {
     if (trigger == ReloadTrigger::FileChanged && loaded.regimen && loaded.text == loaded_text_) {
         spdlog::debug("{} changed on disk but its text is the same: nothing to reload",
                       config_path_);

@@ -66,6 +66,10 @@ class Engine {
     MethodResult<std::vector<DoseView>> list_doses(Instant from, Instant to, Micros now) const;
     MethodResult<std::vector<HistoryEvent>> history(Instant from, Instant to) const;
     MethodResult<std::monostate> reload(ReloadTrigger trigger, Micros now);
+    // The second half of reload(): swaps in a regimen read and checked elsewhere (the
+    // RegimenWorker thread), on the loop thread.
+    MethodResult<std::monostate> apply_reload(LoadedRegimen loaded, ReloadTrigger trigger,
+                                              Micros now);
 
     // A button pressed on the dose's notification: "taken", "snooze" or "skip".
     void answer_from_notification(const DoseKey& dose, std::string_view action, Micros now);

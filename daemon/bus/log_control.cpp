@@ -7,6 +7,7 @@
 
 #include "app/logging.hpp"
 #include "bus/names.hpp"
+#include "bus/service.hpp"
 
 namespace regimend {
 namespace {
@@ -20,12 +21,22 @@ int get_level(sd_bus*, const char*, const char*, const char*, sd_bus_message* re
     }
 }
 
-// Without SD_BUS_VTABLE_UNPRIVILEGED, sd-bus lets only our own user (or a privileged
-// one) set it.
-int set_level(sd_bus*, const char*, const char*, const char*, sd_bus_message* value, void*,
+// sd-bus's own privilege check (no SD_BUS_VTABLE_UNPRIVILEGED) trusts every caller on a
+// user bus, so the spec's sender check runs here too (the AccessFilter runs it first).
+int set_level(sd_bus* bus, const char*, const char*, const char*, sd_bus_message* value, void*,
               sd_bus_error* error) noexcept {
+    sd_bus_message* call = sd_bus_get_current_message(bus);
+    int result = 0;
+    try {
+        result = call != nullptr ? Service::check_caller(call, error) : 0;
+    } catch (const std::exception&) {
+        return -ENOMEM;
+    }
+    if (result < 0) {
+        return result;
+    }
     const char* level = nullptr;
-    const int result = sd_bus_message_read(value, "s", &level);
+    result = sd_bus_message_read(value, "s", &level);
     if (result < 0) {
         return result;
     }

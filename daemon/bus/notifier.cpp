@@ -256,14 +256,39 @@ void Notifier::notice(const std::string& key, const std::string& summary, const 
 }
 
 void Notifier::send(const Request& request) {
+    // Each request is one Notify call; a bus refuses calls past its pending-reply limit.
+    if (!notify_queue_.try_start()) {
+        const auto* group = std::get_if<Group>(&request);
+        notify_queue_.wait(group != nullptr && !group->empty()
+                               ? std::variant<DoseKey, std::string>{group->front().dose}
+                               : std::variant<DoseKey, std::string>{std::get<Notice>(request).key},
+                           request);
+        return;
+    }
+    if (!dispatch(request)) {
+        release_notify_slot();
+    }
+}
+
+bool Notifier::dispatch(const Request& request) {
     try {
         if (const auto* group = std::get_if<Group>(&request)) {
             send_reminder(*group);
         } else {
             send_notice(std::get<Notice>(request));
         }
+        return true;
     } catch (const std::exception& error) {
         spdlog::warn("cannot send a notification: {}", error.what());
+        return false;
+    }
+}
+
+void Notifier::release_notify_slot() {
+    while (auto next = notify_queue_.finish()) {
+        if (dispatch(*next)) {
+            return;
+        }
     }
 }
 
@@ -411,6 +436,12 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
     Notifier* self = call->self;
     // Kept alive to the end of this callback; sd-bus holds its own reference to the slot.
     const auto owned = self->take_call(call);
+    // However this reply ends, its slot goes to the next queued Notify (after the id below
+    // is recorded, so a queued repeat replaces this notification).
+    struct ReleaseSlot {
+        Notifier* notifier;
+        ~ReleaseSlot() { notifier->release_notify_slot(); }
+    } const release{self};
     const auto* doses = std::get_if<std::vector<DoseKey>>(&call->target);
     if (doses != nullptr) {
         for (const auto& dose : *doses) {
@@ -455,6 +486,9 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
 
 void Notifier::close(const DoseKey& dose) {
     texts_.erase(dose);
+    // A queued reminder keyed by it is stale now: never send it (a group is keyed by its
+    // first dose; the rest of it is re-shown below).
+    notify_queue_.drop(dose);
     const auto known = dose_ids_.find(dose);
     if (known == dose_ids_.end()) {
         if (notify_in_flight_.contains(dose)) {

@@ -17,6 +17,7 @@
 
 #include "app/outputs.hpp"
 #include "bus/notification_ids.hpp"
+#include "bus/notify_queue.hpp"
 #include "bus/sd_ptr.hpp"
 
 namespace regimend {
@@ -57,7 +58,12 @@ class Notifier : public ReminderDisplay {
     enum class Capabilities { Unknown, Asking, Known, Unavailable };
 
     void ask_capabilities();
+    // Sends now, or queues behind the Notify calls in flight (NotifyQueue).
     void send(const Request& request);
+    // Sends one request; false (logged) when it could not go out.
+    bool dispatch(const Request& request);
+    // A Notify call is done: sends the next queued request, if any.
+    void release_notify_slot();
     void send_reminder(const Group& group);
     // Shows the notification's remaining doses again (one was answered from elsewhere).
     void reshow(std::uint32_t id);
@@ -109,6 +115,7 @@ class Notifier : public ReminderDisplay {
     std::map<std::string, std::uint32_t> notice_ids_;
     std::set<DoseKey> notify_in_flight_;
     std::set<DoseKey> close_when_shown_;  // answered while its Notify was in flight
+    NotifyQueue<std::variant<DoseKey, std::string>, Request> notify_queue_;
 };
 
 // Escapes text for the Notifications body markup: & < > " '.

@@ -5,12 +5,16 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/engine.hpp"
 #include "app/outputs.hpp"
 #include "bus/sd_ptr.hpp"
 
 namespace regimend {
+
+class RegimenWorker;
 
 class Service : public DoseSignals {
   public:
@@ -45,12 +49,23 @@ class Service : public DoseSignals {
 
     Engine* engine() const { return engine_; }
 
+    // From now on Reload and Validate read and check the regimen on this worker's thread
+    // and reply when it is done (without one, on the loop: the fuzzer's synchronous bus).
+    void use_worker(RegimenWorker* worker) { worker_ = worker; }
+
+    // The Warnings property (an addition): problems a user must act on that the daemon
+    // found itself, e.g. a history it cannot use; `regimenctl status` lists them.
+    void set_warnings(std::vector<std::string> warnings) { warnings_ = std::move(warnings); }
+    const std::vector<std::string>& warnings() const { return warnings_; }
+
   private:
     void emit(const char* member, const char* signature, ...);
 
     sd_bus* bus_;
     Engine* engine_ = nullptr;
+    RegimenWorker* worker_ = nullptr;
     SlotPtr slot_;
+    std::vector<std::string> warnings_;
 };
 
 }  // namespace regimend

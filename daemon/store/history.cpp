@@ -53,6 +53,7 @@ bool is_contention(int code) {
 struct HistoryStore::Connection {
     sqlite::DatabasePtr db;
     std::string path;
+    std::string refusal;  // set: every write fails with it (open_refusing_writes)
 
     sqlite::Statement begin;
     sqlite::Statement commit;
@@ -166,8 +167,13 @@ struct HistoryStore::Connection {
         return failure;
     }
 
-    StoreResult<std::vector<HistoryEvent>> read_events(sqlite::Statement& statement) {
+    // Reads every row; with `row_bytes`, stops once their sum passes `max_bytes` and sets
+    // `*over_limit`.
+    StoreResult<std::vector<HistoryEvent>> read_events(
+        sqlite::Statement& statement, std::size_t max_bytes = 0,
+        std::size_t (*row_bytes)(const HistoryEvent&) = nullptr, bool* over_limit = nullptr) {
         std::vector<HistoryEvent> events;
+        std::size_t bytes = 0;
         while (true) {
             const int result = statement.step();
             if (result == SQLITE_DONE) {
@@ -191,6 +197,10 @@ struct HistoryStore::Connection {
             event.note = statement.text(4);
             event.severity = static_cast<int>(statement.integer(5));
             event.amount = statement.text(6);
+            if (row_bytes != nullptr && (bytes += row_bytes(event)) > max_bytes) {
+                *over_limit = true;
+                return {std::move(events), std::nullopt};
+            }
         }
     }
 
@@ -270,8 +280,19 @@ StoreResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const std::string&
     return {std::unique_ptr<HistoryStore>(new HistoryStore(std::move(connection))), std::nullopt};
 }
 
+StoreResult<std::unique_ptr<HistoryStore>> HistoryStore::open_refusing_writes(std::string reason) {
+    auto opened = open(":memory:");
+    if (opened) {
+        (*opened.value)->connection_->refusal = std::move(reason);
+    }
+    return opened;
+}
+
 StoreResult<Empty> HistoryStore::append(const std::vector<HistoryEvent>& events,
                                         std::optional<Instant> horizon) {
+    if (!connection_->refusal.empty()) {
+        return {std::nullopt, StoreError{connection_->refusal}};
+    }
     if (events.empty() && !horizon) {
         return {Empty{}, std::nullopt};
     }
@@ -299,6 +320,17 @@ StoreResult<std::vector<HistoryEvent>> HistoryStore::events_between(Instant from
         statement.bind(3, item);
     }
     return connection_->read_events(statement);
+}
+
+StoreResult<std::vector<HistoryEvent>> HistoryStore::events_between_bounded(
+    Instant from, Instant to, std::size_t max_bytes, std::size_t (*row_bytes)(const HistoryEvent&),
+    bool& over_limit) const {
+    over_limit = false;
+    sqlite::Statement& statement = connection_->select_between;
+    const sqlite::Statement::Use use(statement);
+    statement.bind(1, seconds_of(from));
+    statement.bind(2, seconds_of(to));
+    return connection_->read_events(statement, max_bytes, row_bytes, &over_limit);
 }
 
 StoreResult<std::vector<HistoryEvent>> HistoryStore::events_planned_between(Instant from,

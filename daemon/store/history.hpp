@@ -3,6 +3,7 @@
 // never as a crash; the caller reports them and keeps running.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -32,6 +33,10 @@ class HistoryStore {
     // (regimenctl reading the history offline).
     static StoreResult<std::unique_ptr<HistoryStore>> open(const std::string& path,
                                                            bool read_only = false);
+    // An empty store in memory that refuses every write with `reason`: what the daemon runs
+    // on when its history is damaged, foreign or unwritable (store/health.hpp), so it keeps
+    // reminding while every answer fails with that reason and the file is never touched.
+    static StoreResult<std::unique_ptr<HistoryStore>> open_refusing_writes(std::string reason);
     ~HistoryStore();
     HistoryStore(const HistoryStore&) = delete;
     HistoryStore& operator=(const HistoryStore&) = delete;
@@ -44,6 +49,13 @@ class HistoryStore {
     // Events with `from <= at < to`, oldest first (optionally one item / symptom kind).
     StoreResult<std::vector<HistoryEvent>> events_between(Instant from, Instant to,
                                                           const std::string& item = {}) const;
+
+    // Like events_between (all items), but stops reading as soon as the events' size as
+    // measured by `row_bytes` passes `max_bytes`: then `over_limit` is set and the events
+    // read so far are returned, so memory stays bounded whatever the history holds.
+    StoreResult<std::vector<HistoryEvent>> events_between_bounded(
+        Instant from, Instant to, std::size_t max_bytes,
+        std::size_t (*row_bytes)(const HistoryEvent&), bool& over_limit) const;
 
     // Events of doses planned in [from, to), in the order they were written (an `undone`
     // cancels the answer written before it): what DoseTracker needs.

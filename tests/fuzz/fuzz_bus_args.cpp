@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/clock.hpp"
 #include "app/engine.hpp"
@@ -29,6 +30,7 @@
 #include "bus/names.hpp"
 #include "bus/sd_ptr.hpp"
 #include "bus/service.hpp"
+#include "core/reply_limits.hpp"
 #include "store/history.hpp"
 
 namespace regimend {
@@ -63,6 +65,26 @@ items:
     max_per_day: 2
 )";
 
+// The reply-size path (SPEC "Limits that keep the daemon responsive"): long names make a
+// ListDoses over a few days pass the 16 MiB reply limit, and the history gets
+// kBigHistoryEvents diary entries with 64 KiB notes (17 MB, written straight to the store)
+// so a History span can pass it too. Chosen by the input's first byte.
+std::string big_regimen() {
+    std::string yaml = "version: 1\ntimezone: UTC\nsymptoms: [migraine]\nitems:\n";
+    for (int i = 0; i < 3; ++i) {
+        yaml += "  - id: big" + std::to_string(i) + "\n    name: " + std::string(300'000, 'n') +
+                "\n    at: [\"06:00\", \"12:00\", \"18:00\", \"23:00\"]\n";
+    }
+    for (int i = 0; i < 50; ++i) {
+        yaml += "  - id: hourly" + std::to_string(i) +
+                "\n    name: Hourly\n    every: 1 hours\n    start: 2020-01-01\n    at: "
+                "\"00:00\"\n";
+    }
+    return yaml;
+}
+constexpr int kBigHistoryEvents = 260;
+constexpr std::size_t kBigNoteBytes = 64 * 1024;
+
 // Texts the fuzzer can pick by index: the regimen's ids, a prefix, a symptom kind.
 constexpr std::array<const char*, 6> kKnownTexts = {"hourly", "daily",    "rescue",
                                                     "h",      "migraine", ""};
@@ -90,6 +112,7 @@ struct Harness {
     fs::path config_file;
     fs::path database;
     LoadedRegimen regimen;
+    LoadedRegimen big;  // the reply-size path's regimen
     EventPtr event;
     BusPtr server;
     BusPtr client;
@@ -112,6 +135,11 @@ struct Harness {
         regimen = check_regimen_text(kRegimen, config_file.string(), date::locate_zone("UTC"));
         if (!regimen.regimen) {
             std::fprintf(stderr, "fuzz_bus_args: %s\n", regimen.errors_text().c_str());
+            std::abort();
+        }
+        big = check_regimen_text(big_regimen(), config_file.string(), date::locate_zone("UTC"));
+        if (!big.regimen) {
+            std::fprintf(stderr, "fuzz_bus_args: %s\n", big.errors_text().c_str());
             std::abort();
         }
 
@@ -179,7 +207,7 @@ Harness& harness() {
 // depend on the inputs before it and the store never grows across the run.
 class Session {
   public:
-    explicit Session(Harness& h) : service_(h.server.get()) {
+    Session(Harness& h, bool big) : service_(h.server.get()) {
         h.remove_database();
         auto opened = HistoryStore::open(h.database.string());
         if (!opened) {
@@ -187,7 +215,11 @@ class Session {
             std::abort();
         }
         store_ = std::move(*opened.value);
-        engine_.emplace(h.config_file.string(), h.regimen, *store_, h.display, service_, h.wakeups);
+        if (big) {
+            fill_history(now_instant());
+        }
+        engine_.emplace(h.config_file.string(), big ? h.big : h.regimen, *store_, h.display,
+                        service_, h.wakeups);
         // Restored as if the daemon last ran two hours ago, so some hourly doses are due
         // and Snooze and Skip have something to act on.
         const Micros now = now_micros();
@@ -199,6 +231,22 @@ class Session {
     }
 
   private:
+    // Diary entries over the last two days whose notes together pass the reply limit.
+    void fill_history(Instant now) {
+        std::vector<HistoryEvent> events(kBigHistoryEvents);
+        for (int i = 0; i < kBigHistoryEvents; ++i) {
+            HistoryEvent& event = events[static_cast<std::size_t>(i)];
+            event.item = "migraine";
+            event.kind = EventKind::Symptom;
+            event.at = now - Seconds{(i + 1) * 600};
+            event.note = std::string(kBigNoteBytes, 'm');
+            event.severity = 5;
+        }
+        if (!store_->append(events)) {
+            std::abort();
+        }
+    }
+
     Service service_;
     std::unique_ptr<HistoryStore> store_;
     std::optional<Engine> engine_;
@@ -322,6 +370,42 @@ bool append_arguments(sd_bus_message* message, const char* signature, Script& sc
     return true;
 }
 
+// A successful ListDoses or History reply stays under the limit: its strings, plus what
+// the marshalling adds per row, never pass kMaxReplyBytes.
+void check_reply_size(sd_bus_message* reply, const char* member) {
+    const char* signature = sd_bus_message_get_signature(reply, 1);
+    const bool doses = std::strcmp(signature, "a(sstst)") == 0;
+    if (!doses && std::strcmp(signature, "a(ssttsi)") != 0) {
+        return;
+    }
+    std::size_t bytes = 0;
+    if (sd_bus_message_enter_container(reply, 'a', doses ? "(sstst)" : "(ssttsi)") < 0) {
+        std::abort();
+    }
+    for (;;) {
+        const char* a = nullptr;
+        const char* b = nullptr;
+        const char* c = nullptr;
+        std::uint64_t t1 = 0;
+        std::uint64_t t2 = 0;
+        std::int32_t i = 0;
+        const int r = doses ? sd_bus_message_read(reply, "(sstst)", &a, &b, &t1, &c, &t2)
+                            : sd_bus_message_read(reply, "(ssttsi)", &a, &b, &t1, &t2, &c, &i);
+        if (r < 0) {
+            std::abort();
+        }
+        if (r == 0) {
+            break;
+        }
+        bytes += std::strlen(a) + std::strlen(b) + std::strlen(c) + 48;
+    }
+    if (bytes > kMaxReplyBytes) {
+        std::fprintf(stderr, "fuzz_bus_args: a %s reply of %zu bytes passed the limit\n", member,
+                     bytes);
+        std::abort();
+    }
+}
+
 int on_reply(sd_bus_message* reply, void* userdata, sd_bus_error*) {
     const sd_bus_error* error = sd_bus_message_get_error(reply);
     if (error != nullptr && sd_bus_error_has_name(error, SD_BUS_ERROR_NO_REPLY)) {
@@ -340,6 +424,9 @@ int on_reply(sd_bus_message* reply, void* userdata, sd_bus_error*) {
         std::fprintf(stderr, "%s -> %s%s%s\n", *static_cast<const char**>(userdata),
                      error != nullptr ? error->name : "ok", error != nullptr ? ": " : "",
                      error != nullptr ? error->message : "");
+    }
+    if (error == nullptr) {
+        check_reply_size(reply, *static_cast<const char**>(userdata));
     }
     *static_cast<const char**>(userdata) = nullptr;
     return 0;
@@ -416,7 +503,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }();
     (void)quiet;
     Harness& h = harness();
-    Session session(h);
+    // One input in eight takes the reply-size path (the first byte is then also its first
+    // call's choice, as before).
+    Session session(h, size > 0 && data[0] % 8 == 7);
     Script script(data, size);
     run_script(h, script);
     return 0;

@@ -156,6 +156,53 @@ class Errors(harness.DaemonTestCase):
         self.daemon.wait_log(f"from user {NOBODY}")
         self.assertStillAnswers()
 
+    @unittest.skipUnless(os.geteuid() == 0 and shutil.which("setpriv"),
+                         "calling as another user needs root and setpriv")
+    def test_another_user_can_neither_read_properties_nor_set_the_log_level(self):
+        # sd-bus answers Properties itself and trusts every caller on a user bus: each of
+        # these was answered for uid 65534 before the access filter.
+        script = (
+            "import dbus, sys\n"
+            "bus = dbus.bus.BusConnection(sys.argv[1])\n"
+            "name = 'org.regimend.Regimen1'\n"
+            "P = 'org.freedesktop.DBus.Properties'\n"
+            "main = dbus.Interface(bus.get_object(name, '/org/regimend/Regimen1',"
+            " introspect=False), P)\n"
+            "log = dbus.Interface(bus.get_object(name, '/org/freedesktop/LogControl1',"
+            " introspect=False), P)\n"
+            "calls = [\n"
+            "  ('Get ConfigPath', lambda: main.Get(name, 'ConfigPath')),\n"
+            "  ('Get NextDue', lambda: main.Get(name, 'NextDue')),\n"
+            "  ('Get TimeZone', lambda: main.Get(name, 'TimeZone')),\n"
+            "  ('GetAll', lambda: main.GetAll(name)),\n"
+            "  ('Set LogLevel', lambda: log.Set('org.freedesktop.LogControl1', 'LogLevel',"
+            " 'emerg')),\n"
+            "  ('Get LogLevel', lambda: log.Get('org.freedesktop.LogControl1', 'LogLevel')),\n"
+            "]\n"
+            "for what, call in calls:\n"
+            "    try:\n"
+            "        print(what, 'answered', call())\n"
+            "    except dbus.exceptions.DBusException as e:\n"
+            "        print(what, e.get_dbus_name())\n")
+        result = subprocess.run(
+            ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+             harness.PYTHON, "-c", script, self.bus.address],
+            capture_output=True, text=True, timeout=60, cwd="/")
+        lines = result.stdout.strip().splitlines()
+        self.assertEqual(len(lines), 6, result.stdout + result.stderr)
+        for line in lines:
+            self.assertTrue(line.endswith(ERROR_PREFIX + "AccessDenied"), line)
+        # The log level is as it was, and our own user still reads and sets it.
+        connection = self.bus.connect()
+        log = dbus.Interface(connection.get_object(harness.BUS_NAME,
+                                                   "/org/freedesktop/LogControl1"),
+                             "org.freedesktop.DBus.Properties")
+        self.assertEqual(str(log.Get("org.freedesktop.LogControl1", "LogLevel")), "debug")
+        log.Set("org.freedesktop.LogControl1", "LogLevel", "info")
+        self.assertEqual(str(log.Get("org.freedesktop.LogControl1", "LogLevel")), "info")
+        self.assertEqual(str(self.daemon.get_property("TimeZone")), "Europe/Berlin")
+        self.assertStillAnswers()
+
 
 if __name__ == "__main__":
     harness.main()

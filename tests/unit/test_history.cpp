@@ -592,3 +592,34 @@ TEST_CASE("a version 1 history migrates and keeps its events", "[history]") {
     CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 2);
     CHECK_FALSE(store->append({event("am", EventKind::Taken, 100, 200)}));
 }
+
+TEST_CASE("events_between_bounded stops reading once the rows pass the limit", "[history]") {
+    TempDir dir;
+    auto store = open_store(dir.file("history.db"));
+    std::vector<HistoryEvent> events;
+    for (int i = 0; i < 10; ++i) {
+        HistoryEvent entry = event("migraine", EventKind::Symptom, std::nullopt, kMorning + i);
+        entry.note = std::string(1000, 'n');
+        events.push_back(entry);
+    }
+    REQUIRE(store->append(events));
+    auto size_of = [](const HistoryEvent& e) -> std::size_t { return e.note.size(); };
+    std::size_t (*row_bytes)(const HistoryEvent&) = size_of;
+
+    SECTION("within the limit: every row, not over") {
+        bool over = true;
+        auto read =
+            store->events_between_bounded(at(0), at(kMorning + kDay), 10'000, row_bytes, over);
+        REQUIRE(read);
+        CHECK_FALSE(over);
+        CHECK(read.value->size() == 10);
+    }
+    SECTION("past the limit: over, and no more rows kept than it took to pass it") {
+        bool over = false;
+        auto read =
+            store->events_between_bounded(at(0), at(kMorning + kDay), 3'500, row_bytes, over);
+        REQUIRE(read);
+        CHECK(over);
+        CHECK(read.value->size() == 4);
+    }
+}

@@ -149,15 +149,15 @@ TEST_CASE("the example regimen parses to the expected model", "[parse]") {
         CHECK(glycinate.notes == "With a glass of water.");
         REQUIRE(glycinate.ramp.size() == 2);
         CHECK(glycinate.ramp[0].after == date::days{14});
-        CHECK(glycinate.ramp[0].amount.text == "300 mg");
+        CHECK(glycinate.ramp[0].amount.text == "150 mg");
         CHECK(glycinate.ramp[1].after == date::days{28});
-        CHECK(glycinate.ramp[1].amount.value == 400);
+        CHECK(glycinate.ramp[1].amount.value == 200);
         SourcePos step_pos = find_position(text, "after: 28d");
         CHECK(glycinate.ramp[1].pos.line == step_pos.line);
         CHECK(glycinate.ramp[1].pos.column == step_pos.column);
-        CHECK(glycinate.amount_on(ymd(2026, 11, 14))->text == "200 mg");
-        CHECK(glycinate.amount_on(ymd(2026, 11, 15))->text == "300 mg");
-        CHECK(glycinate.amount_on(ymd(2026, 12, 1))->text == "400 mg");
+        CHECK(glycinate.amount_on(ymd(2026, 11, 14))->text == "100 mg");
+        CHECK(glycinate.amount_on(ymd(2026, 11, 15))->text == "150 mg");
+        CHECK(glycinate.amount_on(ymd(2026, 12, 1))->text == "200 mg");
     }
     SECTION("a weekly item overriding some reminder settings") {
         const Item& bath = item(regimen, "epsom-bath");

@@ -1,0 +1,26 @@
+// The spec's access rule for what sd-bus answers by itself: property reads and writes
+// (org.freedesktop.DBus.Properties Get, GetAll, Set) and introspection on the daemon's
+// objects. sd-bus trusts every caller on a user bus, so without this another user on a bus
+// that lets them in could read ConfigPath, NextDue and TimeZone or set LogLevel. A bus
+// filter runs before the object vtables: it applies Service::check_caller to every method
+// call on regimend's two object paths (except org.freedesktop.DBus.Peer's Ping) and answers
+// AccessDenied itself.
+#pragma once
+
+#include "bus/sd_ptr.hpp"
+
+namespace regimend {
+
+class AccessFilter {
+  public:
+    // Throws std::system_error when the filter cannot be installed.
+    explicit AccessFilter(sd_bus* bus);
+
+    // True when `message` is a call the filter checks (exposed for the unit tests).
+    static bool guards(sd_bus_message* message);
+
+  private:
+    SlotPtr slot_;
+};
+
+}  // namespace regimend

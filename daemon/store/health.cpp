@@ -1,0 +1,164 @@
+#include "store/health.hpp"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <set>
+
+#include "store/sqlite_handles.hpp"
+
+namespace regimend {
+namespace {
+
+// The probe waits this long for another writer before calling it contention.
+constexpr int kProbeBusyMilliseconds = 200;
+
+bool is_damage(int code) {
+    const int primary = sqlite::primary(code);
+    return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
+bool is_contention(int code) {
+    const int primary = sqlite::primary(code);
+    return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+HistoryHealth problem(HistoryProblem kind, std::string detail) {
+    return HistoryHealth{kind, std::move(detail)};
+}
+
+// Runs SQL without rows; SQLITE_OK or the error code.
+int run(sqlite3* db, const char* sql) {
+    return sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+}
+
+HistoryHealth check_contents(sqlite3* db) {
+    sqlite::Statement statement;
+    int result = sqlite::Statement::prepare(db, "PRAGMA quick_check", statement);
+    if (result != SQLITE_OK) {
+        return problem(is_damage(result) ? HistoryProblem::Damaged : HistoryProblem::Unwritable,
+                       sqlite3_errmsg(db));
+    }
+    std::string verdict;
+    while ((result = statement.step()) == SQLITE_ROW) {
+        if (verdict.empty()) {
+            verdict = statement.text(0);
+        }
+    }
+    if (result != SQLITE_DONE) {
+        if (is_contention(result)) {
+            return {};
+        }
+        return problem(is_damage(result) ? HistoryProblem::Damaged : HistoryProblem::Unwritable,
+                       sqlite3_errmsg(db));
+    }
+    if (verdict != "ok") {
+        return problem(HistoryProblem::Damaged, "integrity check: " + verdict);
+    }
+
+    sqlite::Statement tables;
+    if (sqlite::Statement::prepare(
+            db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", tables) !=
+        SQLITE_OK) {
+        return problem(HistoryProblem::Damaged, sqlite3_errmsg(db));
+    }
+    static const std::set<std::string> ours = {"events", "meta"};
+    std::string foreign;
+    while (tables.step() == SQLITE_ROW) {
+        const std::string name = tables.text(0);
+        if (!ours.contains(name) && !name.starts_with("sqlite_")) {
+            foreign += (foreign.empty() ? "" : ", ") + name;
+        }
+    }
+    if (!foreign.empty()) {
+        return problem(HistoryProblem::Foreign,
+                       "it has tables that are not regimend's: " + foreign);
+    }
+    return {};
+}
+
+HistoryHealth probe_write(sqlite3* db) {
+    sqlite3_busy_timeout(db, kProbeBusyMilliseconds);
+    int result = run(db, "BEGIN IMMEDIATE");
+    if (result == SQLITE_OK) {
+        result = run(db,
+                     "CREATE TABLE regimend_write_probe (x); "
+                     "INSERT INTO regimend_write_probe VALUES (1)");
+        const std::string message = sqlite3_errmsg(db);
+        run(db, "ROLLBACK");
+        if (result == SQLITE_OK) {
+            return {};
+        }
+        if (is_contention(result)) {
+            return {};
+        }
+        return problem(is_damage(result) ? HistoryProblem::Damaged : HistoryProblem::Unwritable,
+                       message);
+    }
+    if (is_contention(result)) {
+        return {};
+    }
+    return problem(is_damage(result) ? HistoryProblem::Damaged : HistoryProblem::Unwritable,
+                   sqlite3_errmsg(db));
+}
+
+}  // namespace
+
+HistoryHealth check_history(const std::string& path) {
+    struct stat status {};
+    if (stat(path.c_str(), &status) != 0 || (S_ISREG(status.st_mode) && status.st_size == 0)) {
+        return {};  // nothing yet: HistoryStore::open creates it
+    }
+    // Read-write without CREATE: opening writes nothing, and nothing is committed below.
+    sqlite3* raw = nullptr;
+    int result = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+    sqlite::DatabasePtr db(raw);
+    if (result != SQLITE_OK) {
+        const std::string message = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(result);
+        return problem(is_damage(result) ? HistoryProblem::Damaged : HistoryProblem::Unwritable,
+                       message);
+    }
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, kProbeBusyMilliseconds);
+    if (HistoryHealth contents = check_contents(raw); !contents) {
+        return contents;
+    }
+    return probe_write(raw);
+}
+
+std::string HistoryHealth::summary(const std::string& path) const {
+    switch (problem) {
+        case HistoryProblem::Damaged:
+            return "The history database " + path + " is damaged (" + detail +
+                   "): regimend keeps reminding but records nothing";
+        case HistoryProblem::Foreign:
+            return path + " is not a regimend history (" + detail +
+                   "): regimend left it untouched, keeps reminding but records nothing";
+        case HistoryProblem::Unwritable:
+            return "The history database " + path + " cannot be written (" + detail +
+                   "): regimend keeps reminding but records nothing";
+        case HistoryProblem::None:
+        default:
+            return {};
+    }
+}
+
+std::string HistoryHealth::advice(const std::string& path) const {
+    switch (problem) {
+        case HistoryProblem::Damaged:
+            return "Stop regimend, move the file aside (mv " + path + " " + path +
+                   ".damaged; `sqlite3 " + path +
+                   ".damaged .recover` may rescue its events) and start regimend again.";
+        case HistoryProblem::Foreign:
+            return "Move that file elsewhere, or start regimend with --state-dir DIR, then "
+                   "restart regimend.";
+        case HistoryProblem::Unwritable:
+            return "Check the file's and its directory's permissions and the free disk space, "
+                   "then restart regimend.";
+        case HistoryProblem::None:
+        default:
+            return {};
+    }
+}
+
+}  // namespace regimend
