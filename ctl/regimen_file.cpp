@@ -1,13 +1,9 @@
 #include "regimen_file.hpp"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 #include "app/paths.hpp"
 #include "error.hpp"
+#include "host/regular_file.hpp"
+#include "host/system_zone.hpp"
 
 namespace regimenctl {
 
@@ -16,30 +12,16 @@ std::string default_config_path() {
 }
 
 std::optional<std::string> read_text_file(const std::string& path, std::string* error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        if (error != nullptr) {
-            *error = std::strerror(errno);
-        }
-        return std::nullopt;
+    std::string why;
+    auto text = regimend::read_regular_file(path, why);
+    if (!text && error != nullptr) {
+        *error = why;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) {
-        if (error != nullptr) {
-            *error = "read error";
-        }
-        return std::nullopt;
-    }
-    return text.str();
+    return text;
 }
 
 const date::time_zone* system_zone() {
-    try {
-        return date::current_zone();
-    } catch (const std::exception&) {
-        return date::locate_zone("UTC");
-    }
+    return regimend::system_zone();
 }
 
 const date::time_zone* find_zone(const std::string& name) {

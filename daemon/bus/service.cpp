@@ -10,8 +10,8 @@
 #include <optional>
 #include <system_error>
 
-#include "app/system_zone.hpp"
 #include "bus/names.hpp"
+#include "host/system_zone.hpp"
 
 namespace regimend {
 namespace {
