@@ -3,6 +3,7 @@ regimen, a huge lint, modes of what we create, the zone regimenctl reads times i
 
 import json
 import os
+import resource
 import stat
 import subprocess
 import textwrap
@@ -14,6 +15,22 @@ PLAIN = harness.regimen_yaml([{"id": "alpha", "name": "Alpha", "at": "03:00"}])
 
 def mode_of(path):
     return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+def sanitized(binary):
+    """AddressSanitizer reserves terabytes of address space: an RLIMIT_AS test cannot run."""
+    if os.environ.get("ASAN_OPTIONS"):
+        return True
+    with open(binary, "rb") as program:
+        return b"__asan_init" in program.read()
+
+
+def hourly_regimen(count):
+    lines = ["version: 1", "timezone: Europe/Berlin", "items:"]
+    for index in range(count):
+        lines.append(f'  - {{id: i{index}, name: Item {index}, every: 1 hours, '
+                     f'start: 2026-01-01, at: "00:00"}}')
+    return "\n".join(lines) + "\n"
 
 
 def separate_regimen(count):
@@ -177,6 +194,33 @@ class HostileFiles(harness.DaemonTestCase):
         self.assertEqual(len(lines), 102, lines[-3:])  # 100, "... and N more", the summary
         self.assertIn("... and 998900 more warnings; stopped after 100", lines[100])
         self.assertTrue(lines[-1].endswith(": 0 errors, 101 warnings"), lines[-1])
+
+    # ---- finding 5: plan streams ----
+
+    def test_plan_memory_does_not_grow_with_days(self):
+        if sanitized(harness.REGIMENCTL):
+            self.skipTest("built with AddressSanitizer: address-space limits do not apply")
+        daemon = self.make_daemon()
+        path = os.path.join(self.workdir, "hourly.yaml")
+        with open(path, "w") as out:
+            out.write(hourly_regimen(100))
+
+        def limit_address_space():
+            # A year of 100 hourly items is 876,000 doses: held at once, well over this.
+            resource.setrlimit(resource.RLIMIT_AS, (256 << 20, 256 << 20))
+
+        for output in ([], ["--json"]):
+            result = subprocess.run(
+                [harness.REGIMENCTL, "--config", path, "plan", "--from", "2026-01-01", "--days",
+                 "365"] + output, env=daemon.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                preexec_fn=limit_address_space, timeout=120)
+            self.assertEqual(result.returncode, 0, result.stderr[-500:])
+            if output:
+                self.assertEqual(result.stdout.count(b'"planned"'), 100 * 24 * 365)
+            else:
+                # The zone note, a heading per day, a row per dose.
+                self.assertEqual(result.stdout.count(b"\n"), 1 + 365 + 100 * 24 * 365)
+                self.assertEqual(result.stdout.count(b"  Item 99\n"), 24 * 365)
 
     # ---- finding 10: one zone for everyone ----
 
