@@ -224,6 +224,14 @@ class HostileFiles(harness.DaemonTestCase):
 
     # ---- finding 10: one zone for everyone ----
 
+    def test_a_refused_take_at_names_the_zone(self):
+        daemon = self.start_daemon(PLAIN)
+        result = self.ctl(daemon, "take", "alpha", "--at", "2020-01-01 08:00",
+                          extra_env={"TZ": "Asia/Tokyo"})
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("(--at was read as 2020-01-01 08:00 Europe/Berlin)", result.stderr)
+
+
     def test_regimenctl_reads_the_zone_from_tz_like_the_daemon(self):
         daemon = self.make_daemon()
         no_zone = textwrap.dedent("""\
