@@ -224,12 +224,18 @@ class HostileFiles(harness.DaemonTestCase):
 
     # ---- finding 10: one zone for everyone ----
 
-    def test_a_refused_take_at_names_the_zone(self):
+    def test_a_refused_take_at_and_status_name_the_zone(self):
         daemon = self.start_daemon(PLAIN)
         result = self.ctl(daemon, "take", "alpha", "--at", "2020-01-01 08:00",
                           extra_env={"TZ": "Asia/Tokyo"})
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
         self.assertIn("(--at was read as 2020-01-01 08:00 Europe/Berlin)", result.stderr)
+        status = self.ctl(daemon, "status", extra_env={"TZ": "Asia/Tokyo"})
+        self.assertEqual(status.returncode, 0, status.stderr)
+        self.assertIn("Times are in Europe/Berlin (this system's zone is Asia/Tokyo).",
+                      status.stdout)
+        status = self.ctl(daemon, "status", extra_env={"TZ": "Europe/Berlin"})
+        self.assertNotIn("Times are in", status.stdout)
 
 
     def test_regimenctl_reads_the_zone_from_tz_like_the_daemon(self):
