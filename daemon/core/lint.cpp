@@ -133,7 +133,8 @@ std::vector<LintDose> representative_plan(const Regimen& regimen) {
             }
         }
     }
-    std::stable_sort(doses.begin(), doses.end(), [](const LintDose& a, const LintDose& b) {
+    // (planned, item) is unique: plan_item gives an item one dose per instant.
+    std::sort(doses.begin(), doses.end(), [](const LintDose& a, const LintDose& b) {
         return std::tie(a.planned, a.item) < std::tie(b.planned, b.item);
     });
     return doses;
@@ -333,6 +334,10 @@ template <class Found>
 void find_separate_conflicts(const Regimen& regimen, const std::vector<LintDose>& doses,
                              Found&& found) {
     const std::size_t count = regimen.items.size();
+    if (std::none_of(regimen.items.begin(), regimen.items.end(),
+                     [](const Item& item) { return item.separate && !item.as_needed; })) {
+        return;
+    }
     std::unordered_map<std::string_view, std::size_t> index_of;
     std::unordered_map<std::string_view, std::vector<std::size_t>> items_tagged;
     for (std::size_t i = 0; i < count; ++i) {
