@@ -22,10 +22,6 @@ constexpr uint64_t kQuietUsec = 200'000;
 constexpr uint32_t kDirectoryEvents =
     IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ONLYDIR;
 
-}  // namespace
-
-namespace {
-
 // "/a/b/c" -> {"/a/b", "c"}; "c" -> {".", "c"}; "/c" -> {"/", "c"}.
 std::pair<std::string, std::string> split_path(const std::string& path) {
     const auto slash = path.find_last_of('/');
