@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "error.hpp"
+#include "store/directory.hpp"
 
 namespace regimenctl {
 namespace {
@@ -60,12 +61,13 @@ void install_atomically(const std::string& path, const std::string& text) {
         }
     }
     fs::path directory = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-    fs::create_directories(directory, error);
-    if (error) {
-        fail("create the directory", directory.string(), error.value());
+    // Missing directories are created 0700 (existing ones keep their modes) and a new
+    // regimen 0600: it is health data.
+    if (auto failed = regimend::make_private_directories(directory)) {
+        throw CtlError(kExitFailed, *failed);
     }
 
-    mode_t mode = 0644;
+    mode_t mode = 0600;
     struct stat existing {};
     if (::stat(target.c_str(), &existing) == 0) {
         mode = existing.st_mode & 07777;

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "host/system_zone.hpp"
+
 namespace regimenctl {
 
 bool colour_enabled() {
@@ -77,7 +79,7 @@ std::size_t display_width(std::string_view text) {
 }
 
 void Table::print(std::ostream& out, std::string_view indent) const {
-    std::vector<std::size_t> widths;
+    std::vector<std::size_t> widths = minimum_widths_;
     for (const auto& row : rows_) {
         if (row.verbatim) {
             continue;
@@ -144,6 +146,14 @@ std::string format_when(const date::time_zone& zone, regimend::Instant instant,
     std::snprintf(text, sizeof text, "%04d-%02u-%02u ", static_cast<int>(day.year()),
                   static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
     return text + clock_text(local);
+}
+
+std::string zone_note(const date::time_zone& zone) {
+    const auto* system = regimend::system_zone();
+    if (system == &zone || system->name() == zone.name()) {
+        return {};
+    }
+    return "Times are in " + zone.name() + " (this system's zone is " + system->name() + ").\n";
 }
 
 std::string format_day_heading(regimend::LocalDate day) {

@@ -44,6 +44,11 @@ class Table {
     // it takes no part in the column widths, so every group lines up with the others.
     void add_line(Cell line) { rows_.push_back({true, {std::move(line)}}); }
     bool empty() const { return rows_.empty(); }
+    // Columns at least this wide: tables printed one after another (a day at a time) line
+    // up as one would.
+    void set_minimum_widths(std::vector<std::size_t> widths) {
+        minimum_widths_ = std::move(widths);
+    }
     void print(std::ostream& out, std::string_view indent = "") const;
 
   private:
@@ -52,6 +57,7 @@ class Table {
         std::vector<Cell> cells;
     };
     std::vector<Row> rows_;
+    std::vector<std::size_t> minimum_widths_;
 };
 
 // "21:30" (or "21:30:15" when the seconds are not zero).
@@ -59,6 +65,11 @@ std::string format_clock(const date::time_zone& zone, regimend::Instant instant)
 // "21:30" when on `today`, else "2026-11-22 21:30".
 std::string format_when(const date::time_zone& zone, regimend::Instant instant,
                         regimend::LocalDate today);
+// "Times are in Asia/Tokyo (this system's zone is Europe/Berlin).\n" when `zone` (the
+// regimen's) is not the system's zone (regimend::system_zone()), else "": human output
+// names the zone whenever its clock times are not the ones on the user's clock.
+std::string zone_note(const date::time_zone& zone);
+
 // "Sun 2026-11-22".
 std::string format_day_heading(regimend::LocalDate day);
 

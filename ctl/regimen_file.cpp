@@ -2,14 +2,10 @@
 
 #include <filesystem>
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 #include "app/paths.hpp"
 #include "error.hpp"
+#include "host/regular_file.hpp"
+#include "host/system_zone.hpp"
 
 namespace regimenctl {
 
@@ -18,30 +14,16 @@ std::string default_config_path() {
 }
 
 std::optional<std::string> read_text_file(const std::string& path, std::string* error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        if (error != nullptr) {
-            *error = std::strerror(errno);
-        }
-        return std::nullopt;
+    std::string why;
+    auto text = regimend::read_regular_file(path, why);
+    if (!text && error != nullptr) {
+        *error = why;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) {
-        if (error != nullptr) {
-            *error = "read error";
-        }
-        return std::nullopt;
-    }
-    return text.str();
+    return text;
 }
 
 const date::time_zone* system_zone() {
-    try {
-        return date::current_zone();
-    } catch (const std::exception&) {
-        return date::locate_zone("UTC");
-    }
+    return regimend::system_zone();
 }
 
 const date::time_zone* find_zone(const std::string& name) {
@@ -66,9 +48,8 @@ regimend::ParseResult load_regimen(const std::string& path) {
     if (!text) {
         std::error_code ignored;
         const bool missing = !std::filesystem::exists(path, ignored);
-        throw CtlError(kExitFailed,
-                       "cannot read " + path + ": " + error +
-                           (missing ? "; `regimenctl edit` creates one" : ""));
+        throw CtlError(kExitFailed, "cannot read " + path + ": " + error +
+                                        (missing ? "; `regimenctl edit` creates one" : ""));
     }
     return regimend::parse_regimen(*text, path, system_zone());
 }

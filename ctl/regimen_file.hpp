@@ -12,10 +12,12 @@ namespace regimenctl {
 // $XDG_CONFIG_HOME/regimend/regimen.yaml, else ~/.config/regimend/regimen.yaml.
 std::string default_config_path();
 
-// The whole file, or nullopt with `error` saying why ("No such file or directory").
+// The whole file, or nullopt with `error` saying why ("No such file or directory", "it is
+// a FIFO, not a regular file"): a regular file of at most 1 MiB, opened without blocking.
 std::optional<std::string> read_text_file(const std::string& path, std::string* error = nullptr);
 
-// The system's zone ($TZ / /etc/localtime), UTC when it cannot be determined.
+// The system's zone, looked up exactly as regimend does (regimend::system_zone: $TZ, then
+// /etc/localtime, then /etc/timezone, then UTC).
 const date::time_zone* system_zone();
 
 // A zone by IANA name, nullptr when unknown.

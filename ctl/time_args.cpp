@@ -205,4 +205,9 @@ std::optional<Instant> optional_at_argument(const std::optional<std::string>& te
     return at_argument(*text, zone, now);
 }
 
+std::string at_read_as(const date::time_zone& zone, Instant at) {
+    return "--at was read as " + date::format("%F %H:%M", regimend::to_local(zone, at)) + " " +
+           zone.name();
+}
+
 }  // namespace regimenctl

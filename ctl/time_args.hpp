@@ -54,4 +54,8 @@ Instant current_instant();
 std::uint64_t to_bus_time(Instant instant);
 Instant from_bus_time(std::uint64_t microseconds);
 
+// "--at was read as 2026-11-22 21:10 Europe/Berlin": added to the daemon's refusal of an
+// --at time, so the user sees which zone the wall-clock time was read in.
+std::string at_read_as(const date::time_zone& zone, Instant at);
+
 }  // namespace regimenctl

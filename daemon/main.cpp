@@ -60,14 +60,8 @@ int check_only(const Paths& paths) {
 }
 
 std::unique_ptr<HistoryStore> open_store(const Paths& paths) {
-    std::error_code error;
-    std::filesystem::create_directories(paths.state_dir, error);
-    if (error) {
-        spdlog::error("cannot create {}: {}", paths.state_dir, error.message());
-        return nullptr;
-    }
-    // The history is health data: only its owner reads it.
-    chmod(paths.state_dir.c_str(), 0700);
+    // HistoryStore::open creates missing directories 0700 and the database 0600; an
+    // existing directory keeps its mode (--state-dir /tmp must not lock others out).
     auto opened = HistoryStore::open(paths.database());
     if (!opened) {
         spdlog::error("cannot open the history database {}: {}", paths.database(),

@@ -185,6 +185,7 @@ int run_edit(const GlobalOptions& options) {
         std::string copy_error;
         auto text = read_text_file(copy.path(), &copy_error);
         if (!text) {
+            copy.keep();  // never throw the user's work away (it may be over 1 MiB)
             throw CtlError(kExitFailed,
                            "cannot read the edited copy " + copy.path() + ": " + copy_error);
         }

@@ -60,13 +60,20 @@ int run_plan(const PlanArgs& args, const GlobalOptions& options) {
             throw CtlError(kExitFailed, error);
         }
     }
-    auto doses = regimend::plan_days(regimen, first_day.value_or(today), args.days);
-    if (only != nullptr) {
-        std::erase_if(doses, [&](const auto& dose) { return dose.item_id != only->id; });
-    }
+    // A year of a large regimen is millions of doses, and a name may be most of a megabyte:
+    // plan one day at a time and print as we go, so memory does not grow with --days.
+    const regimend::LocalDate start = first_day.value_or(today);
+    auto for_each_day = [&](auto&& handle) {
+        for (int index = 0; index < args.days; ++index) {
+            const regimend::LocalDate day{date::sys_days{start} + date::days{index}};
+            auto doses = regimend::plan_days(regimen, day, 1);
+            if (only != nullptr) {
+                std::erase_if(doses, [&](const auto& dose) { return dose.item_id != only->id; });
+            }
+            handle(doses);
+        }
+    };
 
-    // A year of a large regimen is hundreds of thousands of doses: look items up by id
-    // once, and stream the JSON array instead of building it all in memory.
     std::unordered_map<std::string_view, const regimend::Item*> items_by_id;
     for (const auto& item : regimen.items) {
         items_by_id.emplace(item.id, &item);
@@ -79,43 +86,67 @@ int run_plan(const PlanArgs& args, const GlobalOptions& options) {
     if (options.json) {
         std::cout << '[';
         const char* separator = "\n";
-        for (const auto& dose : doses) {
-            const auto* item = item_of(dose.item_id);
-            nlohmann::json entry{
-                {"item", dose.item_id},
-                {"name", item != nullptr ? item->name : dose.item_id},
-                {"planned", instant_json(zone, dose.planned)},
-                {"amount", dose.amount ? text_or_null(dose.amount->text) : nlohmann::json(nullptr)},
-                {"dose", item != nullptr ? text_or_null(item->dose) : nlohmann::json(nullptr)}};
-            std::cout << separator << "  "
-                      << entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-            separator = ",\n";
-        }
-        std::cout << (doses.empty() ? "]\n" : "\n]\n");
+        bool any = false;
+        for_each_day([&](const std::vector<regimend::PlannedDose>& doses) {
+            for (const auto& dose : doses) {
+                const auto* item = item_of(dose.item_id);
+                nlohmann::json entry{
+                    {"item", dose.item_id},
+                    {"name", item != nullptr ? item->name : dose.item_id},
+                    {"planned", instant_json(zone, dose.planned)},
+                    {"amount",
+                     dose.amount ? text_or_null(dose.amount->text) : nlohmann::json(nullptr)},
+                    {"dose", item != nullptr ? text_or_null(item->dose) : nlohmann::json(nullptr)}};
+                std::cout << separator << "  "
+                          << entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                separator = ",\n";
+                any = true;
+            }
+        });
+        std::cout << (any ? "\n]\n" : "]\n");
         return kExitOk;
     }
 
-    if (doses.empty()) {
-        std::cout << "Nothing planned.\n";
+    auto row_of = [&](const regimend::PlannedDose& dose) -> std::vector<Cell> {
+        const auto* item = item_of(dose.item_id);
+        return {{format_clock(zone, dose.planned)},
+                {dose.item_id},
+                {item != nullptr ? item->name : ""},
+                {dose.amount ? dose.amount->text : ""},
+                {item != nullptr ? item->dose : ""}};
+    };
+    // First pass: the column widths of the whole span, so every day lines up with the
+    // others as one table would; second pass: print a day at a time with those widths.
+    std::vector<std::size_t> widths;
+    for_each_day([&](const std::vector<regimend::PlannedDose>& doses) {
+        for (const auto& dose : doses) {
+            const auto row = row_of(dose);
+            widths.resize(std::max(widths.size(), row.size()), 0);
+            for (std::size_t column = 0; column < row.size(); ++column) {
+                widths[column] = std::max(widths[column], display_width(row[column].text));
+            }
+        }
+    });
+    if (widths.empty()) {
+        std::cout << zone_note(zone) << "Nothing planned.\n";
         return kExitOk;
     }
-    std::optional<regimend::LocalDate> shown_day;
-    Table table;
-    for (const auto& dose : doses) {
-        auto day = regimend::local_date(zone, dose.planned);
-        if (day != shown_day) {
-            table.add_line(
-                {format_day_heading(day) + (day == today ? " (today)" : ""), Colour::Bold});
-            shown_day = day;
+    std::cout << zone_note(zone);
+    for_each_day([&](const std::vector<regimend::PlannedDose>& doses) {
+        Table table;
+        table.set_minimum_widths(widths);
+        std::optional<regimend::LocalDate> shown_day;
+        for (const auto& dose : doses) {
+            auto day = regimend::local_date(zone, dose.planned);
+            if (day != shown_day) {
+                table.add_line(
+                    {format_day_heading(day) + (day == today ? " (today)" : ""), Colour::Bold});
+                shown_day = day;
+            }
+            table.add_row(row_of(dose));
         }
-        const auto* item = item_of(dose.item_id);
-        table.add_row({{format_clock(zone, dose.planned)},
-                       {dose.item_id},
-                       {item != nullptr ? item->name : ""},
-                       {dose.amount ? dose.amount->text : ""},
-                       {item != nullptr ? item->dose : ""}});
-    }
-    table.print(std::cout, "  ");
+        table.print(std::cout, "  ");
+    });
     return kExitOk;
 }
 

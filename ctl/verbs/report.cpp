@@ -251,7 +251,8 @@ void print_report(const Report& report, const date::time_zone& zone, int days) {
     std::cout << paint("Report", Colour::Bold) << " for "
               << date::format("%F", regimend::local_date(zone, report.window.from)) << " to "
               << date::format("%F", regimend::local_date(zone, report.window.to)) << " ("
-              << plural(days, "day") << ")\n";
+              << plural(days, "day") << ")\n"
+              << zone_note(zone);
     if (!report.counted_from) {
         std::cout << "No doses recorded yet: planned doses count from the first event in the "
                      "history.\n";

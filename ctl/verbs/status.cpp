@@ -143,7 +143,8 @@ int run_status(const GlobalOptions& options) {
         return kExitOk;
     }
 
-    std::cout << paint("Today, " + format_day_heading(today), Colour::Bold) << '\n';
+    std::cout << paint("Today, " + format_day_heading(today), Colour::Bold) << '\n'
+              << zone_note(zone);
     if (doses.empty()) {
         std::cout << "  No doses planned.\n";
     }

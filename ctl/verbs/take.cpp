@@ -62,7 +62,16 @@ int run_take(const TakeArgs& args, const GlobalOptions& options) {
     auto session = open_session(options);
     const auto now = current_instant();
     const std::optional<Instant> at = optional_at_argument(args.at, *session.zone, now);
-    auto planned = session.bus.confirm(args.item, at);
+    Instant planned{};
+    try {
+        planned = session.bus.confirm(args.item, at);
+    } catch (const CtlError& error) {
+        if (!at) {
+            throw;
+        }
+        throw CtlError(error.exit_code(),
+                       std::string(error.what()) + " (" + at_read_as(*session.zone, *at) + ")");
+    }
     auto today = regimend::local_date(*session.zone, now);
     std::cout << "Taken: " << session.item_name(args.item, planned, options) << " (planned "
               << format_when(*session.zone, planned, today);

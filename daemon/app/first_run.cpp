@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "example_regimen.hpp"
+#include "store/directory.hpp"
 
 namespace regimend {
 namespace {
@@ -37,9 +38,10 @@ FirstRun write_example_regimen_if_missing(const std::string& path) {
         return FirstRun::AlreadyThere;
     }
     const std::filesystem::path target(path);
-    std::filesystem::create_directories(target.parent_path(), error);
-    if (error) {
-        spdlog::error("cannot create {}: {}", target.parent_path().string(), error.message());
+    // ~/.config/regimend and the parents we create are private (0700); existing ones keep
+    // their modes.
+    if (auto failed = make_private_directories(target.parent_path())) {
+        spdlog::error("{}", *failed);
         return FirstRun::Failed;
     }
     std::string temporary = path + ".XXXXXX";

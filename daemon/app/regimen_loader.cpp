@@ -3,15 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iterator>
 #include <memory>
 
-#include "app/system_zone.hpp"
 #include "core/lint.hpp"
 #include "core/parse.hpp"
+#include "host/system_zone.hpp"
 
 namespace regimend {
 namespace {
@@ -61,21 +58,17 @@ LoadedRegimen check_regimen_text(std::string_view text, const std::string& file_
 }
 
 LoadedRegimen load_regimen_file(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-        return file_error(path, std::string("cannot read the regimen: ") + std::strerror(errno));
+    std::string error;
+    auto text = read_regular_file(path, error);
+    if (!text) {
+        return file_error(path, "cannot read the regimen: " + error);
     }
-    std::string text;
-    text.resize(kMaxRegimenBytes + 1);
-    file.read(text.data(), static_cast<std::streamsize>(text.size()));
-    if (file.bad()) {
-        return file_error(path, "cannot read the regimen: read error");
+    std::string zone_problem;
+    const auto* zone = system_zone(&zone_problem);
+    if (!zone_problem.empty()) {
+        spdlog::warn("{}", zone_problem);
     }
-    text.resize(static_cast<std::size_t>(file.gcount()));
-    if (text.size() > kMaxRegimenBytes) {
-        return file_error(path, "the file is larger than 1 MiB; a regimen is a few kilobytes");
-    }
-    return check_regimen_text(text, path, system_zone());
+    return check_regimen_text(*text, path, zone);
 }
 
 void log_diagnostics(const std::vector<Diagnostic>& diagnostics) {

@@ -9,12 +9,9 @@
 
 #include "core/diagnostic.hpp"
 #include "core/model.hpp"
+#include "host/regular_file.hpp"
 
 namespace regimend {
-
-// A regimen is a few kilobytes; anything near this is not one, and reading it all would
-// let a stray file exhaust memory.
-inline constexpr std::size_t kMaxRegimenBytes = 1024 * 1024;
 
 struct LoadedRegimen {
     RegimenPtr regimen;                   // null when there are errors
@@ -31,8 +28,8 @@ struct LoadedRegimen {
 LoadedRegimen check_regimen_text(std::string_view text, const std::string& file_name,
                                  const date::time_zone* default_zone);
 
-// Reads the file (size cap; an unreadable file is one error without a position), then
-// check_regimen_text with system_zone().
+// Reads the file (a regular file only, opened without blocking, at most 1 MiB; anything
+// else is one error without a position), then check_regimen_text with system_zone().
 LoadedRegimen load_regimen_file(const std::string& path);
 
 // Logs each diagnostic, file:line:column first.

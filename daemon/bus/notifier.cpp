@@ -49,6 +49,33 @@ void check(int result, const char* what) {
 
 }  // namespace
 
+std::string shown_text(std::string_view text) {
+    std::string shown;
+    shown.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        const auto next = [&](std::size_t k) {
+            return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+        };
+        if ((byte < 0x20 && byte != '\n') || byte == 0x7F) {
+            continue;  // C0 and DEL; a NUL would also cut the D-Bus string short
+        }
+        if (byte == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) {
+            ++i;  // C1
+            continue;
+        }
+        // U+202A..U+202E (E2 80 AA..AE) and U+2066..U+2069 (E2 81 A6..A9): bidirectional
+        // embeddings, overrides and isolates.
+        if (byte == 0xE2 && ((next(1) == 0x80 && next(2) >= 0xAA && next(2) <= 0xAE) ||
+                             (next(1) == 0x81 && next(2) >= 0xA6 && next(2) <= 0xA9))) {
+            i += 2;
+            continue;
+        }
+        shown += static_cast<char>(byte);
+    }
+    return shown;
+}
+
 std::string escape_markup(std::string_view text) {
     std::string escaped;
     escaped.reserve(text.size());
@@ -294,7 +321,9 @@ void Notifier::release_notify_slot() {
 
 std::string Notifier::reminder_body(const ReminderText& reminder) const {
     const bool markup = has("body-markup");
-    auto text = [&](const std::string& value) { return markup ? escape_markup(value) : value; };
+    auto text = [&](const std::string& value) {
+        return markup ? escape_markup(shown_text(value)) : shown_text(value);
+    };
     std::string body;
     auto add_line = [&](const std::string& line) {
         if (!line.empty()) {
@@ -321,7 +350,8 @@ std::string Notifier::group_body(const Group& group) const {
         if (!reminder.notes.empty()) {
             line += " (" + reminder.notes + ")";
         }
-        body += (body.empty() ? "" : "\n") + (markup ? escape_markup(line) : line);
+        body += (body.empty() ? "" : "\n") +
+                (markup ? escape_markup(shown_text(line)) : shown_text(line));
     }
     if (!has("actions")) {
         body += "\nConfirm all with: regimenctl take --all";
@@ -366,7 +396,7 @@ void Notifier::send_reminder(const Group& group) {
 
     MessagePtr message = new_call(bus_, "Notify");
     check(sd_bus_message_append(message.get(), "susss", "regimend", replaces_id, "",
-                                summary.c_str(), body.c_str()),
+                                shown_text(summary).c_str(), body.c_str()),
           "Notify arguments");
     if (has("actions")) {
         check(sd_bus_message_append(message.get(), "as", 6, "taken", "Taken", "snooze", "Snooze",
@@ -407,10 +437,11 @@ void Notifier::reshow(std::uint32_t id) {
 void Notifier::send_notice(const Notice& notice) {
     const auto known = notice_ids_.find(notice.key);
     const std::uint32_t replaces_id = known == notice_ids_.end() ? 0 : known->second;
-    const std::string body = has("body-markup") ? escape_markup(notice.body) : notice.body;
+    const std::string plain = shown_text(notice.body);
+    const std::string body = has("body-markup") ? escape_markup(plain) : plain;
     MessagePtr message = new_call(bus_, "Notify");
     check(sd_bus_message_append(message.get(), "susssas", "regimend", replaces_id, "",
-                                notice.summary.c_str(), body.c_str(), 0),
+                                shown_text(notice.summary).c_str(), body.c_str(), 0),
           "Notify arguments");
     const std::string category = "x-regimend." + notice.key;
     check(sd_bus_message_append(message.get(), "a{sv}i", 3, "urgency", "y", kUrgencyNormal,

@@ -118,6 +118,12 @@ class Notifier : public ReminderDisplay {
     NotifyQueue<std::variant<DoseKey, std::string>, Request> notify_queue_;
 };
 
+// `text` without what must never reach a notification: control characters (C0 but the
+// line feed, DEL, C1) and bidirectional embeddings, overrides and isolates (U+202A..U+202E,
+// U+2066..U+2069), which could make a reminder read as something else. The parser refuses
+// them in a regimen; this also covers names from the history and notes from elsewhere.
+std::string shown_text(std::string_view text);
+
 // Escapes text for the Notifications body markup: & < > " '.
 std::string escape_markup(std::string_view text);
 

@@ -13,9 +13,9 @@
 #include <system_error>
 #include <unordered_map>
 
-#include "app/system_zone.hpp"
 #include "bus/names.hpp"
 #include "core/reply_limits.hpp"
+#include "host/system_zone.hpp"
 #include "loop/regimen_worker.hpp"
 
 namespace regimend {

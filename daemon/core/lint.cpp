@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 #include "core/plan.hpp"
 
@@ -63,8 +65,30 @@ Diagnostic warning_at(const Regimen& regimen, SourcePos pos, std::string message
     return Diagnostic{regimen.file, pos.line, pos.column, Severity::Warning, std::move(message)};
 }
 
-// The doses lint looks at: the union of its windows, in time order.
-std::vector<PlannedDose> representative_plan(const Regimen& regimen) {
+// A planned dose as lint keeps it: 24 bytes instead of a PlannedDose's strings, because a
+// fortnight of 10,000 hourly items is 3.4 million doses.
+struct LintDose {
+    Instant planned;
+    std::uint32_t item;    // index into regimen.items
+    const Amount* amount;  // the item's amount or a ramp step's, null when none
+};
+
+// The item's own Amount that `amount` (a copy made by the planner) is, so lint keeps a
+// pointer rather than a copy.
+const Amount* amount_in(const Item& item, const std::optional<Amount>& amount) {
+    if (!amount) {
+        return nullptr;
+    }
+    for (const auto& step : item.ramp) {
+        if (step.amount == *amount) {
+            return &step.amount;
+        }
+    }
+    return item.amount && *item.amount == *amount ? &*item.amount : nullptr;
+}
+
+// The doses lint looks at: the union of its windows, in time order (ties in file order).
+std::vector<LintDose> representative_plan(const Regimen& regimen) {
     std::set<date::sys_days> first_days;
     for (const auto& item : regimen.items) {
         if (item.as_needed) {
@@ -85,8 +109,9 @@ std::vector<PlannedDose> representative_plan(const Regimen& regimen) {
     if (first_days.empty()) {
         first_days.insert(kUndatedAnchor);
     }
+    const auto& zone = zone_of(regimen);
     // Overlapping windows are merged so no day is planned twice.
-    std::vector<PlannedDose> doses;
+    std::vector<LintDose> doses;
     auto window = first_days.begin();
     while (window != first_days.end()) {
         date::sys_days range_start = *window;
@@ -94,11 +119,24 @@ std::vector<PlannedDose> representative_plan(const Regimen& regimen) {
         for (++window; window != first_days.end() && *window <= range_end; ++window) {
             range_end = *window + date::days{kWindowDays};
         }
-        auto range = plan_days(regimen, LocalDate{range_start},
-                               static_cast<int>((range_end - range_start).count()));
-        doses.insert(doses.end(), std::make_move_iterator(range.begin()),
-                     std::make_move_iterator(range.end()));
+        const Instant from = start_of_day(zone, LocalDate{range_start});
+        const Instant to = start_of_day(zone, LocalDate{range_end});
+        // One item at a time, so only one item's PlannedDoses exist at once.
+        for (std::size_t index = 0; index < regimen.items.size(); ++index) {
+            const Item& item = regimen.items[index];
+            if (item.as_needed) {
+                continue;
+            }
+            for (const auto& dose : plan_item(regimen, item, from, to)) {
+                doses.push_back({dose.planned, static_cast<std::uint32_t>(index),
+                                 amount_in(item, dose.amount)});
+            }
+        }
     }
+    // (planned, item) is unique: plan_item gives an item one dose per instant.
+    std::sort(doses.begin(), doses.end(), [](const LintDose& a, const LintDose& b) {
+        return std::tie(a.planned, a.item) < std::tie(b.planned, b.item);
+    });
     return doses;
 }
 
@@ -164,7 +202,7 @@ std::string ramp_phases(const Regimen& regimen, const Limit& limit, date::sys_da
     return phases.empty() ? phases : phases + ")";
 }
 
-void check_limits(const Regimen& regimen, const std::vector<PlannedDose>& doses,
+void check_limits(const Regimen& regimen, const std::vector<LintDose>& doses,
                   std::vector<Diagnostic>& warnings) {
     const auto& zone = zone_of(regimen);
     for (const auto& limit : regimen.limits) {
@@ -172,8 +210,8 @@ void check_limits(const Regimen& regimen, const std::vector<PlannedDose>& doses,
         double ceiling = in_milligrams ? *milligrams(limit.per_day) : limit.per_day.value;
         std::map<date::sys_days, double> daily_totals;
         for (const auto& dose : doses) {
-            const Item* item = regimen.find(dose.item_id);
-            if (!item || !dose.amount || !has_any_tag(*item, limit.tags)) {
+            const Item* item = &regimen.items[dose.item];
+            if (!dose.amount || !has_any_tag(*item, limit.tags)) {
                 continue;
             }
             if (auto value = value_for_limit(*dose.amount, limit.per_day)) {
@@ -226,17 +264,30 @@ bool in_the_evening(const date::time_zone& zone, Instant instant) {
     return time_of_day > std::chrono::hours{18} || time_of_day < std::chrono::hours{5};
 }
 
-void check_citrate(const Regimen& regimen, const std::vector<PlannedDose>& doses,
+void check_citrate(const Regimen& regimen, const std::vector<LintDose>& doses,
                    std::vector<Diagnostic>& warnings) {
     const auto& zone = zone_of(regimen);
-    for (const auto& item : regimen.items) {
-        if (item.as_needed || !is_magnesium_form(item, "citrate")) {
-            continue;
+    std::vector<char> citrate(regimen.items.size(), 0);
+    bool any = false;
+    for (std::size_t index = 0; index < regimen.items.size(); ++index) {
+        const Item& item = regimen.items[index];
+        citrate[index] = !item.as_needed && is_magnesium_form(item, "citrate");
+        any = any || citrate[index];
+    }
+    if (!any) {
+        return;
+    }
+    // Each citrate item's first evening dose, in one pass over the plan.
+    std::vector<const LintDose*> first_late(regimen.items.size(), nullptr);
+    for (const auto& dose : doses) {
+        if (citrate[dose.item] && !first_late[dose.item] && in_the_evening(zone, dose.planned)) {
+            first_late[dose.item] = &dose;
         }
-        auto late = std::find_if(doses.begin(), doses.end(), [&](const PlannedDose& dose) {
-            return dose.item_id == item.id && in_the_evening(zone, dose.planned);
-        });
-        if (late == doses.end()) {
+    }
+    for (std::size_t index = 0; index < regimen.items.size(); ++index) {
+        const Item& item = regimen.items[index];
+        const LintDose* late = first_late[index];
+        if (!late) {
             continue;
         }
         std::string wall_time = format_local(zone, late->planned, "%H:%M");
@@ -265,61 +316,154 @@ void check_citrate(const Regimen& regimen, const std::vector<PlannedDose>& doses
 
 // ---- separate rules ----
 
-bool matches_any(const Item& item, const std::vector<std::string>& ids_or_tags) {
-    return std::any_of(ids_or_tags.begin(), ids_or_tags.end(), [&](const std::string& name) {
-        return item.id == name || item.has_tag(name);
-    });
-}
+// One broken rule: `item`'s dose at `mine` is closer than its `by` to `other`'s at `theirs`.
+// Kept as indexes and instants; only the warnings that are listed are ever formatted.
+struct SeparateConflict {
+    std::size_t item;
+    std::size_t other;
+    Instant mine;
+    Instant theirs;
+};
 
-void check_separate(const Regimen& regimen, const std::vector<PlannedDose>& doses,
-                    std::vector<Diagnostic>& warnings) {
-    const auto& zone = zone_of(regimen);
-    for (const auto& item : regimen.items) {
-        if (!item.separate || item.as_needed) {
+// Finds, for each item with a `separate` rule, every other item it comes too close to, with
+// one instance each: a sweep over the doses in time order instead of all pairs of doses.
+// For an item, every dose within `by` of one of its doses is visited once (the windows of
+// consecutive doses overlap, so each continues where the last stopped) and the sweep stops
+// as soon as every item its rule names has been met. Calls `found` per (item, other) pair.
+template <class Found>
+void find_separate_conflicts(const Regimen& regimen, const std::vector<LintDose>& doses,
+                             Found&& found) {
+    const std::size_t count = regimen.items.size();
+    if (std::none_of(regimen.items.begin(), regimen.items.end(),
+                     [](const Item& item) { return item.separate && !item.as_needed; })) {
+        return;
+    }
+    std::unordered_map<std::string_view, std::size_t> index_of;
+    std::unordered_map<std::string_view, std::vector<std::size_t>> items_tagged;
+    for (std::size_t i = 0; i < count; ++i) {
+        const Item& item = regimen.items[i];
+        index_of.emplace(item.id, i);
+        for (const auto& tag : item.tags) {
+            auto& tagged = items_tagged[tag];
+            if (tagged.empty() || tagged.back() != i) {
+                tagged.push_back(i);
+            }
+        }
+    }
+    // The plan's instants in a flat array, and each item's own doses.
+    std::vector<Instant> times;
+    std::vector<std::vector<Instant>> own_times(count);
+    times.reserve(doses.size());
+    for (const auto& dose : doses) {
+        times.push_back(dose.planned);
+        own_times[dose.item].push_back(dose.planned);
+    }
+
+    // stamp[x] == mark: x is named by the current rule; met[x] == mark: already reported.
+    std::vector<std::size_t> named(count, 0);
+    std::vector<std::size_t> met(count, 0);
+    for (std::size_t a = 0; a < count; ++a) {
+        const Item& item = regimen.items[a];
+        if (!item.separate || item.as_needed || own_times[a].empty()) {
             continue;
         }
-        const auto& rule = *item.separate;
-        for (const auto& other : regimen.items) {
-            if (&other == &item || other.as_needed || !matches_any(other, rule.from)) {
-                continue;
+        const std::size_t mark = a + 1;
+        std::size_t to_meet = 0;
+        auto name_item = [&](std::size_t x) {
+            if (x != a && named[x] != mark && !regimen.items[x].as_needed &&
+                !own_times[x].empty()) {
+                named[x] = mark;
+                ++to_meet;
             }
-            // Doses are in time order, so the closest pair is found between neighbours.
-            const PlannedDose* last_mine = nullptr;
-            const PlannedDose* last_theirs = nullptr;
-            const PlannedDose* found_mine = nullptr;
-            const PlannedDose* found_theirs = nullptr;
-            for (const auto& dose : doses) {
-                if (dose.item_id == item.id) {
-                    last_mine = &dose;
-                    if (last_theirs && dose.planned - last_theirs->planned < rule.by) {
-                        found_mine = &dose;
-                        found_theirs = last_theirs;
-                        break;
-                    }
-                } else if (dose.item_id == other.id) {
-                    last_theirs = &dose;
-                    if (last_mine && dose.planned - last_mine->planned < rule.by) {
-                        found_mine = last_mine;
-                        found_theirs = &dose;
-                        break;
-                    }
+        };
+        for (const auto& name : item.separate->from) {
+            if (auto by_id = index_of.find(name); by_id != index_of.end()) {
+                name_item(by_id->second);
+            }
+            if (auto by_tag = items_tagged.find(name); by_tag != items_tagged.end()) {
+                for (std::size_t x : by_tag->second) {
+                    name_item(x);
                 }
             }
-            if (!found_mine) {
-                continue;
-            }
-            auto gap = found_mine->planned > found_theirs->planned
-                           ? found_mine->planned - found_theirs->planned
-                           : found_theirs->planned - found_mine->planned;
-            std::string gap_text = gap == Seconds{0} ? std::string("at the same time as")
-                                                     : format_duration(gap) + " from";
-            warnings.push_back(warning_at(
-                regimen, rule.pos.line > 0 ? rule.pos : item.pos,
-                "'" + item.id + "' is planned at " +
-                    format_local(zone, found_mine->planned, "%F %H:%M") + ", " + gap_text + " '" +
-                    other.id + "' at " + format_local(zone, found_theirs->planned, "%H:%M") +
-                    "; its separate rule keeps them " + format_duration(rule.by) + " apart"));
         }
+        const Seconds by = item.separate->by;
+        std::size_t scanned = 0;  // doses before this index were visited for this item
+        for (Instant mine : own_times[a]) {
+            if (to_meet == 0) {
+                break;
+            }
+            // Doses with |planned - mine| < by.
+            auto first = std::upper_bound(times.begin(), times.end(), mine - by);
+            std::size_t i = std::max(scanned, static_cast<std::size_t>(first - times.begin()));
+            for (; i < times.size() && times[i] < mine + by && to_meet > 0; ++i) {
+                const std::size_t x = doses[i].item;
+                if (named[x] == mark && met[x] != mark) {
+                    met[x] = mark;
+                    --to_meet;
+                    found(SeparateConflict{a, x, mine, times[i]});
+                }
+            }
+            scanned = std::max(scanned, i);
+        }
+    }
+}
+
+std::string separate_message(const Regimen& regimen, const SeparateConflict& conflict) {
+    const auto& zone = zone_of(regimen);
+    const Item& item = regimen.items[conflict.item];
+    const Item& other = regimen.items[conflict.other];
+    auto gap = conflict.mine > conflict.theirs ? conflict.mine - conflict.theirs
+                                               : conflict.theirs - conflict.mine;
+    std::string gap_text =
+        gap == Seconds{0} ? std::string("at the same time as") : format_duration(gap) + " from";
+    return "'" + item.id + "' is planned at " + format_local(zone, conflict.mine, "%F %H:%M") +
+           ", " + gap_text + " '" + other.id + "' at " +
+           format_local(zone, conflict.theirs, "%H:%M") + "; its separate rule keeps them " +
+           format_duration(item.separate->by) + " apart";
+}
+
+// Adds the first `room` conflicts (in file order, as items are) as warnings; returns how
+// many there were in all.
+std::size_t check_separate(const Regimen& regimen, const std::vector<LintDose>& doses,
+                           std::size_t room, std::vector<Diagnostic>& warnings) {
+    std::size_t total = 0;
+    find_separate_conflicts(regimen, doses, [&](const SeparateConflict& conflict) {
+        if (total++ < room) {
+            const Item& item = regimen.items[conflict.item];
+            const auto& rule = *item.separate;
+            warnings.push_back(warning_at(regimen, rule.pos.line > 0 ? rule.pos : item.pos,
+                                          separate_message(regimen, conflict)));
+        }
+    });
+    return total;
+}
+
+// ---- reminder timings that cannot happen ----
+
+void check_reminders(const Regimen& regimen, std::vector<Diagnostic>& warnings) {
+    for (const auto& item : regimen.items) {
+        if (item.as_needed) {
+            continue;
+        }
+        const auto& policy = item.reminders;
+        std::vector<std::string> never;
+        if (policy.missed_after < policy.repeat_every) {
+            never.push_back("repeat_every (" + format_duration(policy.repeat_every) + ")");
+        }
+        if (policy.missed_after < policy.escalate_after) {
+            never.push_back("escalate_after (" + format_duration(policy.escalate_after) + ")");
+        }
+        if (never.empty()) {
+            continue;
+        }
+        std::string what = never.front();
+        if (never.size() > 1) {
+            what += " and " + never.back();
+        }
+        warnings.push_back(warning_at(
+            regimen, item.pos,
+            "'" + item.id + "' is missed after " + format_duration(policy.missed_after) +
+                ", shorter than its " + what + ": a dose is missed before that reminder comes"));
     }
 }
 
@@ -331,11 +475,22 @@ std::vector<Diagnostic> lint(const Regimen& regimen) {
     check_limits(regimen, doses, warnings);
     check_oxide(regimen, warnings);
     check_citrate(regimen, doses, warnings);
-    check_separate(regimen, doses, warnings);
+    check_reminders(regimen, warnings);
+    // The other rules give at most one warning per limit or item; `separate` can give one
+    // per pair of items, so only as many as can be listed are formatted.
+    const std::size_t room = warnings.size() < kMaxWarnings ? kMaxWarnings - warnings.size() : 0;
+    std::size_t total = warnings.size() + check_separate(regimen, doses, room, warnings);
     std::stable_sort(warnings.begin(), warnings.end(),
                      [](const Diagnostic& a, const Diagnostic& b) {
                          return std::tie(a.line, a.column) < std::tie(b.line, b.column);
                      });
+    if (total > kMaxWarnings) {
+        warnings.resize(kMaxWarnings);
+        Diagnostic last = warnings.back();
+        last.message = "... and " + std::to_string(total - kMaxWarnings) +
+                       " more warnings; stopped after " + std::to_string(kMaxWarnings);
+        warnings.push_back(std::move(last));
+    }
     return warnings;
 }
 

@@ -81,7 +81,7 @@ class ItemReader {
             }
         }
         if (const Field* notes = mapping_.get("notes")) {
-            if (auto text = read_text(diagnostics_, *notes)) {
+            if (auto text = read_text(diagnostics_, *notes, "a text", kMaxNotesCharacters, true)) {
                 item_.notes = text->value;
             }
         }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <unordered_map>
 
 namespace regimend {
@@ -47,6 +48,38 @@ std::string unknown_key_message(std::string_view key, std::string_view what,
         separator = ", ";
     }
     return message;
+}
+
+// The code point at `i` (valid UTF-8 is checked before yaml-cpp sees the text; an escape
+// such as "\\x80" in a double-quoted scalar still yields valid UTF-8). Advances `i`.
+char32_t next_code_point(std::string_view text, std::size_t& i) {
+    const auto byte = [&](std::size_t at) {
+        return at < text.size() ? static_cast<unsigned char>(text[at]) : 0x80;
+    };
+    const unsigned char lead = byte(i);
+    if (lead < 0x80) {
+        ++i;
+        return lead;
+    }
+    std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    char32_t code = length == 1 ? lead : lead & (0xFF >> (length + 1));
+    for (std::size_t k = 1; k < length; ++k) {
+        code = (code << 6) | (byte(i + k) & 0x3F);
+    }
+    i += length;
+    return code;
+}
+
+bool is_bidi_control(char32_t code) {
+    // Embeddings and overrides (U+202A..U+202E) and isolates (U+2066..U+2069): they reorder
+    // the text around them, so a name could be shown as something else.
+    return (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069);
+}
+
+std::string code_point_name(char32_t code) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(code));
+    return buffer;
 }
 
 }  // namespace
@@ -157,19 +190,55 @@ const Field* Mapping::get(std::string_view key) const {
 }
 
 std::optional<Text> read_text(Diagnostics& diagnostics, const Field& field,
-                              std::string_view expected) {
+                              std::string_view expected, std::size_t max_characters,
+                              bool newlines) {
     if (!field.value.IsScalar()) {
         diagnostics.error(field.value_pos, "'" + field.key + "' must be " + std::string(expected) +
                                                ", got " + describe(field.value));
         return std::nullopt;
     }
-    return Text{field.value.Scalar(), field.value_pos};
+    Text text{field.value.Scalar(), field.value_pos};
+    if (auto problem = text_problem(text.value, max_characters, newlines)) {
+        diagnostics.error(text.pos, "'" + field.key + "' " + *problem);
+        return std::nullopt;
+    }
+    return text;
+}
+
+std::optional<std::string> text_problem(std::string_view value, std::size_t max_characters,
+                                        bool newlines) {
+    std::size_t characters = 0;
+    for (std::size_t i = 0; i < value.size();) {
+        const char32_t code = next_code_point(value, i);
+        ++characters;
+        const bool control =
+            (code < 0x20 && !(newlines && code == '\n')) || (code >= 0x7F && code <= 0x9F);
+        if (control) {
+            return "contains the control character " + code_point_name(code) + " at character " +
+                   std::to_string(characters) +
+                   "; a name, dose or note is shown to people: write it without one";
+        }
+        if (is_bidi_control(code)) {
+            return "contains the bidirectional control character " + code_point_name(code) +
+                   " at character " + std::to_string(characters) +
+                   "; it could make the text show as something else";
+        }
+    }
+    if (characters > max_characters) {
+        return "is " + std::to_string(characters) + " characters long; at most " +
+               std::to_string(max_characters) + " are allowed";
+    }
+    return std::nullopt;
 }
 
 std::optional<std::vector<Text>> read_text_list(Diagnostics& diagnostics, const Field& field,
                                                 std::size_t max_entries) {
     if (field.value.IsScalar()) {
-        return std::vector<Text>{Text{field.value.Scalar(), field.value_pos}};
+        auto text = read_text(diagnostics, field);
+        if (!text) {
+            return std::nullopt;
+        }
+        return std::vector<Text>{std::move(*text)};
     }
     auto nodes = read_sequence(diagnostics, field, max_entries);
     if (!nodes) {
@@ -182,6 +251,11 @@ std::optional<std::vector<Text>> read_text_list(Diagnostics& diagnostics, const 
         if (!node.IsScalar()) {
             diagnostics.error(
                 pos, "each entry of '" + field.key + "' must be a text, got " + describe(node));
+            all_scalars = false;
+            continue;
+        }
+        if (auto problem = text_problem(node.Scalar(), kMaxTextCharacters, false)) {
+            diagnostics.error(pos, "an entry of '" + field.key + "' " + *problem);
             all_scalars = false;
             continue;
         }
@@ -214,13 +288,22 @@ std::optional<std::vector<YAML::Node>> read_sequence(Diagnostics& diagnostics, c
 }
 
 std::optional<bool> read_bool(Diagnostics& diagnostics, const Field& field) {
-    bool value = false;
-    if (!field.value.IsScalar() || !YAML::convert<bool>::decode(field.value, value)) {
-        diagnostics.error(field.value_pos, "'" + field.key + "' must be true or false, got " +
-                                               describe(field.value));
-        return std::nullopt;
+    // YAML 1.2's core schema: yaml-cpp would also take YAML 1.1's y/yes/on/n/no/off, which
+    // is the rule that turns the country code `NO` into false. One rule for every boolean.
+    if (field.value.IsScalar()) {
+        const std::string& text = field.value.Scalar();
+        if (text == "true" || text == "True" || text == "TRUE") {
+            return true;
+        }
+        if (text == "false" || text == "False" || text == "FALSE") {
+            return false;
+        }
     }
-    return value;
+    diagnostics.error(field.value_pos, "'" + field.key + "' must be true or false, got " +
+                                           describe(field.value) +
+                                           " (yes/no and on/off are not read as booleans: use "
+                                           "true or false)");
+    return std::nullopt;
 }
 
 std::optional<long long> read_integer(Diagnostics& diagnostics, const Field& field, long long min,

@@ -76,9 +76,22 @@ class Mapping {
 // "a list", "a mapping", "nothing" or the text itself quoted: for "got ..." in messages.
 std::string describe(const YAML::Node& node);
 
-// A scalar; reports "'key' must be TEXT_KIND, got ..." otherwise.
+// Free text is shown to people (a notification, a terminal): these bound it.
+inline constexpr std::size_t kMaxTextCharacters = 200;    // names, doses, ids, tags, times
+inline constexpr std::size_t kMaxNotesCharacters = 1000;  // notes
+
+// Why `value` cannot be shown as written, or nullopt: a control character (C0, DEL, C1;
+// a line feed only when `newlines`), a bidirectional embedding, override or isolate
+// (U+202A..U+202E, U+2066..U+2069), or more than `max_characters` code points. The
+// message follows the key: "'name' contains the control character U+0000 at character 2...".
+std::optional<std::string> text_problem(std::string_view value, std::size_t max_characters,
+                                        bool newlines);
+
+// A scalar that passes text_problem; reports "'key' must be TEXT_KIND, got ..." otherwise.
 std::optional<Text> read_text(Diagnostics& diagnostics, const Field& field,
-                              std::string_view expected = "a text");
+                              std::string_view expected = "a text",
+                              std::size_t max_characters = kMaxTextCharacters,
+                              bool newlines = false);
 
 // A list of scalars, or a single scalar taken as a list of one.
 std::optional<std::vector<Text>> read_text_list(Diagnostics& diagnostics, const Field& field,
@@ -88,7 +101,8 @@ std::optional<std::vector<Text>> read_text_list(Diagnostics& diagnostics, const 
 std::optional<std::vector<YAML::Node>> read_sequence(Diagnostics& diagnostics, const Field& field,
                                                      std::size_t max_entries);
 
-// "true"/"false" (and YAML 1.1's yes/no/on/off, as yaml-cpp reads them).
+// true/false (also True/TRUE/False/FALSE, YAML 1.2's core schema); YAML 1.1's yes/no/on/off
+// are errors whose message says to use true or false.
 std::optional<bool> read_bool(Diagnostics& diagnostics, const Field& field);
 
 // A whole number in [min, max].

@@ -1,10 +1,15 @@
 // Watches one file by watching its directory: editors and `ln -sf` replace a file by
 // renaming a new one over it, which a watch on the file itself would not follow. Bursts of
 // events (write, close, rename) are merged into one callback after a short quiet period.
+// A file that is a symlink (dotfile managers) is watched through the link as well: the
+// directory of its final target is watched for the target's name, and the link is
+// resolved again after every change, so editing the target or re-linking both count.
 #pragma once
 
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "bus/sd_ptr.hpp"
 
@@ -22,7 +27,17 @@ class FileWatch {
     static int readable(sd_event_source* source, int fd, uint32_t revents, void* userdata) noexcept;
     static int settled(sd_event_source* source, uint64_t usec, void* userdata) noexcept;
     void restart_quiet_period();
+    // Watches the link's current target (and drops the watch of the previous one).
+    void follow_link();
+    bool watches(int wd, std::string_view name) const;
 
+    struct Watched {
+        int wd;
+        std::string name;
+    };
+    std::string path_;
+    std::string target_;            // the link's final target, "" when the file is not a link
+    std::vector<Watched> watched_;  // [0]: the file's directory; [1]: the target's, if any
     std::string name_;
     std::function<void()> on_change_;
     int fd_ = -1;

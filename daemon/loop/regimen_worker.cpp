@@ -13,7 +13,7 @@
 #include <system_error>
 #include <utility>
 
-#include "app/system_zone.hpp"
+#include "host/system_zone.hpp"
 
 namespace regimend {
 

@@ -33,7 +33,11 @@ std::optional<std::string> make_private_directories(const std::filesystem::path&
 }
 
 void create_private_file(const std::filesystem::path& file) {
-    const int descriptor = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    // No O_EXCL: through a dangling symlink the target is then created 0600 here rather
+    // than by SQLite with the umask's mode. An existing file keeps its mode and content;
+    // O_NONBLOCK keeps a FIFO from blocking the open.
+    const int descriptor =
+        ::open(file.c_str(), O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
     if (descriptor >= 0) {
         ::close(descriptor);
     }

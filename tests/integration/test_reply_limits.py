@@ -28,19 +28,24 @@ class ReplyLimits(harness.DaemonTestCase):
             return error.get_dbus_name(), error.get_dbus_message()
         return None, None
 
-    def test_list_doses_of_a_900_kb_name_over_100_days(self):
-        regimen = harness.regimen_yaml(
-            [{"id": "big", "name": "x" * 900_000, "at": "08:00"}])
-        daemon = self.start_daemon(regimen)
-        name, message = self.refusal_of(daemon, "ListDoses", now_usec(),
-                                        now_usec() + 100 * DAY_USEC)
-        self.assertEqual(name, ERROR_PREFIX + "InvalidArgument")
-        self.assertIn("16 MiB", message)
-        self.assertTrue(daemon.alive())
-        # A day of it fits in one reply; status shows it.
-        self.assertEqual(len(daemon.doses(now_usec(), now_usec() + DAY_USEC)), 1)
-        status = daemon.ctl("status", "--json")
-        self.assertEqual(status.returncode, 0, status.stderr)
+    def test_a_900_kb_name_is_refused_and_the_longest_allowed_fits(self):
+        # A 900 KB name once made ListDoses over 100 days pass the limit; names are now at
+        # most 200 characters, so such a regimen is refused (the running one stays) and the
+        # longest allowed names over the longest span stay under the reply limit.
+        longest = [{"id": f"i{n}", "name": "x" * 200, "at": ["08:00", "20:00"]}
+                   for n in range(20)]
+        daemon = self.start_daemon(harness.regimen_yaml(longest))
+        refused = harness.dbus_error_name(lambda: daemon.call(
+            "Validate", harness.regimen_yaml([{"id": "big", "name": "x" * 900_000,
+                                               "at": "08:00"}])))
+        self.assertIsNone(refused)  # Validate answers with diagnostics, it does not fail
+        daemon.write_regimen(harness.regimen_yaml(
+            [{"id": "big", "name": "x" * 900_000, "at": "08:00"}]))
+        self.assertEqual(harness.dbus_error_name(lambda: daemon.call("Reload")),
+                         ERROR_PREFIX + "InvalidRegimen")
+        name, _ = self.refusal_of(daemon, "ListDoses", now_usec(), now_usec() + 399 * DAY_USEC)
+        self.assertIsNone(name)
+        self.assertEqual(len(daemon.doses(now_usec(), now_usec() + DAY_USEC)), 40)
         self.assertTrue(daemon.alive())
 
     def test_list_doses_of_1000_hourly_items_over_100_days(self):

@@ -367,3 +367,72 @@ items:
     CHECK(warnings[2].message.find("'antibiotic' is planned at ") == 0);
     CHECK(warnings[2].message.find("1h from 'threonate-am' at 08:00") != std::string::npos);
 }
+
+TEST_CASE("separate rules of many items: one warning per pair, capped", "[lint]") {
+    // Every item hourly, tagged x, kept two weeks from x: every pair of items breaks it.
+    RegimenBuilder builder;
+    std::vector<TimeOfDay> hourly;
+    for (int hour = 0; hour < 24; ++hour) {
+        char text[8];
+        std::snprintf(text, sizeof text, "%02d:00", hour);
+        hourly.push_back(clock_time(text));
+    }
+    const int count = 30;
+    for (int index = 0; index < count; ++index) {
+        auto& item = builder.add("i" + std::to_string(index), "Item", hourly);
+        item.tags = {"x"};
+        item.separate = SeparateRule{{"x"}, date::days{14}, {item.pos.line + 1, 7}};
+    }
+    auto warnings = lint(builder.regimen);
+    REQUIRE(warnings.size() == kMaxWarnings + 1);
+    // 30 * 29 ordered pairs, each once, in file order: i0's 29 first.
+    CHECK(warnings.back().message == "... and 770 more warnings; stopped after 100");
+    CHECK(warnings.back().line == warnings[kMaxWarnings - 1].line);
+    CHECK(warnings[0].line == 21);
+    CHECK(warnings[0].message ==
+          "'i0' is planned at 2000-01-03 00:00, at the same time as 'i1' at 00:00; its "
+          "separate rule keeps them 14d apart");
+    CHECK(warnings[28].message.find("'i0' is planned at 2000-01-03 00:00, at the same time as "
+                                    "'i29'") == 0);
+    CHECK(warnings[29].message.find("'i1' is planned at 2000-01-03 00:00, at the same time as "
+                                    "'i0'") == 0);
+}
+
+TEST_CASE("separate rules: the sweep finds a pair close on one day of the fortnight", "[lint]") {
+    RegimenBuilder builder;
+    auto& daily = builder.add("daily", "Daily", {clock_time("08:00")});
+    daily.separate = SeparateRule{{"weekly", "far"}, 2h, {21, 7}};
+    auto& weekly = builder.add("weekly", "Weekly", {clock_time("09:30")});
+    weekly.schedule.frequency = Frequency::Weekly;
+    weekly.schedule.weekdays = 1U << 3;  // Wednesday
+    auto& far = builder.add("far", "Far", {clock_time("10:00"), clock_time("06:00")});
+    far.schedule.frequency = Frequency::Weekly;
+    far.schedule.weekdays = 1U << 5;  // Friday: exactly 2h from 08:00 on both sides
+    auto warnings = lint(builder.regimen);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].message ==
+          "'daily' is planned at 2000-01-05 08:00, 1h30m from 'weekly' at 09:30; its separate "
+          "rule keeps them 2h apart");
+}
+
+TEST_CASE("reminder timings that cannot happen", "[lint]") {
+    RegimenBuilder builder;
+    auto& fine = builder.add("fine", "Fine", {clock_time("08:00")});
+    fine.reminders.missed_after = 2h;  // repeat 15m, escalate 1h
+    auto& early = builder.add("early", "Early", {clock_time("09:00")});
+    early.reminders.missed_after = 30min;
+    auto& both = builder.add("both", "Both", {clock_time("10:00")});
+    both.reminders.missed_after = 10min;
+    auto& rescue = builder.add("rescue", "Rescue", {});
+    rescue.as_needed = true;
+    rescue.reminders.missed_after = 1min;
+    auto warnings = lint(builder.regimen);
+    REQUIRE(warnings.size() == 2);
+    CHECK(warnings[0].line == early.pos.line);
+    CHECK(warnings[0].message ==
+          "'early' is missed after 30m, shorter than its escalate_after (1h): a dose is missed "
+          "before that reminder comes");
+    CHECK(warnings[1].message ==
+          "'both' is missed after 10m, shorter than its repeat_every (15m) and escalate_after "
+          "(1h): a dose is missed before that reminder comes");
+}

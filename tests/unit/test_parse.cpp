@@ -268,7 +268,7 @@ TEST_CASE("every schedule form parses", "[parse]") {
         CHECK_FALSE(milligrams(*drops.amount));
         CHECK(drops.notes == "Under the tongue.");
     }
-    SECTION("as needed, with YAML 1.1 'yes'") {
+    SECTION("as needed") {
         const Item& rescue = item(regimen, "rescue");
         CHECK(rescue.as_needed);
         CHECK(rescue.max_per_day == 2);
@@ -568,5 +568,94 @@ TEST_CASE("no input makes the parser throw", "[parse]") {
             errors += result.diagnostics.size();
         }
         CHECK(errors > 0);
+    }
+}
+
+TEST_CASE("text that is shown to people is bounded and printable", "[parse]") {
+    // One item with `key: value` (written as is) on line 5, column 11 for name and dose.
+    auto one_item = [](const std::string& line) {
+        return parse("version: 1\nitems:\n  - id: x\n    at: \"08:00\"\n    " + line + "\n");
+    };
+    auto single_error = [](const ParseResult& result) {
+        INFO(all_messages(result));
+        REQUIRE(result.diagnostics.size() == 1);
+        CHECK(result.diagnostics[0].severity == Severity::Error);
+        return result.diagnostics[0];
+    };
+    SECTION("a NUL written as an escape") {
+        auto error = single_error(one_item("name: \"a\\0b\""));
+        CHECK(error.line == 5);
+        CHECK(error.column == 11);
+        CHECK(error.message ==
+              "'name' contains the control character U+0000 at character 2; a name, dose or "
+              "note is shown to people: write it without one");
+    }
+    SECTION("other C0, DEL and C1 controls") {
+        CHECK_THAT(single_error(one_item("name: \"a\\tb\"")).message, Catch::Contains("U+0009"));
+        CHECK_THAT(single_error(one_item("name: \"a\\eb\"")).message, Catch::Contains("U+001B"));
+        CHECK_THAT(single_error(one_item("name: \"a\\x7Fb\"")).message, Catch::Contains("U+007F"));
+        CHECK_THAT(single_error(one_item("name: \"a\\x85b\"")).message, Catch::Contains("U+0085"));
+        CHECK_THAT(single_error(one_item("name: X\n    dose: \"2\\ncaps\"")).message,
+                   Catch::Contains("'dose' contains the control character U+000A"));
+    }
+    SECTION("bidirectional overrides and isolates, raw or escaped") {
+        auto error =
+            single_error(one_item("name: Vitamin \xE2\x80\xAE"
+                                  "D"));
+        CHECK(error.message ==
+              "'name' contains the bidirectional control character U+202E at character 9; it "
+              "could make the text show as something else");
+        CHECK_THAT(single_error(one_item("name: X\n    notes: \"a\\u2066b\"")).message,
+                   Catch::Contains("'notes' contains the bidirectional control character U+2066"));
+    }
+    SECTION("notes may span lines; names and notes have length limits") {
+        ParseResult multi_line = one_item(
+            "name: X\n    notes: |\n      Take with food.\n      "
+            "Not with milk.\n");
+        INFO(all_messages(multi_line));
+        REQUIRE(multi_line.ok());
+        CHECK(multi_line.regimen->items[0].notes == "Take with food.\nNot with milk.\n");
+
+        CHECK(one_item("name: " + std::string(200, 'n')).ok());
+        auto long_name = single_error(one_item("name: " + std::string(201, 'n')));
+        CHECK(long_name.line == 5);
+        CHECK(long_name.message == "'name' is 201 characters long; at most 200 are allowed");
+        // Characters, not bytes: 200 "ü" are 400 bytes.
+        std::string umlauts;
+        for (int i = 0; i < 200; ++i) {
+            umlauts += "\xC3\xBC";
+        }
+        CHECK(one_item("name: " + umlauts).ok());
+        CHECK(one_item("name: X\n    notes: " + std::string(1000, 'n')).ok());
+        CHECK(single_error(one_item("name: X\n    notes: " + std::string(1001, 'n'))).message ==
+              "'notes' is 1001 characters long; at most 1000 are allowed");
+        CHECK_THAT(
+            single_error(one_item("name: X\n    tags: [" + std::string(201, 't') + "]")).message,
+            Catch::Contains("an entry of 'tags' is 201 characters long"));
+    }
+}
+
+TEST_CASE("booleans are true or false only", "[parse]") {
+    auto as_needed = [](const std::string& value) {
+        return parse("version: 1\nitems:\n  - id: x\n    name: X\n    as_needed: " + value + "\n");
+    };
+    for (const char* yes : {"true", "True", "TRUE"}) {
+        ParseResult result = as_needed(yes);
+        INFO(yes << "\n" << all_messages(result));
+        REQUIRE(result.ok());
+        CHECK(result.regimen->items[0].as_needed);
+    }
+    for (const char* yaml_1_1 : {"yes", "Yes", "no", "on", "off", "y", "n"}) {
+        ParseResult result = as_needed(yaml_1_1);
+        INFO(yaml_1_1 << "\n" << all_messages(result));
+        CHECK_FALSE(result.ok());
+        // The item is then read as scheduled, which also misses its `at`.
+        auto found = std::find_if(result.diagnostics.begin(), result.diagnostics.end(),
+                                  [](const Diagnostic& d) { return d.line == 5; });
+        REQUIRE(found != result.diagnostics.end());
+        CHECK(found->column == 16);
+        CHECK(found->message ==
+              "'as_needed' must be true or false, got \"" + std::string(yaml_1_1) +
+                  "\" (yes/no and on/off are not read as booleans: use true or false)");
     }
 }

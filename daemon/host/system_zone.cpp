@@ -1,6 +1,4 @@
-#include "app/system_zone.hpp"
-
-#include <spdlog/spdlog.h>
+#include "host/system_zone.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -32,8 +30,7 @@ const date::time_zone* locate(const std::string& name) {
     }
     try {
         return date::locate_zone(name);
-    } catch (const std::exception& error) {
-        spdlog::debug("time zone '{}' is unknown: {}", name, error.what());
+    } catch (const std::exception&) {
         return nullptr;
     }
 }
@@ -58,13 +55,19 @@ std::optional<std::string> etc_timezone() {
 
 }  // namespace
 
-const date::time_zone* system_zone() {
+const date::time_zone* system_zone(std::string* problem) {
+    if (problem != nullptr) {
+        problem->clear();
+    }
     if (const char* tz = std::getenv("TZ"); tz != nullptr && *tz != '\0') {
         std::string name = tz[0] == ':' ? tz + 1 : tz;
         if (const auto* zone = locate(zone_name_from_path(name))) {
             return zone;
         }
-        spdlog::warn("TZ='{}' is not an IANA time zone name; using the system zone", tz);
+        if (problem != nullptr) {
+            *problem =
+                "TZ='" + std::string(tz) + "' is not an IANA time zone name; using the system zone";
+        }
     }
     if (const auto name = localtime_link_target()) {
         if (const auto* zone = locate(*name)) {
