@@ -42,8 +42,14 @@ _regimenctl() {
     done
 
     case $prev in
-        --config | check) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --format) COMPREPLY=($(compgen -W "ics csv" -- "$cur")); return ;;
+        --config | --output | check) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --format)
+            if [[ $verb == report ]]; then
+                COMPREPLY=($(compgen -W "text json html" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "ics csv" -- "$cur"))
+            fi
+            return ;;
         --item) COMPREPLY=($(compgen -W "$(_regimenctl_item_ids)" -- "$cur")); return ;;
         --at | --note | --reason | --since | --days | --from) return ;;
     esac
@@ -61,7 +67,7 @@ _regimenctl() {
         log) options+=" --at --note" ;;
         symptom) options+=" --at --note" ;;
         history) options+=" --since --item --json" ;;
-        report) options+=" --days --json" ;;
+        report) options+=" --days --json --format --output" ;;
         plan) options+=" --from --days --json" ;;
         check) options+=" --json" ;;
         export) options+=" --format --since" ;;
