@@ -33,7 +33,8 @@ h3 { font-size: 1rem; margin: 1rem 0 .3rem; }
 table { border-collapse: collapse; margin: .5rem 0; }
 th, td { text-align: left; padding: .2rem .7rem .2rem 0; border-bottom: 1px solid var(--grid);
   vertical-align: top; }
-td.number { text-align: right; font-variant-numeric: tabular-nums; }
+td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.date { white-space: nowrap; }
 .muted, .advice { color: var(--muted); }
 .advice { font-style: italic; }
 figure { margin: .5rem 0 1rem; break-inside: avoid; }
@@ -151,7 +152,7 @@ std::string adherence_svg(const regimend::ItemAdherence& item, LocalDate first, 
         int offset = static_cast<int>((date::sys_days{day} - first_monday).count());
         int column = offset / 7;
         int row = offset % 7;
-        if (row == 0 && (column % 4 == 0 || day == first)) {
+        if ((row == 0 || day == first) && column % 4 == 0) {  // a date every four weeks
             svg += "<text x=\"" + std::to_string(left + column * step) + "\" y=\"11\">" +
                    date::format("%d %b", day) + "</text>";
         }
@@ -410,8 +411,9 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
         for (size_t index = 0; index < report.phases.size(); ++index) {
             const auto& phase = report.phases[index];
             page += "<tr><td>" + std::to_string(index + 1) + "</td><td>" +
-                    html_escape(phase.label) + "</td><td>" + day_text(phase.first_day) +
-                    "</td><td>" + day_text(phase.last_day) + "</td><td class=\"number\">" +
+                    html_escape(phase.label) + "</td><td class=\"date\">" +
+                    day_text(phase.first_day) + "</td><td class=\"date\">" +
+                    day_text(phase.last_day) + "</td><td class=\"number\">" +
                     (phase.adherence ? format_number(*phase.adherence * 100, 0) + "%" : "–") +
                     "</td>";
             for (const auto& symptom : phase.symptoms) {
