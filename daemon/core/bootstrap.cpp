@@ -14,10 +14,11 @@ struct Sums {
     double count = 0;
 };
 
-Sums resample(std::mt19937_64& generator, const std::vector<DayValue>& days) {
+Sums resample(IndexSampler& sampler, const std::vector<DayValue>& days) {
     Sums sums;
+    const auto n = static_cast<std::uint32_t>(days.size());
     for (size_t draw = 0; draw < days.size(); ++draw) {
-        const auto& day = days[uniform_index(generator, days.size())];
+        const auto& day = days[sampler.next(n)];
         sums.total += day.total;
         sums.count += day.count;
     }
@@ -51,6 +52,29 @@ std::uint64_t uniform_index(std::mt19937_64& generator, std::uint64_t n) {
         value = generator();
     }
     return value % n;
+}
+
+std::uint32_t IndexSampler::next_half() {
+    if (has_buffered_) {
+        has_buffered_ = false;
+        return static_cast<std::uint32_t>(buffered_ >> 32);
+    }
+    buffered_ = generator_();
+    has_buffered_ = true;
+    return static_cast<std::uint32_t>(buffered_);
+}
+
+std::uint32_t IndexSampler::next(std::uint32_t n) {
+    std::uint64_t product = std::uint64_t{next_half()} * n;
+    auto low = static_cast<std::uint32_t>(product);
+    if (low < n) {
+        const std::uint32_t threshold = (0u - n) % n;  // 2^32 mod n
+        while (low < threshold) {
+            product = std::uint64_t{next_half()} * n;
+            low = static_cast<std::uint32_t>(product);
+        }
+    }
+    return static_cast<std::uint32_t>(product >> 32);
 }
 
 std::optional<double> ratio_statistic(const std::vector<DayValue>& days, double scale) {
@@ -91,7 +115,7 @@ std::optional<DifferenceEstimate> bootstrap_difference(const std::vector<DayValu
     estimate.after = *after_figure;
     estimate.difference = *after_figure - *before_figure;
 
-    std::mt19937_64 generator(seed);
+    IndexSampler sampler(seed);
     std::vector<double> differences;
     std::vector<double> before_figures;
     std::vector<double> after_figures;
@@ -99,8 +123,8 @@ std::optional<DifferenceEstimate> bootstrap_difference(const std::vector<DayValu
     before_figures.reserve(static_cast<size_t>(resamples));
     after_figures.reserve(static_cast<size_t>(resamples));
     for (int round = 0; round < resamples; ++round) {
-        Sums b = resample(generator, before);
-        Sums a = resample(generator, after);
+        Sums b = resample(sampler, before);
+        Sums a = resample(sampler, after);
         // A resample can hold only days without a count (none for days-with-an-entry, whose
         // count is 1 a day; severity sides only hold rated days): keep the round anyway
         // with the side's own figure, so no round is dropped and the count stays fixed.

@@ -37,11 +37,26 @@ struct DifferenceEstimate {
 // A uniform index in [0, n) from the generator's raw output, by rejection (no modulo bias).
 std::uint64_t uniform_index(std::mt19937_64& generator, std::uint64_t n);
 
+// The bootstrap's draws: each 64-bit output gives two 32-bit halves (low half first), each
+// mapped to [0, n) by Lemire's multiply-and-shift with rejection (exact, no division in the
+// common case). Half the generator calls of uniform_index, same determinism.
+class IndexSampler {
+  public:
+    explicit IndexSampler(std::uint64_t seed) : generator_(seed) {}
+    std::uint32_t next(std::uint32_t n);
+
+  private:
+    std::uint32_t next_half();
+    std::mt19937_64 generator_;
+    std::uint64_t buffered_ = 0;
+    bool has_buffered_ = false;
+};
+
 // The ratio statistic of a sample; none when the counts sum to zero.
 std::optional<double> ratio_statistic(const std::vector<DayValue>& days, double scale);
 
 // Resamples each side's days independently with replacement, `resamples` times. None when
-// a side is empty or its counts sum to zero.
+// a side is empty or its counts sum to zero. A side holds fewer than 2^32 days.
 std::optional<DifferenceEstimate> bootstrap_difference(const std::vector<DayValue>& before,
                                                        const std::vector<DayValue>& after,
                                                        double scale,

@@ -147,3 +147,30 @@ TEST_CASE("bootstrap estimates how many more days would tell", "[bootstrap]") {
     estimate.difference = 0;
     CHECK_FALSE(more_days_to_tell(estimate, 28));
 }
+
+TEST_CASE("bootstrap's index sampler is uniform and uses both halves of each output",
+          "[bootstrap]") {
+    // Worked by hand from the standard generator: the first output, split in two halves.
+    std::mt19937_64 reference(kBootstrapSeed);
+    const std::uint64_t first = reference();
+    IndexSampler sampler(kBootstrapSeed);
+    const std::uint32_t n = 1000;
+    // Lemire: floor(half * n / 2^32); rejection only when the low product < 2^32 mod n.
+    auto expected_low =
+        static_cast<std::uint32_t>((std::uint64_t{static_cast<std::uint32_t>(first)} * n) >> 32);
+    auto expected_high = static_cast<std::uint32_t>(((first >> 32) * n) >> 32);
+    CHECK(sampler.next(n) == expected_low);
+    CHECK(sampler.next(n) == expected_high);
+
+    std::vector<int> seen(5, 0);
+    for (int draw = 0; draw < 5000; ++draw) {
+        auto index = sampler.next(5);
+        REQUIRE(index < 5);
+        ++seen[index];
+    }
+    for (int count : seen) {
+        CHECK(count > 880);  // 1000 expected each
+        CHECK(count < 1120);
+    }
+    CHECK(sampler.next(1) == 0);
+}
