@@ -307,6 +307,11 @@ std::string cannot_tell_text(const ComparedFigure& figure) {
                "; more entries after the start alone would not narrow the interval "
                "enough, the days before it are too few or too varied";
     }
+    if (*more_days > 5 * 365.0) {
+        return text +
+               "; if the difference stays as it is, only years more entries would "
+               "narrow the interval enough to tell";
+    }
     long weeks = std::max(1L, std::lround(std::ceil(*more_days / 7.0)));
     return text + "; if the difference stays as it is, about " + std::to_string(weeks) +
            (weeks == 1 ? " more week" : " more weeks") +

@@ -400,6 +400,10 @@ TEST_CASE("report's readings are worded as information", "[report]") {
               "weeks of entries would narrow the interval enough to tell");
         figure.estimate->before_error = 0.6;
         CHECK(days_reading("migraine", figure).find("would not narrow") != std::string::npos);
+        figure.estimate->before_error = 0.01;
+        figure.estimate->after_error = 10;  // 28 * 100 / (0.2603 - 0.0001) days: decades
+        CHECK(days_reading("migraine", figure).find("only years more entries") !=
+              std::string::npos);
     }
 
     SECTION("severity") {
