@@ -307,12 +307,13 @@ std::string cannot_tell_text(const ComparedFigure& figure) {
                "; more entries after the start alone would not narrow the interval "
                "enough, the days before it are too few or too varied";
     }
-    if (*more_days > 5 * 365.0) {
+    if (*more_days / std::max(figure.days_a_week, 0.1) > 5 * 52.0) {
         return text +
                "; if the difference stays as it is, only years more entries would "
                "narrow the interval enough to tell";
     }
-    long weeks = std::max(1L, std::lround(std::ceil(*more_days / 7.0)));
+    double weeks_needed = *more_days / std::max(figure.days_a_week, 0.1);
+    long weeks = std::max(1L, std::lround(std::ceil(weeks_needed)));
     return text + "; if the difference stays as it is, about " + std::to_string(weeks) +
            (weeks == 1 ? " more week" : " more weeks") +
            " of entries would narrow the interval enough to tell";
@@ -626,6 +627,10 @@ SymptomComparison compare_symptom(const std::vector<SymptomDay>& before, int bef
     mean.before = ratio_statistic(before_severity, 1.0);
     mean.after = ratio_statistic(after_severity, 1.0);
     mean.after_days = static_cast<int>(after_severity.size());
+    // New rated days come at the rate they came so far, not one a day.
+    if (after_days > 0) {
+        mean.days_a_week = 7.0 * mean.after_days / after_days;
+    }
     if (mean.before && mean.after) {
         mean.estimate = bootstrap_difference(before_severity, after_severity, 1.0);
     }

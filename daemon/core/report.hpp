@@ -86,6 +86,7 @@ struct ComparedFigure {
     std::optional<double> after;
     std::optional<DifferenceEstimate> estimate;  // both sides known
     int after_days = 0;                          // days resampled on the after side
+    double days_a_week = 7;  // how fast such days accrue after the start (rated days: fewer)
 };
 
 struct SymptomComparison {

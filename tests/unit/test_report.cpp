@@ -398,6 +398,12 @@ TEST_CASE("report's readings are worded as information", "[report]") {
               "migraine days: 2.8 \u2192 0.9 a week (difference \u22121.0, 95% interval \u22122.1 "
               "to 0.2): the data cannot tell yet; if the difference stays as it is, about 5 more "
               "weeks of entries would narrow the interval enough to tell");
+        // Severity units are rated days: at 3.5 of them a week, 31.2 more take 9 weeks.
+        figure.days_a_week = 3.5;
+        CHECK(severity_reading("migraine", figure)
+                  .ends_with(
+                      "about 9 more weeks of entries would narrow the interval enough to tell"));
+        figure.days_a_week = 7;
         figure.estimate->before_error = 0.6;
         CHECK(days_reading("migraine", figure).find("would not narrow") != std::string::npos);
         figure.estimate->before_error = 0.01;
