@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Times `regimenctl report` on one year of history for 20 daily items (about 15,000 events:
-a `due` and a `taken` or `missed` for every dose, plus symptom entries and as-needed doses).
+a `due` and a `taken` or `missed` for every dose, plus symptom entries and as-needed doses),
+with a diary copied in for the year before the start, so the comparison's bootstrap runs.
 
     bench/report_bench.py /path/to/regimenctl [runs]
 
@@ -59,6 +60,12 @@ def build(directory):
         if random.random() < 0.3:
             rows.append(("migraine", "symptom", None, noon, "", random.randint(2, 9), ""))
             rows.append(("topical", "as_needed", None, noon + 60, "", -1, ""))
+    # The diary of the year before the regimen started (`symptom --at` can go back).
+    for offset in range(1, DAYS + 1):
+        day = start - datetime.timedelta(days=offset)
+        if random.random() < 0.45:
+            noon = int(datetime.datetime.combine(day, datetime.time(12), BERLIN).timestamp())
+            rows.append(("migraine", "symptom", None, noon, "", random.randint(3, 9), ""))
     state_dir = os.path.join(directory, "state")
     os.makedirs(state_dir)
     database = sqlite3.connect(os.path.join(state_dir, "history.db"))
@@ -80,14 +87,15 @@ def main():
         print(f"{events} events, {ITEMS} items, {DAYS} days; {runs} runs each")
         base = [regimenctl, "--config", os.path.join(directory, "regimen.yaml"), "report",
                 "--state-dir", os.path.join(directory, "state")]
-        for extra in (["--days", "30"], ["--days", "30", "--json"], ["--days", "365"],
-                      ["--days", "365", "--json"]):
+        for extra in (["--days", "30"], ["--days", "30", "--json"],
+                      ["--days", "30", "--format", "html"], ["--days", "365"],
+                      ["--days", "365", "--json"], ["--days", "365", "--format", "html"]):
             times = []
             for _ in range(runs):
                 began = time.perf_counter()
                 subprocess.run(base + extra, check=True, stdout=subprocess.DEVNULL)
                 times.append((time.perf_counter() - began) * 1000)
-            print(f"report {' '.join(extra):<18} median {statistics.median(times):6.1f} ms"
+            print(f"report {' '.join(extra):<26} median {statistics.median(times):6.1f} ms"
                   f"  best {min(times):6.1f} ms")
 
 

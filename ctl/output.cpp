@@ -11,12 +11,20 @@
 
 namespace regimenctl {
 
+namespace {
+bool colour_switched_off = false;
+}  // namespace
+
 bool colour_enabled() {
     static const bool enabled = [] {
         const char* no_colour = std::getenv("NO_COLOR");
         return (no_colour == nullptr || no_colour[0] == '\0') && isatty(STDOUT_FILENO) == 1;
     }();
-    return enabled;
+    return enabled && !colour_switched_off;
+}
+
+void switch_colour_off() {
+    colour_switched_off = true;
 }
 
 std::string paint(std::string_view text, Colour colour) {

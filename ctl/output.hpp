@@ -20,6 +20,8 @@ enum class Colour { None, Red, Green, Yellow, Blue, Cyan, Dim, Bold };
 
 // True when stdout is a terminal and NO_COLOR is unset or empty (https://no-color.org).
 bool colour_enabled();
+// For output written to a file rather than the terminal (`report --output`).
+void switch_colour_off();
 
 // `text` wrapped in the ANSI codes for `colour` when colour_enabled(), else `text`.
 std::string paint(std::string_view text, Colour colour);

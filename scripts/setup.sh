@@ -11,6 +11,8 @@ packages=(
     # tests
     catch2 dbus dbus-daemon python3 python3-dbus python3-dbusmock python3-gi
     python3-icalendar sqlite3 systemd clang-format zsh fish
+    # the report's HTML page, rendered headless by tests/integration/test_report_trial.py
+    chromium
     # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
     clang libclang-rt-14-dev
 )

@@ -1,7 +1,13 @@
-// `regimenctl report [--days N] [--json]`: adherence per item, a calendar of the days,
-// as-needed use and symptom figures against the same span before the regimen started.
-// Reads the history database directly (read-only) and the regimen file: no daemon needed.
+// `regimenctl report [--days N] [--format text|json|html] [--output FILE]`: adherence per
+// item, a calendar of the days, as-needed use and symptom figures against the same span
+// before the regimen started, compared with a bootstrap interval, and the phases after the
+// start. Reads the history database directly (read-only) and the regimen file: no daemon.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -13,6 +19,7 @@
 #include "history_file.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
+#include "report_html.hpp"
 #include "time_args.hpp"
 
 namespace regimenctl {
@@ -25,6 +32,8 @@ using regimend::ReportInput;
 struct ReportArgs {
     int days = 30;
     std::optional<std::string> state_dir;
+    std::string format;  // text, json or html; empty: text, or json with --json
+    std::optional<std::string> output;
 };
 
 const regimend::Regimen& require_valid(const regimend::ParseResult& parsed) {
@@ -65,6 +74,43 @@ nlohmann::json date_or_null(std::optional<regimend::LocalDate> day) {
     return day ? nlohmann::json(date::format("%F", *day)) : nlohmann::json(nullptr);
 }
 
+nlohmann::json compared_json(const regimend::ComparedFigure& figure) {
+    nlohmann::json interval = nullptr;
+    nlohmann::json difference = nullptr;
+    if (figure.estimate) {
+        difference = figure.estimate->difference;
+        interval = nlohmann::json::array({figure.estimate->low, figure.estimate->high});
+    }
+    return {{"before", number_or_null(figure.before)},
+            {"after", number_or_null(figure.after)},
+            {"difference", difference},
+            {"ci95", interval}};
+}
+
+nlohmann::json phases_json(const Report& report, const date::time_zone& zone) {
+    auto phases = nlohmann::json::array();
+    for (const auto& phase : report.phases) {
+        auto symptoms = nlohmann::json::array();
+        for (const auto& symptom : phase.symptoms) {
+            symptoms.push_back({{"kind", symptom.kind},
+                                {"days", symptom.days},
+                                {"entries", symptom.entries},
+                                {"days_per_week", symptom.days_per_week},
+                                {"mean_severity", number_or_null(symptom.mean_severity)}});
+        }
+        phases.push_back({{"from", instant_json(zone, phase.span.from)},
+                          {"to", instant_json(zone, phase.span.to)},
+                          {"label", phase.label},
+                          {"planned", phase.planned},
+                          {"taken", phase.taken},
+                          {"skipped", phase.skipped},
+                          {"missed", phase.missed},
+                          {"adherence", number_or_null(phase.adherence)},
+                          {"symptoms", symptoms}});
+    }
+    return phases;
+}
+
 nlohmann::json report_json(const Report& report, const date::time_zone& zone) {
     auto items = nlohmann::json::array();
     for (const auto& item : report.items) {
@@ -101,7 +147,13 @@ nlohmann::json report_json(const Report& report, const date::time_zone& zone) {
                {"to", before.span ? instant_json(zone, before.span->to) : nullptr},
                {"days", before.days},
                {"entries", before.entries},
-               {"mean_severity", number_or_null(before.mean_severity)}}}});
+               {"mean_severity", number_or_null(before.mean_severity)}}},
+             {"comparison",
+              {{"days_per_week", compared_json(symptom.comparison.days_per_week)},
+               {"mean_severity", compared_json(symptom.comparison.mean_severity)}}},
+             {"readings",
+              {regimend::days_reading(symptom.kind, symptom.comparison.days_per_week),
+               regimend::severity_reading(symptom.kind, symptom.comparison.mean_severity)}}});
     }
     auto overuse = nlohmann::json::array();
     for (const auto& month : report.overuse) {
@@ -127,7 +179,8 @@ nlohmann::json report_json(const Report& report, const date::time_zone& zone) {
             {"symptoms", symptoms},
             {"acute_days", report.acute_days},
             {"overuse", overuse},
-            {"days", days}};
+            {"days", days},
+            {"phases", phases_json(report, zone)}};
 }
 
 std::string fixed(double value, int decimals) {
@@ -234,6 +287,38 @@ void print_symptoms(const Report& report, int days) {
                        {figures_text(symptom.during)}});
     }
     table.print(std::cout, "  ");
+    std::cout << "\n";
+    for (const auto& symptom : report.symptoms) {
+        std::cout << "  " << regimend::days_reading(symptom.kind, symptom.comparison.days_per_week)
+                  << "\n  "
+                  << regimend::severity_reading(symptom.kind, symptom.comparison.mean_severity)
+                  << "\n";
+    }
+    std::cout << paint("  95% intervals: bootstrap over days, 10,000 resamples, fixed seed.",
+                       Colour::Dim)
+              << "\n";
+}
+
+void print_phases(const Report& report) {
+    if (report.phases.size() < 2) {
+        return;
+    }
+    std::cout << "\n" << paint("Phases", Colour::Bold) << " since the start\n";
+    Table table;
+    for (const auto& phase : report.phases) {
+        std::vector<Cell> row{{phase.label},
+                              {phase.adherence ? fixed(*phase.adherence * 100, 0) + "% taken"
+                                               : std::string("nothing planned")}};
+        for (const auto& symptom : phase.symptoms) {
+            std::string text = symptom.kind + " " + fixed(symptom.days_per_week, 1) + "/week";
+            if (symptom.mean_severity) {
+                text += ", mean " + fixed(*symptom.mean_severity, 1);
+            }
+            row.push_back({text});
+        }
+        table.add_row(row);
+    }
+    table.print(std::cout, "  ");
 }
 
 void print_acute(const Report& report) {
@@ -267,7 +352,47 @@ void print_report(const Report& report, const date::time_zone& zone, int days) {
     }
     print_as_needed(report);
     print_symptoms(report, days);
+    print_phases(report);
     print_acute(report);
+}
+
+// A new file is 0600 (a health record); an existing one keeps its mode.
+void write_output(const std::string& path, const std::string& text) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
+    if (fd < 0) {
+        throw CtlError(kExitFailed, "cannot write " + path + ": " + std::strerror(errno));
+    }
+    size_t written = 0;
+    while (written < text.size()) {
+        ssize_t result = ::write(fd, text.data() + written, text.size() - written);
+        if (result < 0 && errno == EINTR) {
+            continue;
+        }
+        if (result <= 0) {
+            int error = errno;
+            ::close(fd);
+            throw CtlError(kExitFailed, "cannot write " + path + ": " + std::strerror(error));
+        }
+        written += static_cast<size_t>(result);
+    }
+    if (::close(fd) != 0) {
+        throw CtlError(kExitFailed, "cannot write " + path + ": " + std::strerror(errno));
+    }
+}
+
+// Runs `print` with std::cout captured, so every format can go to a file as well.
+template <class Print>
+std::string captured(Print print) {
+    std::ostringstream buffer;
+    auto* previous = std::cout.rdbuf(buffer.rdbuf());
+    try {
+        print();
+    } catch (...) {
+        std::cout.rdbuf(previous);
+        throw;
+    }
+    std::cout.rdbuf(previous);
+    return buffer.str();
 }
 
 int run_report(const ReportArgs& args, const GlobalOptions& options) {
@@ -276,10 +401,25 @@ int run_report(const ReportArgs& args, const GlobalOptions& options) {
     const Instant now = current_instant();
     auto input = load_input(regimen, args, now);
     auto report = regimend::build_report(regimen, input, args.days);
-    if (options.json) {
-        print_json(report_json(report, *regimen.zone));
+    std::string format = args.format.empty() ? (options.json ? "json" : "text") : args.format;
+    if (options.json && format != "json") {
+        throw usage_error("--json and --format " + format + " disagree");
+    }
+    if (args.output) {
+        switch_colour_off();
+    }
+    std::string text;
+    if (format == "html") {
+        text = render_report_html(report, regimen, args.days);
+    } else if (format == "json") {
+        text = captured([&] { print_json(report_json(report, *regimen.zone)); });
     } else {
-        print_report(report, *regimen.zone, args.days);
+        text = captured([&] { print_report(report, *regimen.zone, args.days); });
+    }
+    if (args.output) {
+        write_output(*args.output, text);
+    } else {
+        std::cout << text << std::flush;
     }
     return kExitOk;
 }
@@ -295,7 +435,11 @@ const RegisterVerb registration{
          command->add_option("--state-dir", args->state_dir,
                              "directory of history.db (default $XDG_STATE_HOME/regimend)");
          command->add_option("--config", options.config_path, "regimen file");
-         command->add_flag("--json", options.json, "print one JSON document");
+         command->add_flag("--json", options.json, "print one JSON document (--format json)");
+         command->add_option("--format", args->format, "text (default), json or html")
+             ->check(CLI::IsMember({"text", "json", "html"}));
+         command->add_option("--output", args->output,
+                             "write to FILE instead of stdout (a new file is 0600)");
          on_selected(command, run, [&options, args] { return run_report(*args, options); });
      }}};
 

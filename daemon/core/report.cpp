@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -74,6 +75,8 @@ DoseRecords dose_records(const std::vector<HistoryEvent>& events, const ReportSp
 struct DayCounts {
     int planned = 0;
     int taken = 0;
+    int skipped = 0;
+    int missed = 0;
 };
 
 // One scheduled item: its doses are the current plan after tracking started, plus every
@@ -101,6 +104,7 @@ ItemAdherence item_adherence(const Regimen& regimen, const Item& item, const Rep
     }
 
     std::vector<double> late_minutes;
+    std::map<LocalDate, DayCounts> item_days;
     for (Instant planned : doses) {
         auto found = records.find({item.id, planned});
         DoseRecord record = found == records.end() ? DoseRecord{} : found->second;
@@ -109,18 +113,33 @@ ItemAdherence item_adherence(const Regimen& regimen, const Item& item, const Rep
             ++result.pending;  // still due or upcoming: neither kept nor missed yet
             continue;
         }
-        auto& day = days[local_date(zone, planned)];
+        auto local_day = local_date(zone, planned);
+        auto& day = days[local_day];
+        auto& own_day = item_days[local_day];
         ++result.planned;
         ++day.planned;
+        ++own_day.planned;
         if (record.taken) {  // a late confirmation wins over the missed it follows
             ++result.taken;
             ++day.taken;
+            ++own_day.taken;
             late_minutes.push_back((record.taken_at - planned).count() / 60.0);
         } else if (record.skipped) {
             ++result.skipped;
+            ++day.skipped;
+            ++own_day.skipped;
         } else {
             ++result.missed;  // recorded missed, or never answered while nobody tracked it
+            ++day.missed;
+            ++own_day.missed;
         }
+    }
+    for (const auto& [day, counts] : item_days) {
+        result.days.push_back({.day = day,
+                               .planned = counts.planned,
+                               .taken = counts.taken,
+                               .skipped = counts.skipped,
+                               .missed = counts.missed});
     }
     if (result.planned > 0) {
         result.adherence = static_cast<double>(result.taken) / result.planned;
@@ -217,6 +236,190 @@ bool is_acute_event(const Regimen& regimen, const HistoryEvent& event) {
     return item == nullptr || item->as_needed;
 }
 
+int days_in(const date::time_zone& zone, const ReportSpan& span) {
+    if (span.to <= span.from) {
+        return 0;
+    }
+    auto first = local_date(zone, span.from);
+    auto last = local_date(zone, span.to - Seconds{1});
+    return static_cast<int>((date::sys_days{last} - date::sys_days{first}).count()) + 1;
+}
+
+// The diary of one kind in a span, one entry per local day with an entry.
+std::map<LocalDate, SymptomDay> symptom_diary(const date::time_zone& zone, const std::string& kind,
+                                              const std::vector<HistoryEvent>& events,
+                                              const ReportSpan& span) {
+    std::map<LocalDate, SymptomDay> days;
+    for (const auto& event : events) {
+        if (event.kind != EventKind::Symptom || event.item != kind || !within(span, event.at)) {
+            continue;
+        }
+        auto local_day = local_date(zone, event.at);
+        auto& day = days[local_day];
+        day.day = local_day;
+        ++day.entries;
+        if (event.severity >= 0) {
+            ++day.rated;
+            day.severity_sum += event.severity;
+        }
+    }
+    return days;
+}
+
+// The diary was kept on a side when it holds an entry of any kind there: zero days of one
+// kind then means none happened, not that nothing was written down.
+bool diary_kept(const std::vector<HistoryEvent>& events, const ReportSpan& span) {
+    return std::any_of(events.begin(), events.end(), [&](const HistoryEvent& event) {
+        return event.kind == EventKind::Symptom && within(span, event.at);
+    });
+}
+
+std::string one_decimal(double value) {
+    if (std::abs(value) < 0.05) {
+        value = 0;  // no "-0.0"
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", std::abs(value));
+    return (value < 0 ? "\u2212" : "") + std::string(text);  // a real minus sign
+}
+
+std::string signed_decimal(double value) {
+    return (value >= 0.05 ? "+" : "") + one_decimal(value);
+}
+
+std::string interval_text(const DifferenceEstimate& estimate) {
+    return "(difference " + signed_decimal(estimate.difference) + ", 95% interval " +
+           one_decimal(estimate.low) + " to " + one_decimal(estimate.high) + ")";
+}
+
+std::string cannot_tell_text(const ComparedFigure& figure) {
+    const auto& estimate = *figure.estimate;
+    if (estimate.low > 0 || estimate.high < 0) {
+        return "";
+    }
+    std::string text = ": the data cannot tell yet";
+    if (std::abs(estimate.difference) < 1e-9) {
+        return text + " (no difference so far)";
+    }
+    auto more_days = more_days_to_tell(estimate, figure.after_days);
+    if (!more_days) {
+        return text +
+               "; more entries after the start alone would not narrow the interval "
+               "enough, the days before it are too few or too varied";
+    }
+    if (*more_days / std::max(figure.days_a_week, 0.1) > 5 * 52.0) {
+        return text +
+               "; if the difference stays as it is, only years more entries would "
+               "narrow the interval enough to tell";
+    }
+    double weeks_needed = *more_days / std::max(figure.days_a_week, 0.1);
+    long weeks = std::max(1L, std::lround(std::ceil(weeks_needed)));
+    return text + "; if the difference stays as it is, about " + std::to_string(weeks) +
+           (weeks == 1 ? " more week" : " more weeks") +
+           " of entries would narrow the interval enough to tell";
+}
+
+std::string reading(const std::string& subject, const std::string& unit,
+                    const ComparedFigure& figure) {
+    if (!figure.before && !figure.after) {
+        return subject + ": no data before or after the start";
+    }
+    if (!figure.before) {
+        return subject + ": " + one_decimal(*figure.after) + unit +
+               " after the start, no data before it to compare with";
+    }
+    if (!figure.after) {
+        return subject + ": " + one_decimal(*figure.before) + unit +
+               " before the start, no data after it yet";
+    }
+    return subject + ": " + one_decimal(*figure.before) + " \u2192 " + one_decimal(*figure.after) +
+           unit + " " + interval_text(*figure.estimate) + cannot_tell_text(figure);
+}
+
+LocalDate day_after(LocalDate day) {
+    return add_days(day, 1);
+}
+
+void add_change(std::map<LocalDate, std::vector<std::string>>& changes, LocalDate day,
+                LocalDate first, LocalDate last, std::string text) {
+    if (day >= first && day <= last) {
+        changes[day].push_back(std::move(text));
+    }
+}
+
+std::string join(const std::vector<std::string>& parts) {
+    std::string text;
+    for (const auto& part : parts) {
+        text += (text.empty() ? "" : ", ") + part;
+    }
+    return text;
+}
+
+std::vector<Phase> split_phases(const Regimen& regimen, const ReportInput& input,
+                                const ReportSpan& after, const std::vector<CalendarDay>& days,
+                                const std::vector<std::string>& kinds) {
+    const auto& zone = zone_of(regimen);
+    std::vector<Phase> phases;
+    if (after.to <= after.from) {
+        return phases;
+    }
+    auto first = local_date(zone, after.from);
+    auto last = local_date(zone, after.to - Seconds{1});
+    auto changes = plan_changes(regimen, first, last);
+    std::vector<LocalDate> starts{first};
+    for (const auto& [day, text] : changes) {
+        if (day > first) {
+            starts.push_back(day);
+        }
+    }
+    for (size_t index = 0; index < starts.size(); ++index) {
+        Phase phase;
+        phase.first_day = starts[index];
+        phase.last_day = index + 1 < starts.size() ? add_days(starts[index + 1], -1) : last;
+        phase.span = {std::max(after.from, start_of_day(zone, phase.first_day)),
+                      std::min(after.to, start_of_day(zone, day_after(phase.last_day)))};
+        std::string what;
+        if (!changes.empty() && changes.front().first == phase.first_day) {
+            what = changes.front().second;
+            changes.erase(changes.begin());
+        } else {
+            std::vector<std::string> amounts;  // a plan without a change that day
+            for (const auto& item : regimen.items) {
+                if (!item.ramp.empty()) {
+                    if (auto amount = item.amount_on(phase.first_day)) {
+                        amounts.push_back(item.id + " " + amount->text);
+                    }
+                }
+            }
+            what = amounts.empty() ? "the regimen" : join(amounts);
+        }
+        phase.label = what + " from " + date::format("%F", phase.first_day);
+        for (const auto& day : days) {
+            if (day.day >= phase.first_day && day.day <= phase.last_day) {
+                phase.planned += day.planned;
+                phase.taken += day.taken;
+                phase.skipped += day.skipped;
+                phase.missed += day.missed;
+            }
+        }
+        if (phase.planned > 0) {
+            phase.adherence = static_cast<double>(phase.taken) / phase.planned;
+        }
+        int phase_days = days_in(zone, phase.span);
+        for (const auto& kind : kinds) {
+            auto figures = symptom_figures(zone, kind, input.events, phase.span);
+            phase.symptoms.push_back(
+                {.kind = kind,
+                 .days = figures.days,
+                 .entries = figures.entries,
+                 .mean_severity = figures.mean_severity,
+                 .days_per_week = phase_days > 0 ? figures.days * 7.0 / phase_days : 0.0});
+        }
+        phases.push_back(std::move(phase));
+    }
+    return phases;
+}
+
 }  // namespace
 
 DayAdherence CalendarDay::adherence() const {
@@ -295,11 +498,32 @@ Report build_report(const Regimen& regimen, const ReportInput& input, int days) 
         after.from = std::min(std::max(after.from, before->to), after.to);
     }
     std::set<LocalDate> symptom_days;
-    for (const auto& kind : symptom_kinds(regimen, input)) {
-        report.symptoms.push_back(
-            {.kind = kind,
-             .during = symptom_figures(zone, kind, input.events, after),
-             .before = symptom_figures(zone, kind, input.before_events, before)});
+    const auto kinds = symptom_kinds(regimen, input);
+    const int after_days = days_in(zone, after);
+    const bool after_kept = diary_kept(input.events, after);
+    const bool before_kept = before && diary_kept(input.before_events, *before);
+    for (const auto& kind : kinds) {
+        SymptomSummary summary{.kind = kind,
+                               .during = symptom_figures(zone, kind, input.events, after),
+                               .before = symptom_figures(zone, kind, input.before_events, before),
+                               .comparison = {},
+                               .series = {}};
+        std::vector<SymptomDay> before_series;
+        if (before) {
+            for (const auto& [day, entry] :
+                 symptom_diary(zone, kind, input.before_events, *before)) {
+                before_series.push_back(entry);
+            }
+        }
+        std::vector<SymptomDay> after_series;
+        for (const auto& [day, entry] : symptom_diary(zone, kind, input.events, after)) {
+            after_series.push_back(entry);
+        }
+        summary.comparison = compare_symptom(before_series, before ? days_in(zone, *before) : 0,
+                                             after_series, after_days, before_kept, after_kept);
+        summary.series = before_series;
+        summary.series.insert(summary.series.end(), after_series.begin(), after_series.end());
+        report.symptoms.push_back(std::move(summary));
     }
     for (const auto& event : input.events) {
         if (event.kind == EventKind::Symptom && within(window, event.at)) {
@@ -340,9 +564,15 @@ Report build_report(const Regimen& regimen, const ReportInput& input, int days) 
             report.days.push_back({.day = day,
                                    .planned = counts.planned,
                                    .taken = counts.taken,
+                                   .skipped = counts.skipped,
+                                   .missed = counts.missed,
                                    .symptom = symptom_days.count(day) > 0,
                                    .acute = acute_days.count(day) > 0});
         }
+    }
+    if (before && after.from < after.to) {
+        report.after = after;
+        report.phases = split_phases(regimen, input, after, report.days, kinds);
     }
     return report;
 }
@@ -354,6 +584,90 @@ std::string overuse_note(const MonthOveruse& month) {
            ". The ICHD-3 criteria for medication-overuse headache count 10 or more days a "
            "month for triptans and combination analgesics (15 for simple analgesics). If "
            "this applies to you, talk to your clinician.";
+}
+
+SymptomComparison compare_symptom(const std::vector<SymptomDay>& before, int before_days,
+                                  const std::vector<SymptomDay>& after, int after_days,
+                                  bool before_kept, bool after_kept) {
+    // Days with an entry: every day of the side is a unit, 1 with an entry, else 0.
+    auto presence = [](const std::vector<SymptomDay>& series, int days) {
+        std::vector<DayValue> values(static_cast<size_t>(std::max(days, 0)), DayValue{0, 1});
+        for (size_t index = 0; index < series.size() && index < values.size(); ++index) {
+            values[index].total = 1;  // which days hold the 1s does not change the statistic
+        }
+        return values;
+    };
+    // Severity: the days with a rated entry, each weighing as many entries as it has.
+    auto severity = [](const std::vector<SymptomDay>& series) {
+        std::vector<DayValue> values;
+        for (const auto& day : series) {
+            if (day.rated > 0) {
+                values.push_back({day.severity_sum, static_cast<double>(day.rated)});
+            }
+        }
+        return values;
+    };
+    SymptomComparison comparison;
+    auto& per_week = comparison.days_per_week;
+    auto before_presence = presence(before, before_days);
+    auto after_presence = presence(after, after_days);
+    if (before_kept) {
+        per_week.before = ratio_statistic(before_presence, 7.0);
+    }
+    if (after_kept) {
+        per_week.after = ratio_statistic(after_presence, 7.0);
+    }
+    per_week.after_days = after_days;
+    if (per_week.before && per_week.after) {
+        per_week.estimate = bootstrap_difference(before_presence, after_presence, 7.0);
+    }
+    auto& mean = comparison.mean_severity;
+    auto before_severity = severity(before);
+    auto after_severity = severity(after);
+    mean.before = ratio_statistic(before_severity, 1.0);
+    mean.after = ratio_statistic(after_severity, 1.0);
+    mean.after_days = static_cast<int>(after_severity.size());
+    // New rated days come at the rate they came so far, not one a day.
+    if (after_days > 0) {
+        mean.days_a_week = 7.0 * mean.after_days / after_days;
+    }
+    if (mean.before && mean.after) {
+        mean.estimate = bootstrap_difference(before_severity, after_severity, 1.0);
+    }
+    return comparison;
+}
+
+std::string days_reading(const std::string& kind, const ComparedFigure& figure) {
+    return reading(kind + " days", " a week", figure);
+}
+
+std::string severity_reading(const std::string& kind, const ComparedFigure& figure) {
+    return reading(kind + " severity", " mean", figure);
+}
+
+std::vector<std::pair<LocalDate, std::string>> plan_changes(const Regimen& regimen, LocalDate first,
+                                                            LocalDate last) {
+    std::map<LocalDate, std::vector<std::string>> changes;
+    for (const auto& item : regimen.items) {
+        const auto& schedule = item.schedule;
+        if (schedule.start) {
+            auto amount = item.amount_on(*schedule.start);
+            add_change(changes, *schedule.start, first, last,
+                       item.id + " starts" + (amount ? ", " + amount->text : ""));
+            for (const auto& step : item.ramp) {
+                add_change(changes, add_days(*schedule.start, static_cast<int>(step.after.count())),
+                           first, last, item.id + " " + step.amount.text);
+            }
+        }
+        if (schedule.end) {
+            add_change(changes, day_after(*schedule.end), first, last, item.id + " ends");
+        }
+    }
+    std::vector<std::pair<LocalDate, std::string>> result;
+    for (const auto& [day, texts] : changes) {
+        result.emplace_back(day, join(texts));
+    }
+    return result;
 }
 
 }  // namespace regimend

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/bootstrap.hpp"
 #include "core/event.hpp"
 #include "core/model.hpp"
 
@@ -33,6 +34,15 @@ struct ReportInput {
     std::optional<Instant> first_dose;      // the first taken or as-needed dose ever
 };
 
+// One item's doses on one local day (only days with a counted dose).
+struct ItemDay {
+    LocalDate day;
+    int planned = 0;
+    int taken = 0;
+    int skipped = 0;
+    int missed = 0;
+};
+
 struct ItemAdherence {
     std::string item;
     std::string name;
@@ -43,6 +53,7 @@ struct ItemAdherence {
     int pending = 0;                    // still inside missed_after, unanswered
     std::optional<double> adherence;    // taken / planned; none when nothing was planned
     std::optional<double> late_median;  // minutes after planned (negative: early)
+    std::vector<ItemDay> days;          // in date order
 };
 
 struct AsNeededUse {
@@ -61,10 +72,57 @@ struct SymptomFigures {
     std::optional<double> mean_severity;
 };
 
+// One local day of a symptom kind's diary.
+struct SymptomDay {
+    LocalDate day;
+    int entries = 0;
+    int rated = 0;  // entries with a severity
+    double severity_sum = 0;
+};
+
+// One figure before and after; each side is none without data (see docs/REPORT.md).
+struct ComparedFigure {
+    std::optional<double> before;
+    std::optional<double> after;
+    std::optional<DifferenceEstimate> estimate;  // both sides known
+    int after_days = 0;                          // days resampled on the after side
+    double days_a_week = 7;  // how fast such days accrue after the start (rated days: fewer)
+};
+
+struct SymptomComparison {
+    ComparedFigure days_per_week;
+    ComparedFigure mean_severity;
+};
+
 struct SymptomSummary {
     std::string kind;
     SymptomFigures during;
     SymptomFigures before;
+    SymptomComparison comparison;
+    std::vector<SymptomDay> series;  // days with an entry, before and after, in date order
+};
+
+// A stretch of the "after" period with one plan: it ends where an item starts or ends or
+// a ramp step changes an amount.
+struct PhaseSymptom {
+    std::string kind;
+    int days = 0;
+    int entries = 0;
+    std::optional<double> mean_severity;
+    double days_per_week = 0;
+};
+
+struct Phase {
+    ReportSpan span;
+    LocalDate first_day;
+    LocalDate last_day;
+    std::string label;  // "glycinate-pm 300 mg from 2026-11-15"
+    int planned = 0;
+    int taken = 0;
+    int skipped = 0;
+    int missed = 0;
+    std::optional<double> adherence;
+    std::vector<PhaseSymptom> symptoms;
 };
 
 struct MonthOveruse {
@@ -78,6 +136,8 @@ struct CalendarDay {
     LocalDate day;
     int planned = 0;
     int taken = 0;
+    int skipped = 0;
+    int missed = 0;
     bool symptom = false;
     bool acute = false;  // an as-needed dose was logged
 
@@ -94,6 +154,8 @@ struct Report {
     int acute_days = 0;                 // in the window
     std::vector<MonthOveruse> overuse;  // months touching the window at the threshold
     std::vector<CalendarDay> days;      // every local day of the window, in order
+    std::optional<ReportSpan> after;    // the window from the regimen's start on
+    std::vector<Phase> phases;          // the after period split where the plan changes
 };
 
 // The window of the last `days` local days, today included, ending at `now`.
@@ -114,5 +176,22 @@ Report build_report(const Regimen& regimen, const ReportInput& input, int days);
 
 // "for information: ..." — worded as information, never as advice.
 std::string overuse_note(const MonthOveruse& month);
+
+// The comparison of one symptom kind, resampling days: days with an entry per week over
+// every day of each side, mean severity over the rated entries of the days that have one.
+SymptomComparison compare_symptom(const std::vector<SymptomDay>& before, int before_days,
+                                  const std::vector<SymptomDay>& after, int after_days,
+                                  bool before_kept, bool after_kept);
+
+// One line, worded as information: "migraine days: 2.8 → 0.9 a week (difference −1.9,
+// 95% interval −3.1 to −0.6)", and when the interval holds 0, that the data cannot tell
+// yet and about how many more weeks of entries would narrow it.
+std::string days_reading(const std::string& kind, const ComparedFigure& figure);
+std::string severity_reading(const std::string& kind, const ComparedFigure& figure);
+
+// Where the plan changes inside [first, last]: the days an item starts, the day after it
+// ends, the days a ramp step begins. Sorted, unique, each with what changes that day.
+std::vector<std::pair<LocalDate, std::string>> plan_changes(const Regimen& regimen, LocalDate first,
+                                                            LocalDate last);
 
 }  // namespace regimend

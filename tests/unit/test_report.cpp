@@ -299,3 +299,184 @@ TEST_CASE("report on an empty history and on a history of symptoms only", "[repo
         CHECK(report.days[2].adherence() == DayAdherence::NothingPlanned);
     }
 }
+
+TEST_CASE("report compares each symptom kind before and after with an interval", "[report]") {
+    // Started Nov 1; a 14-day report on Nov 14: before is Oct 18..31, after Nov 1..14.
+    auto item = daily_item("am", 8h);
+    item.schedule.start = 2026_y / 11 / 1;
+    auto regimen = regimen_with({item});
+    ReportInput input;
+    input.window = last_days(*berlin(), utc(2026_y / 11 / 14, 20h), 14);
+    for (unsigned day : {18u, 20u, 22u, 24u, 26u, 28u}) {  // 6 of 14 days: 3.0 a week
+        input.before_events.push_back(
+            symptom("migraine", 6, utc(2026_y / 10 / date::day{day}, 10h)));
+    }
+    input.before_events.push_back(symptom("migraine", 9, utc(2026_y / 10 / 28, 16h)));
+    input.events = {symptom("migraine", 3, utc(2026_y / 11 / 5, 10h)),  // 2 of 14: 1.0 a week
+                    symptom("migraine", 4, utc(2026_y / 11 / 9, 10h))};
+
+    auto report = build_report(regimen, input, 14);
+    REQUIRE(report.symptoms.size() == 1);
+    const auto& comparison = report.symptoms[0].comparison;
+    const auto& per_week = comparison.days_per_week;
+    REQUIRE(per_week.before);
+    REQUIRE(per_week.after);
+    CHECK(*per_week.before == Approx(3.0));
+    CHECK(*per_week.after == Approx(1.0));
+    REQUIRE(per_week.estimate);
+    CHECK(per_week.estimate->difference == Approx(-2.0));
+    CHECK(per_week.estimate->low < -2.0 + 1e-9);
+    CHECK(per_week.estimate->high > -2.0 - 1e-9);
+    CHECK(per_week.after_days == 14);
+
+    const auto& severity = comparison.mean_severity;
+    REQUIRE(severity.before);
+    CHECK(*severity.before == Approx((6.0 * 6 + 9) / 7));  // over entries, not days
+    CHECK(*severity.after == Approx(3.5));
+    REQUIRE(severity.estimate);
+    CHECK(severity.estimate->difference == Approx(3.5 - 45.0 / 7));
+
+    // The series for the chart: 6 days before (the 28th once), 2 after, in date order.
+    REQUIRE(report.symptoms[0].series.size() == 8);
+    CHECK(report.symptoms[0].series[5].day == 2026_y / 10 / 28);
+    CHECK(report.symptoms[0].series[5].entries == 2);
+    CHECK(report.symptoms[0].series[6].day == 2026_y / 11 / 5);
+
+    SECTION("the same history gives the same interval, bit for bit") {
+        auto again = build_report(regimen, input, 14);
+        CHECK(again.symptoms[0].comparison.days_per_week.estimate->low == per_week.estimate->low);
+        CHECK(again.symptoms[0].comparison.mean_severity.estimate->high == severity.estimate->high);
+    }
+
+    SECTION("no diary before the start: nothing to compare with, not zero days") {
+        input.before_events.clear();
+        auto without = build_report(regimen, input, 14);
+        const auto& figure = without.symptoms[0].comparison.days_per_week;
+        CHECK_FALSE(figure.before);
+        CHECK(figure.after);
+        CHECK_FALSE(figure.estimate);
+        CHECK(days_reading("migraine", figure) ==
+              "migraine days: 1.0 a week after the start, no data before it to compare with");
+    }
+
+    SECTION("a kind without entries on a side whose diary was kept counts zero days") {
+        input.before_events.push_back(symptom("sleep", 5, utc(2026_y / 10 / 20, 6h)));
+        auto with_sleep = build_report(regimen, input, 14);
+        REQUIRE(with_sleep.symptoms.size() == 2);
+        const auto& sleep = with_sleep.symptoms[1].comparison.days_per_week;
+        REQUIRE(sleep.before);
+        CHECK(*sleep.before == Approx(0.5));
+        REQUIRE(sleep.after);
+        CHECK(*sleep.after == 0.0);  // the diary was kept after (migraine entries)
+        CHECK_FALSE(with_sleep.symptoms[1].comparison.mean_severity.after);
+    }
+}
+
+TEST_CASE("report's readings are worded as information", "[report]") {
+    ComparedFigure figure;
+    figure.before = 2.8;
+    figure.after = 0.9;
+    figure.after_days = 28;
+    DifferenceEstimate estimate;
+    estimate.before = 2.8;
+    estimate.after = 0.9;
+    estimate.difference = -1.9;
+    estimate.low = -3.1;
+    estimate.high = -0.6;
+    figure.estimate = estimate;
+    CHECK(days_reading("migraine", figure) ==
+          "migraine days: 2.8 \u2192 0.9 a week (difference \u22121.9, 95% interval \u22123.1 to "
+          "\u22120.6)");
+
+    SECTION("an interval holding 0: the data cannot tell yet, and how many weeks might") {
+        figure.estimate->difference = -1.0;
+        figure.estimate->low = -2.1;
+        figure.estimate->high = 0.2;
+        figure.estimate->before_error = 0.3;
+        figure.estimate->after_error = 0.6;  // 31.2 more days: 5 weeks
+        CHECK(days_reading("migraine", figure) ==
+              "migraine days: 2.8 \u2192 0.9 a week (difference \u22121.0, 95% interval \u22122.1 "
+              "to 0.2): the data cannot tell yet; if the difference stays as it is, about 5 more "
+              "weeks of entries would narrow the interval enough to tell");
+        // Severity units are rated days: at 3.5 of them a week, 31.2 more take 9 weeks.
+        figure.days_a_week = 3.5;
+        CHECK(severity_reading("migraine", figure)
+                  .ends_with(
+                      "about 9 more weeks of entries would narrow the interval enough to tell"));
+        figure.days_a_week = 7;
+        figure.estimate->before_error = 0.6;
+        CHECK(days_reading("migraine", figure).find("would not narrow") != std::string::npos);
+        figure.estimate->before_error = 0.01;
+        figure.estimate->after_error = 10;  // 28 * 100 / (0.2603 - 0.0001) days: decades
+        CHECK(days_reading("migraine", figure).find("only years more entries") !=
+              std::string::npos);
+    }
+
+    SECTION("severity") {
+        figure.before = 6.0;
+        figure.after = 4.0;
+        figure.estimate->difference = 2.0;
+        figure.estimate->low = 0.5;
+        figure.estimate->high = 3.24;
+        CHECK(severity_reading("sleep", figure) ==
+              "sleep severity: 6.0 \u2192 4.0 mean (difference +2.0, 95% interval 0.5 to 3.2)");
+    }
+}
+
+TEST_CASE("report splits the after period into phases where the plan changes", "[report]") {
+    Item ramped = daily_item("glycinate-pm", 21h);
+    ramped.amount = Amount{200, "mg", "200 mg"};
+    ramped.schedule.start = 2026_y / 11 / 1;
+    ramped.ramp = {{date::days{14}, Amount{300, "mg", "300 mg"}, {}},
+                   {date::days{28}, Amount{400, "mg", "400 mg"}, {}}};
+    Item ended = daily_item("am", 8h);
+    ended.schedule.start = 2026_y / 11 / 3;
+    ended.schedule.end = 2026_y / 11 / 20;
+    auto regimen = regimen_with({ramped, ended});
+    ReportInput input;
+    // Dec 5 at 23:00 Berlin; 30 days: window Nov 6 .. Dec 5, before Oct 2 .. Oct 31.
+    input.window = last_days(*berlin(), utc(2026_y / 12 / 5, 22h), 30);
+    input.tracking_since = utc(2026_y / 11 / 1);
+    input.events = {symptom("migraine", 7, utc(2026_y / 11 / 7, 10h)),
+                    symptom("migraine", 5, utc(2026_y / 11 / 16, 10h)),
+                    symptom("migraine", 3, utc(2026_y / 11 / 17, 10h))};
+    // Evening doses (20:00 UTC = 21:00 CET): Nov 15..21 taken, the rest unanswered (missed).
+    for (unsigned day = 15; day <= 21; ++day) {
+        auto planned = utc(2026_y / 11 / date::day{day}, 20h);
+        input.events.push_back(dose_event("glycinate-pm", EventKind::Taken, planned, planned));
+    }
+
+    auto changes = plan_changes(regimen, 2026_y / 11 / 1, 2026_y / 12 / 31);
+    REQUIRE(changes.size() == 5);
+    CHECK(changes[0].first == 2026_y / 11 / 1);
+    CHECK(changes[0].second == "glycinate-pm starts, 200 mg");
+    CHECK(changes[1].second == "am starts");
+    CHECK(changes[3].first == 2026_y / 11 / 21);
+    CHECK(changes[3].second == "am ends");
+
+    auto report = build_report(regimen, input, 30);
+    REQUIRE(report.phases.size() == 4);
+    const auto& phases = report.phases;
+    CHECK(phases[0].label == "glycinate-pm 200 mg from 2026-11-06");
+    CHECK(phases[0].span.from == utc(2026_y / 11 / 5, 23h));
+    CHECK(phases[0].last_day == 2026_y / 11 / 14);
+    CHECK(phases[1].label == "glycinate-pm 300 mg from 2026-11-15");
+    CHECK(phases[1].span.from == phases[0].span.to);
+    CHECK(phases[2].label == "am ends from 2026-11-21");
+    CHECK(phases[3].label == "glycinate-pm 400 mg from 2026-11-29");
+    CHECK(phases[3].span.to == input.window.to);
+
+    // Phase 2 (Nov 15..20): glycinate 6 taken of 6, am 0 of 6.
+    CHECK(phases[1].planned == 12);
+    CHECK(phases[1].taken == 6);
+    CHECK(phases[1].missed == 6);
+    REQUIRE(phases[1].adherence);
+    CHECK(*phases[1].adherence == Approx(0.5));
+    REQUIRE(phases[1].symptoms.size() == 1);
+    CHECK(phases[1].symptoms[0].days == 2);
+    CHECK(*phases[1].symptoms[0].mean_severity == Approx(4.0));
+    CHECK(phases[1].symptoms[0].days_per_week == Approx(2 * 7.0 / 6));
+    CHECK(phases[0].symptoms[0].days == 1);
+    CHECK(phases[2].taken == 1);  // Nov 21 taken; am has ended
+    CHECK(phases[2].planned == 8);
+}

@@ -1,0 +1,432 @@
+#include "report_html.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace regimenctl {
+namespace {
+
+using regimend::LocalDate;
+using regimend::Report;
+
+constexpr const char* kNotAdvice =
+    "Not medical advice: these are figures from the diary and the dose history, for "
+    "information, to discuss with a clinician.";
+
+// Light by default, dark when the reader's system prefers it, always light on paper.
+constexpr const char* kStyle = R"css(
+:root { --fg: #1b1b1b; --bg: #ffffff; --muted: #5f6368; --grid: #d0d4d9; --before: #eef1f4;
+  --taken: #1e8e3e; --partial: #9aa0a6; --skipped: #e3a008; --missed: #d93025; --none: #f1f3f4;
+  --point: #3367d6; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e8eaed; --bg: #17181a; --muted: #9aa0a6; --grid: #3c4043; --before: #24272b;
+    --taken: #5bb974; --partial: #80868b; --skipped: #fdd663; --missed: #f28b82; --none: #2a2d31;
+    --point: #8ab4f8; }
+}
+body { font: 15px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg);
+  max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; }
+h2 { font-size: 1.15rem; margin-top: 1.8rem; border-bottom: 1px solid var(--grid); }
+h3 { font-size: 1rem; margin: 1rem 0 .3rem; }
+table { border-collapse: collapse; margin: .5rem 0; }
+th, td { text-align: left; padding: .2rem .7rem .2rem 0; border-bottom: 1px solid var(--grid);
+  vertical-align: top; }
+td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.date { white-space: nowrap; }
+.muted, .advice { color: var(--muted); }
+.advice { font-style: italic; }
+figure { margin: .5rem 0 1rem; break-inside: avoid; }
+svg { max-width: 100%; height: auto; font: 11px system-ui, sans-serif; }
+svg text { fill: var(--fg); }
+svg .axis { stroke: var(--grid); stroke-width: 1; }
+svg .before { fill: var(--before); }
+svg .start { stroke: var(--fg); stroke-width: 1.5; }
+svg .phase { stroke: var(--muted); stroke-width: 1; stroke-dasharray: 4 3; }
+svg .mean { stroke: var(--muted); stroke-width: 1.5; stroke-dasharray: 6 3; }
+svg .point { fill: var(--point); }
+svg .unrated { fill: var(--muted); }
+svg .taken, .key.taken { fill: var(--taken); background: var(--taken); }
+svg .partial, .key.partial { fill: var(--partial); background: var(--partial); }
+svg .skipped, .key.skipped { fill: var(--skipped); background: var(--skipped); }
+svg .missed, .key.missed { fill: var(--missed); background: var(--missed); }
+svg .none, .key.none { fill: var(--none); background: var(--none); }
+.key { display: inline-block; width: .8rem; height: .8rem; vertical-align: -1px;
+  border: 1px solid var(--grid); margin: 0 .25rem 0 .8rem; }
+ul.readings li { margin: .2rem 0; }
+@media print {
+  :root { --fg: #000; --bg: #fff; --muted: #444; --grid: #bbb; --before: #eee; --taken: #1e8e3e;
+    --partial: #888; --skipped: #e3a008; --missed: #d93025; --none: #f1f1f1; --point: #1a4fb5; }
+  body { max-width: none; margin: 0; font-size: 11pt; }
+  h2 { break-after: avoid; }
+  table, figure { break-inside: avoid; }
+}
+)css";
+
+std::string format_number(double value, int decimals) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+    return text;
+}
+
+std::string optional_number(const std::optional<double>& value, int decimals) {
+    return value ? format_number(*value, decimals) : "–";
+}
+
+std::string day_text(LocalDate day) {
+    return date::format("%F", day);
+}
+
+LocalDate add_days(LocalDate day, int count) {
+    return LocalDate{date::sys_days{day} + date::days{count}};
+}
+
+int days_between(LocalDate first, LocalDate last) {
+    return static_cast<int>((date::sys_days{last} - date::sys_days{first}).count());
+}
+
+const char* day_class(const regimend::ItemDay& day) {
+    if (day.taken >= day.planned) {
+        return "taken";
+    }
+    if (day.taken > 0) {
+        return "partial";
+    }
+    return day.missed > 0 ? "missed" : "skipped";
+}
+
+std::string item_amounts(const regimend::Item& item) {
+    std::string text = item.amount ? item.amount->text : "";
+    if (!item.ramp.empty() && item.schedule.start) {
+        for (const auto& step : item.ramp) {
+            text += "; " + step.amount.text + " from " +
+                    day_text(add_days(*item.schedule.start, static_cast<int>(step.after.count())));
+        }
+    }
+    if (!item.dose.empty()) {
+        text += (text.empty() ? "" : " (") + item.dose + (text.empty() ? "" : ")");
+    }
+    return text;
+}
+
+std::string item_times(const regimend::Item& item) {
+    std::string text;
+    for (const auto& time : item.schedule.times) {
+        text += (text.empty() ? "" : ", ") + time.text;
+    }
+    if (item.schedule.start) {
+        text += "; from " + day_text(*item.schedule.start);
+    }
+    if (item.schedule.end) {
+        text += " to " + day_text(*item.schedule.end);
+    }
+    return text;
+}
+
+// One row per weekday (Monday first), one column per week: like a wall calendar on its side.
+std::string adherence_svg(const regimend::ItemAdherence& item, LocalDate first, LocalDate last) {
+    constexpr int cell = 13;
+    constexpr int step = 15;
+    constexpr int left = 28;
+    constexpr int top = 16;
+    auto first_monday =
+        date::sys_days{first} - date::days{date::weekday{date::sys_days{first}}.iso_encoding() - 1};
+    int weeks = static_cast<int>((date::sys_days{last} - first_monday).count()) / 7 + 1;
+    int width = left + weeks * step + 4;
+    int height = top + 7 * step + 4;
+    std::map<LocalDate, const regimend::ItemDay*> by_day;
+    for (const auto& day : item.days) {
+        by_day[day.day] = &day;
+    }
+    std::string svg = "<svg class=\"calendar\" role=\"img\" viewBox=\"0 0 " +
+                      std::to_string(width) + " " + std::to_string(height) + "\" width=\"" +
+                      std::to_string(width) + "\" height=\"" + std::to_string(height) +
+                      "\" aria-label=\"adherence calendar of " + html_escape(item.item) + "\">";
+    static constexpr const char* kWeekdays[] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
+    for (int row = 0; row < 7; row += 2) {
+        svg += "<text x=\"0\" y=\"" + std::to_string(top + row * step + 10) + "\">" +
+               kWeekdays[row] + "</text>";
+    }
+    for (auto day = first; day <= last; day = add_days(day, 1)) {
+        int offset = static_cast<int>((date::sys_days{day} - first_monday).count());
+        int column = offset / 7;
+        int row = offset % 7;
+        if ((row == 0 || day == first) && column % 4 == 0) {  // a date every four weeks
+            svg += "<text x=\"" + std::to_string(left + column * step) + "\" y=\"11\">" +
+                   date::format("%d %b", day) + "</text>";
+        }
+        auto found = by_day.find(day);
+        std::string klass = "none";
+        std::string title = day_text(day) + ": nothing planned";
+        if (found != by_day.end()) {
+            const auto& counts = *found->second;
+            klass = day_class(counts);
+            title = day_text(day) + ": " + std::to_string(counts.taken) + " of " +
+                    std::to_string(counts.planned) + " taken";
+            if (counts.skipped > 0) {
+                title += ", " + std::to_string(counts.skipped) + " skipped";
+            }
+            if (counts.missed > 0) {
+                title += ", " + std::to_string(counts.missed) + " missed";
+            }
+        }
+        svg += "<rect class=\"" + klass + "\" x=\"" + std::to_string(left + column * step) +
+               "\" y=\"" + std::to_string(top + row * step) + "\" width=\"" + std::to_string(cell) +
+               "\" height=\"" + std::to_string(cell) + "\" rx=\"2\"><title>" + title +
+               "</title></rect>";
+    }
+    return svg + "</svg>";
+}
+
+std::string severity_svg(const Report& report, const regimend::SymptomSummary& symptom,
+                         LocalDate first, LocalDate last) {
+    constexpr double width = 720;
+    constexpr double height = 190;
+    constexpr double left = 30;
+    constexpr double right = 10;
+    constexpr double top = 18;
+    constexpr double bottom = 26;
+    const double plot_width = width - left - right;
+    const double plot_height = height - top - bottom;
+    const int span = days_between(first, last) + 1;
+    auto x_of = [&](LocalDate day) {
+        return left + (days_between(first, day) + 0.5) * plot_width / span;
+    };
+    auto x_edge = [&](LocalDate day) {
+        return left + days_between(first, day) * plot_width / span;
+    };
+    auto y_of = [&](double severity) { return top + (10.0 - severity) / 10.0 * plot_height; };
+    auto n = [](double value) { return format_number(value, 1); };
+
+    std::string svg =
+        "<svg class=\"severity\" role=\"img\" viewBox=\"0 0 720 190\" width=\"720\" "
+        "height=\"190\" aria-label=\"" +
+        html_escape(symptom.kind) + " severity per day\">";
+    if (report.regimen_start && *report.regimen_start > first) {
+        svg += "<rect class=\"before\" x=\"" + n(left) + "\" y=\"" + n(top) + "\" width=\"" +
+               n(x_edge(*report.regimen_start) - left) + "\" height=\"" + n(plot_height) + "\"/>";
+    }
+    for (int level : {0, 5, 10}) {
+        svg += "<line class=\"axis\" x1=\"" + n(left) + "\" x2=\"" + n(width - right) + "\" y1=\"" +
+               n(y_of(level)) + "\" y2=\"" + n(y_of(level)) + "\"/><text x=\"4\" y=\"" +
+               n(y_of(level) + 4) + "\">" + std::to_string(level) + "</text>";
+    }
+    // The mean of each side, as a dashed level over its days.
+    const auto& severity = symptom.comparison.mean_severity;
+    if (report.regimen_start && *report.regimen_start > first && severity.before) {
+        svg += "<line class=\"mean\" x1=\"" + n(left) + "\" x2=\"" +
+               n(x_edge(*report.regimen_start)) + "\" y1=\"" + n(y_of(*severity.before)) +
+               "\" y2=\"" + n(y_of(*severity.before)) +
+               "\"><title>mean before: " + n(*severity.before) + "</title></line>";
+    }
+    if (report.after && severity.after && !report.phases.empty()) {
+        double x = x_edge(report.phases.front().first_day);
+        svg += "<line class=\"mean\" x1=\"" + n(x) + "\" x2=\"" + n(width - right) + "\" y1=\"" +
+               n(y_of(*severity.after)) + "\" y2=\"" + n(y_of(*severity.after)) +
+               "\"><title>mean after: " + n(*severity.after) + "</title></line>";
+    }
+    for (size_t index = 1; index < report.phases.size(); ++index) {
+        double x = x_edge(report.phases[index].first_day);
+        svg += "<line class=\"phase\" x1=\"" + n(x) + "\" x2=\"" + n(x) + "\" y1=\"" + n(top) +
+               "\" y2=\"" + n(top + plot_height) + "\"><title>" +
+               html_escape(report.phases[index].label) + "</title></line><text x=\"" + n(x + 2) +
+               "\" y=\"" + n(top + plot_height - 4) + "\">" + std::to_string(index + 1) + "</text>";
+    }
+    if (report.regimen_start && *report.regimen_start >= first && *report.regimen_start <= last) {
+        double x = x_edge(*report.regimen_start);
+        svg += "<line class=\"start\" x1=\"" + n(x) + "\" x2=\"" + n(x) + "\" y1=\"" + n(top - 6) +
+               "\" y2=\"" + n(top + plot_height) + "\"/><text x=\"" + n(x + 3) + "\" y=\"" +
+               n(top - 8 + 6) + "\">start " + day_text(*report.regimen_start) + "</text>";
+    }
+    for (const auto& day : symptom.series) {
+        if (day.day < first || day.day > last) {
+            continue;
+        }
+        std::string title = day_text(day.day) + ": " + std::to_string(day.entries) +
+                            (day.entries == 1 ? " entry" : " entries");
+        if (day.rated > 0) {
+            double mean = day.severity_sum / day.rated;
+            svg += "<circle class=\"point\" cx=\"" + n(x_of(day.day)) + "\" cy=\"" + n(y_of(mean)) +
+                   "\" r=\"3.5\"><title>" + title + ", severity " + n(mean) + "</title></circle>";
+        } else {
+            svg += "<rect class=\"unrated\" x=\"" + n(x_of(day.day) - 2) + "\" y=\"" +
+                   n(top + plot_height - 4) + "\" width=\"4\" height=\"4\"><title>" + title +
+                   "</title></rect>";
+        }
+    }
+    svg += "<text x=\"" + n(left) + "\" y=\"" + n(height - 6) + "\">" + day_text(first) +
+           "</text><text x=\"" + n(width - right) + "\" y=\"" + n(height - 6) +
+           "\" text-anchor=\"end\">" + day_text(last) + "</text>";
+    return svg + "</svg>";
+}
+
+std::string compared_row(const std::string& kind, const std::string& measure,
+                         const regimend::ComparedFigure& figure) {
+    std::string interval = "–";
+    std::string difference = "–";
+    if (figure.estimate) {
+        difference = format_number(figure.estimate->difference, 2);
+        interval = format_number(figure.estimate->low, 2) + " to " +
+                   format_number(figure.estimate->high, 2);
+    }
+    return "<tr><td>" + html_escape(kind) + "</td><td>" + measure + "</td><td class=\"number\">" +
+           optional_number(figure.before, 2) + "</td><td class=\"number\">" +
+           optional_number(figure.after, 2) + "</td><td class=\"number\">" + difference +
+           "</td><td class=\"number\">" + interval + "</td></tr>";
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string render_report_html(const Report& report, const regimend::Regimen& regimen, int days) {
+    const auto& zone = *regimen.zone;
+    const LocalDate first = regimend::local_date(zone, report.window.from);
+    const LocalDate last = regimend::local_date(zone, report.window.to - regimend::Seconds{1});
+    std::string page =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta name=\"color-scheme\" content=\"light dark\">\n"
+        "<title>Regimen report " +
+        day_text(first) + " to " + day_text(last) + "</title>\n<style>" + kStyle +
+        "</style>\n</head>\n<body>\n";
+    page += "<h1>Regimen report</h1>\n<p>" + day_text(first) + " to " + day_text(last) + " (" +
+            std::to_string(days) + " days), time zone " + html_escape(zone.name());
+    if (report.regimen_start) {
+        page += "; the regimen started on " + day_text(*report.regimen_start);
+    }
+    page += ".</p>\n<p class=\"advice\">" + std::string(kNotAdvice) + "</p>\n";
+
+    page +=
+        "<h2>Items</h2>\n<table>\n<tr><th>item</th><th>name</th><th>amount</th>"
+        "<th>when</th><th>taken</th><th>skipped</th><th>missed</th><th>adherence</th></tr>\n";
+    for (const auto& item : report.items) {
+        const auto* model = regimen.find(item.item);
+        page += "<tr><td>" + html_escape(item.item) + "</td><td>" + html_escape(item.name) +
+                "</td><td>" + html_escape(model ? item_amounts(*model) : "") + "</td><td>" +
+                html_escape(model ? item_times(*model) : "") + "</td><td class=\"number\">" +
+                std::to_string(item.taken) + "/" + std::to_string(item.planned) +
+                "</td><td class=\"number\">" + std::to_string(item.skipped) +
+                "</td><td class=\"number\">" + std::to_string(item.missed) +
+                "</td><td class=\"number\">" +
+                (item.adherence ? format_number(*item.adherence * 100, 0) + "%" : "–") +
+                "</td></tr>\n";
+    }
+    for (const auto& item : report.as_needed) {
+        page += "<tr><td>" + html_escape(item.item) + "</td><td>" + html_escape(item.name) +
+                "</td><td>as needed</td><td>" + std::to_string(item.uses) + " uses, " +
+                format_number(item.uses_per_week, 1) +
+                " a week</td><td></td><td></td><td></td><td></td></tr>\n";
+    }
+    page += "</table>\n";
+
+    page +=
+        "<h2>Adherence calendar</h2>\n<p class=\"muted\"><span class=\"key taken\"></span>"
+        "taken<span class=\"key partial\"></span>some taken<span class=\"key skipped\">"
+        "</span>skipped<span class=\"key missed\"></span>missed<span class=\"key none\">"
+        "</span>not planned or not tracked</p>\n";
+    for (const auto& item : report.items) {
+        page += "<figure class=\"figure adherence\"><h3>" + html_escape(item.name) + " (" +
+                html_escape(item.item) + ")</h3>" + adherence_svg(item, first, last) +
+                "</figure>\n";
+    }
+
+    page += "<h2>Symptoms before and after the start</h2>\n";
+    if (!report.symptoms.empty()) {
+        page +=
+            "<table>\n<tr><th>symptom</th><th>figure</th><th>before</th><th>after</th>"
+            "<th>difference</th><th>95% interval</th></tr>\n";
+        for (const auto& symptom : report.symptoms) {
+            page += compared_row(symptom.kind, "days a week", symptom.comparison.days_per_week) +
+                    "\n" +
+                    compared_row(symptom.kind, "mean severity", symptom.comparison.mean_severity) +
+                    "\n";
+        }
+        page += "</table>\n<ul class=\"readings\">\n";
+        for (const auto& symptom : report.symptoms) {
+            page += "<li>" +
+                    html_escape(
+                        regimend::days_reading(symptom.kind, symptom.comparison.days_per_week)) +
+                    "</li>\n<li>" +
+                    html_escape(regimend::severity_reading(symptom.kind,
+                                                           symptom.comparison.mean_severity)) +
+                    "</li>\n";
+        }
+        page +=
+            "</ul>\n<p class=\"muted\">Intervals: 95% percentile bootstrap, resampling days "
+            "(10,000 resamples, fixed seed). Days without an entry count as days without "
+            "the symptom once the diary was kept on that side.</p>\n";
+    }
+    LocalDate chart_first = first;
+    for (const auto& symptom : report.symptoms) {
+        if (symptom.before.span) {
+            chart_first =
+                std::min(chart_first, regimend::local_date(zone, symptom.before.span->from));
+        }
+    }
+    for (const auto& symptom : report.symptoms) {
+        page += "<figure class=\"figure severity\"><h3>" + html_escape(symptom.kind) +
+                ": severity per day (0–10)</h3>" +
+                severity_svg(report, symptom, chart_first, last) +
+                "<figcaption class=\"muted\">Shaded: before the start. Solid line: the start; "
+                "dashed: phase boundaries; a dot: the day's mean severity.</figcaption>"
+                "</figure>\n";
+    }
+
+    if (!report.phases.empty()) {
+        page +=
+            "<h2>Phases after the start</h2>\n<table>\n<tr><th>#</th><th>phase</th>"
+            "<th>from</th><th>to</th><th>adherence</th>";
+        for (const auto& symptom : report.symptoms) {
+            page += "<th>" + html_escape(symptom.kind) + " days a week</th><th>" +
+                    html_escape(symptom.kind) + " mean severity</th>";
+        }
+        page += "</tr>\n";
+        for (size_t index = 0; index < report.phases.size(); ++index) {
+            const auto& phase = report.phases[index];
+            page += "<tr><td>" + std::to_string(index + 1) + "</td><td>" +
+                    html_escape(phase.label) + "</td><td class=\"date\">" +
+                    day_text(phase.first_day) + "</td><td class=\"date\">" +
+                    day_text(phase.last_day) + "</td><td class=\"number\">" +
+                    (phase.adherence ? format_number(*phase.adherence * 100, 0) + "%" : "–") +
+                    "</td>";
+            for (const auto& symptom : phase.symptoms) {
+                page += "<td class=\"number\">" + format_number(symptom.days_per_week, 1) +
+                        "</td><td class=\"number\">" + optional_number(symptom.mean_severity, 1) +
+                        "</td>";
+            }
+            page += "</tr>\n";
+        }
+        page += "</table>\n";
+    }
+    page += "<p class=\"advice\">" + std::string(kNotAdvice) + "</p>\n</body>\n</html>\n";
+    return page;
+}
+
+}  // namespace regimenctl
