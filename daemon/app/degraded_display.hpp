@@ -19,6 +19,7 @@ class DegradedDisplay : public ReminderDisplay {
     void show(const ReminderText& reminder) override { inner_.show(reminder); }
     void show_group(const std::vector<ReminderText>& group) override { inner_.show_group(group); }
     void close(const DoseKey& dose) override { inner_.close(dose); }
+    void close_notice(const std::string& key) override { inner_.close_notice(key); }
     void notice(const std::string& key, const std::string& summary,
                 const std::string& body) override;
 

@@ -342,7 +342,7 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
     }
     if (!loaded.regimen) {
         log_diagnostics(loaded.diagnostics);
-        const bool repeated = loaded.text == failed_text_ && !loaded.text.empty();
+        const bool repeated = failed_text_.has_value() && *failed_text_ == loaded.text;
         if (trigger == ReloadTrigger::Request || !repeated) {
             report_reload_failure(loaded);
         }
@@ -354,7 +354,12 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
     const std::string old_zone = regimen().zone->name();
     Effects effects = tracker_.set_regimen(loaded.regimen, instant);
     loaded_text_ = std::move(loaded.text);
-    failed_text_.clear();
+    if (failure_shown_) {
+        // The file is good again: the notice about its errors no longer holds.
+        display_.close_notice("reload-failed");
+        failure_shown_ = false;
+    }
+    failed_text_.reset();
     if (write(effects.events).has_value()) {
         unwritten_.insert(unwritten_.end(), effects.events.begin(), effects.events.end());
     }
@@ -372,11 +377,16 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
 void Engine::report_reload_failure(const LoadedRegimen& loaded) {
     const std::size_t errors = loaded.error_count();
     const std::string file = config_path_.substr(config_path_.find_last_of('/') + 1);
-    const std::string summary = file + " has " + std::to_string(errors) +
-                                (errors == 1 ? " error" : " errors") +
-                                "; the previous regimen stays active";
+    const std::string summary = loaded.missing
+                                    ? file + " was removed; the previous regimen stays active"
+                                    : file + " has " + std::to_string(errors) +
+                                          (errors == 1 ? " error" : " errors") +
+                                          "; the previous regimen stays active";
     spdlog::error("{}", summary);
-    display_.notice("reload-failed", summary, loaded.errors_text());
+    display_.notice("reload-failed", summary,
+                    loaded.missing ? "Put it back, or write a new one with: regimenctl edit"
+                                   : loaded.errors_text());
+    failure_shown_ = true;
     signals_.reload_failed(summary + "\n" + loaded.errors_text());
 }
 

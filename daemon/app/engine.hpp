@@ -94,7 +94,10 @@ class Engine {
 
     std::string config_path_;
     std::string loaded_text_;  // the running regimen's text
-    std::string failed_text_;  // the last text that failed, so one failure notifies once
+    // The last text that failed (empty for an unreadable file), so one failure notifies
+    // once; none while the file loads.
+    std::optional<std::string> failed_text_;
+    bool failure_shown_ = false;  // a "reload-failed" notice is on screen
     HistoryStore& store_;
     ReminderDisplay& display_;
     DoseSignals& signals_;

@@ -40,6 +40,8 @@ class ReminderDisplay {
     // so a second notice of the same kind replaces the first.
     virtual void notice(const std::string& key, const std::string& summary,
                         const std::string& body) = 0;
+    // Takes the notice of this kind off the screen (what it said no longer holds).
+    virtual void close_notice(const std::string& /*key*/) {}
 };
 
 class DoseSignals {

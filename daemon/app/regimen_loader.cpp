@@ -1,5 +1,7 @@
 #include "app/regimen_loader.hpp"
 
+#include <filesystem>
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -61,7 +63,10 @@ LoadedRegimen load_regimen_file(const std::string& path) {
     std::string error;
     auto text = read_regular_file(path, error);
     if (!text) {
-        return file_error(path, "cannot read the regimen: " + error);
+        LoadedRegimen failed = file_error(path, "cannot read the regimen: " + error);
+        std::error_code ignored;
+        failed.missing = !std::filesystem::exists(std::filesystem::symlink_status(path, ignored));
+        return failed;
     }
     std::string zone_problem;
     const auto* zone = system_zone(&zone_problem);

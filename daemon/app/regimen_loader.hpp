@@ -17,6 +17,7 @@ struct LoadedRegimen {
     RegimenPtr regimen;                   // null when there are errors
     std::vector<Diagnostic> diagnostics;  // every error, or the lint warnings
     std::string text;                     // the file's content as read
+    bool missing = false;                 // the file is not there at all (removed)
 
     std::size_t error_count() const;
     // One line per error, "file:line:column: error: ..." (for ReloadFailed / InvalidRegimen).

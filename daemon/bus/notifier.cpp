@@ -542,6 +542,10 @@ void Notifier::close(const DoseKey& dose) {
     }
     id_doses_.erase(id);
     save_ids();
+    send_close(id);
+}
+
+void Notifier::send_close(std::uint32_t id) {
     try {
         MessagePtr message = new_call(bus_, "CloseNotification");
         check(sd_bus_message_append(message.get(), "u", id), "CloseNotification arguments");
@@ -557,6 +561,16 @@ void Notifier::close(const DoseKey& dose) {
     } catch (const std::exception& error) {
         spdlog::warn("cannot close notification {}: {}", id, error.what());
     }
+}
+
+void Notifier::close_notice(const std::string& key) {
+    const auto known = notice_ids_.find(key);
+    if (known == notice_ids_.end()) {
+        return;
+    }
+    const std::uint32_t id = known->second;
+    notice_ids_.erase(known);
+    send_close(id);
 }
 
 int Notifier::on_close_reply(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {

@@ -37,6 +37,7 @@ class Notifier : public ReminderDisplay {
     void close(const DoseKey& dose) override;
     void notice(const std::string& key, const std::string& summary,
                 const std::string& body) override;
+    void close_notice(const std::string& key) override;
 
   private:
     struct Notice {
@@ -68,6 +69,7 @@ class Notifier : public ReminderDisplay {
     // Shows the notification's remaining doses again (one was answered from elsewhere).
     void reshow(std::uint32_t id);
     void send_notice(const Notice& notice);
+    void send_close(std::uint32_t id);  // CloseNotification, asynchronously
     // Sends a prepared Notify asynchronously; its reply comes back to on_notify_reply.
     void send_notify(const MessagePtr& message, Call* call);
     void forget_server();

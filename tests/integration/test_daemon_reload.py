@@ -1,5 +1,7 @@
 """Editing the regimen file: a valid edit is applied, a broken one never is."""
 
+import os
+
 import dbus
 
 import harness
@@ -45,6 +47,25 @@ class Reload(harness.DaemonTestCase):
         name = harness.dbus_error_name(lambda: daemon.call("Reload"))
         self.assertEqual(name, harness.ERROR_PREFIX + "InvalidRegimen")
         self.assertTrue(daemon.alive())
+
+    def test_the_errors_notice_leaves_once_the_file_is_good_and_a_removal_says_so(self):
+        server = self.start_notifications()
+        recorder = self.start_recorder()
+        daemon = self.start_daemon(regimen("alpha"))
+        daemon.write_regimen(BROKEN)
+        notice = harness.wait_for(lambda: [c for c in server.notify_calls()
+                                           if "previous regimen stays active" in c["summary"]])[0]
+        daemon.write_regimen(regimen("alpha", "beta"))
+        recorder.wait("RegimenReloaded")
+        harness.wait_for(lambda: notice["id"] in server.closed_ids(),
+                         message="the errors notice stayed after the file was fixed")
+        os.remove(daemon.config_path)
+        removed = harness.wait_for(lambda: [c for c in server.notify_calls()
+                                            if "was removed" in c["summary"]])[0]
+        self.assertEqual(removed["summary"],
+                         "regimen.yaml was removed; the previous regimen stays active")
+        self.assertIn("regimenctl edit", removed["body"])
+        self.assertEqual(self.listed_items(daemon), ["alpha", "beta"])
 
     def test_a_valid_edit_is_applied(self):
         recorder = self.start_recorder()
