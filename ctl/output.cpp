@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -201,6 +202,21 @@ nlohmann::json text_or_null(std::string_view text) {
 void print_json(const nlohmann::json& document) {
     // Item names and notes are user text: replace invalid UTF-8 instead of throwing.
     std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+std::string lateness_text(std::optional<double> minutes) {
+    if (!minutes) {
+        return "";
+    }
+    const long rounded = std::lround(*minutes);
+    if (rounded == 0) {
+        return "on time";
+    }
+    // "25 min late", "3h20m late", "2d early": a day late reads as a day, not 1440 min.
+    const long size = std::labs(rounded);
+    const std::string amount = size < 60 ? std::to_string(size) + " min"
+                                         : regimend::format_duration(regimend::Seconds{size * 60});
+    return amount + (rounded > 0 ? " late" : " early");
 }
 
 }  // namespace regimenctl

@@ -86,4 +86,7 @@ nlohmann::json text_or_null(std::string_view text);
 // One JSON document on stdout, indented, newline-terminated.
 void print_json(const nlohmann::json& document);
 
+// The median lateness of a report: "on time", "25 min late", "3h20m late", "2d early".
+std::string lateness_text(std::optional<double> minutes);
+
 }  // namespace regimenctl

@@ -200,17 +200,6 @@ Colour adherence_colour(double adherence) {
     return adherence >= 0.5 ? Colour::Yellow : Colour::Red;
 }
 
-std::string late_text(std::optional<double> minutes) {
-    if (!minutes) {
-        return "";
-    }
-    long rounded = std::lround(*minutes);
-    if (rounded == 0) {
-        return "on time";
-    }
-    return std::to_string(std::labs(rounded)) + " min " + (rounded > 0 ? "late" : "early");
-}
-
 std::string figures_text(const regimend::SymptomFigures& figures) {
     if (!figures.span) {
         return "unknown";
@@ -243,7 +232,7 @@ void print_items(const Report& report) {
                        {std::to_string(item.skipped)},
                        {std::to_string(item.missed), item.missed > 0 ? Colour::Red : Colour::None},
                        adherence,
-                       {late_text(item.late_median)}});
+                       {lateness_text(item.late_median)}});
     }
     table.print(std::cout, "  ");
 }

@@ -166,10 +166,19 @@ AsNeededUse as_needed_use(const Regimen& regimen, const Item& item, const Report
             ++per_day[local_date(zone, event.at)];
         }
     }
-    // Per week of tracked time, so a fresh install is not diluted by days nobody logged.
+    // Per week of tracked time, so a fresh install is not diluted by days nobody logged;
+    // logging counts from its first entry when that is earlier (a paper diary copied in),
+    // or 3 uses in 14 days would read as 21 a week.
     ReportSpan tracked = input.window;
     if (input.tracking_since) {
-        tracked.from = std::max(tracked.from, *input.tracking_since);
+        Instant counted_from = *input.tracking_since;
+        for (const auto& event : input.events) {
+            if (event.kind == EventKind::AsNeeded && event.item == item.id &&
+                within(input.window, event.at)) {
+                counted_from = std::min(counted_from, event.at);
+            }
+        }
+        tracked.from = std::max(tracked.from, counted_from);
     }
     result.uses_per_week = result.uses * 7.0 / span_days(tracked);
     if (item.max_per_day) {

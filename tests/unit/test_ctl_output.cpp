@@ -76,3 +76,12 @@ TEST_CASE("diagnostic lines read file:line:column: severity: message", "[ctl_out
     CHECK(regimenctl::format_diagnostic_line(diagnostic) ==
           "regimen.yaml:12:9: warning: magnesium oxide is poorly absorbed");
 }
+
+TEST_CASE("lateness reads in minutes, hours or days", "[ctl_output]") {
+    CHECK(regimenctl::lateness_text(std::nullopt).empty());
+    CHECK(regimenctl::lateness_text(0.4) == "on time");
+    CHECK(regimenctl::lateness_text(10) == "10 min late");
+    CHECK(regimenctl::lateness_text(-25) == "25 min early");
+    CHECK(regimenctl::lateness_text(200) == "3h20m late");
+    CHECK(regimenctl::lateness_text(2880) == "2d late");
+}

@@ -247,6 +247,21 @@ TEST_CASE("report counts acute days per calendar month across the window's edge"
         CHECK(note.find("clinician") != std::string::npos);
     }
 
+    SECTION("uses logged before tracking began count from the first of them") {
+        // A fresh daemon (tracking since today, Nov 5) and a paper diary copied in: three
+        // uses over the last 10 days are not 21 a week.
+        input.tracking_since = utc(2026_y / 11 / 5, 8h);
+        for (unsigned day : {28u, 31u}) {
+            input.events.push_back(logged("topical", utc(2026_y / 10 / date::day{day}, 9h)));
+        }
+        input.events.push_back(logged("topical", utc(2026_y / 11 / 5, 9h)));
+        auto report = build_report(regimen, input, 10);
+        const double days =
+            (utc(2026_y / 11 / 5, 12h) - utc(2026_y / 10 / 28, 9h)).count() / 86400.0;
+        CHECK(report.as_needed[0].uses_per_week == Approx(3 * 7.0 / days));
+        CHECK(report.as_needed[0].uses_per_week < 3.0);
+    }
+
     SECTION("twelve days spread over two months reach the threshold in neither") {
         for (unsigned day = 25; day <= 31; ++day) {
             input.events.push_back(logged("topical", utc(2026_y / 10 / date::day{day}, 9h)));
