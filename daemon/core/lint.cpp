@@ -416,7 +416,16 @@ std::string separate_message(const Regimen& regimen, const SeparateConflict& con
                                                : conflict.theirs - conflict.mine;
     std::string gap_text =
         gap == Seconds{0} ? std::string("at the same time as") : format_duration(gap) + " from";
-    return "'" + item.id + "' is planned at " + format_local(zone, conflict.mine, "%F %H:%M") +
+    // Items without dates are planned in lint's own fortnight of 2000: that date means
+    // nothing to the user. A daily item says only the time; one that runs on some weekdays
+    // says the weekday.
+    const bool undated =
+        !item.schedule.start && !item.schedule.end && !other.schedule.start && !other.schedule.end;
+    const bool every_day =
+        item.schedule.frequency == Frequency::Daily && item.schedule.weekdays == 0x7f &&
+        other.schedule.frequency == Frequency::Daily && other.schedule.weekdays == 0x7f;
+    const char* when_format = !undated ? "%F %H:%M" : every_day ? "%H:%M daily" : "%A %H:%M";
+    return "'" + item.id + "' is planned at " + format_local(zone, conflict.mine, when_format) +
            ", " + gap_text + " '" + other.id + "' at " +
            format_local(zone, conflict.theirs, "%H:%M") + "; its separate rule keeps them " +
            format_duration(item.separate->by) + " apart";

@@ -268,7 +268,7 @@ TEST_CASE("separate rules", "[lint]") {
         CHECK(warnings[0].line == 24);
         CHECK(warnings[0].column == 15);
         CHECK(warnings[0].message ==
-              "'doxycycline' is planned at 2000-01-03 08:00, 1h from 'threonate-am' at 09:00; "
+              "'doxycycline' is planned at 08:00 daily, 1h from 'threonate-am' at 09:00; "
               "its separate rule keeps them 2h apart");
     }
 
@@ -286,7 +286,7 @@ TEST_CASE("separate rules", "[lint]") {
         auto warnings = lint(builder.regimen);
         REQUIRE(warnings.size() == 1);
         CHECK(warnings[0].message ==
-              "'doxycycline' is planned at 2000-01-03 23:30, 1h from 'threonate-am' at 00:30; "
+              "'doxycycline' is planned at 23:30 daily, 1h from 'threonate-am' at 00:30; "
               "its separate rule keeps them 2h apart");
         threonate.schedule.start = ymd(2000, 2, 2);
         antibiotic.schedule.end = ymd(2000, 1, 31);
@@ -297,7 +297,7 @@ TEST_CASE("separate rules", "[lint]") {
         threonate.schedule.times = {clock_time("08:00")};
         auto warnings = lint(builder.regimen);
         REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].message.find("08:00, at the same time as 'threonate-am'") !=
+        CHECK(warnings[0].message.find("08:00 daily, at the same time as 'threonate-am'") !=
               std::string::npos);
     }
 
@@ -390,11 +390,11 @@ TEST_CASE("separate rules of many items: one warning per pair, capped", "[lint]"
     CHECK(warnings.back().line == warnings[kMaxWarnings - 1].line);
     CHECK(warnings[0].line == 21);
     CHECK(warnings[0].message ==
-          "'i0' is planned at 2000-01-03 00:00, at the same time as 'i1' at 00:00; its "
+          "'i0' is planned at 00:00 daily, at the same time as 'i1' at 00:00; its "
           "separate rule keeps them 14d apart");
-    CHECK(warnings[28].message.find("'i0' is planned at 2000-01-03 00:00, at the same time as "
+    CHECK(warnings[28].message.find("'i0' is planned at 00:00 daily, at the same time as "
                                     "'i29'") == 0);
-    CHECK(warnings[29].message.find("'i1' is planned at 2000-01-03 00:00, at the same time as "
+    CHECK(warnings[29].message.find("'i1' is planned at 00:00 daily, at the same time as "
                                     "'i0'") == 0);
 }
 
@@ -411,7 +411,7 @@ TEST_CASE("separate rules: the sweep finds a pair close on one day of the fortni
     auto warnings = lint(builder.regimen);
     REQUIRE(warnings.size() == 1);
     CHECK(warnings[0].message ==
-          "'daily' is planned at 2000-01-05 08:00, 1h30m from 'weekly' at 09:30; its separate "
+          "'daily' is planned at Wednesday 08:00, 1h30m from 'weekly' at 09:30; its separate "
           "rule keeps them 2h apart");
 }
 
