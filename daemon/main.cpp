@@ -204,8 +204,9 @@ int run_daemon(const Paths& paths) {
         notifier.notice("history", health.summary(path), health.advice(path));
     }
     if (first_run == FirstRun::Written) {
-        notifier.notice("first-run", "regimend is running an example regimen",
-                        "It is in " + paths.config_file + ". Make it yours with: regimenctl edit");
+        notifier.notice("first-run", "regimend wrote an example regimen",
+                        "Nothing is reminded yet. It is in " + paths.config_file +
+                            ": add what you take with: regimenctl edit");
     }
     spdlog::info("regimend {} ready on {}", REGIMEND_VERSION, bus_names::kService);
     engine.advance(now_micros());

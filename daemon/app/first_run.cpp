@@ -10,6 +10,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "core/first_run_text.hpp"
 #include "example_regimen.hpp"
 #include "store/directory.hpp"
 
@@ -50,7 +51,7 @@ FirstRun write_example_regimen_if_missing(const std::string& path) {
         spdlog::error("cannot write {}: {}", path, std::strerror(errno));
         return FirstRun::Failed;
     }
-    const bool written = write_all(fd, kExampleRegimen) && ::fsync(fd) == 0;
+    const bool written = write_all(fd, inactive_example(kExampleRegimen)) && ::fsync(fd) == 0;
     ::close(fd);
     // link() rather than rename(): it never replaces a regimen that appeared meanwhile.
     if (!written || ::link(temporary.c_str(), path.c_str()) != 0) {

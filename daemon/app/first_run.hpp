@@ -1,5 +1,7 @@
 // The first run: a new user has no regimen yet, so the daemon writes the commented example
-// (config/regimen.yaml, compiled in) where the regimen belongs, and runs it.
+// (config/regimen.yaml, compiled in) where the regimen belongs, inactive (its items
+// commented out: core/first_run_text.hpp), and runs it: nothing is reminded or recorded
+// until the user makes it theirs with `regimenctl edit`.
 #pragma once
 
 #include <string>

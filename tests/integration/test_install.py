@@ -125,12 +125,18 @@ class InstalledTree(harness.DaemonTestCase):
         self.assertIn("next_due", document)
         self.assertTrue(connection.name_has_owner(harness.BUS_NAME))
 
-        # The first run wrote the example regimen, and it is a valid one.
-        with open(config) as written, open(self.installed("share/regimend/regimen.yaml")) as ex:
-            self.assertEqual(written.read(), ex.read())
+        # The first run wrote the example regimen, inactive: valid, with no item, so nobody
+        # is reminded of someone else's supplements nor finds them missed in the history.
+        with open(config) as written:
+            text = written.read()
+        self.assertIn("items: []", text)
+        self.assertIn("#   - id: threonate-am", text)
+        self.assertEqual(os.stat(config).st_mode & 0o777, 0o600)
         check = subprocess.run([self.installed("bin/regimenctl"), "check", config], env=env,
                                capture_output=True, text=True, timeout=60)
         self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        self.assertIn("OK, 0 items", check.stdout)
+        self.assertEqual(document["doses"], [])
         self.assertEqual(os.path.realpath(str(self._config_path(connection))),
                          os.path.realpath(config))
 
