@@ -109,6 +109,16 @@ class Completion(unittest.TestCase):
                 self.assertLessEqual(options - GLOBAL_OPTIONS, offered,
                                      f"fish misses options of {verb}")
 
+    def test_the_man_page_names_every_verb_and_option(self):
+        with open(os.path.join(SOURCE_DIR, "docs", "man", "regimenctl.1"),
+                  encoding="utf-8") as source:
+            man = source.read().replace("\\-", "-")
+        for verb, options in self.verbs.items():
+            with self.subTest(verb=verb):
+                self.assertRegex(man, r"\.B[IR]? " + verb + r"\b")
+                for option in options - GLOBAL_OPTIONS:
+                    self.assertIn(option, man, f"regimenctl(1) misses {verb} {option}")
+
     def test_zsh_and_fish_parse_the_scripts(self):
         zsh = shutil.which("zsh")
         fish = shutil.which("fish")
