@@ -5,10 +5,6 @@
 namespace regimend {
 namespace {
 
-const date::time_zone& zone_of(const Regimen& regimen) {
-    return regimen.zone ? *regimen.zone : *date::locate_zone("UTC");
-}
-
 DoseFailure invalid_argument(std::string message) {
     return DoseFailure{DoseError::InvalidArgument, std::move(message)};
 }

@@ -10,10 +10,6 @@ namespace regimend {
 
 namespace doses_detail {
 
-const date::time_zone& zone_of(const Regimen& regimen) {
-    return regimen.zone ? *regimen.zone : *date::locate_zone("UTC");
-}
-
 std::string local_text(const Regimen& regimen, Instant instant) {
     return date::format("%Y-%m-%d %H:%M", to_local(zone_of(regimen), instant));
 }
@@ -36,7 +32,6 @@ namespace {
 
 using doses_detail::kSecond;
 using doses_detail::make_event;
-using doses_detail::zone_of;
 
 constexpr std::array<std::pair<DoseState, std::string_view>, 6> kStateNames{{
     {DoseState::Upcoming, "upcoming"},

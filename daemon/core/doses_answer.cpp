@@ -4,6 +4,7 @@
 #include "core/diary.hpp"
 #include "core/doses.hpp"
 #include "core/doses_detail.hpp"
+#include "core/notice_text.hpp"
 
 namespace regimend {
 namespace {
@@ -41,7 +42,7 @@ DoseFailure invalid_argument(std::string message) {
 
 // "today's 21:30", "yesterday's 21:30", "tomorrow's 07:00", else "the 2026-11-20 21:30".
 std::string dose_day_and_clock(const Regimen& regimen, Instant planned, Instant now) {
-    const auto& zone = doses_detail::zone_of(regimen);
+    const auto& zone = zone_of(regimen);
     const auto days_apart =
         (date::sys_days{local_date(zone, planned)} - date::sys_days{local_date(zone, now)}).count();
     const std::string clock = date::format("%H:%M", to_local(zone, planned));
@@ -107,15 +108,9 @@ DoseTracker::TargetResult DoseTracker::current_dose(const Item& item, Instant no
         }
     }
     if (last_missed) {
-        const auto& zone = doses_detail::zone_of(*regimen_);
-        const bool today = local_date(zone, last_missed->planned) == local_date(zone, now);
-        const auto local = to_local(zone, last_missed->planned);
         message += "; " + dose_day_and_clock(*regimen_, last_missed->planned, now) +
-                   " dose was missed: if you took it, say when, e.g. `regimenctl take " + item.id +
-                   " --at " +
-                   (today ? date::format("%H:%M", local)
-                          : "\"" + date::format("%Y-%m-%d %H:%M", local) + "\"") +
-                   "`";
+                   " dose was missed: if you took it, say when, e.g. `" +
+                   take_command(*regimen_, *last_missed, now) + "`";
     }
     auto next = next_item_dose(*regimen_, item, to);
     if (next) {

@@ -11,7 +11,6 @@ namespace regimend::doses_detail {
 
 inline constexpr Seconds kSecond{1};
 
-const date::time_zone& zone_of(const Regimen& regimen);
 // "2026-11-20 21:30" in the regimen's zone, for messages.
 std::string local_text(const Regimen& regimen, Instant instant);
 HistoryEvent make_event(const DoseKey& key, EventKind kind, Instant at, std::string note = {},

@@ -16,10 +16,6 @@ namespace {
 constexpr size_t kMaxLineOctets = 75;
 constexpr const char* kWeekdayCodes[] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
 
-const date::time_zone& zone_of(const Regimen& regimen) {
-    return regimen.zone ? *regimen.zone : *date::locate_zone("UTC");
-}
-
 std::string format_local(LocalTime local) {
     return date::format("%Y%m%dT%H%M%S", local);
 }

@@ -27,10 +27,6 @@ namespace {
 constexpr int kWindowDays = 14;
 constexpr date::sys_days kUndatedAnchor{date::year{2000} / 1 / 3};
 
-const date::time_zone& zone_of(const Regimen& regimen) {
-    return regimen.zone ? *regimen.zone : *date::locate_zone("UTC");
-}
-
 std::string lowercase(std::string_view text) {
     std::string result(text);
     for (auto& c : result) {

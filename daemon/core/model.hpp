@@ -127,4 +127,9 @@ struct Regimen {
 
 using RegimenPtr = std::shared_ptr<const Regimen>;
 
+// The regimen's zone. A parsed regimen always has one; a hand-built one without it plans in
+// UTC rather than reading the process's zone, which would make the core depend on the
+// machine.
+const date::time_zone& zone_of(const Regimen& regimen);
+
 }  // namespace regimend

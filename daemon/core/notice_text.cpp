@@ -3,14 +3,12 @@
 namespace regimend {
 namespace {
 
-const date::time_zone& zone_of(const Regimen& regimen) {
-    return regimen.zone ? *regimen.zone : *date::locate_zone("UTC");
-}
-
 std::string display_name(const Regimen& regimen, const std::string& item_id) {
     const Item* item = regimen.find(item_id);
     return item == nullptr || item->name.empty() ? item_id : item->name;
 }
+
+}  // namespace
 
 // The command that records the dose as taken late: "--at 08:00" today, else with its date
 // (an `--at` of a bare time means today, which would name another dose).
@@ -22,8 +20,6 @@ std::string take_command(const Regimen& regimen, const DoseKey& dose, Instant no
         today ? date::format("%H:%M", local) : "\"" + date::format("%Y-%m-%d %H:%M", local) + "\"";
     return "regimenctl take " + dose.item_id + " --at " + at;
 }
-
-}  // namespace
 
 std::string local_clock(const Regimen& regimen, Instant instant, Instant now) {
     const auto& zone = zone_of(regimen);

@@ -20,6 +20,10 @@ struct NoticeText {
 // "2026-11-20 08:00".
 std::string local_clock(const Regimen& regimen, Instant instant, Instant now);
 
+// "regimenctl take ID --at 08:00", dated ("--at \"2026-11-20 08:00\"") when the dose was
+// not on the local day of `now`: the command that records the dose as taken late.
+std::string take_command(const Regimen& regimen, const DoseKey& dose, Instant now);
+
 // The notice for doses that went missed (one or several; never empty).
 NoticeText missed_notice(const Regimen& regimen, const std::vector<DoseKey>& missed, Instant now);
 

@@ -11,12 +11,6 @@ constexpr Instant kEarliestInstant{date::sys_days{date::year{1900} / 1 / 1}};
 constexpr Instant kLatestInstant{date::sys_days{date::year{9000} / 1 / 1}};
 constexpr Seconds kLongestSpan{100LL * 366 * 86400};
 
-const date::time_zone& zone_of(const Regimen& regimen) {
-    // A parsed regimen always has a zone; a hand-built one without it plans in UTC rather
-    // than reading the process's zone, which would make the core depend on the machine.
-    return regimen.zone ? *regimen.zone : *date::locate_zone("UTC");
-}
-
 // Where a time of day falls, relative to the midnight that begins the day the item runs.
 // Nullopt for a bedtime-relative time in a regimen without a bedtime (the parser rejects
 // that; the planner just plans nothing for it).

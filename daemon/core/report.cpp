@@ -11,10 +11,6 @@
 namespace regimend {
 namespace {
 
-const date::time_zone& zone_of(const Regimen& regimen) {
-    return regimen.zone ? *regimen.zone : *date::locate_zone("UTC");
-}
-
 bool within(const ReportSpan& span, Instant instant) {
     return instant >= span.from && instant < span.to;
 }
