@@ -3,6 +3,8 @@
 #include <systemd/sd-bus.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstring>
 #include <iterator>
 #include <string_view>
@@ -312,6 +314,16 @@ std::vector<regimend::HistoryEvent> BusClient::history_once(Instant from, Instan
         event.at = from_bus_time(at);
         event.note = note;
         event.severity = severity;
+        // A refill's or stock event's number travels in `note` (service.cpp).
+        if (event.kind == regimend::EventKind::Refill || event.kind == regimend::EventKind::Stock) {
+            double quantity = 0;
+            const std::string_view text(note);
+            auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), quantity);
+            if (error == std::errc{} && end == text.data() + text.size()) {
+                event.quantity = quantity;
+                event.note.clear();
+            }
+        }
         events.push_back(std::move(event));
     }
     return events;
@@ -319,6 +331,48 @@ std::vector<regimend::HistoryEvent> BusClient::history_once(Instant from, Instan
 
 void BusClient::reload() {
     call(bus_.get(), kInterface, "Reload", "");
+}
+
+double BusClient::refill(const std::string& item, double quantity, bool absolute) {
+    auto reply =
+        call(bus_.get(), kInterface, "Refill", "sdb", item.c_str(), quantity, absolute ? 1 : 0);
+    return read_single<double>(reply.get(), "d", "Refill");
+}
+
+std::vector<StockRow> BusClient::stock() {
+    auto reply = call(bus_.get(), kInterface, "Stock", "");
+    int result = sd_bus_message_enter_container(reply.get(), 'a', "(sdddt)");
+    if (result < 0) {
+        throw_bad_reply(result, "Stock");
+    }
+    std::vector<StockRow> rows;
+    for (;;) {
+        const char* item = nullptr;
+        double on_hand = 0;
+        double per_dose = 0;
+        double doses_left = 0;
+        std::uint64_t runs_out = 0;
+        result = sd_bus_message_read(reply.get(), "(sdddt)", &item, &on_hand, &per_dose,
+                                     &doses_left, &runs_out);
+        if (result < 0) {
+            throw_bad_reply(result, "Stock");
+        }
+        if (result == 0) {
+            break;
+        }
+        StockRow row;
+        row.item = item;
+        if (!std::isnan(on_hand)) {
+            row.on_hand = on_hand;
+        }
+        row.per_dose = per_dose;
+        if (!std::isnan(doses_left)) {
+            row.doses_left = doses_left;
+        }
+        row.runs_out = optional_time(runs_out);
+        rows.push_back(std::move(row));
+    }
+    return rows;
 }
 
 std::vector<regimend::Diagnostic> BusClient::validate(const std::string& yaml,

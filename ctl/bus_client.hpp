@@ -30,6 +30,15 @@ struct DoseRow {
     std::optional<Instant> acted_at;
 };
 
+// One element of Stock's a(sdddt).
+struct StockRow {
+    std::string item;
+    std::optional<double> on_hand;  // nullopt: never set (NaN on the bus)
+    double per_dose = 1;
+    std::optional<double> doses_left;
+    std::optional<Instant> runs_out;  // nullopt: not within a year (0 on the bus)
+};
+
 class BusClient {
   public:
     // Connects to the session bus (DBUS_SESSION_BUS_ADDRESS or $XDG_RUNTIME_DIR/bus).
@@ -55,6 +64,10 @@ class BusClient {
     // In the daemon's order; HistoryEvent::planned is nullopt where the bus says 0.
     std::vector<regimend::HistoryEvent> history(Instant from, Instant to);
     void reload();
+    // Adds `quantity` to the item's stock, or sets the count when `absolute`; the count on
+    // hand after it.
+    double refill(const std::string& item, double quantity, bool absolute);
+    std::vector<StockRow> stock();
     // Diagnostics for `yaml`, named `file_name` in messages.
     std::vector<regimend::Diagnostic> validate(const std::string& yaml,
                                                const std::string& file_name);

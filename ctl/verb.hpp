@@ -33,7 +33,8 @@ enum ExitCode { kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitNoDaemon = 3 
 // `run`, which main then calls. Failures are thrown as CtlError (ctl/error.hpp).
 struct Verb {
     // Position in --help: status 10, take 20, skip 30, snooze 40, log 50, symptom 60,
-    // history 70, report 80, plan 90, check 100, edit 110, reload 120, export 130.
+    // history 70, report 80, plan 90, check 100, edit 110, reload 120, export 130,
+    // refill 135, stock 136.
     int order;
     // Adds the subcommand; the returned function runs it and gives the exit code.
     std::function<void(CLI::App& app, GlobalOptions& options, std::function<int()>& run)> add;

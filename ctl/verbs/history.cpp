@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "core/inventory.hpp"
 #include "error.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
@@ -50,6 +51,10 @@ std::string item_filter(const std::string& item, const std::string& config_path,
 
 std::string details(const regimend::HistoryEvent& event) {
     std::string text;
+    if (event.quantity) {
+        text = (event.kind == regimend::EventKind::Refill ? "+" : "count ") +
+               regimend::quantity_note(*event.quantity);
+    }
     if (event.severity >= 0) {
         text = "severity " + std::to_string(event.severity);
     }
@@ -86,7 +91,9 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
                                 {"at", instant_json(zone, event.at)},
                                 {"note", event.note},
                                 {"severity", event.severity < 0 ? nlohmann::json(nullptr)
-                                                                : nlohmann::json(event.severity)}});
+                                                                : nlohmann::json(event.severity)},
+                                {"quantity", event.quantity ? nlohmann::json(*event.quantity)
+                                                            : nlohmann::json(nullptr)}});
         }
         print_json(document);
         return kExitOk;

@@ -2,12 +2,14 @@
 
 #include "core/diary.hpp"
 #include "core/notice_text.hpp"
+#include "core/stock_text.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "core/reply_limits.hpp"
@@ -63,7 +65,8 @@ Engine::Engine(std::string config_path, LoadedRegimen loaded, HistoryStore& stor
       display_(display),
       signals_(signals),
       scheduler_(scheduler),
-      tracker_(std::move(loaded.regimen)) {}
+      tracker_(std::move(loaded.regimen)),
+      stock_(store, display, signals) {}
 
 bool Engine::restore(Micros now) {
     const Instant instant = to_instant(now);
@@ -88,6 +91,7 @@ bool Engine::restore(Micros now) {
     }
     spdlog::debug("restored {} recent events; horizon {}", recent.value->size(),
                   *horizon.value ? format_rfc3339(*regimen().zone, **horizon.value) : "none");
+    stock_.check_all(tracker_, StockTrigger::Start, instant);
     return true;
 }
 
@@ -107,8 +111,22 @@ void Engine::advance(Micros now) {
         unwritten_.insert(unwritten_.end(), effects.events.begin(), effects.events.end());
     }
     carry_out(effects, instant);
+    // A reminder is when a low stock is worth saying again (once a day at most).
+    std::set<std::string> reminded;
+    for (const auto& reminder : effects.reminders) {
+        reminded.insert(reminder.dose.item_id);
+    }
+    check_stock(reminded, StockTrigger::Reminder, instant);
     refresh_next_due(instant);
     reschedule();
+}
+
+void Engine::check_stock(const std::set<std::string>& items, StockTrigger trigger, Instant now) {
+    for (const auto& id : items) {
+        if (const Item* item = regimen().find(id); item != nullptr && item->stock) {
+            stock_.check(tracker_, *item, trigger, now);
+        }
+    }
 }
 
 std::optional<StoreError> Engine::write(const std::vector<HistoryEvent>& events) {
@@ -134,7 +152,7 @@ void Engine::carry_out(const Effects& effects, Instant now) {
     // Doses planned for the same instant share one notification.
     std::map<Instant, std::vector<ReminderText>> groups;
     for (const auto& reminder : effects.reminders) {
-        ReminderText text = reminder_text(reminder);
+        ReminderText text = reminder_text(reminder, now);
         spdlog::info("reminder: {}{} {}{}", text.summary,
                      text.detail.empty() ? "" : " (" + text.detail + ")", text.due_text,
                      reminder.urgency == Urgency::Critical ? " [critical]" : "");
@@ -190,6 +208,7 @@ MethodResult<Instant> Engine::confirm(std::string_view item, std::optional<Insta
                  format_rfc3339(*regimen().zone, taken_at));
     carry_out(done.effects, instant);
     signals_.dose_taken(done.dose, taken_at);
+    check_stock({done.dose.item_id}, StockTrigger::Taken, instant);
     refresh_next_due(instant);
     reschedule();
     return done.dose.planned;
@@ -241,6 +260,7 @@ MethodResult<Instant> Engine::undo(std::string_view item, Micros now) {
                  format_rfc3339(*regimen().zone, done.dose.planned));
     carry_out(done.effects, instant);
     signals_.dose_undone(done.dose);
+    check_stock({done.dose.item_id}, StockTrigger::Undone, instant);
     refresh_next_due(instant);
     reschedule();
     return done.dose.planned;
@@ -267,6 +287,7 @@ MethodResult<std::monostate> Engine::log_dose(std::string_view item_text, Instan
         return storage_error(*failure);
     }
     spdlog::info("as needed: '{}' at {}", item.id, format_rfc3339(zone, at));
+    check_stock({item.id}, StockTrigger::Logged, to_instant(now));
     if (item.max_per_day) {
         const LocalDate day = local_date(zone, at);
         const LocalDate next_day{date::sys_days{day} + date::days{1}};
@@ -301,6 +322,54 @@ MethodResult<std::monostate> Engine::log_symptom(std::string_view kind, int seve
     spdlog::info("symptom: {} severity {} at {}", kind, severity,
                  format_rfc3339(*regimen().zone, at));
     return std::monostate{};
+}
+
+MethodResult<double> Engine::refill(std::string_view item_text, double quantity, bool absolute,
+                                    Micros now) {
+    if (auto problem = quantity_problem(quantity)) {
+        return MethodError{MethodErrorKind::InvalidArgument, *problem};
+    }
+    std::string why;
+    const Item* item = regimen().resolve(item_text, &why);
+    if (item == nullptr) {
+        return MethodError{MethodErrorKind::UnknownItem, why};
+    }
+    if (!item->stock) {
+        return MethodError{MethodErrorKind::InvalidArgument, no_stock_message(*item)};
+    }
+    const Instant instant = to_instant(now);
+    HistoryEvent event;
+    event.item = item->id;
+    event.kind = absolute ? EventKind::Stock : EventKind::Refill;
+    event.at = instant;
+    event.quantity = quantity;
+    if (auto failure = write({event})) {
+        return storage_error(*failure);
+    }
+    spdlog::info("{}: '{}' {}", absolute ? "stock set" : "refill", item->id, quantity);
+    stock_.check(tracker_, *item, StockTrigger::Refilled, instant);
+    auto counted = stock_.forecast(tracker_, *item, instant);
+    if (!counted) {
+        return MethodError{MethodErrorKind::StorageFailed,
+                           "Cannot read the history database: " + counted.error->message};
+    }
+    return counted.value->on_hand.value_or(0);
+}
+
+MethodResult<std::vector<Engine::StockRow>> Engine::stock(Micros now) const {
+    std::vector<StockRow> rows;
+    for (const auto& item : regimen().items) {
+        if (!item.stock) {
+            continue;
+        }
+        auto counted = stock_.forecast(tracker_, item, to_instant(now));
+        if (!counted) {
+            return MethodError{MethodErrorKind::StorageFailed,
+                               "Cannot read the history database: " + counted.error->message};
+        }
+        rows.push_back(StockRow{&item, *counted.value});
+    }
+    return rows;
 }
 
 MethodResult<std::vector<DoseView>> Engine::list_doses(Instant from, Instant to, Micros now) const {
@@ -370,6 +439,7 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
     signals_.regimen_reloaded(static_cast<std::uint32_t>(regimen().items.size()));
     // The new plan may have doses already due, or a different next one.
     advance(now);
+    stock_.check_all(tracker_, StockTrigger::Reload, instant);
     signals_.properties_changed();
     return std::monostate{};
 }
@@ -415,7 +485,7 @@ void Engine::answer_from_notification(const DoseKey& dose, std::string_view acti
     }
 }
 
-ReminderText Engine::reminder_text(const Reminder& reminder) const {
+ReminderText Engine::reminder_text(const Reminder& reminder, Instant now) const {
     ReminderText text;
     text.dose = reminder.dose;
     text.urgency = reminder.urgency;
@@ -430,6 +500,11 @@ ReminderText Engine::reminder_text(const Reminder& reminder) const {
     text.detail = join_nonempty({item->dose, amount ? std::string_view(amount->text) : ""}, ", ");
     text.notes = item->notes;
     text.due_text = "due " + local_clock(regimen(), reminder.dose.planned, reminder.dose.planned);
+    if (item->stock) {
+        if (auto counted = stock_.forecast(tracker_, *item, now)) {
+            text.stock = stock_reminder_note(*item, *counted.value).value_or("");
+        }
+    }
     return text;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -15,6 +16,7 @@
 #include "app/clock.hpp"
 #include "app/outputs.hpp"
 #include "app/regimen_loader.hpp"
+#include "app/stock_keeper.hpp"
 #include "core/doses.hpp"
 #include "store/history.hpp"
 
@@ -63,6 +65,19 @@ class Engine {
                                           const std::string& note, Micros now);
     MethodResult<std::monostate> log_symptom(std::string_view kind, int severity, Instant at,
                                              const std::string& note, Micros now);
+    // Adds `quantity` units to the item's stock, or sets the count when `absolute`;
+    // returns the count on hand after it.
+    MethodResult<double> refill(std::string_view item, double quantity, bool absolute, Micros now);
+    struct StockRow {
+        const Item* item;
+        StockForecast forecast;
+    };
+    // Every stocked item, in file order.
+    MethodResult<std::vector<StockRow>> stock(Micros now) const;
+    // LowStock and the low-stock lines of Warnings.
+    const std::set<std::string>& low_stock() const { return stock_.low_items(); }
+    std::vector<std::string> stock_warnings() const { return stock_.warnings(); }
+
     MethodResult<std::vector<DoseView>> list_doses(Instant from, Instant to, Micros now) const;
     MethodResult<std::vector<HistoryEvent>> history(Instant from, Instant to) const;
     MethodResult<std::monostate> reload(ReloadTrigger trigger, Micros now);
@@ -87,8 +102,10 @@ class Engine {
     MethodResult<Answer> answer(const std::function<AnswerResult(DoseTracker&)>& ask);
     void carry_out(const Effects& effects, Instant now);
     void show_missed_notice(const std::vector<DoseKey>& missed, Instant now);
-    ReminderText reminder_text(const Reminder& reminder) const;
+    ReminderText reminder_text(const Reminder& reminder, Instant now) const;
     void refresh_next_due(Instant now);
+    // Recounts these stocked items (ids not in the regimen, or without stock, are skipped).
+    void check_stock(const std::set<std::string>& items, StockTrigger trigger, Instant now);
     void reschedule();
     void report_reload_failure(const LoadedRegimen& loaded);
 
@@ -103,6 +120,7 @@ class Engine {
     DoseSignals& signals_;
     WakeupScheduler& scheduler_;
     DoseTracker tracker_;
+    StockKeeper stock_;
     // Events the tracker produced while the store refused writes; written with the next
     // successful write, so memory runs ahead of disk only until the disk works again.
     std::vector<HistoryEvent> unwritten_;

@@ -21,6 +21,7 @@ struct ReminderText {
     std::string detail;   // "2 capsules, 144 mg"
     std::string notes;
     std::string due_text;  // "due 08:00"
+    std::string stock;     // "4 capsules left" / "out of stock" while the item's stock is low
 };
 
 class ReminderDisplay {
@@ -56,6 +57,12 @@ class DoseSignals {
     virtual void reload_failed(const std::string& message) = 0;
     // NextDue (and TimeZone after a reload) changed.
     virtual void properties_changed() = 0;
+    // An item's stock runs out within its warn_before (StockLow); on_hand is never
+    // nullopt then, runs_out may be (an as-needed item not used lately).
+    virtual void stock_low(const std::string& /*item*/, std::optional<double> /*on_hand*/,
+                           std::optional<Instant> /*runs_out*/) {}
+    // The set of low items, or what their warnings say, changed (LowStock, Warnings).
+    virtual void stock_changed() {}
 };
 
 class WakeupScheduler {

@@ -333,6 +333,7 @@ std::string Notifier::reminder_body(const ReminderText& reminder) const {
     add_line(text(reminder.detail.empty() ? reminder.due_text
                                           : reminder.detail + " — " + reminder.due_text));
     add_line(text(reminder.notes));
+    add_line(text(reminder.stock));
     if (!has("actions")) {
         add_line(text("Confirm with: regimenctl take " + reminder.dose.item_id));
     }
@@ -349,6 +350,9 @@ std::string Notifier::group_body(const Group& group) const {
         }
         if (!reminder.notes.empty()) {
             line += " (" + reminder.notes + ")";
+        }
+        if (!reminder.stock.empty()) {
+            line += " — " + reminder.stock;
         }
         body += (body.empty() ? "" : "\n") +
                 (markup ? escape_markup(shown_text(line)) : shown_text(line));

@@ -8,12 +8,14 @@
 #include <chrono>
 #include <cstdarg>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <system_error>
 #include <unordered_map>
 
 #include "bus/names.hpp"
+#include "core/inventory.hpp"
 #include "core/reply_limits.hpp"
 #include "host/system_zone.hpp"
 #include "loop/regimen_worker.hpp"
@@ -231,6 +233,23 @@ int get_warnings(sd_bus*, const char*, const char*, const char*, sd_bus_message*
             result = sd_bus_message_append(reply, "s", warning.c_str());
         }
     }
+    for (const auto& warning : self->engine()->stock_warnings()) {
+        if (result >= 0) {
+            result = sd_bus_message_append(reply, "s", warning.c_str());
+        }
+    }
+    return result < 0 ? result : sd_bus_message_close_container(reply);
+}
+
+int get_low_stock(sd_bus*, const char*, const char*, const char*, sd_bus_message* reply,
+                  void* userdata, sd_bus_error*) noexcept {
+    auto* self = static_cast<Service*>(userdata);
+    int result = sd_bus_message_open_container(reply, 'a', "s");
+    for (const auto& item : self->engine()->low_stock()) {
+        if (result >= 0) {
+            result = sd_bus_message_append(reply, "s", item.c_str());
+        }
+    }
     return result < 0 ? result : sd_bus_message_close_container(reply);
 }
 
@@ -264,14 +283,23 @@ const sd_bus_vtable kVtable[] = {
                              SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD_WITH_NAMES("Undo", "s", SD_BUS_PARAM(item), "t", SD_BUS_PARAM(planned),
                              call_method<&Service::undo>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES(
+        "Refill", "sdb", SD_BUS_PARAM(item) SD_BUS_PARAM(quantity) SD_BUS_PARAM(absolute), "d",
+        SD_BUS_PARAM(on_hand), call_method<&Service::refill>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("Stock", "", "", "a(sdddt)", SD_BUS_PARAM(items),
+                             call_method<&Service::stock>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_PROPERTY("ConfigPath", "s", get_config_path, 0, SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_PROPERTY("NextDue", "t", get_next_due, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("Version", "s", get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
     // An addition to the spec's table: the regimen's IANA zone, so clients print instants
     // in the regimen's zone (RFC 3339 with its offset) rather than their own.
     SD_BUS_PROPERTY("TimeZone", "s", get_time_zone, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-    // An addition: what the daemon warns about itself (docs/DESIGN.md), set at start.
-    SD_BUS_PROPERTY("Warnings", "as", get_warnings, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    // An addition: what the daemon warns about itself (docs/DESIGN.md): a history it cannot
+    // use, and low stock.
+    SD_BUS_PROPERTY("Warnings", "as", get_warnings, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    // An addition: ids of the items whose stock runs out within their warn_before, for
+    // status bars (`regimenctl bar`'s low-stock class).
+    SD_BUS_PROPERTY("LowStock", "as", get_low_stock, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_SIGNAL_WITH_NAMES("DoseDue", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(planned), 0),
     SD_BUS_SIGNAL_WITH_NAMES("DoseTaken", "stt",
                              SD_BUS_PARAM(item) SD_BUS_PARAM(planned) SD_BUS_PARAM(at), 0),
@@ -280,6 +308,8 @@ const sd_bus_vtable kVtable[] = {
     SD_BUS_SIGNAL_WITH_NAMES("RegimenReloaded", "u", SD_BUS_PARAM(items), 0),
     SD_BUS_SIGNAL_WITH_NAMES("ReloadFailed", "s", SD_BUS_PARAM(message), 0),
     SD_BUS_SIGNAL_WITH_NAMES("DoseUndone", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(planned), 0),
+    SD_BUS_SIGNAL_WITH_NAMES("StockLow", "sdt",
+                             SD_BUS_PARAM(item) SD_BUS_PARAM(on_hand) SD_BUS_PARAM(runs_out), 0),
     SD_BUS_VTABLE_END,
 };
 
@@ -537,10 +567,13 @@ int Service::history(sd_bus_message* message, sd_bus_error* error) {
         return result;
     }
     for (const auto& event : std::get<std::vector<HistoryEvent>>(events)) {
+        // A refill's or stock event's number travels in `note` (the spec's row has no
+        // column for it); regimenctl reads it back as `quantity`.
+        const std::string note = event.quantity ? quantity_note(*event.quantity) : event.note;
         result = sd_bus_message_append(
             raw, "(ssttsi)", event.item.c_str(), std::string(to_string(event.kind)).c_str(),
-            event.planned ? to_bus_time(*event.planned) : 0, to_bus_time(event.at),
-            event.note.c_str(), static_cast<std::int32_t>(event.severity));
+            event.planned ? to_bus_time(*event.planned) : 0, to_bus_time(event.at), note.c_str(),
+            static_cast<std::int32_t>(event.severity));
         if (result < 0) {
             return result;
         }
@@ -701,6 +734,72 @@ void Service::regimen_reloaded(std::uint32_t items) {
 
 void Service::reload_failed(const std::string& message) {
     emit("ReloadFailed", "s", message.c_str());
+}
+
+int Service::refill(sd_bus_message* message, sd_bus_error* error) {
+    const char* item = nullptr;
+    double quantity = 0;
+    int absolute = 0;
+    int result = sd_bus_message_read(message, "sdb", &item, &quantity, &absolute);
+    if (result < 0) {
+        return result;
+    }
+    if (!check_text(item, "item", true, error, result)) {
+        return result;
+    }
+    auto done = engine_->refill(item, quantity, absolute != 0, now_micros());
+    if (auto* failure = std::get_if<MethodError>(&done)) {
+        return method_error(error, *failure);
+    }
+    return sd_bus_reply_method_return(message, "d", std::get<double>(done));
+}
+
+int Service::stock(sd_bus_message* message, sd_bus_error* error) {
+    auto rows = engine_->stock(now_micros());
+    if (auto* failure = std::get_if<MethodError>(&rows)) {
+        return method_error(error, *failure);
+    }
+    sd_bus_message* raw = nullptr;
+    int result = sd_bus_message_new_method_return(message, &raw);
+    if (result < 0) {
+        return result;
+    }
+    MessagePtr reply(raw);
+    if ((result = sd_bus_message_open_container(raw, 'a', "(sdddt)")) < 0) {
+        return result;
+    }
+    const double unknown = std::numeric_limits<double>::quiet_NaN();
+    for (const auto& row : std::get<std::vector<Engine::StockRow>>(rows)) {
+        const auto& forecast = row.forecast;
+        result = sd_bus_message_append(
+            raw, "(sdddt)", row.item->id.c_str(), forecast.on_hand.value_or(unknown),
+            forecast.per_dose, forecast.on_hand ? forecast.doses_left : unknown,
+            forecast.runs_out ? to_bus_time(*forecast.runs_out) : std::uint64_t{0});
+        if (result < 0) {
+            return result;
+        }
+    }
+    if ((result = sd_bus_message_close_container(raw)) < 0) {
+        return result;
+    }
+    return sd_bus_send(nullptr, raw, nullptr);
+}
+
+void Service::stock_low(const std::string& item, std::optional<double> on_hand,
+                        std::optional<Instant> runs_out) {
+    emit("StockLow", "sdt", item.c_str(), on_hand.value_or(0),
+         runs_out ? to_bus_time(*runs_out) : std::uint64_t{0});
+}
+
+void Service::stock_changed() {
+    if (engine_ == nullptr) {
+        return;
+    }
+    const int result = sd_bus_emit_properties_changed(bus_, kObjectPath, kInterface, "LowStock",
+                                                      "Warnings", nullptr);
+    if (result < 0) {
+        spdlog::warn("cannot emit PropertiesChanged: {}", std::strerror(-result));
+    }
 }
 
 void Service::properties_changed() {

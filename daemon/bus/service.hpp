@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +32,9 @@ class Service : public DoseSignals {
     void regimen_reloaded(std::uint32_t items) override;
     void reload_failed(const std::string& message) override;
     void properties_changed() override;
+    void stock_low(const std::string& item, std::optional<double> on_hand,
+                   std::optional<Instant> runs_out) override;
+    void stock_changed() override;
 
     // Method handlers, called through the vtable (public only for it).
     int confirm(sd_bus_message* message, sd_bus_error* error);
@@ -43,6 +47,8 @@ class Service : public DoseSignals {
     int history(sd_bus_message* message, sd_bus_error* error);
     int reload(sd_bus_message* message, sd_bus_error* error);
     int validate(sd_bus_message* message, sd_bus_error* error);
+    int refill(sd_bus_message* message, sd_bus_error* error);
+    int stock(sd_bus_message* message, sd_bus_error* error);
 
     // Calls from a different user than the daemon's are refused (the spec's AccessDenied).
     static int check_caller(sd_bus_message* message, sd_bus_error* error);

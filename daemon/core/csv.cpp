@@ -1,5 +1,7 @@
 #include "core/csv.hpp"
 
+#include "core/inventory.hpp"
+
 namespace regimend {
 namespace {
 
@@ -37,14 +39,16 @@ std::string csv_field(std::string_view text) {
 std::string history_csv(const std::vector<HistoryEvent>& events, const date::time_zone& zone,
                         const std::map<std::string, std::string>& names) {
     std::string out;
-    append_row(out, {"item", "name", "event", "planned", "at", "amount", "severity", "note"});
+    append_row(
+        out, {"item", "name", "event", "planned", "at", "amount", "severity", "note", "quantity"});
     for (const auto& event : events) {
         const std::string planned = event.planned ? format_rfc3339(zone, *event.planned) : "";
         const std::string severity = event.severity >= 0 ? std::to_string(event.severity) : "";
         const auto name = event.kind == EventKind::Symptom ? names.end() : names.find(event.item);
         append_row(out, {event.item, name == names.end() ? std::string{} : name->second,
                          to_string(event.kind), planned, format_rfc3339(zone, event.at),
-                         event.amount, severity, event.note});
+                         event.amount, severity, event.note,
+                         event.quantity ? quantity_note(*event.quantity) : std::string{}});
     }
     return out;
 }

@@ -14,10 +14,10 @@ namespace regimend {
 // One field, quoted and with its quotes doubled when it needs it.
 std::string csv_field(std::string_view text);
 
-// item,name,event,planned,at,amount,severity,note — instants RFC 3339 in `zone`, empty when
-// missing (no planned instant, no severity); `name` from `names` (item id -> the name a
-// clinician reads), empty for symptoms and items no longer in the regimen; events in the
-// order given.
+// item,name,event,planned,at,amount,severity,note,quantity — instants RFC 3339 in `zone`, empty
+// when missing (no planned instant, no severity, no quantity: only refill and stock events have
+// one); `name` from `names` (item id -> the name a clinician reads), empty for symptoms and items
+// no longer in the regimen; events in the order given.
 std::string history_csv(const std::vector<HistoryEvent>& events, const date::time_zone& zone,
                         const std::map<std::string, std::string>& names = {});
 

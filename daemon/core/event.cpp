@@ -6,7 +6,7 @@
 namespace regimend {
 namespace {
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 8> kNames{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 10> kNames{{
     {EventKind::Due, "due"},
     {EventKind::Taken, "taken"},
     {EventKind::Skipped, "skipped"},
@@ -15,6 +15,8 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 8> kNames{{
     {EventKind::AsNeeded, "as_needed"},
     {EventKind::Symptom, "symptom"},
     {EventKind::Undone, "undone"},
+    {EventKind::Refill, "refill"},
+    {EventKind::Stock, "stock"},
 }};
 
 }  // namespace

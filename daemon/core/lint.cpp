@@ -12,6 +12,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "core/lint_stock.hpp"
 #include "core/plan.hpp"
 
 namespace regimend {
@@ -481,6 +482,7 @@ std::vector<Diagnostic> lint(const Regimen& regimen) {
     check_oxide(regimen, warnings);
     check_citrate(regimen, doses, warnings);
     check_reminders(regimen, warnings);
+    check_stock(regimen, warnings);
     // The other rules give at most one warning per limit or item; `separate` can give one
     // per pair of items, so only as many as can be listed are formatted.
     const std::size_t room = warnings.size() < kMaxWarnings ? kMaxWarnings - warnings.size() : 0;

@@ -79,6 +79,16 @@ struct SeparateRule {
     SourcePos pos;
 };
 
+// `stock:` (../shared/SPEC.md "Inventory"): how many units one dose uses, so the daemon can
+// count what is left and say when it runs out.
+struct StockPolicy {
+    double per_dose = 1;  // units of one dose at the item's `amount`; a ramp step scales it
+    std::string unit;     // "capsules"; may be empty
+    Seconds warn_before{7LL * 86400};
+    SourcePos pos;           // of the `stock` key
+    SourcePos per_dose_pos;  // of `per_dose`'s value, or pos
+};
+
 struct Item {
     std::string id;
     std::string name;
@@ -92,6 +102,7 @@ struct Item {
     std::optional<int> max_per_day;  // as-needed items only
     ReminderPolicy reminders;
     std::optional<SeparateRule> separate;
+    std::optional<StockPolicy> stock;
     SourcePos pos;         // of the item's mapping (its `id` key)
     SourcePos amount_pos;  // of `amount`, or pos when absent
 

@@ -1,5 +1,6 @@
 #include "core/parse_item.hpp"
 
+#include "core/inventory.hpp"
 #include "core/parse_fields.hpp"
 #include "core/parse_values.hpp"
 
@@ -31,6 +32,7 @@ class ItemReader {
         }
         read_dates();
         read_separate();
+        read_stock();
         if (const Field* reminders = mapping_.get("reminders")) {
             item_.reminders = read_reminders(diagnostics_, *reminders, defaults_.reminders);
         }
@@ -326,6 +328,46 @@ class ItemReader {
         item_.separate = rule;
     }
 
+    // `stock: {per_dose: 2, unit: capsules, warn_before: 7d}`; every key is optional.
+    void read_stock() {
+        const Field* stock = mapping_.get("stock");
+        if (!stock) {
+            return;
+        }
+        auto stock_mapping = Mapping::read(diagnostics_, stock->value, stock->value_pos, "'stock'",
+                                           {"per_dose", "unit", "warn_before"});
+        if (!stock_mapping) {
+            return;
+        }
+        StockPolicy policy;
+        policy.pos = stock->key_pos;
+        policy.per_dose_pos = stock->key_pos;
+        if (const Field* per_dose = stock_mapping->get("per_dose")) {
+            policy.per_dose_pos = per_dose->value_pos;
+            if (auto value = read_positive_number(diagnostics_, *per_dose, kMaxStockQuantity)) {
+                policy.per_dose = *value;
+            }
+        }
+        if (const Field* unit = stock_mapping->get("unit")) {
+            if (auto text = read_text(diagnostics_, *unit)) {
+                policy.unit = text->value;
+            }
+        }
+        if (const Field* warn_before = stock_mapping->get("warn_before")) {
+            if (auto duration = read_duration(diagnostics_, *warn_before)) {
+                if (duration->count() > 365LL * 86400) {
+                    error(warn_before->value_pos,
+                          "'warn_before' must be at most a year (365d): nothing is forecast "
+                          "further ahead, got " +
+                              quoted(warn_before->value.Scalar()));
+                } else {
+                    policy.warn_before = *duration;
+                }
+            }
+        }
+        item_.stock = policy;
+    }
+
     void check_as_needed() {
         for (const char* key : {"at", "every", "days", "ramp"}) {
             if (const Field* field = mapping_.get(key)) {
@@ -395,7 +437,7 @@ ReadItem read_item(Diagnostics& diagnostics, const YAML::Node& node, SourcePos w
     auto mapping = Mapping::read(
         diagnostics, node, where, "an item",
         {"id", "name", "dose", "notes", "amount", "tags", "at", "every", "days", "start", "end",
-         "ramp", "as_needed", "max_per_day", "separate", "reminders"});
+         "ramp", "as_needed", "max_per_day", "separate", "reminders", "stock"});
     if (mapping) {
         ItemReader(diagnostics, *mapping, defaults, read).read();
     }

@@ -325,4 +325,38 @@ std::optional<long long> read_integer(Diagnostics& diagnostics, const Field& fie
     return value;
 }
 
+std::optional<double> read_positive_number(Diagnostics& diagnostics, const Field& field,
+                                           double max) {
+    std::optional<double> value;
+    if (field.value.IsScalar()) {
+        const std::string& text = field.value.Scalar();
+        const auto digits = [](char c) { return c >= '0' && c <= '9'; };
+        const auto dot = text.find('.');
+        const std::string_view whole = std::string_view(text).substr(0, dot);
+        const std::string_view fraction =
+            dot == std::string::npos ? std::string_view{} : std::string_view(text).substr(dot + 1);
+        const bool plain =
+            !whole.empty() && std::all_of(whole.begin(), whole.end(), digits) &&
+            (dot == std::string::npos ||
+             (!fraction.empty() && std::all_of(fraction.begin(), fraction.end(), digits)));
+        double parsed = 0;
+        if (plain) {
+            auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+            if (error == std::errc{} && end == text.data() + text.size() && parsed > 0 &&
+                parsed <= max) {
+                value = parsed;
+            }
+        }
+    }
+    if (!value) {
+        char limit[32];
+        std::snprintf(limit, sizeof limit, "%.0f", max);
+        diagnostics.error(field.value_pos, "'" + field.key +
+                                               "' must be a number greater than 0 such as 1 or "
+                                               "0.5 (at most " +
+                                               limit + "), got " + describe(field.value));
+    }
+    return value;
+}
+
 }  // namespace regimend

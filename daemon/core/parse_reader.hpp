@@ -109,6 +109,11 @@ std::optional<bool> read_bool(Diagnostics& diagnostics, const Field& field);
 std::optional<long long> read_integer(Diagnostics& diagnostics, const Field& field, long long min,
                                       long long max);
 
+// A decimal number written as digits with an optional fraction ("2", "0.5"), greater than
+// zero and at most `max`. No exponents, signs, hex, inf or nan: a count of capsules.
+std::optional<double> read_positive_number(Diagnostics& diagnostics, const Field& field,
+                                           double max);
+
 // `"value"` quoted for a message, cut short when long.
 std::string quoted(std::string_view value);
 

@@ -21,7 +21,8 @@ namespace {
 constexpr int kBusyTimeoutMilliseconds = 2000;
 constexpr int kAppendAttempts = 3;
 
-constexpr std::string_view kEventColumns = "item, event, planned, at, note, severity, amount";
+constexpr std::string_view kEventColumns =
+    "item, event, planned, at, note, severity, amount, quantity";
 
 struct Failure {
     int code;
@@ -68,6 +69,10 @@ struct HistoryStore::Connection {
     sqlite::Statement save_tracking_since;
     sqlite::Statement select_tracking_since;
     sqlite::Statement select_first_tracked;
+    sqlite::Statement select_stock_events;
+    sqlite::Statement select_stock_warned;
+    sqlite::Statement save_stock_warned;
+    sqlite::Statement delete_stock_warned;
 
     StoreError error(std::string_view message) const { return store_error(message, path); }
     StoreError error() const { return error(sqlite3_errmsg(db.get())); }
@@ -79,7 +84,7 @@ struct HistoryStore::Connection {
             {&commit, "COMMIT"},
             {&rollback, "ROLLBACK"},
             {&insert_event,
-             "INSERT INTO events (" + columns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+             "INSERT INTO events (" + columns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
             {&save_horizon,
              "INSERT INTO meta (key, value) VALUES ('horizon', ?1) "
              "ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
@@ -100,6 +105,19 @@ struct HistoryStore::Connection {
             // A history written before 'tracking_since' existed: its first tracked dose.
             // Diary entries and as-needed logs do not count (they may be backdated freely).
             {&select_first_tracked, "SELECT MIN(planned) FROM events WHERE planned IS NOT NULL"},
+            // From the item's last count on: the index on (item, at) finds both ends.
+            {&select_stock_events,
+             "SELECT " + columns +
+                 " FROM events WHERE item = ?1 AND at <= ?2"
+                 " AND event IN ('taken', 'undone', 'as_needed', 'refill', 'stock')"
+                 " AND at >= COALESCE((SELECT MAX(at) FROM events WHERE item = ?1"
+                 " AND event = 'stock' AND at <= ?2), -9223372036854775807)"
+                 " ORDER BY at, id"},
+            {&select_stock_warned, "SELECT value FROM meta WHERE key = 'stock_warned:' || ?1"},
+            {&save_stock_warned,
+             "INSERT INTO meta (key, value) VALUES ('stock_warned:' || ?1, ?2) "
+             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
+            {&delete_stock_warned, "DELETE FROM meta WHERE key = 'stock_warned:' || ?1"},
         };
         for (const auto& [statement, sql] : statements) {
             if (const int result = sqlite::Statement::prepare(db.get(), sql, *statement);
@@ -129,6 +147,11 @@ struct HistoryStore::Connection {
         insert_event.bind(5, event.note);
         insert_event.bind(6, static_cast<std::int64_t>(event.severity));
         insert_event.bind(7, event.amount);
+        if (event.quantity) {
+            insert_event.bind(8, *event.quantity);
+        } else {
+            insert_event.bind_null(8);
+        }
         return insert_event.step();
     }
 
@@ -197,6 +220,9 @@ struct HistoryStore::Connection {
             event.note = statement.text(4);
             event.severity = static_cast<int>(statement.integer(5));
             event.amount = statement.text(6);
+            if (!statement.is_null(7)) {
+                event.quantity = statement.real(7);
+            }
             if (row_bytes != nullptr && (bytes += row_bytes(event)) > max_bytes) {
                 *over_limit = true;
                 return {std::move(events), std::nullopt};
@@ -358,6 +384,39 @@ StoreResult<Empty> HistoryStore::set_tracking_since(Instant since) {
     const sqlite::Statement::Use use(connection_->save_tracking_since);
     connection_->save_tracking_since.bind(1, seconds_of(since));
     if (connection_->save_tracking_since.step() != SQLITE_DONE) {
+        return {std::nullopt, connection_->error()};
+    }
+    return {Empty{}, std::nullopt};
+}
+
+StoreResult<std::vector<HistoryEvent>> HistoryStore::stock_events(const std::string& item,
+                                                                  Instant at) const {
+    sqlite::Statement& statement = connection_->select_stock_events;
+    const sqlite::Statement::Use use(statement);
+    statement.bind(1, item);
+    statement.bind(2, seconds_of(at));
+    return connection_->read_events(statement);
+}
+
+StoreResult<std::optional<Instant>> HistoryStore::stock_warned(const std::string& item) const {
+    sqlite::Statement& statement = connection_->select_stock_warned;
+    statement.bind(1, item);  // read_optional_instant resets it
+    return connection_->read_optional_instant(statement);
+}
+
+StoreResult<Empty> HistoryStore::set_stock_warned(const std::string& item,
+                                                  std::optional<Instant> when) {
+    if (!connection_->refusal.empty()) {
+        return {std::nullopt, StoreError{connection_->refusal}};
+    }
+    sqlite::Statement& statement =
+        when ? connection_->save_stock_warned : connection_->delete_stock_warned;
+    const sqlite::Statement::Use use(statement);
+    statement.bind(1, item);
+    if (when) {
+        statement.bind(2, seconds_of(*when));
+    }
+    if (statement.step() != SQLITE_DONE) {
         return {std::nullopt, connection_->error()};
     }
     return {Empty{}, std::nullopt};

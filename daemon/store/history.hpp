@@ -72,7 +72,16 @@ class HistoryStore {
     // The instant of the first recorded `taken` or `as_needed` event, if any.
     StoreResult<std::optional<Instant>> first_dose() const;
 
-    static constexpr int kSchemaVersion = 2;
+    // The events count_on_hand (core/inventory.hpp) reads for `item` at `at`: from its
+    // last `stock` event at or before `at` on, in the order they happened.
+    StoreResult<std::vector<HistoryEvent>> stock_events(const std::string& item, Instant at) const;
+
+    // When the low-stock notice for `item` was last shown (kept across restarts, so a
+    // restart does not repeat it); nullopt when it has not been or the stock recovered.
+    StoreResult<std::optional<Instant>> stock_warned(const std::string& item) const;
+    StoreResult<Empty> set_stock_warned(const std::string& item, std::optional<Instant> when);
+
+    static constexpr int kSchemaVersion = 3;
 
     // Test hook: caps the database at `max_pages` pages (never below its current size) so
     // tests can see what a full disk does. Not for production use.

@@ -17,7 +17,7 @@ struct Migration {
     std::string_view sql;  // one or more statements
 };
 
-inline constexpr std::array<Migration, 2> kMigrations{{
+inline constexpr std::array<Migration, 3> kMigrations{{
     {1, R"sql(
 CREATE TABLE events (
     id       INTEGER PRIMARY KEY,
@@ -57,6 +57,11 @@ CREATE TRIGGER events_answered_once BEFORE INSERT ON events
 BEGIN
     SELECT RAISE(ABORT, 'UNIQUE constraint failed: a dose is answered once');
 END;
+)sql"},
+    // Inventory: `refill` and `stock` events carry their number of units. Older events keep
+    // NULL there, which is what they mean.
+    {3, R"sql(
+ALTER TABLE events ADD COLUMN quantity REAL;
 )sql"},
 }};
 

@@ -51,6 +51,7 @@ class Statement {
         return sqlite3_bind_text(handle_.get(), index, text.data(), static_cast<int>(text.size()),
                                  SQLITE_TRANSIENT);
     }
+    int bind(int index, double value) { return sqlite3_bind_double(handle_.get(), index, value); }
     int bind_null(int index) { return sqlite3_bind_null(handle_.get(), index); }
 
     int step() { return sqlite3_step(handle_.get()); }
@@ -59,6 +60,7 @@ class Statement {
         return sqlite3_column_type(handle_.get(), column) == SQLITE_NULL;
     }
     std::int64_t integer(int column) const { return sqlite3_column_int64(handle_.get(), column); }
+    double real(int column) const { return sqlite3_column_double(handle_.get(), column); }
     std::string text(int column) const {
         const auto* bytes = sqlite3_column_text(handle_.get(), column);
         const int size = sqlite3_column_bytes(handle_.get(), column);

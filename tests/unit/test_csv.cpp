@@ -40,16 +40,24 @@ TEST_CASE("the history as CSV has a header, CRLF rows and one column per field",
     migraine.at = Instant{date::sys_days{2026_y / 11 / 23}} + 6h;
     migraine.severity = 6;
 
-    auto csv = history_csv({taken, migraine}, *zone,
+    HistoryEvent refill;
+    refill.item = "glycinate-pm";
+    refill.kind = EventKind::Refill;
+    refill.at = migraine.at;
+    refill.quantity = 60;
+
+    auto csv = history_csv({taken, migraine, refill}, *zone,
                            {{"glycinate-pm", "Magnesium glycinate"}, {"migraine", "not used"}});
     CHECK(csv ==
-          "item,name,event,planned,at,amount,severity,note\r\n"
+          "item,name,event,planned,at,amount,severity,note,quantity\r\n"
           "glycinate-pm,Magnesium glycinate,taken,2026-11-22T21:00:00+01:00,"
           "2026-11-22T21:10:00+01:00,300 mg,,"
-          "\"with tea, \"\"chamomile\"\"\nslept well\"\r\n"
-          "migraine,,symptom,,2026-11-23T07:00:00+01:00,,6,\r\n");
+          "\"with tea, \"\"chamomile\"\"\nslept well\",\r\n"
+          "migraine,,symptom,,2026-11-23T07:00:00+01:00,,6,,\r\n"
+          "glycinate-pm,Magnesium glycinate,refill,,2026-11-23T07:00:00+01:00,,,,60\r\n");
 
     SECTION("no events: the header alone") {
-        CHECK(history_csv({}, *zone) == "item,name,event,planned,at,amount,severity,note\r\n");
+        CHECK(history_csv({}, *zone) ==
+              "item,name,event,planned,at,amount,severity,note,quantity\r\n");
     }
 }

@@ -261,7 +261,7 @@ TEST_CASE("the schema is versioned and migrated", "[history]") {
         open_store(path);
         auto raw = raw_open(path);
         CHECK(raw_integer(raw.get(), "PRAGMA user_version") == HistoryStore::kSchemaVersion);
-        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 2);
+        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 3);
         sqlite::Statement mode;
         REQUIRE(sqlite::Statement::prepare(raw.get(), "PRAGMA journal_mode", mode) == SQLITE_OK);
         REQUIRE(mode.step() == SQLITE_ROW);
@@ -276,7 +276,7 @@ TEST_CASE("the schema is versioned and migrated", "[history]") {
         auto reopened = open_store(path);
         CHECK(all_events(*reopened).size() == 1);
         auto raw = raw_open(path);
-        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 2);
+        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 3);
     }
     SECTION("a database from a newer regimend is refused with a clear message") {
         raw_exec(raw_open(path).get(), "PRAGMA user_version = 99");
@@ -589,8 +589,88 @@ TEST_CASE("a version 1 history migrates and keeps its events", "[history]") {
     }
     auto store = open_store(path);
     CHECK(all_events(*store).size() == 1);
-    CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 2);
+    CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 3);
     CHECK_FALSE(store->append({event("am", EventKind::Taken, 100, 200)}));
+}
+
+TEST_CASE("a version 2 history gains the quantity column and keeps every event",
+          "[history][inventory]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    {
+        auto raw = raw_open(path);
+        raw_exec(raw.get(), std::string(schema::kMigrations[0].sql));
+        raw_exec(raw.get(), std::string(schema::kMigrations[1].sql));
+        raw_exec(raw.get(), "PRAGMA user_version = 2");
+        raw_exec(raw.get(),
+                 "INSERT INTO events (item, event, planned, at, note, severity) VALUES "
+                 "('am', 'taken', 100, 160, '', -1), ('am', 'undone', 100, 170, 'taken', -1), "
+                 "('migraine', 'symptom', NULL, 180, 'left side', 6)");
+    }
+    auto store = open_store(path);
+    auto events = all_events(*store);
+    REQUIRE(events.size() == 3);
+    CHECK(events[1].kind == EventKind::Undone);
+    CHECK(events[2].note == "left side");
+    CHECK(events[2].severity == 6);
+    for (const auto& kept : events) {
+        CHECK_FALSE(kept.quantity);
+    }
+    CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 3);
+}
+
+TEST_CASE("refill and stock events keep their quantity; the stock query starts at the last count",
+          "[history][inventory]") {
+    TempDir dir;
+    auto store = open_store(dir.file("history.db"));
+    auto with_quantity = [](std::string item, EventKind kind, std::int64_t when, double quantity) {
+        HistoryEvent result = event(std::move(item), kind, std::nullopt, when);
+        result.quantity = quantity;
+        return result;
+    };
+    REQUIRE(store->append({
+        with_quantity("am", EventKind::Stock, kMorning, 10),
+        event("am", EventKind::Taken, kMorning + 100, kMorning + 110),
+        with_quantity("am", EventKind::Refill, kMorning + 200, 12.5),
+        event("am", EventKind::Due, kMorning + 300, kMorning + 300),
+        with_quantity("pm", EventKind::Refill, kMorning + 300, 5),
+        with_quantity("am", EventKind::Stock, kMorning + 400, 7),
+        event("am", EventKind::Taken, kMorning + 500, kMorning + 510),
+    }));
+    auto all = all_events(*store);
+    REQUIRE(all.size() == 7);
+    CHECK(all[2].quantity == 12.5);
+    CHECK_FALSE(all[1].quantity);
+
+    auto from_last_count = store->stock_events("am", at(kMorning + 1000));
+    REQUIRE(from_last_count);
+    REQUIRE(from_last_count.value->size() == 2);
+    CHECK((*from_last_count.value)[0].quantity == 7);
+    CHECK((*from_last_count.value)[1].kind == EventKind::Taken);
+    // On a past day the count before the second one is the start.
+    auto earlier = store->stock_events("am", at(kMorning + 300));
+    REQUIRE(earlier);
+    REQUIRE(earlier.value->size() == 3);  // stock, taken, refill (no due, no other item)
+    CHECK((*earlier.value)[0].quantity == 10);
+    auto none = store->stock_events("am", at(kMorning - 1));
+    REQUIRE(none);
+    CHECK(none.value->empty());
+}
+
+TEST_CASE("when the low-stock notice was shown is kept, and cleared", "[history][inventory]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    {
+        auto store = open_store(path);
+        CHECK_FALSE(*store->stock_warned("am").value);
+        REQUIRE(store->set_stock_warned("am", at(kMorning)));
+        REQUIRE(store->set_stock_warned("am", at(kMorning + kDay)));
+        CHECK_FALSE(*store->stock_warned("pm").value);
+    }
+    auto store = open_store(path);  // across a restart
+    CHECK(*store->stock_warned("am").value == at(kMorning + kDay));
+    REQUIRE(store->set_stock_warned("am", std::nullopt));
+    CHECK_FALSE(*store->stock_warned("am").value);
 }
 
 TEST_CASE("events_between_bounded stops reading once the rows pass the limit", "[history]") {

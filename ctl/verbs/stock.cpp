@@ -1,0 +1,104 @@
+// `regimenctl stock`: each stocked item, its count on hand, how many doses that is, and
+// when it runs out (from the plan; for as-needed items from the last 30 days' use).
+#include <cmath>
+#include <iostream>
+#include <memory>
+
+#include "core/inventory.hpp"
+#include "core/stock_text.hpp"
+#include "output.hpp"
+#include "regimen_file.hpp"
+#include "session.hpp"
+#include "time_args.hpp"
+
+namespace regimenctl {
+namespace {
+
+std::string whole_or_fraction(double value) {
+    return regimend::quantity_note(std::round(value * 1000) / 1000);
+}
+
+int run_stock(const GlobalOptions& options) {
+    auto session = open_session(options);
+    const auto& zone = *session.zone;
+    const auto rows = session.bus.stock();
+    auto parsed = try_load_regimen(session.config_path(options));
+    const regimend::Regimen* regimen = parsed && parsed->regimen ? &*parsed->regimen : nullptr;
+    auto item_of = [&](const std::string& id) -> const regimend::Item* {
+        return regimen != nullptr ? regimen->find(id) : nullptr;
+    };
+
+    if (options.json) {
+        auto document = nlohmann::json::array();
+        for (const auto& row : rows) {
+            const auto* item = item_of(row.item);
+            document.push_back(
+                {{"item", row.item},
+                 {"name", item != nullptr ? item->name : row.item},
+                 {"on_hand", row.on_hand ? nlohmann::json(*row.on_hand) : nlohmann::json(nullptr)},
+                 {"unit", item != nullptr && item->stock && !item->stock->unit.empty()
+                              ? nlohmann::json(item->stock->unit)
+                              : nlohmann::json(nullptr)},
+                 {"per_dose", row.per_dose},
+                 {"doses_left",
+                  row.doses_left ? nlohmann::json(*row.doses_left) : nlohmann::json(nullptr)},
+                 {"runs_out", instant_json(zone, row.runs_out)}});
+        }
+        print_json(document);
+        return kExitOk;
+    }
+    if (rows.empty()) {
+        std::cout << "No item keeps stock. Add to an item in the regimen file:\n"
+                     "    stock:\n"
+                     "      per_dose: 1\n"
+                     "      unit: capsules\n"
+                     "then record the count with: regimenctl refill ITEM N --set\n";
+        return kExitOk;
+    }
+    const auto now = current_instant();
+    const auto today = regimend::local_date(zone, now);
+    Table table;
+    table.add_row({{"ITEM"}, {"ON HAND"}, {"DOSES LEFT"}, {"RUNS OUT"}});
+    for (const auto& row : rows) {
+        const auto* item = item_of(row.item);
+        if (!row.on_hand) {
+            table.add_row({{row.item},
+                           {"unknown — set it with regimenctl refill " + row.item + " N --set",
+                            Colour::Yellow}});
+            continue;
+        }
+        const std::string on_hand = item != nullptr ? regimend::units_text(*item, *row.on_hand)
+                                                    : whole_or_fraction(*row.on_hand);
+        std::string runs_out = "not within a year";
+        Colour colour = Colour::None;
+        if (row.runs_out) {
+            runs_out = regimen != nullptr ? regimend::ahead_clock(*regimen, *row.runs_out, now)
+                                          : format_when(zone, *row.runs_out, today);
+            const bool low =
+                item != nullptr && item->stock && *row.runs_out <= now + item->stock->warn_before;
+            if (*row.runs_out <= now) {
+                runs_out = "out now";
+            }
+            colour = low ? Colour::Yellow : Colour::None;
+        } else if (item != nullptr && item->as_needed) {
+            runs_out = "no use in the last 30 days";
+        }
+        table.add_row({{row.item},
+                       {on_hand, *row.on_hand <= 0 ? Colour::Red : Colour::None},
+                       {whole_or_fraction(row.doses_left.value_or(0))},
+                       {runs_out, colour}});
+    }
+    table.print(std::cout);
+    return kExitOk;
+}
+
+const RegisterVerb registration{
+    {136, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+         auto* command = app.add_subcommand(
+             "stock", "Each stocked item: on hand, doses left, the date it runs out");
+         command->add_flag("--json", options.json, "print one JSON document");
+         on_selected(command, run, [&options] { return run_stock(options); });
+     }}};
+
+}  // namespace
+}  // namespace regimenctl

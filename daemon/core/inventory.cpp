@@ -1,0 +1,211 @@
+#include "core/inventory.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "core/plan.hpp"
+
+namespace regimend {
+namespace {
+
+// How many times the item's base `amount` `amount` is: 2 for a 200 mg ramp step of a
+// 100 mg item. 1 when either is missing or they cannot be compared.
+double ramp_factor(const Item& item, const std::optional<Amount>& amount) {
+    if (!item.amount || !amount || item.amount->value <= 0) {
+        return 1;
+    }
+    if (auto base = milligrams(*item.amount)) {
+        if (auto scaled = milligrams(*amount); scaled && *base > 0) {
+            return *scaled / *base;
+        }
+    }
+    if (amount->unit == item.amount->unit) {
+        return amount->value / item.amount->value;
+    }
+    return 1;
+}
+
+double units_at(const Item& item, const std::optional<Amount>& amount) {
+    return item.stock ? item.stock->per_dose * ramp_factor(item, amount) : 1;
+}
+
+// Doses whose units the count has to cover, in order: the open ones first, then the plan.
+// Calls `visit(planned, units)` until it returns false or the horizon is reached.
+template <class Visit>
+void walk_needed_doses(const Regimen& regimen, const Item& item, const StockInputs& inputs,
+                       Instant now, Visit visit) {
+    auto open = inputs.open_doses;
+    std::sort(open.begin(), open.end());
+    for (Instant planned : open) {
+        if (!visit(planned, units_per_dose(regimen, item, planned))) {
+            return;
+        }
+    }
+    // Planned in chunks, so a count that runs out next week does not plan a year.
+    constexpr Seconds kChunk{31LL * 86400};
+    const Instant horizon = now + kForecastHorizon;
+    for (Instant from = now; from < horizon; from += kChunk) {
+        const Instant to = std::min(from + kChunk, horizon);
+        for (const auto& dose : plan_item(regimen, item, from, to)) {
+            if (std::binary_search(open.begin(), open.end(), dose.planned) ||
+                inputs.answered_ahead.count(dose.planned) != 0) {
+                continue;
+            }
+            if (!visit(dose.planned, units_at(item, dose.amount))) {
+                return;
+            }
+        }
+    }
+}
+
+}  // namespace
+
+std::optional<std::string> quantity_problem(double quantity) {
+    if (std::isnan(quantity)) {
+        return std::string("the quantity is not a number");
+    }
+    if (quantity < 0) {
+        return std::string(
+            "the quantity must not be negative (a refill adds; to correct the count, set it "
+            "with --set)");
+    }
+    if (quantity > kMaxStockQuantity) {
+        return std::string("the quantity must be at most 1000000");
+    }
+    return std::nullopt;
+}
+
+std::string quantity_note(double quantity) {
+    char buffer[64];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, quantity);
+    return error == std::errc{} ? std::string(buffer, end) : std::string{};
+}
+
+std::string no_stock_message(const Item& item) {
+    return "'" + item.id +
+           "' keeps no stock: add to it in the regimen file\n"
+           "    stock:\n"
+           "      per_dose: 1        # units one dose uses\n"
+           "      unit: capsules\n"
+           "then run regimenctl reload and refill again";
+}
+
+double units_per_dose(const Regimen& regimen, const Item& item, std::optional<Instant> planned) {
+    if (!item.stock) {
+        return 1;
+    }
+    if (!planned || item.as_needed) {
+        return item.stock->per_dose;
+    }
+    return units_at(item, item.amount_on(local_date(zone_of(regimen), *planned)));
+}
+
+bool counts_for_stock(EventKind kind) {
+    switch (kind) {
+        case EventKind::Taken:
+        case EventKind::Undone:
+        case EventKind::AsNeeded:
+        case EventKind::Refill:
+        case EventKind::Stock:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::optional<double> count_on_hand(const Regimen& regimen, const Item& item,
+                                    const std::vector<HistoryEvent>& events, Instant at) {
+    std::vector<const HistoryEvent*> relevant;
+    for (const auto& event : events) {
+        if (event.item == item.id && event.at <= at && counts_for_stock(event.kind)) {
+            relevant.push_back(&event);
+        }
+    }
+    // By the time each happened; events at the same instant keep the order written.
+    std::stable_sort(relevant.begin(), relevant.end(),
+                     [](const HistoryEvent* a, const HistoryEvent* b) { return a->at < b->at; });
+    auto last_set = std::find_if(relevant.rbegin(), relevant.rend(),
+                                 [](const HistoryEvent* e) { return e->kind == EventKind::Stock; });
+    auto first = last_set == relevant.rend() ? relevant.begin() : std::prev(last_set.base());
+    std::optional<double> count;
+    for (auto it = first; it != relevant.end(); ++it) {
+        const HistoryEvent& event = **it;
+        const double quantity = event.quantity.value_or(0);
+        switch (event.kind) {
+            case EventKind::Stock:
+                count = quantity;
+                break;
+            case EventKind::Refill:
+                count = count.value_or(0) + quantity;
+                break;
+            case EventKind::Taken:
+            case EventKind::AsNeeded:
+                if (count) {
+                    *count -= units_per_dose(regimen, item, event.planned);
+                }
+                break;
+            case EventKind::Undone:
+                if (count && event.note == to_string(EventKind::Taken)) {
+                    *count += units_per_dose(regimen, item, event.planned);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+    return count;
+}
+
+StockForecast forecast_stock(const Regimen& regimen, const Item& item, const StockInputs& inputs,
+                             Instant now) {
+    StockForecast forecast;
+    if (!item.stock) {
+        return forecast;
+    }
+    forecast.on_hand = inputs.on_hand;
+    forecast.per_dose = item.stock->per_dose;
+    if (item.as_needed) {
+        if (inputs.on_hand) {
+            forecast.doses_left = std::max(0.0, std::floor(*inputs.on_hand / forecast.per_dose));
+            const double days =
+                std::max(1.0, std::chrono::duration<double>(now - inputs.use_window_start).count() /
+                                  86400.0);
+            const double per_day =
+                static_cast<double>(inputs.as_needed_uses.size()) * forecast.per_dose / days;
+            if (per_day > 0) {
+                const double days_left = std::max(0.0, *inputs.on_hand) / per_day;
+                if (days_left * 86400 <= static_cast<double>(kForecastHorizon.count())) {
+                    forecast.runs_out = now + Seconds{std::llround(days_left * 86400)};
+                }
+            }
+        }
+    } else {
+        bool first = true;
+        double left = inputs.on_hand.value_or(0);
+        walk_needed_doses(regimen, item, inputs, now, [&](Instant planned, double units) {
+            if (first) {
+                forecast.per_dose = units;
+                first = false;
+            }
+            if (!inputs.on_hand) {
+                return false;
+            }
+            // A little slack: 0.1 + 0.2 capsules must cover a 0.3 capsule dose.
+            if (left + 1e-9 < units) {
+                forecast.runs_out = planned;
+                return false;
+            }
+            left -= units;
+            return true;
+        });
+        if (inputs.on_hand) {
+            forecast.doses_left =
+                std::max(0.0, std::floor(*inputs.on_hand / forecast.per_dose + 1e-9));
+        }
+    }
+    forecast.low = forecast.runs_out && *forecast.runs_out <= now + item.stock->warn_before;
+    return forecast;
+}
+
+}  // namespace regimend
