@@ -17,7 +17,7 @@ _regimenctl() {
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local verbs="status take confirm undo skip snooze log symptom history report plan check edit reload export"
+    local verbs="status take confirm undo skip snooze log symptom history report plan check edit reload export refill stock"
 
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
@@ -63,6 +63,8 @@ _regimenctl() {
         plan) options+=" --from --days --item --json --config" ;;
         check) options+=" --json --config" ;;
         export) options+=" --format --since --expand-days --config --state-dir" ;;
+        refill) options+=" --set" ;;
+        stock) options+=" --json" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$options" -- "$cur"))
@@ -74,6 +76,7 @@ _regimenctl() {
             COMPREPLY=($(compgen -W "$(_regimenctl_words scheduled)" -- "$cur")) ;;
         log) COMPREPLY=($(compgen -W "$(_regimenctl_words as-needed)" -- "$cur")) ;;
         symptom) COMPREPLY=($(compgen -W "$(_regimenctl_words symptoms)" -- "$cur")) ;;
+        refill) COMPREPLY=($(compgen -W "$(_regimenctl_words stocked)" -- "$cur")) ;;
         check) COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac
 }

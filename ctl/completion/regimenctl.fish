@@ -11,7 +11,7 @@ function __regimenctl_words
     regimenctl $config __complete $argv[1] 2>/dev/null
 end
 
-set -l verbs status take confirm undo skip snooze log symptom history report plan check edit reload export
+set -l verbs status take confirm undo skip snooze log symptom history report plan check edit reload export refill stock
 complete -c regimenctl -f
 complete -c regimenctl -n "not __fish_seen_subcommand_from $verbs" -a "$verbs"
 complete -c regimenctl -l config -r -F -d 'regimen file'
@@ -30,7 +30,7 @@ complete -c regimenctl -n '__fish_seen_subcommand_from symptom' -a '(__regimenct
 complete -c regimenctl -n '__fish_seen_subcommand_from history' -l since -x
 complete -c regimenctl -n '__fish_seen_subcommand_from history' -l item -x -a '(__regimenctl_words items; __regimenctl_words symptoms)'
 complete -c regimenctl -n '__fish_seen_subcommand_from history' -l all -d 'also due events'
-complete -c regimenctl -n '__fish_seen_subcommand_from history report plan check' -l json
+complete -c regimenctl -n '__fish_seen_subcommand_from history report plan check stock' -l json
 complete -c regimenctl -n '__fish_seen_subcommand_from report plan' -l days -x
 complete -c regimenctl -n '__fish_seen_subcommand_from report export' -l state-dir -r -a '(__fish_complete_directories)'
 complete -c regimenctl -n '__fish_seen_subcommand_from report' -l format -x -a 'text json html'
@@ -41,3 +41,5 @@ complete -c regimenctl -n '__fish_seen_subcommand_from check' -F
 complete -c regimenctl -n '__fish_seen_subcommand_from export' -l format -x -a 'ics csv'
 complete -c regimenctl -n '__fish_seen_subcommand_from export' -l since -x
 complete -c regimenctl -n '__fish_seen_subcommand_from export' -l expand-days -x
+complete -c regimenctl -n '__fish_seen_subcommand_from refill' -a '(__regimenctl_words stocked)'
+complete -c regimenctl -n '__fish_seen_subcommand_from refill' -l set -d 'the count on hand'

@@ -1,4 +1,4 @@
-// `regimenctl __complete items|scheduled|as-needed|symptoms`: the words the shell
+// `regimenctl __complete items|scheduled|as-needed|stocked|symptoms`: the words the shell
 // completions (ctl/completion/) offer, read from the regimen with the real parser rather
 // than a sed guess at YAML. Hidden from --help; silent and exit 0 when the file is unusable,
 // so a broken regimen never breaks a shell's completion.
@@ -28,7 +28,8 @@ int run_complete(const CompleteArgs& args, const GlobalOptions& options) {
     }
     for (const auto& item : parsed->regimen->items) {
         const bool wanted = args.what == "items" || (args.what == "scheduled" && !item.as_needed) ||
-                            (args.what == "as-needed" && item.as_needed);
+                            (args.what == "as-needed" && item.as_needed) ||
+                            (args.what == "stocked" && item.stock.has_value());
         if (wanted) {
             std::cout << item.id << '\n';
         }
@@ -42,9 +43,9 @@ const RegisterVerb registration{
          // An empty group hides it from --help: it is for the completion scripts.
          auto* command = app.add_subcommand("__complete", "Words for shell completion");
          command->group("");
-         command->add_option("WHAT", args->what, "items, scheduled, as-needed or symptoms")
+         command->add_option("WHAT", args->what, "items, scheduled, as-needed, stocked or symptoms")
              ->required()
-             ->check(CLI::IsMember({"items", "scheduled", "as-needed", "symptoms"}));
+             ->check(CLI::IsMember({"items", "scheduled", "as-needed", "stocked", "symptoms"}));
          on_selected(command, run, [&options, args] { return run_complete(*args, options); });
      }}};
 

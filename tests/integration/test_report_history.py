@@ -166,10 +166,11 @@ items:
     def test_export_csv(self):
         self.build_history()
         data = self.regimenctl("export", "--format", "csv", "--since", "11d")
-        self.assertTrue(data.startswith(b"item,name,event,planned,at,amount,severity,note\r\n"))
+        self.assertTrue(
+            data.startswith(b"item,name,event,planned,at,amount,severity,note,quantity\r\n"))
         rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
-        self.assertEqual(rows[0],
-                         ["item", "name", "event", "planned", "at", "amount", "severity", "note"])
+        self.assertEqual(rows[0], ["item", "name", "event", "planned", "at", "amount", "severity",
+                                   "note", "quantity"])
         body = rows[1:]
         self.assertFalse(any(row[0] == "migraine" and row[6] in ("6", "8") for row in body),
                          "--since 11d leaves out the entries of 12 and 15 days ago")
