@@ -54,6 +54,11 @@ StoreResult<StockForecast> StockKeeper::forecast(const DoseTracker& tracker, con
         return {std::nullopt, events.error};
     }
     inputs.on_hand = count_on_hand(regimen, item, *events.value, now + kFutureTolerance);
+    if (!inputs.on_hand) {
+        // Never counted: nothing to forecast, and no reason to read more (a reload of a
+        // large regimen checks every stocked item on the loop).
+        return {forecast_stock(regimen, item, inputs, now), std::nullopt};
+    }
     if (item.as_needed) {
         inputs.use_window_start = std::max(now - kUseRateWindow, tracker.tracking_since());
         auto recent =
@@ -129,8 +134,20 @@ void StockKeeper::check(const DoseTracker& tracker, const Item& item, StockTrigg
 
 void StockKeeper::check_all(const DoseTracker& tracker, StockTrigger trigger, Instant now) {
     const Regimen& regimen = tracker.regimen();
+    // Only items ever counted can be low: one query instead of one per item keeps a reload
+    // of a large regimen short on the loop.
+    auto counted = store_.counted_items();
+    if (!counted) {
+        spdlog::warn("cannot read which items keep stock: {}", counted.error->message);
+        return;
+    }
     for (const auto& item : regimen.items) {
-        check(tracker, item, trigger, now);
+        if (item.stock && counted.value->count(item.id) != 0) {
+            check(tracker, item, trigger, now);
+        } else if (low_.count(item.id) != 0) {
+            display_.close_notice(stock_notice_key(item.id));
+            set_low(item.id, std::nullopt);
+        }
     }
     std::vector<std::string> gone;
     for (const auto& id : low_) {

@@ -71,6 +71,7 @@ struct HistoryStore::Connection {
     sqlite::Statement select_first_tracked;
     sqlite::Statement select_stock_events;
     sqlite::Statement select_stock_warned;
+    sqlite::Statement select_counted_items;
     sqlite::Statement save_stock_warned;
     sqlite::Statement delete_stock_warned;
 
@@ -113,6 +114,8 @@ struct HistoryStore::Connection {
                  " AND at >= COALESCE((SELECT MAX(at) FROM events WHERE item = ?1"
                  " AND event = 'stock' AND at <= ?2), -9223372036854775807)"
                  " ORDER BY at, id"},
+            {&select_counted_items,
+             "SELECT DISTINCT item FROM events WHERE event IN ('stock', 'refill')"},
             {&select_stock_warned, "SELECT value FROM meta WHERE key = 'stock_warned:' || ?1"},
             {&save_stock_warned,
              "INSERT INTO meta (key, value) VALUES ('stock_warned:' || ?1, ?2) "
@@ -396,6 +399,22 @@ StoreResult<std::vector<HistoryEvent>> HistoryStore::stock_events(const std::str
     statement.bind(1, item);
     statement.bind(2, seconds_of(at));
     return connection_->read_events(statement);
+}
+
+StoreResult<std::set<std::string>> HistoryStore::counted_items() const {
+    sqlite::Statement& statement = connection_->select_counted_items;
+    const sqlite::Statement::Use use(statement);
+    std::set<std::string> items;
+    while (true) {
+        const int result = statement.step();
+        if (result == SQLITE_DONE) {
+            return {std::move(items), std::nullopt};
+        }
+        if (result != SQLITE_ROW) {
+            return {std::nullopt, connection_->error()};
+        }
+        items.insert(statement.text(0));
+    }
 }
 
 StoreResult<std::optional<Instant>> HistoryStore::stock_warned(const std::string& item) const {

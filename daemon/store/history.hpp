@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,9 @@ class HistoryStore {
     // The events count_on_hand (core/inventory.hpp) reads for `item` at `at`: from its
     // last `stock` event at or before `at` on, in the order they happened.
     StoreResult<std::vector<HistoryEvent>> stock_events(const std::string& item, Instant at) const;
+
+    // Ids of the items that have a `stock` or `refill` event: the only ones with a count.
+    StoreResult<std::set<std::string>> counted_items() const;
 
     // When the low-stock notice for `item` was last shown (kept across restarts, so a
     // restart does not repeat it); nullopt when it has not been or the stock recovered.

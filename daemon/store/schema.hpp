@@ -62,6 +62,8 @@ END;
     // NULL there, which is what they mean.
     {3, R"sql(
 ALTER TABLE events ADD COLUMN quantity REAL;
+-- Which items were ever counted, without reading the rest of the history.
+CREATE INDEX events_counted ON events(item) WHERE event IN ('stock', 'refill');
 )sql"},
 }};
 
