@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -655,6 +656,7 @@ TEST_CASE("refill and stock events keep their quantity; the stock query starts a
     auto none = store->stock_events("am", at(kMorning - 1));
     REQUIRE(none);
     CHECK(none.value->empty());
+    CHECK(*store->counted_items().value == std::set<std::string>{"am", "pm"});
 }
 
 TEST_CASE("when the low-stock notice was shown is kept, and cleared", "[history][inventory]") {
