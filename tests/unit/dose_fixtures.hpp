@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/doses.hpp"
+#include "time_helpers.hpp"
 
 namespace regimend::test {
 
@@ -48,9 +49,7 @@ inline RegimenPtr make_regimen(const std::string& zone, std::vector<Item> items)
 
 // "2026-11-20 08:00" in the regimen's zone.
 inline Instant local(const Regimen& regimen, const std::string& text) {
-    auto day = *parse_date(text.substr(0, 10));
-    auto time = *parse_clock_time(text.substr(11));
-    return to_instant(*regimen.zone, LocalTime{date::local_days{day}} + time);
+    return local_instant(*regimen.zone, text);
 }
 
 inline long count_kind(const std::vector<HistoryEvent>& events, EventKind kind) {

@@ -5,18 +5,12 @@
 #include <sstream>
 
 #include "output.hpp"
+#include "time_helpers.hpp"
 
 using regimenctl::Cell;
 using regimenctl::Table;
 
-namespace {
-
-regimend::Instant utc(int y, unsigned m, unsigned d, int hh, int mm, int ss = 0) {
-    return regimend::Instant{date::sys_days{date::year{y} / m / d}} + std::chrono::hours{hh} +
-           std::chrono::minutes{mm} + std::chrono::seconds{ss};
-}
-
-}  // namespace
+using namespace regimend::test;
 
 TEST_CASE("tables align columns by what the terminal shows", "[ctl_output]") {
     SECTION("columns are padded to the widest cell, the last is not") {

@@ -3,19 +3,13 @@
 
 #include "error.hpp"
 #include "time_args.hpp"
+#include "time_helpers.hpp"
 
 using regimenctl::parse_at;
 using regimenctl::parse_since;
 using namespace std::chrono_literals;
 
-namespace {
-
-regimend::Instant utc(int y, unsigned m, unsigned d, int hh, int mm, int ss = 0) {
-    return regimend::Instant{date::sys_days{date::year{y} / m / d}} + std::chrono::hours{hh} +
-           std::chrono::minutes{mm} + std::chrono::seconds{ss};
-}
-
-}  // namespace
+using namespace regimend::test;
 
 TEST_CASE("Option --at times are read in the regimen's zone", "[ctl_time_args]") {
     const auto& berlin = *date::locate_zone("Europe/Berlin");

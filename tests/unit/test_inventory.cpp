@@ -10,8 +10,10 @@
 #include "core/lint.hpp"
 #include "core/parse.hpp"
 #include "core/stock_text.hpp"
+#include "dose_fixtures.hpp"
 
 using namespace regimend;
+using namespace regimend::test;
 using namespace std::chrono_literals;
 
 namespace {
@@ -33,26 +35,20 @@ std::vector<Diagnostic> parse_errors(const std::string& yaml) {
 
 // "2026-11-20 08:00" in the regimen's zone.
 Instant at(const Regimen& regimen, const std::string& text) {
-    auto day = *parse_date(text.substr(0, 10));
-    auto time = *parse_clock_time(text.substr(11));
-    return to_instant(*regimen.zone, LocalTime{date::local_days{day}} + time);
+    return local_instant(*regimen.zone, text);
 }
 
+// An event without a planned instant (refill, stock, as-needed), with its quantity.
 HistoryEvent event(const std::string& item, EventKind kind, Instant when,
-                   std::optional<double> quantity = std::nullopt,
-                   std::optional<Instant> planned = std::nullopt, std::string note = {}) {
-    HistoryEvent result;
-    result.item = item;
-    result.kind = kind;
-    result.at = when;
+                   std::optional<double> quantity = std::nullopt) {
+    HistoryEvent result = stored(item, kind, Instant{}, when);
+    result.planned.reset();
     result.quantity = quantity;
-    result.planned = planned;
-    result.note = std::move(note);
     return result;
 }
 
 HistoryEvent taken(const std::string& item, Instant planned, Instant when) {
-    return event(item, EventKind::Taken, when, std::nullopt, planned);
+    return stored(item, EventKind::Taken, planned, when);
 }
 
 const std::string kGlycinate = R"(version: 1
@@ -163,12 +159,12 @@ TEST_CASE("the count is recomputed from the last count, refills, doses and undos
         taken("glycinate", at(regimen, "2026-11-19 21:30"), at(regimen, "2026-11-19 21:31")),
         event("glycinate", EventKind::Stock, set_at, 10.0),
         taken("glycinate", dose1, dose1 + 2min),
-        event("glycinate", EventKind::Undone, dose1 + 5min, std::nullopt, dose1, "taken"),
+        stored("glycinate", EventKind::Undone, dose1, dose1 + 5min, "taken"),
         taken("glycinate", dose1, dose1 + 6min),
         event("other", EventKind::Refill, dose1 + 7min, 500.0),
         taken("glycinate", dose2, dose2 + 1min),
         event("glycinate", EventKind::Refill, dose2 + 1h, 30.0),
-        event("glycinate", EventKind::Undone, dose2 + 2h, std::nullopt, dose2, "skipped"),
+        stored("glycinate", EventKind::Undone, dose2, dose2 + 2h, "skipped"),
     };
     CHECK_FALSE(count_on_hand(regimen, item, events, set_at - 1s));
     CHECK(count_on_hand(regimen, item, events, set_at) == 10.0);

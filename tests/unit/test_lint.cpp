@@ -7,15 +7,13 @@
 
 #include "core/lint.hpp"
 #include "core/parse.hpp"
+#include "time_helpers.hpp"
 
 using namespace regimend;
+using namespace regimend::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-LocalDate ymd(int year, unsigned month, unsigned day) {
-    return LocalDate{date::year{year}, date::month{month}, date::day{day}};
-}
 
 TimeOfDay clock_time(const std::string& text, SourcePos pos = {}) {
     TimeOfDay time;

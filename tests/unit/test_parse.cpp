@@ -11,8 +11,10 @@
 
 #include "core/parse.hpp"
 #include "core/parse_values.hpp"
+#include "time_helpers.hpp"
 
 using namespace regimend;
+using namespace regimend::test;
 using namespace std::chrono_literals;
 
 namespace {
@@ -55,10 +57,6 @@ SourcePos find_position(const std::string& text, const std::string& needle) {
     line_start = line_start == std::string::npos ? 0 : line_start + 1;
     int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n'));
     return SourcePos{line, static_cast<int>(offset - line_start) + 1};
-}
-
-LocalDate ymd(int year, unsigned month, unsigned day) {
-    return LocalDate{date::year{year}, date::month{month}, date::day{day}};
 }
 
 std::uint8_t day_bit(unsigned c_encoding) {

@@ -10,20 +10,13 @@
 #include <vector>
 
 #include "core/plan.hpp"
+#include "time_helpers.hpp"
 
 using namespace regimend;
+using namespace regimend::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-LocalDate ymd(int year, unsigned month, unsigned day) {
-    return LocalDate{date::year{year}, date::month{month}, date::day{day}};
-}
-
-Instant utc(int year, unsigned month, unsigned day, int hour, int minute = 0) {
-    return Instant{date::sys_days{ymd(year, month, day)}} + std::chrono::hours{hour} +
-           std::chrono::minutes{minute};
-}
 
 TimeOfDay clock_time(const std::string& text) {
     TimeOfDay time;

@@ -9,8 +9,10 @@
 #include "core/parse.hpp"
 #include "core/plan.hpp"
 #include "core/reply_limits.hpp"
+#include "time_helpers.hpp"
 
 using namespace regimend;
+using namespace regimend::test;
 
 namespace {
 
@@ -23,12 +25,6 @@ Regimen parsed(const std::string& yaml) {
     INFO(messages);
     REQUIRE(result.ok());
     return std::move(*result.regimen);
-}
-
-Instant utc(int year, unsigned month, unsigned day, int hour = 0) {
-    return Instant{
-               date::sys_days{LocalDate{date::year{year}, date::month{month}, date::day{day}}}} +
-           std::chrono::hours{hour};
 }
 
 // What the reply would really weigh.

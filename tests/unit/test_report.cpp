@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include "core/report.hpp"
+#include "time_helpers.hpp"
 
 using namespace regimend;
+using namespace regimend::test;
 using namespace date::literals;
 using namespace std::chrono_literals;
 
@@ -10,10 +12,6 @@ namespace {
 
 const date::time_zone* berlin() {
     return date::locate_zone("Europe/Berlin");
-}
-
-Instant utc(date::year_month_day day, std::chrono::seconds time = 0s) {
-    return Instant{date::sys_days{day}} + time;
 }
 
 Item daily_item(const std::string& id, std::chrono::seconds at) {

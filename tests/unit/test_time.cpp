@@ -5,25 +5,13 @@
 #include <chrono>
 
 #include "core/time.hpp"
+#include "time_helpers.hpp"
 
 using namespace regimend;
+using namespace regimend::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-LocalDate ymd(int year, unsigned month, unsigned day) {
-    return LocalDate{date::year{year}, date::month{month}, date::day{day}};
-}
-
-Instant utc(int year, unsigned month, unsigned day, int hour, int minute = 0) {
-    return Instant{date::sys_days{ymd(year, month, day)}} + std::chrono::hours{hour} +
-           std::chrono::minutes{minute};
-}
-
-LocalTime local(int year, unsigned month, unsigned day, int hour, int minute = 0) {
-    return LocalTime{date::local_days{ymd(year, month, day)}} + std::chrono::hours{hour} +
-           std::chrono::minutes{minute};
-}
 
 const date::time_zone& zone(const char* name) {
     return *date::locate_zone(name);
