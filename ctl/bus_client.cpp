@@ -11,39 +11,22 @@
 
 #include "core/reply_limits.hpp"
 #include "error.hpp"
+#include "host/bus_names.hpp"
+#include "host/sd_handles.hpp"
 #include "time_args.hpp"
 
 namespace regimenctl {
 namespace {
 
-constexpr const char* kService = "org.regimend.Regimen1";
-constexpr const char* kPath = "/org/regimend/Regimen1";
-constexpr const char* kInterface = "org.regimend.Regimen1";
-constexpr std::string_view kOurErrorPrefix = "org.regimend.Regimen1.Error.";
+using namespace regimend::bus_names;
+using regimend::BusError;
+using regimend::MessagePtr;
+
+constexpr std::string_view kOurErrorPrefix = kErrorPrefix;
 
 constexpr const char* kHowToStart =
     "regimend is not running: start it with `systemctl --user start regimend` (or run "
     "`regimend &`)";
-
-template <auto Fn>
-struct Deleter {
-    template <class T>
-    void operator()(T* handle) const noexcept {
-        Fn(handle);
-    }
-};
-using MessagePtr = std::unique_ptr<sd_bus_message, Deleter<sd_bus_message_unref>>;
-
-// sd_bus_error owns its strings only when set by a reply; free it on every path.
-struct BusError {
-    sd_bus_error error = SD_BUS_ERROR_NULL;
-    BusError() = default;
-    BusError(const BusError&) = delete;
-    BusError& operator=(const BusError&) = delete;
-    ~BusError() { sd_bus_error_free(&error); }
-    std::string_view name() const { return error.name != nullptr ? error.name : ""; }
-    std::string message() const { return error.message != nullptr ? error.message : ""; }
-};
 
 bool means_no_daemon(std::string_view name) {
     return name == "org.freedesktop.DBus.Error.ServiceUnknown" ||
@@ -67,24 +50,25 @@ class SpanTooLong : public CtlError {
 constexpr regimend::Seconds kMaxDaemonSpan{400LL * 86'400};
 
 [[noreturn]] void throw_call_error(int result, const BusError& error, const char* member) {
-    auto name = error.name();
+    const std::string_view name = error.name();
+    const std::string message = error.message();
     if (name == "org.regimend.Regimen1.Error.InvalidArgument" &&
-        error.message().find(regimend::kShorterSpanHint) != std::string::npos) {
-        throw SpanTooLong(error.message());
+        message.find(regimend::kShorterSpanHint) != std::string::npos) {
+        throw SpanTooLong(message);
     }
     if (name.starts_with(kOurErrorPrefix)) {
-        throw CtlError(kExitFailed, error.message());
+        throw CtlError(kExitFailed, message);
     }
     if (name == "org.freedesktop.DBus.Error.NoReply" ||
         name == "org.freedesktop.DBus.Error.TimedOut") {
         throw CtlError(kExitNoDaemon, "regimend did not answer " + std::string(member) +
-                                          " in time (" + error.message() + ")");
+                                          " in time (" + message + ")");
     }
     if (means_no_daemon(name)) {
         throw CtlError(kExitNoDaemon, kHowToStart);
     }
     if (!name.empty()) {
-        throw CtlError(kExitFailed, std::string(name) + ": " + error.message());
+        throw CtlError(kExitFailed, std::string(name) + ": " + message);
     }
     // No error name: the connection itself failed (refused, reset, ...).
     throw CtlError(kExitNoDaemon, "cannot reach the session bus (" +
@@ -101,7 +85,8 @@ template <class... Args>
 MessagePtr call(sd_bus* bus, const char* interface, const char* member, const char* types,
                 Args... args) {
     sd_bus_message* raw = nullptr;
-    int result = sd_bus_message_new_method_call(bus, &raw, kService, kPath, interface, member);
+    int result =
+        sd_bus_message_new_method_call(bus, &raw, kService, kObjectPath, interface, member);
     MessagePtr message(raw);
     if (result < 0) {
         throw CtlError(kExitFailed,
@@ -117,7 +102,7 @@ MessagePtr call(sd_bus* bus, const char* interface, const char* member, const ch
     BusError error;
     sd_bus_message* reply = nullptr;
     result =
-        sd_bus_call(bus, message.get(), BusClient::kCallTimeoutMicroseconds, &error.error, &reply);
+        sd_bus_call(bus, message.get(), BusClient::kCallTimeoutMicroseconds, error.get(), &reply);
     MessagePtr reply_ptr(reply);
     if (result < 0) {
         throw_call_error(result, error, member);

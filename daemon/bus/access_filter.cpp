@@ -5,7 +5,7 @@
 #include <exception>
 #include <system_error>
 
-#include "bus/names.hpp"
+#include "host/bus_names.hpp"
 #include "bus/service.hpp"
 
 namespace regimend {

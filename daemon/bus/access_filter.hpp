@@ -7,7 +7,7 @@
 // AccessDenied itself.
 #pragma once
 
-#include "bus/sd_ptr.hpp"
+#include "host/sd_handles.hpp"
 
 namespace regimend {
 

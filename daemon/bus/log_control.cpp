@@ -6,7 +6,7 @@
 #include <system_error>
 
 #include "app/logging.hpp"
-#include "bus/names.hpp"
+#include "host/bus_names.hpp"
 #include "bus/service.hpp"
 
 namespace regimend {

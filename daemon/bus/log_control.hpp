@@ -2,7 +2,7 @@
 // service-log-level regimend debug` changes the log level of the running daemon.
 #pragma once
 
-#include "bus/sd_ptr.hpp"
+#include "host/sd_handles.hpp"
 
 namespace regimend {
 

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <system_error>
 
-#include "bus/names.hpp"
+#include "host/bus_names.hpp"
 
 namespace regimend {
 namespace {

@@ -18,7 +18,7 @@
 #include "app/outputs.hpp"
 #include "bus/notification_ids.hpp"
 #include "bus/notify_queue.hpp"
-#include "bus/sd_ptr.hpp"
+#include "host/sd_handles.hpp"
 
 namespace regimend {
 

@@ -14,7 +14,7 @@
 #include <system_error>
 #include <unordered_map>
 
-#include "bus/names.hpp"
+#include "host/bus_names.hpp"
 #include "core/inventory.hpp"
 #include "core/reply_limits.hpp"
 #include "host/system_zone.hpp"

@@ -11,7 +11,7 @@
 
 #include "app/engine.hpp"
 #include "app/outputs.hpp"
-#include "bus/sd_ptr.hpp"
+#include "host/sd_handles.hpp"
 
 namespace regimend {
 

@@ -5,7 +5,7 @@
 
 #include <functional>
 
-#include "bus/sd_ptr.hpp"
+#include "host/sd_handles.hpp"
 
 namespace regimend {
 
@@ -22,7 +22,7 @@ class ClockWatch {
     void arm();
 
     std::function<void()> on_clock_set_;
-    int fd_ = -1;
+    UniqueFd fd_;  // before the source: it goes first
     SourcePtr source_;
 };
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "bus/sd_ptr.hpp"
+#include "host/sd_handles.hpp"
 
 namespace regimend {
 

@@ -48,22 +48,20 @@ FileWatch::FileWatch(sd_event* event, const std::string& file_path, std::functio
     const auto [directory, name] = split_path(file_path);
     name_ = name;
 
-    fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd_ < 0) {
+    fd_.reset(inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+    if (!fd_) {
         throw std::system_error(errno, std::generic_category(), "inotify_init1");
     }
-    const int directory_watch = inotify_add_watch(fd_, directory.c_str(), kDirectoryEvents);
+    const int directory_watch = inotify_add_watch(fd_.get(), directory.c_str(), kDirectoryEvents);
     if (directory_watch < 0) {
         const int error = errno;
-        close(fd_);
         throw std::system_error(error, std::generic_category(), "inotify_add_watch " + directory);
     }
     watched_.push_back({directory_watch, name_});
     follow_link();
     sd_event_source* source = nullptr;
-    int result = sd_event_add_io(event, &source, fd_, EPOLLIN, &FileWatch::readable, this);
+    int result = sd_event_add_io(event, &source, fd_.get(), EPOLLIN, &FileWatch::readable, this);
     if (result < 0) {
-        close(fd_);
         throw std::system_error(-result, std::generic_category(), "sd_event_add_io");
     }
     io_source_.reset(source);
@@ -78,13 +76,7 @@ FileWatch::FileWatch(sd_event* event, const std::string& file_path, std::functio
     sd_event_source_set_enabled(timer, SD_EVENT_OFF);
 }
 
-FileWatch::~FileWatch() {
-    io_source_.reset();
-    quiet_timer_.reset();
-    if (fd_ >= 0) {
-        close(fd_);
-    }
-}
+FileWatch::~FileWatch() = default;
 
 void FileWatch::restart_quiet_period() {
     sd_event_source_set_time_relative(quiet_timer_.get(), kQuietUsec);
@@ -133,7 +125,7 @@ void FileWatch::follow_link() {
     // the same watch, which must stay.
     if (watched_.size() > 1) {
         if (watched_[1].wd != watched_[0].wd) {
-            inotify_rm_watch(fd_, watched_[1].wd);
+            inotify_rm_watch(fd_.get(), watched_[1].wd);
         }
         watched_.resize(1);
     }
@@ -142,7 +134,7 @@ void FileWatch::follow_link() {
         return;
     }
     const auto [directory, name] = split_path(target);
-    const int wd = inotify_add_watch(fd_, directory.c_str(), kDirectoryEvents);
+    const int wd = inotify_add_watch(fd_.get(), directory.c_str(), kDirectoryEvents);
     if (wd < 0) {
         spdlog::warn("cannot watch {}, the target of {}: {}; edits there are not noticed",
                      directory, path_, std::strerror(errno));

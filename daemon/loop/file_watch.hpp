@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bus/sd_ptr.hpp"
+#include "host/sd_handles.hpp"
 
 namespace regimend {
 
@@ -40,7 +40,7 @@ class FileWatch {
     std::vector<Watched> watched_;  // [0]: the file's directory; [1]: the target's, if any
     std::string name_;
     std::function<void()> on_change_;
-    int fd_ = -1;
+    UniqueFd fd_;  // before the sources: they go first
     SourcePtr io_source_;
     SourcePtr quiet_timer_;
 };

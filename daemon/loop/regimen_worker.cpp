@@ -18,14 +18,13 @@
 namespace regimend {
 
 RegimenWorker::RegimenWorker(sd_event* event) {
-    eventfd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (eventfd_ < 0) {
+    eventfd_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!eventfd_) {
         throw std::system_error(errno, std::generic_category(), "eventfd");
     }
     sd_event_source* source = nullptr;
-    const int result = sd_event_add_io(event, &source, eventfd_, EPOLLIN, &on_ready, this);
+    const int result = sd_event_add_io(event, &source, eventfd_.get(), EPOLLIN, &on_ready, this);
     if (result < 0) {
-        close(eventfd_);
         throw std::system_error(-result, std::generic_category(), "sd_event_add_io");
     }
     source_.reset(source);
@@ -47,8 +46,6 @@ RegimenWorker::~RegimenWorker() {
     }
     wake_.notify_one();
     thread_.join();
-    source_.reset();
-    close(eventfd_);
 }
 
 void RegimenWorker::load(std::string path, Done done, bool coalesce) {
@@ -108,7 +105,7 @@ void RegimenWorker::run() {
         const std::uint64_t one = 1;
         // Only this write crosses to the loop thread; EAGAIN means the counter is already
         // set, which wakes the loop just the same.
-        [[maybe_unused]] const ssize_t written = write(eventfd_, &one, sizeof one);
+        [[maybe_unused]] const ssize_t written = write(eventfd_.get(), &one, sizeof one);
     }
 }
 

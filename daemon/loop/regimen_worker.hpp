@@ -19,7 +19,7 @@
 #include <thread>
 
 #include "app/regimen_loader.hpp"
-#include "bus/sd_ptr.hpp"
+#include "host/sd_handles.hpp"
 
 namespace regimend {
 
@@ -56,7 +56,7 @@ class RegimenWorker {
     void run();
     static int on_ready(sd_event_source* source, int fd, uint32_t revents, void* userdata) noexcept;
 
-    int eventfd_ = -1;
+    UniqueFd eventfd_;  // before the source: it goes first
     SourcePtr source_;
     std::mutex mutex_;
     std::condition_variable wake_;

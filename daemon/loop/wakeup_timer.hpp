@@ -8,7 +8,7 @@
 
 #include "app/clock.hpp"
 #include "app/outputs.hpp"
-#include "bus/sd_ptr.hpp"
+#include "host/sd_handles.hpp"
 
 namespace regimend {
 

@@ -10,15 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include "host/handles.hpp"
+
 namespace regimend::sqlite {
 
-template <auto Fn>
-struct Deleter {
-    template <class T>
-    void operator()(T* handle) const noexcept {
-        Fn(handle);
-    }
-};
+using regimend::Deleter;
 
 using DatabasePtr = std::unique_ptr<sqlite3, Deleter<sqlite3_close_v2>>;
 using StatementPtr = std::unique_ptr<sqlite3_stmt, Deleter<sqlite3_finalize>>;

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "bus/sd_ptr.hpp"
+#include "host/sd_handles.hpp"
 #include "loop/regimen_worker.hpp"
 #include "temp_dir.hpp"
 

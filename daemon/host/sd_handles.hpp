@@ -1,4 +1,5 @@
-// sd-bus and sd-event handles owned by unique_ptr, so no early return leaks a reference.
+// sd-bus and sd-event handles owned by unique_ptr, so no early return leaks a reference;
+// shared by the daemon and regimenctl.
 #pragma once
 
 #include <systemd/sd-bus.h>
@@ -6,15 +7,9 @@
 
 #include <memory>
 
-namespace regimend {
+#include "host/handles.hpp"
 
-template <auto Fn>
-struct Deleter {
-    template <class T>
-    void operator()(T* handle) const noexcept {
-        Fn(handle);
-    }
-};
+namespace regimend {
 
 // Flushes queued outgoing messages (signals, replies) before closing.
 using BusPtr = std::unique_ptr<sd_bus, Deleter<sd_bus_flush_close_unref>>;

@@ -1,4 +1,4 @@
-// The D-Bus names of ../shared/SPEC.md, in one place.
+// The D-Bus names of ../shared/SPEC.md, in one place for the daemon and regimenctl.
 #pragma once
 
 namespace regimend::bus_names {
@@ -7,6 +7,8 @@ inline constexpr const char* kService = "org.regimend.Regimen1";
 inline constexpr const char* kObjectPath = "/org/regimend/Regimen1";
 inline constexpr const char* kInterface = "org.regimend.Regimen1";
 
+// What every error of ours starts with: regimenctl prints such an error's message as is.
+inline constexpr const char* kErrorPrefix = "org.regimend.Regimen1.Error.";
 inline constexpr const char* kErrorUnknownItem = "org.regimend.Regimen1.Error.UnknownItem";
 inline constexpr const char* kErrorNothingDue = "org.regimend.Regimen1.Error.NothingDue";
 inline constexpr const char* kErrorNothingToUndo = "org.regimend.Regimen1.Error.NothingToUndo";
