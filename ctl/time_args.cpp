@@ -149,22 +149,30 @@ std::optional<Instant> parse_since(std::string_view text, const date::time_zone&
     return parse_at(text, zone, now);
 }
 
-Instant at_argument(std::string_view text, const date::time_zone& zone, Instant now) {
-    if (auto instant = parse_at(text, zone, now)) {
-        return *instant;
+namespace {
+
+// The instant, or a usage error that quotes `text` and says what was expected.
+Instant or_usage_error(std::optional<Instant> instant, std::string_view what, std::string_view text,
+                       std::string_view expected) {
+    if (!instant) {
+        throw usage_error("cannot read " + std::string(what) + " \"" + std::string(text) +
+                          "\": expected " + std::string(expected));
     }
-    throw usage_error("cannot read the time \"" + std::string(text) +
-                      "\": expected \"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\" or "
-                      "\"YYYY-MM-DDTHH:MM\"");
+    return *instant;
+}
+
+}  // namespace
+
+Instant at_argument(std::string_view text, const date::time_zone& zone, Instant now) {
+    return or_usage_error(parse_at(text, zone, now), "the time", text,
+                          "\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\" or "
+                          "\"YYYY-MM-DDTHH:MM\"");
 }
 
 Instant since_argument(std::string_view text, const date::time_zone& zone, Instant now) {
-    if (auto instant = parse_since(text, zone, now)) {
-        return *instant;
-    }
-    throw usage_error("cannot read --since \"" + std::string(text) +
-                      "\": expected a duration (\"7d\", \"12h\"), a day (\"yesterday\", "
-                      "\"mon\", \"2026-11-01\") or a time (\"YYYY-MM-DD HH:MM\")");
+    return or_usage_error(parse_since(text, zone, now), "--since", text,
+                          "a duration (\"7d\", \"12h\"), a day (\"yesterday\", \"mon\", "
+                          "\"2026-11-01\") or a time (\"YYYY-MM-DD HH:MM\")");
 }
 
 void check_at_form(std::string_view text) {

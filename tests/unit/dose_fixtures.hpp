@@ -80,6 +80,15 @@ inline HistoryEvent stored(const std::string& item, EventKind kind, Instant plan
     return event;
 }
 
+// Starts `tracker` an hour before `planned` (after a run that processed the plan up to
+// then, or as the very first run) and advances it to `planned`, so the dose planned then
+// is due; returns that advance's effects.
+inline Effects start_due(DoseTracker& tracker, Instant planned, bool first_run = false) {
+    const Instant before = planned - std::chrono::hours{1};
+    tracker.restore({}, first_run ? std::nullopt : std::optional<Instant>{before}, before);
+    return tracker.advance(planned);
+}
+
 inline std::optional<DoseState> state_of(const std::vector<DoseView>& views, const DoseKey& key) {
     for (const auto& view : views) {
         if (view.dose == key) {

@@ -71,8 +71,7 @@ TEST_CASE("escalation between two repeats is one extra reminder", "[doses]") {
     auto regimen = make_regimen("Europe/Berlin", {daily_item("a", {"21:30"}, policy)});
     DoseTracker tracker(regimen);
     const Instant planned = local(*regimen, "2026-03-28 21:30");
-    tracker.restore({}, planned - 1h, planned - 1h);
-    REQUIRE(tracker.advance(planned).reminders.size() == 1);
+    REQUIRE(start_due(tracker, planned).reminders.size() == 1);
 
     const std::vector<std::pair<Seconds, Urgency>> expected{
         {20min, Urgency::Normal},   {40min, Urgency::Normal},   {50min, Urgency::Critical},
@@ -95,8 +94,7 @@ TEST_CASE("snooze pushes the next reminder to its end", "[doses]") {
     DoseTracker tracker(regimen);
     const Instant planned = local(*regimen, "2026-11-20 08:00");
     const DoseKey key{"threonate-am", planned};
-    tracker.restore({}, planned - 1h, planned - 1h);
-    tracker.advance(planned);
+    start_due(tracker, planned);
 
     SECTION("an explicit length") {
         auto snoozed = answer_of(tracker.snooze("threonate-am", 10min, planned + 5min));
@@ -195,8 +193,7 @@ TEST_CASE("late confirmation picks the nearest dose not taken or skipped", "[dos
     DoseTracker tracker(regimen);
     const Instant morning = local(*regimen, "2026-11-20 08:00");
     const DoseKey morning_key{"a", morning};
-    tracker.restore({}, morning - 1h, morning - 1h);
-    tracker.advance(morning);
+    start_due(tracker, morning);
     auto missed = tracker.advance(morning + 3h);
     REQUIRE(missed.events.size() == 1);
     const Instant now = local(*regimen, "2026-11-20 12:00");
@@ -286,8 +283,7 @@ TEST_CASE("skip answers the due dose with a reason", "[doses]") {
     auto regimen = make_regimen("UTC", {daily_item("a", {"08:00"})});
     DoseTracker tracker(regimen);
     const Instant planned = local(*regimen, "2026-11-20 08:00");
-    tracker.restore({}, planned - 1h, planned - 1h);
-    tracker.advance(planned);
+    start_due(tracker, planned);
     auto skipped = answer_of(tracker.skip("a", "travelling", planned + 20min));
     REQUIRE(skipped.effects.events.size() == 1);
     CHECK(skipped.effects.events[0].kind == EventKind::Skipped);
@@ -309,8 +305,7 @@ TEST_CASE("two confirms in a row give exactly one Taken per dose", "[doses]") {
         auto regimen = make_regimen("Europe/Berlin", {daily_item("a", {"08:00", "12:00"})});
         DoseTracker tracker(regimen);
         const Instant planned = local(*regimen, "2026-11-20 08:00");
-        tracker.restore({}, planned - 1h, planned - 1h);
-        tracker.advance(planned);
+        start_due(tracker, planned);
         auto first = answer_of(tracker.confirm("a", std::nullopt, planned + 5min));
         CHECK(first.dose == DoseKey{"a", planned});
         auto second = failure_of(tracker.confirm("a", std::nullopt, planned + 6min));
@@ -320,8 +315,7 @@ TEST_CASE("two confirms in a row give exactly one Taken per dose", "[doses]") {
         auto regimen = make_regimen("Europe/Berlin", {daily_item("a", {"08:00", "10:00"})});
         DoseTracker tracker(regimen);
         const Instant planned = local(*regimen, "2026-11-20 08:00");
-        tracker.restore({}, planned - 1h, planned - 1h);
-        tracker.advance(planned);
+        start_due(tracker, planned);
         auto first = answer_of(tracker.confirm("a", std::nullopt, planned + 5min));
         auto second = answer_of(tracker.confirm("a", std::nullopt, planned + 6min));
         CHECK(first.dose == DoseKey{"a", planned});
@@ -391,8 +385,7 @@ TEST_CASE("a clock set back never repeats what was done", "[doses]") {
     auto regimen = make_regimen("Pacific/Auckland", {daily_item("a", {"08:00"})});
     DoseTracker tracker(regimen);
     const Instant planned = local(*regimen, "2026-11-20 08:00");
-    tracker.restore({}, planned - 1h, planned - 1h);
-    tracker.advance(planned);
+    start_due(tracker, planned);
     answer_of(tracker.confirm("a", std::nullopt, planned + 5min));
     tracker.advance(planned + 30min);
 
@@ -408,8 +401,7 @@ TEST_CASE("a clock set back keeps reminding a due dose at its cadence", "[doses]
     auto regimen = make_regimen("Europe/Berlin", {daily_item("a", {"08:00"})});
     DoseTracker tracker(regimen);
     const Instant planned = local(*regimen, "2026-11-20 08:00");
-    tracker.restore({}, planned - 1h, planned - 1h);
-    tracker.advance(planned);
+    start_due(tracker, planned);
     REQUIRE(tracker.next_deadline() == planned + 15min);
     CHECK(tracker.advance(planned - 1h).empty());
     REQUIRE(tracker.next_deadline() == planned - 45min);
@@ -513,8 +505,7 @@ TEST_CASE("reloading the regimen", "[doses]") {
     DoseTracker tracker(regimen);
     const Instant planned = local(*regimen, "2026-11-20 08:00");
     const DoseKey key{"a", planned};
-    tracker.restore({}, planned - 1h, planned - 1h);
-    tracker.advance(planned);
+    start_due(tracker, planned);
 
     SECTION("an item removed with a due dose: closed, no event") {
         auto effects = tracker.set_regimen(

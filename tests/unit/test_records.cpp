@@ -16,8 +16,7 @@ TEST_CASE("a repeated backdated take never walks back into earlier days", "[reco
     DoseTracker tracker(regimen);
     const Instant planned = local(*regimen, "2026-11-20 21:30");
     // First run an hour before: the doses of the days before were never tracked.
-    tracker.restore({}, std::nullopt, planned - 1h);
-    tracker.advance(planned);
+    start_due(tracker, planned, true);
     const Instant now = planned + 5min;
     tracker.advance(now);
 
@@ -51,8 +50,7 @@ TEST_CASE("the next dose is the oldest open one, then the next upcoming", "[reco
                                         daily_item("c", {"12:00"})});
     DoseTracker tracker(regimen);
     const Instant morning = local(*regimen, "2026-11-20 08:00");
-    tracker.restore({}, std::nullopt, morning - 1h);
-    auto due = tracker.advance(morning);
+    auto due = start_due(tracker, morning, true);
     REQUIRE(due.became_due.size() == 2);
     answer_of(tracker.confirm("a", std::nullopt, morning + 5min));
     // b is still due: it, not c at noon nor tomorrow, is next.
@@ -78,8 +76,7 @@ TEST_CASE("undo takes back the last answer; nothing is deleted", "[records]") {
     DoseTracker tracker(regimen);
     const Instant morning = local(*regimen, "2026-11-20 08:00");
     const DoseKey key{"a", morning};
-    tracker.restore({}, std::nullopt, morning - 1h);
-    tracker.advance(morning);
+    start_due(tracker, morning, true);
 
     SECTION("nothing answered: NothingToUndo") {
         auto failure = failure_of(tracker.undo("a", morning + 1min));
@@ -203,8 +200,7 @@ TEST_CASE("take after a missed dose hints at --at", "[records]") {
     auto regimen = make_regimen("Europe/Berlin", {daily_item("glycinate-pm", {"08:00"})});
     DoseTracker tracker(regimen);
     const Instant planned = local(*regimen, "2026-11-20 08:00");
-    tracker.restore({}, std::nullopt, planned - 1h);
-    tracker.advance(planned);
+    start_due(tracker, planned, true);
     tracker.advance(planned + 3h);  // missed
     auto failure = failure_of(tracker.confirm("glycinate-pm", std::nullopt, planned + 4h));
     CHECK(failure.error == DoseError::NothingDue);
