@@ -29,6 +29,13 @@ class Errors(harness.DaemonTestCase):
     def error_of(self, method, *args):
         return harness.dbus_error_name(lambda: self.daemon.call(method, *args))
 
+    def run_as_nobody(self, script):
+        """Runs a Python `script` as uid/gid 65534 with the bus address as its argument."""
+        return subprocess.run(
+            ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+             harness.PYTHON, "-c", script, self.bus.address],
+            capture_output=True, text=True, timeout=60, cwd="/")
+
     def assertStillAnswers(self):
         self.assertTrue(self.daemon.alive())
         self.daemon.doses(now_usec(), now_usec() + DAY_USEC)
@@ -148,10 +155,7 @@ class Errors(harness.DaemonTestCase):
                   " dbus_interface='org.regimend.Regimen1')\n"
                   "except dbus.exceptions.DBusException as e:\n"
                   "    print(e.get_dbus_name())\n")
-        result = subprocess.run(
-            ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-             harness.PYTHON, "-c", script, self.bus.address],
-            capture_output=True, text=True, timeout=60, cwd="/")
+        result = self.run_as_nobody(script)
         self.assertEqual(result.stdout.strip(), ERROR_PREFIX + "AccessDenied", result.stderr)
         self.daemon.wait_log(f"from user {NOBODY}")
         self.assertStillAnswers()
@@ -184,10 +188,7 @@ class Errors(harness.DaemonTestCase):
             "        print(what, 'answered', call())\n"
             "    except dbus.exceptions.DBusException as e:\n"
             "        print(what, e.get_dbus_name())\n")
-        result = subprocess.run(
-            ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-             harness.PYTHON, "-c", script, self.bus.address],
-            capture_output=True, text=True, timeout=60, cwd="/")
+        result = self.run_as_nobody(script)
         lines = result.stdout.strip().splitlines()
         self.assertEqual(len(lines), 6, result.stdout + result.stderr)
         for line in lines:

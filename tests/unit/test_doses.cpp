@@ -301,21 +301,23 @@ TEST_CASE("skip answers the due dose with a reason", "[doses]") {
 }
 
 TEST_CASE("two confirms in a row give exactly one Taken per dose", "[doses]") {
-    SECTION("the next dose is too far: NothingDue") {
-        auto regimen = make_regimen("Europe/Berlin", {daily_item("a", {"08:00", "12:00"})});
+    // Item "a" at 08:00 and `second`, with the 08:00 dose of 2026-11-20 due.
+    auto due_at_eight = [](const std::string& second) {
+        auto regimen = make_regimen("Europe/Berlin", {daily_item("a", {"08:00", second})});
         DoseTracker tracker(regimen);
-        const Instant planned = local(*regimen, "2026-11-20 08:00");
-        start_due(tracker, planned);
+        start_due(tracker, local(*regimen, "2026-11-20 08:00"));
+        return tracker;
+    };
+    const Instant planned = local_instant(*date::locate_zone("Europe/Berlin"), "2026-11-20 08:00");
+    SECTION("the next dose is too far: NothingDue") {
+        DoseTracker tracker = due_at_eight("12:00");
         auto first = answer_of(tracker.confirm("a", std::nullopt, planned + 5min));
         CHECK(first.dose == DoseKey{"a", planned});
         auto second = failure_of(tracker.confirm("a", std::nullopt, planned + 6min));
         CHECK(second.error == DoseError::NothingDue);
     }
     SECTION("the next dose is within missed_after: it is confirmed early") {
-        auto regimen = make_regimen("Europe/Berlin", {daily_item("a", {"08:00", "10:00"})});
-        DoseTracker tracker(regimen);
-        const Instant planned = local(*regimen, "2026-11-20 08:00");
-        start_due(tracker, planned);
+        DoseTracker tracker = due_at_eight("10:00");
         auto first = answer_of(tracker.confirm("a", std::nullopt, planned + 5min));
         auto second = answer_of(tracker.confirm("a", std::nullopt, planned + 6min));
         CHECK(first.dose == DoseKey{"a", planned});
