@@ -106,10 +106,8 @@ void Engine::advance(Micros now) {
         spdlog::debug("'{}' planned {} became due {} ms after its planned instant", dose.item_id,
                       format_rfc3339(*regimen().zone, dose.planned), late.count());
     }
-    if (write(effects.events).has_value()) {
-        // Reminding still matters more than the record: go on, and write these later.
-        unwritten_.insert(unwritten_.end(), effects.events.begin(), effects.events.end());
-    }
+    // Reminding still matters more than the record: go on, and write these later.
+    write_or_hold_back(effects.events);
     carry_out(effects, instant);
     // A reminder is when a low stock is worth saying again (once a day at most).
     std::set<std::string> reminded;
@@ -143,6 +141,12 @@ std::optional<StoreError> Engine::write(const std::vector<HistoryEvent>& events)
         unwritten_.clear();
     }
     return std::nullopt;
+}
+
+void Engine::write_or_hold_back(const std::vector<HistoryEvent>& events) {
+    if (write(events).has_value()) {
+        unwritten_.insert(unwritten_.end(), events.begin(), events.end());
+    }
 }
 
 void Engine::carry_out(const Effects& effects, Instant now) {
@@ -189,81 +193,75 @@ MethodResult<Answer> Engine::answer(const std::function<AnswerResult(DoseTracker
     return std::get<Answer>(std::move(result));
 }
 
-MethodResult<Instant> Engine::confirm(std::string_view item, std::optional<Instant> at,
-                                      Micros now) {
+MethodResult<Instant> Engine::answer_call(const std::function<AnswerResult(DoseTracker&)>& ask,
+                                          Micros now, const AfterAnswer& after) {
     const Instant instant = to_instant(now);
-    auto result = answer([&](DoseTracker& tracker) { return tracker.confirm(item, at, instant); });
+    auto result = answer(ask);
     if (auto* error = std::get_if<MethodError>(&result)) {
         return *error;
     }
     const Answer& done = std::get<Answer>(result);
-    Instant taken_at = instant;
-    for (const auto& event : done.effects.events) {
-        if (event.kind == EventKind::Taken) {
-            taken_at = event.at;
-        }
-    }
-    spdlog::info("taken: '{}' planned {} at {}", done.dose.item_id,
-                 format_rfc3339(*regimen().zone, done.dose.planned),
-                 format_rfc3339(*regimen().zone, taken_at));
     carry_out(done.effects, instant);
-    signals_.dose_taken(done.dose, taken_at);
-    check_stock({done.dose.item_id}, StockTrigger::Taken, instant);
+    const Instant reply = after(done, instant);
     refresh_next_due(instant);
     reschedule();
-    return done.dose.planned;
+    return reply;
+}
+
+MethodResult<Instant> Engine::confirm(std::string_view item, std::optional<Instant> at,
+                                      Micros now) {
+    return answer_call(
+        [&](DoseTracker& tracker) { return tracker.confirm(item, at, to_instant(now)); }, now,
+        [this](const Answer& done, Instant instant) {
+            Instant taken_at = instant;
+            for (const auto& event : done.effects.events) {
+                if (event.kind == EventKind::Taken) {
+                    taken_at = event.at;
+                }
+            }
+            spdlog::info("taken: '{}' planned {} at {}", done.dose.item_id,
+                         format_rfc3339(*regimen().zone, done.dose.planned),
+                         format_rfc3339(*regimen().zone, taken_at));
+            signals_.dose_taken(done.dose, taken_at);
+            check_stock({done.dose.item_id}, StockTrigger::Taken, instant);
+            return done.dose.planned;
+        });
 }
 
 MethodResult<Instant> Engine::skip(std::string_view item, const std::string& reason, Micros now) {
-    const Instant instant = to_instant(now);
-    auto result = answer([&](DoseTracker& tracker) { return tracker.skip(item, reason, instant); });
-    if (auto* error = std::get_if<MethodError>(&result)) {
-        return *error;
-    }
-    const Answer& done = std::get<Answer>(result);
-    spdlog::info("skipped: '{}' planned {}{}", done.dose.item_id,
-                 format_rfc3339(*regimen().zone, done.dose.planned),
-                 reason.empty() ? "" : " (" + reason + ")");
-    carry_out(done.effects, instant);
-    signals_.dose_skipped(done.dose);
-    refresh_next_due(instant);
-    reschedule();
-    return done.dose.planned;
+    return answer_call(
+        [&](DoseTracker& tracker) { return tracker.skip(item, reason, to_instant(now)); }, now,
+        [&](const Answer& done, Instant) {
+            spdlog::info("skipped: '{}' planned {}{}", done.dose.item_id,
+                         format_rfc3339(*regimen().zone, done.dose.planned),
+                         reason.empty() ? "" : " (" + reason + ")");
+            signals_.dose_skipped(done.dose);
+            return done.dose.planned;
+        });
 }
 
 MethodResult<Instant> Engine::snooze(std::string_view item, std::optional<Seconds> length,
                                      Micros now) {
-    const Instant instant = to_instant(now);
-    auto result =
-        answer([&](DoseTracker& tracker) { return tracker.snooze(item, length, instant); });
-    if (auto* error = std::get_if<MethodError>(&result)) {
-        return *error;
-    }
-    const Answer& done = std::get<Answer>(result);
-    spdlog::info("snoozed: '{}' planned {} until {}", done.dose.item_id,
-                 format_rfc3339(*regimen().zone, done.dose.planned),
-                 format_rfc3339(*regimen().zone, done.until));
-    carry_out(done.effects, instant);
-    refresh_next_due(instant);
-    reschedule();
-    return done.until;
+    return answer_call(
+        [&](DoseTracker& tracker) { return tracker.snooze(item, length, to_instant(now)); }, now,
+        [this](const Answer& done, Instant) {
+            spdlog::info("snoozed: '{}' planned {} until {}", done.dose.item_id,
+                         format_rfc3339(*regimen().zone, done.dose.planned),
+                         format_rfc3339(*regimen().zone, done.until));
+            return done.until;
+        });
 }
 
 MethodResult<Instant> Engine::undo(std::string_view item, Micros now) {
-    const Instant instant = to_instant(now);
-    auto result = answer([&](DoseTracker& tracker) { return tracker.undo(item, instant); });
-    if (auto* error = std::get_if<MethodError>(&result)) {
-        return *error;
-    }
-    const Answer& done = std::get<Answer>(result);
-    spdlog::info("undone: '{}' planned {}", done.dose.item_id,
-                 format_rfc3339(*regimen().zone, done.dose.planned));
-    carry_out(done.effects, instant);
-    signals_.dose_undone(done.dose);
-    check_stock({done.dose.item_id}, StockTrigger::Undone, instant);
-    refresh_next_due(instant);
-    reschedule();
-    return done.dose.planned;
+    return answer_call([&](DoseTracker& tracker) { return tracker.undo(item, to_instant(now)); },
+                       now,
+                       [this](const Answer& done, Instant instant) {
+                           spdlog::info("undone: '{}' planned {}", done.dose.item_id,
+                                        format_rfc3339(*regimen().zone, done.dose.planned));
+                           signals_.dose_undone(done.dose);
+                           check_stock({done.dose.item_id}, StockTrigger::Undone, instant);
+                           return done.dose.planned;
+                       });
 }
 
 MethodResult<std::monostate> Engine::log_dose(std::string_view item_text, Instant at,
@@ -429,9 +427,7 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
         failure_shown_ = false;
     }
     failed_text_.reset();
-    if (write(effects.events).has_value()) {
-        unwritten_.insert(unwritten_.end(), effects.events.begin(), effects.events.end());
-    }
+    write_or_hold_back(effects.events);
     carry_out(effects, instant);
     spdlog::info("loaded {}: {} item{}, time zone {}{}", config_path_, regimen().items.size(),
                  regimen().items.size() == 1 ? "" : "s", regimen().zone->name(),

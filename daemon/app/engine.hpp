@@ -100,6 +100,13 @@ class Engine {
     // One answering call of the tracker (confirm, skip, snooze) with its events written;
     // a refused write leaves the tracker as it was before the call.
     MethodResult<Answer> answer(const std::function<AnswerResult(DoseTracker&)>& ask);
+    // What confirm, skip, snooze and undo share: answer, then notifications, then `after`
+    // (the log line and the signal; it gives the reply), then NextDue and the wakeup.
+    using AfterAnswer = std::function<Instant(const Answer& done, Instant now)>;
+    MethodResult<Instant> answer_call(const std::function<AnswerResult(DoseTracker&)>& ask,
+                                      Micros now, const AfterAnswer& after);
+    // Writes the events; when the store refuses, keeps them for the next write.
+    void write_or_hold_back(const std::vector<HistoryEvent>& events);
     void carry_out(const Effects& effects, Instant now);
     void show_missed_notice(const std::vector<DoseKey>& missed, Instant now);
     ReminderText reminder_text(const Reminder& reminder, Instant now) const;
