@@ -15,7 +15,7 @@ packages=(
     chromium
     # real notification servers and the status bar (tests/integration/test_dunst.py,
     # test_mako.py, test_waybar.py): dunst under Xvfb, mako and waybar under a headless sway
-    dunst xvfb xauth x11-utils imagemagick sway mako-notifier grim fonts-dejavu-core
+    dunst xvfb xauth x11-utils imagemagick sway mako-notifier grim waybar fonts-dejavu-core
     # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
     clang libclang-rt-14-dev
 )
