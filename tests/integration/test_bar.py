@@ -204,5 +204,73 @@ class Bar(harness.DaemonTestCase):
         self.assertIsNone(follower.process.poll())
 
 
+class BarLowStock(harness.DaemonTestCase):
+    """The inventory's `LowStock` property (`as`, emits PropertiesChanged) and `StockLow`
+    signal, on a python-dbusmock stand-in for a daemon that has them: `low-stock` is a
+    second class, the tooltip names the items, and --follow reacts to the property."""
+
+    def start_mock_daemon(self, low_stock):
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.bus.address)
+        self.mock = subprocess.Popen(
+            [harness.PYTHON, "-m", "dbusmock", "--session", harness.BUS_NAME,
+             harness.OBJECT_PATH, harness.INTERFACE],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(harness.stop_process, self.mock)
+        connection = self.bus.connect()
+        self.addCleanup(connection.close)
+        wait_for(lambda: connection.name_has_owner(harness.BUS_NAME), timeout=30)
+        self.control = harness.dbus.Interface(
+            connection.get_object(harness.BUS_NAME, harness.OBJECT_PATH),
+            harness.MOCK_INTERFACE)
+        planned = harness.now_usec() // 1_000_000 * 1_000_000 + 3600 * 1_000_000
+        self.control.AddProperties(harness.INTERFACE, {
+            "NextDue": harness.dbus.UInt64(planned),
+            "ConfigPath": "",
+            "TimeZone": "Europe/Berlin",
+            "Version": "mock",
+            "LowStock": harness.dbus.Array(low_stock, signature="s"),
+        })
+        self.control.AddMethod(
+            harness.INTERFACE, "ListDoses", "tt", "a(sstst)",
+            f"ret = [(\"glycinate-pm\", \"Magnesium glycinate\", dbus.UInt64({planned}), "
+            f"\"upcoming\", dbus.UInt64(0))] if args[0] <= {planned} < args[1] else []")
+        self.env = dict(env, HOME=self.workdir, NO_COLOR="1",
+                        XDG_CONFIG_HOME=os.path.join(self.workdir, "config"))
+
+    def set_low_stock(self, items):
+        self.control.UpdateProperties(harness.INTERFACE, {
+            "LowStock": harness.dbus.Array(items, signature="s")})
+
+    def test_low_stock_is_a_second_class(self):
+        self.start_mock_daemon(["glycinate-pm"])
+        result = subprocess.run([harness.REGIMENCTL, "bar", "--format", "waybar"],
+                                env=self.env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        line = json.loads(result.stdout)
+        self.assertEqual(line["class"], ["upcoming", "low-stock"])
+        self.assertEqual(line["alt"], "upcoming")
+        self.assertRegex(line["text"], rf"^glycinate-pm {CLOCK} · low stock$")
+        self.assertIn("Low stock: glycinate-pm", line["tooltip"])
+
+    def test_follow_reacts_to_low_stock_changes(self):
+        self.start_mock_daemon([])
+
+        class Env:  # what Follower needs of a daemon
+            env = self.env
+        follower = Follower(Env, "waybar")
+        self.addCleanup(follower.stop)
+        index, line = follower.wait_line(lambda l: waybar_class(l) == "upcoming")
+        self.set_low_stock(["glycinate-pm"])
+        index, line = follower.wait_line(
+            lambda l: waybar_class(l) == ["upcoming", "low-stock"], after=index + 1)
+        # StockLow alone changes nothing shown: no new line.
+        self.control.EmitSignal(harness.INTERFACE, "StockLow", "sdt",
+                                ["glycinate-pm", 4.0, harness.dbus.UInt64(0)])
+        self.set_low_stock([])
+        index, line = follower.wait_line(lambda l: waybar_class(l) == "upcoming",
+                                         after=index + 1)
+        self.assertEqual(len(follower.snapshot()), 3, follower.snapshot())
+
+
 if __name__ == "__main__":
     harness.main()
