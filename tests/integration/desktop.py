@@ -142,8 +142,10 @@ class SwayTestCase(harness.DaemonTestCase):
             "WLR_RENDERER": "pixman",
             "NO_COLOR": "1",
         }
-        if "TZ" in os.environ:
-            self.env["TZ"] = os.environ["TZ"]
+        # The sanitizer build's settings (scripts/test.sh) reach the user's processes too.
+        for name in ("TZ", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+            if name in os.environ:
+                self.env[name] = os.environ[name]
 
     def user_dir(self, name, mode):
         path = os.path.join(self.tmp, name)
