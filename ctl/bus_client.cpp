@@ -94,10 +94,12 @@ constexpr regimend::Seconds kMaxDaemonSpan{400LL * 86'400};
                                     " from regimend: " + std::strerror(-result));
 }
 
-// Builds a method call, appends `args` with `types` and waits for the reply.
+// Builds a method call, appends `args` with `types` and waits for the reply. Without
+// `auto_start` the bus never D-Bus-activates the daemon for it (a missing daemon is then
+// exit 3 at once).
 template <class... Args>
-MessagePtr call(sd_bus* bus, bool auto_start, const char* interface, const char* member,
-                const char* types, Args... args) {
+MessagePtr call_on(sd_bus* bus, bool auto_start, const char* interface, const char* member,
+                   const char* types, Args... args) {
     sd_bus_message* raw = nullptr;
     int result = sd_bus_message_new_method_call(bus, &raw, kService, kPath, interface, member);
     MessagePtr message(raw);
@@ -124,6 +126,12 @@ MessagePtr call(sd_bus* bus, bool auto_start, const char* interface, const char*
         throw_call_error(result, error, member);
     }
     return reply_ptr;
+}
+
+template <class... Args>
+MessagePtr call(sd_bus* bus, const char* interface, const char* member, const char* types,
+                Args... args) {
+    return call_on(bus, true, interface, member, types, args...);
 }
 
 // Asks `once` for [from, to) in pieces no longer than the daemon takes, and halves a piece
@@ -166,14 +174,18 @@ std::string read_string(sd_bus_message* reply, const char* member) {
 }
 
 // org.freedesktop.DBus.Properties.Get, positioned inside the variant of `type`.
-MessagePtr get_property(sd_bus* bus, bool auto_start, const char* property, const char* type) {
-    auto reply =
-        call(bus, auto_start, "org.freedesktop.DBus.Properties", "Get", "ss", kInterface, property);
+MessagePtr get_property_on(sd_bus* bus, bool auto_start, const char* property, const char* type) {
+    auto reply = call_on(bus, auto_start, "org.freedesktop.DBus.Properties", "Get", "ss",
+                         kInterface, property);
     int result = sd_bus_message_enter_container(reply.get(), 'v', type);
     if (result < 0) {
         throw_bad_reply(result, property);
     }
     return reply;
+}
+
+MessagePtr get_property(sd_bus* bus, const char* property, const char* type) {
+    return get_property_on(bus, true, property, type);
 }
 
 std::optional<Instant> optional_time(std::uint64_t microseconds) {
@@ -209,37 +221,34 @@ BusClient BusClient::connect() {
 }
 
 Instant BusClient::confirm(const std::string& item, std::optional<Instant> at) {
-    auto reply = call(bus_.get(), auto_start_, kInterface, "Confirm", "st", item.c_str(),
-                      bus_time_or_now(at));
+    auto reply = call(bus_.get(), kInterface, "Confirm", "st", item.c_str(), bus_time_or_now(at));
     return from_bus_time(read_single<std::uint64_t>(reply.get(), "t", "Confirm"));
 }
 
 Instant BusClient::skip(const std::string& item, const std::string& reason) {
-    auto reply =
-        call(bus_.get(), auto_start_, kInterface, "Skip", "ss", item.c_str(), reason.c_str());
+    auto reply = call(bus_.get(), kInterface, "Skip", "ss", item.c_str(), reason.c_str());
     return from_bus_time(read_single<std::uint64_t>(reply.get(), "t", "Skip"));
 }
 
 Instant BusClient::undo(const std::string& item) {
-    auto reply = call(bus_.get(), auto_start_, kInterface, "Undo", "s", item.c_str());
+    auto reply = call(bus_.get(), kInterface, "Undo", "s", item.c_str());
     return from_bus_time(read_single<std::uint64_t>(reply.get(), "t", "Undo"));
 }
 
 Instant BusClient::snooze(const std::string& item, std::optional<regimend::Seconds> length) {
     std::uint64_t seconds = length ? static_cast<std::uint64_t>(length->count()) : 0;
-    auto reply = call(bus_.get(), auto_start_, kInterface, "Snooze", "st", item.c_str(), seconds);
+    auto reply = call(bus_.get(), kInterface, "Snooze", "st", item.c_str(), seconds);
     return from_bus_time(read_single<std::uint64_t>(reply.get(), "t", "Snooze"));
 }
 
 void BusClient::log_dose(const std::string& item, std::optional<Instant> at,
                          const std::string& note) {
-    call(bus_.get(), auto_start_, kInterface, "LogDose", "sts", item.c_str(), bus_time_or_now(at),
-         note.c_str());
+    call(bus_.get(), kInterface, "LogDose", "sts", item.c_str(), bus_time_or_now(at), note.c_str());
 }
 
 void BusClient::log_symptom(const std::string& kind, unsigned severity, std::optional<Instant> at,
                             const std::string& note) {
-    call(bus_.get(), auto_start_, kInterface, "LogSymptom", "suts", kind.c_str(),
+    call(bus_.get(), kInterface, "LogSymptom", "suts", kind.c_str(),
          static_cast<std::uint32_t>(severity), bus_time_or_now(at), note.c_str());
 }
 
@@ -258,8 +267,8 @@ std::vector<regimend::HistoryEvent> BusClient::history(Instant from, Instant to)
 }
 
 std::vector<DoseRow> BusClient::list_doses_once(Instant from, Instant to) {
-    auto reply = call(bus_.get(), auto_start_, kInterface, "ListDoses", "tt", to_bus_time(from),
-                      to_bus_time(to));
+    auto reply = call_on(bus_.get(), auto_start_, kInterface, "ListDoses", "tt", to_bus_time(from),
+                         to_bus_time(to));
     int result = sd_bus_message_enter_container(reply.get(), 'a', "(sstst)");
     if (result < 0) {
         throw_bad_reply(result, "ListDoses");
@@ -285,8 +294,7 @@ std::vector<DoseRow> BusClient::list_doses_once(Instant from, Instant to) {
 }
 
 std::vector<regimend::HistoryEvent> BusClient::history_once(Instant from, Instant to) {
-    auto reply = call(bus_.get(), auto_start_, kInterface, "History", "tt", to_bus_time(from),
-                      to_bus_time(to));
+    auto reply = call(bus_.get(), kInterface, "History", "tt", to_bus_time(from), to_bus_time(to));
     int result = sd_bus_message_enter_container(reply.get(), 'a', "(ssttsi)");
     if (result < 0) {
         throw_bad_reply(result, "History");
@@ -326,12 +334,12 @@ std::vector<regimend::HistoryEvent> BusClient::history_once(Instant from, Instan
 }
 
 void BusClient::reload() {
-    call(bus_.get(), auto_start_, kInterface, "Reload", "");
+    call(bus_.get(), kInterface, "Reload", "");
 }
 
 std::vector<regimend::Diagnostic> BusClient::validate(const std::string& yaml,
                                                       const std::string& file_name) {
-    auto reply = call(bus_.get(), auto_start_, kInterface, "Validate", "s", yaml.c_str());
+    auto reply = call(bus_.get(), kInterface, "Validate", "s", yaml.c_str());
     int result = sd_bus_message_enter_container(reply.get(), 'a', "(uuss)");
     if (result < 0) {
         throw_bad_reply(result, "Validate");
@@ -358,23 +366,23 @@ std::vector<regimend::Diagnostic> BusClient::validate(const std::string& yaml,
 }
 
 std::optional<Instant> BusClient::next_due() {
-    auto reply = get_property(bus_.get(), auto_start_, "NextDue", "t");
+    auto reply = get_property_on(bus_.get(), auto_start_, "NextDue", "t");
     return optional_time(read_single<std::uint64_t>(reply.get(), "t", "NextDue"));
 }
 
 std::string BusClient::config_path() {
-    auto reply = get_property(bus_.get(), auto_start_, "ConfigPath", "s");
+    auto reply = get_property_on(bus_.get(), auto_start_, "ConfigPath", "s");
     return read_string(reply.get(), "ConfigPath");
 }
 
 std::string BusClient::version() {
-    auto reply = get_property(bus_.get(), auto_start_, "Version", "s");
+    auto reply = get_property(bus_.get(), "Version", "s");
     return read_string(reply.get(), "Version");
 }
 
 std::optional<std::string> BusClient::time_zone() {
     try {
-        auto reply = get_property(bus_.get(), auto_start_, "TimeZone", "s");
+        auto reply = get_property_on(bus_.get(), auto_start_, "TimeZone", "s");
         auto zone = read_string(reply.get(), "TimeZone");
         if (zone.empty()) {
             return std::nullopt;
@@ -392,7 +400,7 @@ std::optional<std::string> BusClient::time_zone() {
 
 std::vector<std::string> BusClient::warnings() {
     try {
-        auto reply = get_property(bus_.get(), auto_start_, "Warnings", "as");
+        auto reply = get_property(bus_.get(), "Warnings", "as");
         std::vector<std::string> warnings;
         int result = sd_bus_message_enter_container(reply.get(), 'a', "s");
         if (result < 0) {
@@ -417,7 +425,7 @@ std::vector<std::string> BusClient::warnings() {
 
 std::vector<std::string> BusClient::low_stock() {
     try {
-        auto reply = get_property(bus_.get(), auto_start_, "LowStock", "as");
+        auto reply = get_property_on(bus_.get(), auto_start_, "LowStock", "as");
         std::vector<std::string> items;
         int result = sd_bus_message_enter_container(reply.get(), 'a', "s");
         if (result < 0) {
