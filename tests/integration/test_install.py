@@ -156,6 +156,25 @@ class InstalledTree(harness.DaemonTestCase):
             self.assertEqual(result.returncode, 0, f"{mode}: {result.stdout}{result.stderr}")
             self.assertEqual(result.stderr.strip(), "", mode)
 
+    def test_bar_shows_a_stopped_daemon_and_never_activates_it(self):
+        """A status bar must show regimend stopped, not start it: `bar` calls with D-Bus
+        auto-start off, on a bus that could activate it from the installed file."""
+        connection = self.bus.connect()
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.bus.address)
+        bar = subprocess.run([self.installed("bin/regimenctl"), "bar", "--format", "plain"],
+                             env=env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(bar.returncode, 0, bar.stderr)
+        self.assertEqual(bar.stdout, "regimend offline\n")
+        self.assertFalse(connection.name_has_owner(harness.BUS_NAME))
+        # The same bus does activate it for a verb that needs it.
+        status = subprocess.run([self.installed("bin/regimenctl"), "status"], env=env,
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(status.returncode, 0, status.stderr)
+        self.assertTrue(connection.name_has_owner(harness.BUS_NAME))
+        bar = subprocess.run([self.installed("bin/regimenctl"), "bar", "--format", "plain"],
+                             env=env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(bar.stdout, "no doses planned\n")
+
     def test_status_activates_the_daemon_and_the_first_run_writes_the_example(self):
         connection = self.bus.connect()
         self.assertFalse(connection.name_has_owner(harness.BUS_NAME))
