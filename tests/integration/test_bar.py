@@ -192,6 +192,18 @@ class Bar(harness.DaemonTestCase):
         self.assertNotEqual(code, 0)
         self.assertIn("bus", follower.process.stderr.read())
 
+    def test_follow_turns_critical_at_escalate_after(self):
+        """The daemon signals nothing when a reminder escalates: --follow's one timeout
+        (the focus dose's planned + escalate_after) turns the line critical."""
+        soon = harness.dose_item("soon", 3, name="Soon",
+                                 reminders={"repeat_every": "1h", "escalate_after": "4s",
+                                            "missed_after": "3h"})
+        daemon = self.start_daemon(harness.regimen_yaml([soon], reminders=CALM))
+        follower = self.follow(daemon)
+        index, _ = follower.wait_line(lambda l: waybar_class(l) == "due")
+        index, line = follower.wait_line(lambda l: waybar_class(l) == "critical", after=index)
+        self.assertRegex(json.loads(line)["text"], rf"^soon overdue {CLOCK}$")
+
     def test_follow_plain_and_a_restart_by_kill(self):
         soon = harness.dose_item("soon", 7200, name="Soon")
         daemon = self.start_daemon(harness.regimen_yaml([soon], reminders=CALM))
