@@ -114,7 +114,7 @@ class Dunst(harness.DaemonTestCase):
                  message="dunst never showed the reminder:\n" + daemon.log())
         self.assertIn("actions", daemon.log())  # dunst said it has the capability
         screenshot = os.path.join(self.tmp, "dunst-reminder.png")
-        if desktop.missing("import") is None:
+        if desktop.missing("import", "xwininfo") is None:
             # dunst draws asynchronously: take the picture once the window is mapped.
             wait_for(lambda: subprocess.run(
                 ["xwininfo", "-root", "-tree"], env=self.env, capture_output=True,
