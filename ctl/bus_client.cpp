@@ -52,7 +52,7 @@ constexpr regimend::Seconds kMaxDaemonSpan{400LL * 86'400};
 [[noreturn]] void throw_call_error(int result, const BusError& error, const char* member) {
     const std::string_view name = error.name();
     const std::string message = error.message();
-    if (name == "org.regimend.Regimen1.Error.InvalidArgument" &&
+    if (name == kErrorInvalidArgument &&
         message.find(regimend::kShorterSpanHint) != std::string::npos) {
         throw SpanTooLong(message);
     }
@@ -80,10 +80,12 @@ constexpr regimend::Seconds kMaxDaemonSpan{400LL * 86'400};
                                     " from regimend: " + std::strerror(-result));
 }
 
-// Builds a method call, appends `args` with `types` and waits for the reply.
+// Builds a method call, appends `args` with `types` and waits for the reply. Without
+// `auto_start` the bus never D-Bus-activates the daemon for it (a missing daemon is then
+// exit 3 at once).
 template <class... Args>
-MessagePtr call(sd_bus* bus, const char* interface, const char* member, const char* types,
-                Args... args) {
+MessagePtr call_on(sd_bus* bus, bool auto_start, const char* interface, const char* member,
+                   const char* types, Args... args) {
     sd_bus_message* raw = nullptr;
     int result =
         sd_bus_message_new_method_call(bus, &raw, kService, kObjectPath, interface, member);
@@ -91,6 +93,9 @@ MessagePtr call(sd_bus* bus, const char* interface, const char* member, const ch
     if (result < 0) {
         throw CtlError(kExitFailed,
                        "cannot build a D-Bus call: " + std::string(std::strerror(-result)));
+    }
+    if (!auto_start) {
+        sd_bus_message_set_auto_start(message.get(), 0);
     }
     if (types != nullptr && types[0] != '\0') {
         result = sd_bus_message_append(message.get(), types, args...);
@@ -108,6 +113,12 @@ MessagePtr call(sd_bus* bus, const char* interface, const char* member, const ch
         throw_call_error(result, error, member);
     }
     return reply_ptr;
+}
+
+template <class... Args>
+MessagePtr call(sd_bus* bus, const char* interface, const char* member, const char* types,
+                Args... args) {
+    return call_on(bus, true, interface, member, types, args...);
 }
 
 // Asks `once` for [from, to) in pieces no longer than the daemon takes, and halves a piece
@@ -150,13 +161,18 @@ std::string read_string(sd_bus_message* reply, const char* member) {
 }
 
 // org.freedesktop.DBus.Properties.Get, positioned inside the variant of `type`.
-MessagePtr get_property(sd_bus* bus, const char* property, const char* type) {
-    auto reply = call(bus, "org.freedesktop.DBus.Properties", "Get", "ss", kInterface, property);
+MessagePtr get_property_on(sd_bus* bus, bool auto_start, const char* property, const char* type) {
+    auto reply = call_on(bus, auto_start, "org.freedesktop.DBus.Properties", "Get", "ss",
+                         kInterface, property);
     int result = sd_bus_message_enter_container(reply.get(), 'v', type);
     if (result < 0) {
         throw_bad_reply(result, property);
     }
     return reply;
+}
+
+MessagePtr get_property(sd_bus* bus, const char* property, const char* type) {
+    return get_property_on(bus, true, property, type);
 }
 
 std::optional<Instant> optional_time(std::uint64_t microseconds) {
@@ -238,8 +254,8 @@ std::vector<regimend::HistoryEvent> BusClient::history(Instant from, Instant to)
 }
 
 std::vector<DoseRow> BusClient::list_doses_once(Instant from, Instant to) {
-    auto reply =
-        call(bus_.get(), kInterface, "ListDoses", "tt", to_bus_time(from), to_bus_time(to));
+    auto reply = call_on(bus_.get(), auto_start_, kInterface, "ListDoses", "tt", to_bus_time(from),
+                         to_bus_time(to));
     int result = sd_bus_message_enter_container(reply.get(), 'a', "(sstst)");
     if (result < 0) {
         throw_bad_reply(result, "ListDoses");
@@ -389,12 +405,12 @@ std::vector<regimend::Diagnostic> BusClient::validate(const std::string& yaml,
 }
 
 std::optional<Instant> BusClient::next_due() {
-    auto reply = get_property(bus_.get(), "NextDue", "t");
+    auto reply = get_property_on(bus_.get(), auto_start_, "NextDue", "t");
     return optional_time(read_single<std::uint64_t>(reply.get(), "t", "NextDue"));
 }
 
 std::string BusClient::config_path() {
-    auto reply = get_property(bus_.get(), "ConfigPath", "s");
+    auto reply = get_property_on(bus_.get(), auto_start_, "ConfigPath", "s");
     return read_string(reply.get(), "ConfigPath");
 }
 
@@ -405,7 +421,7 @@ std::string BusClient::version() {
 
 std::optional<std::string> BusClient::time_zone() {
     try {
-        auto reply = get_property(bus_.get(), "TimeZone", "s");
+        auto reply = get_property_on(bus_.get(), auto_start_, "TimeZone", "s");
         auto zone = read_string(reply.get(), "TimeZone");
         if (zone.empty()) {
             return std::nullopt;
@@ -444,6 +460,35 @@ std::vector<std::string> BusClient::warnings() {
         }
         return {};
     }
+}
+
+std::vector<std::string> BusClient::low_stock() {
+    try {
+        auto reply = get_property_on(bus_.get(), auto_start_, "LowStock", "as");
+        std::vector<std::string> items;
+        int result = sd_bus_message_enter_container(reply.get(), 'a', "s");
+        if (result < 0) {
+            throw_bad_reply(result, "LowStock");
+        }
+        const char* item = nullptr;
+        while ((result = sd_bus_message_read(reply.get(), "s", &item)) > 0) {
+            items.emplace_back(item);
+        }
+        if (result < 0) {
+            throw_bad_reply(result, "LowStock");
+        }
+        return items;
+    } catch (const CtlError& error) {
+        // A daemon without inventory answers "unknown property": nothing runs low.
+        if (error.exit_code() == kExitNoDaemon) {
+            throw;
+        }
+        return {};
+    }
+}
+
+sd_bus* BusClient::raw() const noexcept {
+    return bus_.get();
 }
 
 }  // namespace regimenctl

@@ -80,6 +80,15 @@ class BusClient {
     // What the daemon itself warns about (its history cannot be used, ...); empty from a
     // daemon without the property.
     std::vector<std::string> warnings();
+    // Ids of items whose stock runs out within their warn window (LowStock, an addition of
+    // the inventory); empty from a daemon without the property.
+    std::vector<std::string> low_stock();
+
+    // false: calls never D-Bus-activate the daemon (a status bar must show it stopped, not
+    // start it again); a missing daemon is then exit 3 at once.
+    void set_auto_start(bool auto_start) noexcept { auto_start_ = auto_start; }
+    // The connection itself, for match rules (`bar --follow`); owned by this client.
+    sd_bus* raw() const noexcept;
 
     static constexpr std::uint64_t kCallTimeoutMicroseconds = 25'000'000;
 
@@ -92,6 +101,7 @@ class BusClient {
     };
     explicit BusClient(sd_bus* bus) : bus_(bus) {}
     std::unique_ptr<sd_bus, BusDeleter> bus_;
+    bool auto_start_ = true;
 };
 
 }  // namespace regimenctl

@@ -34,7 +34,7 @@ enum ExitCode { kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitNoDaemon = 3 
 struct Verb {
     // Position in --help: status 10, take 20, skip 30, snooze 40, log 50, symptom 60,
     // history 70, report 80, plan 90, check 100, edit 110, reload 120, export 130,
-    // refill 135, stock 136.
+    // bar 125, refill 135, stock 136.
     int order;
     // Adds the subcommand; the returned function runs it and gives the exit code.
     std::function<void(CLI::App& app, GlobalOptions& options, std::function<int()>& run)> add;

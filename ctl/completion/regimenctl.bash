@@ -17,7 +17,7 @@ _regimenctl() {
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local verbs="status take confirm undo skip snooze log symptom history report plan check edit reload export refill stock"
+    local verbs="status take confirm undo skip snooze log symptom history report plan check edit reload bar export refill stock"
 
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
@@ -34,6 +34,7 @@ _regimenctl() {
             case $verb in
                 export) COMPREPLY=($(compgen -W "ics csv" -- "$cur")) ;;
                 report) COMPREPLY=($(compgen -W "text json html" -- "$cur")) ;;
+                bar) COMPREPLY=($(compgen -W "waybar i3blocks plain" -- "$cur")) ;;
             esac
             return ;;
         --item)
@@ -62,6 +63,7 @@ _regimenctl() {
         report) options+=" --days --json --config --state-dir --format --output" ;;
         plan) options+=" --from --days --item --json --config" ;;
         check) options+=" --json --config" ;;
+        bar) options+=" --format --follow --json" ;;
         export) options+=" --format --since --expand-days --config --state-dir" ;;
         refill) options+=" --set" ;;
         stock) options+=" --json" ;;

@@ -11,7 +11,7 @@ function __regimenctl_words
     regimenctl $config __complete $argv[1] 2>/dev/null
 end
 
-set -l verbs status take confirm undo skip snooze log symptom history report plan check edit reload export refill stock
+set -l verbs status take confirm undo skip snooze log symptom history report plan check edit reload bar export refill stock
 complete -c regimenctl -f
 complete -c regimenctl -n "not __fish_seen_subcommand_from $verbs" -a "$verbs"
 complete -c regimenctl -l config -r -F -d 'regimen file'
@@ -38,6 +38,9 @@ complete -c regimenctl -n '__fish_seen_subcommand_from report' -l output -r -F
 complete -c regimenctl -n '__fish_seen_subcommand_from plan' -l from -x
 complete -c regimenctl -n '__fish_seen_subcommand_from plan' -l item -x -a '(__regimenctl_words items)'
 complete -c regimenctl -n '__fish_seen_subcommand_from check' -F
+complete -c regimenctl -n '__fish_seen_subcommand_from bar' -l format -x -a 'waybar i3blocks plain'
+complete -c regimenctl -n '__fish_seen_subcommand_from bar' -l follow -d 'print a new line on every change'
+complete -c regimenctl -n '__fish_seen_subcommand_from bar' -l json -d 'the same as --format waybar'
 complete -c regimenctl -n '__fish_seen_subcommand_from export' -l format -x -a 'ics csv'
 complete -c regimenctl -n '__fish_seen_subcommand_from export' -l since -x
 complete -c regimenctl -n '__fish_seen_subcommand_from export' -l expand-days -x

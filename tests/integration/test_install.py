@@ -29,6 +29,22 @@ EXPECTED_FILES = [
 ]
 
 
+def parse_unit(text):
+    """{section: {key: [values]}} of a unit file (space-separated lists split)."""
+    sections = {}
+    current = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], {})
+            continue
+        key, _, value = line.partition("=")
+        current.setdefault(key.strip(), []).extend(value.split())
+    return sections
+
+
 class InstalledTree(harness.DaemonTestCase):
 
     @classmethod
@@ -97,6 +113,36 @@ class InstalledTree(harness.DaemonTestCase):
         self.assertIn(f"Exec={self.prefix}/bin/regimend\n", activation)
         self.assertIn("SystemdService=regimend.service\n", activation)
 
+    def test_the_unit_starts_on_every_session(self):
+        """Issue 14: i3, sway without a session manager and plain startx never reach
+        graphical-session.target, so the unit is wanted by default.target; it is ordered
+        after graphical-session.target (ordering only) and not PartOf= it."""
+        with open(self.installed("lib/systemd/user/regimend.service")) as unit:
+            sections = parse_unit(unit.read())
+        self.assertEqual(sections["Install"].get("WantedBy"), ["default.target"])
+        self.assertIn("graphical-session.target", sections["Unit"].get("After", []))
+        self.assertNotIn("PartOf", sections["Unit"])
+        self.assertNotIn("Requires", sections["Unit"])
+        self.assertNotIn("BindsTo", sections["Unit"])
+
+    @unittest.skipUnless(shutil.which("systemctl"), "systemctl is not installed")
+    def test_enable_links_it_into_default_target(self):
+        """`systemctl --user enable`, run offline on a root holding only the installed
+        unit, links it where the user manager starts it on any login."""
+        root = tempfile.mkdtemp(prefix="regimend-root-")
+        self.addCleanup(shutil.rmtree, root, True)
+        units = os.path.join(root, "usr/lib/systemd/user")
+        os.makedirs(units)
+        shutil.copy(self.installed("lib/systemd/user/regimend.service"), units)
+        result = subprocess.run(
+            ["systemctl", "--user", "--global", f"--root={root}", "enable", "regimend.service"],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        link = os.path.join(root, "etc/systemd/user/default.target.wants/regimend.service")
+        self.assertTrue(os.path.islink(link), result.stdout + result.stderr)
+        self.assertFalse(os.path.exists(os.path.join(
+            root, "etc/systemd/user/graphical-session.target.wants/regimend.service")))
+
     @unittest.skipUnless(shutil.which("systemd-analyze"), "systemd-analyze is not installed")
     def test_systemd_analyze_verify(self):
         runtime = tempfile.mkdtemp(prefix="regimend-runtime-")
@@ -109,6 +155,25 @@ class InstalledTree(harness.DaemonTestCase):
                 env=env, capture_output=True, text=True, timeout=120)
             self.assertEqual(result.returncode, 0, f"{mode}: {result.stdout}{result.stderr}")
             self.assertEqual(result.stderr.strip(), "", mode)
+
+    def test_bar_shows_a_stopped_daemon_and_never_activates_it(self):
+        """A status bar must show regimend stopped, not start it: `bar` calls with D-Bus
+        auto-start off, on a bus that could activate it from the installed file."""
+        connection = self.bus.connect()
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.bus.address)
+        bar = subprocess.run([self.installed("bin/regimenctl"), "bar", "--format", "plain"],
+                             env=env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(bar.returncode, 0, bar.stderr)
+        self.assertEqual(bar.stdout, "regimend offline\n")
+        self.assertFalse(connection.name_has_owner(harness.BUS_NAME))
+        # The same bus does activate it for a verb that needs it.
+        status = subprocess.run([self.installed("bin/regimenctl"), "status"], env=env,
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(status.returncode, 0, status.stderr)
+        self.assertTrue(connection.name_has_owner(harness.BUS_NAME))
+        bar = subprocess.run([self.installed("bin/regimenctl"), "bar", "--format", "plain"],
+                             env=env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(bar.stdout, "no doses planned\n")
 
     def test_status_activates_the_daemon_and_the_first_run_writes_the_example(self):
         connection = self.bus.connect()

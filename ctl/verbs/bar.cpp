@@ -1,0 +1,304 @@
+// `regimenctl bar [--format waybar|i3blocks|plain] [--follow]`: one line for a status bar
+// (../shared/SPEC.md "Status bar"; docs/STATUS-BAR.md). The line itself is the pure
+// render_bar (ctl/bar_format.hpp); this file takes the snapshots and, with --follow, waits
+// on the bus for the daemon's signals and its name coming and going, never polling.
+#include <systemd/sd-bus.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <memory>
+
+#include "bar_format.hpp"
+#include "bus_client.hpp"
+#include "error.hpp"
+#include "host/bus_names.hpp"
+#include "host/sd_handles.hpp"
+#include "regimen_file.hpp"
+#include "time_args.hpp"
+
+namespace regimenctl {
+namespace {
+
+using namespace regimend::bus_names;
+using regimend::SlotPtr;
+
+struct BarArgs {
+    std::string format = "plain";
+    bool follow = false;
+};
+
+BarFormat format_of(const std::string& name) {
+    if (name == "waybar") {
+        return BarFormat::Waybar;
+    }
+    if (name == "i3blocks") {
+        return BarFormat::I3blocks;
+    }
+    if (name == "plain") {
+        return BarFormat::Plain;
+    }
+    return BarFormat::Plain;
+}
+
+bool is_due(const DoseRow& row) {
+    return row.state == "due" || row.state == "snoozed";
+}
+
+BarDose bar_dose(const DoseRow& row) {
+    return {row.item, row.name, row.planned, row.state, row.acted_at};
+}
+
+// The regimen the daemon runs, parsed offline for each item's escalate_after. Parsed again
+// only after RegimenReloaded or when the daemon came back.
+struct RegimenCache {
+    std::string path;
+    std::optional<regimend::ParseResult> parsed;
+    bool stale = true;
+
+    const regimend::Regimen* get(const std::string& config_path) {
+        if (stale || config_path != path) {
+            path = config_path;
+            parsed = try_load_regimen(path);
+            stale = false;
+        }
+        return parsed && parsed->regimen ? &*parsed->regimen : nullptr;
+    }
+};
+
+struct Snapshot {
+    BarSnapshot bar;
+    const date::time_zone* zone = nullptr;
+};
+
+Snapshot take_snapshot(BusClient* bus, RegimenCache& regimen, const GlobalOptions& options) {
+    Snapshot snapshot;
+    snapshot.zone = system_zone();
+    if (bus == nullptr) {
+        snapshot.bar.offline_reason = "no session bus";
+        return snapshot;
+    }
+    try {
+        std::string config_path = bus->config_path();
+        if (config_path.empty()) {
+            config_path = options.config_path;
+        }
+        const regimend::Regimen* parsed = regimen.get(config_path);
+        if (auto name = bus->time_zone(); name && find_zone(*name) != nullptr) {
+            snapshot.zone = find_zone(*name);
+        } else if (parsed != nullptr && parsed->zone != nullptr) {
+            snapshot.zone = parsed->zone;
+        }
+        const auto& zone = *snapshot.zone;
+        const auto now = current_instant();
+        const auto today = regimend::local_date(zone, now);
+        const auto tomorrow = regimend::LocalDate{date::local_days{today} + date::days{1}};
+        auto& bar = snapshot.bar;
+        const auto next = bus->next_due();
+        auto rows = bus->list_doses(regimend::start_of_day(zone, today),
+                                    regimend::start_of_day(zone, tomorrow));
+        for (const auto& row : rows) {
+            bar.today.push_back(bar_dose(row));
+        }
+        if (next) {
+            auto at_next = rows;
+            if (std::none_of(rows.begin(), rows.end(),
+                             [&](const DoseRow& row) { return row.planned == *next; })) {
+                at_next = bus->list_doses(*next, *next + regimend::Seconds{1});
+            }
+            const DoseRow* focus = nullptr;
+            for (const auto& row : at_next) {
+                if (row.planned != *next || row.state == "taken" || row.state == "skipped" ||
+                    row.state == "missed") {
+                    continue;
+                }
+                if (focus == nullptr || (is_due(row) && !is_due(*focus))) {
+                    focus = &row;
+                }
+            }
+            if (focus != nullptr) {
+                bar.focus = bar_dose(*focus);
+                if (is_due(*focus)) {
+                    int due = 0;
+                    for (const auto& row : rows) {
+                        due += is_due(row) ? 1 : 0;
+                    }
+                    const bool focus_today = regimend::local_date(zone, focus->planned) == today;
+                    bar.more_due = std::max(0, due + (focus_today ? 0 : 1) - 1);
+                    if (parsed != nullptr) {
+                        if (const auto* item = parsed->find(focus->item)) {
+                            bar.escalates_at = focus->planned + item->reminders.escalate_after;
+                        }
+                    }
+                }
+            }
+        }
+        bar.low_stock = bus->low_stock();
+        bar.online = true;
+    } catch (const CtlError& error) {
+        snapshot.bar = BarSnapshot{};
+        snapshot.bar.offline_reason = error.what();
+    }
+    return snapshot;
+}
+
+std::string render(const Snapshot& snapshot, const BarArgs& args) {
+    return render_bar(snapshot.bar, current_instant(), *snapshot.zone, format_of(args.format));
+}
+
+std::optional<BusClient> try_connect() {
+    try {
+        auto bus = BusClient::connect();
+        bus.set_auto_start(false);  // a bar shows a stopped daemon; it never starts one
+        return bus;
+    } catch (const CtlError&) {
+        return std::nullopt;
+    }
+}
+
+int run_once(const BarArgs& args, const GlobalOptions& options) {
+    auto bus = try_connect();
+    RegimenCache regimen;
+    // Offline is a state the bar shows, not a failure: exit 0 with its line.
+    std::cout << render(take_snapshot(bus ? &*bus : nullptr, regimen, options), args) << '\n';
+    return kExitOk;
+}
+
+// What the match callbacks tell the loop.
+struct FollowState {
+    bool changed = true;  // take a new snapshot
+    RegimenCache* regimen = nullptr;
+};
+
+int on_daemon_signal(sd_bus_message* message, void* userdata, sd_bus_error* /*error*/) noexcept {
+    auto* state = static_cast<FollowState*>(userdata);
+    state->changed = true;
+    if (sd_bus_message_is_signal(message, nullptr, "RegimenReloaded") > 0) {
+        state->regimen->stale = true;
+    }
+    return 0;
+}
+
+int on_owner_changed(sd_bus_message* /*message*/, void* userdata,
+                     sd_bus_error* /*error*/) noexcept {
+    auto* state = static_cast<FollowState*>(userdata);
+    state->changed = true;
+    state->regimen->stale = true;  // a new daemon may run another file
+    return 0;
+}
+
+SlotPtr add_match(sd_bus* bus, const std::string& rule, sd_bus_message_handler_t handler,
+                  FollowState* state) {
+    sd_bus_slot* slot = nullptr;
+    const int result = sd_bus_add_match(bus, &slot, rule.c_str(), handler, state);
+    if (result < 0) {
+        throw CtlError(kExitNoDaemon, "cannot watch the session bus (" +
+                                          std::string(std::strerror(-result)) + ")");
+    }
+    return SlotPtr(slot);
+}
+
+[[noreturn]] void bus_gone(int result) {
+    throw CtlError(kExitNoDaemon,
+                   "the session bus went away (" + std::string(std::strerror(-result)) + ")");
+}
+
+// Microseconds from now until `instant` (rounded up, so the render after the wait already
+// sees `instant`), for sd_bus_wait.
+std::uint64_t microseconds_until(Instant instant) {
+    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+        instant - std::chrono::system_clock::now());
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(left.count(), 0)) + 1000;
+}
+
+int run_follow(const BarArgs& args, const GlobalOptions& options) {
+    auto connected = BusClient::connect();  // no bus at all: exit 3 with how to start one
+    connected.set_auto_start(false);
+    BusClient& bus = connected;
+    sd_bus* raw = bus.raw();
+    RegimenCache regimen;
+    FollowState state;
+    state.regimen = &regimen;
+
+    // Matches first, then the first snapshot: no change can fall between the two.
+    const std::string path = "path='" + std::string(kObjectPath) + "'";
+    const std::string interface = "'" + std::string(kInterface) + "'";
+    std::vector<SlotPtr> slots;
+    // Every signal of the daemon's interface: DoseDue, DoseTaken, DoseSkipped, DoseMissed,
+    // DoseUndone, RegimenReloaded, StockLow, ...
+    slots.push_back(add_match(raw, "type='signal'," + path + ",interface=" + interface,
+                              on_daemon_signal, &state));
+    // NextDue, TimeZone and (with the inventory) LowStock changing.
+    slots.push_back(add_match(raw,
+                              "type='signal'," + path +
+                                  ",interface='org.freedesktop.DBus.Properties',member="
+                                  "'PropertiesChanged',arg0=" +
+                                  interface,
+                              on_daemon_signal, &state));
+    // The daemon leaving and taking its name again (a restart).
+    slots.push_back(add_match(raw,
+                              "type='signal',sender='org.freedesktop.DBus',path='/org/"
+                              "freedesktop/DBus',interface='org.freedesktop.DBus',member='"
+                              "NameOwnerChanged',arg0='" +
+                                  std::string(kService) + "'",
+                              on_owner_changed, &state));
+
+    std::string last_line;
+    bool printed = false;
+    Snapshot snapshot;
+    for (;;) {
+        int result = 0;
+        while ((result = sd_bus_process(raw, nullptr)) > 0) {
+        }
+        if (result < 0) {
+            bus_gone(result);
+        }
+        if (state.changed) {
+            state.changed = false;
+            snapshot = take_snapshot(&bus, regimen, options);
+            if (sd_bus_is_open(raw) <= 0) {
+                bus_gone(-ECONNRESET);
+            }
+            const std::string line = render(snapshot, args);
+            if (!printed || line != last_line) {
+                std::cout << line << '\n' << std::flush;
+                last_line = line;
+                printed = true;
+            }
+            continue;  // the calls may have queued signals: process them before waiting
+        }
+        // Only a change the line shows by itself (an escalation, the date) sets a timeout;
+        // everything else comes as a message.
+        const auto next = bar_next_change(snapshot.bar, current_instant(), *snapshot.zone);
+        result = sd_bus_wait(raw, next ? microseconds_until(*next) : UINT64_MAX);
+        if (result < 0) {
+            bus_gone(result);
+        }
+        if (result == 0) {
+            state.changed = true;  // the timeout: render again at the new time
+        }
+    }
+}
+
+const RegisterVerb registration{
+    {125, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+         auto args = std::make_shared<BarArgs>();
+         auto* command = app.add_subcommand(
+             "bar", "One line for a status bar: the due dose, else the next one");
+         command->add_option("--format", args->format, "waybar (JSON), i3blocks (JSON) or plain")
+             ->check(CLI::IsMember({"waybar", "i3blocks", "plain"}))
+             ->default_str("plain");
+         command->add_flag("--follow", args->follow,
+                           "keep running: print a new line on every change");
+         command->add_flag("--json", options.json, "the same as --format waybar");
+         on_selected(command, run, [&options, args] {
+             if (options.json) {
+                 args->format = "waybar";
+             }
+             return args->follow ? run_follow(*args, options) : run_once(*args, options);
+         });
+     }}};
+
+}  // namespace
+}  // namespace regimenctl
