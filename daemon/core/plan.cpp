@@ -136,8 +136,15 @@ void plan_interval_item(const Regimen& regimen, const Item& item, Instant from, 
     if (from > first) {
         index = ((from - first) + interval - Seconds{1}) / interval;
     }
+    // The zone's offset holds between two transitions: look it up again only when a dose
+    // crosses one (a time zone lookup per dose was a fifth of `check` at 10,000 items).
+    date::sys_info offsets{};
     for (Instant planned = first + index * interval; planned < to; planned += interval) {
-        auto day = local_date(zone, planned);
+        if (planned < offsets.begin || planned >= offsets.end) {
+            offsets = zone.get_info(planned);
+        }
+        const LocalDate day{
+            date::floor<date::days>(LocalTime{planned.time_since_epoch() + offsets.offset})};
         if (schedule.end && day > *schedule.end) {
             break;
         }
