@@ -1,10 +1,15 @@
 #!/usr/bin/python3
 """Wall time of one query from a fresh process, RUNS (default 30) times each, same daemon:
-`regimenctl status` vs the same ListDoses call made by dbus-send and by busctl.
+`regimenctl status` vs the same ListDoses call made by dbus-send and by busctl, and the
+Today call (what status asks) made by dbus-send. The commands alternate (one of each per
+round), so a change in the machine's load falls on all of them alike.
 
     /usr/bin/python3 bench/ctl_latency.py [runs]
+    REGIMENCTL_BEFORE=/path/to/old/regimenctl bench/ctl_latency.py [runs]   # A/B with it
 """
 
+import os
+import statistics
 import sys
 
 import bench_common as bc
@@ -25,14 +30,26 @@ def main():
                                     path, f"{name}.ListDoses", f"uint64:{start}", f"uint64:{end}"],
             "busctl ListDoses": ["busctl", "--user", "call", name, path, name, "ListDoses", "tt",
                                  str(start), str(end)],
+            "dbus-send Today": ["dbus-send", "--session", "--print-reply", f"--dest={name}",
+                                path, f"{name}.Today"],
         }
+        if os.environ.get("REGIMENCTL_BEFORE"):
+            commands["regimenctl status (before)"] = [os.environ["REGIMENCTL_BEFORE"], "status"]
         for command in commands.values():  # warm the page cache once
             bc.timed_runs(command, 1, env)
-        print(f"wall time per invocation, {RUNS} runs each, 10-item regimen")
-        for label, command in commands.items():
-            samples = bc.timed_runs(command, RUNS, env)
-            print(f"{label:22} median {bc.median_ms(samples):6.2f} ms, "
-                  f"min {min(samples) * 1000:6.2f} ms, max {max(samples) * 1000:6.2f} ms")
+        print(f"wall time per invocation, {RUNS} rounds (one run of each per round), "
+              f"10-item regimen; load average {os.getloadavg()[0]:.2f}")
+        samples = {label: [] for label in commands}
+        for _ in range(RUNS):
+            for label, command in commands.items():
+                samples[label] += bc.timed_runs(command, 1, env)
+        for label, times in samples.items():
+            print(f"{label:28} median {bc.median_ms(times):6.2f} ms, "
+                  f"min {min(times) * 1000:6.2f} ms, max {max(times) * 1000:6.2f} ms")
+        ratios = [a / b for a, b in zip(samples["regimenctl status"],
+                                        samples["dbus-send ListDoses"])]
+        print(f"regimenctl status / dbus-send ListDoses, per round: median "
+              f"{statistics.median(ratios):.2f}")
 
 
 if __name__ == "__main__":

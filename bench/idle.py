@@ -113,14 +113,15 @@ def main():
             time.sleep(SECONDS)
             print(f"idle window: {SECONDS:.0f} s, 10 daily items, nothing due")
             print(f"{'process':20} {'wakeups':>8} {'per hour':>9} {'VmRSS kB':>9} "
-                  f"{'Private kB':>10} {'Shared kB':>9} {'Anon kB':>8}")
+                  f"{'Pss kB':>7} {'Private kB':>10} {'Shared kB':>9} {'Anon kB':>8}")
             for name, pid in rows:
                 count = bc.switches(pid) - before[name]
                 rollup = bc.smaps_rollup(pid)
                 private = rollup.get("Private_Clean", 0) + rollup.get("Private_Dirty", 0)
                 shared = rollup.get("Shared_Clean", 0) + rollup.get("Shared_Dirty", 0)
                 print(f"{name:20} {count:8d} {count * 3600 / SECONDS:9.0f} "
-                      f"{bc.proc_status(pid, 'VmRSS'):9d} {private:10d} {shared:9d} "
+                      f"{bc.proc_status(pid, 'VmRSS'):9d} {rollup.get('Pss', 0):7d} "
+                      f"{private:10d} {shared:9d} "
                       f"{rollup.get('Anonymous', 0):8d}")
             print("regimend resident memory by mapping (kB Rss / Private), largest first:")
             for path, (rss, private) in rss_by_mapping(daemon.pid)[:8]:

@@ -144,12 +144,23 @@ def main():
             ("report --days 365", report + ["--days", "365"]),
             ("report --days 365 --json", report + ["--days", "365", "--json"]),
         ]
+        # REGIMENCTL_BEFORE=/old/regimenctl: each history command also runs with it, the
+        # two alternating run by run (A/B) against the same daemon.
+        before = os.environ.get("REGIMENCTL_BEFORE")
         for label, command in commands:
-            times, output_bytes = timed(command, env, RUNS)
-            median = statistics.median(times)
-            verdict = "ok" if median <= TARGET_MS else "MISSED"
-            print(f"{label:<28} median {median:7.1f} ms  best {min(times):7.1f} ms  "
-                  f"({output_bytes / 1000:.0f} kB out)  target {TARGET_MS:.0f} ms: {verdict}")
+            variants = [(label, command)]
+            if before and command[0] == bc.REGIMENCTL and "history" in command:
+                variants.append((label + " (before)", [before] + command[1:]))
+            results = {name: ([], 0) for name, _ in variants}
+            for _ in range(RUNS):
+                for name, variant in variants:
+                    times, output_bytes = timed(variant, env, 1)
+                    results[name] = (results[name][0] + times, output_bytes)
+            for name, (times, output_bytes) in results.items():
+                median = statistics.median(times)
+                verdict = "ok" if median <= TARGET_MS else "MISSED"
+                print(f"{name:<37} median {median:7.1f} ms  best {min(times):7.1f} ms  "
+                      f"({output_bytes / 1000:.0f} kB out)  target {TARGET_MS:.0f} ms: {verdict}")
 
 
 if __name__ == "__main__":

@@ -246,19 +246,38 @@ std::vector<DoseRow> BusClient::list_doses(Instant from, Instant to) {
     return rows;
 }
 
-std::vector<regimend::HistoryEvent> BusClient::history(Instant from, Instant to) {
+std::vector<regimend::HistoryEvent> BusClient::history(Instant from, Instant to, bool with_due) {
     std::vector<regimend::HistoryEvent> events;
+    if (!with_due) {
+        try {
+            collect_split<regimend::HistoryEvent>(
+                from, to,
+                [this](Instant a, Instant b) { return history_once(a, b, "HistoryAnswers"); },
+                events);
+            return events;
+        } catch (const CtlError& error) {
+            // An older daemon without HistoryAnswers: all events, the due ones dropped here.
+            // No daemon at all is still exit 3.
+            if (error.exit_code() == kExitNoDaemon) {
+                throw;
+            }
+            events.clear();
+        }
+    }
     collect_split<regimend::HistoryEvent>(
-        from, to, [this](Instant a, Instant b) { return history_once(a, b); }, events);
+        from, to, [this](Instant a, Instant b) { return history_once(a, b, "History"); }, events);
+    if (!with_due) {
+        std::erase_if(events,
+                      [](const auto& event) { return event.kind == regimend::EventKind::Due; });
+    }
     return events;
 }
 
-std::vector<DoseRow> BusClient::list_doses_once(Instant from, Instant to) {
-    auto reply = call_on(bus_.get(), auto_start_, kInterface, "ListDoses", "tt", to_bus_time(from),
-                         to_bus_time(to));
-    int result = sd_bus_message_enter_container(reply.get(), 'a', "(sstst)");
+// Reads ListDoses' a(sstst) from `reply`.
+static std::vector<DoseRow> read_dose_rows(sd_bus_message* reply, const char* member) {
+    int result = sd_bus_message_enter_container(reply, 'a', "(sstst)");
     if (result < 0) {
-        throw_bad_reply(result, "ListDoses");
+        throw_bad_reply(result, member);
     }
     std::vector<DoseRow> rows;
     for (;;) {
@@ -267,24 +286,83 @@ std::vector<DoseRow> BusClient::list_doses_once(Instant from, Instant to) {
         const char* state = nullptr;
         std::uint64_t planned = 0;
         std::uint64_t acted_at = 0;
-        result =
-            sd_bus_message_read(reply.get(), "(sstst)", &item, &name, &planned, &state, &acted_at);
+        result = sd_bus_message_read(reply, "(sstst)", &item, &name, &planned, &state, &acted_at);
         if (result < 0) {
-            throw_bad_reply(result, "ListDoses");
+            throw_bad_reply(result, member);
         }
         if (result == 0) {
             break;
         }
         rows.push_back({item, name, from_bus_time(planned), state, optional_time(acted_at)});
     }
+    if ((result = sd_bus_message_exit_container(reply)) < 0) {
+        throw_bad_reply(result, member);
+    }
     return rows;
 }
 
-std::vector<regimend::HistoryEvent> BusClient::history_once(Instant from, Instant to) {
-    auto reply = call(bus_.get(), kInterface, "History", "tt", to_bus_time(from), to_bus_time(to));
+std::vector<DoseRow> BusClient::list_doses_once(Instant from, Instant to) {
+    auto reply = call_on(bus_.get(), auto_start_, kInterface, "ListDoses", "tt", to_bus_time(from),
+                         to_bus_time(to));
+    return read_dose_rows(reply.get(), "ListDoses");
+}
+
+std::optional<TodayReply> BusClient::today() {
+    MessagePtr reply;
+    try {
+        reply = call(bus_.get(), kInterface, "Today", "");
+    } catch (const CtlError& error) {
+        // An older daemon without Today, or a day too large for one reply: the caller
+        // falls back to the spec's members. No daemon at all is still exit 3.
+        if (error.exit_code() == kExitNoDaemon) {
+            throw;
+        }
+        return std::nullopt;
+    }
+    TodayReply today;
+    const char* zone = nullptr;
+    int result = sd_bus_message_read(reply.get(), "s", &zone);
+    if (result < 0) {
+        throw_bad_reply(result, "Today");
+    }
+    today.zone = zone;
+    today.doses = read_dose_rows(reply.get(), "Today");
+    const char* next_item = nullptr;
+    const char* next_name = nullptr;
+    std::uint64_t next_planned = 0;
+    result = sd_bus_message_read(reply.get(), "sst", &next_item, &next_name, &next_planned);
+    if (result < 0 || (result = sd_bus_message_enter_container(reply.get(), 'a', "(stt)")) < 0) {
+        throw_bad_reply(result, "Today");
+    }
+    today.next_item = next_item;
+    today.next_name = next_name;
+    today.next_planned = optional_time(next_planned);
+    const char* item = nullptr;
+    std::uint64_t planned = 0;
+    std::uint64_t until = 0;
+    while ((result = sd_bus_message_read(reply.get(), "(stt)", &item, &planned, &until)) > 0) {
+        today.snoozed.push_back({item, {from_bus_time(planned), from_bus_time(until)}});
+    }
+    if (result < 0 || (result = sd_bus_message_exit_container(reply.get())) < 0 ||
+        (result = sd_bus_message_enter_container(reply.get(), 'a', "s")) < 0) {
+        throw_bad_reply(result, "Today");
+    }
+    const char* warning = nullptr;
+    while ((result = sd_bus_message_read(reply.get(), "s", &warning)) > 0) {
+        today.warnings.emplace_back(warning);
+    }
+    if (result < 0) {
+        throw_bad_reply(result, "Today");
+    }
+    return today;
+}
+
+std::vector<regimend::HistoryEvent> BusClient::history_once(Instant from, Instant to,
+                                                            const char* member) {
+    auto reply = call(bus_.get(), kInterface, member, "tt", to_bus_time(from), to_bus_time(to));
     int result = sd_bus_message_enter_container(reply.get(), 'a', "(ssttsi)");
     if (result < 0) {
-        throw_bad_reply(result, "History");
+        throw_bad_reply(result, member);
     }
     std::vector<regimend::HistoryEvent> events;
     for (;;) {
@@ -297,7 +375,7 @@ std::vector<regimend::HistoryEvent> BusClient::history_once(Instant from, Instan
         result = sd_bus_message_read(reply.get(), "(ssttsi)", &item, &kind, &planned, &at, &note,
                                      &severity);
         if (result < 0) {
-            throw_bad_reply(result, "History");
+            throw_bad_reply(result, member);
         }
         if (result == 0) {
             break;

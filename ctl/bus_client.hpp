@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/diagnostic.hpp"
@@ -39,6 +40,18 @@ struct StockRow {
     std::optional<Instant> runs_out;  // nullopt: not within a year (0 on the bus)
 };
 
+// The daemon's Today reply: what `status` shows, in one round trip.
+struct TodayReply {
+    std::string zone;
+    std::vector<DoseRow> doses;
+    std::string next_item;  // empty when there is no next dose or it has no row
+    std::string next_name;
+    std::optional<Instant> next_planned;
+    std::vector<std::pair<std::string, std::pair<Instant, Instant>>>
+        snoozed;  // item, planned, until
+    std::vector<std::string> warnings;
+};
+
 class BusClient {
   public:
     // Connects to the session bus (DBUS_SESSION_BUS_ADDRESS or $XDG_RUNTIME_DIR/bus).
@@ -62,7 +75,9 @@ class BusClient {
     // (and one over the daemon's 400 days up front), so any span works.
     std::vector<DoseRow> list_doses(Instant from, Instant to);
     // In the daemon's order; HistoryEvent::planned is nullopt where the bus says 0.
-    std::vector<regimend::HistoryEvent> history(Instant from, Instant to);
+    // Without `with_due`, the daemon leaves the `due` events out (HistoryAnswers, an
+    // addition; from an older daemon they are asked for and dropped here).
+    std::vector<regimend::HistoryEvent> history(Instant from, Instant to, bool with_due = true);
     void reload();
     // Adds `quantity` to the item's stock, or sets the count when `absolute`; the count on
     // hand after it.
@@ -71,6 +86,10 @@ class BusClient {
     // Diagnostics for `yaml`, named `file_name` in messages.
     std::vector<regimend::Diagnostic> validate(const std::string& yaml,
                                                const std::string& file_name);
+
+    // Today (an addition); nullopt from a daemon without it or one that refuses it (a
+    // day with more doses than one reply lists): the caller then asks the spec's members.
+    std::optional<TodayReply> today();
 
     std::optional<Instant> next_due();  // nullopt when the daemon says 0
     std::string config_path();
@@ -94,7 +113,7 @@ class BusClient {
 
   private:
     std::vector<DoseRow> list_doses_once(Instant from, Instant to);
-    std::vector<regimend::HistoryEvent> history_once(Instant from, Instant to);
+    std::vector<regimend::HistoryEvent> history_once(Instant from, Instant to, const char* member);
 
     struct BusDeleter {
         void operator()(sd_bus* bus) const noexcept;

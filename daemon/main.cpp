@@ -1,5 +1,6 @@
 // regimend: the daemon. Wires the shells (event loop, bus service, notification client,
 // history store) around the core and runs the one event loop.
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -210,6 +211,9 @@ int run_daemon(const Paths& paths) {
     }
     spdlog::info("regimend {} ready on {}", REGIMEND_VERSION, bus_names::kService);
     engine.advance(now_micros());
+    // Start-up parsed, linted and planned the regimen and read the recent history: give
+    // the heap pages that are now free back to the kernel before sleeping on the loop.
+    malloc_trim(0);
     const int result = loop.run();
     if (result < 0) {
         // sd-event gives up only when a source cannot be re-armed: say which error it was.

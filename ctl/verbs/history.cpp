@@ -71,7 +71,10 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
     const auto now = current_instant();
     const auto from = since_argument(args.since, zone, now);
     // A little past now: an event recorded "now" by the daemon must not fall outside.
-    auto events = session.bus.history(from, now + regimend::Seconds{60});
+    // Human output hides `due` events unless --all: the daemon leaves them out, so the
+    // time goes with the events shown, not with every reminder in the span.
+    const bool with_due = options.json || args.all;
+    auto events = session.bus.history(from, now + regimend::Seconds{60}, with_due);
     if (args.item) {
         auto wanted = item_filter(*args.item, session.config_path(options), events);
         std::erase_if(events, [&](const auto& event) { return event.item != wanted; });

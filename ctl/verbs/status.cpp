@@ -38,28 +38,16 @@ std::vector<std::string> regimen_warnings(const std::string& path, regimend::Loc
     for (const auto& diagnostic : regimend::lint(*parsed.regimen)) {
         warnings.push_back(regimend::format_diagnostic(diagnostic));
     }
-    // Today's confirmed amounts against the limits: information, the dose is taken.
+    // Today's confirmed amounts against the limits, and as-needed uses over max_per_day:
+    // information, the dose is taken.
     std::vector<regimend::DoseKey> taken;
     for (const auto& row : doses) {
         if (row.state == "taken") {
             taken.push_back({row.item, row.planned});
         }
     }
-    for (auto& warning :
-         regimend::limit_warnings(regimend::confirmed_totals(*parsed.regimen, today, taken))) {
+    for (auto& warning : regimend::day_warnings(*parsed.regimen, today, taken, today_events)) {
         warnings.push_back(std::move(warning));
-    }
-    // As-needed uses over max_per_day today: information as well.
-    for (const auto& item : parsed.regimen->items) {
-        if (!item.as_needed || !item.max_per_day) {
-            continue;
-        }
-        const auto at = regimend::start_of_day(*parsed.regimen->zone, today);
-        const int uses =
-            regimend::as_needed_uses_on_day(*parsed.regimen, today_events, item.id, at);
-        if (auto note = regimend::max_per_day_note(item, uses, today)) {
-            warnings.push_back(std::move(*note));
-        }
     }
     return warnings;
 }
@@ -108,22 +96,81 @@ std::optional<NextDose> next_dose(DaemonSession& session, const std::vector<Dose
     return NextDose{"", "", *planned};
 }
 
-int run_status(const GlobalOptions& options) {
+// What status prints, however it was asked for.
+struct StatusView {
+    const date::time_zone* zone = nullptr;
+    std::vector<DoseRow> doses;
+    std::optional<NextDose> next;
+    std::vector<std::pair<DoseRow, Instant>> snoozed_until;
+    std::vector<std::string> warnings;
+};
+
+// One round trip: the daemon's Today, which also carries the warnings it found when it
+// linted the regimen. nullopt from a daemon without it.
+std::optional<StatusView> status_from_today(BusClient& bus) {
+    auto reply = bus.today();
+    if (!reply) {
+        return std::nullopt;
+    }
+    StatusView view;
+    view.zone = find_zone(reply->zone);
+    if (view.zone == nullptr) {
+        view.zone = system_zone();
+    }
+    view.doses = std::move(reply->doses);
+    if (reply->next_planned) {
+        view.next = NextDose{reply->next_item, reply->next_name, *reply->next_planned};
+    }
+    for (const auto& [item, times] : reply->snoozed) {
+        for (const auto& dose : view.doses) {
+            if (dose.item == item && dose.planned == times.first) {
+                view.snoozed_until.emplace_back(dose, times.second);
+            }
+        }
+    }
+    view.warnings = std::move(reply->warnings);
+    return view;
+}
+
+// The spec's members only (a daemon without Today): several calls, and the file parsed and
+// linted here.
+StatusView status_from_members(const GlobalOptions& options) {
     auto session = open_session(options);
+    StatusView view;
+    view.zone = session.zone;
     const auto& zone = *session.zone;
     const auto now = current_instant();
     const auto today = regimend::local_date(zone, now);
     const auto tomorrow = regimend::LocalDate{date::local_days{today} + date::days{1}};
-    auto doses = session.bus.list_doses(regimend::start_of_day(zone, today),
+    view.doses = session.bus.list_doses(regimend::start_of_day(zone, today),
                                         regimend::start_of_day(zone, tomorrow));
-    auto next = next_dose(session, doses);
+    view.next = next_dose(session, view.doses);
     auto today_events = session.bus.history(regimend::start_of_day(zone, today),
                                             regimend::start_of_day(zone, tomorrow));
-    auto warnings = session.bus.warnings();  // the daemon's own come first
+    view.warnings = session.bus.warnings();  // the daemon's own come first
     for (auto& warning :
-         regimen_warnings(session.config_path(options), today, doses, today_events)) {
-        warnings.push_back(std::move(warning));
+         regimen_warnings(session.config_path(options), today, view.doses, today_events)) {
+        view.warnings.push_back(std::move(warning));
     }
+    for (const auto& dose : view.doses) {
+        if (dose.state == "snoozed") {
+            if (auto until = snoozed_until(today_events, dose)) {
+                view.snoozed_until.emplace_back(dose, *until);
+            }
+        }
+    }
+    return view;
+}
+
+int run_status(const GlobalOptions& options) {
+    auto bus = BusClient::connect();
+    auto found = status_from_today(bus);
+    StatusView view = found ? std::move(*found) : status_from_members(options);
+    const auto& zone = *view.zone;
+    const auto today = regimend::local_date(zone, current_instant());
+    const auto& doses = view.doses;
+    const auto& next = view.next;
+    const auto& warnings = view.warnings;
 
     if (options.json) {
         nlohmann::json document;
@@ -152,8 +199,10 @@ int run_status(const GlobalOptions& options) {
     for (const auto& dose : doses) {
         std::string when = dose.acted_at ? format_when(zone, *dose.acted_at, today) : "";
         if (dose.state == "snoozed") {
-            if (auto until = snoozed_until(today_events, dose)) {
-                when = "until " + format_when(zone, *until, today);
+            for (const auto& [snoozed, until] : view.snoozed_until) {
+                if (snoozed.item == dose.item && snoozed.planned == dose.planned) {
+                    when = "until " + format_when(zone, until, today);
+                }
             }
         }
         table.add_row({{format_clock(zone, dose.planned)},

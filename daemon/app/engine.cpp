@@ -1,5 +1,6 @@
 #include "app/engine.hpp"
 
+#include "core/daily_totals.hpp"
 #include "core/diary.hpp"
 #include "core/notice_text.hpp"
 #include "core/stock_text.hpp"
@@ -16,6 +17,16 @@
 
 namespace regimend {
 namespace {
+
+std::vector<std::string> warning_lines(const std::vector<Diagnostic>& diagnostics) {
+    std::vector<std::string> lines;
+    for (const auto& diagnostic : diagnostics) {
+        if (diagnostic.severity == Severity::Warning) {
+            lines.push_back(format_diagnostic(diagnostic));
+        }
+    }
+    return lines;
+}
 
 // restore() reads the doses planned from well before the retention window to well after
 // any plausible clock: "all of them".
@@ -61,6 +72,7 @@ Engine::Engine(std::string config_path, LoadedRegimen loaded, HistoryStore& stor
                ReminderDisplay& display, DoseSignals& signals, WakeupScheduler& scheduler)
     : config_path_(std::move(config_path)),
       loaded_text_(std::move(loaded.text)),
+      lint_warnings_(warning_lines(loaded.diagnostics)),
       store_(store),
       display_(display),
       signals_(signals),
@@ -379,12 +391,13 @@ MethodResult<std::vector<DoseView>> Engine::list_doses(Instant from, Instant to,
     return tracker_.doses(from, to, to_instant(now), *stored.value);
 }
 
-MethodResult<std::vector<HistoryEvent>> Engine::history(Instant from, Instant to) const {
+MethodResult<std::vector<HistoryEvent>> Engine::history(Instant from, Instant to,
+                                                        bool with_due) const {
     // Bounded while reading (core/reply_limits.hpp): a reply over the bus's limit would
     // cost the daemon its connection, and reading it all first would cost the memory.
     bool over_limit = false;
-    auto stored =
-        store_.events_between_bounded(from, to, kMaxReplyBytes, &history_row_bytes, over_limit);
+    auto stored = store_.events_between_bounded(from, to, kMaxReplyBytes, &history_row_bytes,
+                                                over_limit, with_due);
     if (!stored) {
         return MethodError{MethodErrorKind::StorageFailed,
                            "Cannot read the history database: " + stored.error->message};
@@ -394,6 +407,78 @@ MethodResult<std::vector<HistoryEvent>> Engine::history(Instant from, Instant to
                            reply_too_large_message("History", kMaxReplyBytes)};
     }
     return std::move(*stored.value);
+}
+
+MethodResult<TodayView> Engine::today(Micros now) const {
+    const Instant instant = to_instant(now);
+    const auto& zone = zone_of(regimen());
+    const LocalDate day = local_date(zone, instant);
+    TodayView view;
+    view.from = start_of_day(zone, day);
+    view.to = start_of_day(zone, LocalDate{date::local_days{day} + date::days{1}});
+    auto doses = list_doses(view.from, view.to, now);
+    if (auto* failure = std::get_if<MethodError>(&doses)) {
+        return *failure;
+    }
+    view.doses = std::move(std::get<std::vector<DoseView>>(doses));
+    auto events = history(view.from, view.to);
+    if (auto* failure = std::get_if<MethodError>(&events)) {
+        return *failure;
+    }
+    const auto& today_events = std::get<std::vector<HistoryEvent>>(events);
+
+    auto open_at = [](const std::vector<DoseView>& rows, Instant planned) -> const DoseView* {
+        for (const auto& row : rows) {
+            if (row.dose.planned == planned && row.state != DoseState::Taken &&
+                row.state != DoseState::Skipped) {
+                return &row;
+            }
+        }
+        return nullptr;
+    };
+    if (next_due_) {
+        view.next = DoseKey{"", *next_due_};
+        if (const DoseView* found = open_at(view.doses, *next_due_)) {
+            view.next = found->dose;
+        } else if (auto later = list_doses(*next_due_, *next_due_ + Seconds{1}, now);
+                   std::holds_alternative<std::vector<DoseView>>(later)) {
+            if (const DoseView* at_next =
+                    open_at(std::get<std::vector<DoseView>>(later), *next_due_)) {
+                view.next = at_next->dose;
+            }
+        }
+    }
+    std::vector<DoseKey> taken;
+    for (const auto& row : view.doses) {
+        if (row.state == DoseState::Taken) {
+            taken.push_back(row.dose);
+        }
+        if (row.state != DoseState::Snoozed) {
+            continue;
+        }
+        // When the reminder comes back: the dose's last `snoozed` event plus its length.
+        std::optional<Instant> until;
+        for (const auto& event : today_events) {
+            if (event.kind == EventKind::Snoozed && event.item == row.dose.item_id &&
+                event.planned == row.dose.planned) {
+                if (auto length = parse_duration(event.note)) {
+                    until = event.at + *length;
+                }
+            }
+        }
+        if (until) {
+            view.snoozed_until.emplace_back(row.dose, *until);
+        }
+    }
+    if (!file_problem_.empty()) {
+        view.warnings.push_back(file_problem_);  // as regimenctl said before it asked Today
+        return view;
+    }
+    view.warnings = lint_warnings_;
+    for (auto& warning : day_warnings(regimen(), day, taken, today_events)) {
+        view.warnings.push_back(std::move(warning));
+    }
+    return view;
 }
 
 MethodResult<std::monostate> Engine::reload(ReloadTrigger trigger, Micros now) {
@@ -414,6 +499,13 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
             report_reload_failure(loaded);
         }
         failed_text_ = loaded.text;
+        file_problem_ = loaded.missing
+                            ? "cannot read " + config_path_ +
+                                  ": it was removed; regimend keeps "
+                                  "the last valid regimen"
+                            : config_path_ +
+                                  " has errors; regimend keeps the last valid regimen (run "
+                                  "`regimenctl check`)";
         return MethodError{MethodErrorKind::InvalidRegimen, loaded.errors_text()};
     }
     log_diagnostics(loaded.diagnostics);
@@ -421,6 +513,8 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
     const std::string old_zone = regimen().zone->name();
     Effects effects = tracker_.set_regimen(loaded.regimen, instant);
     loaded_text_ = std::move(loaded.text);
+    lint_warnings_ = warning_lines(loaded.diagnostics);
+    file_problem_.clear();
     if (failure_shown_) {
         // The file is good again: the notice about its errors no longer holds.
         display_.close_notice("reload-failed");

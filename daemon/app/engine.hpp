@@ -39,6 +39,19 @@ struct MethodError {
 template <class T>
 using MethodResult = std::variant<T, MethodError>;
 
+// What `regimenctl status` shows, worked out by the daemon in one call: the local day's
+// doses in the regimen's zone, the next dose, when each snoozed dose comes back, and the
+// warnings about the running regimen (its lint, a file that no longer loads, today's
+// amounts over a limit).
+struct TodayView {
+    Instant from{};
+    Instant to{};
+    std::vector<DoseView> doses;
+    std::optional<DoseKey> next;  // item id empty when the next dose is not found by id
+    std::vector<std::pair<DoseKey, Instant>> snoozed_until;
+    std::vector<std::string> warnings;
+};
+
 // Why a reload happens: an explicit request always reloads and always answers; a file
 // change that leaves the text as it was (editors write several times) does nothing.
 enum class ReloadTrigger { Request, FileChanged, ZoneChanged };
@@ -79,7 +92,11 @@ class Engine {
     std::vector<std::string> stock_warnings() const { return stock_.warnings(); }
 
     MethodResult<std::vector<DoseView>> list_doses(Instant from, Instant to, Micros now) const;
-    MethodResult<std::vector<HistoryEvent>> history(Instant from, Instant to) const;
+    // Without `with_due`, the `due` events are left out (HistoryAnswers).
+    MethodResult<std::vector<HistoryEvent>> history(Instant from, Instant to,
+                                                    bool with_due = true) const;
+    // Today's view for `regimenctl status` in one call (the Today method, an addition).
+    MethodResult<TodayView> today(Micros now) const;
     MethodResult<std::monostate> reload(ReloadTrigger trigger, Micros now);
     // The second half of reload(): swaps in a regimen read and checked elsewhere (the
     // RegimenWorker thread), on the loop thread.
@@ -118,6 +135,10 @@ class Engine {
 
     std::string config_path_;
     std::string loaded_text_;  // the running regimen's text
+    // The running regimen's lint warnings, formatted, and what is wrong with the file on
+    // disk when it no longer loads (the running regimen stays): Today reports both.
+    std::vector<std::string> lint_warnings_;
+    std::string file_problem_;
     // The last text that failed (empty for an unreadable file), so one failure notifies
     // once; none while the file loads.
     std::optional<std::string> failed_text_;

@@ -14,9 +14,9 @@
 #include <system_error>
 #include <unordered_map>
 
-#include "host/bus_names.hpp"
 #include "core/inventory.hpp"
 #include "core/reply_limits.hpp"
+#include "host/bus_names.hpp"
 #include "host/system_zone.hpp"
 #include "loop/regimen_worker.hpp"
 
@@ -253,6 +253,42 @@ int get_low_stock(sd_bus*, const char*, const char*, const char*, sd_bus_message
     return result < 0 ? result : sd_bus_message_close_container(reply);
 }
 
+// ListDoses' rows, a(sstst), into an open reply: item id, name, planned, state, acted-at.
+int append_dose_rows(sd_bus_message* reply, const Regimen& regimen,
+                     const std::vector<DoseView>& doses, sd_bus_error* error) {
+    int result = sd_bus_message_open_container(reply, 'a', "(sstst)");
+    if (result < 0) {
+        return result;
+    }
+    // Names by id in one pass: Regimen::find is linear, and 20,000 rows of a 10,000-item
+    // regimen made that the bulk of the call.
+    std::unordered_map<std::string_view, const Item*> items_by_id;
+    items_by_id.reserve(regimen.items.size());
+    for (const auto& item : regimen.items) {
+        items_by_id.emplace(item.id, &item);
+    }
+    std::size_t bytes = 0;
+    for (const auto& view : doses) {
+        const auto found = items_by_id.find(view.dose.item_id);
+        const Item* item = found != items_by_id.end() ? found->second : nullptr;
+        const std::string name =
+            item != nullptr && !item->name.empty() ? item->name : view.dose.item_id;
+        // The bound checked before planning should make this unreachable; it guards the
+        // connection anyway.
+        if ((bytes += dose_row_bytes(view.dose.item_id, name)) > kMaxReplyBytes) {
+            return invalid_argument(error, reply_too_large_message("ListDoses", bytes));
+        }
+        result = sd_bus_message_append(reply, "(sstst)", view.dose.item_id.c_str(), name.c_str(),
+                                       to_bus_time(view.dose.planned),
+                                       std::string(to_string(view.state)).c_str(),
+                                       view.acted_at ? to_bus_time(*view.acted_at) : 0);
+        if (result < 0) {
+            return result;
+        }
+    }
+    return sd_bus_message_close_container(reply);
+}
+
 const sd_bus_vtable kVtable[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD_WITH_NAMES("Confirm", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(at), "t",
@@ -277,6 +313,9 @@ const sd_bus_vtable kVtable[] = {
     SD_BUS_METHOD_WITH_NAMES("History", "tt", SD_BUS_PARAM(from) SD_BUS_PARAM(to), "a(ssttsi)",
                              SD_BUS_PARAM(events), call_method<&Service::history>,
                              SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("HistoryAnswers", "tt", SD_BUS_PARAM(from) SD_BUS_PARAM(to),
+                             "a(ssttsi)", SD_BUS_PARAM(events),
+                             call_method<&Service::history_answers>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("Reload", "", "", call_method<&Service::reload>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD_WITH_NAMES("Validate", "s", SD_BUS_PARAM(yaml), "a(uuss)",
                              SD_BUS_PARAM(diagnostics), call_method<&Service::validate>,
@@ -288,6 +327,11 @@ const sd_bus_vtable kVtable[] = {
         SD_BUS_PARAM(on_hand), call_method<&Service::refill>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD_WITH_NAMES("Stock", "", "", "a(sdddt)", SD_BUS_PARAM(items),
                              call_method<&Service::stock>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("Today", "", "", "sa(sstst)ssta(stt)as",
+                             SD_BUS_PARAM(zone) SD_BUS_PARAM(doses) SD_BUS_PARAM(next_item)
+                                 SD_BUS_PARAM(next_name) SD_BUS_PARAM(next_planned)
+                                     SD_BUS_PARAM(snoozed) SD_BUS_PARAM(warnings),
+                             call_method<&Service::today>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_PROPERTY("ConfigPath", "s", get_config_path, 0, SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_PROPERTY("NextDue", "t", get_next_due, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("Version", "s", get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
@@ -508,32 +552,73 @@ int Service::list_doses(sd_bus_message* message, sd_bus_error* error) {
         return result;
     }
     MessagePtr reply(raw);
-    if ((result = sd_bus_message_open_container(raw, 'a', "(sstst)")) < 0) {
+    if ((result = append_dose_rows(raw, engine_->regimen(), std::get<std::vector<DoseView>>(doses),
+                                   error)) < 0) {
         return result;
     }
-    // Names by id in one pass: Regimen::find is linear, and 20,000 rows of a 10,000-item
-    // regimen made that the bulk of the call.
-    std::unordered_map<std::string_view, const Item*> items_by_id;
-    items_by_id.reserve(engine_->regimen().items.size());
-    for (const auto& item : engine_->regimen().items) {
-        items_by_id.emplace(item.id, &item);
+    return sd_bus_send(nullptr, raw, nullptr);
+}
+
+int Service::today(sd_bus_message* message, sd_bus_error* error) {
+    const Micros now = now_micros();
+    const Regimen& regimen = engine_->regimen();
+    const auto& zone = zone_of(regimen);
+    const LocalDate day = local_date(zone, to_instant(now));
+    const ReplyBound bound =
+        list_doses_bound(regimen, start_of_day(zone, day),
+                         start_of_day(zone, LocalDate{date::local_days{day} + date::days{1}}));
+    if (bound.rows > kMaxListedDoses) {
+        return invalid_argument(error, too_many_doses_message(bound.rows));
     }
-    std::size_t bytes = 0;
-    for (const auto& view : std::get<std::vector<DoseView>>(doses)) {
-        const auto found = items_by_id.find(view.dose.item_id);
-        const Item* item = found != items_by_id.end() ? found->second : nullptr;
-        const std::string name =
-            item != nullptr && !item->name.empty() ? item->name : view.dose.item_id;
-        // The bound above should make this unreachable; it guards the connection anyway.
-        if ((bytes += dose_row_bytes(view.dose.item_id, name)) > kMaxReplyBytes) {
-            return invalid_argument(error, reply_too_large_message("ListDoses", bytes));
-        }
-        result = sd_bus_message_append(raw, "(sstst)", view.dose.item_id.c_str(), name.c_str(),
-                                       to_bus_time(view.dose.planned),
-                                       std::string(to_string(view.state)).c_str(),
-                                       view.acted_at ? to_bus_time(*view.acted_at) : 0);
+    if (bound.bytes > kMaxReplyBytes) {
+        return invalid_argument(error, reply_too_large_message("Today", bound.bytes));
+    }
+    auto answer = engine_->today(now);
+    if (auto* failure = std::get_if<MethodError>(&answer)) {
+        return method_error(error, *failure);
+    }
+    const TodayView& view = std::get<TodayView>(answer);
+    sd_bus_message* raw = nullptr;
+    int result = sd_bus_message_new_method_return(message, &raw);
+    if (result < 0) {
+        return result;
+    }
+    MessagePtr reply(raw);
+    if ((result = sd_bus_message_append(raw, "s", zone.name().c_str())) < 0 ||
+        (result = append_dose_rows(raw, regimen, view.doses, error)) < 0) {
+        return result;
+    }
+    std::string next_name;
+    if (view.next && !view.next->item_id.empty()) {
+        const Item* item = regimen.find(view.next->item_id);
+        next_name = item != nullptr ? item->name : "";
+    }
+    result =
+        sd_bus_message_append(raw, "sst", view.next ? view.next->item_id.c_str() : "",
+                              next_name.c_str(), view.next ? to_bus_time(view.next->planned) : 0);
+    if (result < 0 || (result = sd_bus_message_open_container(raw, 'a', "(stt)")) < 0) {
+        return result;
+    }
+    for (const auto& [dose, until] : view.snoozed_until) {
+        result = sd_bus_message_append(raw, "(stt)", dose.item_id.c_str(),
+                                       to_bus_time(dose.planned), to_bus_time(until));
         if (result < 0) {
             return result;
+        }
+    }
+    if ((result = sd_bus_message_close_container(raw)) < 0 ||
+        (result = sd_bus_message_open_container(raw, 'a', "s")) < 0) {
+        return result;
+    }
+    // The daemon's own warnings first, as the Warnings property lists them (a history it
+    // cannot use, low stock), then the regimen's and the day's.
+    const std::vector<std::string> stock = engine_->stock_warnings();
+    const std::vector<std::string>* lists[] = {&warnings_, &stock, &view.warnings};
+    for (const auto* list : lists) {
+        for (const auto& warning : *list) {
+            if ((result = sd_bus_message_append(raw, "s", warning.c_str())) < 0) {
+                return result;
+            }
         }
     }
     if ((result = sd_bus_message_close_container(raw)) < 0) {
@@ -543,6 +628,14 @@ int Service::list_doses(sd_bus_message* message, sd_bus_error* error) {
 }
 
 int Service::history(sd_bus_message* message, sd_bus_error* error) {
+    return history_reply(message, error, /*with_due=*/true);
+}
+
+int Service::history_answers(sd_bus_message* message, sd_bus_error* error) {
+    return history_reply(message, error, /*with_due=*/false);
+}
+
+int Service::history_reply(sd_bus_message* message, sd_bus_error* error, bool with_due) {
     std::uint64_t from_usec = 0;
     std::uint64_t to_usec = 0;
     int result = sd_bus_message_read(message, "tt", &from_usec, &to_usec);
@@ -554,7 +647,7 @@ int Service::history(sd_bus_message* message, sd_bus_error* error) {
     if (!check_span(from_usec, to_usec, now_micros(), error, result, from, to)) {
         return result;
     }
-    auto events = engine_->history(from, to);
+    auto events = engine_->history(from, to, with_due);
     if (auto* failure = std::get_if<MethodError>(&events)) {
         return method_error(error, *failure);
     }

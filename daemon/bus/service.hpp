@@ -45,6 +45,8 @@ class Service : public DoseSignals {
     int log_symptom(sd_bus_message* message, sd_bus_error* error);
     int list_doses(sd_bus_message* message, sd_bus_error* error);
     int history(sd_bus_message* message, sd_bus_error* error);
+    int today(sd_bus_message* message, sd_bus_error* error);
+    int history_answers(sd_bus_message* message, sd_bus_error* error);
     int reload(sd_bus_message* message, sd_bus_error* error);
     int validate(sd_bus_message* message, sd_bus_error* error);
     int refill(sd_bus_message* message, sd_bus_error* error);
@@ -65,6 +67,7 @@ class Service : public DoseSignals {
     const std::vector<std::string>& warnings() const { return warnings_; }
 
   private:
+    int history_reply(sd_bus_message* message, sd_bus_error* error, bool with_due);
     void emit(const char* member, const char* signature, ...);
 
     sd_bus* bus_;

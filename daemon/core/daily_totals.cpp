@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/diary.hpp"
 #include "core/plan.hpp"
 
 namespace regimend {
@@ -60,6 +61,23 @@ std::vector<std::string> limit_warnings(const std::vector<LimitTotal>& totals) {
             warnings.push_back("for information: confirmed " + total.limit->name + " today is " +
                                format_amount(total.total, total.unit) + ", above the " +
                                total.limit->per_day.text + " per_day limit");
+        }
+    }
+    return warnings;
+}
+
+std::vector<std::string> day_warnings(const Regimen& regimen, LocalDate day,
+                                      const std::vector<DoseKey>& taken,
+                                      const std::vector<HistoryEvent>& events) {
+    std::vector<std::string> warnings = limit_warnings(confirmed_totals(regimen, day, taken));
+    const auto day_start = start_of_day(zone_of(regimen), day);
+    for (const auto& item : regimen.items) {
+        if (!item.as_needed || !item.max_per_day) {
+            continue;
+        }
+        const int uses = as_needed_uses_on_day(regimen, events, item.id, day_start);
+        if (auto note = max_per_day_note(item, uses, day)) {
+            warnings.push_back(std::move(*note));
         }
     }
     return warnings;

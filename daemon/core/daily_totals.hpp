@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/doses.hpp"
+#include "core/event.hpp"
 #include "core/model.hpp"
 
 namespace regimend {
@@ -25,5 +26,13 @@ std::vector<LimitTotal> confirmed_totals(const Regimen& regimen, LocalDate day,
 // "for information: confirmed supplemental magnesium today is 544 mg, above the 350 mg
 // per_day limit" for each limit that is over.
 std::vector<std::string> limit_warnings(const std::vector<LimitTotal>& totals);
+
+// What `status` says about one day besides the regimen's lint: confirmed amounts over a
+// limit, then as-needed items logged more often than their max_per_day. `taken` are the
+// day's taken doses, `events` the day's history. The daemon's Today and regimenctl's
+// fallback for an older daemon both use it, so the two say the same.
+std::vector<std::string> day_warnings(const Regimen& regimen, LocalDate day,
+                                      const std::vector<DoseKey>& taken,
+                                      const std::vector<HistoryEvent>& events);
 
 }  // namespace regimend

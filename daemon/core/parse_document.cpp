@@ -3,15 +3,33 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 
+#include <algorithm>
 #include <sstream>
+#include <utility>
 #include <vector>
+
+namespace regimend {
+namespace {
+struct BuiltRoot {};  // tags the specialization below
+}  // namespace
+}  // namespace regimend
+
+// yaml-cpp 0.7 keeps Node's constructor from a detail::node private and befriends its
+// NodeBuilder (not installed) and every as_if<T, S>: this specialization is the door to
+// the constructor that YAML::Load's own builder uses.
+template <>
+struct YAML::as_if<regimend::BuiltRoot, void> {
+    static Node root(detail::node& node, const detail::shared_memory_holder& memory) {
+        return Node(node, memory);
+    }
+};
 
 namespace regimend {
 namespace {
 
 constexpr SourcePos file_start{1, 1};
 
-// Notes where each document starts and ignores the rest.
+// Notes where each further document starts and ignores the rest.
 class DocumentStarts : public YAML::EventHandler {
   public:
     std::vector<YAML::Mark> starts;
@@ -30,6 +48,110 @@ class DocumentStarts : public YAML::EventHandler {
     void OnMapEnd() override {}
 };
 
+// Builds the first document's nodes from the parser's events, as YAML::Load does with
+// yaml-cpp's NodeBuilder (which the library does not install). Having the parser in hand
+// lets the same pass go on to look for a second document instead of parsing the text twice.
+class DocumentBuilder : public YAML::EventHandler {
+  public:
+    DocumentBuilder() : memory_(new YAML::detail::memory_holder) { anchors_.push_back(nullptr); }
+
+    std::vector<YAML::Mark> starts;
+
+    YAML::Node root() const {
+        return root_ == nullptr ? YAML::Node()
+                                : YAML::as_if<BuiltRoot, void>::root(*root_, memory_);
+    }
+
+    void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        push(mark, anchor).set_null();
+        pop();
+    }
+    void OnAlias(const YAML::Mark&, YAML::anchor_t anchor) override {
+        // The parser refuses an alias to an unknown anchor before calling this.
+        push(*anchors_.at(anchor));
+        pop();
+    }
+    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  const std::string& value) override {
+        YAML::detail::node& node = push(mark, anchor);
+        node.set_scalar(value);
+        node.set_tag(tag);
+        pop();
+    }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value style) override {
+        YAML::detail::node& node = push(mark, anchor);
+        node.set_tag(tag);
+        node.set_type(YAML::NodeType::Sequence);
+        node.set_style(style);
+    }
+    void OnSequenceEnd() override { pop(); }
+    void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                    YAML::EmitterStyle::value style) override {
+        YAML::detail::node& node = push(mark, anchor);
+        node.set_type(YAML::NodeType::Map);
+        node.set_tag(tag);
+        node.set_style(style);
+        ++map_depth_;
+    }
+    void OnMapEnd() override {
+        --map_depth_;
+        pop();
+    }
+
+  private:
+    YAML::detail::node& push(const YAML::Mark& mark, YAML::anchor_t anchor) {
+        YAML::detail::node& node = memory_->create_node();
+        node.set_mark(mark);
+        if (anchor != YAML::NullAnchor) {
+            anchors_.resize(std::max<std::size_t>(anchors_.size(), anchor + 1));
+            anchors_[anchor] = &node;
+        }
+        push(node);
+        return node;
+    }
+
+    void push(YAML::detail::node& node) {
+        const bool needs_key = !stack_.empty() && stack_.back()->type() == YAML::NodeType::Map &&
+                               keys_.size() < map_depth_;
+        stack_.push_back(&node);
+        if (needs_key) {
+            keys_.emplace_back(&node, false);
+        }
+    }
+
+    void pop() {
+        if (stack_.size() == 1) {
+            root_ = stack_.front();
+            stack_.pop_back();
+            return;
+        }
+        YAML::detail::node& node = *stack_.back();
+        stack_.pop_back();
+        YAML::detail::node& collection = *stack_.back();
+        if (collection.type() == YAML::NodeType::Sequence) {
+            collection.push_back(node, memory_);
+        } else if (collection.type() == YAML::NodeType::Map) {
+            auto& [key, has_value] = keys_.back();
+            if (has_value) {
+                collection.insert(*key, node, memory_);
+                keys_.pop_back();
+            } else {
+                has_value = true;
+            }
+        }
+    }
+
+    YAML::detail::shared_memory_holder memory_;
+    YAML::detail::node* root_ = nullptr;
+    std::vector<YAML::detail::node*> stack_;
+    std::vector<YAML::detail::node*> anchors_;
+    std::vector<std::pair<YAML::detail::node*, bool>> keys_;
+    std::size_t map_depth_ = 0;
+};
+
 // Turns what yaml-cpp could not parse into one diagnostic. A tab in the indentation is the
 // usual cause of its less helpful messages, so it is named when there is one.
 void report_syntax_error(Diagnostics& diagnostics, const SourceText& source, const YAML::Mark& mark,
@@ -45,25 +167,25 @@ void report_syntax_error(Diagnostics& diagnostics, const SourceText& source, con
     diagnostics.error(where, "YAML syntax error: " + message);
 }
 
-// Whether the text holds a second document. yaml-cpp's LoadAll is not used because a
-// stray top-level ',' (", a" or "[a], b") makes it produce empty documents at the same
-// place forever; here such a place is a syntax error.
-bool check_single_document(Diagnostics& diagnostics, const SourceText& source) {
-    std::istringstream stream{std::string(source.text())};
-    YAML::Parser parser(stream);
+// Whether the rest of the text, after the first document, holds a second one. yaml-cpp's
+// LoadAll is not used because a stray top-level ',' (", a" or "[a], b") makes it produce
+// empty documents at the same place forever; here such a place is a syntax error.
+bool check_single_document(Diagnostics& diagnostics, const SourceText& source, YAML::Parser& parser,
+                           std::vector<YAML::Mark> starts) {
     DocumentStarts documents;
-    const auto& starts = documents.starts;
-    while (starts.size() < 3 && parser.HandleNextDocument(documents)) {
-        if (starts.size() >= 2 && starts.back().pos == starts[starts.size() - 2].pos) {
-            const YAML::Mark& stuck = starts.back();
-            char found = source.text()[static_cast<std::size_t>(stuck.pos)];
+    documents.starts = std::move(starts);
+    const auto& found = documents.starts;
+    while (found.size() < 3 && parser.HandleNextDocument(documents)) {
+        if (found.size() >= 2 && found.back().pos == found[found.size() - 2].pos) {
+            const YAML::Mark& stuck = found.back();
+            char character = source.text()[static_cast<std::size_t>(stuck.pos)];
             report_syntax_error(diagnostics, source, stuck,
-                                std::string("unexpected '") + found + "' outside any list");
+                                std::string("unexpected '") + character + "' outside any list");
             return false;
         }
     }
-    if (starts.size() > 1) {
-        diagnostics.error(source.position(starts[1].line, starts[1].column),
+    if (found.size() > 1) {
+        diagnostics.error(source.position(found[1].line, found[1].column),
                           "the file holds more than one YAML document; a regimen is one");
         return false;
     }
@@ -75,10 +197,16 @@ bool check_single_document(Diagnostics& diagnostics, const SourceText& source) {
 std::optional<YAML::Node> load_document(Diagnostics& diagnostics, const SourceText& source) {
     YAML::Node root;
     try {
-        if (!check_single_document(diagnostics, source)) {
+        // One pass: the first document is built from the parser's events, then the same
+        // parser reads on only to see whether another document follows.
+        std::istringstream stream{std::string(source.text())};
+        YAML::Parser parser(stream);
+        DocumentBuilder builder;
+        parser.HandleNextDocument(builder);
+        if (!check_single_document(diagnostics, source, parser, std::move(builder.starts))) {
             return std::nullopt;
         }
-        root = YAML::Load(std::string(source.text()));
+        root = builder.root();
     } catch (const YAML::DeepRecursion& exception) {
         diagnostics.error(source.position(exception.mark.line, exception.mark.column),
                           "the YAML is nested too deeply");

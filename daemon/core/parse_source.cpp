@@ -114,7 +114,11 @@ SourcePos SourceText::position(int line_index, int byte_column) const {
     std::size_t inside = std::min(line_length, static_cast<std::size_t>(byte_column));
     // Past the end of the line (yaml-cpp may point there), count the missing bytes as-is.
     std::size_t beyond = static_cast<std::size_t>(byte_column) - inside;
-    std::size_t characters = characters_before(line_start + inside) - characters_before(line_start);
+    // A line's bytes up to the column are few: count them; a megabyte line goes by blocks.
+    std::size_t characters =
+        inside <= block_size
+            ? static_cast<std::size_t>(count_characters(text_.substr(line_start, inside)))
+            : characters_before(line_start + inside) - characters_before(line_start);
     return SourcePos{line_index + 1, static_cast<int>(characters + beyond) + 1};
 }
 

@@ -56,6 +56,29 @@ bool runs_on(const Schedule& schedule, date::sys_days day) {
     return true;
 }
 
+// to_instant for many local times of one zone: between two offset changes a local time is
+// one instant, `local - offset`. Within a day of a change (offsets differ by at most a
+// day) the spec's gap and overlap rule in to_instant decides. One zone lookup per dose was
+// an eighth of a 1,000-item start.
+class LocalToInstant {
+  public:
+    explicit LocalToInstant(const date::time_zone& zone) : zone_(zone) {}
+
+    Instant operator()(LocalTime local) {
+        const Instant guess{local.time_since_epoch() - offsets_.offset};
+        if (guess >= offsets_.begin + date::days{1} && guess < offsets_.end - date::days{1}) {
+            return guess;
+        }
+        const Instant exact = to_instant(zone_, local);
+        offsets_ = zone_.get_info(exact);
+        return exact;
+    }
+
+  private:
+    const date::time_zone& zone_;
+    date::sys_info offsets_{};
+};
+
 void plan_wall_clock_item(const Regimen& regimen, const Item& item, Instant from, Instant to,
                           std::vector<PlannedDose>& out) {
     const auto& zone = zone_of(regimen);
@@ -95,6 +118,7 @@ void plan_wall_clock_item(const Regimen& regimen, const Item& item, Instant from
     if (last_day >= first_day) {
         out.reserve(out.size() + slots.size() * ((last_day - first_day).count() + 1));
     }
+    LocalToInstant instant_of(zone);
     for (auto day = first_day; day <= last_day; day += date::days{1}) {
         if (!runs_on(schedule, day)) {
             continue;
@@ -104,7 +128,7 @@ void plan_wall_clock_item(const Regimen& regimen, const Item& item, Instant from
         auto amount = item.amount_on(LocalDate{day});
         LocalTime midnight{day.time_since_epoch()};
         for (const auto& slot : slots) {
-            Instant planned = to_instant(zone, midnight + slot.offset);
+            Instant planned = instant_of(midnight + slot.offset);
             if (planned >= from && planned < to) {
                 out.push_back({item.id, planned, amount});
             }
@@ -136,8 +160,15 @@ void plan_interval_item(const Regimen& regimen, const Item& item, Instant from, 
     if (from > first) {
         index = ((from - first) + interval - Seconds{1}) / interval;
     }
+    // The zone's offset holds between two transitions: look it up again only when a dose
+    // crosses one (a time zone lookup per dose was a fifth of `check` at 10,000 items).
+    date::sys_info offsets{};
     for (Instant planned = first + index * interval; planned < to; planned += interval) {
-        auto day = local_date(zone, planned);
+        if (planned < offsets.begin || planned >= offsets.end) {
+            offsets = zone.get_info(planned);
+        }
+        const LocalDate day{
+            date::floor<date::days>(LocalTime{planned.time_since_epoch() + offsets.offset})};
         if (schedule.end && day > *schedule.end) {
             break;
         }

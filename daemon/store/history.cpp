@@ -62,6 +62,7 @@ struct HistoryStore::Connection {
     sqlite::Statement insert_event;
     sqlite::Statement save_horizon;
     sqlite::Statement select_between;
+    sqlite::Statement select_answers_between;
     sqlite::Statement select_item_between;
     sqlite::Statement select_planned_between;
     sqlite::Statement select_horizon;
@@ -91,6 +92,10 @@ struct HistoryStore::Connection {
              "ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
             {&select_between,
              "SELECT " + columns + " FROM events WHERE at >= ?1 AND at < ?2 ORDER BY at, id"},
+            // The same without `due` events (one per reminder): what `history` shows.
+            {&select_answers_between,
+             "SELECT " + columns +
+                 " FROM events WHERE at >= ?1 AND at < ?2 AND event != 'due' ORDER BY at, id"},
             {&select_item_between,
              "SELECT " + columns +
                  " FROM events WHERE item = ?3 AND at >= ?1 AND at < ?2 ORDER BY at, id"},
@@ -353,9 +358,10 @@ StoreResult<std::vector<HistoryEvent>> HistoryStore::events_between(Instant from
 
 StoreResult<std::vector<HistoryEvent>> HistoryStore::events_between_bounded(
     Instant from, Instant to, std::size_t max_bytes, std::size_t (*row_bytes)(const HistoryEvent&),
-    bool& over_limit) const {
+    bool& over_limit, bool with_due) const {
     over_limit = false;
-    sqlite::Statement& statement = connection_->select_between;
+    sqlite::Statement& statement =
+        with_due ? connection_->select_between : connection_->select_answers_between;
     const sqlite::Statement::Use use(statement);
     statement.bind(1, seconds_of(from));
     statement.bind(2, seconds_of(to));

@@ -54,9 +54,11 @@ class HistoryStore {
     // Like events_between (all items), but stops reading as soon as the events' size as
     // measured by `row_bytes` passes `max_bytes`: then `over_limit` is set and the events
     // read so far are returned, so memory stays bounded whatever the history holds.
+    // Without `with_due`, `due` events (one per reminder) are left out.
     StoreResult<std::vector<HistoryEvent>> events_between_bounded(
         Instant from, Instant to, std::size_t max_bytes,
-        std::size_t (*row_bytes)(const HistoryEvent&), bool& over_limit) const;
+        std::size_t (*row_bytes)(const HistoryEvent&), bool& over_limit,
+        bool with_due = true) const;
 
     // Events of doses planned in [from, to), in the order they were written (an `undone`
     // cancels the answer written before it): what DoseTracker needs.

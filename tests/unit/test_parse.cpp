@@ -657,3 +657,50 @@ TEST_CASE("booleans are true or false only", "[parse]") {
                   "\" (yes/no and on/off are not read as booleans: use true or false)");
     }
 }
+
+TEST_CASE("one pass over the text builds the document and still refuses a second one", "[parse]") {
+    // The first document is built from yaml-cpp's parser events (core/parse_document.cpp)
+    // and the same parser then only looks for a second document: the nodes must be what
+    // YAML::Load built, with their marks, anchors and aliases.
+    SECTION("anchors and aliases resolve to the anchored node") {
+        ParseResult result = parse(
+            "version: 1\n"
+            "items:\n"
+            "  - id: a\n"
+            "    name: &shared Magnesium glycinate\n"
+            "    at: &times [\"08:00\", \"20:00\"]\n"
+            "  - id: b\n"
+            "    name: *shared\n"
+            "    at: *times\n");
+        REQUIRE(result.ok());
+        REQUIRE(result.regimen->items.size() == 2);
+        CHECK(result.regimen->items[1].name == "Magnesium glycinate");
+        CHECK(result.regimen->items[1].schedule.times.size() == 2);
+    }
+    SECTION("marks of nested nodes point at their own line and column") {
+        ParseResult result = parse(
+            "version: 1\n"
+            "items:\n"
+            "  - id: a\n"
+            "    name: A\n"
+            "    at: [\"08:00\", 8am]\n");
+        REQUIRE(result.diagnostics.size() == 1);
+        CHECK(result.diagnostics[0].line == 5);
+        CHECK(result.diagnostics[0].column == 19);
+    }
+    SECTION("a second document after a valid first one") {
+        ParseResult result = parse(
+            "version: 1\n"
+            "items: []\n"
+            "---\n"
+            "version: 1\n");
+        REQUIRE(result.diagnostics.size() == 1);
+        CHECK(result.diagnostics[0].line == 3);
+        CHECK_THAT(result.diagnostics[0].message, Catch::Contains("more than one YAML document"));
+    }
+    SECTION("a syntax error after the first document is still reported") {
+        ParseResult result = parse("version: 1\nitems: []\n---\n[unclosed\n");
+        REQUIRE(result.diagnostics.size() == 1);
+        CHECK_THAT(result.diagnostics[0].message, Catch::Contains("YAML syntax error"));
+    }
+}
