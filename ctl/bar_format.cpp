@@ -1,5 +1,7 @@
 #include "bar_format.hpp"
 
+#include "core/markup.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -22,28 +24,6 @@ std::string when_text(const date::time_zone& zone, regimend::Instant instant,
         return format_clock(zone, instant);
     }
     return date::format("%a ", date::local_days{day}) + format_clock(zone, instant);
-}
-
-// waybar reads text and tooltip as Pango markup: item names are user text.
-std::string markup_escaped(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
 }
 
 std::string main_text(const BarSnapshot& snapshot, const std::string& css_class,
@@ -135,10 +115,11 @@ std::string render_bar(const BarSnapshot& snapshot, regimend::Instant now,
             if (low_stock) {
                 classes = nlohmann::json::array({css_class, "low-stock"});
             }
-            return json_line({{"text", markup_escaped(text)},
-                              {"tooltip", markup_escaped(tooltip_text(snapshot, zone, today))},
-                              {"class", classes},
-                              {"alt", css_class}});
+            return json_line(
+                {{"text", regimend::escape_markup(text)},
+                 {"tooltip", regimend::escape_markup(tooltip_text(snapshot, zone, today))},
+                 {"class", classes},
+                 {"alt", css_class}});
         }
         case BarFormat::I3blocks: {
             // i3blocks' persistent mode with format=json: one object per line.

@@ -1,5 +1,7 @@
 #include "report_html.hpp"
 
+#include "core/markup.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -142,7 +144,8 @@ std::string adherence_svg(const regimend::ItemAdherence& item, LocalDate first, 
     std::string svg = "<svg class=\"calendar\" role=\"img\" viewBox=\"0 0 " +
                       std::to_string(width) + " " + std::to_string(height) + "\" width=\"" +
                       std::to_string(width) + "\" height=\"" + std::to_string(height) +
-                      "\" aria-label=\"adherence calendar of " + html_escape(item.item) + "\">";
+                      "\" aria-label=\"adherence calendar of " +
+                      regimend::escape_markup(item.item) + "\">";
     static constexpr const char* kWeekdays[] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
     for (int row = 0; row < 7; row += 2) {
         svg += "<text x=\"0\" y=\"" + std::to_string(top + row * step + 10) + "\">" +
@@ -202,7 +205,7 @@ std::string severity_svg(const Report& report, const regimend::SymptomSummary& s
     std::string svg =
         "<svg class=\"severity\" role=\"img\" viewBox=\"0 0 720 190\" width=\"720\" "
         "height=\"190\" aria-label=\"" +
-        html_escape(symptom.kind) + " severity per day\">";
+        regimend::escape_markup(symptom.kind) + " severity per day\">";
     if (report.regimen_start && *report.regimen_start > first) {
         svg += "<rect class=\"before\" x=\"" + n(left) + "\" y=\"" + n(top) + "\" width=\"" +
                n(x_edge(*report.regimen_start) - left) + "\" height=\"" + n(plot_height) + "\"/>";
@@ -230,8 +233,9 @@ std::string severity_svg(const Report& report, const regimend::SymptomSummary& s
         double x = x_edge(report.phases[index].first_day);
         svg += "<line class=\"phase\" x1=\"" + n(x) + "\" x2=\"" + n(x) + "\" y1=\"" + n(top) +
                "\" y2=\"" + n(top + plot_height) + "\"><title>" +
-               html_escape(report.phases[index].label) + "</title></line><text x=\"" + n(x + 2) +
-               "\" y=\"" + n(top + plot_height - 4) + "\">" + std::to_string(index + 1) + "</text>";
+               regimend::escape_markup(report.phases[index].label) + "</title></line><text x=\"" +
+               n(x + 2) + "\" y=\"" + n(top + plot_height - 4) + "\">" + std::to_string(index + 1) +
+               "</text>";
     }
     if (report.regimen_start && *report.regimen_start >= first && *report.regimen_start <= last) {
         double x = x_edge(*report.regimen_start);
@@ -270,40 +274,14 @@ std::string compared_row(const std::string& kind, const std::string& measure,
         interval = format_number(figure.estimate->low, 2) + " to " +
                    format_number(figure.estimate->high, 2);
     }
-    return "<tr><td>" + html_escape(kind) + "</td><td>" + measure + "</td><td class=\"number\">" +
-           optional_number(figure.before, 2) + "</td><td class=\"number\">" +
-           optional_number(figure.after, 2) + "</td><td class=\"number\">" + difference +
-           "</td><td class=\"number\">" + interval + "</td></tr>";
+    return "<tr><td>" + regimend::escape_markup(kind) + "</td><td>" + measure +
+           "</td><td class=\"number\">" + optional_number(figure.before, 2) +
+           "</td><td class=\"number\">" + optional_number(figure.after, 2) +
+           "</td><td class=\"number\">" + difference + "</td><td class=\"number\">" + interval +
+           "</td></tr>";
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 std::string render_report_html(const Report& report, const regimend::Regimen& regimen, int days) {
     const auto& zone = *regimen.zone;
@@ -317,7 +295,7 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
         day_text(first) + " to " + day_text(last) + "</title>\n<style>" + kStyle +
         "</style>\n</head>\n<body>\n";
     page += "<h1>Regimen report</h1>\n<p>" + day_text(first) + " to " + day_text(last) + " (" +
-            std::to_string(days) + " days), time zone " + html_escape(zone.name());
+            std::to_string(days) + " days), time zone " + regimend::escape_markup(zone.name());
     if (report.regimen_start) {
         page += "; the regimen started on " + day_text(*report.regimen_start);
     }
@@ -328,20 +306,21 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
         "<th>when</th><th>taken</th><th>skipped</th><th>missed</th><th>adherence</th></tr>\n";
     for (const auto& item : report.items) {
         const auto* model = regimen.find(item.item);
-        page += "<tr><td>" + html_escape(item.item) + "</td><td>" + html_escape(item.name) +
-                "</td><td>" + html_escape(model ? item_amounts(*model) : "") + "</td><td>" +
-                html_escape(model ? item_times(*model) : "") + "</td><td class=\"number\">" +
-                std::to_string(item.taken) + "/" + std::to_string(item.planned) +
-                "</td><td class=\"number\">" + std::to_string(item.skipped) +
-                "</td><td class=\"number\">" + std::to_string(item.missed) +
-                "</td><td class=\"number\">" +
+        page += "<tr><td>" + regimend::escape_markup(item.item) + "</td><td>" +
+                regimend::escape_markup(item.name) + "</td><td>" +
+                regimend::escape_markup(model ? item_amounts(*model) : "") + "</td><td>" +
+                regimend::escape_markup(model ? item_times(*model) : "") +
+                "</td><td class=\"number\">" + std::to_string(item.taken) + "/" +
+                std::to_string(item.planned) + "</td><td class=\"number\">" +
+                std::to_string(item.skipped) + "</td><td class=\"number\">" +
+                std::to_string(item.missed) + "</td><td class=\"number\">" +
                 (item.adherence ? format_number(*item.adherence * 100, 0) + "%" : "–") +
                 "</td></tr>\n";
     }
     for (const auto& item : report.as_needed) {
-        page += "<tr><td>" + html_escape(item.item) + "</td><td>" + html_escape(item.name) +
-                "</td><td>as needed</td><td>" + std::to_string(item.uses) + " uses, " +
-                format_number(item.uses_per_week, 1) +
+        page += "<tr><td>" + regimend::escape_markup(item.item) + "</td><td>" +
+                regimend::escape_markup(item.name) + "</td><td>as needed</td><td>" +
+                std::to_string(item.uses) + " uses, " + format_number(item.uses_per_week, 1) +
                 " a week</td><td></td><td></td><td></td><td></td></tr>\n";
     }
     page += "</table>\n";
@@ -352,9 +331,9 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
         "</span>skipped<span class=\"key missed\"></span>missed<span class=\"key none\">"
         "</span>not planned or not tracked</p>\n";
     for (const auto& item : report.items) {
-        page += "<figure class=\"figure adherence\"><h3>" + html_escape(item.name) + " (" +
-                html_escape(item.item) + ")</h3>" + adherence_svg(item, first, last) +
-                "</figure>\n";
+        page += "<figure class=\"figure adherence\"><h3>" + regimend::escape_markup(item.name) +
+                " (" + regimend::escape_markup(item.item) + ")</h3>" +
+                adherence_svg(item, first, last) + "</figure>\n";
     }
 
     page += "<h2>Symptoms before and after the start</h2>\n";
@@ -371,11 +350,11 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
         page += "</table>\n<ul class=\"readings\">\n";
         for (const auto& symptom : report.symptoms) {
             page += "<li>" +
-                    html_escape(
+                    regimend::escape_markup(
                         regimend::days_reading(symptom.kind, symptom.comparison.days_per_week)) +
                     "</li>\n<li>" +
-                    html_escape(regimend::severity_reading(symptom.kind,
-                                                           symptom.comparison.mean_severity)) +
+                    regimend::escape_markup(regimend::severity_reading(
+                        symptom.kind, symptom.comparison.mean_severity)) +
                     "</li>\n";
         }
         page +=
@@ -391,7 +370,7 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
         }
     }
     for (const auto& symptom : report.symptoms) {
-        page += "<figure class=\"figure severity\"><h3>" + html_escape(symptom.kind) +
+        page += "<figure class=\"figure severity\"><h3>" + regimend::escape_markup(symptom.kind) +
                 ": severity per day (0–10)</h3>" +
                 severity_svg(report, symptom, chart_first, last) +
                 "<figcaption class=\"muted\">Shaded: before the start. Solid line: the start; "
@@ -404,14 +383,14 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
             "<h2>Phases after the start</h2>\n<table>\n<tr><th>#</th><th>phase</th>"
             "<th>from</th><th>to</th><th>adherence</th>";
         for (const auto& symptom : report.symptoms) {
-            page += "<th>" + html_escape(symptom.kind) + " days a week</th><th>" +
-                    html_escape(symptom.kind) + " mean severity</th>";
+            page += "<th>" + regimend::escape_markup(symptom.kind) + " days a week</th><th>" +
+                    regimend::escape_markup(symptom.kind) + " mean severity</th>";
         }
         page += "</tr>\n";
         for (size_t index = 0; index < report.phases.size(); ++index) {
             const auto& phase = report.phases[index];
             page += "<tr><td>" + std::to_string(index + 1) + "</td><td>" +
-                    html_escape(phase.label) + "</td><td class=\"date\">" +
+                    regimend::escape_markup(phase.label) + "</td><td class=\"date\">" +
                     day_text(phase.first_day) + "</td><td class=\"date\">" +
                     day_text(phase.last_day) + "</td><td class=\"number\">" +
                     (phase.adherence ? format_number(*phase.adherence * 100, 0) + "%" : "–") +

@@ -11,8 +11,6 @@
 
 namespace regimenctl {
 
-std::string html_escape(std::string_view text);
-
 std::string render_report_html(const regimend::Report& report, const regimend::Regimen& regimen,
                                int days);
 

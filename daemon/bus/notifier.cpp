@@ -6,6 +6,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "core/markup.hpp"
 #include "host/bus_names.hpp"
 
 namespace regimend {
@@ -74,33 +75,6 @@ std::string shown_text(std::string_view text) {
         shown += static_cast<char>(byte);
     }
     return shown;
-}
-
-std::string escape_markup(std::string_view text) {
-    std::string escaped;
-    escaped.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                escaped += "&amp;";
-                break;
-            case '<':
-                escaped += "&lt;";
-                break;
-            case '>':
-                escaped += "&gt;";
-                break;
-            case '"':
-                escaped += "&quot;";
-                break;
-            case '\'':
-                escaped += "&apos;";
-                break;
-            default:
-                escaped += c;
-        }
-    }
-    return escaped;
 }
 
 Notifier::Notifier(sd_bus* bus, ActionHandler on_action, std::string ids_path)

@@ -126,7 +126,4 @@ class Notifier : public ReminderDisplay {
 // them in a regimen; this also covers names from the history and notes from elsewhere.
 std::string shown_text(std::string_view text);
 
-// Escapes text for the Notifications body markup: & < > " '.
-std::string escape_markup(std::string_view text);
-
 }  // namespace regimend

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "core/markup.hpp"
 #include "core/report.hpp"
 #include "report_html.hpp"
 
@@ -20,7 +21,7 @@ size_t occurrences(const std::string& text, const std::string& needle) {
 }  // namespace
 
 TEST_CASE("report page escapes user text and draws its figures", "[report_html]") {
-    CHECK(regimenctl::html_escape("<b>&\"'") == "&lt;b&gt;&amp;&quot;&#39;");
+    CHECK(regimend::escape_markup("<b>&\"'") == "&lt;b&gt;&amp;&quot;&#39;");
 
     Item item;
     item.id = "mag<1>";

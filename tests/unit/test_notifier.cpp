@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bus/notifier.hpp"
+#include "core/markup.hpp"
 
 using namespace regimend;
 
