@@ -1,7 +1,7 @@
 // The engine: owns the running regimen and the dose tracker, and carries out what the
 // tracker decides, in a fixed order: the history write first (nothing is acknowledged
-// before it is durable), then notifications, then signals. Every public call takes the
-// current time; the engine never reads a clock.
+// before it is durable), then notifications, then signals. Every call that acts or answers
+// for "now" takes the current time as an argument; the engine never reads a clock.
 #pragma once
 
 #include <cstdint>
