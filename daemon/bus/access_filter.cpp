@@ -5,8 +5,8 @@
 #include <exception>
 #include <system_error>
 
-#include "host/bus_names.hpp"
 #include "bus/service.hpp"
+#include "host/bus_names.hpp"
 
 namespace regimend {
 namespace {

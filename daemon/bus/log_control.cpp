@@ -6,8 +6,8 @@
 #include <system_error>
 
 #include "app/logging.hpp"
-#include "host/bus_names.hpp"
 #include "bus/service.hpp"
+#include "host/bus_names.hpp"
 
 namespace regimend {
 namespace {

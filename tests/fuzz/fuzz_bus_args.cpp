@@ -27,10 +27,10 @@
 #include "app/engine.hpp"
 #include "app/outputs.hpp"
 #include "app/regimen_loader.hpp"
-#include "host/bus_names.hpp"
-#include "host/sd_handles.hpp"
 #include "bus/service.hpp"
 #include "core/reply_limits.hpp"
+#include "host/bus_names.hpp"
+#include "host/sd_handles.hpp"
 #include "store/history.hpp"
 
 namespace regimend {
