@@ -515,24 +515,25 @@ std::optional<std::string> BusClient::time_zone() {
     }
 }
 
-std::vector<std::string> BusClient::warnings() {
+// An `as` property that a daemon may not have (an addition to the spec): empty then. No
+// daemon at all is still exit 3.
+std::vector<std::string> BusClient::optional_strings(const char* property) {
     try {
-        auto reply = get_property(bus_.get(), "Warnings", "as");
-        std::vector<std::string> warnings;
+        auto reply = get_property_on(bus_.get(), auto_start_, property, "as");
+        std::vector<std::string> values;
         int result = sd_bus_message_enter_container(reply.get(), 'a', "s");
         if (result < 0) {
-            throw_bad_reply(result, "Warnings");
+            throw_bad_reply(result, property);
         }
-        const char* warning = nullptr;
-        while ((result = sd_bus_message_read(reply.get(), "s", &warning)) > 0) {
-            warnings.emplace_back(warning);
+        const char* value = nullptr;
+        while ((result = sd_bus_message_read(reply.get(), "s", &value)) > 0) {
+            values.emplace_back(value);
         }
         if (result < 0) {
-            throw_bad_reply(result, "Warnings");
+            throw_bad_reply(result, property);
         }
-        return warnings;
+        return values;
     } catch (const CtlError& error) {
-        // An older daemon without the property has nothing to say; no daemon is still 3.
         if (error.exit_code() == kExitNoDaemon) {
             throw;
         }
@@ -540,29 +541,12 @@ std::vector<std::string> BusClient::warnings() {
     }
 }
 
+std::vector<std::string> BusClient::warnings() {
+    return optional_strings("Warnings");
+}
+
 std::vector<std::string> BusClient::low_stock() {
-    try {
-        auto reply = get_property_on(bus_.get(), auto_start_, "LowStock", "as");
-        std::vector<std::string> items;
-        int result = sd_bus_message_enter_container(reply.get(), 'a', "s");
-        if (result < 0) {
-            throw_bad_reply(result, "LowStock");
-        }
-        const char* item = nullptr;
-        while ((result = sd_bus_message_read(reply.get(), "s", &item)) > 0) {
-            items.emplace_back(item);
-        }
-        if (result < 0) {
-            throw_bad_reply(result, "LowStock");
-        }
-        return items;
-    } catch (const CtlError& error) {
-        // A daemon without inventory answers "unknown property": nothing runs low.
-        if (error.exit_code() == kExitNoDaemon) {
-            throw;
-        }
-        return {};
-    }
+    return optional_strings("LowStock");
 }
 
 sd_bus* BusClient::raw() const noexcept {

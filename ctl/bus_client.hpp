@@ -112,6 +112,7 @@ class BusClient {
     static constexpr std::uint64_t kCallTimeoutMicroseconds = 25'000'000;
 
   private:
+    std::vector<std::string> optional_strings(const char* property);
     std::vector<DoseRow> list_doses_once(Instant from, Instant to);
     std::vector<regimend::HistoryEvent> history_once(Instant from, Instant to, const char* member);
 

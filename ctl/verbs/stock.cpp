@@ -1,6 +1,5 @@
 // `regimenctl stock`: each stocked item, its count on hand, how many doses that is, and
 // when it runs out (from the plan; for as-needed items from the last 30 days' use).
-#include <cmath>
 #include <iostream>
 #include <memory>
 
@@ -13,10 +12,6 @@
 
 namespace regimenctl {
 namespace {
-
-std::string whole_or_fraction(double value) {
-    return regimend::quantity_note(std::round(value * 1000) / 1000);
-}
 
 int run_stock(const GlobalOptions& options) {
     auto session = open_session(options);
@@ -68,7 +63,7 @@ int run_stock(const GlobalOptions& options) {
             continue;
         }
         const std::string on_hand = item != nullptr ? regimend::units_text(*item, *row.on_hand)
-                                                    : whole_or_fraction(*row.on_hand);
+                                                    : regimend::count_text(*row.on_hand);
         std::string runs_out = "not within a year";
         Colour colour = Colour::None;
         if (row.runs_out) {
@@ -85,7 +80,7 @@ int run_stock(const GlobalOptions& options) {
         }
         table.add_row({{row.item},
                        {on_hand, *row.on_hand <= 0 ? Colour::Red : Colour::None},
-                       {whole_or_fraction(row.doses_left.value_or(0))},
+                       {regimend::count_text(row.doses_left.value_or(0))},
                        {runs_out, colour}});
     }
     table.print(std::cout);

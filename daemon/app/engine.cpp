@@ -357,13 +357,13 @@ MethodResult<double> Engine::refill(std::string_view item_text, double quantity,
         return storage_error(*failure);
     }
     spdlog::info("{}: '{}' {}", absolute ? "stock set" : "refill", item->id, quantity);
-    stock_.check(tracker_, *item, StockTrigger::Refilled, instant);
-    auto counted = stock_.forecast(tracker_, *item, instant);
+    const auto counted = stock_.check(tracker_, *item, StockTrigger::Refilled, instant);
     if (!counted) {
         return MethodError{MethodErrorKind::StorageFailed,
-                           "Cannot read the history database: " + counted.error->message};
+                           "The refill is recorded, but the history cannot be read back to "
+                           "count the stock"};
     }
-    return counted.value->on_hand.value_or(0);
+    return counted->on_hand.value_or(0);
 }
 
 MethodResult<std::vector<Engine::StockRow>> Engine::stock(Micros now) const {

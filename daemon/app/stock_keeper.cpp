@@ -86,16 +86,16 @@ StoreResult<StockForecast> StockKeeper::forecast(const DoseTracker& tracker, con
     return {forecast_stock(regimen, item, inputs, now), std::nullopt};
 }
 
-void StockKeeper::check(const DoseTracker& tracker, const Item& item, StockTrigger trigger,
-                        Instant now) {
+std::optional<StockForecast> StockKeeper::check(const DoseTracker& tracker, const Item& item,
+                                                StockTrigger trigger, Instant now) {
     if (!item.stock) {
         set_low(item.id, std::nullopt);
-        return;
+        return std::nullopt;
     }
     auto result = forecast(tracker, item, now);
     if (!result) {
         spdlog::warn("cannot count the stock of '{}': {}", item.id, result.error->message);
-        return;
+        return std::nullopt;
     }
     const StockForecast& forecast = *result.value;
     if (!forecast.low) {
@@ -107,21 +107,21 @@ void StockKeeper::check(const DoseTracker& tracker, const Item& item, StockTrigg
         if (auto warned = store_.stock_warned(item.id); warned && *warned.value) {
             store_.set_stock_warned(item.id, std::nullopt);
         }
-        return;
+        return forecast;
     }
     const Regimen& regimen = tracker.regimen();
     set_low(item.id, stock_low_line(regimen, item, forecast, now));
     auto warned = store_.stock_warned(item.id);
     if (!warned) {
         spdlog::warn("cannot read when stock was last low: {}", warned.error->message);
-        return;
+        return forecast;
     }
     const auto& zone = zone_of(regimen);
     const bool repeats = trigger == StockTrigger::Reminder || trigger == StockTrigger::Logged;
     const bool due =
         !*warned.value || (repeats && local_date(zone, **warned.value) < local_date(zone, now));
     if (!due) {
-        return;
+        return forecast;
     }
     const NoticeText text = stock_low_notice(regimen, item, forecast, now);
     spdlog::info("low stock: {}", text.summary);
@@ -130,6 +130,7 @@ void StockKeeper::check(const DoseTracker& tracker, const Item& item, StockTrigg
     if (auto written = store_.set_stock_warned(item.id, now); !written) {
         spdlog::warn("cannot record the low-stock notice: {}", written.error->message);
     }
+    return forecast;
 }
 
 void StockKeeper::check_all(const DoseTracker& tracker, StockTrigger trigger, Instant now) {

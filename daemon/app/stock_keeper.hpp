@@ -31,8 +31,10 @@ class StockKeeper {
     StoreResult<StockForecast> forecast(const DoseTracker& tracker, const Item& item,
                                         Instant now) const;
 
-    // Recounts `item` and notifies as the rules above say.
-    void check(const DoseTracker& tracker, const Item& item, StockTrigger trigger, Instant now);
+    // Recounts `item` and notifies as the rules above say; returns the forecast it made
+    // (nullopt when the item keeps no stock or the history could not be read).
+    std::optional<StockForecast> check(const DoseTracker& tracker, const Item& item,
+                                       StockTrigger trigger, Instant now);
     // Every stocked item of the tracker's regimen; forgets items that left it.
     void check_all(const DoseTracker& tracker, StockTrigger trigger, Instant now);
 

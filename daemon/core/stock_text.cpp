@@ -1,13 +1,10 @@
 #include "core/stock_text.hpp"
 
-#include <cmath>
 #include <cstdio>
 
 namespace regimend {
-namespace {
 
-std::string format_count(double value) {
-    // Whole counts print whole; fractions keep up to three decimals ("0.5", "1.25").
+std::string count_text(double value) {
     char buffer[48];
     std::snprintf(buffer, sizeof buffer, "%.3f", value);
     std::string text = buffer;
@@ -20,6 +17,8 @@ std::string format_count(double value) {
     return text == "-0" ? "0" : text;
 }
 
+namespace {
+
 std::string display_name(const Item& item) {
     return item.name.empty() ? item.id : item.name;
 }
@@ -27,7 +26,7 @@ std::string display_name(const Item& item) {
 }  // namespace
 
 std::string units_text(const Item& item, double count) {
-    std::string text = format_count(count);
+    std::string text = count_text(count);
     if (item.stock && !item.stock->unit.empty()) {
         text += " " + item.stock->unit;
     }

@@ -11,6 +11,9 @@
 
 namespace regimend {
 
+// "8", "0.5", "1.125": a count as a person writes it (at most three decimals).
+std::string count_text(double count);
+
 // "8 capsules", "0.5 capsules", "-2 capsules"; "8" when the item names no unit.
 std::string units_text(const Item& item, double count);
 
