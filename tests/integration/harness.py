@@ -28,7 +28,7 @@ import zoneinfo
 
 import dbus
 import dbus.mainloop.glib
-from gi.repository import GLib
+from gi.repository import Gio, GLib
 
 BUS_NAME = "org.regimend.Regimen1"
 OBJECT_PATH = "/org/regimend/Regimen1"
@@ -249,50 +249,64 @@ class NotificationServer:
 
 class SignalRecorder:
     """Records every signal of org.regimend.Regimen1 (and PropertiesChanged) on its own
-    connection, dispatched by a GLib main loop in a thread."""
+    connection, dispatched by a GLib main loop in a thread.
+
+    It speaks GDBus (Gio), not dbus-python: dbus-python is not thread-safe, and a recorder
+    dispatching in its thread while the test's thread makes blocking dbus-python calls once
+    lost its connection's Python wrapper mid-run ("D-Bus connection does not have a
+    Connection instance associated with it") and recorded nothing more. GDBus is made for
+    threads; its callbacks run on this thread's own main context."""
 
     def __init__(self, bus):
         self.bus = bus
-        self.signals = []  # [(member, [args])]
+        self.signals = []  # [(member, [args])], args as plain Python values
         self.lock = threading.Lock()
         self.loop = None
         self.thread = None
+        self.failure = None
 
     def start(self):
         ready = threading.Event()
 
-        # dbus-python dispatches on GLib's default main context; this thread runs it (the
-        # test's own thread makes blocking calls and never iterates it).
         def run():
-            self.loop = GLib.MainLoop()
-            mainloop = dbus.mainloop.glib.DBusGMainLoop()
-            self.connection = dbus.bus.BusConnection(self.bus.address, mainloop=mainloop)
-            self.connection.add_signal_receiver(
-                self._record, dbus_interface=INTERFACE, member_keyword="member",
-                path=OBJECT_PATH)
-            self.connection.add_signal_receiver(
-                self._record_properties, signal_name="PropertiesChanged",
-                dbus_interface="org.freedesktop.DBus.Properties", path=OBJECT_PATH)
+            try:
+                context = GLib.MainContext.new()
+                context.push_thread_default()
+                self.loop = GLib.MainLoop.new(context, False)
+                flags = (Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
+                         | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
+                self.connection = Gio.DBusConnection.new_for_address_sync(
+                    self.bus.address, flags, None, None)
+                self.connection.signal_subscribe(
+                    None, INTERFACE, None, OBJECT_PATH, None, Gio.DBusSignalFlags.NONE,
+                    self._record)
+                self.connection.signal_subscribe(
+                    None, "org.freedesktop.DBus.Properties", "PropertiesChanged", OBJECT_PATH,
+                    None, Gio.DBusSignalFlags.NONE, self._record)
+                # A round trip on the same connection: the bus has the match rules (sent
+                # before it, in order) once the reply is here.
+                self.connection.call_sync(
+                    "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                    "GetId", None, None, Gio.DBusCallFlags.NONE, 10_000, None)
+            except GLib.Error as error:
+                self.failure = error.message
+                ready.set()
+                return
             ready.set()
             self.loop.run()
+            self.connection.close_sync(None)
 
         self.thread = threading.Thread(target=run, daemon=True)
         self.thread.start()
-        ready.wait(10)
-        # A round trip through the bus makes sure the match rules are in place.
-        probe = self.bus.connect()
-        probe.get_object("org.freedesktop.DBus", "/org/freedesktop/DBus")
-        probe.close()
+        if not ready.wait(30):
+            raise AssertionError("the signal recorder did not connect within 30 s")
+        if self.failure:
+            raise AssertionError(f"the signal recorder could not connect: {self.failure}")
         return self
 
-    def _record(self, *args, member=None):
+    def _record(self, _connection, _sender, _path, _interface, member, parameters):
         with self.lock:
-            self.signals.append((str(member), list(args)))
-
-    def _record_properties(self, interface, changed, invalidated):
-        with self.lock:
-            self.signals.append(("PropertiesChanged", [str(interface), dict(changed),
-                                                       list(invalidated)]))
+            self.signals.append((member, list(parameters.unpack())))
 
     def of(self, member):
         with self.lock:
