@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -62,30 +64,83 @@ Diagnostic warning_at(const Regimen& regimen, SourcePos pos, std::string message
     return Diagnostic{regimen.file, pos.line, pos.column, Severity::Warning, std::move(message)};
 }
 
-// A planned dose as lint keeps it: 24 bytes instead of a PlannedDose's strings, because a
+// A planned dose as lint keeps it: 16 bytes instead of a PlannedDose's strings, because a
 // fortnight of 10,000 hourly items is 3.4 million doses.
 struct LintDose {
     Instant planned;
     std::uint32_t item;    // index into regimen.items
-    const Amount* amount;  // the item's amount or a ramp step's, null when none
+    std::uint32_t amount;  // kNoAmount, kItemAmount or kFirstStep + the ramp step's index
 };
+constexpr std::uint32_t kNoAmount = 0;
+constexpr std::uint32_t kItemAmount = 1;
+constexpr std::uint32_t kFirstStep = 2;
 
-// The item's own Amount that `amount` (a copy made by the planner) is, so lint keeps a
-// pointer rather than a copy.
-const Amount* amount_in(const Item& item, const std::optional<Amount>& amount) {
+// Which of the item's own amounts `amount` (a copy made by the planner) is, so lint keeps
+// a small number rather than a copy.
+std::uint32_t amount_slot(const Item& item, const std::optional<Amount>& amount) {
     if (!amount) {
-        return nullptr;
+        return kNoAmount;
     }
-    for (const auto& step : item.ramp) {
-        if (step.amount == *amount) {
-            return &step.amount;
+    for (std::uint32_t step = 0; step < item.ramp.size(); ++step) {
+        if (item.ramp[step].amount == *amount) {
+            return kFirstStep + step;
         }
     }
-    return item.amount && *item.amount == *amount ? &*item.amount : nullptr;
+    return item.amount && *item.amount == *amount ? kItemAmount : kNoAmount;
 }
 
-// The doses lint looks at: the union of its windows, in time order (ties in file order).
-std::vector<LintDose> representative_plan(const Regimen& regimen) {
+const Amount* amount_of(const Item& item, std::uint32_t slot) {
+    if (slot == kNoAmount) {
+        return nullptr;
+    }
+    return slot == kItemAmount ? &*item.amount : &item.ramp[slot - kFirstStep].amount;
+}
+
+// How much planning lint may do: the plan of 10,000 hourly items over a fortnight (3.4
+// million doses, about 54 MB as LintDose) fits. Each item visited in a window counts as
+// well, so windows where nothing is planned are not free. Without it, items whose starts
+// are spread out made the windows' union grow with the number of items, and so the plan
+// with its square: 400 hourly items starting 15 days apart took 5 s and 800 MB, and the
+// daemon's worker would have been killed for memory at a few thousand.
+constexpr std::size_t kMaxLintWork = 4'000'000;
+// A run of merged windows is planned in pieces of at most this many days, so the budget
+// is checked often (one item's piece is at most 28 days × 1,440 doses).
+constexpr int kPieceDays = 28;
+
+struct RepresentativePlan {
+    std::vector<LintDose> doses;  // in time order, ties in file order
+    // The first day lint did not plan when the budget ran out.
+    std::optional<date::sys_days> unchecked_from;
+};
+
+// Orders doses[begin, end) by instant, keeping the order of equal instants (file order:
+// the piece was planned item by item). `instants` are the piece's distinct instants, in
+// order. A counting sort over them:
+// there are few (a fortnight of hourly items has 336 for 3.4 million doses), and a
+// comparison sort of the doses was a third of `check` at the file limits.
+void order_by_instant(std::vector<LintDose>& doses, std::size_t begin,
+                      const std::vector<Instant>& instants) {
+    auto slot_of = [&](Instant planned) {
+        return static_cast<std::size_t>(
+            std::lower_bound(instants.begin(), instants.end(), planned) - instants.begin());
+    };
+    std::vector<std::size_t> next(instants.size() + 1, 0);
+    for (std::size_t i = begin; i < doses.size(); ++i) {
+        ++next[slot_of(doses[i].planned) + 1];
+    }
+    for (std::size_t slot = 1; slot < next.size(); ++slot) {
+        next[slot] += next[slot - 1];
+    }
+    std::vector<LintDose> ordered(doses.size() - begin);
+    for (std::size_t i = begin; i < doses.size(); ++i) {
+        ordered[next[slot_of(doses[i].planned)]++] = doses[i];
+    }
+    std::copy(ordered.begin(), ordered.end(), doses.begin() + static_cast<std::ptrdiff_t>(begin));
+}
+
+// The doses lint looks at: the union of its windows, in time order (ties in file order),
+// as far as kMaxLintWork allows.
+RepresentativePlan representative_plan(const Regimen& regimen) {
     std::set<date::sys_days> first_days;
     for (const auto& item : regimen.items) {
         if (item.as_needed) {
@@ -107,8 +162,10 @@ std::vector<LintDose> representative_plan(const Regimen& regimen) {
         first_days.insert(kUndatedAnchor);
     }
     const auto& zone = zone_of(regimen);
+    RepresentativePlan result;
+    auto& doses = result.doses;
+    std::size_t work = 0;
     // Overlapping windows are merged so no day is planned twice.
-    std::vector<LintDose> doses;
     auto window = first_days.begin();
     while (window != first_days.end()) {
         date::sys_days range_start = *window;
@@ -116,25 +173,45 @@ std::vector<LintDose> representative_plan(const Regimen& regimen) {
         for (++window; window != first_days.end() && *window <= range_end; ++window) {
             range_end = *window + date::days{kWindowDays};
         }
-        const Instant from = start_of_day(zone, LocalDate{range_start});
-        const Instant to = start_of_day(zone, LocalDate{range_end});
-        // One item at a time, so only one item's PlannedDoses exist at once.
-        for (std::size_t index = 0; index < regimen.items.size(); ++index) {
-            const Item& item = regimen.items[index];
-            if (item.as_needed) {
-                continue;
+        for (date::sys_days piece = range_start; piece < range_end;
+             piece += date::days{kPieceDays}) {
+            const date::sys_days piece_end = std::min(range_end, piece + date::days{kPieceDays});
+            const Instant from = start_of_day(zone, LocalDate{piece});
+            const Instant to = start_of_day(zone, LocalDate{piece_end});
+            const std::size_t piece_begin = doses.size();
+            std::vector<Instant> instants;  // the piece's distinct instants, in order
+            std::vector<Instant> merged;
+            // One item at a time, so only one item's PlannedDoses exist at once.
+            for (std::size_t index = 0; index < regimen.items.size(); ++index) {
+                const Item& item = regimen.items[index];
+                if (item.as_needed) {
+                    continue;
+                }
+                const auto planned = plan_item(regimen, item, from, to);
+                for (const auto& dose : planned) {
+                    doses.push_back({dose.planned, static_cast<std::uint32_t>(index),
+                                     amount_slot(item, dose.amount)});
+                }
+                // Items mostly share their instants, so the union stays small.
+                merged.clear();
+                auto instant_of = [](const PlannedDose& dose) { return dose.planned; };
+                std::vector<Instant> own(planned.size());
+                std::transform(planned.begin(), planned.end(), own.begin(), instant_of);
+                std::set_union(instants.begin(), instants.end(), own.begin(), own.end(),
+                               std::back_inserter(merged));
+                instants.swap(merged);
+                if ((work += 1) + doses.size() > kMaxLintWork) {
+                    // A piece with only some of its items would undercount its days: the
+                    // plan ends before it, and the caller says so.
+                    doses.resize(piece_begin);
+                    result.unchecked_from = piece;
+                    return result;
+                }
             }
-            for (const auto& dose : plan_item(regimen, item, from, to)) {
-                doses.push_back({dose.planned, static_cast<std::uint32_t>(index),
-                                 amount_in(item, dose.amount)});
-            }
+            order_by_instant(doses, piece_begin, instants);
         }
     }
-    // (planned, item) is unique: plan_item gives an item one dose per instant.
-    std::sort(doses.begin(), doses.end(), [](const LintDose& a, const LintDose& b) {
-        return std::tie(a.planned, a.item) < std::tie(b.planned, b.item);
-    });
-    return doses;
+    return result;
 }
 
 bool has_any_tag(const Item& item, const std::vector<std::string>& tags) {
@@ -208,10 +285,11 @@ void check_limits(const Regimen& regimen, const std::vector<LintDose>& doses,
         std::map<date::sys_days, double> daily_totals;
         for (const auto& dose : doses) {
             const Item* item = &regimen.items[dose.item];
-            if (!dose.amount || !has_any_tag(*item, limit.tags)) {
+            const Amount* amount = amount_of(*item, dose.amount);
+            if (amount == nullptr || !has_any_tag(*item, limit.tags)) {
                 continue;
             }
-            if (auto value = value_for_limit(*dose.amount, limit.per_day)) {
+            if (auto value = value_for_limit(*amount, limit.per_day)) {
                 daily_totals[date::sys_days{local_date(zone, dose.planned)}] += *value;
             }
         }
@@ -475,9 +553,33 @@ void check_reminders(const Regimen& regimen, std::vector<Diagnostic>& warnings) 
 
 }  // namespace
 
+// Said when kMaxLintWork stopped the plan: at the first item with a start, ramp step or end
+// on or after the day lint stopped (the rest of the file is what went unchecked).
+Diagnostic unchecked_warning(const Regimen& regimen, date::sys_days unchecked_from) {
+    SourcePos pos = regimen.items.empty() ? SourcePos{} : regimen.items.front().pos;
+    for (const auto& item : regimen.items) {
+        const auto& schedule = item.schedule;
+        const bool changes_later =
+            (schedule.start && date::sys_days{*schedule.start} >= unchecked_from) ||
+            (schedule.end && date::sys_days{*schedule.end} >= unchecked_from);
+        if (!item.as_needed && changes_later) {
+            pos = item.pos;
+            break;
+        }
+    }
+    return warning_at(regimen, pos,
+                      "lint checked the plan only before " +
+                          date::format("%Y-%m-%d", unchecked_from) +
+                          ": the items' starts, ramp steps and ends are too many to plan a "
+                          "fortnight after each; doses from then on were not checked");
+}
+
 std::vector<Diagnostic> lint(const Regimen& regimen) {
     std::vector<Diagnostic> warnings;
-    auto doses = representative_plan(regimen);
+    auto [doses, unchecked_from] = representative_plan(regimen);
+    if (unchecked_from) {
+        warnings.push_back(unchecked_warning(regimen, *unchecked_from));
+    }
     check_limits(regimen, doses, warnings);
     check_oxide(regimen, warnings);
     check_citrate(regimen, doses, warnings);

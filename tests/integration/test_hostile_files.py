@@ -1,6 +1,7 @@
 """Files a user can produce by accident (issue 12): a FIFO as the regimen, a symlinked
 regimen, a huge lint, modes of what we create, the zone regimenctl reads times in."""
 
+import datetime
 import json
 import os
 import resource
@@ -40,6 +41,17 @@ def separate_regimen(count):
         lines.append(f'  - {{id: i{index}, name: Item {index}, every: 1 hours, '
                      f'start: 2026-01-01, at: "00:00", tags: [x], '
                      f'separate: {{from: [x], by: 2w}}}}')
+    return "\n".join(lines) + "\n"
+
+
+def staggered_regimen(count):
+    """`count` hourly items starting 15 days apart: lint's fortnights grow with the items."""
+    lines = ["version: 1", "timezone: Europe/Berlin", "items:"]
+    first = datetime.date(2020, 1, 1)
+    for index in range(count):
+        start = first + datetime.timedelta(days=15 * index)
+        lines.append(f'  - {{id: i{index}, name: Item {index}, every: 1 hours, '
+                     f'start: {start.isoformat()}, at: "00:00"}}')
     return "\n".join(lines) + "\n"
 
 
@@ -194,6 +206,28 @@ class HostileFiles(harness.DaemonTestCase):
         self.assertEqual(len(lines), 102, lines[-3:])  # 100, "... and N more", the summary
         self.assertIn("... and 998900 more warnings; stopped after 100", lines[100])
         self.assertTrue(lines[-1].endswith(": 0 errors, 101 warnings"), lines[-1])
+
+    def test_check_of_starts_spread_over_years_is_bounded_and_says_what_it_skipped(self):
+        # 2,000 hourly items starting 15 days apart (82 years): lint planned a fortnight
+        # after every start with every item already started, about 40 GB. Now its plan has
+        # a budget; an address-space limit makes the old way fail here instead of swapping.
+        daemon = self.make_daemon()
+        path = os.path.join(self.workdir, "staggered.yaml")
+        with open(path, "w") as out:
+            out.write(staggered_regimen(2000))
+
+        def limit_address_space():
+            resource.setrlimit(resource.RLIMIT_AS, (768 << 20, 768 << 20))
+
+        result = subprocess.run(
+            [harness.REGIMENCTL, "check", path], env=daemon.env, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, timeout=120,
+            preexec_fn=None if sanitized(harness.REGIMENCTL) else limit_address_space)
+        self.assertEqual(result.returncode, 0, result.stderr[-500:])
+        self.assertRegex(result.stdout, r"staggered\.yaml:\d+:5: warning: lint checked the plan "
+                         r"only before 20\d\d-\d\d-\d\d: .* doses from then on were not "
+                         r"checked\n")
+        self.assertTrue(result.stdout.endswith(": 0 errors, 1 warning\n"), result.stdout)
 
     # ---- finding 5: plan streams ----
 

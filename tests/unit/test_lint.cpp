@@ -434,3 +434,58 @@ TEST_CASE("reminder timings that cannot happen", "[lint]") {
           "'both' is missed after 10m, shorter than its repeat_every (15m) and escalate_after "
           "(1h): a dose is missed before that reminder comes");
 }
+
+TEST_CASE("lint's plan is bounded: starts spread out stop it early, and it says so", "[lint]") {
+    // Hourly items starting 15 days apart: every start opens a fortnight in which every item
+    // already started is planned, so the plan grew with the square of the items (400 of
+    // them took 5 s and 800 MB before the bound).
+    std::vector<TimeOfDay> hourly;
+    for (int hour = 0; hour < 24; ++hour) {
+        char text[8];
+        std::snprintf(text, sizeof text, "%02d:00", hour);
+        hourly.push_back(clock_time(text));
+    }
+    RegimenBuilder builder;
+    const int count = 1000;
+    for (int index = 0; index < count; ++index) {
+        auto& item = builder.add("i" + std::to_string(index), "Item", hourly);
+        item.schedule.start = LocalDate{date::sys_days{ymd(2020, 1, 1)} + date::days{15 * index}};
+    }
+    auto warnings = lint(builder.regimen);
+    REQUIRE(warnings.size() == 1);
+    const auto& said = warnings[0];
+    CHECK(said.severity == Severity::Warning);
+    CHECK(said.message.find("lint checked the plan only before ") == 0);
+    CHECK(said.message.find("doses from then on were not checked") != std::string::npos);
+    // It points at the first item starting on or after that day: the unchecked part.
+    const std::string day = said.message.substr(34, 10);
+    const int first_unchecked = (said.line - 20) / 10;
+    REQUIRE(first_unchecked > 0);
+    REQUIRE(first_unchecked < count);
+    const auto& item = builder.regimen.items[static_cast<std::size_t>(first_unchecked)];
+    CHECK(date::format("%Y-%m-%d", date::sys_days{*item.schedule.start}) >= day);
+    const auto& before = builder.regimen.items[static_cast<std::size_t>(first_unchecked - 1)];
+    CHECK(date::format("%Y-%m-%d", date::sys_days{*before.schedule.start}) < day);
+}
+
+TEST_CASE("lint plans a long run of windows in pieces and still finds what is in the last",
+          "[lint]") {
+    // Starts 10 days apart chain the fortnights into one run of 60 days, planned in pieces
+    // of 28 days; the only conflict is in the last piece.
+    RegimenBuilder builder;
+    for (int index = 0; index < 5; ++index) {
+        auto& item = builder.add("i" + std::to_string(index), "Item", {clock_time("12:00")});
+        item.schedule.start = LocalDate{date::sys_days{ymd(2026, 1, 1)} + date::days{10 * index}};
+    }
+    auto& late = builder.add("late", "Late", {clock_time("12:30")});
+    late.schedule.start = ymd(2026, 2, 25);
+    late.tags = {"x"};
+    auto& keeper = builder.add("keeper", "Keeper", {clock_time("13:00")});
+    keeper.schedule.start = ymd(2026, 1, 1);
+    keeper.separate = SeparateRule{{"x"}, 1h, {keeper.pos.line + 1, 7}};
+    auto warnings = lint(builder.regimen);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].message ==
+          "'keeper' is planned at 2026-02-25 13:00, 30m from 'late' at 12:30; its separate "
+          "rule keeps them 1h apart");
+}
