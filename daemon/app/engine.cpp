@@ -367,17 +367,16 @@ MethodResult<double> Engine::refill(std::string_view item_text, double quantity,
 }
 
 MethodResult<std::vector<Engine::StockRow>> Engine::stock(Micros now) const {
+    auto counted = stock_.forecast_all(tracker_, to_instant(now));
+    if (!counted) {
+        return MethodError{MethodErrorKind::StorageFailed,
+                           "Cannot read the history database: " + counted.error->message};
+    }
     std::vector<StockRow> rows;
     for (const auto& item : regimen().items) {
-        if (!item.stock) {
-            continue;
+        if (auto found = counted.value->find(item.id); found != counted.value->end()) {
+            rows.push_back(StockRow{&item, found->second});
         }
-        auto counted = stock_.forecast(tracker_, item, to_instant(now));
-        if (!counted) {
-            return MethodError{MethodErrorKind::StorageFailed,
-                               "Cannot read the history database: " + counted.error->message};
-        }
-        rows.push_back(StockRow{&item, *counted.value});
     }
     return rows;
 }

@@ -11,29 +11,32 @@
 namespace regimend {
 namespace {
 
-// Doses planned after `now` that were answered early (taken or skipped, not undone):
-// they never need units from the count.
-StoreResult<std::set<Instant>> answered_ahead(const HistoryStore& store, const Item& item,
-                                              Instant now) {
+// Doses planned after `now` that were answered early (taken or skipped, not undone), by
+// item: they never need units from the count. One read serves every item.
+StoreResult<std::map<std::string, std::set<Instant>>> answered_ahead(const HistoryStore& store,
+                                                                     Instant now) {
     auto events = store.events_planned_between(now + Seconds{1}, now + kForecastHorizon);
     if (!events) {
         return {std::nullopt, events.error};
     }
-    std::map<Instant, bool> answered;  // in the order written: an undo reopens the dose
+    // In the order written: an undo reopens the dose.
+    std::map<std::string, std::map<Instant, bool>> answered;
     for (const auto& event : *events.value) {
-        if (event.item != item.id || !event.planned) {
+        if (!event.planned) {
             continue;
         }
         if (event.kind == EventKind::Taken || event.kind == EventKind::Skipped) {
-            answered[*event.planned] = true;
+            answered[event.item][*event.planned] = true;
         } else if (event.kind == EventKind::Undone) {
-            answered[*event.planned] = false;
+            answered[event.item][*event.planned] = false;
         }
     }
-    std::set<Instant> result;
-    for (const auto& [planned, is_answered] : answered) {
-        if (is_answered) {
-            result.insert(planned);
+    std::map<std::string, std::set<Instant>> result;
+    for (const auto& [item, doses] : answered) {
+        for (const auto& [planned, is_answered] : doses) {
+            if (is_answered) {
+                result[item].insert(planned);
+            }
         }
     }
     return {std::move(result), std::nullopt};
@@ -47,13 +50,67 @@ std::string stock_notice_key(const std::string& item) {
 
 StoreResult<StockForecast> StockKeeper::forecast(const DoseTracker& tracker, const Item& item,
                                                  Instant now) const {
+    return forecast_with(tracker, item, now, nullptr);
+}
+
+StoreResult<StockKeeper::SharedReads> StockKeeper::read_shared(const DoseTracker& tracker,
+                                                               Instant now) const {
+    auto events = store_.all_stock_events(now + kFutureTolerance);
+    auto ahead = answered_ahead(store_, now);
+    auto warned = store_.stock_warned_all();
+    for (const auto* failed : {&events.error, &ahead.error, &warned.error}) {
+        if (*failed) {
+            return {std::nullopt, *failed};
+        }
+    }
+    SharedReads shared;
+    shared.events = std::move(*events.value);
+    shared.ahead = std::move(*ahead.value);
+    shared.warned = std::move(*warned.value);
+    for (const auto& open : tracker.open_doses()) {
+        shared.open[open.dose.item_id].push_back(open.dose.planned);
+    }
+    return {std::move(shared), std::nullopt};
+}
+
+StoreResult<std::map<std::string, StockForecast>> StockKeeper::forecast_all(
+    const DoseTracker& tracker, Instant now) const {
+    const auto snapshot = store_.read_snapshot();
+    auto shared = read_shared(tracker, now);
+    if (!shared) {
+        return {std::nullopt, shared.error};
+    }
+    std::map<std::string, StockForecast> forecasts;
+    for (const auto& item : tracker.regimen().items) {
+        if (!item.stock) {
+            continue;
+        }
+        auto forecast = forecast_with(tracker, item, now, &*shared.value);
+        if (!forecast) {
+            return {std::nullopt, forecast.error};
+        }
+        forecasts.emplace(item.id, *forecast.value);
+    }
+    return {std::move(forecasts), std::nullopt};
+}
+
+StoreResult<StockForecast> StockKeeper::forecast_with(const DoseTracker& tracker, const Item& item,
+                                                      Instant now,
+                                                      const SharedReads* shared) const {
     const Regimen& regimen = tracker.regimen();
     StockInputs inputs;
-    auto events = store_.stock_events(item.id, now + kFutureTolerance);
-    if (!events) {
-        return {std::nullopt, events.error};
+    if (shared != nullptr) {
+        const auto found = shared->events.find(item.id);
+        inputs.on_hand = found == shared->events.end()
+                             ? std::nullopt
+                             : count_on_hand(regimen, item, found->second, now + kFutureTolerance);
+    } else {
+        auto events = store_.stock_events(item.id, now + kFutureTolerance);
+        if (!events) {
+            return {std::nullopt, events.error};
+        }
+        inputs.on_hand = count_on_hand(regimen, item, *events.value, now + kFutureTolerance);
     }
-    inputs.on_hand = count_on_hand(regimen, item, *events.value, now + kFutureTolerance);
     if (!inputs.on_hand) {
         // Never counted: nothing to forecast, and no reason to read more (a reload of a
         // large regimen checks every stocked item on the loop).
@@ -71,17 +128,26 @@ StoreResult<StockForecast> StockKeeper::forecast(const DoseTracker& tracker, con
                 inputs.as_needed_uses.push_back(event.at);
             }
         }
+    } else if (shared != nullptr) {
+        if (auto open = shared->open.find(item.id); open != shared->open.end()) {
+            inputs.open_doses = open->second;
+        }
+        if (auto ahead = shared->ahead.find(item.id); ahead != shared->ahead.end()) {
+            inputs.answered_ahead = ahead->second;
+        }
     } else {
         for (const auto& open : tracker.open_doses()) {
             if (open.dose.item_id == item.id) {
                 inputs.open_doses.push_back(open.dose.planned);
             }
         }
-        auto ahead = answered_ahead(store_, item, now);
+        auto ahead = answered_ahead(store_, now);
         if (!ahead) {
             return {std::nullopt, ahead.error};
         }
-        inputs.answered_ahead = std::move(*ahead.value);
+        if (auto found = ahead.value->find(item.id); found != ahead.value->end()) {
+            inputs.answered_ahead = std::move(found->second);
+        }
     }
     return {forecast_stock(regimen, item, inputs, now), std::nullopt};
 }
@@ -92,7 +158,13 @@ std::optional<StockForecast> StockKeeper::check(const DoseTracker& tracker, cons
         set_low(item.id, std::nullopt);
         return std::nullopt;
     }
-    auto result = forecast(tracker, item, now);
+    return act_on(tracker.regimen(), item, forecast(tracker, item, now), trigger, now, nullptr);
+}
+
+std::optional<StockForecast> StockKeeper::act_on(const Regimen& regimen, const Item& item,
+                                                 StoreResult<StockForecast> result,
+                                                 StockTrigger trigger, Instant now,
+                                                 const std::optional<Instant>* known_warned) {
     if (!result) {
         spdlog::warn("cannot count the stock of '{}': {}", item.id, result.error->message);
         return std::nullopt;
@@ -104,14 +176,19 @@ std::optional<StockForecast> StockKeeper::check(const DoseTracker& tracker, cons
         }
         set_low(item.id, std::nullopt);
         // Out of the window (a refill): the next time it runs low warns again at once.
-        if (auto warned = store_.stock_warned(item.id); warned && *warned.value) {
+        if (known_warned != nullptr) {
+            if (*known_warned) {
+                store_.set_stock_warned(item.id, std::nullopt);
+            }
+        } else if (auto warned = store_.stock_warned(item.id); warned && *warned.value) {
             store_.set_stock_warned(item.id, std::nullopt);
         }
         return forecast;
     }
-    const Regimen& regimen = tracker.regimen();
     set_low(item.id, stock_low_line(regimen, item, forecast, now));
-    auto warned = store_.stock_warned(item.id);
+    auto warned = known_warned != nullptr
+                      ? StoreResult<std::optional<Instant>>{*known_warned, std::nullopt}
+                      : store_.stock_warned(item.id);
     if (!warned) {
         spdlog::warn("cannot read when stock was last low: {}", warned.error->message);
         return forecast;
@@ -135,28 +212,41 @@ std::optional<StockForecast> StockKeeper::check(const DoseTracker& tracker, cons
 
 void StockKeeper::check_all(const DoseTracker& tracker, StockTrigger trigger, Instant now) {
     const Regimen& regimen = tracker.regimen();
-    // Only items ever counted can be low: one query instead of one per item keeps a reload
-    // of a large regimen short on the loop.
-    auto counted = store_.counted_items();
-    if (!counted) {
-        spdlog::warn("cannot read which items keep stock: {}", counted.error->message);
-        return;
-    }
-    for (const auto& item : regimen.items) {
-        if (item.stock && counted.value->count(item.id) != 0) {
-            check(tracker, item, trigger, now);
-        } else if (low_.count(item.id) != 0) {
-            display_.close_notice(stock_notice_key(item.id));
-            set_low(item.id, std::nullopt);
+    // Reads first, all in one read transaction and with what every item shares read once;
+    // then the notices and writes. Only items ever counted can be low: one query names
+    // them, so a reload of a large regimen stays short on the loop.
+    std::vector<std::pair<const Item*, StoreResult<StockForecast>>> forecasts;
+    SharedReads shared;
+    {
+        const auto snapshot = store_.read_snapshot();
+        auto read = read_shared(tracker, now);
+        if (!read) {
+            spdlog::warn("cannot read the stock of the items: {}", read.error->message);
+            return;
+        }
+        shared = std::move(*read.value);
+        for (const auto& item : regimen.items) {
+            if (item.stock && shared.events.count(item.id) != 0) {
+                forecasts.emplace_back(&item, forecast_with(tracker, item, now, &shared));
+            }
         }
     }
-    std::vector<std::string> gone;
+    std::set<std::string> checked;
+    for (auto& [item, result] : forecasts) {
+        checked.insert(item->id);
+        const auto found = shared.warned.find(item->id);
+        const std::optional<Instant> warned =
+            found != shared.warned.end() ? std::optional<Instant>{found->second} : std::nullopt;
+        act_on(regimen, *item, std::move(result), trigger, now, &warned);
+    }
+    // Items no longer counted, no longer stocked, or gone from the regimen.
+    std::vector<std::string> stale;
     for (const auto& id : low_) {
-        if (regimen.find(id) == nullptr) {
-            gone.push_back(id);
+        if (checked.count(id) == 0) {
+            stale.push_back(id);
         }
     }
-    for (const auto& id : gone) {
+    for (const auto& id : stale) {
         display_.close_notice(stock_notice_key(id));
         set_low(id, std::nullopt);
     }

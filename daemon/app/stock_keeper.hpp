@@ -31,6 +31,10 @@ class StockKeeper {
     StoreResult<StockForecast> forecast(const DoseTracker& tracker, const Item& item,
                                         Instant now) const;
 
+    // forecast() of every item with `stock:`, by id, reading the history once for all.
+    StoreResult<std::map<std::string, StockForecast>> forecast_all(const DoseTracker& tracker,
+                                                                   Instant now) const;
+
     // Recounts `item` and notifies as the rules above say; returns the forecast it made
     // (nullopt when the item keeps no stock or the history could not be read).
     std::optional<StockForecast> check(const DoseTracker& tracker, const Item& item,
@@ -44,6 +48,21 @@ class StockKeeper {
     std::vector<std::string> warnings() const;
 
   private:
+    // What check_all reads once for every item instead of once per item.
+    struct SharedReads {
+        std::map<std::string, std::vector<HistoryEvent>> events;  // stock_events, by item
+        std::map<std::string, std::vector<Instant>> open;         // due or snoozed, by item
+        std::map<std::string, std::set<Instant>> ahead;           // answered early, by item
+        std::map<std::string, Instant> warned;                    // stock_warned, by item
+    };
+    StoreResult<SharedReads> read_shared(const DoseTracker& tracker, Instant now) const;
+    StoreResult<StockForecast> forecast_with(const DoseTracker& tracker, const Item& item,
+                                             Instant now, const SharedReads* shared) const;
+    // Shows, clears and records what `result` means for the item (check's second half).
+    // `warned` is the item's stock_warned when already read (check_all), else null.
+    std::optional<StockForecast> act_on(const Regimen& regimen, const Item& item,
+                                        StoreResult<StockForecast> result, StockTrigger trigger,
+                                        Instant now, const std::optional<Instant>* warned);
     void set_low(const std::string& item, std::optional<std::string> line);
 
     HistoryStore& store_;

@@ -30,6 +30,22 @@ double units_at(const Item& item, const std::optional<Amount>& amount) {
     return item.stock ? item.stock->per_dose * ramp_factor(item, amount) : 1;
 }
 
+// At least the units the plan can ask for within kForecastHorizon: the most doses the
+// schedule can place there, each at the largest amount it ever has. A count above it
+// cannot run out within the horizon, so the forecast need not plan a year to say so (a
+// year of an hourly item is 8,760 doses, and a reload recounts every counted item).
+double most_units_within_horizon(const Item& item) {
+    const auto days = static_cast<double>(kForecastHorizon.count()) / 86400.0 + 2;
+    const double doses = item.schedule.frequency == Frequency::EveryNHours
+                             ? days * 24.0 / std::max(1, item.schedule.interval) + 1
+                             : days * static_cast<double>(item.schedule.times.size());
+    double largest = units_at(item, item.amount);
+    for (const auto& step : item.ramp) {
+        largest = std::max(largest, units_at(item, step.amount));
+    }
+    return doses * largest;
+}
+
 // Doses whose units the count has to cover, in order: the open ones first, then the plan.
 // Calls `visit(planned, units)` until it returns false or the horizon is reached.
 template <class Visit>
@@ -42,11 +58,15 @@ void walk_needed_doses(const Regimen& regimen, const Item& item, const StockInpu
             return;
         }
     }
-    // Planned in chunks, so a count that runs out next week does not plan a year.
-    constexpr Seconds kChunk{31LL * 86400};
+    // Planned in chunks that grow from a day to a month, so a count that runs out next
+    // week does not plan a year, and a count with plenty left (which the caller sees at
+    // the first dose) plans a day.
+    constexpr Seconds kLargestChunk{31LL * 86400};
     const Instant horizon = now + kForecastHorizon;
-    for (Instant from = now; from < horizon; from += kChunk) {
-        const Instant to = std::min(from + kChunk, horizon);
+    Seconds chunk{86400};
+    for (Instant from = now; from < horizon;
+         from += chunk, chunk = std::min(chunk * 2, kLargestChunk)) {
+        const Instant to = std::min(from + chunk, horizon);
         for (const auto& dose : plan_item(regimen, item, from, to)) {
             if (std::binary_search(open.begin(), open.end(), dose.planned) ||
                 inputs.answered_ahead.count(dose.planned) != 0) {
@@ -183,10 +203,17 @@ StockForecast forecast_stock(const Regimen& regimen, const Item& item, const Sto
     } else {
         bool first = true;
         double left = inputs.on_hand.value_or(0);
+        const double most_planned = most_units_within_horizon(item);
+        std::size_t visited = 0;
         walk_needed_doses(regimen, item, inputs, now, [&](Instant planned, double units) {
             if (first) {
                 forecast.per_dose = units;
                 first = false;
+            }
+            // At the first planned dose (the open ones come first): what is left then
+            // cannot run out if it is more than the plan can ever use.
+            if (visited++ == inputs.open_doses.size() && left > most_planned) {
+                return false;
             }
             if (!inputs.on_hand) {
                 return false;

@@ -75,6 +75,9 @@ struct HistoryStore::Connection {
     sqlite::Statement select_counted_items;
     sqlite::Statement save_stock_warned;
     sqlite::Statement delete_stock_warned;
+    sqlite::Statement select_all_stock_warned;
+    sqlite::Statement select_all_stock_events;
+    sqlite::Statement begin_read;
 
     StoreError error(std::string_view message) const { return store_error(message, path); }
     StoreError error() const { return error(sqlite3_errmsg(db.get())); }
@@ -119,6 +122,17 @@ struct HistoryStore::Connection {
                  " AND at >= COALESCE((SELECT MAX(at) FROM events WHERE item = ?1"
                  " AND event = 'stock' AND at <= ?2), -9223372036854775807)"
                  " ORDER BY at, id"},
+            // select_stock_events for every counted item at once, by item.
+            {&select_all_stock_events,
+             "WITH counted (counted_item, since) AS (SELECT c.item, (SELECT MAX(s.at) FROM "
+             "events s WHERE s.item = c.item AND s.event = 'stock' AND s.at <= ?1) FROM "
+             "(SELECT DISTINCT item FROM events WHERE event IN ('stock', 'refill')) c) "
+             "SELECT " +
+                 columns +
+                 " FROM counted JOIN events ON item = counted_item WHERE at <= ?1"
+                 " AND at >= COALESCE(since, -9223372036854775807)"
+                 " AND event IN ('taken', 'undone', 'as_needed', 'refill', 'stock')"
+                 " ORDER BY item, at, id"},
             {&select_counted_items,
              "SELECT DISTINCT item FROM events WHERE event IN ('stock', 'refill')"},
             {&select_stock_warned, "SELECT value FROM meta WHERE key = 'stock_warned:' || ?1"},
@@ -126,6 +140,11 @@ struct HistoryStore::Connection {
              "INSERT INTO meta (key, value) VALUES ('stock_warned:' || ?1, ?2) "
              "ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
             {&delete_stock_warned, "DELETE FROM meta WHERE key = 'stock_warned:' || ?1"},
+            // A range rather than LIKE, whose '_' would match any character.
+            {&select_all_stock_warned,
+             "SELECT substr(key, 14), value FROM meta WHERE key >= 'stock_warned:' AND "
+             "key < 'stock_warned;'"},
+            {&begin_read, "BEGIN DEFERRED"},
         };
         for (const auto& [statement, sql] : statements) {
             if (const int result = sqlite::Statement::prepare(db.get(), sql, *statement);
@@ -407,6 +426,22 @@ StoreResult<std::vector<HistoryEvent>> HistoryStore::stock_events(const std::str
     return connection_->read_events(statement);
 }
 
+StoreResult<std::map<std::string, std::vector<HistoryEvent>>> HistoryStore::all_stock_events(
+    Instant at) const {
+    sqlite::Statement& statement = connection_->select_all_stock_events;
+    const sqlite::Statement::Use use(statement);
+    statement.bind(1, seconds_of(at));
+    auto events = connection_->read_events(statement);
+    if (!events) {
+        return {std::nullopt, events.error};
+    }
+    std::map<std::string, std::vector<HistoryEvent>> by_item;
+    for (auto& event : *events.value) {
+        by_item[event.item].push_back(std::move(event));
+    }
+    return {std::move(by_item), std::nullopt};
+}
+
 StoreResult<std::set<std::string>> HistoryStore::counted_items() const {
     sqlite::Statement& statement = connection_->select_counted_items;
     const sqlite::Statement::Use use(statement);
@@ -427,6 +462,42 @@ StoreResult<std::optional<Instant>> HistoryStore::stock_warned(const std::string
     sqlite::Statement& statement = connection_->select_stock_warned;
     statement.bind(1, item);  // read_optional_instant resets it
     return connection_->read_optional_instant(statement);
+}
+
+StoreResult<std::map<std::string, Instant>> HistoryStore::stock_warned_all() const {
+    sqlite::Statement& statement = connection_->select_all_stock_warned;
+    const sqlite::Statement::Use use(statement);
+    std::map<std::string, Instant> warned;
+    while (true) {
+        const int result = statement.step();
+        if (result == SQLITE_DONE) {
+            return {std::move(warned), std::nullopt};
+        }
+        if (result != SQLITE_ROW) {
+            return {std::nullopt, connection_->error()};
+        }
+        if (!statement.is_null(1)) {
+            warned.emplace(statement.text(0), instant_of(statement.integer(1)));
+        }
+    }
+}
+
+HistoryStore::ReadSnapshot::ReadSnapshot(Connection* connection) : connection_(connection) {}
+
+HistoryStore::ReadSnapshot::~ReadSnapshot() {
+    // A read transaction has nothing to lose: COMMIT only releases the snapshot.
+    if (connection_ != nullptr && sqlite3_get_autocommit(connection_->db.get()) == 0) {
+        connection_->run(connection_->commit);
+    }
+}
+
+HistoryStore::ReadSnapshot HistoryStore::read_snapshot() const {
+    // Inside another transaction (none should be open here) the reads simply join it.
+    if (sqlite3_get_autocommit(connection_->db.get()) == 0 ||
+        connection_->run(connection_->begin_read) != SQLITE_DONE) {
+        return ReadSnapshot(nullptr);
+    }
+    return ReadSnapshot(connection_.get());
 }
 
 StoreResult<Empty> HistoryStore::set_stock_warned(const std::string& item,

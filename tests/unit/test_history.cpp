@@ -657,6 +657,24 @@ TEST_CASE("refill and stock events keep their quantity; the stock query starts a
     REQUIRE(none);
     CHECK(none.value->empty());
     CHECK(*store->counted_items().value == std::set<std::string>{"am", "pm"});
+
+    // The same for every counted item in one read, inside one read snapshot.
+    const auto snapshot = store->read_snapshot();
+    for (std::int64_t when : {kMorning + 1000, kMorning + 300, kMorning - 1}) {
+        auto by_item = store->all_stock_events(at(when));
+        REQUIRE(by_item);
+        auto am = store->stock_events("am", at(when));
+        auto pm = store->stock_events("pm", at(when));
+        const auto& found = *by_item.value;
+        CHECK(found.count("am") == (am.value->empty() ? 0U : 1U));
+        CHECK(found.count("pm") == (pm.value->empty() ? 0U : 1U));
+        if (found.count("am") != 0) {
+            CHECK(found.at("am") == *am.value);
+        }
+        if (found.count("pm") != 0) {
+            CHECK(found.at("pm") == *pm.value);
+        }
+    }
 }
 
 TEST_CASE("when the low-stock notice was shown is kept, and cleared", "[history][inventory]") {
@@ -671,6 +689,10 @@ TEST_CASE("when the low-stock notice was shown is kept, and cleared", "[history]
     }
     auto store = open_store(path);  // across a restart
     CHECK(*store->stock_warned("am").value == at(kMorning + kDay));
+    // Every item's, in one read.
+    REQUIRE(store->set_stock_warned("b", at(kMorning)));
+    CHECK(*store->stock_warned_all().value ==
+          std::map<std::string, Instant>{{"am", at(kMorning + kDay)}, {"b", at(kMorning)}});
     REQUIRE(store->set_stock_warned("am", std::nullopt));
     CHECK_FALSE(*store->stock_warned("am").value);
 }

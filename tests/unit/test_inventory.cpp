@@ -285,6 +285,52 @@ items:
     CHECK(count_on_hand(regimen, item, events, at(regimen, "2026-11-26 00:00")) == 8.0);
 }
 
+TEST_CASE(
+    "a count the plan cannot use up in a year is seen without planning the year, ramp "
+    "and open doses included",
+    "[inventory]") {
+    // Hourly at 1 unit (UTC: no DST hour to count), 10 units from day 200 (2026-07-20): the
+    // year from now asks for 4,799 + 3,961 * 10 = 44,409 units. Judging "plenty" by the
+    // first dose's units would be wrong here.
+    auto regimen = parse_ok(R"(version: 1
+timezone: UTC
+items:
+  - id: drops
+    name: Drops
+    amount: 100 mg
+    every: 1 hours
+    at: "00:00"
+    start: 2026-01-01
+    ramp:
+      - after: 200d
+        amount: 1000 mg
+    stock: {per_dose: 1}
+)");
+    const Item& item = regimen.items[0];
+    const Instant now = at(regimen, "2026-01-01 00:30");
+    StockInputs inputs;
+    inputs.on_hand = 20'000;  // 4,799 at 1 unit, then 1,520 hours at 10, 1 left
+    auto forecast = forecast_stock(regimen, item, inputs, now);
+    REQUIRE(forecast.runs_out);
+    CHECK(*forecast.runs_out == at(regimen, "2026-09-21 08:00"));
+    CHECK(forecast.per_dose == 1);
+    inputs.on_hand = 44'400;  // 9 short of the year: the last dose in it is not covered
+    forecast = forecast_stock(regimen, item, inputs, now);
+    REQUIRE(forecast.runs_out);
+    CHECK(*forecast.runs_out == at(regimen, "2027-01-01 00:00"));
+    inputs.on_hand = 44'409;
+    CHECK_FALSE(forecast_stock(regimen, item, inputs, now).runs_out);
+    inputs.on_hand = 1'000'000;
+    CHECK_FALSE(forecast_stock(regimen, item, inputs, now).runs_out);
+    // Open doses come first and are not part of the plan's most: 1,000,000 covers them.
+    inputs.open_doses = {at(regimen, "2025-12-31 23:00"), at(regimen, "2026-01-01 00:00")};
+    CHECK_FALSE(forecast_stock(regimen, item, inputs, now).runs_out);
+    inputs.on_hand = 2;
+    forecast = forecast_stock(regimen, item, inputs, now);
+    REQUIRE(forecast.runs_out);
+    CHECK(*forecast.runs_out == at(regimen, "2026-01-01 01:00"));
+}
+
 TEST_CASE("the run-out lands on the wall-clock dose across a DST change", "[inventory]") {
     auto regimen = parse_ok(R"(version: 1
 timezone: America/New_York
