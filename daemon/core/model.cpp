@@ -35,7 +35,27 @@ std::optional<Amount> Item::amount_on(LocalDate day) const {
     return current;
 }
 
+void Regimen::index_items() {
+    item_index.by_id.clear();
+    item_index.by_id.reserve(items.size());
+    for (std::size_t index = 0; index < items.size(); ++index) {
+        item_index.by_id.emplace(items[index].id, index);  // the first of a repeated id wins
+    }
+    item_index.built_for = items.data();
+    item_index.size = items.size();
+}
+
 const Item* Regimen::find(std::string_view id) const {
+    if (!items.empty() && item_index.built_for == items.data() && item_index.size == items.size()) {
+        const auto found = item_index.by_id.find(id);
+        if (found == item_index.by_id.end()) {
+            return nullptr;
+        }
+        if (const Item& item = items[found->second]; item.id == id) {
+            return &item;
+        }
+        // Renamed since the index was built (only a test does that): search.
+    }
     for (const auto& item : items) {
         if (item.id == id) {
             return &item;

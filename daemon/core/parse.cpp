@@ -249,6 +249,7 @@ void check_and_read(Diagnostics& diagnostics, const SourceText& source,
     Regimen regimen = RegimenReader(diagnostics, default_zone).read(*root);
     if (diagnostics.empty()) {
         result.regimen = std::move(regimen);
+        result.regimen->index_items();  // after the move: the index names its item array
     }
 }
 

@@ -704,3 +704,40 @@ TEST_CASE("one pass over the text builds the document and still refuses a second
         CHECK_THAT(result.diagnostics[0].message, Catch::Contains("YAML syntax error"));
     }
 }
+
+TEST_CASE("find() by id: indexed in a parsed regimen, searched in a copy or a built one",
+          "[parse]") {
+    std::string yaml = "version: 1\ntimezone: UTC\nitems:\n";
+    for (int index = 0; index < 50; ++index) {
+        yaml += "  - {id: item" + std::to_string(index) + ", name: Item, at: \"08:00\"}\n";
+    }
+    auto parsed = parse_regimen(yaml, "regimen.yaml", date::locate_zone("UTC"));
+    REQUIRE(parsed.regimen);
+    const Regimen& regimen = *parsed.regimen;
+    CHECK(regimen.item_index.built_for == regimen.items.data());
+    CHECK(regimen.item_index.by_id.size() == 50);
+    for (int index : {0, 17, 49}) {
+        const Item* found = regimen.find("item" + std::to_string(index));
+        REQUIRE(found != nullptr);
+        CHECK(found == &regimen.items[static_cast<std::size_t>(index)]);
+    }
+    CHECK(regimen.find("item50") == nullptr);
+    CHECK(regimen.find("item") == nullptr);  // a prefix is resolve()'s business
+    CHECK(regimen.resolve("item49") == &regimen.items[49]);
+
+    // A copy has its own items: the index names the original's, so it searches.
+    Regimen copy = regimen;
+    CHECK(copy.find("item17") == &copy.items[17]);
+    // A regimen grown after indexing (tests build them so) finds its new items too.
+    copy.items.push_back(copy.items[0]);
+    copy.items.back().id = "late";
+    CHECK(copy.find("late") == &copy.items.back());
+    copy.index_items();
+    CHECK(copy.find("late") == &copy.items.back());
+    // Renamed after indexing: the index's hit is checked, so the stale name is not found;
+    // the new one is once the index is built again.
+    copy.items[3].id = "renamed";
+    CHECK(copy.find("item3") == nullptr);
+    copy.index_items();
+    CHECK(copy.find("renamed") == &copy.items[3]);
+}
