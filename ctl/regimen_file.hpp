@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/parse.hpp"
 
@@ -27,7 +28,12 @@ const date::time_zone* find_zone(const std::string& name);
 // cannot be read; a file with errors comes back as a ParseResult without a regimen.
 regimend::ParseResult load_regimen(const std::string& path);
 
-// The same, but nullopt instead of throwing when the file cannot be read.
+// For the offline verbs that need a valid regimen (plan, report, export): reads and parses
+// `path`; when the file has errors, prints them on stderr and throws CtlError (exit 1)
+// saying "the regimen has errors; <consequence>" (e.g. "nothing to plan").
+regimend::Regimen load_valid_regimen(const std::string& path, std::string_view consequence);
+
+// The same as load_regimen, but nullopt instead of throwing when the file cannot be read.
 std::optional<regimend::ParseResult> try_load_regimen(const std::string& path);
 
 }  // namespace regimenctl

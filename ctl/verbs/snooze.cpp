@@ -43,7 +43,7 @@ int run_snooze(const SnoozeArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {40, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"snooze", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<SnoozeArgs>();
          auto* command = app.add_subcommand("snooze", "Remind again later about a due dose");
          command->add_option("ITEM", args->item, "item id (or a unique prefix)")->required();
