@@ -1,6 +1,6 @@
 // What regimend and regimenctl share about this host (daemon/host/): a regimen is read only
-// from a regular file, never blocking, at most 1 MiB; the system zone honours $TZ; and the
-// directories and files we create are private (store/directory.hpp).
+// from a regular file, never blocking, at most 1 MiB; and the directories and files we
+// create are private (store/directory.hpp). The system zone: test_system_zone.cpp.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,7 +12,6 @@
 #include <string>
 
 #include "host/regular_file.hpp"
-#include "host/system_zone.hpp"
 #include "store/directory.hpp"
 #include "temp_dir.hpp"
 
@@ -30,28 +29,6 @@ mode_t mode_of(const std::string& path) {
     REQUIRE(::lstat(path.c_str(), &status) == 0);
     return status.st_mode & 07777;
 }
-
-// Sets an environment variable for one scope.
-class ScopedEnv {
-  public:
-    ScopedEnv(const char* name, const char* value) : name_(name) {
-        if (const char* old = std::getenv(name)) {
-            old_ = old;
-        }
-        ::setenv(name, value, 1);
-    }
-    ~ScopedEnv() {
-        if (old_) {
-            ::setenv(name_, old_->c_str(), 1);
-        } else {
-            ::unsetenv(name_);
-        }
-    }
-
-  private:
-    const char* name_;
-    std::optional<std::string> old_;
-};
 
 }  // namespace
 
@@ -86,23 +63,6 @@ TEST_CASE("only a regular file is read as a regimen", "[host]") {
         write(dir.file("big"), std::string(regimend::kMaxRegimenBytes + 1, '#'));
         CHECK_FALSE(regimend::read_regular_file(dir.file("big"), error));
         CHECK(error == "the file is larger than 1 MiB; a regimen is a few kilobytes");
-    }
-}
-
-TEST_CASE("the system zone honours $TZ", "[host]") {
-    {
-        ScopedEnv tz("TZ", "Asia/Tokyo");
-        CHECK(regimend::system_zone()->name() == "Asia/Tokyo");
-    }
-    {
-        ScopedEnv tz("TZ", ":America/New_York");
-        CHECK(regimend::system_zone()->name() == "America/New_York");
-    }
-    {
-        ScopedEnv tz("TZ", "Not/A_Zone");
-        std::string problem;
-        CHECK(regimend::system_zone(&problem) != nullptr);
-        CHECK(problem == "TZ='Not/A_Zone' is not an IANA time zone name; using the system zone");
     }
 }
 
