@@ -1,5 +1,6 @@
-// Reading the regimen file offline (plan, check, edit, and the warnings of status): the
-// CLI's only file access to the regimen, kept apart from the pure parser.
+// Reading the regimen file offline (plan, check, edit, report, export, the warnings of
+// status, the words of the completions): the CLI's only file access to the regimen, kept
+// apart from the pure parser.
 #pragma once
 
 #include <optional>
@@ -17,8 +18,10 @@ std::string default_config_path();
 // a FIFO, not a regular file"): a regular file of at most 1 MiB, opened without blocking.
 std::optional<std::string> read_text_file(const std::string& path, std::string* error = nullptr);
 
-// The system's zone, looked up exactly as regimend does (regimend::system_zone: $TZ, then
-// /etc/localtime, then /etc/timezone, then UTC).
+// The system's zone by the lookup regimend uses (regimend::system_zone: $TZ, then
+// /etc/localtime, then /etc/timezone, then UTC), but in regimenctl's environment: a $TZ set
+// in the shell and not in the user manager's (where regimend runs) names a zone the daemon
+// does not use. Verbs that talk to the daemon show its TimeZone instead (session.hpp).
 const date::time_zone* system_zone();
 
 // A zone by IANA name, nullptr when unknown.
