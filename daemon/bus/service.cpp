@@ -62,72 +62,68 @@ int method_error(sd_bus_error* error, const MethodError& failure) {
     }
 }
 
-// Checks a text argument; false (with `error` set and `result` its code) when unusable.
-bool check_text(const char* value, const char* what, bool required, sd_bus_error* error,
-                int& result) {
+// The argument checks, sd-bus style: 0 when the argument is usable, else the negative errno
+// of sd_bus_error_set with `error` set to InvalidArgument saying why.
+
+// A text argument: not empty when `required`, at most kMaxTextBytes.
+int check_text(const char* value, const char* what, bool required, sd_bus_error* error) {
     const std::size_t length = std::strlen(value);
     if (required && length == 0) {
-        result = invalid_argument(error, std::string("The ") + what + " must not be empty");
-        return false;
+        return invalid_argument(error, std::string("The ") + what + " must not be empty");
     }
     if (length > kMaxTextBytes) {
-        result = invalid_argument(error, std::string("The ") + what + " is " +
-                                             std::to_string(length) + " bytes long; at most " +
-                                             std::to_string(kMaxTextBytes) + " are accepted");
-        return false;
+        return invalid_argument(error, std::string("The ") + what + " is " +
+                                           std::to_string(length) + " bytes long; at most " +
+                                           std::to_string(kMaxTextBytes) + " are accepted");
     }
-    return true;
+    return 0;
 }
 
 // The `at` of a dose or diary entry: 0 = now (nullopt); not before 1970-01-02, not more
 // than a day ahead.
-bool check_at(std::uint64_t usec, Micros now, sd_bus_error* error, int& result,
-              std::optional<Instant>& at) {
+int check_at(std::uint64_t usec, Micros now, std::optional<Instant>* ret_at, sd_bus_error* error) {
     if (usec == 0) {
-        at.reset();
-        return true;
+        ret_at->reset();
+        return 0;
     }
     if (usec < kEarliestUsec) {
-        result = invalid_argument(error, "The time " + std::to_string(usec) +
-                                             " (microseconds since 1970) is before 1970-01-02; "
-                                             "0 means now");
-        return false;
+        return invalid_argument(error, "The time " + std::to_string(usec) +
+                                           " (microseconds since 1970) is before 1970-01-02; "
+                                           "0 means now");
     }
     if (usec > kLatestUsec || from_bus_time(usec) > now + kMaxFuture) {
-        result = invalid_argument(
-            error, "The time " + std::to_string(usec) +
-                       " (microseconds since 1970) is more than a day in the future");
-        return false;
+        return invalid_argument(error,
+                                "The time " + std::to_string(usec) +
+                                    " (microseconds since 1970) is more than a day in the future");
     }
-    at = to_instant(from_bus_time(usec));
-    return true;
+    *ret_at = to_instant(from_bus_time(usec));
+    return 0;
 }
 
 // A [from, to) span of ListDoses/History: 0 = now; to >= from; at most 400 days.
-bool check_span(std::uint64_t from_usec, std::uint64_t to_usec, Micros now, sd_bus_error* error,
-                int& result, Instant& from, Instant& to) {
+int check_span(std::uint64_t from_usec, std::uint64_t to_usec, Micros now, Instant* ret_from,
+               Instant* ret_to, sd_bus_error* error) {
     for (std::uint64_t value : {from_usec, to_usec}) {
         if (value > kLatestUsec) {
-            result = invalid_argument(error, "The time " + std::to_string(value) +
-                                                 " (microseconds since 1970) is after 9999");
-            return false;
+            return invalid_argument(error, "The time " + std::to_string(value) +
+                                               " (microseconds since 1970) is after 9999");
         }
     }
     const Micros precise_from = from_usec == 0 ? now : from_bus_time(from_usec);
     const Micros precise_to = to_usec == 0 ? now : from_bus_time(to_usec);
-    from = to_instant(precise_from);
-    to = to_instant(precise_to);
+    const Instant from = to_instant(precise_from);
+    const Instant to = to_instant(precise_to);
+    *ret_from = from;
+    *ret_to = to;
     if (precise_to < precise_from) {
-        result = invalid_argument(error, "The span ends before it begins (to < from)");
-        return false;
+        return invalid_argument(error, "The span ends before it begins (to < from)");
     }
     if (to - from > kMaxSpan) {
-        result =
-            invalid_argument(error, "The span is " + std::to_string((to - from).count() / 86'400) +
-                                        " days long; at most 400 days are accepted");
-        return false;
+        return invalid_argument(error, "The span is " +
+                                           std::to_string((to - from).count() / 86'400) +
+                                           " days long; at most 400 days are accepted");
     }
-    return true;
+    return 0;
 }
 
 // Senders that already passed check_caller. Asking the bus for a sender's credentials is a
@@ -404,8 +400,8 @@ int Service::confirm(sd_bus_message* message, sd_bus_error* error) {
     }
     const Micros now = now_micros();
     std::optional<Instant> at;
-    if (!check_text(item, "item", true, error, result) ||
-        !check_at(at_usec, now, error, result, at)) {
+    if ((result = check_text(item, "item", true, error)) < 0 ||
+        (result = check_at(at_usec, now, &at, error)) < 0) {
         return result;
     }
     auto answer = engine_->confirm(item, at, now);
@@ -422,8 +418,8 @@ int Service::skip(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    if (!check_text(item, "item", true, error, result) ||
-        !check_text(reason, "reason", false, error, result)) {
+    if ((result = check_text(item, "item", true, error)) < 0 ||
+        (result = check_text(reason, "reason", false, error)) < 0) {
         return result;
     }
     auto answer = engine_->skip(item, reason, now_micros());
@@ -440,7 +436,7 @@ int Service::snooze(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    if (!check_text(item, "item", true, error, result)) {
+    if ((result = check_text(item, "item", true, error)) < 0) {
         return result;
     }
     if (seconds > kMaxSnoozeSeconds) {
@@ -463,7 +459,7 @@ int Service::undo(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    if (!check_text(item, "item", true, error, result)) {
+    if ((result = check_text(item, "item", true, error)) < 0) {
         return result;
     }
     auto answer = engine_->undo(item, now_micros());
@@ -483,9 +479,9 @@ int Service::log_dose(sd_bus_message* message, sd_bus_error* error) {
     }
     const Micros now = now_micros();
     std::optional<Instant> at;
-    if (!check_text(item, "item", true, error, result) ||
-        !check_text(note, "note", false, error, result) ||
-        !check_at(at_usec, now, error, result, at)) {
+    if ((result = check_text(item, "item", true, error)) < 0 ||
+        (result = check_text(note, "note", false, error)) < 0 ||
+        (result = check_at(at_usec, now, &at, error)) < 0) {
         return result;
     }
     auto done = engine_->log_dose(item, at.value_or(to_instant(now)), note, now);
@@ -506,9 +502,9 @@ int Service::log_symptom(sd_bus_message* message, sd_bus_error* error) {
     }
     const Micros now = now_micros();
     std::optional<Instant> at;
-    if (!check_text(kind, "symptom kind", true, error, result) ||
-        !check_text(note, "note", false, error, result) ||
-        !check_at(at_usec, now, error, result, at)) {
+    if ((result = check_text(kind, "symptom kind", true, error)) < 0 ||
+        (result = check_text(note, "note", false, error)) < 0 ||
+        (result = check_at(at_usec, now, &at, error)) < 0) {
         return result;
     }
     // The scale is the core's rule (core/diary.hpp); a u32 beyond int is as wrong as 11.
@@ -531,7 +527,7 @@ int Service::list_doses(sd_bus_message* message, sd_bus_error* error) {
     const Micros now = now_micros();
     Instant from;
     Instant to;
-    if (!check_span(from_usec, to_usec, now, error, result, from, to)) {
+    if ((result = check_span(from_usec, to_usec, now, &from, &to, error)) < 0) {
         return result;
     }
     // Refused before planning, so a span too long for one reply costs neither memory nor
@@ -644,7 +640,7 @@ int Service::history_reply(sd_bus_message* message, sd_bus_error* error, bool wi
     }
     Instant from;
     Instant to;
-    if (!check_span(from_usec, to_usec, now_micros(), error, result, from, to)) {
+    if ((result = check_span(from_usec, to_usec, now_micros(), &from, &to, error)) < 0) {
         return result;
     }
     auto events = engine_->history(from, to, with_due);
@@ -837,7 +833,7 @@ int Service::refill(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    if (!check_text(item, "item", true, error, result)) {
+    if ((result = check_text(item, "item", true, error)) < 0) {
         return result;
     }
     auto done = engine_->refill(item, quantity, absolute != 0, now_micros());
