@@ -34,7 +34,6 @@ constexpr std::uint64_t kEarliestUsec = 86'400ULL * 1'000'000;
 constexpr std::uint64_t kLatestUsec = 253'402'300'799ULL * 1'000'000;
 constexpr Seconds kMaxFuture{86'400};
 constexpr Seconds kMaxSpan{400LL * 86'400};
-constexpr std::uint64_t kMaxSnoozeSeconds = 366ULL * 86'400;
 
 int fail(sd_bus_error* error, const char* name, const std::string& message) {
     return sd_bus_error_set(error, name, message.c_str());
@@ -439,13 +438,14 @@ int Service::snooze(sd_bus_message* message, sd_bus_error* error) {
     if ((result = check_text(item, "item", true, error)) < 0) {
         return result;
     }
-    if (seconds > kMaxSnoozeSeconds) {
-        return invalid_argument(error, "A snooze of " + std::to_string(seconds) +
-                                           " seconds is longer than a year; 0 uses the default");
-    }
+    // The core checks the length against kLongestSnooze and says why it refuses; only a
+    // length Seconds cannot hold is cut to the longest it can (refused all the same).
+    constexpr auto kMaxSeconds =
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
     const std::optional<Seconds> length =
         seconds == 0 ? std::nullopt
-                     : std::optional<Seconds>{Seconds{static_cast<std::int64_t>(seconds)}};
+                     : std::optional<Seconds>{
+                           Seconds{static_cast<std::int64_t>(std::min(seconds, kMaxSeconds))}};
     auto answer = engine_->snooze(item, length, now_micros());
     if (auto* failure = std::get_if<MethodError>(&answer)) {
         return method_error(error, *failure);
