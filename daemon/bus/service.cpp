@@ -125,29 +125,6 @@ int check_span(std::uint64_t from_usec, std::uint64_t to_usec, Micros now, Insta
     return 0;
 }
 
-// Senders that already passed check_caller. Asking the bus for a sender's credentials is a
-// round trip to dbus-daemon and a read of /proc: more than the rest of a ListDoses. A unique
-// name is never reused on a bus (keyed with the bus's id, as two buses both have ":1.5") and
-// its uid is fixed when it connects, so an accepted sender stays accepted while connected.
-// Only accepted senders are kept: a refusal is asked again, and a few slots suffice for
-// the handful of clients that call often.
-class AcceptedSenders {
-  public:
-    bool contains(const std::string& key) const {
-        return !key.empty() && std::find(keys_.begin(), keys_.end(), key) != keys_.end();
-    }
-    void add(std::string key) {
-        if (!key.empty()) {
-            keys_[next_] = std::move(key);
-            next_ = (next_ + 1) % keys_.size();
-        }
-    }
-
-  private:
-    std::array<std::string, 8> keys_;
-    std::size_t next_ = 0;
-};
-
 // "<bus id>:1.42", or "" on a connection without a bus (no sender to remember).
 std::string sender_key(sd_bus_message* message) {
     const char* sender = sd_bus_message_get_sender(message);
@@ -157,11 +134,6 @@ std::string sender_key(sd_bus_message* message) {
     }
     char id_text[SD_ID128_STRING_MAX];
     return std::string(sd_id128_to_string(bus_id, id_text)) + sender;
-}
-
-AcceptedSenders& accepted_senders() {
-    thread_local AcceptedSenders senders;
-    return senders;
 }
 
 // How long a handler held the event loop: the figure behind the spec's 100 ms rule
@@ -180,7 +152,7 @@ template <int (Service::*Method)(sd_bus_message*, sd_bus_error*)>
 int call_method(sd_bus_message* message, void* userdata, sd_bus_error* error) noexcept {
     auto* self = static_cast<Service*>(userdata);
     try {
-        if (const int result = Service::check_caller(message, error); result < 0) {
+        if (const int result = self->check_caller(message, error); result < 0) {
             return result;
         }
         const auto started = std::chrono::steady_clock::now();
@@ -367,7 +339,7 @@ void Service::serve(Engine& engine) {
 
 int Service::check_caller(sd_bus_message* message, sd_bus_error* error) {
     std::string key = sender_key(message);
-    if (accepted_senders().contains(key)) {
+    if (accepted_senders_.contains(key)) {
         return 0;
     }
     sd_bus_creds* raw = nullptr;
@@ -386,7 +358,7 @@ int Service::check_caller(sd_bus_message* message, sd_bus_error* error) {
                     "This regimend belongs to user " + std::to_string(geteuid()) +
                         " and takes no calls from user " + std::to_string(caller));
     }
-    accepted_senders().add(std::move(key));
+    accepted_senders_.add(std::move(key));
     return 0;
 }
 
