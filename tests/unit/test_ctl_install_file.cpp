@@ -5,36 +5,24 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "error.hpp"
+#include "file_helpers.hpp"
 #include "install_file.hpp"
 #include "temp_dir.hpp"
 
 using regimenctl::CtlError;
 using regimenctl::install_atomically;
-using regimend::testing::TempDir;
+using namespace regimend::testing;  // TempDir and the file helpers
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-struct stat status_of(const fs::path& path) {
+ino_t inode_of(const fs::path& path) {
     struct stat status {};
     REQUIRE(::lstat(path.c_str(), &status) == 0);
-    return status;
-}
-
-std::size_t entries_in(const fs::path& directory) {
-    return static_cast<std::size_t>(
-        std::distance(fs::directory_iterator(directory), fs::directory_iterator()));
+    return status.st_ino;
 }
 
 }  // namespace
@@ -47,20 +35,20 @@ TEST_CASE("a file is installed whole, by rename", "[install_file]") {
         const fs::path target = dir.path() / "a" / "b" / "regimen.yaml";
         install_atomically(target.string(), "version: 1\n");
         CHECK(read_file(target) == "version: 1\n");
-        CHECK((status_of(target).st_mode & 07777) == 0600);
-        CHECK((status_of(dir.path() / "a").st_mode & 07777) == 0700);
-        CHECK((status_of(dir.path() / "a" / "b").st_mode & 07777) == 0700);
+        CHECK(mode_of(target) == 0600);
+        CHECK(mode_of(dir.path() / "a") == 0700);
+        CHECK(mode_of(dir.path() / "a" / "b") == 0700);
         CHECK(entries_in(target.parent_path()) == 1);
     }
     SECTION("an existing file: replaced by another inode, its mode kept") {
         const fs::path target = dir.path() / "regimen.yaml";
         std::ofstream(target) << "old";
         REQUIRE(::chmod(target.c_str(), 0640) == 0);
-        const ino_t old_inode = status_of(target).st_ino;
+        const ino_t old_inode = inode_of(target);
         install_atomically(target.string(), "new");
         CHECK(read_file(target) == "new");
-        CHECK((status_of(target).st_mode & 07777) == 0640);
-        CHECK(status_of(target).st_ino != old_inode);
+        CHECK(mode_of(target) == 0640);
+        CHECK(inode_of(target) != old_inode);
         CHECK(entries_in(dir.path()) == 1);
     }
     SECTION("through a symlink: the target is replaced, the link stays a link") {

@@ -5,40 +5,18 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "app/first_run.hpp"
 #include "core/first_run_text.hpp"
 #include "core/parse.hpp"
+#include "file_helpers.hpp"
 #include "temp_dir.hpp"
 
 using regimend::FirstRun;
 using regimend::write_example_regimen_if_missing;
-using regimend::testing::TempDir;
+using namespace regimend::testing;  // TempDir and the file helpers
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-mode_t mode_of(const fs::path& path) {
-    struct stat status {};
-    REQUIRE(::lstat(path.c_str(), &status) == 0);
-    return status.st_mode & 07777;
-}
-
-std::size_t entries_in(const fs::path& directory) {
-    return static_cast<std::size_t>(
-        std::distance(fs::directory_iterator(directory), fs::directory_iterator()));
-}
-
-}  // namespace
 
 TEST_CASE("the first run writes the inactive example where the regimen belongs", "[first_run]") {
     TempDir dir;
