@@ -36,7 +36,7 @@ TEST_CASE("the XDG directories, else their defaults under $HOME", "[paths]") {
     }
 }
 
-TEST_CASE("--config and --state-dir win, made absolute", "[paths]") {
+TEST_CASE("the overrides (--config, --state-dir) win, made absolute", "[paths]") {
     ScopedEnv config("XDG_CONFIG_HOME", "/xdg/config");
     ScopedEnv state("XDG_STATE_HOME", "/xdg/state");
     SECTION("absolute overrides are kept, normalised") {
