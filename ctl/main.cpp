@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cassert>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -42,10 +43,12 @@ int main(int argc, char** argv) {
 
     std::function<int()> run;
     auto verbs = regimenctl::verb_registry();
-    std::stable_sort(verbs.begin(), verbs.end(),
-                     [](const auto& a, const auto& b) { return a.order < b.order; });
+    // Sorted by name: the registration order of files is the linker's, not ours.
+    std::sort(verbs.begin(), verbs.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
     for (const auto& verb : verbs) {
         verb.add(app, options, run);
+        assert(app.get_subcommands([](CLI::App*) { return true; }).back()->get_name() == verb.name);
     }
 
     // An unknown first word is most likely a mistyped verb: say so, not "not expected".

@@ -1,6 +1,7 @@
 #include "regimen_file.hpp"
 
 #include <filesystem>
+#include <iostream>
 
 #include "app/paths.hpp"
 #include "error.hpp"
@@ -52,6 +53,17 @@ regimend::ParseResult load_regimen(const std::string& path) {
                                         (missing ? "; `regimenctl edit` creates one" : ""));
     }
     return regimend::parse_regimen(*text, path, system_zone());
+}
+
+regimend::Regimen load_valid_regimen(const std::string& path, std::string_view consequence) {
+    auto parsed = load_regimen(path);
+    if (!parsed.ok()) {
+        for (const auto& diagnostic : parsed.diagnostics) {
+            std::cerr << regimend::format_diagnostic(diagnostic) << '\n';
+        }
+        throw CtlError(kExitFailed, "the regimen has errors; " + std::string(consequence));
+    }
+    return std::move(*parsed.regimen);
 }
 
 }  // namespace regimenctl

@@ -1,9 +1,11 @@
-// Reading the regimen file offline (plan, check, edit, and the warnings of status): the
-// CLI's only file access to the regimen, kept apart from the pure parser.
+// Reading the regimen file offline (plan, check, edit, report, export, the warnings of
+// status, the words of the completions): the CLI's only file access to the regimen, kept
+// apart from the pure parser.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/parse.hpp"
 
@@ -16,8 +18,10 @@ std::string default_config_path();
 // a FIFO, not a regular file"): a regular file of at most 1 MiB, opened without blocking.
 std::optional<std::string> read_text_file(const std::string& path, std::string* error = nullptr);
 
-// The system's zone, looked up exactly as regimend does (regimend::system_zone: $TZ, then
-// /etc/localtime, then /etc/timezone, then UTC).
+// The system's zone by the lookup regimend uses (regimend::system_zone: $TZ, then
+// /etc/localtime, then /etc/timezone, then UTC), but in regimenctl's environment: a $TZ set
+// in the shell and not in the user manager's (where regimend runs) names a zone the daemon
+// does not use. Verbs that talk to the daemon show its TimeZone instead (session.hpp).
 const date::time_zone* system_zone();
 
 // A zone by IANA name, nullptr when unknown.
@@ -27,7 +31,12 @@ const date::time_zone* find_zone(const std::string& name);
 // cannot be read; a file with errors comes back as a ParseResult without a regimen.
 regimend::ParseResult load_regimen(const std::string& path);
 
-// The same, but nullopt instead of throwing when the file cannot be read.
+// For the offline verbs that need a valid regimen (plan, report, export): reads and parses
+// `path`; when the file has errors, prints them on stderr and throws CtlError (exit 1)
+// saying "the regimen has errors; <consequence>" (e.g. "nothing to plan").
+regimend::Regimen load_valid_regimen(const std::string& path, std::string_view consequence);
+
+// The same as load_regimen, but nullopt instead of throwing when the file cannot be read.
 std::optional<regimend::ParseResult> try_load_regimen(const std::string& path);
 
 }  // namespace regimenctl

@@ -128,15 +128,15 @@ std::string item_times(const regimend::Item& item) {
 
 // One row per weekday (Monday first), one column per week: like a wall calendar on its side.
 std::string adherence_svg(const regimend::ItemAdherence& item, LocalDate first, LocalDate last) {
-    constexpr int cell = 13;
-    constexpr int step = 15;
-    constexpr int left = 28;
-    constexpr int top = 16;
+    constexpr int kCell = 13;
+    constexpr int kStep = 15;
+    constexpr int kLeft = 28;
+    constexpr int kTop = 16;
     auto first_monday =
         date::sys_days{first} - date::days{date::weekday{date::sys_days{first}}.iso_encoding() - 1};
     int weeks = static_cast<int>((date::sys_days{last} - first_monday).count()) / 7 + 1;
-    int width = left + weeks * step + 4;
-    int height = top + 7 * step + 4;
+    int width = kLeft + weeks * kStep + 4;
+    int height = kTop + 7 * kStep + 4;
     std::map<LocalDate, const regimend::ItemDay*> by_day;
     for (const auto& day : item.days) {
         by_day[day.day] = &day;
@@ -148,7 +148,7 @@ std::string adherence_svg(const regimend::ItemAdherence& item, LocalDate first, 
                       regimend::escape_markup(item.item) + "\">";
     static constexpr const char* kWeekdays[] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
     for (int row = 0; row < 7; row += 2) {
-        svg += "<text x=\"0\" y=\"" + std::to_string(top + row * step + 10) + "\">" +
+        svg += "<text x=\"0\" y=\"" + std::to_string(kTop + row * kStep + 10) + "\">" +
                kWeekdays[row] + "</text>";
     }
     for (auto day = first; day <= last; day = add_days(day, 1)) {
@@ -156,7 +156,7 @@ std::string adherence_svg(const regimend::ItemAdherence& item, LocalDate first, 
         int column = offset / 7;
         int row = offset % 7;
         if ((row == 0 || day == first) && column % 4 == 0) {  // a date every four weeks
-            svg += "<text x=\"" + std::to_string(left + column * step) + "\" y=\"11\">" +
+            svg += "<text x=\"" + std::to_string(kLeft + column * kStep) + "\" y=\"11\">" +
                    date::format("%d %b", day) + "</text>";
         }
         auto found = by_day.find(day);
@@ -174,32 +174,32 @@ std::string adherence_svg(const regimend::ItemAdherence& item, LocalDate first, 
                 title += ", " + std::to_string(counts.missed) + " missed";
             }
         }
-        svg += "<rect class=\"" + klass + "\" x=\"" + std::to_string(left + column * step) +
-               "\" y=\"" + std::to_string(top + row * step) + "\" width=\"" + std::to_string(cell) +
-               "\" height=\"" + std::to_string(cell) + "\" rx=\"2\"><title>" + title +
-               "</title></rect>";
+        svg += "<rect class=\"" + klass + "\" x=\"" + std::to_string(kLeft + column * kStep) +
+               "\" y=\"" + std::to_string(kTop + row * kStep) + "\" width=\"" +
+               std::to_string(kCell) + "\" height=\"" + std::to_string(kCell) +
+               "\" rx=\"2\"><title>" + title + "</title></rect>";
     }
     return svg + "</svg>";
 }
 
 std::string severity_svg(const Report& report, const regimend::SymptomSummary& symptom,
                          LocalDate first, LocalDate last) {
-    constexpr double width = 720;
-    constexpr double height = 190;
-    constexpr double left = 30;
-    constexpr double right = 10;
-    constexpr double top = 18;
-    constexpr double bottom = 26;
-    const double plot_width = width - left - right;
-    const double plot_height = height - top - bottom;
+    constexpr double kWidth = 720;
+    constexpr double kHeight = 190;
+    constexpr double kLeft = 30;
+    constexpr double kRight = 10;
+    constexpr double kTop = 18;
+    constexpr double kBottom = 26;
+    const double plot_width = kWidth - kLeft - kRight;
+    const double plot_height = kHeight - kTop - kBottom;
     const int span = days_between(first, last) + 1;
     auto x_of = [&](LocalDate day) {
-        return left + (days_between(first, day) + 0.5) * plot_width / span;
+        return kLeft + (days_between(first, day) + 0.5) * plot_width / span;
     };
     auto x_edge = [&](LocalDate day) {
-        return left + days_between(first, day) * plot_width / span;
+        return kLeft + days_between(first, day) * plot_width / span;
     };
-    auto y_of = [&](double severity) { return top + (10.0 - severity) / 10.0 * plot_height; };
+    auto y_of = [&](double severity) { return kTop + (10.0 - severity) / 10.0 * plot_height; };
     auto n = [](double value) { return format_number(value, 1); };
 
     std::string svg =
@@ -207,41 +207,42 @@ std::string severity_svg(const Report& report, const regimend::SymptomSummary& s
         "height=\"190\" aria-label=\"" +
         regimend::escape_markup(symptom.kind) + " severity per day\">";
     if (report.regimen_start && *report.regimen_start > first) {
-        svg += "<rect class=\"before\" x=\"" + n(left) + "\" y=\"" + n(top) + "\" width=\"" +
-               n(x_edge(*report.regimen_start) - left) + "\" height=\"" + n(plot_height) + "\"/>";
+        svg += "<rect class=\"before\" x=\"" + n(kLeft) + "\" y=\"" + n(kTop) + "\" width=\"" +
+               n(x_edge(*report.regimen_start) - kLeft) + "\" height=\"" + n(plot_height) + "\"/>";
     }
     for (int level : {0, 5, 10}) {
-        svg += "<line class=\"axis\" x1=\"" + n(left) + "\" x2=\"" + n(width - right) + "\" y1=\"" +
-               n(y_of(level)) + "\" y2=\"" + n(y_of(level)) + "\"/><text x=\"4\" y=\"" +
-               n(y_of(level) + 4) + "\">" + std::to_string(level) + "</text>";
+        svg += "<line class=\"axis\" x1=\"" + n(kLeft) + "\" x2=\"" + n(kWidth - kRight) +
+               "\" y1=\"" + n(y_of(level)) + "\" y2=\"" + n(y_of(level)) +
+               "\"/><text x=\"4\" y=\"" + n(y_of(level) + 4) + "\">" + std::to_string(level) +
+               "</text>";
     }
     // The mean of each side, as a dashed level over its days.
     const auto& severity = symptom.comparison.mean_severity;
     if (report.regimen_start && *report.regimen_start > first && severity.before) {
-        svg += "<line class=\"mean\" x1=\"" + n(left) + "\" x2=\"" +
+        svg += "<line class=\"mean\" x1=\"" + n(kLeft) + "\" x2=\"" +
                n(x_edge(*report.regimen_start)) + "\" y1=\"" + n(y_of(*severity.before)) +
                "\" y2=\"" + n(y_of(*severity.before)) +
                "\"><title>mean before: " + n(*severity.before) + "</title></line>";
     }
     if (report.after && severity.after && !report.phases.empty()) {
         double x = x_edge(report.phases.front().first_day);
-        svg += "<line class=\"mean\" x1=\"" + n(x) + "\" x2=\"" + n(width - right) + "\" y1=\"" +
+        svg += "<line class=\"mean\" x1=\"" + n(x) + "\" x2=\"" + n(kWidth - kRight) + "\" y1=\"" +
                n(y_of(*severity.after)) + "\" y2=\"" + n(y_of(*severity.after)) +
                "\"><title>mean after: " + n(*severity.after) + "</title></line>";
     }
     for (size_t index = 1; index < report.phases.size(); ++index) {
         double x = x_edge(report.phases[index].first_day);
-        svg += "<line class=\"phase\" x1=\"" + n(x) + "\" x2=\"" + n(x) + "\" y1=\"" + n(top) +
-               "\" y2=\"" + n(top + plot_height) + "\"><title>" +
+        svg += "<line class=\"phase\" x1=\"" + n(x) + "\" x2=\"" + n(x) + "\" y1=\"" + n(kTop) +
+               "\" y2=\"" + n(kTop + plot_height) + "\"><title>" +
                regimend::escape_markup(report.phases[index].label) + "</title></line><text x=\"" +
-               n(x + 2) + "\" y=\"" + n(top + plot_height - 4) + "\">" + std::to_string(index + 1) +
-               "</text>";
+               n(x + 2) + "\" y=\"" + n(kTop + plot_height - 4) + "\">" +
+               std::to_string(index + 1) + "</text>";
     }
     if (report.regimen_start && *report.regimen_start >= first && *report.regimen_start <= last) {
         double x = x_edge(*report.regimen_start);
-        svg += "<line class=\"start\" x1=\"" + n(x) + "\" x2=\"" + n(x) + "\" y1=\"" + n(top - 6) +
-               "\" y2=\"" + n(top + plot_height) + "\"/><text x=\"" + n(x + 3) + "\" y=\"" +
-               n(top - 8 + 6) + "\">start " + day_text(*report.regimen_start) + "</text>";
+        svg += "<line class=\"start\" x1=\"" + n(x) + "\" x2=\"" + n(x) + "\" y1=\"" + n(kTop - 6) +
+               "\" y2=\"" + n(kTop + plot_height) + "\"/><text x=\"" + n(x + 3) + "\" y=\"" +
+               n(kTop - 8 + 6) + "\">start " + day_text(*report.regimen_start) + "</text>";
     }
     for (const auto& day : symptom.series) {
         if (day.day < first || day.day > last) {
@@ -255,12 +256,12 @@ std::string severity_svg(const Report& report, const regimend::SymptomSummary& s
                    "\" r=\"3.5\"><title>" + title + ", severity " + n(mean) + "</title></circle>";
         } else {
             svg += "<rect class=\"unrated\" x=\"" + n(x_of(day.day) - 2) + "\" y=\"" +
-                   n(top + plot_height - 4) + "\" width=\"4\" height=\"4\"><title>" + title +
+                   n(kTop + plot_height - 4) + "\" width=\"4\" height=\"4\"><title>" + title +
                    "</title></rect>";
         }
     }
-    svg += "<text x=\"" + n(left) + "\" y=\"" + n(height - 6) + "\">" + day_text(first) +
-           "</text><text x=\"" + n(width - right) + "\" y=\"" + n(height - 6) +
+    svg += "<text x=\"" + n(kLeft) + "\" y=\"" + n(kHeight - 6) + "\">" + day_text(first) +
+           "</text><text x=\"" + n(kWidth - kRight) + "\" y=\"" + n(kHeight - 6) +
            "\" text-anchor=\"end\">" + day_text(last) + "</text>";
     return svg + "</svg>";
 }

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace regimenctl {
@@ -21,7 +22,7 @@ enum ExitCode { kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitNoDaemon = 3 
 
 // How a verb file adds itself (see ctl/verbs/*.cpp, e.g. reload.cpp for the smallest):
 //
-//   const RegisterVerb registration{{60, [](CLI::App& app, GlobalOptions& options,
+//   const RegisterVerb registration{{"name", [](CLI::App& app, GlobalOptions& options,
 //                                            std::function<int()>& run) {
 //       auto args = std::make_shared<MyArgs>();       // outlives add(): owned by the lambdas
 //       auto* command = app.add_subcommand("name", "one line for --help");
@@ -32,10 +33,9 @@ enum ExitCode { kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitNoDaemon = 3 
 // main.cpp parses the command line; the selected subcommand's callback stores its body in
 // `run`, which main then calls. Failures are thrown as CtlError (ctl/error.hpp).
 struct Verb {
-    // Position in --help: status 10, take 20, skip 30, snooze 40, log 50, symptom 60,
-    // history 70, report 80, plan 90, check 100, edit 110, reload 120, export 130,
-    // bar 125, refill 135, stock 136.
-    int order;
+    // The subcommand's name, as `add` names it: --help lists the verbs sorted by it, so no
+    // table of positions has to be kept in step with the files.
+    std::string_view name;
     // Adds the subcommand; the returned function runs it and gives the exit code.
     std::function<void(CLI::App& app, GlobalOptions& options, std::function<int()>& run)> add;
 };

@@ -169,8 +169,8 @@ int run_daemon(const Paths& paths) {
             /*coalesce=*/trigger == ReloadTrigger::FileChanged);
     };
     service.serve(engine);
-    LogControl log_control(bus.get());
-    const AccessFilter access_filter(bus.get());
+    LogControl log_control(bus.get(), service);
+    const AccessFilter access_filter(bus.get(), service);
     const int requested = sd_bus_request_name(bus.get(), bus_names::kService, 0);
     if (requested == -EEXIST) {
         spdlog::error("another regimend already owns {}", bus_names::kService);

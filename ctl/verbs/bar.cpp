@@ -282,7 +282,7 @@ int run_follow(const BarArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {125, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"bar", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<BarArgs>();
          auto* command = app.add_subcommand(
              "bar", "One line for a status bar: the due dose, else the next one");

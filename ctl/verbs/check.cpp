@@ -80,7 +80,7 @@ int run_check(const CheckArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {100, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"check", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<CheckArgs>();
          auto* command = app.add_subcommand("check", "Validate and lint a regimen file (offline)");
          command->add_option("FILE", args->file, "the file (default: --config)");

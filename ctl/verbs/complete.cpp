@@ -38,7 +38,7 @@ int run_complete(const CompleteArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {1000, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"__complete", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<CompleteArgs>();
          // An empty group hides it from --help: it is for the completion scripts.
          auto* command = app.add_subcommand("__complete", "Words for shell completion");

@@ -216,7 +216,7 @@ int run_edit(const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {110, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"edit", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto* command = app.add_subcommand(
              "edit", "Edit the regimen in $VISUAL/$EDITOR, validate, install, reload");
          on_selected(command, run, [&options] { return run_edit(options); });

@@ -27,16 +27,10 @@ int export_ics(const ExportArgs& args, const GlobalOptions& options) {
     if (args.since) {
         throw usage_error("--since applies to --format csv; the calendar is the whole plan");
     }
-    auto parsed = load_regimen(options.config_path);
-    if (!parsed.ok()) {
-        for (const auto& diagnostic : parsed.diagnostics) {
-            std::cerr << regimend::format_diagnostic(diagnostic) << '\n';
-        }
-        throw CtlError(kExitFailed, "the regimen has errors; nothing to export");
-    }
+    const auto regimen = load_valid_regimen(options.config_path, "nothing to export");
     regimend::IcsOptions ics_options;
     ics_options.expand_days = args.expand_days;
-    std::cout << regimend::regimen_ics(*parsed.regimen, current_instant(), ics_options);
+    std::cout << regimend::regimen_ics(regimen, current_instant(), ics_options);
     return kExitOk;
 }
 
@@ -61,7 +55,7 @@ int export_csv(const ExportArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {130, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"export", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<ExportArgs>();
          auto* command = app.add_subcommand(
              "export", "The plan as iCalendar (ics) or the history as CSV (csv), on stdout");

@@ -128,7 +128,7 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {70, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"history", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<HistoryArgs>();
          auto* command = app.add_subcommand("history", "Past events, newest first");
          command

@@ -55,7 +55,7 @@ int run_log(const LogArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {50, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"log", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<LogArgs>();
          auto* command = app.add_subcommand("log", "Record an as-needed dose");
          command->add_option("ITEM", args->item, "item id (or a unique prefix)")->required();

@@ -20,15 +20,115 @@ struct PlanArgs {
     std::optional<std::string> item;
 };
 
-// Prints the file's errors on stderr and fails when it does not parse.
-const regimend::Regimen& require_valid(const regimend::ParseResult& parsed) {
-    if (!parsed.ok()) {
-        for (const auto& diagnostic : parsed.diagnostics) {
-            std::cerr << regimend::format_diagnostic(diagnostic) << '\n';
+// The doses to print: one local day at a time, from `start`, for `days` days. A year of a
+// large regimen is millions of doses, and a name may be most of a megabyte: the printers
+// plan a day at a time and print as they go, so memory does not grow with --days.
+class PlanSpan {
+  public:
+    PlanSpan(const regimend::Regimen& regimen, regimend::LocalDate today, regimend::LocalDate start,
+             int days, const regimend::Item* only)
+        : regimen_(regimen), today_(today), start_(start), days_(days), only_(only) {
+        for (const auto& item : regimen.items) {
+            items_by_id_.emplace(item.id, &item);
         }
-        throw CtlError(kExitFailed, "the regimen has errors; nothing to plan");
     }
-    return *parsed.regimen;
+
+    const date::time_zone& zone() const { return *regimen_.zone; }
+    regimend::LocalDate today() const { return today_; }
+
+    template <class Handle>
+    void for_each_day(Handle&& handle) const {
+        for (int index = 0; index < days_; ++index) {
+            const regimend::LocalDate day{date::sys_days{start_} + date::days{index}};
+            auto doses = regimend::plan_days(regimen_, day, 1);
+            if (only_ != nullptr) {
+                std::erase_if(doses, [&](const auto& dose) { return dose.item_id != only_->id; });
+            }
+            handle(doses);
+        }
+    }
+
+    const regimend::Item* item_of(const std::string& id) const {
+        auto found = items_by_id_.find(id);
+        return found == items_by_id_.end() ? nullptr : found->second;
+    }
+
+  private:
+    const regimend::Regimen& regimen_;
+    regimend::LocalDate today_;
+    regimend::LocalDate start_;
+    int days_;
+    const regimend::Item* only_;
+    std::unordered_map<std::string_view, const regimend::Item*> items_by_id_;
+};
+
+// --json: one array of doses, written as they are planned.
+void print_plan_json(const PlanSpan& span) {
+    const auto& zone = span.zone();
+    std::cout << '[';
+    const char* separator = "\n";
+    bool any = false;
+    span.for_each_day([&](const std::vector<regimend::PlannedDose>& doses) {
+        for (const auto& dose : doses) {
+            const auto* item = span.item_of(dose.item_id);
+            nlohmann::json entry{
+                {"item", dose.item_id},
+                {"name", item != nullptr ? item->name : dose.item_id},
+                {"planned", instant_json(zone, dose.planned)},
+                {"amount", dose.amount ? text_or_null(dose.amount->text) : nlohmann::json(nullptr)},
+                {"dose", item != nullptr ? text_or_null(item->dose) : nlohmann::json(nullptr)}};
+            std::cout << separator << "  "
+                      << entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            separator = ",\n";
+            any = true;
+        }
+    });
+    std::cout << (any ? "\n]\n" : "]\n");
+}
+
+// The text table: a heading per day, the columns aligned across the whole span.
+void print_plan_text(const PlanSpan& span) {
+    const auto& zone = span.zone();
+    auto row_of = [&](const regimend::PlannedDose& dose) -> std::vector<Cell> {
+        const auto* item = span.item_of(dose.item_id);
+        return {{format_clock(zone, dose.planned)},
+                {dose.item_id},
+                {item != nullptr ? item->name : ""},
+                {dose.amount ? dose.amount->text : ""},
+                {item != nullptr ? item->dose : ""}};
+    };
+    // First pass: the column widths of the whole span, so every day lines up with the
+    // others as one table would; second pass: print a day at a time with those widths.
+    std::vector<std::size_t> widths;
+    span.for_each_day([&](const std::vector<regimend::PlannedDose>& doses) {
+        for (const auto& dose : doses) {
+            const auto row = row_of(dose);
+            widths.resize(std::max(widths.size(), row.size()), 0);
+            for (std::size_t column = 0; column < row.size(); ++column) {
+                widths[column] = std::max(widths[column], display_width(row[column].text));
+            }
+        }
+    });
+    if (widths.empty()) {
+        std::cout << zone_note(zone) << "Nothing planned.\n";
+        return;
+    }
+    std::cout << zone_note(zone);
+    span.for_each_day([&](const std::vector<regimend::PlannedDose>& doses) {
+        Table table;
+        table.set_minimum_widths(widths);
+        std::optional<regimend::LocalDate> shown_day;
+        for (const auto& dose : doses) {
+            auto day = regimend::local_date(zone, dose.planned);
+            if (day != shown_day) {
+                table.add_line({format_day_heading(day) + (day == span.today() ? " (today)" : ""),
+                                Colour::Bold});
+                shown_day = day;
+            }
+            table.add_row(row_of(dose));
+        }
+        table.print(std::cout, "  ");
+    });
 }
 
 int run_plan(const PlanArgs& args, const GlobalOptions& options) {
@@ -46,10 +146,8 @@ int run_plan(const PlanArgs& args, const GlobalOptions& options) {
         return day;
     };
     read_from(regimend::LocalDate{date::year{2026} / 1 / 1});
-    auto parsed = load_regimen(options.config_path);
-    const auto& regimen = require_valid(parsed);
-    const auto& zone = *regimen.zone;
-    const auto today = regimend::local_date(zone, current_instant());
+    const auto regimen = load_valid_regimen(options.config_path, "nothing to plan");
+    const auto today = regimend::local_date(*regimen.zone, current_instant());
     const auto first_day = read_from(today);
 
     const regimend::Item* only = nullptr;
@@ -60,98 +158,17 @@ int run_plan(const PlanArgs& args, const GlobalOptions& options) {
             throw CtlError(kExitFailed, error);
         }
     }
-    // A year of a large regimen is millions of doses, and a name may be most of a megabyte:
-    // plan one day at a time and print as we go, so memory does not grow with --days.
-    const regimend::LocalDate start = first_day.value_or(today);
-    auto for_each_day = [&](auto&& handle) {
-        for (int index = 0; index < args.days; ++index) {
-            const regimend::LocalDate day{date::sys_days{start} + date::days{index}};
-            auto doses = regimend::plan_days(regimen, day, 1);
-            if (only != nullptr) {
-                std::erase_if(doses, [&](const auto& dose) { return dose.item_id != only->id; });
-            }
-            handle(doses);
-        }
-    };
-
-    std::unordered_map<std::string_view, const regimend::Item*> items_by_id;
-    for (const auto& item : regimen.items) {
-        items_by_id.emplace(item.id, &item);
-    }
-    auto item_of = [&](const std::string& id) -> const regimend::Item* {
-        auto found = items_by_id.find(id);
-        return found == items_by_id.end() ? nullptr : found->second;
-    };
-
+    const PlanSpan span(regimen, today, first_day.value_or(today), args.days, only);
     if (options.json) {
-        std::cout << '[';
-        const char* separator = "\n";
-        bool any = false;
-        for_each_day([&](const std::vector<regimend::PlannedDose>& doses) {
-            for (const auto& dose : doses) {
-                const auto* item = item_of(dose.item_id);
-                nlohmann::json entry{
-                    {"item", dose.item_id},
-                    {"name", item != nullptr ? item->name : dose.item_id},
-                    {"planned", instant_json(zone, dose.planned)},
-                    {"amount",
-                     dose.amount ? text_or_null(dose.amount->text) : nlohmann::json(nullptr)},
-                    {"dose", item != nullptr ? text_or_null(item->dose) : nlohmann::json(nullptr)}};
-                std::cout << separator << "  "
-                          << entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-                separator = ",\n";
-                any = true;
-            }
-        });
-        std::cout << (any ? "\n]\n" : "]\n");
-        return kExitOk;
+        print_plan_json(span);
+    } else {
+        print_plan_text(span);
     }
-
-    auto row_of = [&](const regimend::PlannedDose& dose) -> std::vector<Cell> {
-        const auto* item = item_of(dose.item_id);
-        return {{format_clock(zone, dose.planned)},
-                {dose.item_id},
-                {item != nullptr ? item->name : ""},
-                {dose.amount ? dose.amount->text : ""},
-                {item != nullptr ? item->dose : ""}};
-    };
-    // First pass: the column widths of the whole span, so every day lines up with the
-    // others as one table would; second pass: print a day at a time with those widths.
-    std::vector<std::size_t> widths;
-    for_each_day([&](const std::vector<regimend::PlannedDose>& doses) {
-        for (const auto& dose : doses) {
-            const auto row = row_of(dose);
-            widths.resize(std::max(widths.size(), row.size()), 0);
-            for (std::size_t column = 0; column < row.size(); ++column) {
-                widths[column] = std::max(widths[column], display_width(row[column].text));
-            }
-        }
-    });
-    if (widths.empty()) {
-        std::cout << zone_note(zone) << "Nothing planned.\n";
-        return kExitOk;
-    }
-    std::cout << zone_note(zone);
-    for_each_day([&](const std::vector<regimend::PlannedDose>& doses) {
-        Table table;
-        table.set_minimum_widths(widths);
-        std::optional<regimend::LocalDate> shown_day;
-        for (const auto& dose : doses) {
-            auto day = regimend::local_date(zone, dose.planned);
-            if (day != shown_day) {
-                table.add_line(
-                    {format_day_heading(day) + (day == today ? " (today)" : ""), Colour::Bold});
-                shown_day = day;
-            }
-            table.add_row(row_of(dose));
-        }
-        table.print(std::cout, "  ");
-    });
     return kExitOk;
 }
 
 const RegisterVerb registration{
-    {90, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"plan", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<PlanArgs>();
          auto* command = app.add_subcommand("plan", "The planned doses of the next days (offline)");
          command->add_option(

@@ -60,7 +60,7 @@ int run_refill(const RefillArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {135, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"refill", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<RefillArgs>();
          auto* command = app.add_subcommand(
              "refill", "Record a refill (adds to the stock), or with --set the count on hand");

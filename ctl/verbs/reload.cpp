@@ -15,7 +15,7 @@ int run_reload(const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {120, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"reload", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto* command = app.add_subcommand("reload", "Make regimend re-read the regimen file");
          on_selected(command, run, [&options] { return run_reload(options); });
      }}};

@@ -36,16 +36,6 @@ struct ReportArgs {
     std::optional<std::string> output;
 };
 
-const regimend::Regimen& require_valid(const regimend::ParseResult& parsed) {
-    if (!parsed.ok()) {
-        for (const auto& diagnostic : parsed.diagnostics) {
-            std::cerr << regimend::format_diagnostic(diagnostic) << '\n';
-        }
-        throw CtlError(kExitFailed, "the regimen has errors; cannot report on it");
-    }
-    return *parsed.regimen;
-}
-
 ReportInput load_input(const regimend::Regimen& regimen, const ReportArgs& args, Instant now) {
     ReportInput input;
     input.window = regimend::last_days(*regimen.zone, now, args.days);
@@ -385,8 +375,7 @@ std::string captured(Print print) {
 }
 
 int run_report(const ReportArgs& args, const GlobalOptions& options) {
-    auto parsed = load_regimen(options.config_path);
-    const auto& regimen = require_valid(parsed);
+    const auto regimen = load_valid_regimen(options.config_path, "cannot report on it");
     const Instant now = current_instant();
     auto input = load_input(regimen, args, now);
     auto report = regimend::build_report(regimen, input, args.days);
@@ -414,7 +403,7 @@ int run_report(const ReportArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {80, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"report", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<ReportArgs>();
          auto* command = app.add_subcommand(
              "report", "Adherence, a calendar and symptom figures over the last days (offline)");

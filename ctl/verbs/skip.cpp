@@ -24,7 +24,7 @@ int run_skip(const SkipArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {30, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"skip", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<SkipArgs>();
          auto* command = app.add_subcommand("skip", "Skip a dose");
          command->add_option("ITEM", args->item, "item id (or a unique prefix)")->required();

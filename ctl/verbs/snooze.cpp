@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "core/doses.hpp"
 #include "error.hpp"
 #include "output.hpp"
 #include "session.hpp"
@@ -20,17 +21,16 @@ int run_snooze(const SnoozeArgs& args, const GlobalOptions& options) {
     // Read the duration before connecting: bad usage is exit 2 even with no daemon.
     std::optional<regimend::Seconds> length;
     if (args.duration) {
-        const regimend::Seconds longest{24 * 3600};
         // "0s", "0m": a duration, but none; say the range rather than "cannot read".
         const bool zero = std::none_of(args.duration->begin(), args.duration->end(),
                                        [](char c) { return c >= '1' && c <= '9'; });
         if (!zero) {
             length = duration_argument(*args.duration, "snooze length");
         }
-        if (zero || *length < regimend::Seconds{1} || *length > longest) {
+        if (zero || *length < regimend::Seconds{1} || *length > regimend::kLongestSnooze) {
             throw CtlError(kExitUsage, "a snooze lasts from 1s to " +
-                                           regimend::format_duration(longest) + ", not " +
-                                           *args.duration);
+                                           regimend::format_duration(regimend::kLongestSnooze) +
+                                           ", not " + *args.duration);
         }
     }
     auto session = open_session(options);
@@ -43,7 +43,7 @@ int run_snooze(const SnoozeArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {40, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"snooze", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<SnoozeArgs>();
          auto* command = app.add_subcommand("snooze", "Remind again later about a due dose");
          command->add_option("ITEM", args->item, "item id (or a unique prefix)")->required();

@@ -162,41 +162,37 @@ StatusView status_from_members(const GlobalOptions& options) {
     return view;
 }
 
-int run_status(const GlobalOptions& options) {
-    auto bus = BusClient::connect();
-    auto found = status_from_today(bus);
-    StatusView view = found ? std::move(*found) : status_from_members(options);
+// --json: one document with the doses, the next due one and the warnings.
+void print_status_json(const StatusView& view) {
+    const auto& zone = *view.zone;
+    nlohmann::json document;
+    document["doses"] = nlohmann::json::array();
+    for (const auto& dose : view.doses) {
+        document["doses"].push_back({{"item", dose.item},
+                                     {"name", dose.name},
+                                     {"planned", instant_json(zone, dose.planned)},
+                                     {"state", dose.state},
+                                     {"acted_at", instant_json(zone, dose.acted_at)}});
+    }
+    document["next_due"] = view.next
+                               ? nlohmann::json{{"item", view.next->item},
+                                                {"planned", instant_json(zone, view.next->planned)}}
+                               : nlohmann::json(nullptr);
+    document["warnings"] = view.warnings;
+    print_json(document);
+}
+
+// The text: a heading, a table of today's doses, the next one and the warnings.
+void print_status_text(const StatusView& view) {
     const auto& zone = *view.zone;
     const auto today = regimend::local_date(zone, current_instant());
-    const auto& doses = view.doses;
-    const auto& next = view.next;
-    const auto& warnings = view.warnings;
-
-    if (options.json) {
-        nlohmann::json document;
-        document["doses"] = nlohmann::json::array();
-        for (const auto& dose : doses) {
-            document["doses"].push_back({{"item", dose.item},
-                                         {"name", dose.name},
-                                         {"planned", instant_json(zone, dose.planned)},
-                                         {"state", dose.state},
-                                         {"acted_at", instant_json(zone, dose.acted_at)}});
-        }
-        document["next_due"] = next ? nlohmann::json{{"item", next->item},
-                                                     {"planned", instant_json(zone, next->planned)}}
-                                    : nlohmann::json(nullptr);
-        document["warnings"] = warnings;
-        print_json(document);
-        return kExitOk;
-    }
-
     std::cout << paint("Today, " + format_day_heading(today), Colour::Bold) << '\n'
               << zone_note(zone);
-    if (doses.empty()) {
+    if (view.doses.empty()) {
         std::cout << "  No doses planned.\n";
     }
     Table table;
-    for (const auto& dose : doses) {
+    for (const auto& dose : view.doses) {
         std::string when = dose.acted_at ? format_when(zone, *dose.acted_at, today) : "";
         if (dose.state == "snoozed") {
             for (const auto& [snoozed, until] : view.snoozed_until) {
@@ -212,7 +208,7 @@ int run_status(const GlobalOptions& options) {
                        {when}});
     }
     table.print(std::cout, "  ");
-    if (next) {
+    if (const auto& next = view.next) {
         std::string what = next->item.empty() ? "" : " " + next->item;
         if (!next->name.empty()) {
             what += " (" + next->name + ")";
@@ -221,17 +217,28 @@ int run_status(const GlobalOptions& options) {
     } else {
         std::cout << "Next: nothing planned\n";
     }
-    if (!warnings.empty()) {
+    if (!view.warnings.empty()) {
         std::cout << paint("Warnings:", Colour::Yellow) << '\n';
-        for (const auto& warning : warnings) {
+        for (const auto& warning : view.warnings) {
             std::cout << "  " << warning << '\n';
         }
+    }
+}
+
+int run_status(const GlobalOptions& options) {
+    auto bus = BusClient::connect();
+    auto found = status_from_today(bus);
+    const StatusView view = found ? std::move(*found) : status_from_members(options);
+    if (options.json) {
+        print_status_json(view);
+    } else {
+        print_status_text(view);
     }
     return kExitOk;
 }
 
 const RegisterVerb registration{
-    {10, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"status", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto* command = app.add_subcommand(
              "status", "Today's doses with their state, the next due dose, warnings (default)");
          command->add_flag("--json", options.json, "print one JSON document");

@@ -88,7 +88,7 @@ int run_stock(const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {136, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"stock", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto* command = app.add_subcommand(
              "stock", "Each stocked item: on hand, doses left, the date it runs out");
          command->add_flag("--json", options.json, "print one JSON document");

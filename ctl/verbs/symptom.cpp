@@ -46,7 +46,7 @@ int run_symptom(const SymptomArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {60, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"symptom", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<SymptomArgs>();
          auto* command = app.add_subcommand("symptom", "Record a diary entry (e.g. migraine 6)");
          command->add_option("KIND", args->kind, "one of the regimen's `symptoms`")->required();

@@ -83,7 +83,7 @@ int run_take(const TakeArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {20, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"take", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<TakeArgs>();
          auto* command =
              app.add_subcommand("take", "Confirm a dose as taken (also: regimenctl confirm)");

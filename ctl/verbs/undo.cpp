@@ -36,7 +36,7 @@ int run_undo(const UndoArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {25, [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"undo", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<UndoArgs>();
          auto* command =
              app.add_subcommand("undo", "Take back the item's last taken or skipped answer");

@@ -52,20 +52,6 @@ MethodErrorKind to_method_error(DoseError error) {
     }
 }
 
-std::string join_nonempty(std::initializer_list<std::string_view> parts, std::string_view glue) {
-    std::string text;
-    for (auto part : parts) {
-        if (part.empty()) {
-            continue;
-        }
-        if (!text.empty()) {
-            text += glue;
-        }
-        text += part;
-    }
-    return text;
-}
-
 }  // namespace
 
 Engine::Engine(std::string config_path, LoadedRegimen loaded, HistoryStore& store,
@@ -168,7 +154,7 @@ void Engine::carry_out(const Effects& effects, Instant now) {
     // Doses planned for the same instant share one notification.
     std::map<Instant, std::vector<ReminderText>> groups;
     for (const auto& reminder : effects.reminders) {
-        ReminderText text = reminder_text(reminder, now);
+        ReminderText text = reminder_text(regimen(), reminder, stock_note(reminder, now));
         spdlog::info("reminder: {}{} {}{}", text.summary,
                      text.detail.empty() ? "" : " (" + text.detail + ")", text.due_text,
                      reminder.urgency == Urgency::Critical ? " [critical]" : "");
@@ -574,27 +560,15 @@ void Engine::answer_from_notification(const DoseKey& dose, std::string_view acti
     }
 }
 
-ReminderText Engine::reminder_text(const Reminder& reminder, Instant now) const {
-    ReminderText text;
-    text.dose = reminder.dose;
-    text.urgency = reminder.urgency;
+std::string Engine::stock_note(const Reminder& reminder, Instant now) const {
     const Item* item = regimen().find(reminder.dose.item_id);
-    if (item == nullptr) {
-        text.summary = reminder.dose.item_id;
-        return text;
+    if (item == nullptr || !item->stock) {
+        return {};
     }
-    const date::time_zone& zone = *regimen().zone;
-    const auto amount = item->amount_on(local_date(zone, reminder.dose.planned));
-    text.summary = item->name.empty() ? item->id : item->name;
-    text.detail = join_nonempty({item->dose, amount ? std::string_view(amount->text) : ""}, ", ");
-    text.notes = item->notes;
-    text.due_text = "due " + local_clock(regimen(), reminder.dose.planned, reminder.dose.planned);
-    if (item->stock) {
-        if (auto counted = stock_.forecast(tracker_, *item, now)) {
-            text.stock = stock_reminder_note(*item, *counted.value).value_or("");
-        }
+    if (auto counted = stock_.forecast(tracker_, *item, now)) {
+        return stock_reminder_note(*item, *counted.value).value_or("");
     }
-    return text;
+    return {};
 }
 
 void Engine::show_missed_notice(const std::vector<DoseKey>& missed, Instant now) {

@@ -126,7 +126,8 @@ class Engine {
     void write_or_hold_back(const std::vector<HistoryEvent>& events);
     void carry_out(const Effects& effects, Instant now);
     void show_missed_notice(const std::vector<DoseKey>& missed, Instant now);
-    ReminderText reminder_text(const Reminder& reminder, Instant now) const;
+    // The stock line of a reminder ("4 capsules left"), empty while the stock is not low.
+    std::string stock_note(const Reminder& reminder, Instant now) const;
     void refresh_next_due(Instant now);
     // Recounts these stocked items (ids not in the regimen, or without stock, are skipped).
     void check_stock(const std::set<std::string>& items, StockTrigger trigger, Instant now);

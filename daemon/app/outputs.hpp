@@ -9,20 +9,9 @@
 #include <vector>
 
 #include "core/doses.hpp"
+#include "core/notice_text.hpp"  // ReminderText
 
 namespace regimend {
-
-// A reminder ready to show: the engine fills in the item's words, the display decides
-// how (markup, actions) from what the server can do.
-struct ReminderText {
-    DoseKey dose;
-    Urgency urgency = Urgency::Normal;
-    std::string summary;  // the item's name
-    std::string detail;   // "2 capsules, 144 mg"
-    std::string notes;
-    std::string due_text;  // "due 08:00"
-    std::string stock;     // "4 capsules left" / "out of stock" while the item's stock is low
-};
 
 class ReminderDisplay {
   public:

@@ -11,14 +11,14 @@
 namespace regimend {
 namespace {
 
-int on_message(sd_bus_message* message, void*, sd_bus_error* error) noexcept {
+int on_message(sd_bus_message* message, void* userdata, sd_bus_error* error) noexcept {
     if (!AccessFilter::guards(message)) {
         return 0;
     }
     // A negative result with `error` set makes sd-bus answer the call with that error and
     // stop: the vtable never sees it.
     try {
-        return Service::check_caller(message, error);
+        return static_cast<Service*>(userdata)->check_caller(message, error);
     } catch (const std::exception&) {
         return -ENOMEM;  // sd-bus answers the call with the errno's error
     }
@@ -41,9 +41,9 @@ bool AccessFilter::guards(sd_bus_message* message) {
     return interface == nullptr || std::strcmp(interface, "org.freedesktop.DBus.Peer") != 0;
 }
 
-AccessFilter::AccessFilter(sd_bus* bus) {
+AccessFilter::AccessFilter(sd_bus* bus, Service& service) {
     sd_bus_slot* slot = nullptr;
-    const int result = sd_bus_add_filter(bus, &slot, &on_message, nullptr);
+    const int result = sd_bus_add_filter(bus, &slot, &on_message, &service);
     if (result < 0) {
         throw std::system_error(-result, std::generic_category(), "sd_bus_add_filter");
     }

@@ -2,7 +2,7 @@
 // (org.freedesktop.DBus.Properties Get, GetAll, Set) and introspection on the daemon's
 // objects. sd-bus trusts every caller on a user bus, so without this another user on a bus
 // that lets them in could read ConfigPath, NextDue and TimeZone or set LogLevel. A bus
-// filter runs before the object vtables: it applies Service::check_caller to every method
+// filter runs before the object vtables: it applies the Service's check_caller to every method
 // call on regimend's two object paths (except org.freedesktop.DBus.Peer's Ping) and answers
 // AccessDenied itself.
 #pragma once
@@ -11,10 +11,13 @@
 
 namespace regimend {
 
+class Service;
+
 class AccessFilter {
   public:
-    // Throws std::system_error when the filter cannot be installed.
-    explicit AccessFilter(sd_bus* bus);
+    // Throws std::system_error when the filter cannot be installed. `service` checks the
+    // callers and must outlive the filter.
+    AccessFilter(sd_bus* bus, Service& service);
 
     // True when `message` is a call the filter checks (exposed for the unit tests).
     static bool guards(sd_bus_message* message);

@@ -23,12 +23,12 @@ int get_level(sd_bus*, const char*, const char*, const char*, sd_bus_message* re
 
 // sd-bus's own privilege check (no SD_BUS_VTABLE_UNPRIVILEGED) trusts every caller on a
 // user bus, so the spec's sender check runs here too (the AccessFilter runs it first).
-int set_level(sd_bus* bus, const char*, const char*, const char*, sd_bus_message* value, void*,
-              sd_bus_error* error) noexcept {
+int set_level(sd_bus* bus, const char*, const char*, const char*, sd_bus_message* value,
+              void* userdata, sd_bus_error* error) noexcept {
     sd_bus_message* call = sd_bus_get_current_message(bus);
     int result = 0;
     try {
-        result = call != nullptr ? Service::check_caller(call, error) : 0;
+        result = call != nullptr ? static_cast<Service*>(userdata)->check_caller(call, error) : 0;
     } catch (const std::exception&) {
         return -ENOMEM;
     }
@@ -74,10 +74,10 @@ const sd_bus_vtable kVtable[] = {
 
 }  // namespace
 
-LogControl::LogControl(sd_bus* bus) {
+LogControl::LogControl(sd_bus* bus, Service& service) {
     sd_bus_slot* slot = nullptr;
     const int result = sd_bus_add_object_vtable(bus, &slot, bus_names::kLogControlPath,
-                                                bus_names::kLogControlInterface, kVtable, nullptr);
+                                                bus_names::kLogControlInterface, kVtable, &service);
     if (result < 0) {
         throw std::system_error(-result, std::generic_category(), "LogControl1 vtable");
     }

@@ -6,10 +6,12 @@
 
 namespace regimend {
 
+class Service;
+
 class LogControl {
   public:
-    // Throws std::system_error.
-    explicit LogControl(sd_bus* bus);
+    // Throws std::system_error. `service` checks who sets the level and must outlive this.
+    LogControl(sd_bus* bus, Service& service);
 
   private:
     SlotPtr slot_;

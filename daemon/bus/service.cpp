@@ -34,7 +34,6 @@ constexpr std::uint64_t kEarliestUsec = 86'400ULL * 1'000'000;
 constexpr std::uint64_t kLatestUsec = 253'402'300'799ULL * 1'000'000;
 constexpr Seconds kMaxFuture{86'400};
 constexpr Seconds kMaxSpan{400LL * 86'400};
-constexpr std::uint64_t kMaxSnoozeSeconds = 366ULL * 86'400;
 
 int fail(sd_bus_error* error, const char* name, const std::string& message) {
     return sd_bus_error_set(error, name, message.c_str());
@@ -62,96 +61,69 @@ int method_error(sd_bus_error* error, const MethodError& failure) {
     }
 }
 
-// Checks a text argument; false (with `error` set and `result` its code) when unusable.
-bool check_text(const char* value, const char* what, bool required, sd_bus_error* error,
-                int& result) {
+// The argument checks, sd-bus style: 0 when the argument is usable, else the negative errno
+// of sd_bus_error_set with `error` set to InvalidArgument saying why.
+
+// A text argument: not empty when `required`, at most kMaxTextBytes.
+int check_text(const char* value, const char* what, bool required, sd_bus_error* error) {
     const std::size_t length = std::strlen(value);
     if (required && length == 0) {
-        result = invalid_argument(error, std::string("The ") + what + " must not be empty");
-        return false;
+        return invalid_argument(error, std::string("The ") + what + " must not be empty");
     }
     if (length > kMaxTextBytes) {
-        result = invalid_argument(error, std::string("The ") + what + " is " +
-                                             std::to_string(length) + " bytes long; at most " +
-                                             std::to_string(kMaxTextBytes) + " are accepted");
-        return false;
+        return invalid_argument(error, std::string("The ") + what + " is " +
+                                           std::to_string(length) + " bytes long; at most " +
+                                           std::to_string(kMaxTextBytes) + " are accepted");
     }
-    return true;
+    return 0;
 }
 
 // The `at` of a dose or diary entry: 0 = now (nullopt); not before 1970-01-02, not more
 // than a day ahead.
-bool check_at(std::uint64_t usec, Micros now, sd_bus_error* error, int& result,
-              std::optional<Instant>& at) {
+int check_at(std::uint64_t usec, Micros now, std::optional<Instant>* ret_at, sd_bus_error* error) {
     if (usec == 0) {
-        at.reset();
-        return true;
+        ret_at->reset();
+        return 0;
     }
     if (usec < kEarliestUsec) {
-        result = invalid_argument(error, "The time " + std::to_string(usec) +
-                                             " (microseconds since 1970) is before 1970-01-02; "
-                                             "0 means now");
-        return false;
+        return invalid_argument(error, "The time " + std::to_string(usec) +
+                                           " (microseconds since 1970) is before 1970-01-02; "
+                                           "0 means now");
     }
     if (usec > kLatestUsec || from_bus_time(usec) > now + kMaxFuture) {
-        result = invalid_argument(
-            error, "The time " + std::to_string(usec) +
-                       " (microseconds since 1970) is more than a day in the future");
-        return false;
+        return invalid_argument(error,
+                                "The time " + std::to_string(usec) +
+                                    " (microseconds since 1970) is more than a day in the future");
     }
-    at = to_instant(from_bus_time(usec));
-    return true;
+    *ret_at = to_instant(from_bus_time(usec));
+    return 0;
 }
 
 // A [from, to) span of ListDoses/History: 0 = now; to >= from; at most 400 days.
-bool check_span(std::uint64_t from_usec, std::uint64_t to_usec, Micros now, sd_bus_error* error,
-                int& result, Instant& from, Instant& to) {
+int check_span(std::uint64_t from_usec, std::uint64_t to_usec, Micros now, Instant* ret_from,
+               Instant* ret_to, sd_bus_error* error) {
     for (std::uint64_t value : {from_usec, to_usec}) {
         if (value > kLatestUsec) {
-            result = invalid_argument(error, "The time " + std::to_string(value) +
-                                                 " (microseconds since 1970) is after 9999");
-            return false;
+            return invalid_argument(error, "The time " + std::to_string(value) +
+                                               " (microseconds since 1970) is after 9999");
         }
     }
     const Micros precise_from = from_usec == 0 ? now : from_bus_time(from_usec);
     const Micros precise_to = to_usec == 0 ? now : from_bus_time(to_usec);
-    from = to_instant(precise_from);
-    to = to_instant(precise_to);
+    const Instant from = to_instant(precise_from);
+    const Instant to = to_instant(precise_to);
+    *ret_from = from;
+    *ret_to = to;
     if (precise_to < precise_from) {
-        result = invalid_argument(error, "The span ends before it begins (to < from)");
-        return false;
+        return invalid_argument(error, "The span ends before it begins (to < from)");
     }
     if (to - from > kMaxSpan) {
-        result =
-            invalid_argument(error, "The span is " + std::to_string((to - from).count() / 86'400) +
-                                        " days long; at most 400 days are accepted");
-        return false;
+        return invalid_argument(error, "The span is " +
+                                           std::to_string((to - from).count() / 86'400) +
+                                           " days long; at most 400 days are accepted");
     }
-    return true;
+    return 0;
 }
-
-// Senders that already passed check_caller. Asking the bus for a sender's credentials is a
-// round trip to dbus-daemon and a read of /proc: more than the rest of a ListDoses. A unique
-// name is never reused on a bus (keyed with the bus's id, as two buses both have ":1.5") and
-// its uid is fixed when it connects, so an accepted sender stays accepted while connected.
-// Only accepted senders are kept: a refusal is asked again, and a few slots suffice for
-// the handful of clients that call often.
-class AcceptedSenders {
-  public:
-    bool contains(const std::string& key) const {
-        return !key.empty() && std::find(keys_.begin(), keys_.end(), key) != keys_.end();
-    }
-    void add(std::string key) {
-        if (!key.empty()) {
-            keys_[next_] = std::move(key);
-            next_ = (next_ + 1) % keys_.size();
-        }
-    }
-
-  private:
-    std::array<std::string, 8> keys_;
-    std::size_t next_ = 0;
-};
 
 // "<bus id>:1.42", or "" on a connection without a bus (no sender to remember).
 std::string sender_key(sd_bus_message* message) {
@@ -162,11 +134,6 @@ std::string sender_key(sd_bus_message* message) {
     }
     char id_text[SD_ID128_STRING_MAX];
     return std::string(sd_id128_to_string(bus_id, id_text)) + sender;
-}
-
-AcceptedSenders& accepted_senders() {
-    thread_local AcceptedSenders senders;
-    return senders;
 }
 
 // How long a handler held the event loop: the figure behind the spec's 100 ms rule
@@ -185,7 +152,7 @@ template <int (Service::*Method)(sd_bus_message*, sd_bus_error*)>
 int call_method(sd_bus_message* message, void* userdata, sd_bus_error* error) noexcept {
     auto* self = static_cast<Service*>(userdata);
     try {
-        if (const int result = Service::check_caller(message, error); result < 0) {
+        if (const int result = self->check_caller(message, error); result < 0) {
             return result;
         }
         const auto started = std::chrono::steady_clock::now();
@@ -372,7 +339,7 @@ void Service::serve(Engine& engine) {
 
 int Service::check_caller(sd_bus_message* message, sd_bus_error* error) {
     std::string key = sender_key(message);
-    if (accepted_senders().contains(key)) {
+    if (accepted_senders_.contains(key)) {
         return 0;
     }
     sd_bus_creds* raw = nullptr;
@@ -391,7 +358,7 @@ int Service::check_caller(sd_bus_message* message, sd_bus_error* error) {
                     "This regimend belongs to user " + std::to_string(geteuid()) +
                         " and takes no calls from user " + std::to_string(caller));
     }
-    accepted_senders().add(std::move(key));
+    accepted_senders_.add(std::move(key));
     return 0;
 }
 
@@ -404,8 +371,8 @@ int Service::confirm(sd_bus_message* message, sd_bus_error* error) {
     }
     const Micros now = now_micros();
     std::optional<Instant> at;
-    if (!check_text(item, "item", true, error, result) ||
-        !check_at(at_usec, now, error, result, at)) {
+    if ((result = check_text(item, "item", true, error)) < 0 ||
+        (result = check_at(at_usec, now, &at, error)) < 0) {
         return result;
     }
     auto answer = engine_->confirm(item, at, now);
@@ -422,8 +389,8 @@ int Service::skip(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    if (!check_text(item, "item", true, error, result) ||
-        !check_text(reason, "reason", false, error, result)) {
+    if ((result = check_text(item, "item", true, error)) < 0 ||
+        (result = check_text(reason, "reason", false, error)) < 0) {
         return result;
     }
     auto answer = engine_->skip(item, reason, now_micros());
@@ -440,16 +407,17 @@ int Service::snooze(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    if (!check_text(item, "item", true, error, result)) {
+    if ((result = check_text(item, "item", true, error)) < 0) {
         return result;
     }
-    if (seconds > kMaxSnoozeSeconds) {
-        return invalid_argument(error, "A snooze of " + std::to_string(seconds) +
-                                           " seconds is longer than a year; 0 uses the default");
-    }
+    // The core checks the length against kLongestSnooze and says why it refuses; only a
+    // length Seconds cannot hold is cut to the longest it can (refused all the same).
+    constexpr auto kMaxSeconds =
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
     const std::optional<Seconds> length =
         seconds == 0 ? std::nullopt
-                     : std::optional<Seconds>{Seconds{static_cast<std::int64_t>(seconds)}};
+                     : std::optional<Seconds>{
+                           Seconds{static_cast<std::int64_t>(std::min(seconds, kMaxSeconds))}};
     auto answer = engine_->snooze(item, length, now_micros());
     if (auto* failure = std::get_if<MethodError>(&answer)) {
         return method_error(error, *failure);
@@ -463,7 +431,7 @@ int Service::undo(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    if (!check_text(item, "item", true, error, result)) {
+    if ((result = check_text(item, "item", true, error)) < 0) {
         return result;
     }
     auto answer = engine_->undo(item, now_micros());
@@ -483,9 +451,9 @@ int Service::log_dose(sd_bus_message* message, sd_bus_error* error) {
     }
     const Micros now = now_micros();
     std::optional<Instant> at;
-    if (!check_text(item, "item", true, error, result) ||
-        !check_text(note, "note", false, error, result) ||
-        !check_at(at_usec, now, error, result, at)) {
+    if ((result = check_text(item, "item", true, error)) < 0 ||
+        (result = check_text(note, "note", false, error)) < 0 ||
+        (result = check_at(at_usec, now, &at, error)) < 0) {
         return result;
     }
     auto done = engine_->log_dose(item, at.value_or(to_instant(now)), note, now);
@@ -506,9 +474,9 @@ int Service::log_symptom(sd_bus_message* message, sd_bus_error* error) {
     }
     const Micros now = now_micros();
     std::optional<Instant> at;
-    if (!check_text(kind, "symptom kind", true, error, result) ||
-        !check_text(note, "note", false, error, result) ||
-        !check_at(at_usec, now, error, result, at)) {
+    if ((result = check_text(kind, "symptom kind", true, error)) < 0 ||
+        (result = check_text(note, "note", false, error)) < 0 ||
+        (result = check_at(at_usec, now, &at, error)) < 0) {
         return result;
     }
     // The scale is the core's rule (core/diary.hpp); a u32 beyond int is as wrong as 11.
@@ -531,7 +499,7 @@ int Service::list_doses(sd_bus_message* message, sd_bus_error* error) {
     const Micros now = now_micros();
     Instant from;
     Instant to;
-    if (!check_span(from_usec, to_usec, now, error, result, from, to)) {
+    if ((result = check_span(from_usec, to_usec, now, &from, &to, error)) < 0) {
         return result;
     }
     // Refused before planning, so a span too long for one reply costs neither memory nor
@@ -644,7 +612,7 @@ int Service::history_reply(sd_bus_message* message, sd_bus_error* error, bool wi
     }
     Instant from;
     Instant to;
-    if (!check_span(from_usec, to_usec, now_micros(), error, result, from, to)) {
+    if ((result = check_span(from_usec, to_usec, now_micros(), &from, &to, error)) < 0) {
         return result;
     }
     auto events = engine_->history(from, to, with_due);
@@ -837,7 +805,7 @@ int Service::refill(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    if (!check_text(item, "item", true, error, result)) {
+    if ((result = check_text(item, "item", true, error)) < 0) {
         return result;
     }
     auto done = engine_->refill(item, quantity, absolute != 0, now_micros());

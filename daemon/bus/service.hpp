@@ -3,6 +3,9 @@
 // errors (and any exception) into D-Bus errors by name.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +19,29 @@
 namespace regimend {
 
 class RegimenWorker;
+
+// Senders that already passed check_caller. Asking the bus for a sender's credentials is a
+// round trip to dbus-daemon and a read of /proc: more than the rest of a ListDoses. A unique
+// name is never reused on a bus (keyed with the bus's id, as two buses both have ":1.5") and
+// its uid is fixed when it connects, so an accepted sender stays accepted while connected.
+// Only accepted senders are kept: a refusal is asked again, and a few slots suffice for
+// the handful of clients that call often.
+class AcceptedSenders {
+  public:
+    bool contains(const std::string& key) const {
+        return !key.empty() && std::find(keys_.begin(), keys_.end(), key) != keys_.end();
+    }
+    void add(std::string key) {
+        if (!key.empty()) {
+            keys_[next_] = std::move(key);
+            next_ = (next_ + 1) % keys_.size();
+        }
+    }
+
+  private:
+    std::array<std::string, 8> keys_;
+    std::size_t next_ = 0;
+};
 
 class Service : public DoseSignals {
   public:
@@ -53,7 +79,9 @@ class Service : public DoseSignals {
     int stock(sd_bus_message* message, sd_bus_error* error);
 
     // Calls from a different user than the daemon's are refused (the spec's AccessDenied).
-    static int check_caller(sd_bus_message* message, sd_bus_error* error);
+    // The vtable's handlers, the AccessFilter and LogControl all ask this one service, so
+    // they share its accepted senders.
+    int check_caller(sd_bus_message* message, sd_bus_error* error);
 
     Engine* engine() const { return engine_; }
 
@@ -75,6 +103,7 @@ class Service : public DoseSignals {
     RegimenWorker* worker_ = nullptr;
     SlotPtr slot_;
     std::vector<std::string> warnings_;
+    AcceptedSenders accepted_senders_;
 };
 
 }  // namespace regimend

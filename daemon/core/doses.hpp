@@ -74,6 +74,10 @@ struct DoseView {
     std::optional<Amount> amount;
 };
 
+// A snooze lasts from 1s to this (a default `snooze` setting too). The one limit: the bus
+// service and regimenctl check against it as well.
+inline constexpr Seconds kLongestSnooze{24 * 3600};
+
 class DoseTracker {
   public:
     // How far back a confirmation may be backdated, and how much history restore() needs.

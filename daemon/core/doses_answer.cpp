@@ -13,8 +13,6 @@ using doses_detail::kSecond;
 using doses_detail::local_text;
 using doses_detail::make_event;
 
-constexpr Seconds kLongestSnooze{24 * 3600};
-
 std::string amount_text(const std::optional<Amount>& amount) {
     return amount ? amount->text : std::string{};
 }

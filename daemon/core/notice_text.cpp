@@ -1,5 +1,9 @@
 #include "core/notice_text.hpp"
 
+#include <initializer_list>
+#include <string_view>
+#include <utility>
+
 namespace regimend {
 namespace {
 
@@ -8,7 +12,40 @@ std::string display_name(const Regimen& regimen, const std::string& item_id) {
     return item == nullptr || item->name.empty() ? item_id : item->name;
 }
 
+std::string join_nonempty(std::initializer_list<std::string_view> parts, std::string_view glue) {
+    std::string text;
+    for (auto part : parts) {
+        if (part.empty()) {
+            continue;
+        }
+        if (!text.empty()) {
+            text += glue;
+        }
+        text += part;
+    }
+    return text;
+}
+
 }  // namespace
+
+ReminderText reminder_text(const Regimen& regimen, const Reminder& reminder,
+                           std::string stock_note) {
+    ReminderText text;
+    text.dose = reminder.dose;
+    text.urgency = reminder.urgency;
+    const Item* item = regimen.find(reminder.dose.item_id);
+    if (item == nullptr) {
+        text.summary = reminder.dose.item_id;
+        return text;
+    }
+    const auto amount = item->amount_on(local_date(zone_of(regimen), reminder.dose.planned));
+    text.summary = item->name.empty() ? item->id : item->name;
+    text.detail = join_nonempty({item->dose, amount ? std::string_view(amount->text) : ""}, ", ");
+    text.notes = item->notes;
+    text.due_text = "due " + local_clock(regimen, reminder.dose.planned, reminder.dose.planned);
+    text.stock = std::move(stock_note);
+    return text;
+}
 
 // The command that records the dose as taken late: "--at 08:00" today, else with its date
 // (an `--at` of a bare time means today, which would name another dose).

@@ -1,6 +1,6 @@
-// The words of the "missed" notice: pure, so its wording is tested with literal instants.
-// Each missed dose carries the exact `regimenctl take ... --at ...` that records it as
-// taken late, with the date when it was not today.
+// The words of reminders and of the "missed" notice: pure, so their wording is tested with
+// literal instants. Each missed dose carries the exact `regimenctl take ... --at ...` that
+// records it as taken late, with the date when it was not today.
 #pragma once
 
 #include <string>
@@ -10,6 +10,25 @@
 #include "core/model.hpp"
 
 namespace regimend {
+
+// A reminder ready to show: the item's words; the display decides how (markup, actions)
+// from what the notification server can do.
+struct ReminderText {
+    DoseKey dose;
+    Urgency urgency = Urgency::Normal;
+    std::string summary;  // the item's name
+    std::string detail;   // "2 capsules, 144 mg"
+    std::string notes;
+    std::string due_text;  // "due 08:00"
+    std::string stock;     // "4 capsules left" / "out of stock" while the item's stock is low
+};
+
+// The words of `reminder`: the item's name (its id when unnamed), its dose and the amount
+// of that day (a ramp changes it), its notes and "due HH:MM". `stock_note` is the stock
+// line the caller worked out (empty when the stock is not low). An item the regimen no
+// longer has is shown by its id alone.
+ReminderText reminder_text(const Regimen& regimen, const Reminder& reminder,
+                           std::string stock_note);
 
 struct NoticeText {
     std::string summary;

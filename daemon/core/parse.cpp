@@ -17,11 +17,11 @@ namespace {
 
 // A regimen is a page of text; anything far larger is a mistake or an attack, and yaml-cpp
 // would spend memory and time on it before we could say so.
-constexpr std::size_t max_file_bytes = 1024 * 1024;
-constexpr std::size_t max_items = 10000;
-constexpr std::size_t max_limits = 1000;
-constexpr std::size_t max_symptoms = 1000;
-constexpr SourcePos file_start{1, 1};
+constexpr std::size_t kMaxFileBytes = 1024 * 1024;
+constexpr std::size_t kMaxItems = 10000;
+constexpr std::size_t kMaxLimits = 1000;
+constexpr std::size_t kMaxSymptoms = 1000;
+constexpr SourcePos kFileStart{1, 1};
 
 class RegimenReader {
   public:
@@ -106,7 +106,7 @@ class RegimenReader {
     }
 
     void read_limits(const Field& field) {
-        auto nodes = read_sequence(diagnostics_, field, max_limits);
+        auto nodes = read_sequence(diagnostics_, field, kMaxLimits);
         if (!nodes) {
             return;
         }
@@ -152,7 +152,7 @@ class RegimenReader {
     }
 
     void read_symptoms(const Field& field) {
-        auto texts = read_text_list(diagnostics_, field, max_symptoms);
+        auto texts = read_text_list(diagnostics_, field, kMaxSymptoms);
         if (!texts) {
             return;
         }
@@ -174,7 +174,7 @@ class RegimenReader {
     }
 
     void read_items(const Field& field) {
-        auto nodes = read_sequence(diagnostics_, field, max_items);
+        auto nodes = read_sequence(diagnostics_, field, kMaxItems);
         if (!nodes) {
             return;
         }
@@ -231,8 +231,8 @@ class RegimenReader {
 
 void check_and_read(Diagnostics& diagnostics, const SourceText& source,
                     const date::time_zone* default_zone, ParseResult& result) {
-    if (source.text().size() > max_file_bytes) {
-        diagnostics.error(file_start, "the regimen is " + std::to_string(source.text().size()) +
+    if (source.text().size() > kMaxFileBytes) {
+        diagnostics.error(kFileStart, "the regimen is " + std::to_string(source.text().size()) +
                                           " bytes; the limit is 1 MiB");
         return;
     }
@@ -266,7 +266,7 @@ ParseResult parse_regimen(std::string_view yaml_text, const std::string& file_na
         // yaml-cpp's node API can throw on shapes we did not foresee; a bad file must still
         // come back as a message, never as an exception through the daemon's reload.
         result.regimen.reset();
-        diagnostics.error(file_start, std::string("cannot read the regimen: ") + exception.what());
+        diagnostics.error(kFileStart, std::string("cannot read the regimen: ") + exception.what());
     }
     result.diagnostics = diagnostics.take();
     return result;

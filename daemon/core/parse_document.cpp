@@ -27,7 +27,7 @@ struct YAML::as_if<regimend::BuiltRoot, void> {
 namespace regimend {
 namespace {
 
-constexpr SourcePos file_start{1, 1};
+constexpr SourcePos kFileStart{1, 1};
 
 // Notes where each further document starts and ignores the rest.
 class DocumentStarts : public YAML::EventHandler {
@@ -216,7 +216,7 @@ std::optional<YAML::Node> load_document(Diagnostics& diagnostics, const SourceTe
         return std::nullopt;
     }
     if (root.IsNull()) {
-        diagnostics.error(file_start,
+        diagnostics.error(kFileStart,
                           "the file is empty: expected a mapping with 'version' and 'items'");
         return std::nullopt;
     }

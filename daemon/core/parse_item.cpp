@@ -7,9 +7,9 @@
 namespace regimend {
 namespace {
 
-constexpr std::size_t max_times = 100;
-constexpr std::size_t max_ramp_steps = 100;
-constexpr std::size_t max_tags = 100;
+constexpr std::size_t kMaxTimes = 100;
+constexpr std::size_t kMaxRampSteps = 100;
+constexpr std::size_t kMaxTags = 100;
 
 class ItemReader {
   public:
@@ -95,7 +95,7 @@ class ItemReader {
             item_.amount = read_amount(diagnostics_, *amount);
         }
         if (const Field* tags = mapping_.get("tags")) {
-            if (auto texts = read_text_list(diagnostics_, *tags, max_tags)) {
+            if (auto texts = read_text_list(diagnostics_, *tags, kMaxTags)) {
                 for (const auto& tag : *texts) {
                     if (tag.value.empty()) {
                         error(tag.pos, "a tag must not be empty");
@@ -123,7 +123,7 @@ class ItemReader {
         if (!at) {
             return;
         }
-        auto texts = read_text_list(diagnostics_, *at, max_times);
+        auto texts = read_text_list(diagnostics_, *at, kMaxTimes);
         if (!texts) {
             return;
         }
@@ -214,7 +214,7 @@ class ItemReader {
         if (!ramp) {
             return;
         }
-        auto steps = read_sequence(diagnostics_, *ramp, max_ramp_steps);
+        auto steps = read_sequence(diagnostics_, *ramp, kMaxRampSteps);
         if (!steps) {
             return;
         }
@@ -310,7 +310,7 @@ class ItemReader {
                   "e.g. {from: [antibiotic], by: 2h}");
         }
         if (from) {
-            if (auto names = read_text_list(diagnostics_, *from, max_tags)) {
+            if (auto names = read_text_list(diagnostics_, *from, kMaxTags)) {
                 if (names->empty()) {
                     error(from->value_pos, "'from' must name at least one item id or tag");
                 }

@@ -85,10 +85,10 @@ std::string code_point_name(char32_t code) {
 }  // namespace
 
 std::string quoted(std::string_view value) {
-    constexpr std::size_t longest = 60;
+    constexpr std::size_t kLongest = 60;
     std::string text = "\"";
-    if (value.size() > longest) {
-        std::size_t cut = longest;
+    if (value.size() > kLongest) {
+        std::size_t cut = kLongest;
         while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) {
             --cut;  // never split a UTF-8 sequence
         }
@@ -103,7 +103,7 @@ Diagnostics::Diagnostics(std::string file, const SourceText& source)
     : file_(std::move(file)), source_(source) {}
 
 void Diagnostics::error(SourcePos pos, std::string message) {
-    if (errors_.size() == max_errors) {
+    if (errors_.size() == kMaxErrors) {
         truncated_ = true;
         return;
     }
@@ -116,7 +116,7 @@ std::vector<Diagnostic> Diagnostics::take() {
     });
     if (truncated_) {
         Diagnostic last = errors_.back();
-        last.message = "too many errors; stopped after " + std::to_string(max_errors);
+        last.message = "too many errors; stopped after " + std::to_string(kMaxErrors);
         errors_.push_back(std::move(last));
         truncated_ = false;
     }

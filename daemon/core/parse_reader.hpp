@@ -21,7 +21,7 @@ namespace regimend {
 // Collects errors, up to a cap: a file of garbage should not produce a million lines.
 class Diagnostics {
   public:
-    static constexpr std::size_t max_errors = 100;
+    static constexpr std::size_t kMaxErrors = 100;
 
     Diagnostics(std::string file, const SourceText& source);
 

@@ -5,7 +5,7 @@
 namespace regimend {
 namespace {
 
-constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 bool is_continuation(unsigned char byte) {
     return (byte & 0xC0) == 0x80;
@@ -65,13 +65,13 @@ int count_characters(std::string_view bytes) {
 }  // namespace
 
 SourceText::SourceText(std::string_view text) : text_(text) {
-    if (text_.starts_with(byte_order_mark)) {
-        text_.remove_prefix(byte_order_mark.size());
+    if (text_.starts_with(kByteOrderMark)) {
+        text_.remove_prefix(kByteOrderMark.size());
     }
     line_starts_.push_back(0);
     std::size_t characters = 0;
     for (std::size_t i = 0; i < text_.size(); ++i) {
-        if (i % block_size == 0) {
+        if (i % kBlockSize == 0) {
             characters_before_block_.push_back(characters);
         }
         if (!is_continuation(static_cast<unsigned char>(text_[i]))) {
@@ -86,8 +86,8 @@ SourceText::SourceText(std::string_view text) : text_(text) {
 
 std::size_t SourceText::characters_before(std::size_t offset) const {
     offset = std::min(offset, text_.size());
-    std::size_t block = offset / block_size;
-    std::size_t block_start = block * block_size;
+    std::size_t block = offset / kBlockSize;
+    std::size_t block_start = block * kBlockSize;
     return characters_before_block_[block] + static_cast<std::size_t>(count_characters(
                                                  text_.substr(block_start, offset - block_start)));
 }
@@ -116,7 +116,7 @@ SourcePos SourceText::position(int line_index, int byte_column) const {
     std::size_t beyond = static_cast<std::size_t>(byte_column) - inside;
     // A line's bytes up to the column are few: count them; a megabyte line goes by blocks.
     std::size_t characters =
-        inside <= block_size
+        inside <= kBlockSize
             ? static_cast<std::size_t>(count_characters(text_.substr(line_start, inside)))
             : characters_before(line_start + inside) - characters_before(line_start);
     return SourcePos{line_index + 1, static_cast<int>(characters + beyond) + 1};

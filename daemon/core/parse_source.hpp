@@ -34,10 +34,10 @@ class SourceText {
     // placing every key of a one-line megabyte stays linear.
     std::size_t characters_before(std::size_t offset) const;
 
-    static constexpr std::size_t block_size = 256;
+    static constexpr std::size_t kBlockSize = 256;
     std::string_view text_;
     std::vector<std::size_t> line_starts_;
-    std::vector<std::size_t> characters_before_block_;  // at each multiple of block_size
+    std::vector<std::size_t> characters_before_block_;  // at each multiple of kBlockSize
 };
 
 }  // namespace regimend

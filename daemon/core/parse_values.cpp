@@ -10,7 +10,7 @@ namespace {
 
 // Units a dose is measured in. Mass units convert to mg for limits (model.cpp); the others
 // are counted as they are.
-constexpr std::array known_units = {
+constexpr std::array kKnownUnits = {
     "mg",        "g",          "mcg",         "µg",           "ug",      "ml",       "l",
     "iu",        "mmol",       "meq",         "unit",         "units",   "capsule",  "capsules",
     "tablet",    "tablets",    "pill",        "pills",        "softgel", "softgels", "drop",
@@ -20,8 +20,8 @@ constexpr std::array known_units = {
     "dose",      "doses",      "application", "applications", "pump",    "pumps",    "gummy",
     "gummies",   "lozenge",    "lozenges",    "ampoule",      "ampoules"};
 
-constexpr std::string_view micro_sign = "\xC2\xB5";  // U+00B5, as model.cpp spells it
-constexpr std::string_view greek_mu = "\xCE\xBC";    // U+03BC, looks the same
+constexpr std::string_view kMicroSign = "\xC2\xB5";  // U+00B5, as model.cpp spells it
+constexpr std::string_view kGreekMu = "\xCE\xBC";    // U+03BC, looks the same
 
 std::string lowercase_ascii(std::string_view text) {
     std::string lower(text);
@@ -89,13 +89,13 @@ Checked<Amount> parse_amount(std::string_view text) {
     double value = 0;
     std::from_chars(rest.data(), rest.data() + number_length, value);
     std::string unit = lowercase_ascii(trim(rest.substr(number_length)));
-    if (unit.starts_with(greek_mu)) {
-        unit.replace(0, greek_mu.size(), micro_sign);
+    if (unit.starts_with(kGreekMu)) {
+        unit.replace(0, kGreekMu.size(), kMicroSign);
     }
     if (unit.empty()) {
         return Checked<Amount>::fail(expected + " (the unit is missing)");
     }
-    if (std::find(known_units.begin(), known_units.end(), unit) == known_units.end()) {
+    if (std::find(kKnownUnits.begin(), kKnownUnits.end(), unit) == kKnownUnits.end()) {
         return Checked<Amount>::fail(
             "has an unknown unit \"" + unit + "\" in \"" + std::string(text) +
             "\"; known units: mg, g, mcg, µg, ml, iu, mmol, capsules, tablets, drops, "
@@ -180,11 +180,11 @@ Checked<Every> parse_every(std::string_view text) {
 }
 
 std::optional<std::uint8_t> parse_weekday(std::string_view text) {
-    static constexpr std::array<std::string_view, 7> names = {"sun", "mon", "tue", "wed",
-                                                              "thu", "fri", "sat"};
+    static constexpr std::array<std::string_view, 7> kDayNames = {"sun", "mon", "tue", "wed",
+                                                                  "thu", "fri", "sat"};
     std::string lower = lowercase_ascii(trim(text));
-    for (unsigned index = 0; index < names.size(); ++index) {
-        if (lower == names[index]) {
+    for (unsigned index = 0; index < kDayNames.size(); ++index) {
+        if (lower == kDayNames[index]) {
             // Indexed by date::weekday's c_encoding, as model.hpp documents.
             return static_cast<std::uint8_t>(1u << date::weekday{index}.c_encoding());
         }

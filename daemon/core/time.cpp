@@ -37,7 +37,7 @@ std::optional<Seconds> parse_duration(std::string_view text) {
         char suffix;
         long long seconds;
     };
-    static constexpr std::array<Unit, 5> units{
+    static constexpr std::array<Unit, 5> kUnits{
         {{'w', 7 * 86400}, {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}}};
     if (text.empty()) {
         return std::nullopt;
@@ -60,13 +60,13 @@ std::optional<Seconds> parse_duration(std::string_view text) {
         }
         char suffix = text[digits_end];
         size_t unit = next_unit;
-        while (unit < units.size() && units[unit].suffix != suffix) {
+        while (unit < kUnits.size() && kUnits[unit].suffix != suffix) {
             ++unit;
         }
-        if (unit == units.size()) {
+        if (unit == kUnits.size()) {
             return std::nullopt;
         }
-        total += *number * units[unit].seconds;
+        total += *number * kUnits[unit].seconds;
         next_unit = unit + 1;
         pos = digits_end + 1;
     }

@@ -62,11 +62,11 @@ HistoryHealth check_contents(sqlite3* db) {
         SQLITE_OK) {
         return problem(HistoryProblem::Damaged, sqlite3_errmsg(db));
     }
-    static const std::set<std::string> ours = {"events", "meta"};
+    static const std::set<std::string> kOurTables = {"events", "meta"};
     std::string foreign;
     while (tables.step() == SQLITE_ROW) {
         const std::string name = tables.text(0);
-        if (!ours.contains(name) && !name.starts_with("sqlite_")) {
+        if (!kOurTables.contains(name) && !name.starts_with("sqlite_")) {
             foreign += (foreign.empty() ? "" : ", ") + name;
         }
     }

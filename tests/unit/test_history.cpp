@@ -365,8 +365,18 @@ TEST_CASE("opening fails cleanly where it cannot work", "[history]") {
     }
     SECTION("a directory it may not write") {
         if (::geteuid() == 0) {
-            // root ignores permission bits: a read-only file system would be the only way.
-            SUCCEED("skipped as root; the regular-file parent covers the failure path");
+            // root ignores permission bits (CI runs as root): /proc/sys is a directory in
+            // which nobody, root included, can create a directory or a file.
+            const std::string locked = "/proc/sys";
+            REQUIRE(fs::is_directory(locked));
+            auto opened = HistoryStore::open(locked + "/regimend-test/state/history.db");
+            REQUIRE_FALSE(opened);
+            CHECK_THAT(opened.error->message,
+                       Catch::Contains("cannot create directory " + locked + "/regimend-test"));
+            CHECK_FALSE(fs::exists(locked + "/regimend-test"));
+            auto no_file = HistoryStore::open(locked + "/history.db");
+            CHECK_FALSE(no_file);
+            CHECK_FALSE(fs::exists(locked + "/history.db"));
         } else {
             fs::create_directory(dir.path() / "locked");
             REQUIRE(::chmod((dir.path() / "locked").c_str(), 0500) == 0);

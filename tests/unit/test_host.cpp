@@ -1,6 +1,6 @@
 // What regimend and regimenctl share about this host (daemon/host/): a regimen is read only
-// from a regular file, never blocking, at most 1 MiB; the system zone honours $TZ; and the
-// directories and files we create are private (store/directory.hpp).
+// from a regular file, never blocking, at most 1 MiB; and the directories and files we
+// create are private (store/directory.hpp). The system zone: test_system_zone.cpp.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,55 +11,21 @@
 #include <optional>
 #include <string>
 
+#include "file_helpers.hpp"
 #include "host/regular_file.hpp"
-#include "host/system_zone.hpp"
 #include "store/directory.hpp"
 #include "temp_dir.hpp"
 
 using regimend::testing::TempDir;
 
-namespace {
-
-void write(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-}
-
-mode_t mode_of(const std::string& path) {
-    struct stat status {};
-    REQUIRE(::lstat(path.c_str(), &status) == 0);
-    return status.st_mode & 07777;
-}
-
-// Sets an environment variable for one scope.
-class ScopedEnv {
-  public:
-    ScopedEnv(const char* name, const char* value) : name_(name) {
-        if (const char* old = std::getenv(name)) {
-            old_ = old;
-        }
-        ::setenv(name, value, 1);
-    }
-    ~ScopedEnv() {
-        if (old_) {
-            ::setenv(name_, old_->c_str(), 1);
-        } else {
-            ::unsetenv(name_);
-        }
-    }
-
-  private:
-    const char* name_;
-    std::optional<std::string> old_;
-};
-
-}  // namespace
+using regimend::testing::mode_of;
+using regimend::testing::write_file;
 
 TEST_CASE("only a regular file is read as a regimen", "[host]") {
     TempDir dir;
     std::string error;
     SECTION("a regular file, whole") {
-        write(dir.file("r.yaml"), "version: 1\n");
+        write_file(dir.file("r.yaml"), "version: 1\n");
         auto text = regimend::read_regular_file(dir.file("r.yaml"), error);
         REQUIRE(text);
         CHECK(*text == "version: 1\n");
@@ -80,29 +46,12 @@ TEST_CASE("only a regular file is read as a regimen", "[host]") {
         CHECK(error == "No such file or directory");
     }
     SECTION("at most 1 MiB") {
-        write(dir.file("max"), std::string(regimend::kMaxRegimenBytes, '#'));
+        write_file(dir.file("max"), std::string(regimend::kMaxRegimenBytes, '#'));
         CHECK(regimend::read_regular_file(dir.file("max"), error)->size() ==
               regimend::kMaxRegimenBytes);
-        write(dir.file("big"), std::string(regimend::kMaxRegimenBytes + 1, '#'));
+        write_file(dir.file("big"), std::string(regimend::kMaxRegimenBytes + 1, '#'));
         CHECK_FALSE(regimend::read_regular_file(dir.file("big"), error));
         CHECK(error == "the file is larger than 1 MiB; a regimen is a few kilobytes");
-    }
-}
-
-TEST_CASE("the system zone honours $TZ", "[host]") {
-    {
-        ScopedEnv tz("TZ", "Asia/Tokyo");
-        CHECK(regimend::system_zone()->name() == "Asia/Tokyo");
-    }
-    {
-        ScopedEnv tz("TZ", ":America/New_York");
-        CHECK(regimend::system_zone()->name() == "America/New_York");
-    }
-    {
-        ScopedEnv tz("TZ", "Not/A_Zone");
-        std::string problem;
-        CHECK(regimend::system_zone(&problem) != nullptr);
-        CHECK(problem == "TZ='Not/A_Zone' is not an IANA time zone name; using the system zone");
     }
 }
 
@@ -123,7 +72,7 @@ TEST_CASE("directories and files we create are private; existing ones keep their
     SECTION("a new file is 0600, an existing one keeps its mode and content") {
         regimend::create_private_file(dir.path() / "new.db");
         CHECK(mode_of(dir.file("new.db")) == 0600);
-        write(dir.file("old.db"), "kept");
+        write_file(dir.file("old.db"), "kept");
         REQUIRE(::chmod(dir.file("old.db").c_str(), 0640) == 0);
         regimend::create_private_file(dir.path() / "old.db");
         CHECK(mode_of(dir.file("old.db")) == 0640);
