@@ -15,8 +15,8 @@ import zoneinfo
 
 import dbus
 
-from bench_common import Rig, harness
-from loop_stall import HELD, limit_regimen
+from bench_common import Rig
+from loop_stall import HELD, limit_regimen, start_verbose_daemon
 
 
 def main():
@@ -24,13 +24,7 @@ def main():
     text = limit_regimen(False)
     print(f"load average {os.getloadavg()[0]:.2f}")
     with Rig() as rig:
-        home = os.path.join(rig.workdir, "home")
-        os.makedirs(home)
-        daemon = harness.Daemon(rig.bus, home, text, verbose=True)
-        rig.daemons.append(daemon)
-        daemon.start()
-        proxy = dbus.Interface(rig.bus.connect().get_object(
-            harness.BUS_NAME, harness.OBJECT_PATH, introspect=False), harness.INTERFACE)
+        daemon, proxy = start_verbose_daemon(rig, text)
         now = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Berlin"))
         start = now.replace(hour=7, minute=59, second=0, microsecond=0)
         if start < now:

@@ -102,6 +102,19 @@ def measure(rig, daemon, label, heavy, runs):
           f"max {max(stalls) * 1000:7.1f} ms{inside}")
 
 
+def start_verbose_daemon(rig, text):
+    """A regimend on `text` logging at debug (its "held the event loop" lines), and a
+    proxy for its interface."""
+    home = os.path.join(rig.workdir, "home")
+    os.makedirs(home)
+    daemon = harness.Daemon(rig.bus, home, text, verbose=True)
+    rig.daemons.append(daemon)
+    daemon.start()
+    proxy = dbus.Interface(rig.bus.connect().get_object(
+        harness.BUS_NAME, harness.OBJECT_PATH, introspect=False), harness.INTERFACE)
+    return daemon, proxy
+
+
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     print(f"daemon: {os.environ['REGIMEND']}; load average {os.getloadavg()[0]:.2f}; "
@@ -110,13 +123,7 @@ def main():
         text = limit_regimen(hourly)
         kind = "hourly" if hourly else "2 times a day"
         with Rig() as rig:
-            home = os.path.join(rig.workdir, "home")
-            os.makedirs(home)
-            daemon = harness.Daemon(rig.bus, home, text, verbose=True)
-            rig.daemons.append(daemon)
-            daemon.start()
-            proxy = dbus.Interface(rig.bus.connect().get_object(
-                harness.BUS_NAME, harness.OBJECT_PATH, introspect=False), harness.INTERFACE)
+            daemon, proxy = start_verbose_daemon(rig, text)
             print(f"-- {ITEMS} items ({kind}), {len(text)} bytes")
             measure(rig, daemon, "Validate (the same text)",
                     lambda: proxy.Validate(text, timeout=300), runs)

@@ -191,33 +191,31 @@ int get_time_zone(sd_bus*, const char*, const char*, const char*, sd_bus_message
     return sd_bus_message_append(reply, "s", zone != nullptr ? zone->name().c_str() : "UTC");
 }
 
+// An a(s) of the strings of every list in turn, into an open reply.
+template <class... Lists>
+int append_string_array(sd_bus_message* reply, const Lists&... lists) {
+    int result = sd_bus_message_open_container(reply, 'a', "s");
+    auto append_all = [&](const auto& list) {
+        for (const auto& text : list) {
+            if (result >= 0) {
+                result = sd_bus_message_append(reply, "s", text.c_str());
+            }
+        }
+    };
+    (append_all(lists), ...);
+    return result < 0 ? result : sd_bus_message_close_container(reply);
+}
+
 int get_warnings(sd_bus*, const char*, const char*, const char*, sd_bus_message* reply,
                  void* userdata, sd_bus_error*) noexcept {
     auto* self = static_cast<Service*>(userdata);
-    int result = sd_bus_message_open_container(reply, 'a', "s");
-    for (const auto& warning : self->warnings()) {
-        if (result >= 0) {
-            result = sd_bus_message_append(reply, "s", warning.c_str());
-        }
-    }
-    for (const auto& warning : self->engine()->stock_warnings()) {
-        if (result >= 0) {
-            result = sd_bus_message_append(reply, "s", warning.c_str());
-        }
-    }
-    return result < 0 ? result : sd_bus_message_close_container(reply);
+    return append_string_array(reply, self->warnings(), self->engine()->stock_warnings());
 }
 
 int get_low_stock(sd_bus*, const char*, const char*, const char*, sd_bus_message* reply,
                   void* userdata, sd_bus_error*) noexcept {
     auto* self = static_cast<Service*>(userdata);
-    int result = sd_bus_message_open_container(reply, 'a', "s");
-    for (const auto& item : self->engine()->low_stock()) {
-        if (result >= 0) {
-            result = sd_bus_message_append(reply, "s", item.c_str());
-        }
-    }
-    return result < 0 ? result : sd_bus_message_close_container(reply);
+    return append_string_array(reply, self->engine()->low_stock());
 }
 
 // ListDoses' rows, a(sstst), into an open reply: item id, name, planned, state, acted-at.
@@ -256,7 +254,9 @@ int append_dose_rows(sd_bus_message* reply, const Regimen& regimen,
     return sd_bus_message_close_container(reply);
 }
 
-const sd_bus_vtable kVtable[] = {
+}  // namespace
+
+const sd_bus_vtable Service::kVtable[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD_WITH_NAMES("Confirm", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(at), "t",
                              SD_BUS_PARAM(planned), call_method<&Service::confirm>,
@@ -323,8 +323,6 @@ const sd_bus_vtable kVtable[] = {
                              SD_BUS_PARAM(item) SD_BUS_PARAM(on_hand) SD_BUS_PARAM(runs_out), 0),
     SD_BUS_VTABLE_END,
 };
-
-}  // namespace
 
 void Service::serve(Engine& engine) {
     engine_ = &engine;
@@ -574,22 +572,11 @@ int Service::today(sd_bus_message* message, sd_bus_error* error) {
             return result;
         }
     }
-    if ((result = sd_bus_message_close_container(raw)) < 0 ||
-        (result = sd_bus_message_open_container(raw, 'a', "s")) < 0) {
-        return result;
-    }
     // The daemon's own warnings first, as the Warnings property lists them (a history it
     // cannot use, low stock), then the regimen's and the day's.
-    const std::vector<std::string> stock = engine_->stock_warnings();
-    const std::vector<std::string>* lists[] = {&warnings_, &stock, &view.warnings};
-    for (const auto* list : lists) {
-        for (const auto& warning : *list) {
-            if ((result = sd_bus_message_append(raw, "s", warning.c_str())) < 0) {
-                return result;
-            }
-        }
-    }
-    if ((result = sd_bus_message_close_container(raw)) < 0) {
+    if ((result = sd_bus_message_close_container(raw)) < 0 ||
+        (result = append_string_array(raw, warnings_, engine_->stock_warnings(), view.warnings)) <
+            0) {
         return result;
     }
     return sd_bus_send(nullptr, raw, nullptr);

@@ -62,22 +62,6 @@ class Service : public DoseSignals {
                    std::optional<Instant> runs_out) override;
     void stock_changed() override;
 
-    // Method handlers, called through the vtable (public only for it).
-    int confirm(sd_bus_message* message, sd_bus_error* error);
-    int skip(sd_bus_message* message, sd_bus_error* error);
-    int snooze(sd_bus_message* message, sd_bus_error* error);
-    int undo(sd_bus_message* message, sd_bus_error* error);
-    int log_dose(sd_bus_message* message, sd_bus_error* error);
-    int log_symptom(sd_bus_message* message, sd_bus_error* error);
-    int list_doses(sd_bus_message* message, sd_bus_error* error);
-    int history(sd_bus_message* message, sd_bus_error* error);
-    int today(sd_bus_message* message, sd_bus_error* error);
-    int history_answers(sd_bus_message* message, sd_bus_error* error);
-    int reload(sd_bus_message* message, sd_bus_error* error);
-    int validate(sd_bus_message* message, sd_bus_error* error);
-    int refill(sd_bus_message* message, sd_bus_error* error);
-    int stock(sd_bus_message* message, sd_bus_error* error);
-
     // Calls from a different user than the daemon's are refused (the spec's AccessDenied).
     // The vtable's handlers, the AccessFilter and LogControl all ask this one service, so
     // they share its accepted senders.
@@ -95,6 +79,25 @@ class Service : public DoseSignals {
     const std::vector<std::string>& warnings() const { return warnings_; }
 
   private:
+    // The object's vtable (service.cpp): defined as a member so that it, and only it,
+    // reaches the private handlers below, with the service as its userdata.
+    static const sd_bus_vtable kVtable[];
+
+    // Method handlers, called through kVtable.
+    int confirm(sd_bus_message* message, sd_bus_error* error);
+    int skip(sd_bus_message* message, sd_bus_error* error);
+    int snooze(sd_bus_message* message, sd_bus_error* error);
+    int undo(sd_bus_message* message, sd_bus_error* error);
+    int log_dose(sd_bus_message* message, sd_bus_error* error);
+    int log_symptom(sd_bus_message* message, sd_bus_error* error);
+    int list_doses(sd_bus_message* message, sd_bus_error* error);
+    int history(sd_bus_message* message, sd_bus_error* error);
+    int today(sd_bus_message* message, sd_bus_error* error);
+    int history_answers(sd_bus_message* message, sd_bus_error* error);
+    int reload(sd_bus_message* message, sd_bus_error* error);
+    int validate(sd_bus_message* message, sd_bus_error* error);
+    int refill(sd_bus_message* message, sd_bus_error* error);
+    int stock(sd_bus_message* message, sd_bus_error* error);
     int history_reply(sd_bus_message* message, sd_bus_error* error, bool with_due);
     void emit(const char* member, const char* signature, ...);
 
