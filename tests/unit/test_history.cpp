@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "file_helpers.hpp"
 #include "store/history.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite_handles.hpp"
@@ -400,16 +401,10 @@ TEST_CASE("the state directory and the database are created private", "[history]
     const std::string path = dir.file("state/regimend/history.db");
     auto store = open_store(path);
     REQUIRE(store->append({event("am", EventKind::Due, kMorning, kMorning)}));
-    for (const char* created : {"state", "state/regimend"}) {
-        struct stat status {};
-        REQUIRE(::stat((dir.path() / created).c_str(), &status) == 0);
-        CHECK((status.st_mode & 0777) == 0700);
-    }
-    for (const std::string& file : {path, path + "-wal"}) {
-        struct stat status {};
-        REQUIRE(::stat(file.c_str(), &status) == 0);
-        CHECK((status.st_mode & 0777) == 0600);
-    }
+    CHECK(testing::mode_of(dir.path() / "state") == 0700);
+    CHECK(testing::mode_of(dir.path() / "state/regimend") == 0700);
+    CHECK(testing::mode_of(path) == 0600);
+    CHECK(testing::mode_of(path + "-wal") == 0600);
 }
 
 TEST_CASE("an in-memory store works and leaves no file behind", "[history]") {

@@ -156,31 +156,34 @@ TEST_CASE("the plan as iCalendar", "[ics]") {
     }
 
     SECTION("one series per `at` and ramp phase, with RRULE, UNTIL and VALARM") {
-        auto threonate = events_of("threonate-am-1@regimend", lines);
-        CHECK(has(threonate, "DTSTART;TZID=Europe/Berlin:20261120T080000"));
-        CHECK(has(threonate, "RRULE:FREQ=DAILY"));
-        CHECK(has(threonate, "SUMMARY:Magnesium L-threonate (2 capsules)"));
-        CHECK(has(threonate, "DTSTAMP:20261120T120000Z"));
-
-        auto phase1 = events_of("glycinate-pm-1@regimend", lines);
-        CHECK(has(phase1, "DTSTART;TZID=Europe/Berlin:20261101T213000"));
-        CHECK(has(phase1, "RRULE:FREQ=DAILY;UNTIL=20261114T225959Z"));
-        CHECK(has(phase1, "SUMMARY:Magnesium glycinate (200 mg)"));
-        auto phase2 = events_of("glycinate-pm-2@regimend", lines);
-        CHECK(has(phase2, "DTSTART;TZID=Europe/Berlin:20261115T213000"));
-        CHECK(has(phase2, "RRULE:FREQ=DAILY;UNTIL=20261128T225959Z"));
-        auto phase3 = events_of("glycinate-pm-3@regimend", lines);
-        CHECK(has(phase3, "DTSTART;TZID=Europe/Berlin:20261129T213000"));
-        CHECK(has(phase3, "RRULE:FREQ=DAILY"));
-        CHECK(has(phase3, "SUMMARY:Magnesium glycinate (400 mg)"));
-
-        auto bath = events_of("epsom-bath-1@regimend", lines);
-        CHECK(has(bath, "DTSTART;TZID=Europe/Berlin:20261122T200000"));  // first Sunday
-        CHECK(has(bath, "RRULE:FREQ=WEEKLY;UNTIL=20261231T225959Z;BYDAY=SU"));
-
-        auto every_third = events_of("every-3d-1@regimend", lines);
-        CHECK(has(every_third, "DTSTART;TZID=Europe/Berlin:20261102T090000"));
-        CHECK(has(every_third, "RRULE:FREQ=DAILY;INTERVAL=3"));
+        // Each series by its UID, with lines it must hold.
+        const std::vector<std::pair<std::string, std::vector<std::string>>> series = {
+            {"threonate-am-1@regimend",
+             {"DTSTART;TZID=Europe/Berlin:20261120T080000", "RRULE:FREQ=DAILY",
+              "SUMMARY:Magnesium L-threonate (2 capsules)", "DTSTAMP:20261120T120000Z"}},
+            {"glycinate-pm-1@regimend",
+             {"DTSTART;TZID=Europe/Berlin:20261101T213000",
+              "RRULE:FREQ=DAILY;UNTIL=20261114T225959Z", "SUMMARY:Magnesium glycinate (200 mg)"}},
+            {"glycinate-pm-2@regimend",
+             {"DTSTART;TZID=Europe/Berlin:20261115T213000",
+              "RRULE:FREQ=DAILY;UNTIL=20261128T225959Z"}},
+            {"glycinate-pm-3@regimend",
+             {"DTSTART;TZID=Europe/Berlin:20261129T213000", "RRULE:FREQ=DAILY",
+              "SUMMARY:Magnesium glycinate (400 mg)"}},
+            // The first Sunday.
+            {"epsom-bath-1@regimend",
+             {"DTSTART;TZID=Europe/Berlin:20261122T200000",
+              "RRULE:FREQ=WEEKLY;UNTIL=20261231T225959Z;BYDAY=SU"}},
+            {"every-3d-1@regimend",
+             {"DTSTART;TZID=Europe/Berlin:20261102T090000", "RRULE:FREQ=DAILY;INTERVAL=3"}},
+        };
+        for (const auto& [uid, expected] : series) {
+            auto event = events_of(uid, lines);
+            for (const auto& line : expected) {
+                INFO(uid << " should hold " << line);
+                CHECK(has(event, line));
+            }
+        }
 
         CHECK(count_of(lines, "BEGIN:VALARM") == count_of(lines, "BEGIN:VEVENT"));
         CHECK(count_of(lines, "TRIGGER:PT0M") == count_of(lines, "BEGIN:VEVENT"));
