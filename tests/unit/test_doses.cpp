@@ -428,12 +428,20 @@ TEST_CASE("restore after a restart resumes each dose where it was", "[doses]") {
     };
     DoseTracker tracker(regimen);
 
-    SECTION("restarted within repeat_every: no reminder at once") {
-        tracker.restore(history, b_planned + 5min, b_planned + 5min);
-        CHECK(tracker.advance(b_planned + 5min).empty());
-        REQUIRE(tracker.next_deadline() == b_planned + 15min);
-        auto effects = tracker.advance(b_planned + 15min);
+    // Restarted at `now` with the history written until `written`: nothing is shown at
+    // once, and the one reminder comes at `expected`; returns what that advance did.
+    auto first_reminder_after_restart = [&](Instant written, Instant now, Instant expected) {
+        tracker.restore(history, written, now);
+        CHECK(tracker.advance(now).empty());
+        REQUIRE(tracker.next_deadline() == expected);
+        auto effects = tracker.advance(expected);
         REQUIRE(effects.reminders.size() == 1);
+        return effects;
+    };
+
+    SECTION("restarted within repeat_every: no reminder at once") {
+        auto effects =
+            first_reminder_after_restart(b_planned + 5min, b_planned + 5min, b_planned + 15min);
         CHECK(effects.reminders[0].dose == b);
         CHECK_FALSE(effects.reminders[0].repeat);  // first shown by this process
         CHECK(effects.events.empty());             // no second Due event
@@ -447,11 +455,8 @@ TEST_CASE("restore after a restart resumes each dose where it was", "[doses]") {
         CHECK(state_of(views, b) == DoseState::Due);
     }
     SECTION("restarted after escalation: the next reminder is critical, not immediate") {
-        tracker.restore(history, b_planned + 5min, b_planned + 70min);
-        CHECK(tracker.advance(b_planned + 70min).empty());
-        REQUIRE(tracker.next_deadline() == b_planned + 75min);
-        auto effects = tracker.advance(b_planned + 75min);
-        REQUIRE(effects.reminders.size() == 1);
+        auto effects =
+            first_reminder_after_restart(b_planned + 5min, b_planned + 70min, b_planned + 75min);
         CHECK(effects.reminders[0].urgency == Urgency::Critical);
     }
     SECTION("a late confirmation stored before the missed record still wins") {
