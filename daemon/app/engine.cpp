@@ -55,8 +55,10 @@ MethodErrorKind to_method_error(DoseError error) {
 }  // namespace
 
 Engine::Engine(std::string config_path, LoadedRegimen loaded, HistoryStore& store,
-               ReminderDisplay& display, DoseSignals& signals, WakeupScheduler& scheduler)
+               ReminderDisplay& display, DoseSignals& signals, WakeupScheduler& scheduler,
+               ZoneLookup zone_lookup)
     : config_path_(std::move(config_path)),
+      zone_lookup_(std::move(zone_lookup)),
       loaded_text_(std::move(loaded.text)),
       lint_warnings_(warning_lines(loaded.diagnostics)),
       store_(store),
@@ -467,7 +469,7 @@ MethodResult<TodayView> Engine::today(Micros now) const {
 }
 
 MethodResult<std::monostate> Engine::reload(ReloadTrigger trigger, Micros now) {
-    return apply_reload(load_regimen_file(config_path_), trigger, now);
+    return apply_reload(load_regimen_file(config_path_, zone_lookup_), trigger, now);
 }
 
 MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTrigger trigger,

@@ -58,8 +58,11 @@ enum class ReloadTrigger { Request, FileChanged, ZoneChanged };
 
 class Engine {
   public:
+    // `zone_lookup` is where a reload learns the system's zone (a test injects its own
+    // instead of setting $TZ).
     Engine(std::string config_path, LoadedRegimen loaded, HistoryStore& store,
-           ReminderDisplay& display, DoseSignals& signals, WakeupScheduler& scheduler);
+           ReminderDisplay& display, DoseSignals& signals, WakeupScheduler& scheduler,
+           ZoneLookup zone_lookup = lookup_system_zone);
 
     // Once at start: the recent history and the horizon from the store. False when the
     // store cannot be read (the daemon cannot know what was already answered).
@@ -135,6 +138,7 @@ class Engine {
     void report_reload_failure(const LoadedRegimen& loaded);
 
     std::string config_path_;
+    ZoneLookup zone_lookup_;
     std::string loaded_text_;  // the running regimen's text
     // The running regimen's lint warnings, formatted, and what is wrong with the file on
     // disk when it no longer loads (the running regimen stays): Today reports both.

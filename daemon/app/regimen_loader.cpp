@@ -59,7 +59,11 @@ LoadedRegimen check_regimen_text(std::string_view text, const std::string& file_
     return result;
 }
 
-LoadedRegimen load_regimen_file(const std::string& path) {
+const date::time_zone* lookup_system_zone(std::string* problem) {
+    return system_zone(problem);
+}
+
+LoadedRegimen load_regimen_file(const std::string& path, const ZoneLookup& zone_lookup) {
     std::string error;
     auto text = read_regular_file(path, error);
     if (!text) {
@@ -69,7 +73,7 @@ LoadedRegimen load_regimen_file(const std::string& path) {
         return failed;
     }
     std::string zone_problem;
-    const auto* zone = system_zone(&zone_problem);
+    const auto* zone = zone_lookup(&zone_problem);
     if (!zone_problem.empty()) {
         spdlog::warn("{}", zone_problem);
     }

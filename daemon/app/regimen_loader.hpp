@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +32,12 @@ LoadedRegimen check_regimen_text(std::string_view text, const std::string& file_
 
 // Reads the file (a regular file only, opened without blocking, at most 1 MiB; anything
 // else is one error without a position), then check_regimen_text with system_zone().
-LoadedRegimen load_regimen_file(const std::string& path);
+// Where the daemon learns the system's zone (host/system_zone.hpp); a test passes its own.
+using ZoneLookup = std::function<const date::time_zone*(std::string* problem)>;
+const date::time_zone* lookup_system_zone(std::string* problem);
+
+LoadedRegimen load_regimen_file(const std::string& path,
+                                const ZoneLookup& zone_lookup = lookup_system_zone);
 
 // Logs each diagnostic, file:line:column first.
 void log_diagnostics(const std::vector<Diagnostic>& diagnostics);

@@ -53,26 +53,17 @@ struct RecordingScheduler : WakeupScheduler {
     void schedule(std::optional<Instant> next) override { deadline = next; }
 };
 
-// Sets TZ for one test and puts the old value back.
-class ScopedZone {
+// The machine's zone as the engine sees it: injected, so no test touches $TZ.
+class MachineZone {
   public:
-    explicit ScopedZone(const char* zone) {
-        if (const char* old = std::getenv("TZ")) {
-            old_ = old;
-        }
-        set(zone);
+    explicit MachineZone(const char* zone) { set(zone); }
+    void set(const char* zone) { zone_ = date::locate_zone(zone); }
+    ZoneLookup lookup() const {
+        return [this](std::string*) { return zone_; };
     }
-    ~ScopedZone() {
-        if (old_) {
-            ::setenv("TZ", old_->c_str(), 1);
-        } else {
-            ::unsetenv("TZ");
-        }
-    }
-    void set(const char* zone) { ::setenv("TZ", zone, 1); }
 
   private:
-    std::optional<std::string> old_;
+    const date::time_zone* zone_ = nullptr;
 };
 
 constexpr const char* kTwiceDaily = R"(version: 1
@@ -84,7 +75,8 @@ items:
 // One daemon's worth of engine on a fresh database, driven by a clock the test sets.
 class EngineUnderTest {
   public:
-    EngineUnderTest(const std::string& regimen_text, const std::string& start)
+    EngineUnderTest(const std::string& regimen_text, const std::string& start,
+                    const MachineZone& machine_zone)
         : config_(dir_.file("regimen.yaml")) {
         // A simulated day repeats a reminder every ten minutes; the log would drown Catch's.
         spdlog::set_level(spdlog::level::warn);
@@ -92,10 +84,11 @@ class EngineUnderTest {
         auto opened = HistoryStore::open(dir_.file("history.db"));
         REQUIRE(opened.value);
         store_ = std::move(*opened.value);
-        LoadedRegimen loaded = load_regimen_file(config_);
+        LoadedRegimen loaded = load_regimen_file(config_, machine_zone.lookup());
         REQUIRE(loaded.regimen);
         zone_ = loaded.regimen->zone;
-        engine_.emplace(config_, std::move(loaded), *store_, display, signals, scheduler);
+        engine_.emplace(config_, std::move(loaded), *store_, display, signals, scheduler,
+                        machine_zone.lookup());
         now_ = local(start);
         REQUIRE(engine_->restore(micros(now_)));
         engine_->advance(micros(now_));
@@ -176,8 +169,8 @@ void require_each_due_at_most_once(const RecordingSignals& signals) {
 
 TEST_CASE("clock jumps a day forward: the skipped dose is missed once, today's is due once",
           "[engine][clock]") {
-    ScopedZone zone("Europe/Berlin");
-    EngineUnderTest test(kTwiceDaily, "2027-03-01 07:00");
+    MachineZone zone("Europe/Berlin");
+    EngineUnderTest test(kTwiceDaily, "2027-03-01 07:00", zone);
     test.run_until("2027-03-01 08:05");
     REQUIRE(test.signals.due.count(test.dose("2027-03-01 08:00")) == 1);
     REQUIRE(std::holds_alternative<Instant>(
@@ -204,8 +197,8 @@ TEST_CASE("clock jumps a day forward: the skipped dose is missed once, today's i
 }
 
 TEST_CASE("clock set back an hour: no dose becomes due again", "[engine][clock]") {
-    ScopedZone zone("Europe/Berlin");
-    EngineUnderTest test(kTwiceDaily, "2027-03-01 07:00");
+    MachineZone zone("Europe/Berlin");
+    EngineUnderTest test(kTwiceDaily, "2027-03-01 07:00", zone);
     const DoseKey morning = test.dose("2027-03-01 08:00");
 
     SECTION("back before a due dose's instant: it stays due, answered once") {
@@ -237,8 +230,8 @@ TEST_CASE("clock set back an hour: no dose becomes due again", "[engine][clock]"
 
 TEST_CASE("the system time zone changes: the plan follows, nothing is reminded twice",
           "[engine][clock]") {
-    ScopedZone zone("Europe/Berlin");
-    EngineUnderTest test(kTwiceDaily, "2027-03-01 07:00");
+    MachineZone zone("Europe/Berlin");
+    EngineUnderTest test(kTwiceDaily, "2027-03-01 07:00", zone);
     test.run_until("2027-03-01 08:05");
     const DoseKey berlin_morning = test.dose("2027-03-01 08:00");
     REQUIRE(std::holds_alternative<Instant>(
