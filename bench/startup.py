@@ -5,6 +5,7 @@ on a fresh state directory, so it includes creating the history database (seven 
 "restart" starts again on the database an earlier run created, as at every login.
 
     /usr/bin/python3 bench/startup.py [runs]
+    REGIMEND_BEFORE=/path/to/old/regimend bench/startup.py [runs]   # restarts A/B, alternating
 """
 
 import os
@@ -23,11 +24,11 @@ def one_start(rig, text, run):
     return timed_start(rig, text, home)
 
 
-def timed_start(rig, text, home):
+def timed_start(rig, text, home, binary=None):
     daemon = bc.harness.Daemon(rig.bus, home, text, verbose=False)
     connection = rig.bus.connect()
     start = time.perf_counter()
-    process = subprocess.Popen([bc.REGIMEND], env=daemon.env, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen([binary or bc.REGIMEND], env=daemon.env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     # A tight NameHasOwner loop: each round trip costs ~0.1 ms, which bounds the resolution.
     while not connection.name_has_owner(bc.harness.BUS_NAME):
@@ -40,7 +41,33 @@ def timed_start(rig, text, home):
     return elapsed
 
 
+def restarts_alternating(before):
+    """Restarts only, the old and the new binary one after the other in every round, each on
+    its own history, so a change in the machine's load falls on both alike."""
+    binaries = {"before": before, "after": bc.REGIMEND}
+    with bc.Rig() as rig:
+        print(f"restart: exec -> owns {bc.harness.BUS_NAME}, {RUNS} alternating rounds; "
+              f"load average {os.getloadavg()[0]:.2f}")
+        for count in (10, 1000):
+            text = bc.regimen(count)
+            homes = {}
+            for label, binary in binaries.items():
+                homes[label] = os.path.join(rig.workdir, f"ab-{count}-{label}")
+                timed_start(rig, text, homes[label], binary)  # creates the history
+            samples = {label: [] for label in binaries}
+            for _ in range(RUNS):
+                for label, binary in binaries.items():
+                    samples[label].append(timed_start(rig, text, homes[label], binary))
+            for label, times in samples.items():
+                print(f"{count:5d} items, restart, {label:<6}: median {bc.median_ms(times):7.2f} "
+                      f"ms, min {min(times) * 1000:7.2f} ms, max {max(times) * 1000:7.2f} ms")
+        print(f"load average at the end {os.getloadavg()[0]:.2f}")
+
+
 def main():
+    if os.environ.get("REGIMEND_BEFORE"):
+        restarts_alternating(os.environ["REGIMEND_BEFORE"])
+        return
     with bc.Rig() as rig:
         print(f"exec -> owns {bc.harness.BUS_NAME}, {RUNS} runs each; "
               f"load average {os.getloadavg()[0]:.2f}")

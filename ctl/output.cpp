@@ -8,7 +8,10 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "clock_zone.hpp"
+#include "core/rfc3339.hpp"
 #include "host/system_zone.hpp"
+#include "host/system_zone_name.hpp"
 
 namespace regimenctl {
 
@@ -144,9 +147,9 @@ std::string format_clock(const date::time_zone& zone, regimend::Instant instant)
     return clock_text(regimend::to_local(zone, instant));
 }
 
-std::string format_when(const date::time_zone& zone, regimend::Instant instant,
-                        regimend::LocalDate today) {
-    const auto local = regimend::to_local(zone, instant);
+namespace {
+
+std::string when_text(regimend::LocalTime local, regimend::LocalDate today) {
     const regimend::LocalDate day{date::floor<date::days>(local)};
     if (day == today) {
         return clock_text(local);
@@ -157,12 +160,59 @@ std::string format_when(const date::time_zone& zone, regimend::Instant instant,
     return text + clock_text(local);
 }
 
-std::string zone_note(const date::time_zone& zone) {
-    const auto* system = regimend::system_zone();
-    if (system == &zone || system->name() == zone.name()) {
+}  // namespace
+
+std::string format_when(const date::time_zone& zone, regimend::Instant instant,
+                        regimend::LocalDate today) {
+    return when_text(regimend::to_local(zone, instant), today);
+}
+
+namespace {
+
+std::string zone_note_text(const std::string& zone, const std::string& system) {
+    if (system == zone) {
         return {};
     }
-    return "Times are in " + zone.name() + " (this system's zone is " + system->name() + ").\n";
+    return "Times are in " + zone + " (this system's zone is " + system + ").\n";
+}
+
+}  // namespace
+
+std::string zone_note(const date::time_zone& zone) {
+    const auto* system = regimend::system_zone();
+    if (system == &zone) {
+        return {};
+    }
+    return zone_note_text(zone.name(), system->name());
+}
+
+std::string format_clock(const ClockZone& zone, regimend::Instant instant) {
+    return clock_text(zone.to_local(instant));
+}
+
+std::string format_when(const ClockZone& zone, regimend::Instant instant,
+                        regimend::LocalDate today) {
+    return when_text(zone.to_local(instant), today);
+}
+
+std::string zone_note(const ClockZone& zone) {
+    // system_zone() returns the zone its first choice names whenever that is a zone: when
+    // that zone's file reads, its name is the system zone's, and no tzdb index is needed.
+    const auto system = regimend::system_zone_first_choice();
+    if (system == zone.name() && zone.from_file()) {
+        return {};
+    }
+    if (ClockZone::read(system)) {
+        return zone_note_text(zone.name(), system);
+    }
+    return zone_note(zone.full());
+}
+
+nlohmann::json instant_json(const ClockZone& zone, std::optional<regimend::Instant> instant) {
+    if (!instant) {
+        return nullptr;
+    }
+    return regimend::format_rfc3339_at_offset(*instant, zone.offset(*instant));
 }
 
 std::string format_day_heading(regimend::LocalDate day) {

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "clock_zone.hpp"
 #include "core/daily_totals.hpp"
 #include "core/diary.hpp"
 #include "core/lint.hpp"
@@ -98,7 +99,7 @@ std::optional<NextDose> next_dose(DaemonSession& session, const std::vector<Dose
 
 // What status prints, however it was asked for.
 struct StatusView {
-    const date::time_zone* zone = nullptr;
+    std::optional<ClockZone> zone;
     std::vector<DoseRow> doses;
     std::optional<NextDose> next;
     std::vector<std::pair<DoseRow, Instant>> snoozed_until;
@@ -113,9 +114,11 @@ std::optional<StatusView> status_from_today(BusClient& bus) {
         return std::nullopt;
     }
     StatusView view;
-    view.zone = find_zone(reply->zone);
-    if (view.zone == nullptr) {
-        view.zone = system_zone();
+    // The zone's own file when it has one date would find: no tzdb index for a status.
+    view.zone = ClockZone::read(reply->zone);
+    if (!view.zone) {
+        const auto* zone = find_zone(reply->zone);
+        view.zone = ClockZone::of(zone != nullptr ? *zone : *system_zone());
     }
     view.doses = std::move(reply->doses);
     if (reply->next_planned) {
@@ -137,7 +140,7 @@ std::optional<StatusView> status_from_today(BusClient& bus) {
 StatusView status_from_members(const GlobalOptions& options) {
     auto session = open_session(options);
     StatusView view;
-    view.zone = session.zone;
+    view.zone = ClockZone::of(*session.zone);
     const auto& zone = *session.zone;
     const auto now = current_instant();
     const auto today = regimend::local_date(zone, now);
@@ -185,7 +188,7 @@ void print_status_json(const StatusView& view) {
 // The text: a heading, a table of today's doses, the next one and the warnings.
 void print_status_text(const StatusView& view) {
     const auto& zone = *view.zone;
-    const auto today = regimend::local_date(zone, current_instant());
+    const regimend::LocalDate today{date::floor<date::days>(zone.to_local(current_instant()))};
     std::cout << paint("Today, " + format_day_heading(today), Colour::Bold) << '\n'
               << zone_note(zone);
     if (view.doses.empty()) {

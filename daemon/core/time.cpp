@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/rfc3339.hpp"
+
 namespace regimend {
 namespace {
 
@@ -139,7 +141,10 @@ Instant start_of_day(const date::time_zone& zone, LocalDate day) {
 std::string format_rfc3339(const date::time_zone& zone, Instant instant) {
     // One zone lookup and no ostream (date::format builds one per call): the history and
     // report JSON format an instant per event.
-    const auto offset = zone.get_info(instant).offset;
+    return format_rfc3339_at_offset(instant, zone.get_info(instant).offset);
+}
+
+std::string format_rfc3339_at_offset(Instant instant, Seconds offset) {
     const LocalTime local{instant.time_since_epoch() + offset};
     const auto day = date::floor<date::days>(local);
     const LocalDate ymd{day};

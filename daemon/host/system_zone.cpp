@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "host/system_zone_name.hpp"
+
 namespace regimend {
 namespace {
 
@@ -54,6 +56,19 @@ std::optional<std::string> etc_timezone() {
 }
 
 }  // namespace
+
+std::string system_zone_first_choice() {
+    if (const char* tz = std::getenv("TZ"); tz != nullptr && *tz != '\0') {
+        return zone_name_from_path(tz[0] == ':' ? tz + 1 : tz);
+    }
+    if (auto name = localtime_link_target()) {
+        return *name;
+    }
+    if (auto name = etc_timezone()) {
+        return *name;
+    }
+    return "UTC";
+}
 
 const date::time_zone* system_zone(std::string* problem) {
     if (problem != nullptr) {
