@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -138,6 +137,27 @@ void order_by_instant(std::vector<LintDose>& doses, std::size_t begin,
     std::copy(ordered.begin(), ordered.end(), doses.begin() + static_cast<std::ptrdiff_t>(begin));
 }
 
+// Merges one item's planned instants (in order, each once) into `instants`. Items mostly
+// share their instants, so the union stays small; kMaxCountedInstants bounds the cost when
+// they do not (each merge walks the union).
+constexpr std::size_t kMaxCountedInstants = 4096;
+
+void add_instants(std::vector<Instant>& instants, const std::vector<PlannedDose>& planned) {
+    std::vector<Instant> merged;
+    merged.reserve(instants.size() + planned.size());
+    auto next = instants.begin();
+    for (const auto& dose : planned) {
+        while (next != instants.end() && *next < dose.planned) {
+            merged.push_back(*next++);
+        }
+        if (next == instants.end() || *next != dose.planned) {
+            merged.push_back(dose.planned);
+        }
+    }
+    merged.insert(merged.end(), next, instants.end());
+    instants.swap(merged);
+}
+
 // The doses lint looks at: the union of its windows, in time order (ties in file order),
 // as far as kMaxLintWork allows.
 RepresentativePlan representative_plan(const Regimen& regimen) {
@@ -179,8 +199,10 @@ RepresentativePlan representative_plan(const Regimen& regimen) {
             const Instant from = start_of_day(zone, LocalDate{piece});
             const Instant to = start_of_day(zone, LocalDate{piece_end});
             const std::size_t piece_begin = doses.size();
-            std::vector<Instant> instants;  // the piece's distinct instants, in order
-            std::vector<Instant> merged;
+            // The piece's distinct instants, in order, while they are few; nullopt once
+            // there are too many for the counting sort (items at thousands of different
+            // times of day), which then gives way to a comparison sort.
+            std::optional<std::vector<Instant>> instants(std::in_place);
             // One item at a time, so only one item's PlannedDoses exist at once.
             for (std::size_t index = 0; index < regimen.items.size(); ++index) {
                 const Item& item = regimen.items[index];
@@ -192,14 +214,12 @@ RepresentativePlan representative_plan(const Regimen& regimen) {
                     doses.push_back({dose.planned, static_cast<std::uint32_t>(index),
                                      amount_slot(item, dose.amount)});
                 }
-                // Items mostly share their instants, so the union stays small.
-                merged.clear();
-                auto instant_of = [](const PlannedDose& dose) { return dose.planned; };
-                std::vector<Instant> own(planned.size());
-                std::transform(planned.begin(), planned.end(), own.begin(), instant_of);
-                std::set_union(instants.begin(), instants.end(), own.begin(), own.end(),
-                               std::back_inserter(merged));
-                instants.swap(merged);
+                if (instants) {
+                    add_instants(*instants, planned);
+                    if (instants->size() > kMaxCountedInstants) {
+                        instants.reset();
+                    }
+                }
                 if ((work += 1) + doses.size() > kMaxLintWork) {
                     // A piece with only some of its items would undercount its days: the
                     // plan ends before it, and the caller says so.
@@ -208,7 +228,14 @@ RepresentativePlan representative_plan(const Regimen& regimen) {
                     return result;
                 }
             }
-            order_by_instant(doses, piece_begin, instants);
+            if (instants) {
+                order_by_instant(doses, piece_begin, *instants);
+            } else {
+                std::sort(doses.begin() + static_cast<std::ptrdiff_t>(piece_begin), doses.end(),
+                          [](const LintDose& a, const LintDose& b) {
+                              return std::tie(a.planned, a.item) < std::tie(b.planned, b.item);
+                          });
+            }
         }
     }
     return result;
