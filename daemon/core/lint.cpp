@@ -578,8 +578,6 @@ void check_reminders(const Regimen& regimen, std::vector<Diagnostic>& warnings) 
     }
 }
 
-}  // namespace
-
 // Said when kMaxLintWork stopped the plan: at the first item with a start, ramp step or end
 // on or after the day lint stopped (the rest of the file is what went unchecked).
 Diagnostic unchecked_warning(const Regimen& regimen, date::sys_days unchecked_from) {
@@ -600,6 +598,8 @@ Diagnostic unchecked_warning(const Regimen& regimen, date::sys_days unchecked_fr
                           ": the items' starts, ramp steps and ends are too many to plan a "
                           "fortnight after each; doses from then on were not checked");
 }
+
+}  // namespace
 
 std::vector<Diagnostic> lint(const Regimen& regimen) {
     std::vector<Diagnostic> warnings;

@@ -72,7 +72,6 @@ struct HistoryStore::Connection {
     sqlite::Statement select_first_tracked;
     sqlite::Statement select_stock_events;
     sqlite::Statement select_stock_warned;
-    sqlite::Statement select_counted_items;
     sqlite::Statement save_stock_warned;
     sqlite::Statement delete_stock_warned;
     sqlite::Statement select_all_stock_warned;
@@ -133,8 +132,6 @@ struct HistoryStore::Connection {
                  " AND at >= COALESCE(since, -9223372036854775807)"
                  " AND event IN ('taken', 'undone', 'as_needed', 'refill', 'stock')"
                  " ORDER BY item, at, id"},
-            {&select_counted_items,
-             "SELECT DISTINCT item FROM events WHERE event IN ('stock', 'refill')"},
             {&select_stock_warned, "SELECT value FROM meta WHERE key = 'stock_warned:' || ?1"},
             {&save_stock_warned,
              "INSERT INTO meta (key, value) VALUES ('stock_warned:' || ?1, ?2) "
@@ -440,22 +437,6 @@ StoreResult<std::map<std::string, std::vector<HistoryEvent>>> HistoryStore::all_
         by_item[event.item].push_back(std::move(event));
     }
     return {std::move(by_item), std::nullopt};
-}
-
-StoreResult<std::set<std::string>> HistoryStore::counted_items() const {
-    sqlite::Statement& statement = connection_->select_counted_items;
-    const sqlite::Statement::Use use(statement);
-    std::set<std::string> items;
-    while (true) {
-        const int result = statement.step();
-        if (result == SQLITE_DONE) {
-            return {std::move(items), std::nullopt};
-        }
-        if (result != SQLITE_ROW) {
-            return {std::nullopt, connection_->error()};
-        }
-        items.insert(statement.text(0));
-    }
 }
 
 StoreResult<std::optional<Instant>> HistoryStore::stock_warned(const std::string& item) const {

@@ -80,12 +80,10 @@ class HistoryStore {
     // last `stock` event at or before `at` on, in the order they happened.
     StoreResult<std::vector<HistoryEvent>> stock_events(const std::string& item, Instant at) const;
 
-    // stock_events of every item that has a count, by item, in one read.
+    // stock_events of every item that has a count (a `stock` or `refill` event), by item,
+    // in one read.
     StoreResult<std::map<std::string, std::vector<HistoryEvent>>> all_stock_events(
         Instant at) const;
-
-    // Ids of the items that have a `stock` or `refill` event: the only ones with a count.
-    StoreResult<std::set<std::string>> counted_items() const;
 
     // When the low-stock notice for `item` was last shown (kept across restarts, so a
     // restart does not repeat it); nullopt when it has not been or the stock recovered.
