@@ -16,7 +16,7 @@ bool is_due(const BarDose& dose) {
 }
 
 // "21:30" on now's local date, else "Tue 08:00": absolute, never a countdown.
-std::string when_text(const date::time_zone& zone, regimend::Instant instant,
+std::string when_text(const regimend::TimeZone& zone, regimend::Instant instant,
                       regimend::LocalDate today) {
     const auto local = regimend::to_local(zone, instant);
     const regimend::LocalDate day{date::floor<date::days>(local)};
@@ -27,7 +27,7 @@ std::string when_text(const date::time_zone& zone, regimend::Instant instant,
 }
 
 std::string main_text(const BarSnapshot& snapshot, const std::string& css_class,
-                      const date::time_zone& zone, regimend::LocalDate today) {
+                      const regimend::TimeZone& zone, regimend::LocalDate today) {
     std::string text;
     if (css_class == "offline") {
         text = "regimend offline";
@@ -51,7 +51,7 @@ std::string main_text(const BarSnapshot& snapshot, const std::string& css_class,
     return text;
 }
 
-std::string tooltip_text(const BarSnapshot& snapshot, const date::time_zone& zone,
+std::string tooltip_text(const BarSnapshot& snapshot, const regimend::TimeZone& zone,
                          regimend::LocalDate today) {
     if (!snapshot.online) {
         return snapshot.offline_reason.empty() ? "regimend is not running"
@@ -102,7 +102,7 @@ std::string bar_class(const BarSnapshot& snapshot, regimend::Instant now) {
 }
 
 std::string render_bar(const BarSnapshot& snapshot, regimend::Instant now,
-                       const date::time_zone& zone, BarFormat format) {
+                       const regimend::TimeZone& zone, BarFormat format) {
     const auto today = regimend::local_date(zone, now);
     const std::string css_class = bar_class(snapshot, now);
     const std::string text = main_text(snapshot, css_class, zone, today);
@@ -141,7 +141,7 @@ std::string render_bar(const BarSnapshot& snapshot, regimend::Instant now,
 }
 
 std::optional<regimend::Instant> bar_next_change(const BarSnapshot& snapshot, regimend::Instant now,
-                                                 const date::time_zone& zone) {
+                                                 const regimend::TimeZone& zone) {
     if (!snapshot.online) {
         return std::nullopt;
     }

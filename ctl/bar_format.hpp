@@ -42,13 +42,13 @@ std::string bar_class(const BarSnapshot& snapshot, regimend::Instant now);
 // plain; a JSON object for waybar and i3blocks). Times are absolute, in `zone`, with the
 // weekday when not on now's local date, so the line never needs a countdown.
 std::string render_bar(const BarSnapshot& snapshot, regimend::Instant now,
-                       const date::time_zone& zone, BarFormat format);
+                       const regimend::TimeZone& zone, BarFormat format);
 
 // The next instant after `now` at which render_bar would change by itself, without any
 // event from the daemon: the focus dose's escalation, or the next local midnight (the
 // weekday in the text and the tooltip's "today"). nullopt when offline: then only the
 // daemon's return changes anything.
 std::optional<regimend::Instant> bar_next_change(const BarSnapshot& snapshot, regimend::Instant now,
-                                                 const date::time_zone& zone);
+                                                 const regimend::TimeZone& zone);
 
 }  // namespace regimenctl

@@ -25,6 +25,31 @@ std::vector<std::string> reversed_arguments(int argc, char** argv, const std::st
     return arguments;
 }
 
+// The verb the command line names by its own name, before any --help: then only that verb
+// is added to CLI11. Building all eighteen verbs' options and subcommands was a third of
+// the instructions of a `regimenctl status` (issue 17, docs/BENCHMARKS.md). Anything else
+// (no verb, an alias such as `confirm`, a typo, --help for the whole program) adds them all.
+const regimenctl::Verb* named_verb(int argc, char** argv,
+                                   const std::vector<regimenctl::Verb>& verbs) {
+    for (int index = 1; index < argc; ++index) {
+        const std::string_view word = argv[index];
+        if (word == "--config") {
+            ++index;  // its value
+            continue;
+        }
+        if (word == "-h" || word == "--help") {
+            return nullptr;
+        }
+        if (word.starts_with("-")) {
+            continue;
+        }
+        const auto found = std::find_if(verbs.begin(), verbs.end(),
+                                        [&](const auto& verb) { return verb.name == word; });
+        return found == verbs.end() ? nullptr : &*found;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -46,9 +71,14 @@ int main(int argc, char** argv) {
     // Sorted by name: the registration order of files is the linker's, not ours.
     std::sort(verbs.begin(), verbs.end(),
               [](const auto& a, const auto& b) { return a.name < b.name; });
-    for (const auto& verb : verbs) {
-        verb.add(app, options, run);
-        assert(app.get_subcommands([](CLI::App*) { return true; }).back()->get_name() == verb.name);
+    if (const auto* verb = named_verb(argc, argv, verbs)) {
+        verb->add(app, options, run);
+    } else {
+        for (const auto& each : verbs) {
+            each.add(app, options, run);
+            assert(app.get_subcommands([](CLI::App*) { return true; }).back()->get_name() ==
+                   each.name);
+        }
     }
 
     // An unknown first word is most likely a mistyped verb: say so, not "not expected".

@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "clock_zone.hpp"
 #include "core/rfc3339.hpp"
 #include "host/system_zone.hpp"
 #include "host/system_zone_name.hpp"
@@ -143,7 +142,7 @@ std::string clock_text(regimend::LocalTime local) {
 
 }  // namespace
 
-std::string format_clock(const date::time_zone& zone, regimend::Instant instant) {
+std::string format_clock(const regimend::TimeZone& zone, regimend::Instant instant) {
     return clock_text(regimend::to_local(zone, instant));
 }
 
@@ -162,7 +161,7 @@ std::string when_text(regimend::LocalTime local, regimend::LocalDate today) {
 
 }  // namespace
 
-std::string format_when(const date::time_zone& zone, regimend::Instant instant,
+std::string format_when(const regimend::TimeZone& zone, regimend::Instant instant,
                         regimend::LocalDate today) {
     return when_text(regimend::to_local(zone, instant), today);
 }
@@ -178,41 +177,12 @@ std::string zone_note_text(const std::string& zone, const std::string& system) {
 
 }  // namespace
 
-std::string zone_note(const date::time_zone& zone) {
+std::string zone_note(const regimend::TimeZone& zone) {
     const auto* system = regimend::system_zone();
     if (system == &zone) {
         return {};
     }
     return zone_note_text(zone.name(), system->name());
-}
-
-std::string format_clock(const ClockZone& zone, regimend::Instant instant) {
-    return clock_text(zone.to_local(instant));
-}
-
-std::string format_when(const ClockZone& zone, regimend::Instant instant,
-                        regimend::LocalDate today) {
-    return when_text(zone.to_local(instant), today);
-}
-
-std::string zone_note(const ClockZone& zone) {
-    // system_zone() returns the zone its first choice names whenever that is a zone: when
-    // that zone's file reads, its name is the system zone's, and no tzdb index is needed.
-    const auto system = regimend::system_zone_first_choice();
-    if (system == zone.name() && zone.from_file()) {
-        return {};
-    }
-    if (ClockZone::read(system)) {
-        return zone_note_text(zone.name(), system);
-    }
-    return zone_note(zone.full());
-}
-
-nlohmann::json instant_json(const ClockZone& zone, std::optional<regimend::Instant> instant) {
-    if (!instant) {
-        return nullptr;
-    }
-    return regimend::format_rfc3339_at_offset(*instant, zone.offset(*instant));
 }
 
 std::string format_day_heading(regimend::LocalDate day) {
@@ -235,7 +205,8 @@ std::string format_diagnostic_line(const regimend::Diagnostic& diagnostic) {
            ": " + diagnostic.message;
 }
 
-nlohmann::json instant_json(const date::time_zone& zone, std::optional<regimend::Instant> instant) {
+nlohmann::json instant_json(const regimend::TimeZone& zone,
+                            std::optional<regimend::Instant> instant) {
     if (!instant) {
         return nullptr;
     }

@@ -63,14 +63,14 @@ class Table {
 };
 
 // "21:30" (or "21:30:15" when the seconds are not zero).
-std::string format_clock(const date::time_zone& zone, regimend::Instant instant);
+std::string format_clock(const regimend::TimeZone& zone, regimend::Instant instant);
 // "21:30" when on `today`, else "2026-11-22 21:30".
-std::string format_when(const date::time_zone& zone, regimend::Instant instant,
+std::string format_when(const regimend::TimeZone& zone, regimend::Instant instant,
                         regimend::LocalDate today);
 // "Times are in Asia/Tokyo (this system's zone is Europe/Berlin).\n" when `zone` (the
 // regimen's) is not the system's zone (regimend::system_zone()), else "": human output
 // names the zone whenever its clock times are not the ones on the user's clock.
-std::string zone_note(const date::time_zone& zone);
+std::string zone_note(const regimend::TimeZone& zone);
 
 // "Sun 2026-11-22".
 std::string format_day_heading(regimend::LocalDate day);
@@ -79,7 +79,7 @@ std::string format_day_heading(regimend::LocalDate day);
 std::string format_diagnostic_line(const regimend::Diagnostic& diagnostic);
 
 // RFC 3339 in `zone`, or null.
-nlohmann::json instant_json(const date::time_zone& zone, std::optional<regimend::Instant> instant);
+nlohmann::json instant_json(const regimend::TimeZone& zone, std::optional<regimend::Instant> instant);
 // The text as written, or null when empty.
 nlohmann::json text_or_null(std::string_view text);
 

@@ -23,13 +23,13 @@ std::optional<std::string> read_text_file(const std::string& path, std::string* 
     return text;
 }
 
-const date::time_zone* system_zone() {
+const regimend::TimeZone* system_zone() {
     return regimend::system_zone();
 }
 
-const date::time_zone* find_zone(const std::string& name) {
+const regimend::TimeZone* find_zone(const std::string& name) {
     try {
-        return date::locate_zone(name);
+        return regimend::locate_zone(name);
     } catch (const std::exception&) {
         return nullptr;
     }

@@ -22,10 +22,10 @@ std::optional<std::string> read_text_file(const std::string& path, std::string* 
 // /etc/localtime, then /etc/timezone, then UTC), but in regimenctl's environment: a $TZ set
 // in the shell and not in the user manager's (where regimend runs) names a zone the daemon
 // does not use. Verbs that talk to the daemon show its TimeZone instead (session.hpp).
-const date::time_zone* system_zone();
+const regimend::TimeZone* system_zone();
 
 // A zone by IANA name, nullptr when unknown.
-const date::time_zone* find_zone(const std::string& name);
+const regimend::TimeZone* find_zone(const std::string& name);
 
 // Reads and parses `path` (messages name `path`). Throws CtlError (exit 1) when the file
 // cannot be read; a file with errors comes back as a ParseResult without a regimen.

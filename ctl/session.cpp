@@ -7,7 +7,7 @@
 
 namespace regimenctl {
 
-const date::time_zone* offline_zone(const std::string& path) {
+const regimend::TimeZone* offline_zone(const std::string& path) {
     auto parsed = try_load_regimen(path);
     if (parsed && parsed->regimen && parsed->regimen->zone != nullptr) {
         return parsed->regimen->zone;

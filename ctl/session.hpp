@@ -12,7 +12,7 @@ namespace regimenctl {
 
 struct DaemonSession {
     BusClient bus;
-    const date::time_zone* zone = nullptr;
+    const regimend::TimeZone* zone = nullptr;
 
     // The regimen file the daemon runs (ConfigPath), else the --config one.
     std::string config_path(const GlobalOptions& options);
@@ -27,6 +27,6 @@ struct DaemonSession {
 DaemonSession open_session(const GlobalOptions& options);
 
 // The zone of the regimen file at `path`, or the system zone when it cannot be parsed.
-const date::time_zone* offline_zone(const std::string& path);
+const regimend::TimeZone* offline_zone(const std::string& path);
 
 }  // namespace regimenctl

@@ -22,7 +22,7 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
-std::optional<Instant> on_day(const date::time_zone& zone, regimend::LocalDate day,
+std::optional<Instant> on_day(const regimend::TimeZone& zone, regimend::LocalDate day,
                               std::string_view clock) {
     auto offset = regimend::parse_clock_time(trim(clock));
     if (!offset) {
@@ -99,7 +99,7 @@ std::optional<regimend::LocalDate> parse_day(std::string_view text, regimend::Lo
     return regimend::parse_date(text);
 }
 
-std::optional<Instant> parse_at(std::string_view text, const date::time_zone& zone, Instant now) {
+std::optional<Instant> parse_at(std::string_view text, const regimend::TimeZone& zone, Instant now) {
     text = trim(text);
     if (text == "now") {
         return now;
@@ -137,7 +137,7 @@ std::optional<Instant> parse_at(std::string_view text, const date::time_zone& zo
     return on_day(zone, *day, clock);
 }
 
-std::optional<Instant> parse_since(std::string_view text, const date::time_zone& zone,
+std::optional<Instant> parse_since(std::string_view text, const regimend::TimeZone& zone,
                                    Instant now) {
     text = trim(text);
     if (auto duration = regimend::parse_duration(text)) {
@@ -163,13 +163,13 @@ Instant or_usage_error(std::optional<Instant> instant, std::string_view what, st
 
 }  // namespace
 
-Instant at_argument(std::string_view text, const date::time_zone& zone, Instant now) {
+Instant at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
     return or_usage_error(parse_at(text, zone, now), "the time", text,
                           "\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\" or "
                           "\"YYYY-MM-DDTHH:MM\"");
 }
 
-Instant since_argument(std::string_view text, const date::time_zone& zone, Instant now) {
+Instant since_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
     return or_usage_error(parse_since(text, zone, now), "--since", text,
                           "a duration (\"7d\", \"12h\"), a day (\"yesterday\", \"mon\", "
                           "\"2026-11-01\") or a time (\"YYYY-MM-DD HH:MM\")");
@@ -177,11 +177,11 @@ Instant since_argument(std::string_view text, const date::time_zone& zone, Insta
 
 void check_at_form(std::string_view text) {
     // The zone and the day do not change what is well-formed.
-    at_argument(text, *date::locate_zone("UTC"), Instant{});
+    at_argument(text, *regimend::locate_zone("UTC"), Instant{});
 }
 
 void check_since_form(std::string_view text) {
-    since_argument(text, *date::locate_zone("UTC"), Instant{});
+    since_argument(text, *regimend::locate_zone("UTC"), Instant{});
 }
 
 regimend::Seconds duration_argument(std::string_view text, std::string_view what) {
@@ -206,14 +206,14 @@ Instant from_bus_time(std::uint64_t microseconds) {
 }
 
 std::optional<Instant> optional_at_argument(const std::optional<std::string>& text,
-                                            const date::time_zone& zone, Instant now) {
+                                            const regimend::TimeZone& zone, Instant now) {
     if (!text) {
         return std::nullopt;
     }
     return at_argument(*text, zone, now);
 }
 
-std::string at_read_as(const date::time_zone& zone, Instant at) {
+std::string at_read_as(const regimend::TimeZone& zone, Instant at) {
     return "--at was read as " + date::format("%F %H:%M", regimend::to_local(zone, at)) + " " +
            zone.name();
 }

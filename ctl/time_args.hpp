@@ -18,7 +18,7 @@ using regimend::Instant;
 // ("2026-11-22T21:10:00+01:00", "...Z"), or "now". A time in the future is returned as is:
 // the daemon decides whether it makes sense. Nonexistent local times follow the spec's
 // daylight-saving rule (core/time.hpp to_instant).
-std::optional<Instant> parse_at(std::string_view text, const date::time_zone& zone, Instant now);
+std::optional<Instant> parse_at(std::string_view text, const regimend::TimeZone& zone, Instant now);
 
 // A day as people type it: "today", "tomorrow", "yesterday", a weekday ("mon", "Monday":
 // the nearest such day in `direction`, today included) or "YYYY-MM-DD". The same words
@@ -29,11 +29,11 @@ std::optional<regimend::LocalDate> parse_day(std::string_view text, regimend::Lo
 
 // --since: a duration back from now ("7d", "1h30m"), a date ("2026-11-01", from its local
 // midnight), or anything parse_at reads.
-std::optional<Instant> parse_since(std::string_view text, const date::time_zone& zone, Instant now);
+std::optional<Instant> parse_since(std::string_view text, const regimend::TimeZone& zone, Instant now);
 
 // The same, throwing a usage error (exit 2) that quotes the accepted forms.
-Instant at_argument(std::string_view text, const date::time_zone& zone, Instant now);
-Instant since_argument(std::string_view text, const date::time_zone& zone, Instant now);
+Instant at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now);
+Instant since_argument(std::string_view text, const regimend::TimeZone& zone, Instant now);
 
 // Checks only the form of an --at / --since value, before regimend is asked for the zone,
 // so bad usage is exit 2 even when the daemon cannot be reached.
@@ -41,7 +41,7 @@ void check_at_form(std::string_view text);
 
 // An optional --at read in the zone: nullopt when the option was not given.
 std::optional<Instant> optional_at_argument(const std::optional<std::string>& text,
-                                            const date::time_zone& zone, Instant now);
+                                            const regimend::TimeZone& zone, Instant now);
 void check_since_form(std::string_view text);
 
 // A duration argument ("15m"), throwing a usage error when malformed.
@@ -56,6 +56,6 @@ Instant from_bus_time(std::uint64_t microseconds);
 
 // "--at was read as 2026-11-22 21:10 Europe/Berlin": added to the daemon's refusal of an
 // --at time, so the user sees which zone the wall-clock time was read in.
-std::string at_read_as(const date::time_zone& zone, Instant at);
+std::string at_read_as(const regimend::TimeZone& zone, Instant at);
 
 }  // namespace regimenctl

@@ -69,7 +69,7 @@ struct RegimenCache {
 
 struct Snapshot {
     BarSnapshot bar;
-    const date::time_zone* zone = nullptr;
+    const regimend::TimeZone* zone = nullptr;
 };
 
 Snapshot take_snapshot(BusClient* bus, RegimenCache& regimen, const GlobalOptions& options) {

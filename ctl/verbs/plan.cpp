@@ -33,7 +33,7 @@ class PlanSpan {
         }
     }
 
-    const date::time_zone& zone() const { return *regimen_.zone; }
+    const regimend::TimeZone& zone() const { return *regimen_.zone; }
     regimend::LocalDate today() const { return today_; }
 
     template <class Handle>

@@ -77,7 +77,7 @@ nlohmann::json compared_json(const regimend::ComparedFigure& figure) {
             {"ci95", interval}};
 }
 
-nlohmann::json phases_json(const Report& report, const date::time_zone& zone) {
+nlohmann::json phases_json(const Report& report, const regimend::TimeZone& zone) {
     auto phases = nlohmann::json::array();
     for (const auto& phase : report.phases) {
         auto symptoms = nlohmann::json::array();
@@ -101,7 +101,7 @@ nlohmann::json phases_json(const Report& report, const date::time_zone& zone) {
     return phases;
 }
 
-nlohmann::json report_json(const Report& report, const date::time_zone& zone) {
+nlohmann::json report_json(const Report& report, const regimend::TimeZone& zone) {
     auto items = nlohmann::json::array();
     for (const auto& item : report.items) {
         items.push_back({{"item", item.item},
@@ -311,7 +311,7 @@ void print_acute(const Report& report) {
     }
 }
 
-void print_report(const Report& report, const date::time_zone& zone, int days) {
+void print_report(const Report& report, const regimend::TimeZone& zone, int days) {
     std::cout << paint("Report", Colour::Bold) << " for "
               << date::format("%F", regimend::local_date(zone, report.window.from)) << " to "
               << date::format("%F", regimend::local_date(zone, report.window.to)) << " ("

@@ -3,7 +3,6 @@
 #include <iostream>
 #include <memory>
 
-#include "clock_zone.hpp"
 #include "core/daily_totals.hpp"
 #include "core/diary.hpp"
 #include "core/lint.hpp"
@@ -99,7 +98,7 @@ std::optional<NextDose> next_dose(DaemonSession& session, const std::vector<Dose
 
 // What status prints, however it was asked for.
 struct StatusView {
-    std::optional<ClockZone> zone;
+    const regimend::TimeZone* zone = nullptr;
     std::vector<DoseRow> doses;
     std::optional<NextDose> next;
     std::vector<std::pair<DoseRow, Instant>> snoozed_until;
@@ -114,11 +113,9 @@ std::optional<StatusView> status_from_today(BusClient& bus) {
         return std::nullopt;
     }
     StatusView view;
-    // The zone's own file when it has one date would find: no tzdb index for a status.
-    view.zone = ClockZone::read(reply->zone);
-    if (!view.zone) {
-        const auto* zone = find_zone(reply->zone);
-        view.zone = ClockZone::of(zone != nullptr ? *zone : *system_zone());
+    view.zone = find_zone(reply->zone);
+    if (view.zone == nullptr) {
+        view.zone = system_zone();
     }
     view.doses = std::move(reply->doses);
     if (reply->next_planned) {
@@ -140,7 +137,7 @@ std::optional<StatusView> status_from_today(BusClient& bus) {
 StatusView status_from_members(const GlobalOptions& options) {
     auto session = open_session(options);
     StatusView view;
-    view.zone = ClockZone::of(*session.zone);
+    view.zone = session.zone;
     const auto& zone = *session.zone;
     const auto now = current_instant();
     const auto today = regimend::local_date(zone, now);

@@ -274,7 +274,7 @@ MethodResult<std::monostate> Engine::log_dose(std::string_view item_text, Instan
         return MethodError{to_method_error(failure->error), failure->message};
     }
     const Item& item = *std::get<const Item*>(found);
-    const date::time_zone& zone = *regimen().zone;
+    const regimend::TimeZone& zone = *regimen().zone;
     HistoryEvent event;
     event.item = item.id;
     event.kind = EventKind::AsNeeded;

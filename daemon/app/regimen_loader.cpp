@@ -44,7 +44,7 @@ std::string LoadedRegimen::errors_text() const {
 }
 
 LoadedRegimen check_regimen_text(std::string_view text, const std::string& file_name,
-                                 const date::time_zone* default_zone) {
+                                 const regimend::TimeZone* default_zone) {
     LoadedRegimen result;
     result.text = std::string(text);
     ParseResult parsed = parse_regimen(text, file_name, default_zone);
@@ -59,7 +59,7 @@ LoadedRegimen check_regimen_text(std::string_view text, const std::string& file_
     return result;
 }
 
-const date::time_zone* lookup_system_zone(std::string* problem) {
+const regimend::TimeZone* lookup_system_zone(std::string* problem) {
     return system_zone(problem);
 }
 

@@ -28,13 +28,13 @@ struct LoadedRegimen {
 // Parses with `default_zone` when the text names no `timezone` (the daemon passes
 // system_zone()); lints when the parse succeeded.
 LoadedRegimen check_regimen_text(std::string_view text, const std::string& file_name,
-                                 const date::time_zone* default_zone);
+                                 const regimend::TimeZone* default_zone);
 
 // Reads the file (a regular file only, opened without blocking, at most 1 MiB; anything
 // else is one error without a position), then check_regimen_text with system_zone().
 // Where the daemon learns the system's zone (host/system_zone.hpp); a test passes its own.
-using ZoneLookup = std::function<const date::time_zone*(std::string* problem)>;
-const date::time_zone* lookup_system_zone(std::string* problem);
+using ZoneLookup = std::function<const regimend::TimeZone*(std::string* problem)>;
+const regimend::TimeZone* lookup_system_zone(std::string* problem);
 
 LoadedRegimen load_regimen_file(const std::string& path,
                                 const ZoneLookup& zone_lookup = lookup_system_zone);

@@ -36,7 +36,7 @@ std::string csv_field(std::string_view text) {
     return quoted;
 }
 
-std::string history_csv(const std::vector<HistoryEvent>& events, const date::time_zone& zone,
+std::string history_csv(const std::vector<HistoryEvent>& events, const regimend::TimeZone& zone,
                         const std::map<std::string, std::string>& names) {
     std::string out;
     append_row(

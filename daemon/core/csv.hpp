@@ -18,7 +18,7 @@ std::string csv_field(std::string_view text);
 // when missing (no planned instant, no severity, no quantity: only refill and stock events have
 // one); `name` from `names` (item id -> the name a clinician reads), empty for symptoms and items
 // no longer in the regimen; events in the order given.
-std::string history_csv(const std::vector<HistoryEvent>& events, const date::time_zone& zone,
+std::string history_csv(const std::vector<HistoryEvent>& events, const regimend::TimeZone& zone,
                         const std::map<std::string, std::string>& names = {});
 
 }  // namespace regimend

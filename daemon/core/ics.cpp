@@ -270,7 +270,7 @@ void add_observance(std::vector<std::string>& lines, const date::sys_info& info,
 
 // Every transition of the zone from the first year the calendar touches to the last, each
 // as its own observance: exact for whatever rules the zone had, no RRULE guessing.
-std::vector<std::string> vtimezone(const date::time_zone& zone, Instant from, Instant to) {
+std::vector<std::string> vtimezone(const regimend::TimeZone& zone, Instant from, Instant to) {
     auto first_year = local_date(zone, from).year();
     Instant range_start = start_of_day(zone, LocalDate{first_year, date::January, date::day{1}});
     std::vector<std::string> lines{"BEGIN:VTIMEZONE", "TZID:" + zone.name()};

@@ -55,7 +55,7 @@ std::string format_number(double value) {
     return text;
 }
 
-std::string format_local(const date::time_zone& zone, Instant instant, const char* format) {
+std::string format_local(const regimend::TimeZone& zone, Instant instant, const char* format) {
     return date::format(format, to_local(zone, instant));
 }
 
@@ -360,7 +360,7 @@ void check_oxide(const Regimen& regimen, std::vector<Diagnostic>& warnings) {
 
 // Evening and night: after 18:00 and, for doses past midnight (bedtime-relative or
 // interval ones), before 05:00.
-bool in_the_evening(const date::time_zone& zone, Instant instant) {
+bool in_the_evening(const regimend::TimeZone& zone, Instant instant) {
     auto local = to_local(zone, instant);
     auto time_of_day = local - date::floor<date::days>(local);
     return time_of_day > std::chrono::hours{18} || time_of_day < std::chrono::hours{5};

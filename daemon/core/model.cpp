@@ -100,8 +100,8 @@ Seconds Regimen::longest_missed_after() const {
     return longest;
 }
 
-const date::time_zone& zone_of(const Regimen& regimen) {
-    return regimen.zone ? *regimen.zone : *date::locate_zone("UTC");
+const regimend::TimeZone& zone_of(const Regimen& regimen) {
+    return regimen.zone ? *regimen.zone : *regimend::locate_zone("UTC");
 }
 
 }  // namespace regimend

@@ -124,10 +124,10 @@ struct Limit {
 struct Regimen {
     std::string file;  // the file name used in messages
     int version = 1;
-    std::string timezone_name;              // as written; empty = the default zone was used
-    const date::time_zone* zone = nullptr;  // never null in a parsed regimen
-    std::optional<Seconds> bedtime;         // offset from midnight
-    ReminderPolicy reminders;               // the file-wide defaults
+    std::string timezone_name;                 // as written; empty = the default zone was used
+    const regimend::TimeZone* zone = nullptr;  // never null in a parsed regimen
+    std::optional<Seconds> bedtime;            // offset from midnight
+    ReminderPolicy reminders;                  // the file-wide defaults
     std::vector<Limit> limits;
     std::vector<std::string> symptoms;
     std::vector<Item> items;
@@ -163,6 +163,6 @@ using RegimenPtr = std::shared_ptr<const Regimen>;
 // The regimen's zone. A parsed regimen always has one; a hand-built one without it plans in
 // UTC rather than reading the process's zone, which would make the core depend on the
 // machine.
-const date::time_zone& zone_of(const Regimen& regimen);
+const regimend::TimeZone& zone_of(const Regimen& regimen);
 
 }  // namespace regimend

@@ -25,7 +25,7 @@ constexpr SourcePos kFileStart{1, 1};
 
 class RegimenReader {
   public:
-    RegimenReader(Diagnostics& diagnostics, const date::time_zone* default_zone)
+    RegimenReader(Diagnostics& diagnostics, const regimend::TimeZone* default_zone)
         : diagnostics_(diagnostics), default_zone_(default_zone) {}
 
     Regimen read(const YAML::Node& root) {
@@ -88,7 +88,7 @@ class RegimenReader {
             return;
         }
         regimen_.timezone_name = text->value;
-        if (const date::time_zone* zone = locate(text->value)) {
+        if (const regimend::TimeZone* zone = locate(text->value)) {
             regimen_.zone = zone;
         } else {
             diagnostics_.error(text->pos, "unknown time zone " + quoted(text->value) +
@@ -97,9 +97,9 @@ class RegimenReader {
         }
     }
 
-    static const date::time_zone* locate(const std::string& name) {
+    static const regimend::TimeZone* locate(const std::string& name) {
         try {
-            return date::locate_zone(name);
+            return regimend::locate_zone(name);
         } catch (const std::exception&) {
             return nullptr;
         }
@@ -224,13 +224,13 @@ class RegimenReader {
     }
 
     Diagnostics& diagnostics_;
-    const date::time_zone* default_zone_;
+    const regimend::TimeZone* default_zone_;
     Regimen regimen_;
     bool has_bedtime_ = false;
 };
 
 void check_and_read(Diagnostics& diagnostics, const SourceText& source,
-                    const date::time_zone* default_zone, ParseResult& result) {
+                    const regimend::TimeZone* default_zone, ParseResult& result) {
     if (source.text().size() > kMaxFileBytes) {
         diagnostics.error(kFileStart, "the regimen is " + std::to_string(source.text().size()) +
                                           " bytes; the limit is 1 MiB");
@@ -256,7 +256,7 @@ void check_and_read(Diagnostics& diagnostics, const SourceText& source,
 }  // namespace
 
 ParseResult parse_regimen(std::string_view yaml_text, const std::string& file_name,
-                          const date::time_zone* default_zone) {
+                          const regimend::TimeZone* default_zone) {
     ParseResult result;
     SourceText source(yaml_text);
     Diagnostics diagnostics(file_name, source);

@@ -22,6 +22,6 @@ struct ParseResult {
 // `file_name` is used in messages only. `default_zone` applies when the file names no
 // `timezone` (the daemon passes the system zone, tests pass a named one).
 ParseResult parse_regimen(std::string_view yaml_text, const std::string& file_name,
-                          const date::time_zone* default_zone);
+                          const regimend::TimeZone* default_zone);
 
 }  // namespace regimend

@@ -62,7 +62,7 @@ bool runs_on(const Schedule& schedule, date::sys_days day) {
 // an eighth of a 1,000-item start.
 class LocalToInstant {
   public:
-    explicit LocalToInstant(const date::time_zone& zone) : zone_(zone) {}
+    explicit LocalToInstant(const regimend::TimeZone& zone) : zone_(zone) {}
 
     Instant operator()(LocalTime local) {
         const Instant guess{local.time_since_epoch() - offsets_.offset};
@@ -75,7 +75,7 @@ class LocalToInstant {
     }
 
   private:
-    const date::time_zone& zone_;
+    const regimend::TimeZone& zone_;
     date::sys_info offsets_{};
 };
 

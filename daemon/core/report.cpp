@@ -187,7 +187,7 @@ AsNeededUse as_needed_use(const Regimen& regimen, const Item& item, const Report
     return result;
 }
 
-SymptomFigures symptom_figures(const date::time_zone& zone, const std::string& kind,
+SymptomFigures symptom_figures(const regimend::TimeZone& zone, const std::string& kind,
                                const std::vector<HistoryEvent>& events,
                                std::optional<ReportSpan> span) {
     SymptomFigures figures;
@@ -241,7 +241,7 @@ bool is_acute_event(const Regimen& regimen, const HistoryEvent& event) {
     return item == nullptr || item->as_needed;
 }
 
-int days_in(const date::time_zone& zone, const ReportSpan& span) {
+int days_in(const regimend::TimeZone& zone, const ReportSpan& span) {
     if (span.to <= span.from) {
         return 0;
     }
@@ -251,7 +251,8 @@ int days_in(const date::time_zone& zone, const ReportSpan& span) {
 }
 
 // The diary of one kind in a span, one entry per local day with an entry.
-std::map<LocalDate, SymptomDay> symptom_diary(const date::time_zone& zone, const std::string& kind,
+std::map<LocalDate, SymptomDay> symptom_diary(const regimend::TimeZone& zone,
+                                              const std::string& kind,
                                               const std::vector<HistoryEvent>& events,
                                               const ReportSpan& span) {
     std::map<LocalDate, SymptomDay> days;
@@ -437,7 +438,7 @@ DayAdherence CalendarDay::adherence() const {
     return taken > 0 ? DayAdherence::SomeTaken : DayAdherence::NoneTaken;
 }
 
-ReportSpan last_days(const date::time_zone& zone, Instant now, int days) {
+ReportSpan last_days(const regimend::TimeZone& zone, Instant now, int days) {
     LocalDate first = add_days(local_date(zone, now), 1 - std::max(days, 1));
     return {start_of_day(zone, first), now};
 }

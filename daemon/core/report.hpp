@@ -159,7 +159,7 @@ struct Report {
 };
 
 // The window of the last `days` local days, today included, ending at `now`.
-ReportSpan last_days(const date::time_zone& zone, Instant now, int days);
+ReportSpan last_days(const regimend::TimeZone& zone, Instant now, int days);
 
 // From where `events` must be loaded: the start of the window's first calendar month (for
 // the overuse count) or earlier, for doses confirmed ahead of their planned time.

@@ -1,5 +1,5 @@
 // RFC 3339 text of an instant whose UTC offset is already known: time.hpp's format_rfc3339
-// looks the offset up in a date zone, regimenctl's ClockZone reads it from the zone's file.
+// looks the offset up in a zone; callers that already hold the offset format with it.
 #pragma once
 
 #include <string>

@@ -115,7 +115,7 @@ std::optional<LocalDate> parse_date(std::string_view text) {
     return date;
 }
 
-Instant to_instant(const date::time_zone& zone, LocalTime local) {
+Instant to_instant(const regimend::TimeZone& zone, LocalTime local) {
     auto info = zone.get_info(local);
     if (info.result == date::local_info::nonexistent) {
         // The first instant after the gap is where the next offset begins.
@@ -126,19 +126,19 @@ Instant to_instant(const date::time_zone& zone, LocalTime local) {
     return Instant{local.time_since_epoch() - info.first.offset};
 }
 
-LocalTime to_local(const date::time_zone& zone, Instant instant) {
+LocalTime to_local(const regimend::TimeZone& zone, Instant instant) {
     return std::chrono::time_point_cast<Seconds>(zone.to_local(instant));
 }
 
-LocalDate local_date(const date::time_zone& zone, Instant instant) {
+LocalDate local_date(const regimend::TimeZone& zone, Instant instant) {
     return LocalDate{date::floor<date::days>(to_local(zone, instant))};
 }
 
-Instant start_of_day(const date::time_zone& zone, LocalDate day) {
+Instant start_of_day(const regimend::TimeZone& zone, LocalDate day) {
     return to_instant(zone, LocalTime{date::local_days{day}});
 }
 
-std::string format_rfc3339(const date::time_zone& zone, Instant instant) {
+std::string format_rfc3339(const regimend::TimeZone& zone, Instant instant) {
     // One zone lookup and no ostream (date::format builds one per call): the history and
     // report JSON format an instant per event.
     return format_rfc3339_at_offset(instant, zone.get_info(instant).offset);

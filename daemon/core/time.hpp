@@ -4,7 +4,7 @@
 #pragma once
 
 #include <date/date.h>
-#include <date/tz.h>
+#include "core/time_zone.hpp"
 
 #include <chrono>
 #include <optional>
@@ -31,16 +31,16 @@ std::optional<LocalDate> parse_date(std::string_view text);
 // The spec's daylight-saving rule in one place: a wall-clock time that does not exist
 // (spring forward) maps to the first instant after the gap; one that occurs twice (fall
 // back) maps to its first occurrence.
-Instant to_instant(const date::time_zone& zone, LocalTime local);
+Instant to_instant(const regimend::TimeZone& zone, LocalTime local);
 
-LocalTime to_local(const date::time_zone& zone, Instant instant);
-LocalDate local_date(const date::time_zone& zone, Instant instant);
+LocalTime to_local(const regimend::TimeZone& zone, Instant instant);
+LocalDate local_date(const regimend::TimeZone& zone, Instant instant);
 
 // The instant at which the local date begins (00:00, or the first instant after a gap).
-Instant start_of_day(const date::time_zone& zone, LocalDate day);
+Instant start_of_day(const regimend::TimeZone& zone, LocalDate day);
 
 // RFC 3339 in the zone, with its offset: "2026-03-29T03:00:00+02:00".
-std::string format_rfc3339(const date::time_zone& zone, Instant instant);
+std::string format_rfc3339(const regimend::TimeZone& zone, Instant instant);
 
 // "2h", "1h30m", "15m", "90s" — the inverse of parse_duration, for messages.
 std::string format_duration(Seconds duration);

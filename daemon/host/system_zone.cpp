@@ -26,12 +26,12 @@ std::string zone_name_from_path(std::string text) {
     return text;
 }
 
-const date::time_zone* locate(const std::string& name) {
+const regimend::TimeZone* locate(const std::string& name) {
     if (name.empty()) {
         return nullptr;
     }
     try {
-        return date::locate_zone(name);
+        return regimend::locate_zone(name);
     } catch (const std::exception&) {
         return nullptr;
     }
@@ -70,7 +70,7 @@ std::string system_zone_first_choice() {
     return "UTC";
 }
 
-const date::time_zone* system_zone(std::string* problem) {
+const regimend::TimeZone* system_zone(std::string* problem) {
     if (problem != nullptr) {
         problem->clear();
     }
@@ -94,7 +94,7 @@ const date::time_zone* system_zone(std::string* problem) {
             return zone;
         }
     }
-    return locate("UTC") != nullptr ? locate("UTC") : date::locate_zone("Etc/UTC");
+    return locate("UTC") != nullptr ? locate("UTC") : regimend::locate_zone("Etc/UTC");
 }
 
 }  // namespace regimend

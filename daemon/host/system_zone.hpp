@@ -12,6 +12,6 @@ namespace regimend {
 // $TZ when set (a zone name, ":Name" or a path under a zoneinfo directory), else the
 // target of the /etc/localtime symlink, else /etc/timezone, else UTC. Never null.
 // `problem`, when given, receives why $TZ was not used ("TZ='x' is not ...") or is cleared.
-const date::time_zone* system_zone(std::string* problem = nullptr);
+const regimend::TimeZone* system_zone(std::string* problem = nullptr);
 
 }  // namespace regimend

@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size > kMaxInputBytes) {
         return -1;  // keep it out of the corpus
     }
-    static const date::time_zone* const default_zone = date::locate_zone("Europe/Berlin");
+    static const regimend::TimeZone* const default_zone = regimend::locate_zone("Europe/Berlin");
     const std::string_view text(reinterpret_cast<const char*>(data), size);
 
     const regimend::ParseResult parsed = regimend::parse_regimen(text, "fuzz.yaml", default_zone);

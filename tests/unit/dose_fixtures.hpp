@@ -42,7 +42,7 @@ inline RegimenPtr make_regimen(const std::string& zone, std::vector<Item> items)
     auto regimen = std::make_shared<Regimen>();
     regimen->file = "regimen.yaml";
     regimen->timezone_name = zone;
-    regimen->zone = date::locate_zone(zone);
+    regimen->zone = regimend::locate_zone(zone);
     regimen->items = std::move(items);
     return regimen;
 }

@@ -26,7 +26,7 @@ TEST_CASE("CSV fields are quoted as RFC 4180 says", "[csv]") {
 }
 
 TEST_CASE("the history as CSV has a header, CRLF rows and one column per field", "[csv]") {
-    const auto* zone = date::locate_zone("Europe/Berlin");
+    const auto* zone = regimend::locate_zone("Europe/Berlin");
     HistoryEvent taken;
     taken.item = "glycinate-pm";
     taken.kind = EventKind::Taken;

@@ -17,8 +17,8 @@ regimend::Instant utc(int y, unsigned m, unsigned d, int hh, int mm, int ss = 0)
            std::chrono::minutes{mm} + std::chrono::seconds{ss};
 }
 
-const date::time_zone& berlin() {
-    return *date::locate_zone("Europe/Berlin");
+const regimend::TimeZone& berlin() {
+    return *regimend::locate_zone("Europe/Berlin");
 }
 
 // Monday 2026-11-30 in Berlin (UTC+1).

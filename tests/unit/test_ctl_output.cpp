@@ -51,7 +51,7 @@ TEST_CASE("tables align columns by what the terminal shows", "[ctl_output]") {
 }
 
 TEST_CASE("instants are shown in the regimen's zone", "[ctl_output]") {
-    const auto& berlin = *date::locate_zone("Europe/Berlin");
+    const auto& berlin = *regimend::locate_zone("Europe/Berlin");
     const regimend::LocalDate today = date::year{2026} / 11 / 22;
     CHECK(regimenctl::format_clock(berlin, utc(2026, 11, 22, 20, 30)) == "21:30");
     CHECK(regimenctl::format_clock(berlin, utc(2026, 11, 22, 20, 30, 15)) == "21:30:15");

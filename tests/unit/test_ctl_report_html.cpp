@@ -31,7 +31,7 @@ TEST_CASE("report page escapes user text and draws its figures", "[report_html]"
     item.schedule.times.push_back({TimeOfDay::Base::Midnight, 8h, "08:00", {}});
     item.schedule.start = 2026_y / 11 / 1;
     Regimen regimen;
-    regimen.zone = date::locate_zone("Europe/Berlin");
+    regimen.zone = regimend::locate_zone("Europe/Berlin");
     regimen.symptoms = {"mi<graine"};
     regimen.items = {item};
 

@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 using namespace regimend::test;
 
 TEST_CASE("Option --at times are read in the regimen's zone", "[ctl_time_args]") {
-    const auto& berlin = *date::locate_zone("Europe/Berlin");
+    const auto& berlin = *regimend::locate_zone("Europe/Berlin");
     // 2026-11-22 12:00 UTC = 13:00 in Berlin (CET, +01:00).
     const auto now = utc(2026, 11, 22, 12, 0);
 
@@ -68,7 +68,7 @@ TEST_CASE("Option --at times are read in the regimen's zone", "[ctl_time_args]")
 }
 
 TEST_CASE("Option --since takes a duration, a date or a time", "[ctl_time_args]") {
-    const auto& berlin = *date::locate_zone("Europe/Berlin");
+    const auto& berlin = *regimend::locate_zone("Europe/Berlin");
     const auto now = utc(2026, 11, 22, 12, 0);
 
     CHECK(parse_since("7d", berlin, now) == now - 7 * 24h);
@@ -101,7 +101,7 @@ TEST_CASE("the same day words everywhere: today, tomorrow, yesterday, weekdays, 
     CHECK_FALSE(parse_day("someday", sunday, DayDirection::Past));
     CHECK_FALSE(parse_day("mo", sunday, DayDirection::Past));
 
-    const auto& berlin = *date::locate_zone("Europe/Berlin");
+    const auto& berlin = *regimend::locate_zone("Europe/Berlin");
     const auto now = utc(2026, 11, 22, 12, 0);  // a Sunday
     CHECK(parse_since("mon", berlin, now) == utc(2026, 11, 15, 23, 0));
     CHECK(parse_at("fri 08:00", berlin, now) == utc(2026, 11, 20, 7, 0));

@@ -57,13 +57,13 @@ struct RecordingScheduler : WakeupScheduler {
 class MachineZone {
   public:
     explicit MachineZone(const char* zone) { set(zone); }
-    void set(const char* zone) { zone_ = date::locate_zone(zone); }
+    void set(const char* zone) { zone_ = regimend::locate_zone(zone); }
     ZoneLookup lookup() const {
         return [this](std::string*) { return zone_; };
     }
 
   private:
-    const date::time_zone* zone_ = nullptr;
+    const regimend::TimeZone* zone_ = nullptr;
 };
 
 constexpr const char* kTwiceDaily = R"(version: 1
@@ -153,7 +153,7 @@ class EngineUnderTest {
     TempDir dir_;
     std::string config_;
     std::unique_ptr<HistoryStore> store_;
-    const date::time_zone* zone_ = nullptr;
+    const regimend::TimeZone* zone_ = nullptr;
     std::optional<Engine> engine_;
     Instant now_{};
 };
@@ -244,7 +244,7 @@ TEST_CASE("the system time zone changes: the plan follows, nothing is reminded t
         test.engine().reload(ReloadTrigger::ZoneChanged, EngineUnderTest::micros(test.now()))));
     CHECK(test.engine().regimen().zone->name() == "America/New_York");
 
-    const auto* new_york = date::locate_zone("America/New_York");
+    const auto* new_york = regimend::locate_zone("America/New_York");
     const auto new_york_at = [&](int day, int hour) {
         return to_instant(*new_york, LocalTime{date::local_days{date::year{2027} / 3 / day}} +
                                          std::chrono::hours{hour});

@@ -137,7 +137,7 @@ class StockedEngine {
     Instant local(const std::string& text) const {
         const auto day = *parse_date(text.substr(0, 10));
         const auto time = *parse_clock_time(text.substr(11));
-        return to_instant(*date::locate_zone("Europe/Berlin"),
+        return to_instant(*regimend::locate_zone("Europe/Berlin"),
                           LocalTime{date::local_days{day}} + time);
     }
     static Micros micros(Instant instant) { return Micros{instant.time_since_epoch()}; }

@@ -25,13 +25,13 @@ TEST_CASE("the first run's example reminds of nothing until the user makes it th
           "[first_run]") {
     const std::string example = example_text();
     REQUIRE(example.find("\nitems:\n") != std::string::npos);
-    auto active = parse_regimen(example, "regimen.yaml", date::locate_zone("UTC"));
+    auto active = parse_regimen(example, "regimen.yaml", regimend::locate_zone("UTC"));
     REQUIRE(active.ok());
     CHECK_FALSE(active.regimen->items.empty());
     CHECK(lint(*active.regimen).empty());  // the example passes its own lint
 
     const std::string written = inactive_example(example);
-    auto inactive = parse_regimen(written, "regimen.yaml", date::locate_zone("UTC"));
+    auto inactive = parse_regimen(written, "regimen.yaml", regimend::locate_zone("UTC"));
     REQUIRE(inactive.ok());
     CHECK(inactive.regimen->items.empty());
     // Its settings stay in force, and the items are there, commented, to uncomment.

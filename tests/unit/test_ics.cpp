@@ -31,7 +31,7 @@ Amount mg(double value) {
 
 Regimen sample_regimen() {
     Regimen regimen;
-    regimen.zone = date::locate_zone("Europe/Berlin");
+    regimen.zone = regimend::locate_zone("Europe/Berlin");
     regimen.bedtime = 22h + 30min;
 
     auto threonate = scheduled("threonate-am", clock(8h));
@@ -218,7 +218,7 @@ TEST_CASE("the plan as iCalendar", "[ics]") {
 
 TEST_CASE("iCalendar moves a dose after a late bedtime to the next weekday", "[ics]") {
     Regimen regimen;
-    regimen.zone = date::locate_zone("Europe/Berlin");
+    regimen.zone = regimend::locate_zone("Europe/Berlin");
     regimen.bedtime = 23h + 30min;
     auto item = scheduled("late", bedtime(1h));
     item.schedule.weekdays = 1U << 1;  // Monday

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 namespace {
 
 Regimen parse_ok(const std::string& yaml) {
-    auto parsed = parse_regimen(yaml, "regimen.yaml", date::locate_zone("UTC"));
+    auto parsed = parse_regimen(yaml, "regimen.yaml", regimend::locate_zone("UTC"));
     for (const auto& diagnostic : parsed.diagnostics) {
         INFO(format_diagnostic(diagnostic));
     }
@@ -28,7 +28,7 @@ Regimen parse_ok(const std::string& yaml) {
 }
 
 std::vector<Diagnostic> parse_errors(const std::string& yaml) {
-    auto parsed = parse_regimen(yaml, "regimen.yaml", date::locate_zone("UTC"));
+    auto parsed = parse_regimen(yaml, "regimen.yaml", regimend::locate_zone("UTC"));
     REQUIRE_FALSE(parsed.regimen);
     return parsed.diagnostics;
 }

@@ -43,7 +43,7 @@ struct RegimenBuilder {
 
     RegimenBuilder() {
         regimen.file = "regimen.yaml";
-        regimen.zone = date::locate_zone("Europe/Berlin");
+        regimen.zone = regimend::locate_zone("Europe/Berlin");
         regimen.bedtime = 22h + 30min;
         // add() hands out references that tests keep while adding more items.
         regimen.items.reserve(1024);
@@ -348,7 +348,7 @@ items:
     at: "09:00"
     separate: {from: [magnesium], by: 2h}
 )";
-    auto parsed = parse_regimen(yaml, "regimen.yaml", date::locate_zone("UTC"));
+    auto parsed = parse_regimen(yaml, "regimen.yaml", regimend::locate_zone("UTC"));
     INFO((parsed.diagnostics.empty() ? "" : format_diagnostic(parsed.diagnostics.front())));
     REQUIRE(parsed.ok());
     auto warnings = lint(*parsed.regimen);

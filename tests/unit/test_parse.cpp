@@ -19,8 +19,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const date::time_zone* berlin() {
-    return date::locate_zone("Europe/Berlin");
+const regimend::TimeZone* berlin() {
+    return regimend::locate_zone("Europe/Berlin");
 }
 
 std::string read_file(const std::string& path) {
@@ -186,7 +186,7 @@ TEST_CASE("every schedule form parses", "[parse]") {
 
     SECTION("a named time zone wins over the default") {
         CHECK(regimen.timezone_name == "America/New_York");
-        CHECK(regimen.zone == date::locate_zone("America/New_York"));
+        CHECK(regimen.zone == regimend::locate_zone("America/New_York"));
         CHECK(*regimen.bedtime == 23h + 15min);
     }
     SECTION("file-wide reminder defaults") {
@@ -531,7 +531,7 @@ TEST_CASE("text encodings and defaults", "[parse]") {
     SECTION("without a default zone and without 'timezone', UTC keeps the zone defined") {
         ParseResult result = parse_regimen("version: 1\nitems: []\n", "x.yaml", nullptr);
         REQUIRE(result.ok());
-        CHECK(result.regimen->zone == date::locate_zone("UTC"));
+        CHECK(result.regimen->zone == regimend::locate_zone("UTC"));
         CHECK(result.regimen->items.empty());
     }
     SECTION("reminder defaults apply when the file sets none") {
@@ -711,7 +711,7 @@ TEST_CASE("find() by id: indexed in a parsed regimen, searched in a copy or a bu
     for (int index = 0; index < 50; ++index) {
         yaml += "  - {id: item" + std::to_string(index) + ", name: Item, at: \"08:00\"}\n";
     }
-    auto parsed = parse_regimen(yaml, "regimen.yaml", date::locate_zone("UTC"));
+    auto parsed = parse_regimen(yaml, "regimen.yaml", regimend::locate_zone("UTC"));
     REQUIRE(parsed.regimen);
     const Regimen& regimen = *parsed.regimen;
     CHECK(regimen.item_index.built_for == regimen.items.data());

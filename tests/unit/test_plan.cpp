@@ -44,7 +44,7 @@ struct RegimenBuilder {
     explicit RegimenBuilder(const std::string& zone_name) {
         regimen.file = "test.yaml";
         regimen.timezone_name = zone_name;
-        regimen.zone = date::locate_zone(zone_name);
+        regimen.zone = regimend::locate_zone(zone_name);
         // add() hands out references that tests keep while adding more items.
         regimen.items.reserve(1024);
     }

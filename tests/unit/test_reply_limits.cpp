@@ -17,7 +17,7 @@ using namespace regimend::test;
 namespace {
 
 Regimen parsed(const std::string& yaml) {
-    auto result = parse_regimen(yaml, "test.yaml", date::locate_zone("UTC"));
+    auto result = parse_regimen(yaml, "test.yaml", regimend::locate_zone("UTC"));
     std::string messages;
     for (const auto& diagnostic : result.diagnostics) {
         messages += format_diagnostic(diagnostic) + "\n";
@@ -103,7 +103,7 @@ TEST_CASE("the issue's regimens are refused before planning", "[reply_limits]") 
         const std::string huge(900'000, 'x');
         CHECK_FALSE(parse_regimen("version: 1\nitems:\n  - id: big\n    name: " + huge +
                                       "\n    at: \"08:00\"\n",
-                                  "test.yaml", date::locate_zone("UTC"))
+                                  "test.yaml", regimend::locate_zone("UTC"))
                         .ok());
         Regimen regimen =
             parsed("version: 1\nitems:\n  - id: big\n    name: Big\n    at: \"08:00\"\n");

@@ -10,8 +10,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const date::time_zone* berlin() {
-    return date::locate_zone("Europe/Berlin");
+const regimend::TimeZone* berlin() {
+    return regimend::locate_zone("Europe/Berlin");
 }
 
 Item daily_item(const std::string& id, std::chrono::seconds at) {

@@ -13,8 +13,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const date::time_zone& zone(const char* name) {
-    return *date::locate_zone(name);
+const regimend::TimeZone& zone(const char* name) {
+    return *regimend::locate_zone(name);
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ inline LocalTime local(int year, unsigned month, unsigned day, int hour, int min
 }
 
 // "2026-11-20 08:00" (or "... 08:00:30") as an instant in `zone`.
-inline Instant local_instant(const date::time_zone& zone, const std::string& text) {
+inline Instant local_instant(const regimend::TimeZone& zone, const std::string& text) {
     const auto day = *parse_date(text.substr(0, 10));
     const auto time = *parse_clock_time(text.substr(11));
     return to_instant(zone, LocalTime{date::local_days{day}} + time);

@@ -1,0 +1,230 @@
+// regimend::TimeZone (daemon/core/time_zone.hpp) reads one zone's TZif file; date's tzdb
+// reads the same files. For every zone date knows on this machine, both must give the same
+// offsets, abbreviations and spans, and the same answers for local times in gaps and
+// overlaps, which is where the spec's DST rule lives. Past the file's table (2037) date
+// keeps the last offset, while TimeZone follows the file's footer rule: checked by hand.
+#include <catch2/catch.hpp>
+
+#include <date/tz.h>
+
+#include <sstream>
+#include <string>
+
+#include "core/time.hpp"
+#include "time_helpers.hpp"
+
+using regimend::Instant;
+using regimend::LocalTime;
+using regimend::Seconds;
+
+namespace {
+
+// The end of the tables in the TZif files tzdata builds ("fat" files stop in 2037).
+const Instant kTableEnd{Seconds{2145916800}};  // 2038-01-01
+const Instant kFrom{Seconds{-2208988800}};     // 1900-01-01
+
+std::string describe(const date::sys_info& info) {
+    std::ostringstream text;
+    text << info.begin.time_since_epoch().count() << ".." << info.end.time_since_epoch().count()
+         << " " << info.offset.count() << " " << info.abbrev
+         << (info.save != std::chrono::minutes{0} ? " dst" : "");
+    return text.str();
+}
+
+std::string describe(const date::local_info& info) {
+    return std::to_string(info.result) + " [" + describe(info.first) + "] [" +
+           (info.result == date::local_info::unique ? "" : describe(info.second)) + "]";
+}
+
+// The same span, where both tell it: date's first span starts at the beginning of time and
+// its last ends at the end, while ours may end where the footer's rule changes.
+bool same_span(const date::sys_info& ours, const date::sys_info& dates) {
+    const bool ours_is_last = ours.end >= kTableEnd;
+    return ours.begin == dates.begin && (ours_is_last || ours.end == dates.end) &&
+           ours.offset == dates.offset && ours.abbrev == dates.abbrev &&
+           (ours.save != std::chrono::minutes{0}) == (dates.save != std::chrono::minutes{0});
+}
+
+// The first difference between the two at and around every transition of `name` from 1900
+// to 2037 (and every `step` in between), or an empty string.
+std::string first_difference(const std::string& name, Seconds step) {
+    const auto* ours = regimend::locate_zone(name);
+    const auto* dates = date::locate_zone(name);
+    if (ours->name() != name) {
+        return "name " + ours->name();
+    }
+    auto compare_at = [&](Instant instant) -> std::string {
+        if (instant >= kTableEnd) {
+            return {};
+        }
+        const auto mine = ours->get_info(instant);
+        const auto theirs = dates->get_info(instant);
+        if (!same_span(mine, theirs)) {
+            return "at " + std::to_string(instant.time_since_epoch().count()) + ": " +
+                   describe(mine) + " vs " + describe(theirs);
+        }
+        if (ours->to_local(instant) != dates->to_local(instant)) {
+            return "to_local at " + std::to_string(instant.time_since_epoch().count());
+        }
+        return {};
+    };
+    auto compare_local = [&](LocalTime local) -> std::string {
+        if (Instant{local.time_since_epoch()} >= kTableEnd - date::days{2}) {
+            return {};
+        }
+        const auto mine = ours->get_info(local);
+        const auto theirs = dates->get_info(local);
+        const bool same =
+            mine.result == theirs.result && same_span(mine.first, theirs.first) &&
+            (mine.result == date::local_info::unique || same_span(mine.second, theirs.second));
+        if (!same) {
+            return "local " + std::to_string(local.time_since_epoch().count()) + ": " +
+                   describe(mine) + " vs " + describe(theirs);
+        }
+        for (auto choice : {date::choose::earliest, date::choose::latest}) {
+            if (ours->to_sys(local, choice) != dates->to_sys(local, choice)) {
+                return "to_sys at local " + std::to_string(local.time_since_epoch().count());
+            }
+        }
+        return {};
+    };
+    for (Instant instant = kFrom; instant < kTableEnd; instant += step) {
+        if (auto difference = compare_at(instant); !difference.empty()) {
+            return difference;
+        }
+    }
+    for (auto info = dates->get_info(kFrom); info.end < kTableEnd;) {
+        const Instant change = std::chrono::time_point_cast<Seconds>(info.end);
+        const auto next = dates->get_info(change);
+        for (Seconds delta : {Seconds{-1}, Seconds{0}, Seconds{1}}) {
+            if (auto difference = compare_at(change + delta); !difference.empty()) {
+                return difference;
+            }
+        }
+        // Local times on both sides of the change as read before and after it: the edges
+        // of a gap or an overlap, its middle, and an hour either side.
+        for (Seconds offset : {info.offset, next.offset}) {
+            const LocalTime local{change.time_since_epoch() + offset};
+            for (Seconds delta : {Seconds{-3600}, Seconds{-1}, Seconds{0}, Seconds{1},
+                                  (next.offset - info.offset) / 2, Seconds{3600}}) {
+                if (auto difference = compare_local(local + delta); !difference.empty()) {
+                    return difference;
+                }
+            }
+        }
+        info = next;
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("every zone on this machine reads as date reads it", "[time_zone]") {
+    const auto& database = date::get_tzdb();
+    REQUIRE(database.zones.size() > 300);
+    std::size_t compared = 0;
+    for (const auto& zone : database.zones) {
+        INFO(zone.name());
+        const auto difference =
+            first_difference(zone.name(), Seconds{7 * 86400 + 3 * 3600 + 17 * 60});
+        if (!difference.empty()) {
+            FAIL(difference);
+        }
+        ++compared;
+    }
+    CHECK(compared == database.zones.size());
+}
+
+TEST_CASE("the zones the tests plan in read as date reads them, every 3 h 17 min", "[time_zone]") {
+    // Daylight saving both ways, half and quarter hours, a 30-minute DST shift, DST at
+    // midnight, no DST, UTC.
+    for (const std::string name :
+         {"Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago",
+          "Asia/Kolkata", "Asia/Kathmandu", "America/Sao_Paulo", "Pacific/Chatham", "Etc/UTC",
+          "UTC", "America/St_Johns", "Africa/Casablanca"}) {
+        INFO(name);
+        const auto difference = first_difference(name, Seconds{3 * 3600 + 17 * 60});
+        if (!difference.empty()) {
+            FAIL(difference);
+        }
+    }
+}
+
+TEST_CASE("the spec's DST rule on zones read from their files", "[time_zone]") {
+    using regimend::test::utc;
+    const auto at = [](const char* zone, int y, unsigned m, unsigned d, int h, int min) {
+        return regimend::to_instant(*regimend::locate_zone(zone),
+                                    LocalTime{date::local_days{regimend::test::ymd(y, m, d)} +
+                                              std::chrono::hours{h} + std::chrono::minutes{min}});
+    };
+    // Gaps: the first instant after. Overlaps: the first occurrence.
+    CHECK(at("Europe/Berlin", 2026, 3, 29, 2, 30) == utc(2026, 3, 29, 1, 0));
+    CHECK(at("Europe/Berlin", 2026, 10, 25, 2, 30) == utc(2026, 10, 25, 0, 30));
+    CHECK(at("America/New_York", 2027, 3, 14, 2, 30) == utc(2027, 3, 14, 7, 0));
+    CHECK(at("America/New_York", 2026, 11, 1, 1, 30) == utc(2026, 11, 1, 5, 30));
+    // Lord Howe moves half an hour: 02:00 -> 02:30 in October, 02:00 -> 01:30 in April.
+    CHECK(at("Australia/Lord_Howe", 2026, 10, 4, 2, 15) == utc(2026, 10, 3, 15, 30));
+    CHECK(at("Australia/Lord_Howe", 2027, 4, 4, 1, 45) == utc(2027, 4, 3, 14, 45));
+    // Santiago springs forward at midnight: 00:00 does not exist on 2026-09-06.
+    CHECK(at("America/Santiago", 2026, 9, 6, 0, 0) == utc(2026, 9, 6, 4, 0));
+    CHECK(regimend::start_of_day(*regimend::locate_zone("America/Santiago"),
+                                 regimend::test::ymd(2026, 9, 6)) == utc(2026, 9, 6, 4, 0));
+}
+
+TEST_CASE("past its table a zone follows its file's rule", "[time_zone]") {
+    using regimend::test::utc;
+    const auto& berlin = *regimend::locate_zone("Europe/Berlin");
+    // 2040: last Sundays of March (25th) and October (28th), at 01:00 UTC.
+    CHECK(berlin.get_info(utc(2040, 3, 25, 0, 59)).offset == std::chrono::hours{1});
+    CHECK(berlin.get_info(utc(2040, 3, 25, 1, 0)).offset == std::chrono::hours{2});
+    CHECK(berlin.get_info(utc(2040, 3, 25, 1, 0)).abbrev == "CEST");
+    CHECK(berlin.get_info(utc(2040, 10, 28, 0, 59)).offset == std::chrono::hours{2});
+    CHECK(berlin.get_info(utc(2040, 10, 28, 1, 0)).offset == std::chrono::hours{1});
+    const auto gap = berlin.get_info(
+        LocalTime{date::local_days{regimend::test::ymd(2040, 3, 25)} + std::chrono::minutes{150}});
+    CHECK(gap.result == date::local_info::nonexistent);
+    const auto& sydney = *regimend::locate_zone("Australia/Sydney");
+    // Southern hemisphere, 2045: daylight saving until the first Sunday of April (2nd).
+    CHECK(sydney.get_info(utc(2045, 1, 15, 0, 0)).offset == std::chrono::hours{11});
+    CHECK(sydney.get_info(utc(2045, 6, 15, 0, 0)).offset == std::chrono::hours{10});
+    // The last span of the table ends where the rule's next change is.
+    const auto last = berlin.get_info(utc(2037, 11, 1, 0, 0));
+    CHECK(last.end == utc(2038, 3, 28, 1, 0));
+}
+
+TEST_CASE("a name that is not a zone file is refused", "[time_zone]") {
+    for (const std::string name :
+         {"", "Not/A_Zone", "/etc/passwd", "../zoneinfo/Europe/Berlin", "Europe//Berlin",
+          "posix/Europe/Berlin", "right/Europe/Berlin", "Factory", "zone.tab", "tzdata.zi",
+          "Europe", ".", "Europe/../Europe/Berlin", "iso3166.tab", "leapseconds"}) {
+        INFO(name);
+        CHECK_THROWS_AS(regimend::locate_zone(name), std::runtime_error);
+    }
+    // The same zone, read once: callers compare zones by address.
+    CHECK(regimend::locate_zone("Europe/Berlin") == regimend::locate_zone("Europe/Berlin"));
+}
+
+TEST_CASE("a TZif file that is cut or corrupt is not a zone", "[time_zone]") {
+    const std::string path = "/usr/share/zoneinfo/Europe/Berlin";
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    REQUIRE(file != nullptr);
+    std::string bytes(8192, '\0');
+    bytes.resize(std::fread(bytes.data(), 1, bytes.size(), file));
+    std::fclose(file);
+    REQUIRE(regimend::TimeZone::from_tzif("Europe/Berlin", bytes));
+    // Every cut of the file short of its footer is refused, never read past its end.
+    const auto footer = bytes.rfind('\n', bytes.size() - 2);
+    REQUIRE(footer != std::string::npos);
+    std::size_t accepted = 0;
+    for (std::size_t size = 0; size < footer; size += 3) {
+        accepted += regimend::TimeZone::from_tzif("cut", bytes.substr(0, size)) ? 1 : 0;
+    }
+    CHECK(accepted == 0);
+    // Version 1 files, without 64-bit data, and a type index past the types.
+    auto version_one = bytes;
+    version_one[4] = '\0';
+    CHECK_FALSE(regimend::TimeZone::from_tzif("v1", version_one));
+    auto not_tzif = bytes;
+    not_tzif[0] = 'X';
+    CHECK_FALSE(regimend::TimeZone::from_tzif("x", not_tzif));
+}
