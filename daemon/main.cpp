@@ -26,6 +26,7 @@
 #include "bus/notifier.hpp"
 #include "bus/service.hpp"
 #include "host/bus_names.hpp"
+#include "host/resident_code.hpp"
 #include "host/sd_handles.hpp"
 #include "loop/clock_watch.hpp"
 #include "loop/event_loop.hpp"
@@ -37,6 +38,10 @@
 
 namespace regimend {
 namespace {
+
+void release_code_pages_when_idle() {
+    spdlog::debug("idle: {} kB of program and library pages unmapped", release_code_pages() / 1024);
+}
 
 struct Options {
     std::optional<std::string> config;
@@ -139,7 +144,12 @@ int run_daemon(const Paths& paths) {
             engine_ref->answer_from_notification(dose, action, now_micros());
         },
         ids_path);
-    WakeupTimer wakeup(loop.get(), [&](Micros now) { engine_ref->advance(now); });
+    // A timer wake (a dose due, a repeat, a miss) comes hours apart: once its work is done,
+    // what it mapped back need not stay mapped until the next one.
+    WakeupTimer wakeup(loop.get(), [&](Micros now) {
+        engine_ref->advance(now);
+        loop.when_idle(release_code_pages_when_idle);
+    });
     std::optional<DegradedDisplay> degraded;
     if (!health) {
         degraded.emplace(notifier, health.summary(paths.database()));
@@ -160,6 +170,8 @@ int run_daemon(const Paths& paths) {
     // the watches that feed it and before the engine its results go to).
     RegimenWorker worker(loop.get());
     service.use_worker(&worker);
+    // A reload or a Validate ran the parser and lint again: their code need not stay mapped.
+    worker.after_results([&loop] { loop.when_idle(release_code_pages_when_idle); });
     auto reload_off_loop = [&](ReloadTrigger trigger) {
         worker.load(
             paths.config_file,
@@ -214,6 +226,8 @@ int run_daemon(const Paths& paths) {
     // Start-up parsed, linted and planned the regimen and read the recent history: give
     // the heap pages that are now free back to the kernel before sleeping on the loop.
     malloc_trim(0);
+    // ... and, once the loop is idle, the program's pages that start-up ran.
+    loop.when_idle(release_code_pages_when_idle);
     const int result = loop.run();
     if (result < 0) {
         // sd-event gives up only when a source cannot be re-armed: say which error it was.

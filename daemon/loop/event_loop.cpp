@@ -25,6 +25,16 @@ int dispatch_signal(sd_event_source*, const signalfd_siginfo*, void* userdata) n
     return 0;
 }
 
+// Defer sources are one-shot: it is enabled again by the next when_idle().
+int dispatch_idle(sd_event_source*, void* userdata) noexcept {
+    try {
+        (*static_cast<std::function<void()>*>(userdata))();
+    } catch (const std::exception& error) {
+        spdlog::error("idle handler failed: {}", error.what());
+    }
+    return 0;
+}
+
 }  // namespace
 
 EventLoop::EventLoop() {
@@ -50,6 +60,21 @@ void EventLoop::on_signal(int signal_number, std::function<void()> handler) {
         "sd_event_add_signal");
     entry->source.reset(source);
     signals_.push_back(std::move(entry));
+}
+
+void EventLoop::when_idle(std::function<void()> then) {
+    idle_then_ = std::move(then);
+    if (idle_source_) {
+        throw_if_failed(sd_event_source_set_enabled(idle_source_.get(), SD_EVENT_ONESHOT),
+                        "sd_event_source_set_enabled");
+        return;
+    }
+    sd_event_source* source = nullptr;
+    throw_if_failed(sd_event_add_defer(event_.get(), &source, dispatch_idle, &idle_then_),
+                    "sd_event_add_defer");
+    idle_source_.reset(source);
+    throw_if_failed(sd_event_source_set_priority(source, SD_EVENT_PRIORITY_IDLE),
+                    "sd_event_source_set_priority");
 }
 
 int EventLoop::run() {

@@ -20,6 +20,10 @@ class EventLoop {
     // arrives (sd-event reads it from a signalfd). Throws std::system_error.
     void on_signal(int signal_number, std::function<void()> handler);
 
+    // Runs `then` once, the next time the loop has nothing else to dispatch (an idle
+    // priority defer source). A second call before it ran replaces the first.
+    void when_idle(std::function<void()> then);
+
     // Runs until exit(); returns the exit code.
     int run();
     void exit(int code);
@@ -31,6 +35,8 @@ class EventLoop {
     };
     EventPtr event_;
     std::vector<std::unique_ptr<SignalHandler>> signals_;
+    std::function<void()> idle_then_;
+    SourcePtr idle_source_;
 };
 
 }  // namespace regimend

@@ -130,6 +130,9 @@ int RegimenWorker::on_ready(sd_event_source*, int fd, uint32_t, void* userdata) 
             spdlog::error("applying a checked regimen failed: {}", error.what());
         }
     }
+    if (self->after_results_) {
+        self->after_results_();
+    }
     return 0;
 }
 

@@ -38,6 +38,8 @@ class RegimenWorker {
     void load(std::string path, Done done, bool coalesce = false);
     // check_regimen_text(text, file_name, system_zone()) on the worker.
     void check(std::string text, std::string file_name, Done done);
+    // Runs on the loop thread after each batch of results has been handed out.
+    void after_results(std::function<void()> then) { after_results_ = std::move(then); }
 
   private:
     struct Job {
@@ -60,10 +62,11 @@ class RegimenWorker {
     SourcePtr source_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::deque<Job> jobs_;        // guarded by mutex_
-    std::deque<Result> results_;  // guarded by mutex_
-    bool stopping_ = false;       // guarded by mutex_
-    std::thread thread_;          // last: started once everything above exists
+    std::deque<Job> jobs_;                 // guarded by mutex_
+    std::deque<Result> results_;           // guarded by mutex_
+    bool stopping_ = false;                // guarded by mutex_
+    std::function<void()> after_results_;  // loop thread only
+    std::thread thread_;                   // last: started once everything above exists
 };
 
 }  // namespace regimend
