@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Instructions of a regimend restart (callgrind): exec -> owns org.regimend.Regimen1 ->
-SIGTERM -> exit, for a 10-item and a 1,000-item regimen. Repeatable where wall time on a
+first method reply -> SIGTERM -> exit, for a 10-item and a 1,000-item regimen. Repeatable where wall time on a
 shared machine is not. Each binary starts once to create its history, then again under
 valgrind; the figure is callgrind's total.
 
@@ -43,9 +43,16 @@ def main():
                     ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary],
                     env=daemon.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                 bc.harness.wait_for(owner(connection), timeout=120)
+                # A reply from the loop means start-up is over and SIGTERM is the loop's:
+                # sent at once, it could land before the handler exists and cut the count short.
+                subprocess.run(["dbus-send", "--session", "--print-reply", f"--dest={bc.harness.BUS_NAME}",
+                                bc.harness.OBJECT_PATH, "org.freedesktop.DBus.Peer.Ping"],
+                               env=daemon.env, stdout=subprocess.DEVNULL, check=True, timeout=120)
                 measured.send_signal(signal.SIGTERM)
                 _, errors = measured.communicate(timeout=120)
                 found = re.search(r"refs:\s+([\d,]+)", errors)
+                if os.environ.get("KEEP_CALLGRIND"):
+                    subprocess.run(["cp", out, os.environ["KEEP_CALLGRIND"] + f"-{count}-{number}.out"])
                 print(f"{count:5d} items  {binary}: "
                       f"{found.group(1) if found else '?'} instructions")
                 bc.harness.wait_for(released(connection), timeout=60)
