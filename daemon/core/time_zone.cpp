@@ -35,8 +35,16 @@ bool not_a_zone_part(std::string_view part) {
            std::find(std::begin(kSkipped), std::end(kSkipped), part) != std::end(kSkipped);
 }
 
+// IANA names use letters, digits and "/_+-." ("America/Port-au-Prince", "Etc/GMT+5"); any
+// other byte (a NUL that would cut the path short, a space, a control) is not a zone.
+bool is_zone_character(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' ||
+           c == '_' || c == '+' || c == '-' || c == '.';
+}
+
 bool is_zone_name(std::string_view name) {
-    if (name.empty() || name.front() == '/') {
+    if (name.empty() || name.size() > 255 || name.front() == '/' ||
+        !std::all_of(name.begin(), name.end(), is_zone_character)) {
         return false;
     }
     while (true) {

@@ -194,11 +194,40 @@ TEST_CASE("past its table a zone follows its file's rule", "[time_zone]") {
 
 TEST_CASE("a name that is not a zone file is refused", "[time_zone]") {
     for (const std::string name :
-         {"", "Not/A_Zone", "/etc/passwd", "../zoneinfo/Europe/Berlin", "Europe//Berlin",
-          "posix/Europe/Berlin", "right/Europe/Berlin", "Factory", "zone.tab", "tzdata.zi",
-          "Europe", ".", "Europe/../Europe/Berlin", "iso3166.tab", "leapseconds"}) {
+         {"",
+          "Not/A_Zone",
+          "/etc/passwd",
+          "../zoneinfo/Europe/Berlin",
+          "Europe//Berlin",
+          "posix/Europe/Berlin",
+          "right/Europe/Berlin",
+          "Factory",
+          "zone.tab",
+          "tzdata.zi",
+          "Europe",
+          ".",
+          "Europe/../Europe/Berlin",
+          "iso3166.tab",
+          "leapseconds",
+          "Europe/Berlin ",
+          " Europe/Berlin",
+          "Europe/Berlin\n",
+          "Europe/*",
+          "Europe/"
+          "Berlin__________________________________________________________________________________"
+          "________________________________________________________________________________________"
+          "________________________________________________________________________________________"
+          "_____"}) {
         INFO(name);
         CHECK_THROWS_AS(regimend::locate_zone(name), std::runtime_error);
+    }
+    // A NUL would end the path at "Europe/Berlin" and name the zone with what follows.
+    CHECK_THROWS_AS(regimend::locate_zone(std::string("Europe/Berlin\0x", 15)), std::runtime_error);
+    // Names with every character IANA uses.
+    for (const std::string name : {"America/Port-au-Prince", "Etc/GMT+5", "Etc/GMT-14",
+                                   "America/Argentina/Buenos_Aires", "US/Eastern"}) {
+        INFO(name);
+        CHECK(regimend::locate_zone(name)->name() == name);
     }
     // The same zone, read once: callers compare zones by address.
     CHECK(regimend::locate_zone("Europe/Berlin") == regimend::locate_zone("Europe/Berlin"));
