@@ -372,13 +372,23 @@ std::vector<regimend::HistoryEvent> BusClient::history_once(Instant from, Instan
         std::uint64_t planned = 0;
         std::uint64_t at = 0;
         std::int32_t severity = -1;
-        result = sd_bus_message_read(reply.get(), "(ssttsi)", &item, &kind, &planned, &at, &note,
-                                     &severity);
+        // Field by field rather than sd_bus_message_read(reply, "(ssttsi)", ...), which
+        // parses the signature again for every row: a long span has tens of thousands.
+        result = sd_bus_message_enter_container(reply.get(), SD_BUS_TYPE_STRUCT, "ssttsi");
         if (result < 0) {
             throw_bad_reply(result, member);
         }
         if (result == 0) {
             break;
+        }
+        if ((result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_STRING, &item)) < 0 ||
+            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_STRING, &kind)) < 0 ||
+            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_UINT64, &planned)) < 0 ||
+            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_UINT64, &at)) < 0 ||
+            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_STRING, &note)) < 0 ||
+            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_INT32, &severity)) < 0 ||
+            (result = sd_bus_message_exit_container(reply.get())) < 0) {
+            throw_bad_reply(result, member);
         }
         regimend::HistoryEvent event;
         event.item = item;

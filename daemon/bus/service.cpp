@@ -618,11 +618,21 @@ int Service::history_reply(sd_bus_message* message, sd_bus_error* error, bool wi
         // A refill's or stock event's number travels in `note` (the spec's row has no
         // column for it); regimenctl reads it back as `quantity`.
         const std::string note = event.quantity ? quantity_note(*event.quantity) : event.note;
-        result = sd_bus_message_append(
-            raw, "(ssttsi)", event.item.c_str(), std::string(to_string(event.kind)).c_str(),
-            event.planned ? to_bus_time(*event.planned) : 0, to_bus_time(event.at), note.c_str(),
-            static_cast<std::int32_t>(event.severity));
-        if (result < 0) {
+        const std::string kind(to_string(event.kind));
+        const std::uint64_t planned = event.planned ? to_bus_time(*event.planned) : 0;
+        const std::uint64_t at = to_bus_time(event.at);
+        const auto severity = static_cast<std::int32_t>(event.severity);
+        // Field by field rather than sd_bus_message_append(raw, "(ssttsi)", ...), which
+        // parses the signature again for every row: a long span has tens of thousands.
+        if ((result = sd_bus_message_open_container(raw, SD_BUS_TYPE_STRUCT, "ssttsi")) < 0 ||
+            (result = sd_bus_message_append_basic(raw, SD_BUS_TYPE_STRING, event.item.c_str())) <
+                0 ||
+            (result = sd_bus_message_append_basic(raw, SD_BUS_TYPE_STRING, kind.c_str())) < 0 ||
+            (result = sd_bus_message_append_basic(raw, SD_BUS_TYPE_UINT64, &planned)) < 0 ||
+            (result = sd_bus_message_append_basic(raw, SD_BUS_TYPE_UINT64, &at)) < 0 ||
+            (result = sd_bus_message_append_basic(raw, SD_BUS_TYPE_STRING, note.c_str())) < 0 ||
+            (result = sd_bus_message_append_basic(raw, SD_BUS_TYPE_INT32, &severity)) < 0 ||
+            (result = sd_bus_message_close_container(raw)) < 0) {
             return result;
         }
     }
