@@ -115,6 +115,8 @@ class BusClient {
     std::vector<std::string> optional_strings(const char* property);
     std::vector<DoseRow> list_doses_once(Instant from, Instant to);
     std::vector<regimend::HistoryEvent> history_once(Instant from, Instant to, const char* member);
+    std::vector<regimend::HistoryEvent> history_columns_once(Instant from, Instant to,
+                                                             bool with_due);
 
     struct BusDeleter {
         void operator()(sd_bus* bus) const noexcept;

@@ -283,6 +283,12 @@ const sd_bus_vtable Service::kVtable[] = {
     SD_BUS_METHOD_WITH_NAMES("HistoryAnswers", "tt", SD_BUS_PARAM(from) SD_BUS_PARAM(to),
                              "a(ssttsi)", SD_BUS_PARAM(events),
                              call_method<&Service::history_answers>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES(
+        "HistoryColumns", "ttb", SD_BUS_PARAM(from) SD_BUS_PARAM(to) SD_BUS_PARAM(with_due),
+        "asauauatatauai",
+        SD_BUS_PARAM(texts) SD_BUS_PARAM(item) SD_BUS_PARAM(event) SD_BUS_PARAM(planned)
+            SD_BUS_PARAM(at) SD_BUS_PARAM(note) SD_BUS_PARAM(severity),
+        call_method<&Service::history_columns>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("Reload", "", "", call_method<&Service::reload>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD_WITH_NAMES("Validate", "s", SD_BUS_PARAM(yaml), "a(uuss)",
                              SD_BUS_PARAM(diagnostics), call_method<&Service::validate>,
@@ -618,15 +624,103 @@ int Service::history_reply(sd_bus_message* message, sd_bus_error* error, bool wi
         // A refill's or stock event's number travels in `note` (the spec's row has no
         // column for it); regimenctl reads it back as `quantity`.
         const std::string note = event.quantity ? quantity_note(*event.quantity) : event.note;
-        result = sd_bus_message_append(
-            raw, "(ssttsi)", event.item.c_str(), std::string(to_string(event.kind)).c_str(),
-            event.planned ? to_bus_time(*event.planned) : 0, to_bus_time(event.at), note.c_str(),
-            static_cast<std::int32_t>(event.severity));
-        if (result < 0) {
+        const std::string kind(to_string(event.kind));
+        const std::uint64_t planned = event.planned ? to_bus_time(*event.planned) : 0;
+        const std::uint64_t at = to_bus_time(event.at);
+        const auto severity = static_cast<std::int32_t>(event.severity);
+        // Field by field rather than sd_bus_message_append(raw, "(ssttsi)", ...), which
+        // parses the signature again for every row: a long span has tens of thousands.
+        if ((result = sd_bus_message_open_container(raw, SD_BUS_TYPE_STRUCT, "ssttsi")) < 0 ||
+            (result = sd_bus_message_append_basic(raw, SD_BUS_TYPE_STRING, event.item.c_str())) <
+                0 ||
+            (result = sd_bus_message_append_basic(raw, SD_BUS_TYPE_STRING, kind.c_str())) < 0 ||
+            (result = sd_bus_message_append_basic(raw, SD_BUS_TYPE_UINT64, &planned)) < 0 ||
+            (result = sd_bus_message_append_basic(raw, SD_BUS_TYPE_UINT64, &at)) < 0 ||
+            (result = sd_bus_message_append_basic(raw, SD_BUS_TYPE_STRING, note.c_str())) < 0 ||
+            (result = sd_bus_message_append_basic(raw, SD_BUS_TYPE_INT32, &severity)) < 0 ||
+            (result = sd_bus_message_close_container(raw)) < 0) {
             return result;
         }
     }
     if ((result = sd_bus_message_close_container(raw)) < 0) {
+        return result;
+    }
+    return sd_bus_send(nullptr, raw, nullptr);
+}
+
+int Service::history_columns(sd_bus_message* message, sd_bus_error* error) {
+    std::uint64_t from_usec = 0;
+    std::uint64_t to_usec = 0;
+    int with_due = 0;
+    int result = sd_bus_message_read(message, "ttb", &from_usec, &to_usec, &with_due);
+    if (result < 0) {
+        return result;
+    }
+    Instant from;
+    Instant to;
+    if ((result = check_span(from_usec, to_usec, now_micros(), &from, &to, error)) < 0) {
+        return result;
+    }
+    auto events = engine_->history(from, to, with_due != 0);
+    if (auto* failure = std::get_if<MethodError>(&events)) {
+        return method_error(error, *failure);
+    }
+    const auto& rows = std::get<std::vector<HistoryEvent>>(events);
+    // History's rows as columns: the instants and severities as fixed-size arrays (copied
+    // in and out whole), every text once in `texts` and the rows' ids, event names and
+    // notes as indices into it. A dense history repeats a few dozen texts.
+    std::vector<std::string> texts;
+    std::unordered_map<std::string, std::uint32_t> text_index;
+    const auto index_of = [&](const std::string& text) {
+        auto [found, added] =
+            text_index.try_emplace(text, static_cast<std::uint32_t>(texts.size()));
+        if (added) {
+            texts.push_back(text);
+        }
+        return found->second;
+    };
+    std::vector<std::uint32_t> items;
+    std::vector<std::uint32_t> kinds;
+    std::vector<std::uint64_t> planned;
+    std::vector<std::uint64_t> at;
+    std::vector<std::uint32_t> notes;
+    std::vector<std::int32_t> severities;
+    for (auto* column : {&items, &kinds, &notes}) {
+        column->reserve(rows.size());
+    }
+    planned.reserve(rows.size());
+    at.reserve(rows.size());
+    severities.reserve(rows.size());
+    for (const auto& event : rows) {
+        items.push_back(index_of(event.item));
+        kinds.push_back(index_of(std::string(to_string(event.kind))));
+        planned.push_back(event.planned ? to_bus_time(*event.planned) : 0);
+        at.push_back(to_bus_time(event.at));
+        // A refill's or stock event's number travels in `note`, as in History.
+        notes.push_back(index_of(event.quantity ? quantity_note(*event.quantity) : event.note));
+        severities.push_back(static_cast<std::int32_t>(event.severity));
+    }
+    sd_bus_message* raw = nullptr;
+    if ((result = sd_bus_message_new_method_return(message, &raw)) < 0) {
+        return result;
+    }
+    MessagePtr reply(raw);
+    if ((result = sd_bus_message_open_container(raw, 'a', "s")) < 0) {
+        return result;
+    }
+    for (const auto& text : texts) {
+        if ((result = sd_bus_message_append_basic(raw, 's', text.c_str())) < 0) {
+            return result;
+        }
+    }
+    if ((result = sd_bus_message_close_container(raw)) < 0 ||
+        (result = sd_bus_message_append_array(raw, 'u', items.data(), items.size() * 4)) < 0 ||
+        (result = sd_bus_message_append_array(raw, 'u', kinds.data(), kinds.size() * 4)) < 0 ||
+        (result = sd_bus_message_append_array(raw, 't', planned.data(), planned.size() * 8)) < 0 ||
+        (result = sd_bus_message_append_array(raw, 't', at.data(), at.size() * 8)) < 0 ||
+        (result = sd_bus_message_append_array(raw, 'u', notes.data(), notes.size() * 4)) < 0 ||
+        (result = sd_bus_message_append_array(raw, 'i', severities.data(), severities.size() * 4)) <
+            0) {
         return result;
     }
     return sd_bus_send(nullptr, raw, nullptr);

@@ -94,6 +94,7 @@ class Service : public DoseSignals {
     int history(sd_bus_message* message, sd_bus_error* error);
     int today(sd_bus_message* message, sd_bus_error* error);
     int history_answers(sd_bus_message* message, sd_bus_error* error);
+    int history_columns(sd_bus_message* message, sd_bus_error* error);
     int reload(sd_bus_message* message, sd_bus_error* error);
     int validate(sd_bus_message* message, sd_bus_error* error);
     int refill(sd_bus_message* message, sd_bus_error* error);

@@ -94,7 +94,9 @@ struct HistoryStore::Connection {
              "ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
             {&select_between,
              "SELECT " + columns + " FROM events WHERE at >= ?1 AND at < ?2 ORDER BY at, id"},
-            // The same without `due` events (one per reminder): what `history` shows.
+            // The same without `due` events (one per reminder): what `history` shows. The
+            // condition is the one of the partial index events_shown_at (schema version 4),
+            // so SQLite reads only these rows: keep the two the same.
             {&select_answers_between,
              "SELECT " + columns +
                  " FROM events WHERE at >= ?1 AND at < ?2 AND event != 'due' ORDER BY at, id"},

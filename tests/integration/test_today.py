@@ -99,6 +99,19 @@ class HistoryAnswers(CtlTestCase):
         self.assertEqual({str(e[1]) for e in everything}, {"due", "taken", "skipped"})
         self.assertEqual(answers, [e for e in everything if str(e[1]) != "due"])
 
+    def test_history_columns_are_history_rows_as_columns(self):
+        now = harness.now_usec()
+        span = (now - 3600 * 1_000_000, now + 60 * 1_000_000)
+        for method, with_due in (("History", True), ("HistoryAnswers", False)):
+            rows = [tuple(e) for e in self.daemon.call(method, *span)]
+            texts, items, kinds, planned, at, notes, severities = self.daemon.call(
+                "HistoryColumns", span[0], span[1], with_due)
+            self.assertEqual(len(set(texts)), len(texts))  # each text once
+            columns = [(texts[i], texts[k], p, a, texts[n], s)
+                       for i, k, p, a, n, s in zip(items, kinds, planned, at, notes, severities)]
+            self.assertEqual(columns, rows)
+            self.assertTrue(rows)
+
     def test_history_verb_shows_the_same(self):
         shown = self.ok("history").stdout
         self.assertIn("taken", shown)

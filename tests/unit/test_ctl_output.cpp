@@ -50,6 +50,22 @@ TEST_CASE("tables align columns by what the terminal shows", "[ctl_output]") {
     }
 }
 
+TEST_CASE("a long table prints whole, aligned over every row", "[ctl_output]") {
+    // Table::print writes in pieces (about 64 KiB): the widths still come from all rows.
+    Table table;
+    std::string expected;
+    for (int row = 0; row < 20'000; ++row) {
+        const std::string item = row == 19'999 ? "the-longest-item-id" : "mg";
+        table.add_row({{"2026-11-22 08:00"}, {"taken"}, {item}, {row % 2 == 0 ? "" : "x"}});
+        expected += "2026-11-22 08:00  taken  " + item +
+                    (row % 2 == 0 ? "" : std::string(19 - item.size() + 2, ' ') + "x") + "\n";
+    }
+    std::ostringstream out;
+    table.print(out);
+    CHECK(out.str().size() == expected.size());
+    CHECK(out.str() == expected);
+}
+
 TEST_CASE("instants are shown in the regimen's zone", "[ctl_output]") {
     const auto& berlin = *regimend::locate_zone("Europe/Berlin");
     const regimend::LocalDate today = date::year{2026} / 11 / 22;
@@ -62,6 +78,27 @@ TEST_CASE("instants are shown in the regimen's zone", "[ctl_output]") {
     CHECK(regimenctl::instant_json(berlin, std::nullopt).is_null());
     CHECK(regimenctl::text_or_null("").is_null());
     CHECK(regimenctl::text_or_null("300 mg") == "300 mg");
+}
+
+TEST_CASE("instants read as date::format writes them, at every width", "[ctl_output]") {
+    // format_when writes its digits by hand (history prints tens of thousands): the same
+    // text as date's formatting, in a zone with DST, for instants with and without seconds.
+    const auto& berlin = *date::locate_zone("Europe/Berlin");
+    const regimend::LocalDate today = date::year{2026} / 3 / 29;
+    for (std::int64_t seconds = 1'700'000'000; seconds < 1'790'000'000; seconds += 86'413) {
+        const regimend::Instant instant{regimend::Seconds{seconds}};
+        const auto local = regimend::to_local(berlin, instant);
+        const bool whole_minute = seconds % 60 == 0;
+        const auto clock = date::format(whole_minute ? "%H:%M" : "%H:%M:%S", local);
+        const regimend::LocalDate day{date::floor<date::days>(local)};
+        const auto expected = day == today ? clock : date::format("%Y-%m-%d ", local) + clock;
+        INFO(seconds);
+        CHECK(regimenctl::format_clock(berlin, instant) == clock);
+        CHECK(regimenctl::format_when(berlin, instant, today) == expected);
+    }
+    CHECK(regimenctl::format_when(berlin, utc(2026, 1, 5, 8, 4, 9), today) ==
+          "2026-01-05 09:04:09");
+    CHECK(regimenctl::format_when(berlin, utc(2026, 3, 29, 0, 0), today) == "01:00");
 }
 
 TEST_CASE("diagnostic lines read file:line:column: severity: message", "[ctl_output]") {

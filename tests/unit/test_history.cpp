@@ -263,7 +263,7 @@ TEST_CASE("the schema is versioned and migrated", "[history]") {
         open_store(path);
         auto raw = raw_open(path);
         CHECK(raw_integer(raw.get(), "PRAGMA user_version") == HistoryStore::kSchemaVersion);
-        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 3);
+        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 4);
         sqlite::Statement mode;
         REQUIRE(sqlite::Statement::prepare(raw.get(), "PRAGMA journal_mode", mode) == SQLITE_OK);
         REQUIRE(mode.step() == SQLITE_ROW);
@@ -271,14 +271,14 @@ TEST_CASE("the schema is versioned and migrated", "[history]") {
         CHECK(raw_integer(raw.get(),
                           "SELECT count(*) FROM sqlite_schema WHERE name IN ('events', 'meta', "
                           "'events_at', 'events_planned', 'events_item_at', "
-                          "'events_answered_once', 'events_doses_at')") == 7);
+                          "'events_answered_once', 'events_doses_at', 'events_shown_at')") == 8);
     }
     SECTION("reopening keeps the data and the version") {
         open_store(path)->append({event("am", EventKind::Due, kMorning, kMorning)});
         auto reopened = open_store(path);
         CHECK(all_events(*reopened).size() == 1);
         auto raw = raw_open(path);
-        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 3);
+        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == HistoryStore::kSchemaVersion);
     }
     SECTION("a database from a newer regimend is refused with a clear message") {
         raw_exec(raw_open(path).get(), "PRAGMA user_version = 99");
@@ -595,7 +595,7 @@ TEST_CASE("a version 1 history migrates and keeps its events", "[history]") {
     }
     auto store = open_store(path);
     CHECK(all_events(*store).size() == 1);
-    CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 3);
+    CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == HistoryStore::kSchemaVersion);
     CHECK_FALSE(store->append({event("am", EventKind::Taken, 100, 200)}));
 }
 
@@ -622,7 +622,7 @@ TEST_CASE("a version 2 history gains the quantity column and keeps every event",
     for (const auto& kept : events) {
         CHECK_FALSE(kept.quantity);
     }
-    CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 3);
+    CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == HistoryStore::kSchemaVersion);
 }
 
 TEST_CASE("refill and stock events keep their quantity; the stock query starts at the last count",
@@ -737,4 +737,65 @@ TEST_CASE("events_between_bounded stops reading once the rows pass the limit", "
         CHECK(over);
         CHECK(read.value->size() == 4);
     }
+}
+
+TEST_CASE("a version 3 history gains the index of the shown events and keeps every event",
+          "[history]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    {
+        auto raw = raw_open(path);
+        for (std::size_t version = 0; version < 3; ++version) {
+            raw_exec(raw.get(), std::string(schema::kMigrations[version].sql));
+        }
+        raw_exec(raw.get(), "PRAGMA user_version = 3");
+        raw_exec(raw.get(),
+                 "INSERT INTO events (item, event, planned, at, note, severity, quantity) VALUES "
+                 "('am', 'due', 100, 100, '', -1, NULL), ('am', 'taken', 100, 160, '', -1, NULL), "
+                 "('am', 'refill', NULL, 170, '', -1, 30), "
+                 "('migraine', 'symptom', NULL, 180, 'left side', 6, NULL), "
+                 "('pm', 'due', 200, 200, '', -1, NULL)");
+    }
+    auto store = open_store(path);
+    auto raw = raw_open(path);
+    CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 4);
+    CHECK(raw_integer(raw.get(),
+                      "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                      "name = 'events_shown_at'") == 1);
+    REQUIRE(all_events(*store).size() == 5);
+
+    bool over = true;
+    auto shown = store->events_between_bounded(
+        at(0), at(1000), 1 << 20, [](const HistoryEvent&) -> std::size_t { return 1; }, over,
+        /*with_due=*/false);
+    REQUIRE(shown);
+    CHECK_FALSE(over);
+    REQUIRE(shown.value->size() == 3);
+    CHECK((*shown.value)[0].kind == EventKind::Taken);
+    CHECK((*shown.value)[1].kind == EventKind::Refill);
+    CHECK((*shown.value)[1].quantity == 30.0);
+    CHECK((*shown.value)[2].note == "left side");
+}
+
+TEST_CASE("the events `history` shows are read through their own index, already in order",
+          "[history]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    open_store(path);
+    auto raw = raw_open(path);
+    // The statement of events_between_bounded without `due` events (store/history.cpp).
+    sqlite::Statement plan;
+    REQUIRE(sqlite::Statement::prepare(
+                raw.get(),
+                "EXPLAIN QUERY PLAN SELECT item, event, planned, at, note, severity, amount, "
+                "quantity FROM events WHERE at >= ?1 AND at < ?2 AND event != 'due' "
+                "ORDER BY at, id",
+                plan) == SQLITE_OK);
+    std::string details;
+    while (plan.step() == SQLITE_ROW) {
+        details += plan.text(3) + "\n";
+    }
+    CHECK_THAT(details, Catch::Contains("USING INDEX events_shown_at"));
+    // No sort of its own: the index gives the rows by (at, id).
+    CHECK_THAT(details, !Catch::Contains("TEMP B-TREE"));
 }
