@@ -83,7 +83,7 @@ TEST_CASE("instants are shown in the regimen's zone", "[ctl_output]") {
 TEST_CASE("instants read as date::format writes them, at every width", "[ctl_output]") {
     // format_when writes its digits by hand (history prints tens of thousands): the same
     // text as date's formatting, in a zone with DST, for instants with and without seconds.
-    const auto& berlin = *date::locate_zone("Europe/Berlin");
+    const auto& berlin = *regimend::locate_zone("Europe/Berlin");
     const regimend::LocalDate today = date::year{2026} / 3 / 29;
     for (std::int64_t seconds = 1'700'000'000; seconds < 1'790'000'000; seconds += 86'413) {
         const regimend::Instant instant{regimend::Seconds{seconds}};
