@@ -79,7 +79,8 @@ std::string format_day_heading(regimend::LocalDate day);
 std::string format_diagnostic_line(const regimend::Diagnostic& diagnostic);
 
 // RFC 3339 in `zone`, or null.
-nlohmann::json instant_json(const regimend::TimeZone& zone, std::optional<regimend::Instant> instant);
+nlohmann::json instant_json(const regimend::TimeZone& zone,
+                            std::optional<regimend::Instant> instant);
 // The text as written, or null when empty.
 nlohmann::json text_or_null(std::string_view text);
 

@@ -99,7 +99,8 @@ std::optional<regimend::LocalDate> parse_day(std::string_view text, regimend::Lo
     return regimend::parse_date(text);
 }
 
-std::optional<Instant> parse_at(std::string_view text, const regimend::TimeZone& zone, Instant now) {
+std::optional<Instant> parse_at(std::string_view text, const regimend::TimeZone& zone,
+                                Instant now) {
     text = trim(text);
     if (text == "now") {
         return now;

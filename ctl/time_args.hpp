@@ -29,7 +29,8 @@ std::optional<regimend::LocalDate> parse_day(std::string_view text, regimend::Lo
 
 // --since: a duration back from now ("7d", "1h30m"), a date ("2026-11-01", from its local
 // midnight), or anything parse_at reads.
-std::optional<Instant> parse_since(std::string_view text, const regimend::TimeZone& zone, Instant now);
+std::optional<Instant> parse_since(std::string_view text, const regimend::TimeZone& zone,
+                                   Instant now);
 
 // The same, throwing a usage error (exit 2) that quotes the accepted forms.
 Instant at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now);

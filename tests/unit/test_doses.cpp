@@ -308,7 +308,8 @@ TEST_CASE("two confirms in a row give exactly one Taken per dose", "[doses]") {
         start_due(tracker, local(*regimen, "2026-11-20 08:00"));
         return tracker;
     };
-    const Instant planned = local_instant(*regimend::locate_zone("Europe/Berlin"), "2026-11-20 08:00");
+    const Instant planned =
+        local_instant(*regimend::locate_zone("Europe/Berlin"), "2026-11-20 08:00");
     SECTION("the next dose is too far: NothingDue") {
         DoseTracker tracker = due_at_eight("12:00");
         auto first = answer_of(tracker.confirm("a", std::nullopt, planned + 5min));

@@ -36,7 +36,8 @@ TEST_CASE("the first run writes the inactive example where the regimen belongs",
         CHECK(mode_of(target.parent_path().parent_path()) == 0700);
     }
     SECTION("a valid regimen with nothing to remind") {
-        auto parsed = regimend::parse_regimen(written, target.string(), regimend::locate_zone("UTC"));
+        auto parsed =
+            regimend::parse_regimen(written, target.string(), regimend::locate_zone("UTC"));
         REQUIRE(parsed.ok());
         CHECK(parsed.regimen->items.empty());
     }

@@ -49,8 +49,7 @@ TEST_CASE("releasing the process's code pages keeps its data and its code workin
     const auto before = resident_kb();
     const auto released = regimend::release_code_pages();
     const auto after = resident_kb();
-    INFO("VmRSS " << before << " kB -> " << after << " kB, " << released / 1024
-                  << " kB released");
+    INFO("VmRSS " << before << " kB -> " << after << " kB, " << released / 1024 << " kB released");
     CHECK(released > 0);
     CHECK(after < before);
 
