@@ -269,7 +269,8 @@ date::local_info TimeZone::get_info(date::local_seconds local) const {
     // Every span that may hold `local`: those that overlap local ± the widest offset. A
     // span [begin, end) with offset o holds the local times [begin + o, end + o).
     const sys_seconds as_utc{local.time_since_epoch()};
-    date::sys_info spans[4];
+    // No zone has changed its offset more than a few times in two days; 16 spans is room.
+    date::sys_info spans[16];
     std::size_t count = 0;
     for (auto info = get_info(as_utc - kWidestOffset); count < std::size(spans);
          info = get_info(info.end)) {
@@ -295,15 +296,19 @@ date::local_info TimeZone::get_info(date::local_seconds local) const {
         result.result = date::local_info::unique;
     } else {
         // In a gap: the span before it and the one after.
-        result.result = date::local_info::nonexistent;
         for (std::size_t i = 0; i + 1 < count; ++i) {
             if (spans[i].end + spans[i].offset <= as_utc &&
                 as_utc < spans[i + 1].begin + spans[i + 1].offset) {
+                result.result = date::local_info::nonexistent;
                 result.first = spans[i];
                 result.second = spans[i + 1];
-                break;
+                return result;
             }
         }
+        // Only past the room above: read it at the first span's offset rather than answer
+        // with an empty span (whose begin, 1970, would become a dose's time).
+        result.result = date::local_info::unique;
+        result.first = get_info(as_utc - spans[0].offset);
     }
     return result;
 }

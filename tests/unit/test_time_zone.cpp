@@ -257,3 +257,68 @@ TEST_CASE("a TZif file that is cut or corrupt is not a zone", "[time_zone]") {
     not_tzif[0] = 'X';
     CHECK_FALSE(regimend::TimeZone::from_tzif("x", not_tzif));
 }
+
+namespace {
+
+void put_be(std::string& out, std::uint64_t value, int bytes) {
+    for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
+        out.push_back(static_cast<char>((value >> shift) & 0xff));
+    }
+}
+
+// A version 2 TZif file: an empty version 1 block, then `transitions` alternating between
+// UTC ("A") and one hour ahead ("B", daylight saving), and no footer rule.
+std::string alternating_zone(const std::vector<std::int64_t>& transitions) {
+    auto header = [](std::string& out, std::uint32_t times, std::uint32_t types,
+                     std::uint32_t chars) {
+        out += "TZif2";
+        out.append(15, '\0');
+        for (std::uint32_t count : {0u, 0u, 0u, times, types, chars}) {
+            put_be(out, count, 4);
+        }
+    };
+    std::string out;
+    header(out, 0, 1, 2);
+    put_be(out, 0, 4);
+    out += std::string("\0\0", 2) + std::string("A\0", 2);
+    header(out, static_cast<std::uint32_t>(transitions.size()), 2, 4);
+    for (auto at : transitions) {
+        put_be(out, static_cast<std::uint64_t>(at), 8);
+    }
+    for (std::size_t i = 0; i < transitions.size(); ++i) {
+        out.push_back(static_cast<char>(i % 2 == 0 ? 1 : 0));
+    }
+    put_be(out, 0, 4);
+    out += std::string("\0\0", 2);
+    put_be(out, 3600, 4);
+    out += std::string("\1\2", 2);
+    out += std::string("A\0B\0", 4);
+    out += "\n\n";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a zone that changes every two hours still reads every local time sensibly",
+          "[time_zone]") {
+    // 40 changes two hours apart: more spans within a day either side of a local time than
+    // get_info keeps room for. A gap or a day's local time must never read as 1970.
+    std::vector<std::int64_t> transitions;
+    const std::int64_t first = 1'800'000'000;
+    for (int i = 0; i < 40; ++i) {
+        transitions.push_back(first + i * 7200);
+    }
+    const auto zone = regimend::TimeZone::from_tzif("Test/Flapping", alternating_zone(transitions));
+    REQUIRE(zone);
+    CHECK(zone->get_info(Instant{Seconds{first}}).offset == std::chrono::hours{1});
+    CHECK(zone->get_info(Instant{Seconds{first + 7200}}).offset == std::chrono::hours{0});
+    for (std::int64_t at = first - 86400; at < first + 40 * 7200 + 86400; at += 600) {
+        const LocalTime local{Seconds{at}};
+        const auto instant = zone->to_sys(local, date::choose::earliest);
+        INFO(at);
+        CHECK(std::chrono::abs(instant.time_since_epoch() - local.time_since_epoch()) <=
+              std::chrono::hours{1});
+        // Read back, the instant is the local time or, in a gap, the first instant after it.
+        CHECK(zone->to_local(instant) >= local);
+    }
+}
