@@ -246,37 +246,37 @@ std::vector<DoseRow> BusClient::list_doses(Instant from, Instant to) {
     return rows;
 }
 
-std::vector<regimend::HistoryEvent> BusClient::history(Instant from, Instant to, bool with_due) {
-    std::vector<regimend::HistoryEvent> events;
+// collect_split with a member an older daemon may not have: false, with nothing collected,
+// when the daemon refuses it. No daemon at all is still exit 3.
+template <class Row, class Once>
+bool collect_split_if_known(Instant from, Instant to, const Once& once, std::vector<Row>& rows) {
     try {
-        collect_split<regimend::HistoryEvent>(
-            from, to,
-            [this, with_due](Instant a, Instant b) { return history_columns_once(a, b, with_due); },
-            events);
-        return events;
+        collect_split<Row>(from, to, once, rows);
+        return true;
     } catch (const CtlError& error) {
-        // An older daemon without HistoryColumns: the row-per-struct members below. No
-        // daemon at all is still exit 3.
         if (error.exit_code() == kExitNoDaemon) {
             throw;
         }
-        events.clear();
+        rows.clear();
+        return false;
     }
-    if (!with_due) {
-        try {
-            collect_split<regimend::HistoryEvent>(
-                from, to,
-                [this](Instant a, Instant b) { return history_once(a, b, "HistoryAnswers"); },
-                events);
-            return events;
-        } catch (const CtlError& error) {
-            // An older daemon without HistoryAnswers: all events, the due ones dropped here.
-            // No daemon at all is still exit 3.
-            if (error.exit_code() == kExitNoDaemon) {
-                throw;
-            }
-            events.clear();
-        }
+}
+
+std::vector<regimend::HistoryEvent> BusClient::history(Instant from, Instant to, bool with_due) {
+    std::vector<regimend::HistoryEvent> events;
+    // The columns first, then for an older daemon the row-per-struct members: HistoryAnswers
+    // (without the due events), then History, whose due events are dropped here.
+    if (collect_split_if_known<regimend::HistoryEvent>(
+            from, to,
+            [this, with_due](Instant a, Instant b) { return history_columns_once(a, b, with_due); },
+            events)) {
+        return events;
+    }
+    if (!with_due &&
+        collect_split_if_known<regimend::HistoryEvent>(
+            from, to, [this](Instant a, Instant b) { return history_once(a, b, "HistoryAnswers"); },
+            events)) {
+        return events;
     }
     collect_split<regimend::HistoryEvent>(
         from, to, [this](Instant a, Instant b) { return history_once(a, b, "History"); }, events);

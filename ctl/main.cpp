@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,12 +26,15 @@ std::vector<std::string> reversed_arguments(int argc, char** argv, const std::st
     return arguments;
 }
 
-// The verb the command line names by its own name, before any --help: then only that verb
-// is added to CLI11. Building all eighteen verbs' options and subcommands was a third of
-// the instructions of a `regimenctl status` (issue 17, docs/BENCHMARKS.md). Anything else
-// (no verb, an alias such as `confirm`, a typo, --help for the whole program) adds them all.
-const regimenctl::Verb* named_verb(int argc, char** argv,
-                                   const std::vector<regimenctl::Verb>& verbs) {
+// The first word of the command line that is neither an option nor --config's value (the
+// verb, or a typo of one), and whether -h/--help came before it.
+struct FirstWord {
+    std::optional<std::string_view> word;
+    bool help_before = false;
+};
+
+FirstWord first_word(int argc, char** argv) {
+    FirstWord first;
     for (int index = 1; index < argc; ++index) {
         const std::string_view word = argv[index];
         if (word == "--config") {
@@ -38,16 +42,28 @@ const regimenctl::Verb* named_verb(int argc, char** argv,
             continue;
         }
         if (word == "-h" || word == "--help") {
-            return nullptr;
+            first.help_before = true;
         }
-        if (word.starts_with("-")) {
-            continue;
+        if (!word.starts_with("-")) {
+            first.word = word;
+            break;
         }
-        const auto found = std::find_if(verbs.begin(), verbs.end(),
-                                        [&](const auto& verb) { return verb.name == word; });
-        return found == verbs.end() ? nullptr : &*found;
     }
-    return nullptr;
+    return first;
+}
+
+// The verb the command line names by its own name, before any --help: then only that verb
+// is added to CLI11. Building all eighteen verbs' options and subcommands was a third of
+// the instructions of a `regimenctl status` (issue 17, docs/BENCHMARKS.md). Anything else
+// (no verb, an alias such as `confirm`, a typo, --help for the whole program) adds them all.
+const regimenctl::Verb* named_verb(const FirstWord& first,
+                                   const std::vector<regimenctl::Verb>& verbs) {
+    if (!first.word || first.help_before) {
+        return nullptr;
+    }
+    const auto found = std::find_if(verbs.begin(), verbs.end(),
+                                    [&](const auto& verb) { return verb.name == *first.word; });
+    return found == verbs.end() ? nullptr : &*found;
 }
 
 }  // namespace
@@ -71,7 +87,8 @@ int main(int argc, char** argv) {
     // Sorted by name: the registration order of files is the linker's, not ours.
     std::sort(verbs.begin(), verbs.end(),
               [](const auto& a, const auto& b) { return a.name < b.name; });
-    if (const auto* verb = named_verb(argc, argv, verbs)) {
+    const FirstWord first = first_word(argc, argv);
+    if (const auto* verb = named_verb(first, verbs)) {
         verb->add(app, options, run);
     } else {
         for (const auto& each : verbs) {
@@ -82,21 +99,12 @@ int main(int argc, char** argv) {
     }
 
     // An unknown first word is most likely a mistyped verb: say so, not "not expected".
-    for (int index = 1; index < argc; ++index) {
-        const std::string_view word = argv[index];
-        if (word == "--config") {
-            ++index;  // its value
-            continue;
-        }
-        if (word.starts_with("-")) {
-            continue;
-        }
-        const std::string name(word);
+    if (first.word) {
+        const std::string name(*first.word);
         if (app.get_subcommands([&](CLI::App* verb) { return verb->check_name(name); }).empty()) {
-            std::cerr << "regimenctl: unknown verb '" << word << "'; see regimenctl --help\n";
+            std::cerr << "regimenctl: unknown verb '" << name << "'; see regimenctl --help\n";
             return regimenctl::kExitUsage;
         }
-        break;
     }
 
     try {

@@ -596,6 +596,23 @@ int Service::history_answers(sd_bus_message* message, sd_bus_error* error) {
     return history_reply(message, error, /*with_due=*/false);
 }
 
+// The events of a span the caller asked for, checked as every span is (check_span).
+int Service::history_events(std::uint64_t from_usec, std::uint64_t to_usec, bool with_due,
+                            sd_bus_error* error, std::vector<HistoryEvent>& events) {
+    Instant from;
+    Instant to;
+    if (const int result = check_span(from_usec, to_usec, now_micros(), &from, &to, error);
+        result < 0) {
+        return result;
+    }
+    auto found = engine_->history(from, to, with_due);
+    if (auto* failure = std::get_if<MethodError>(&found)) {
+        return method_error(error, *failure);
+    }
+    events = std::move(std::get<std::vector<HistoryEvent>>(found));
+    return 0;
+}
+
 int Service::history_reply(sd_bus_message* message, sd_bus_error* error, bool with_due) {
     std::uint64_t from_usec = 0;
     std::uint64_t to_usec = 0;
@@ -603,14 +620,9 @@ int Service::history_reply(sd_bus_message* message, sd_bus_error* error, bool wi
     if (result < 0) {
         return result;
     }
-    Instant from;
-    Instant to;
-    if ((result = check_span(from_usec, to_usec, now_micros(), &from, &to, error)) < 0) {
+    std::vector<HistoryEvent> events;
+    if ((result = history_events(from_usec, to_usec, with_due, error, events)) < 0) {
         return result;
-    }
-    auto events = engine_->history(from, to, with_due);
-    if (auto* failure = std::get_if<MethodError>(&events)) {
-        return method_error(error, *failure);
     }
     sd_bus_message* raw = nullptr;
     if ((result = sd_bus_message_new_method_return(message, &raw)) < 0) {
@@ -620,7 +632,7 @@ int Service::history_reply(sd_bus_message* message, sd_bus_error* error, bool wi
     if ((result = sd_bus_message_open_container(raw, 'a', "(ssttsi)")) < 0) {
         return result;
     }
-    for (const auto& event : std::get<std::vector<HistoryEvent>>(events)) {
+    for (const auto& event : events) {
         // A refill's or stock event's number travels in `note` (the spec's row has no
         // column for it); regimenctl reads it back as `quantity`.
         const std::string note = event.quantity ? quantity_note(*event.quantity) : event.note;
@@ -656,16 +668,10 @@ int Service::history_columns(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    Instant from;
-    Instant to;
-    if ((result = check_span(from_usec, to_usec, now_micros(), &from, &to, error)) < 0) {
+    std::vector<HistoryEvent> rows;
+    if ((result = history_events(from_usec, to_usec, with_due != 0, error, rows)) < 0) {
         return result;
     }
-    auto events = engine_->history(from, to, with_due != 0);
-    if (auto* failure = std::get_if<MethodError>(&events)) {
-        return method_error(error, *failure);
-    }
-    const auto& rows = std::get<std::vector<HistoryEvent>>(events);
     // History's rows as columns: the instants and severities as fixed-size arrays (copied
     // in and out whole), every text once in `texts` and the rows' ids, event names and
     // notes as indices into it. A dense history repeats a few dozen texts.

@@ -100,6 +100,8 @@ class Service : public DoseSignals {
     int refill(sd_bus_message* message, sd_bus_error* error);
     int stock(sd_bus_message* message, sd_bus_error* error);
     int history_reply(sd_bus_message* message, sd_bus_error* error, bool with_due);
+    int history_events(std::uint64_t from_usec, std::uint64_t to_usec, bool with_due,
+                       sd_bus_error* error, std::vector<HistoryEvent>& events);
     void emit(const char* member, const char* signature, ...);
 
     sd_bus* bus_;

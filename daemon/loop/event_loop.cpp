@@ -15,24 +15,23 @@ void throw_if_failed(int result, const char* what) {
     }
 }
 
-int dispatch_signal(sd_event_source*, const signalfd_siginfo*, void* userdata) noexcept {
+// Runs a handler the loop owns; unwinding through sd-event's C frames would be undefined.
+int call_handler(void* userdata, const char* what) noexcept {
     try {
         (*static_cast<std::function<void()>*>(userdata))();
     } catch (const std::exception& error) {
-        // Unwinding through sd-event's C frames would be undefined.
-        spdlog::error("signal handler failed: {}", error.what());
+        spdlog::error("{} failed: {}", what, error.what());
     }
     return 0;
 }
 
+int dispatch_signal(sd_event_source*, const signalfd_siginfo*, void* userdata) noexcept {
+    return call_handler(userdata, "signal handler");
+}
+
 // Defer sources are one-shot: it is enabled again by the next when_idle().
 int dispatch_idle(sd_event_source*, void* userdata) noexcept {
-    try {
-        (*static_cast<std::function<void()>*>(userdata))();
-    } catch (const std::exception& error) {
-        spdlog::error("idle handler failed: {}", error.what());
-    }
-    return 0;
+    return call_handler(userdata, "idle handler");
 }
 
 }  // namespace
