@@ -20,6 +20,7 @@
 #include "app/first_run.hpp"
 #include "app/logging.hpp"
 #include "app/paths.hpp"
+#include "app/regimen_cache.hpp"
 #include "app/regimen_loader.hpp"
 #include "bus/access_filter.hpp"
 #include "bus/log_control.hpp"
@@ -113,7 +114,10 @@ BusPtr connect_user_bus(sd_event* event) {
 
 int run_daemon(const Paths& paths) {
     const FirstRun first_run = write_example_regimen_if_missing(paths.config_file);
-    LoadedRegimen loaded = load_regimen_file(paths.config_file);
+    // An unchanged regimen comes back from the cache (app/regimen_cache.hpp) instead of
+    // yaml-cpp and lint: with 1,000 items that is most of a restart.
+    const RegimenCache cache(paths.regimen_cache());
+    LoadedRegimen loaded = load_regimen_file(paths.config_file, lookup_system_zone, &cache);
     log_diagnostics(loaded.diagnostics);
     if (!loaded.regimen) {
         spdlog::error("cannot start: {} has no valid regimen", paths.config_file);
@@ -126,6 +130,9 @@ int run_daemon(const Paths& paths) {
     auto store = health ? open_store(paths) : open_refusing_store(paths, health);
     if (!store) {
         return 1;
+    }
+    if (!loaded.from_cache) {
+        cache.write(loaded);  // the state directory exists now
     }
 
     EventLoop loop;
@@ -170,6 +177,7 @@ int run_daemon(const Paths& paths) {
     // the watches that feed it and before the engine its results go to).
     RegimenWorker worker(loop.get());
     service.use_worker(&worker);
+    worker.use_cache(&cache);
     // A reload or a Validate ran the parser and lint again: their code need not stay mapped.
     worker.after_results([&loop] { loop.when_idle(release_code_pages_when_idle); });
     auto reload_off_loop = [&](ReloadTrigger trigger) {

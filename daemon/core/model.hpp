@@ -20,6 +20,10 @@ namespace regimend {
 struct SourcePos {
     int line = 0;
     int column = 0;
+
+    // Field by field, as are the other parts of an item: the compiled-regimen cache's test
+    // compares what comes back with what was parsed (core/regimen_image.hpp).
+    friend bool operator==(const SourcePos&, const SourcePos&) = default;
 };
 
 // "300 mg": a number and a unit, kept with the text as written so output can echo it.
@@ -40,6 +44,8 @@ struct ReminderPolicy {
     Seconds escalate_after{60 * 60};
     Seconds missed_after{3 * 60 * 60};
     Seconds snooze{15 * 60};
+
+    friend bool operator==(const ReminderPolicy&, const ReminderPolicy&) = default;
 };
 
 // One entry of `at`: a wall-clock time of day, or an offset from that day's bedtime.
@@ -49,6 +55,8 @@ struct TimeOfDay {
     Seconds offset{0};  // from midnight (0..86399) or from bedtime (negative = before)
     std::string text;   // as written, for messages
     SourcePos pos;
+
+    friend bool operator==(const TimeOfDay&, const TimeOfDay&) = default;
 };
 
 enum class Frequency {
@@ -66,6 +74,8 @@ struct Schedule {
     std::vector<TimeOfDay> times;
     std::optional<LocalDate> start;
     std::optional<LocalDate> end;
+
+    friend bool operator==(const Schedule&, const Schedule&) = default;
 };
 
 // From `after` days counted from `start` (day 0 = start), the amount becomes `amount`.
@@ -73,6 +83,8 @@ struct RampStep {
     date::days after{0};
     Amount amount;
     SourcePos pos;
+
+    friend bool operator==(const RampStep&, const RampStep&) = default;
 };
 
 // `separate: {from: [tag-or-id], by: 2h}`
@@ -80,6 +92,8 @@ struct SeparateRule {
     std::vector<std::string> from;
     Seconds by{0};
     SourcePos pos;
+
+    friend bool operator==(const SeparateRule&, const SeparateRule&) = default;
 };
 
 // `stock:` (../shared/SPEC.md "Inventory"): how many units one dose uses, so the daemon can
@@ -90,6 +104,8 @@ struct StockPolicy {
     Seconds warn_before{7LL * 86400};
     SourcePos pos;           // of the `stock` key
     SourcePos per_dose_pos;  // of `per_dose`'s value, or pos
+
+    friend bool operator==(const StockPolicy&, const StockPolicy&) = default;
 };
 
 struct Item {
@@ -112,6 +128,8 @@ struct Item {
     bool has_tag(std::string_view tag) const;
     // The amount on a local date after applying `ramp` (needs `start` to count days).
     std::optional<Amount> amount_on(LocalDate day) const;
+
+    friend bool operator==(const Item&, const Item&) = default;
 };
 
 struct Limit {
@@ -119,6 +137,8 @@ struct Limit {
     Amount per_day;
     std::vector<std::string> tags;
     SourcePos pos;
+
+    friend bool operator==(const Limit&, const Limit&) = default;
 };
 
 struct Regimen {
