@@ -123,9 +123,10 @@ int run_daemon(const Paths& paths) {
         spdlog::error("cannot start: {} has no valid regimen", paths.config_file);
         return 1;
     }
-    spdlog::info("regimen {}: {} item{}, time zone {}", paths.config_file,
+    spdlog::info("regimen {}: {} item{}, time zone {}{}", paths.config_file,
                  loaded.regimen->items.size(), loaded.regimen->items.size() == 1 ? "" : "s",
-                 loaded.regimen->zone->name());
+                 loaded.regimen->zone->name(),
+                 loaded.from_cache ? " (unchanged: read from the cache)" : "");
     const HistoryHealth health = check_history(paths.database());
     auto store = health ? open_store(paths) : open_refusing_store(paths, health);
     if (!store) {

@@ -1,9 +1,11 @@
 // libFuzzer target: arbitrary bytes as a regimen file, through everything `regimenctl check`
-// and the daemon's load do with one (parse, lint, plan, diagnostics). Any input may be
-// rejected; none may crash, hang or trip a sanitizer.
+// and the daemon's load do with one (parse, lint, plan, diagnostics, the cache's image).
+// Any input may be rejected; none may crash, hang or trip a sanitizer, and every regimen
+// that parses must come back from its image exactly as parsed.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -11,6 +13,7 @@
 #include "core/lint.hpp"
 #include "core/parse.hpp"
 #include "core/plan.hpp"
+#include "core/regimen_image.hpp"
 
 namespace {
 
@@ -40,8 +43,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     const regimend::Regimen& regimen = *parsed.regimen;
-    for (const auto& warning : regimend::lint(regimen)) {
+    const auto warnings = regimend::lint(regimen);
+    for (const auto& warning : warnings) {
         formatted += regimend::format_diagnostic(warning).size();
+    }
+    // What a restart would read back from the compiled-regimen cache.
+    const std::string image = regimend::encode_regimen_image("fuzz", text, regimen, warnings);
+    const auto decoded =
+        regimend::decode_regimen_image(image, "fuzz", text, regimen.file, default_zone);
+    // Compared as bytes (a NaN is not == itself); tests/unit/test_regimen_image.cpp compares
+    // field by field.
+    if (!decoded || regimend::encode_regimen_image("fuzz", text, decoded->regimen,
+                                                   decoded->diagnostics) != image) {
+        std::abort();
     }
     const auto doses = regimend::plan(regimen, kFrom, kFrom + kSpan);
     const auto next = regimend::next_planned(regimen, kFrom);

@@ -1,0 +1,118 @@
+"""The compiled-regimen cache (daemon/app/regimen_cache.hpp) is only a shortcut: a restart on
+an unchanged regimen reads it, and anything else (an edit while the daemon was stopped, a
+reload, a damaged cache file) is parsed as always, so what the daemon plans is always what
+the file says."""
+
+import os
+import stat
+
+import harness
+
+FAR = 5 * 3600  # nothing is due while the test runs
+
+
+def regimen(name, extra_items=()):
+    items = [harness.dose_item("first", FAR, name=name)] + list(extra_items)
+    return harness.regimen_yaml(items)
+
+
+def names(daemon):
+    doses = daemon.doses(harness.now_usec() - 3600_000_000,
+                         harness.now_usec() + 24 * 3600_000_000)
+    return sorted({d["name"] for d in doses})
+
+
+FROM_CACHE = "read from the cache"
+
+
+class RegimenCache(harness.DaemonTestCase):
+
+    def cache_path(self, daemon):
+        return os.path.join(daemon.state_dir, "regimen.cache")
+
+    def restart(self, daemon):
+        daemon.stop()
+        open(daemon.log_path, "w").close()  # the next start's log only
+        daemon.start()
+
+    def test_an_unchanged_regimen_comes_from_the_cache(self):
+        daemon = self.start_daemon(regimen("Magnesium"))
+        self.assertNotIn(FROM_CACHE, daemon.log())
+        mode = os.stat(self.cache_path(daemon)).st_mode
+        self.assertEqual(stat.S_IMODE(mode), 0o600)
+        self.restart(daemon)
+        daemon.wait_log(FROM_CACHE)
+        self.assertEqual(names(daemon), ["Magnesium"])
+
+    def test_an_edit_while_stopped_is_parsed_even_at_the_same_size(self):
+        daemon = self.start_daemon(regimen("Magnesium"))
+        daemon.stop()
+        daemon.write_regimen(regimen("Magnesiun"))  # one letter: same size
+        open(daemon.log_path, "w").close()
+        daemon.start()
+        self.assertEqual(names(daemon), ["Magnesiun"])
+        self.assertNotIn(FROM_CACHE, daemon.log())
+        # ... and that parse is what the next restart reads.
+        self.restart(daemon)
+        daemon.wait_log(FROM_CACHE)
+        self.assertEqual(names(daemon), ["Magnesiun"])
+
+    def test_lint_warnings_come_back_with_the_regimen(self):
+        over = harness.regimen_yaml(
+            [harness.dose_item("a", FAR, name="A", amount="300 mg", tags=["mg"]),
+             harness.dose_item("b", FAR + 60, name="B", amount="300 mg", tags=["mg"])],
+            extra="limits:\n  - {name: magnesium, per_day: 350 mg, tags: [mg]}\n")
+        daemon = self.start_daemon(over)
+        before = [str(w) for w in daemon.call("Today")[6]]
+        self.assertTrue(any("350 mg" in w for w in before), before)
+        self.restart(daemon)
+        daemon.wait_log(FROM_CACHE)
+        self.assertEqual([str(w) for w in daemon.call("Today")[6]], before)
+
+    def test_a_reload_keeps_the_cache_current(self):
+        daemon = self.start_daemon(regimen("Magnesium"))
+        recorder = self.start_recorder()
+        daemon.write_regimen(regimen("Glycinate"))
+        recorder.wait("RegimenReloaded")
+        self.restart(daemon)
+        daemon.wait_log(FROM_CACHE)
+        self.assertEqual(names(daemon), ["Glycinate"])
+
+    def test_a_damaged_or_foreign_cache_is_parsed_over(self):
+        daemon = self.start_daemon(regimen("Magnesium"))
+        daemon.stop()
+        path = self.cache_path(daemon)
+        with open(path, "r+b") as cache:
+            data = bytearray(cache.read())
+            middle = len(data) // 2
+            data[middle] ^= 0xFF
+            cache.seek(0)
+            cache.write(data)
+        open(daemon.log_path, "w").close()
+        daemon.start()
+        self.assertEqual(names(daemon), ["Magnesium"])
+        self.assertNotIn(FROM_CACHE, daemon.log())
+        # A cache someone else could have written is not read, and is replaced.
+        daemon.stop()
+        os.chmod(path, 0o666)
+        open(daemon.log_path, "w").close()
+        daemon.start()
+        self.assertNotIn(FROM_CACHE, daemon.log())
+        self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+        self.restart(daemon)
+        daemon.wait_log(FROM_CACHE)
+
+    def test_a_regimen_that_no_longer_parses_is_refused_though_cached(self):
+        daemon = self.start_daemon(regimen("Magnesium"))
+        daemon.stop()
+        daemon.write_regimen("version: 1\nitems: [\n")
+        open(daemon.log_path, "w").close()
+        daemon.start(wait=False)
+        harness.wait_for(lambda: daemon.process.poll() is not None, timeout=30,
+                         message="regimend started on a regimen that does not parse")
+        self.assertNotEqual(daemon.process.returncode, 0)
+        self.assertIn("regimen.yaml:", daemon.log())
+
+
+if __name__ == "__main__":
+    harness.main()
