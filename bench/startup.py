@@ -2,7 +2,10 @@
 """Time from exec to owning org.regimend.Regimen1 on a private bus, for a 10-item and a
 1,000-item regimen: RUNS (default 10) starts each, median, min and max. "first start" runs
 on a fresh state directory, so it includes creating the history database (seven fdatasyncs);
-"restart" starts again on the database an earlier run created, as at every login.
+"restart" starts again on the database an earlier run created, as at every login, with the
+regimen unchanged, so it comes from the compiled-regimen cache (daemon/app/regimen_cache.hpp);
+"after an edit" is a restart whose regimen changed by one comment line since the last start,
+so it is parsed and linted again (what a restart cost before the cache).
 
     /usr/bin/python3 bench/startup.py [runs]
     REGIMEND_BEFORE=/path/to/old/regimend bench/startup.py [runs]   # restarts A/B, alternating
@@ -54,13 +57,20 @@ def restarts_alternating(before):
             for label, binary in binaries.items():
                 homes[label] = os.path.join(rig.workdir, f"ab-{count}-{label}")
                 timed_start(rig, text, homes[label], binary)  # creates the history
-            samples = {label: [] for label in binaries}
-            for _ in range(RUNS):
+            samples = {(kind, label): [] for kind in ("restart", "after an edit")
+                       for label in binaries}
+            for run in range(RUNS):
                 for label, binary in binaries.items():
-                    samples[label].append(timed_start(rig, text, homes[label], binary))
-            for label, times in samples.items():
-                print(f"{count:5d} items, restart, {label:<6}: median {bc.median_ms(times):7.2f} "
-                      f"ms, min {min(times) * 1000:7.2f} ms, max {max(times) * 1000:7.2f} ms")
+                    samples[("restart", label)].append(
+                        timed_start(rig, text, homes[label], binary))
+                    edited = text + f"# edit {run}\n"
+                    samples[("after an edit", label)].append(
+                        timed_start(rig, edited, homes[label], binary))
+                    timed_start(rig, text, homes[label], binary)  # the cache holds `text` again
+            for (kind, label), times in samples.items():
+                print(f"{count:5d} items, {kind:<13}, {label:<6}: median "
+                      f"{bc.median_ms(times):7.2f} ms, min {min(times) * 1000:7.2f} ms, "
+                      f"max {max(times) * 1000:7.2f} ms")
         print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 
@@ -76,8 +86,12 @@ def main():
             fresh = [one_start(rig, text, run) for run in range(RUNS)]
             home = os.path.join(rig.workdir, f"start-{len(text)}-0")
             again = [timed_start(rig, text, home) for _ in range(RUNS)]
-            for label, samples in (("first start", fresh), ("restart", again)):
-                print(f"{count:5d} items, {label:<11}: median {bc.median_ms(samples):7.2f} ms, "
+            edited = []
+            for run in range(RUNS):
+                edited.append(timed_start(rig, text + f"# edit {run}\n", home))
+            for label, samples in (("first start", fresh), ("restart", again),
+                                   ("after an edit", edited)):
+                print(f"{count:5d} items, {label:<13}: median {bc.median_ms(samples):7.2f} ms, "
                       f"min {min(samples) * 1000:7.2f} ms, max {max(samples) * 1000:7.2f} ms")
 
 
