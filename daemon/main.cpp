@@ -132,8 +132,12 @@ int run_daemon(const Paths& paths) {
     if (!store) {
         return 1;
     }
+    // A parsed regimen goes to the cache once the loop is idle (the state directory exists
+    // now): a start after an edit does not wait for the write. The model is shared, not
+    // copied; the text and the warnings are.
+    std::optional<LoadedRegimen> to_cache;
     if (!loaded.from_cache) {
-        cache.write(loaded);  // the state directory exists now
+        to_cache = LoadedRegimen{loaded.regimen, loaded.diagnostics, loaded.text};
     }
 
     EventLoop loop;
@@ -236,7 +240,13 @@ int run_daemon(const Paths& paths) {
     // the heap pages that are now free back to the kernel before sleeping on the loop.
     malloc_trim(0);
     // ... and, once the loop is idle, the program's pages that start-up ran.
-    loop.when_idle(release_code_pages_when_idle);
+    loop.when_idle([&cache, &to_cache] {
+        if (to_cache) {
+            cache.write(*to_cache);
+            to_cache.reset();
+        }
+        release_code_pages_when_idle();
+    });
     const int result = loop.run();
     if (result < 0) {
         // sd-event gives up only when a source cannot be re-armed: say which error it was.

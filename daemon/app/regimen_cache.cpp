@@ -157,7 +157,9 @@ void RegimenCache::write(const LoadedRegimen& loaded) const {
     if (!write_all(file.fd, bytes) || ::rename(temporary.c_str(), path_.c_str()) != 0) {
         spdlog::debug("cannot write {}: {}", path_, std::strerror(errno));
         ::unlink(temporary.c_str());
+        return;
     }
+    spdlog::debug("{} written ({} bytes)", path_, bytes.size());
 }
 
 }  // namespace regimend

@@ -23,6 +23,7 @@ def names(daemon):
 
 
 FROM_CACHE = "read from the cache"
+WRITTEN = "regimen.cache written"  # at debug level, once the loop is idle after a parse
 
 
 class RegimenCache(harness.DaemonTestCase):
@@ -30,13 +31,22 @@ class RegimenCache(harness.DaemonTestCase):
     def cache_path(self, daemon):
         return os.path.join(daemon.state_dir, "regimen.cache")
 
-    def restart(self, daemon):
-        daemon.stop()
-        open(daemon.log_path, "w").close()  # the next start's log only
+    def start(self, daemon):
+        open(daemon.log_path, "w").close()  # this start's log only
         daemon.start()
 
+    def restart(self, daemon):
+        daemon.stop()
+        self.start(daemon)
+
+    def start_parsed(self, text):
+        """A daemon started on `text`, once it has written the regimen's image."""
+        daemon = self.start_daemon(text)
+        daemon.wait_log(WRITTEN)
+        return daemon
+
     def test_an_unchanged_regimen_comes_from_the_cache(self):
-        daemon = self.start_daemon(regimen("Magnesium"))
+        daemon = self.start_parsed(regimen("Magnesium"))
         self.assertNotIn(FROM_CACHE, daemon.log())
         mode = os.stat(self.cache_path(daemon)).st_mode
         self.assertEqual(stat.S_IMODE(mode), 0o600)
@@ -45,13 +55,13 @@ class RegimenCache(harness.DaemonTestCase):
         self.assertEqual(names(daemon), ["Magnesium"])
 
     def test_an_edit_while_stopped_is_parsed_even_at_the_same_size(self):
-        daemon = self.start_daemon(regimen("Magnesium"))
+        daemon = self.start_parsed(regimen("Magnesium"))
         daemon.stop()
         daemon.write_regimen(regimen("Magnesiun"))  # one letter: same size
-        open(daemon.log_path, "w").close()
-        daemon.start()
+        self.start(daemon)
         self.assertEqual(names(daemon), ["Magnesiun"])
         self.assertNotIn(FROM_CACHE, daemon.log())
+        daemon.wait_log(WRITTEN)
         # ... and that parse is what the next restart reads.
         self.restart(daemon)
         daemon.wait_log(FROM_CACHE)
@@ -62,7 +72,7 @@ class RegimenCache(harness.DaemonTestCase):
             [harness.dose_item("a", FAR, name="A", amount="300 mg", tags=["mg"]),
              harness.dose_item("b", FAR + 60, name="B", amount="300 mg", tags=["mg"])],
             extra="limits:\n  - {name: magnesium, per_day: 350 mg, tags: [mg]}\n")
-        daemon = self.start_daemon(over)
+        daemon = self.start_parsed(over)
         before = [str(w) for w in daemon.call("Today")[6]]
         self.assertTrue(any("350 mg" in w for w in before), before)
         self.restart(daemon)
@@ -70,16 +80,18 @@ class RegimenCache(harness.DaemonTestCase):
         self.assertEqual([str(w) for w in daemon.call("Today")[6]], before)
 
     def test_a_reload_keeps_the_cache_current(self):
-        daemon = self.start_daemon(regimen("Magnesium"))
+        daemon = self.start_parsed(regimen("Magnesium"))
         recorder = self.start_recorder()
+        open(daemon.log_path, "w").close()
         daemon.write_regimen(regimen("Glycinate"))
         recorder.wait("RegimenReloaded")
+        daemon.wait_log(WRITTEN)  # by the worker, after its parse
         self.restart(daemon)
         daemon.wait_log(FROM_CACHE)
         self.assertEqual(names(daemon), ["Glycinate"])
 
     def test_a_damaged_or_foreign_cache_is_parsed_over(self):
-        daemon = self.start_daemon(regimen("Magnesium"))
+        daemon = self.start_parsed(regimen("Magnesium"))
         daemon.stop()
         path = self.cache_path(daemon)
         with open(path, "r+b") as cache:
@@ -88,22 +100,22 @@ class RegimenCache(harness.DaemonTestCase):
             data[middle] ^= 0xFF
             cache.seek(0)
             cache.write(data)
-        open(daemon.log_path, "w").close()
-        daemon.start()
+        self.start(daemon)
         self.assertEqual(names(daemon), ["Magnesium"])
         self.assertNotIn(FROM_CACHE, daemon.log())
+        daemon.wait_log(WRITTEN)
         # A cache someone else could have written is not read, and is replaced.
         daemon.stop()
         os.chmod(path, 0o666)
-        open(daemon.log_path, "w").close()
-        daemon.start()
+        self.start(daemon)
         self.assertNotIn(FROM_CACHE, daemon.log())
+        daemon.wait_log(WRITTEN)
         self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
         self.restart(daemon)
         daemon.wait_log(FROM_CACHE)
 
     def test_a_regimen_that_no_longer_parses_is_refused_though_cached(self):
-        daemon = self.start_daemon(regimen("Magnesium"))
+        daemon = self.start_parsed(regimen("Magnesium"))
         daemon.stop()
         daemon.write_regimen("version: 1\nitems: [\n")
         open(daemon.log_path, "w").close()
