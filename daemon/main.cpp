@@ -248,6 +248,9 @@ int run_daemon(const Paths& paths) {
         release_code_pages_when_idle();
     });
     const int result = loop.run();
+    if (to_cache) {
+        cache.write(*to_cache);  // stopped before it was ever idle: the next start needs it
+    }
     if (result < 0) {
         // sd-event gives up only when a source cannot be re-armed: say which error it was.
         spdlog::error("the event loop failed: {}", std::strerror(-result));
