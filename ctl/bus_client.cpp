@@ -80,6 +80,55 @@ constexpr regimend::Seconds kMaxDaemonSpan{400LL * 86'400};
                                     " from regimend: " + std::strerror(-result));
 }
 
+// Sends `message` and waits for its reply, like sd_bus_call but without first waiting for
+// the bus to answer Hello: sd_bus_call does (bus_ensure_running), so a fresh connection
+// took two round trips to the bus before the daemon saw the call. An asynchronous call made
+// while Hello is outstanding is written right behind it, and the bus handles them in
+// order. The reply, or the error the daemon, the bus or sd-bus (a timeout, a lost
+// connection) answered with, ends the wait. Returns sd_bus_call's convention: < 0 with
+// `error` set, or with `error` empty when the connection itself failed.
+int send_and_wait(sd_bus* bus, sd_bus_message* message, BusError& error, MessagePtr& reply) {
+    struct Pending {
+        BusError* error;
+        MessagePtr* reply;
+        int result = 0;
+        bool answered = false;
+    } pending{&error, &reply};
+    auto on_reply = [](sd_bus_message* answer, void* userdata, sd_bus_error*) -> int {
+        auto* waiting = static_cast<Pending*>(userdata);
+        waiting->answered = true;
+        if (const sd_bus_error* failure = sd_bus_message_get_error(answer)) {
+            waiting->result = sd_bus_error_copy(waiting->error->get(), failure);
+            if (waiting->result >= 0) {
+                waiting->result = -EIO;  // an error without an errno of its own
+            }
+            return 0;
+        }
+        waiting->reply->reset(sd_bus_message_ref(answer));
+        return 0;
+    };
+    sd_bus_slot* raw_slot = nullptr;
+    int result = sd_bus_call_async(bus, &raw_slot, message, on_reply, &pending,
+                                   BusClient::kCallTimeoutMicroseconds);
+    regimend::SlotPtr slot(raw_slot);
+    if (result < 0) {
+        return result;
+    }
+    while (!pending.answered) {
+        result = sd_bus_process(bus, nullptr);
+        if (result < 0) {
+            return result;
+        }
+        if (result == 0) {
+            result = sd_bus_wait(bus, UINT64_MAX);  // sd-bus bounds it by the call's timeout
+            if (result < 0) {
+                return result;
+            }
+        }
+    }
+    return pending.result;
+}
+
 // Builds a method call, appends `args` with `types` and waits for the reply. Without
 // `auto_start` the bus never D-Bus-activates the daemon for it (a missing daemon is then
 // exit 3 at once).
@@ -105,14 +154,12 @@ MessagePtr call_on(sd_bus* bus, bool auto_start, const char* interface, const ch
         }
     }
     BusError error;
-    sd_bus_message* reply = nullptr;
-    result =
-        sd_bus_call(bus, message.get(), BusClient::kCallTimeoutMicroseconds, error.get(), &reply);
-    MessagePtr reply_ptr(reply);
+    MessagePtr reply;
+    result = send_and_wait(bus, message.get(), error, reply);
     if (result < 0) {
         throw_call_error(result, error, member);
     }
-    return reply_ptr;
+    return reply;
 }
 
 template <class... Args>
