@@ -68,6 +68,18 @@ const regimenctl::Verb* named_verb(const FirstWord& first,
 
 }  // namespace
 
+namespace regimenctl {
+
+// A function-local static, so verbs registering from other translation units' static
+// initialisers never see it unconstructed. Defined here rather than in regimenctl_lib: the
+// library's files do not include CLI11 (ctl/global_options.hpp).
+std::vector<Verb>& verb_registry() {
+    static std::vector<Verb> verbs;
+    return verbs;
+}
+
+}  // namespace regimenctl
+
 int main(int argc, char** argv) {
     CLI::App app{
         "Control regimend: confirm, skip and snooze doses, log as-needed doses and symptoms,\n"

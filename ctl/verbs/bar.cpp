@@ -17,6 +17,7 @@
 #include "host/sd_handles.hpp"
 #include "regimen_file.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {

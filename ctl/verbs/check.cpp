@@ -8,6 +8,7 @@
 #include "error.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {

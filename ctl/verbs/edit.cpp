@@ -17,6 +17,7 @@
 #include "install_file.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {

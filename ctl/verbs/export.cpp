@@ -12,6 +12,7 @@
 #include "regimen_file.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {

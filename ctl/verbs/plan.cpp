@@ -10,6 +10,7 @@
 #include "output.hpp"
 #include "regimen_file.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {

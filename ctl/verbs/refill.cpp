@@ -10,6 +10,7 @@
 #include "error.hpp"
 #include "regimen_file.hpp"
 #include "session.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "session.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {

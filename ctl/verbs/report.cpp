@@ -21,6 +21,7 @@
 #include "regimen_file.hpp"
 #include "report_html.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {

@@ -7,6 +7,7 @@
 #include "output.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
