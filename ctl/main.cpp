@@ -133,10 +133,10 @@ int main(int argc, char** argv) {
               [](const auto& a, const auto& b) { return a.name < b.name; });
     const FirstWord first = first_word(argc, argv);
     if (const auto* verb = named_verb(first, verbs)) {
-        verb->add(app, options, run);
+        verb->add(regimenctl::Command{&app}, options, run);
     } else {
         for (const auto& each : verbs) {
-            each.add(app, options, run);
+            each.add(regimenctl::Command{&app}, options, run);
             assert(app.get_subcommands([](CLI::App*) { return true; }).back()->get_name() ==
                    each.name);
         }
