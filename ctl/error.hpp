@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "verb.hpp"
+#include "global_options.hpp"
 
 namespace regimenctl {
 

@@ -66,9 +66,55 @@ const regimenctl::Verb* named_verb(const FirstWord& first,
     return found == verbs.end() ? nullptr : &*found;
 }
 
+// `run` with failures reported as ../shared/SPEC.md says: the message on stderr, the
+// exit code of the CtlError (1 for anything else).
+int run_reporting_errors(const std::function<int()>& run) {
+    try {
+        return run();
+    } catch (const CtlError& error) {
+        std::cerr << "regimenctl: " << error.what() << '\n';
+        return error.exit_code();
+    } catch (const std::exception& error) {
+        std::cerr << "regimenctl: " << error.what() << '\n';
+        return regimenctl::kExitFailed;
+    }
+}
+
+// The verb that runs without a parser: `regimenctl status` or a bare `regimenctl` (the
+// default verb, status), when that verb has run_alone. Anything more on the command line
+// (an option, --help, another word) goes through CLI11.
+const regimenctl::Verb* verb_alone(int argc, char** argv,
+                                   const std::vector<regimenctl::Verb>& verbs) {
+    if (argc > 2) {
+        return nullptr;
+    }
+    const std::string_view name = argc == 2 ? std::string_view(argv[1]) : "status";
+    const auto found = std::find_if(verbs.begin(), verbs.end(),
+                                    [&](const auto& verb) { return verb.name == name; });
+    return found != verbs.end() && found->run_alone ? &*found : nullptr;
+}
+
 }  // namespace
 
+namespace regimenctl {
+
+// A function-local static, so verbs registering from other translation units' static
+// initialisers never see it unconstructed. Defined here rather than in regimenctl_lib: the
+// library's files do not include CLI11 (ctl/global_options.hpp).
+std::vector<Verb>& verb_registry() {
+    static std::vector<Verb> verbs;
+    return verbs;
+}
+
+}  // namespace regimenctl
+
 int main(int argc, char** argv) {
+    GlobalOptions options;
+    options.config_path = regimenctl::default_config_path();
+    if (const auto* verb = verb_alone(argc, argv, regimenctl::verb_registry())) {
+        return run_reporting_errors([&] { return verb->run_alone(options); });
+    }
+
     CLI::App app{
         "Control regimend: confirm, skip and snooze doses, log as-needed doses and symptoms,\n"
         "show status and history, plan, check and edit the regimen.",
@@ -76,8 +122,6 @@ int main(int argc, char** argv) {
     app.fallthrough();  // global options are accepted after the verb too
     app.require_subcommand(0, 1);
 
-    GlobalOptions options;
-    options.config_path = regimenctl::default_config_path();
     app.add_option("--config", options.config_path, "regimen file")
         ->default_str(options.config_path);
     app.set_version_flag("--version", std::string("regimenctl ") + REGIMEND_VERSION);
@@ -89,10 +133,10 @@ int main(int argc, char** argv) {
               [](const auto& a, const auto& b) { return a.name < b.name; });
     const FirstWord first = first_word(argc, argv);
     if (const auto* verb = named_verb(first, verbs)) {
-        verb->add(app, options, run);
+        verb->add(regimenctl::Command{&app}, options, run);
     } else {
         for (const auto& each : verbs) {
-            each.add(app, options, run);
+            each.add(regimenctl::Command{&app}, options, run);
             assert(app.get_subcommands([](CLI::App*) { return true; }).back()->get_name() ==
                    each.name);
         }
@@ -124,13 +168,5 @@ int main(int argc, char** argv) {
         return regimenctl::kExitUsage;
     }
 
-    try {
-        return run();
-    } catch (const CtlError& error) {
-        std::cerr << "regimenctl: " << error.what() << '\n';
-        return error.exit_code();
-    } catch (const std::exception& error) {
-        std::cerr << "regimenctl: " << error.what() << '\n';
-        return regimenctl::kExitFailed;
-    }
+    return run_reporting_errors(run);
 }

@@ -174,26 +174,36 @@ std::string format_clock(const regimend::TimeZone& zone, regimend::Instant insta
 
 namespace {
 
+bool four_digit_year(regimend::LocalDate day) {
+    const int year = static_cast<int>(day.year());
+    return year >= 0 && year <= 9999;
+}
+
+// "YYYY-MM-DD" at `out` for a four_digit_year(); returns the end.
+char* date_digits(char* out, regimend::LocalDate day) {
+    const auto year = static_cast<unsigned>(static_cast<int>(day.year()));
+    out = two_digits(out, year / 100);
+    out = two_digits(out, year % 100);
+    *out++ = '-';
+    out = two_digits(out, static_cast<unsigned>(day.month()));
+    *out++ = '-';
+    return two_digits(out, static_cast<unsigned>(day.day()));
+}
+
 std::string when_text(regimend::LocalTime local, regimend::LocalDate today) {
     const regimend::LocalDate day{date::floor<date::days>(local)};
     if (day == today) {
         return clock_text(local);
     }
-    const int year = static_cast<int>(day.year());
-    if (year < 0 || year > 9999) {  // not four digits: as printf's %04d writes it
+    if (!four_digit_year(day)) {  // as printf's %04d writes it
         char text[32];
         const int length =
-            std::snprintf(text, sizeof text, "%04d-%02u-%02u ", year,
+            std::snprintf(text, sizeof text, "%04d-%02u-%02u ", static_cast<int>(day.year()),
                           static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
         return std::string(text, static_cast<std::size_t>(length)) + clock_text(local);
     }
     char text[24];
-    char* out = two_digits(text, static_cast<unsigned>(year) / 100);
-    out = two_digits(out, static_cast<unsigned>(year) % 100);
-    *out++ = '-';
-    out = two_digits(out, static_cast<unsigned>(day.month()));
-    *out++ = '-';
-    out = two_digits(out, static_cast<unsigned>(day.day()));
+    char* out = date_digits(text, day);
     *out++ = ' ';
     return std::string(text, clock_digits(out, local));
 }
@@ -225,7 +235,17 @@ std::string zone_note(const regimend::TimeZone& zone) {
 }
 
 std::string format_day_heading(regimend::LocalDate day) {
-    return date::format("%a %F", date::local_days{day});
+    if (!four_digit_year(day)) {
+        return date::format("%a %F", date::local_days{day});
+    }
+    // What "%a %F" gives in the C locale, without the ostream date::format builds (issue 17:
+    // `status` prints this line on every run). One string, so no table of pointers to relocate.
+    constexpr std::string_view kWeekdays = "SunMonTueWedThuFriSat";
+    const date::weekday weekday{date::local_days{day}};
+    char text[16];
+    kWeekdays.copy(text, 3, 3 * weekday.c_encoding());
+    text[3] = ' ';
+    return std::string(text, date_digits(text + 4, day));
 }
 
 std::string format_diagnostic_line(const regimend::Diagnostic& diagnostic) {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "bus_client.hpp"
-#include "verb.hpp"
+#include "global_options.hpp"
 
 namespace regimenctl {
 

@@ -2,51 +2,44 @@
 // here, so adding a verb never touches main.cpp.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "command.hpp"
+#include "global_options.hpp"
 
 namespace regimenctl {
 
-// Options every verb may read, filled in by main.cpp before the verb runs.
-struct GlobalOptions {
-    std::string config_path;  // --config, or $XDG_CONFIG_HOME/regimend/regimen.yaml
-    bool json = false;        // --json (on verbs that read)
-};
-
-// Exit codes of ../shared/SPEC.md: 0 done, 1 refused or failed, 2 bad usage, 3 no daemon.
-enum ExitCode { kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitNoDaemon = 3 };
-
 // How a verb file adds itself (see ctl/verbs/*.cpp, e.g. reload.cpp for the smallest):
 //
-//   const RegisterVerb registration{{"name", [](CLI::App& app, GlobalOptions& options,
+//   const RegisterVerb registration{{"name", [](Command app, GlobalOptions& options,
 //                                            std::function<int()>& run) {
 //       auto args = std::make_shared<MyArgs>();       // outlives add(): owned by the lambdas
-//       auto* command = app.add_subcommand("name", "one line for --help");
-//       command->add_option("ITEM", args->item, "...")->required();
-//       on_selected(command, run, [&options, args] { return run_name(*args, options); });
+//       auto command = app.add_subcommand("name", "one line for --help");
+//       command.add_option("ITEM", args->item, "...").required();
+//       command.on_selected(run, [&options, args] { return run_name(*args, options); });
 //   }}};
 //
 // main.cpp parses the command line; the selected subcommand's callback stores its body in
-// `run`, which main then calls. Failures are thrown as CtlError (ctl/error.hpp).
+// `run`, which main then calls. Failures are thrown as CtlError (ctl/error.hpp). Verb files
+// declare their options through ctl/command.hpp and do not include CLI11.
 struct Verb {
     // The subcommand's name, as `add` names it: --help lists the verbs sorted by it, so no
     // table of positions has to be kept in step with the files.
     std::string_view name;
     // Adds the subcommand; the returned function runs it and gives the exit code.
-    std::function<void(CLI::App& app, GlobalOptions& options, std::function<int()>& run)> add;
+    std::function<void(Command app, GlobalOptions& options, std::function<int()>& run)> add;
+    // Runs the verb when the command line is its name alone (for `status`, also an empty
+    // one), where every option keeps its default: main.cpp then builds no parser at all
+    // (issue 17: building and parsing CLI11's App cost `regimenctl status` some 70,000
+    // instructions). Empty for verbs that always parse.
+    std::function<int(const GlobalOptions& options)> run_alone = {};
 };
 
 std::vector<Verb>& verb_registry();
-
-// When the command line selects `command`, `run` becomes `body`. `run` and anything `body`
-// captures by reference must live until main() returns (they do: main owns them).
-inline void on_selected(CLI::App* command, std::function<int()>& run, std::function<int()> body) {
-    command->callback([&run, body = std::move(body)] { run = body; });
-}
 
 struct RegisterVerb {
     explicit RegisterVerb(Verb verb) { verb_registry().push_back(std::move(verb)); }

@@ -17,6 +17,7 @@
 #include "host/sd_handles.hpp"
 #include "regimen_file.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -282,17 +283,17 @@ int run_follow(const BarArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"bar", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"bar", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<BarArgs>();
-         auto* command = app.add_subcommand(
+         auto command = app.add_subcommand(
              "bar", "One line for a status bar: the due dose, else the next one");
-         command->add_option("--format", args->format, "waybar (JSON), i3blocks (JSON) or plain")
-             ->check(CLI::IsMember({"waybar", "i3blocks", "plain"}))
-             ->default_str("plain");
-         command->add_flag("--follow", args->follow,
-                           "keep running: print a new line on every change");
-         command->add_flag("--json", options.json, "the same as --format waybar");
-         on_selected(command, run, [&options, args] {
+         command.add_option("--format", args->format, "waybar (JSON), i3blocks (JSON) or plain")
+             .one_of({"waybar", "i3blocks", "plain"})
+             .default_str("plain");
+         command.add_flag("--follow", args->follow,
+                          "keep running: print a new line on every change");
+         command.add_flag("--json", options.json, "the same as --format waybar");
+         command.on_selected(run, [&options, args] {
              if (options.json) {
                  args->format = "waybar";
              }

@@ -8,6 +8,7 @@
 #include "error.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -80,12 +81,12 @@ int run_check(const CheckArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"check", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"check", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<CheckArgs>();
-         auto* command = app.add_subcommand("check", "Validate and lint a regimen file (offline)");
-         command->add_option("FILE", args->file, "the file (default: --config)");
-         command->add_flag("--json", options.json, "print one JSON document");
-         on_selected(command, run, [&options, args] { return run_check(*args, options); });
+         auto command = app.add_subcommand("check", "Validate and lint a regimen file (offline)");
+         command.add_option("FILE", args->file, "the file (default: --config)");
+         command.add_flag("--json", options.json, "print one JSON document");
+         command.on_selected(run, [&options, args] { return run_check(*args, options); });
      }}};
 
 }  // namespace

@@ -38,15 +38,15 @@ int run_complete(const CompleteArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"__complete", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"__complete", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<CompleteArgs>();
          // An empty group hides it from --help: it is for the completion scripts.
-         auto* command = app.add_subcommand("__complete", "Words for shell completion");
-         command->group("");
-         command->add_option("WHAT", args->what, "items, scheduled, as-needed, stocked or symptoms")
-             ->required()
-             ->check(CLI::IsMember({"items", "scheduled", "as-needed", "stocked", "symptoms"}));
-         on_selected(command, run, [&options, args] { return run_complete(*args, options); });
+         auto command = app.add_subcommand("__complete", "Words for shell completion");
+         command.group("");
+         command.add_option("WHAT", args->what, "items, scheduled, as-needed, stocked or symptoms")
+             .required()
+             .one_of({"items", "scheduled", "as-needed", "stocked", "symptoms"});
+         command.on_selected(run, [&options, args] { return run_complete(*args, options); });
      }}};
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "install_file.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -216,10 +217,10 @@ int run_edit(const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"edit", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
-         auto* command = app.add_subcommand(
+    {"edit", [](Command app, GlobalOptions& options, std::function<int()>& run) {
+         auto command = app.add_subcommand(
              "edit", "Edit the regimen in $VISUAL/$EDITOR, validate, install, reload");
-         on_selected(command, run, [&options] { return run_edit(options); });
+         command.on_selected(run, [&options] { return run_edit(options); });
      }}};
 
 }  // namespace

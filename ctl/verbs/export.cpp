@@ -12,6 +12,7 @@
 #include "regimen_file.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -55,25 +56,25 @@ int export_csv(const ExportArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"export", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"export", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<ExportArgs>();
-         auto* command = app.add_subcommand(
+         auto command = app.add_subcommand(
              "export", "The plan as iCalendar (ics) or the history as CSV (csv), on stdout");
-         command->add_option("--format", args->format, "ics or csv")
-             ->required()
-             ->check(CLI::IsMember({"ics", "csv"}));
-         command->add_option("--since", args->since,
-                             "csv: a duration back from now (30d) or a date (2026-11-01); "
-                             "default: all of the history");
-         command->add_option("--state-dir", args->state_dir,
-                             "csv: directory of history.db (default $XDG_STATE_HOME/regimend)");
+         command.add_option("--format", args->format, "ics or csv")
+             .required()
+             .one_of({"ics", "csv"});
+         command.add_option("--since", args->since,
+                            "csv: a duration back from now (30d) or a date (2026-11-01); "
+                            "default: all of the history");
+         command.add_option("--state-dir", args->state_dir,
+                            "csv: directory of history.db (default $XDG_STATE_HOME/regimend)");
          command
-             ->add_option("--expand-days", args->expand_days,
-                          "ics: how many days `every: N hours` items are written out for")
-             ->default_str("90")
-             ->check(CLI::Range(1, 3660));
-         command->add_option("--config", options.config_path, "regimen file");
-         on_selected(command, run, [&options, args] {
+             .add_option("--expand-days", args->expand_days,
+                         "ics: how many days `every: N hours` items are written out for")
+             .default_str("90")
+             .range(1, 3660);
+         command.add_option("--config", options.config_path, "regimen file");
+         command.on_selected(run, [&options, args] {
              return args->format == "ics" ? export_ics(*args, options) : export_csv(*args, options);
          });
      }}};

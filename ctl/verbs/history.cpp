@@ -9,6 +9,7 @@
 #include "regimen_file.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -132,18 +133,18 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"history", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"history", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<HistoryArgs>();
-         auto* command = app.add_subcommand("history", "Past events, newest first");
+         auto command = app.add_subcommand("history", "Past events, newest first");
          command
-             ->add_option("--since", args->since,
-                          "a duration back from now (7d, 12h) or a date (2026-11-01)")
-             ->default_str("7d");
-         command->add_option("--item", args->item, "only this item (or symptom kind)");
-         command->add_flag("--all", args->all,
-                           "also show `due` events (when each reminder began; --json has them)");
-         command->add_flag("--json", options.json, "print one JSON document");
-         on_selected(command, run, [&options, args] { return run_history(*args, options); });
+             .add_option("--since", args->since,
+                         "a duration back from now (7d, 12h) or a date (2026-11-01)")
+             .default_str("7d");
+         command.add_option("--item", args->item, "only this item (or symptom kind)");
+         command.add_flag("--all", args->all,
+                          "also show `due` events (when each reminder began; --json has them)");
+         command.add_flag("--json", options.json, "print one JSON document");
+         command.on_selected(run, [&options, args] { return run_history(*args, options); });
      }}};
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "regimen_file.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -55,14 +56,14 @@ int run_log(const LogArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"log", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"log", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<LogArgs>();
-         auto* command = app.add_subcommand("log", "Record an as-needed dose");
-         command->add_option("ITEM", args->item, "item id (or a unique prefix)")->required();
-         command->add_option("--at", args->at,
-                             "when it was taken (default now): \"21:10\", \"2026-11-22 21:10\"");
-         command->add_option("--note", args->note, "free text kept in the history");
-         on_selected(command, run, [&options, args] { return run_log(*args, options); });
+         auto command = app.add_subcommand("log", "Record an as-needed dose");
+         command.add_option("ITEM", args->item, "item id (or a unique prefix)").required();
+         command.add_option("--at", args->at,
+                            "when it was taken (default now): \"21:10\", \"2026-11-22 21:10\"");
+         command.add_option("--note", args->note, "free text kept in the history");
+         command.on_selected(run, [&options, args] { return run_log(*args, options); });
      }}};
 
 }  // namespace

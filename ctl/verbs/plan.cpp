@@ -10,6 +10,7 @@
 #include "output.hpp"
 #include "regimen_file.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -168,19 +169,17 @@ int run_plan(const PlanArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"plan", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"plan", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<PlanArgs>();
-         auto* command = app.add_subcommand("plan", "The planned doses of the next days (offline)");
-         command->add_option(
+         auto command = app.add_subcommand("plan", "The planned doses of the next days (offline)");
+         command.add_option(
              "--from", args->from,
              "first day: today (the default), tomorrow, a weekday (mon) or YYYY-MM-DD");
-         command->add_option("--days", args->days, "how many days")
-             ->default_str("7")
-             ->check(CLI::Range(1, 3660));
-         command->add_option("--item", args->item, "only this item (id or unique prefix)");
-         command->add_option("--config", options.config_path, "regimen file");
-         command->add_flag("--json", options.json, "print one JSON document");
-         on_selected(command, run, [&options, args] { return run_plan(*args, options); });
+         command.add_option("--days", args->days, "how many days").default_str("7").range(1, 3660);
+         command.add_option("--item", args->item, "only this item (id or unique prefix)");
+         command.add_option("--config", options.config_path, "regimen file");
+         command.add_flag("--json", options.json, "print one JSON document");
+         command.on_selected(run, [&options, args] { return run_plan(*args, options); });
      }}};
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "error.hpp"
 #include "regimen_file.hpp"
 #include "session.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -60,15 +61,15 @@ int run_refill(const RefillArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"refill", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"refill", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<RefillArgs>();
-         auto* command = app.add_subcommand(
+         auto command = app.add_subcommand(
              "refill", "Record a refill (adds to the stock), or with --set the count on hand");
-         command->add_option("ITEM", args->item, "item id (or a unique prefix)")->required();
-         command->add_option("QUANTITY", args->quantity, "units received, or the count with --set")
-             ->required();
-         command->add_flag("--set", args->set, "QUANTITY is the count on hand, not an addition");
-         on_selected(command, run, [&options, args] { return run_refill(*args, options); });
+         command.add_option("ITEM", args->item, "item id (or a unique prefix)").required();
+         command.add_option("QUANTITY", args->quantity, "units received, or the count with --set")
+             .required();
+         command.add_flag("--set", args->set, "QUANTITY is the count on hand, not an addition");
+         command.on_selected(run, [&options, args] { return run_refill(*args, options); });
      }}};
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "session.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -15,9 +16,9 @@ int run_reload(const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"reload", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
-         auto* command = app.add_subcommand("reload", "Make regimend re-read the regimen file");
-         on_selected(command, run, [&options] { return run_reload(options); });
+    {"reload", [](Command app, GlobalOptions& options, std::function<int()>& run) {
+         auto command = app.add_subcommand("reload", "Make regimend re-read the regimen file");
+         command.on_selected(run, [&options] { return run_reload(options); });
      }}};
 
 }  // namespace

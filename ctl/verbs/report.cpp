@@ -21,6 +21,7 @@
 #include "regimen_file.hpp"
 #include "report_html.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -403,22 +404,22 @@ int run_report(const ReportArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"report", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"report", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<ReportArgs>();
-         auto* command = app.add_subcommand(
+         auto command = app.add_subcommand(
              "report", "Adherence, a calendar and symptom figures over the last days (offline)");
-         command->add_option("--days", args->days, "how many days, today included")
-             ->default_str("30")
-             ->check(CLI::Range(1, 3660));
-         command->add_option("--state-dir", args->state_dir,
-                             "directory of history.db (default $XDG_STATE_HOME/regimend)");
-         command->add_option("--config", options.config_path, "regimen file");
-         command->add_flag("--json", options.json, "print one JSON document (--format json)");
-         command->add_option("--format", args->format, "text (default), json or html")
-             ->check(CLI::IsMember({"text", "json", "html"}));
-         command->add_option("--output", args->output,
-                             "write to FILE instead of stdout (a new file is 0600)");
-         on_selected(command, run, [&options, args] { return run_report(*args, options); });
+         command.add_option("--days", args->days, "how many days, today included")
+             .default_str("30")
+             .range(1, 3660);
+         command.add_option("--state-dir", args->state_dir,
+                            "directory of history.db (default $XDG_STATE_HOME/regimend)");
+         command.add_option("--config", options.config_path, "regimen file");
+         command.add_flag("--json", options.json, "print one JSON document (--format json)");
+         command.add_option("--format", args->format, "text (default), json or html")
+             .one_of({"text", "json", "html"});
+         command.add_option("--output", args->output,
+                            "write to FILE instead of stdout (a new file is 0600)");
+         command.on_selected(run, [&options, args] { return run_report(*args, options); });
      }}};
 
 }  // namespace

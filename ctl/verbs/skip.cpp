@@ -5,6 +5,7 @@
 #include "output.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -24,12 +25,12 @@ int run_skip(const SkipArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"skip", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"skip", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<SkipArgs>();
-         auto* command = app.add_subcommand("skip", "Skip a dose");
-         command->add_option("ITEM", args->item, "item id (or a unique prefix)")->required();
-         command->add_option("--reason", args->reason, "why, kept in the history");
-         on_selected(command, run, [&options, args] { return run_skip(*args, options); });
+         auto command = app.add_subcommand("skip", "Skip a dose");
+         command.add_option("ITEM", args->item, "item id (or a unique prefix)").required();
+         command.add_option("--reason", args->reason, "why, kept in the history");
+         command.on_selected(run, [&options, args] { return run_skip(*args, options); });
      }}};
 
 }  // namespace

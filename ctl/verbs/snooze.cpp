@@ -8,6 +8,7 @@
 #include "output.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -43,13 +44,13 @@ int run_snooze(const SnoozeArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"snooze", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"snooze", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<SnoozeArgs>();
-         auto* command = app.add_subcommand("snooze", "Remind again later about a due dose");
-         command->add_option("ITEM", args->item, "item id (or a unique prefix)")->required();
-         command->add_option("DURATION", args->duration,
-                             "how long, e.g. 15m or 1h30m (default: the item's snooze)");
-         on_selected(command, run, [&options, args] { return run_snooze(*args, options); });
+         auto command = app.add_subcommand("snooze", "Remind again later about a due dose");
+         command.add_option("ITEM", args->item, "item id (or a unique prefix)").required();
+         command.add_option("DURATION", args->duration,
+                            "how long, e.g. 15m or 1h30m (default: the item's snooze)");
+         command.on_selected(run, [&options, args] { return run_snooze(*args, options); });
      }}};
 
 }  // namespace

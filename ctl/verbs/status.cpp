@@ -11,6 +11,7 @@
 #include "regimen_file.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -238,12 +239,14 @@ int run_status(const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"status", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
-         auto* command = app.add_subcommand(
+    {"status",
+     [](Command app, GlobalOptions& options, std::function<int()>& run) {
+         auto command = app.add_subcommand(
              "status", "Today's doses with their state, the next due dose, warnings (default)");
-         command->add_flag("--json", options.json, "print one JSON document");
-         on_selected(command, run, [&options] { return run_status(options); });
-     }}};
+         command.add_flag("--json", options.json, "print one JSON document");
+         command.on_selected(run, [&options] { return run_status(options); });
+     },
+     run_status}};
 
 }  // namespace
 }  // namespace regimenctl

@@ -9,6 +9,7 @@
 #include "regimen_file.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -88,11 +89,11 @@ int run_stock(const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"stock", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
-         auto* command = app.add_subcommand(
+    {"stock", [](Command app, GlobalOptions& options, std::function<int()>& run) {
+         auto command = app.add_subcommand(
              "stock", "Each stocked item: on hand, doses left, the date it runs out");
-         command->add_flag("--json", options.json, "print one JSON document");
-         on_selected(command, run, [&options] { return run_stock(options); });
+         command.add_flag("--json", options.json, "print one JSON document");
+         command.on_selected(run, [&options] { return run_stock(options); });
      }}};
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "output.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -46,15 +47,15 @@ int run_symptom(const SymptomArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"symptom", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"symptom", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<SymptomArgs>();
-         auto* command = app.add_subcommand("symptom", "Record a diary entry (e.g. migraine 6)");
-         command->add_option("KIND", args->kind, "one of the regimen's `symptoms`")->required();
-         command->add_option("SEVERITY", args->severity, "0 (none) to 10 (worst)")->required();
-         command->add_option("--at", args->at,
-                             "when (default now): \"21:10\", \"2026-11-22 21:10\"");
-         command->add_option("--note", args->note, "free text kept in the history");
-         on_selected(command, run, [&options, args] { return run_symptom(*args, options); });
+         auto command = app.add_subcommand("symptom", "Record a diary entry (e.g. migraine 6)");
+         command.add_option("KIND", args->kind, "one of the regimen's `symptoms`").required();
+         command.add_option("SEVERITY", args->severity, "0 (none) to 10 (worst)").required();
+         command.add_option("--at", args->at,
+                            "when (default now): \"21:10\", \"2026-11-22 21:10\"");
+         command.add_option("--note", args->note, "free text kept in the history");
+         command.on_selected(run, [&options, args] { return run_symptom(*args, options); });
      }}};
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "output.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -83,17 +84,17 @@ int run_take(const TakeArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"take", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"take", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<TakeArgs>();
-         auto* command =
+         auto command =
              app.add_subcommand("take", "Confirm a dose as taken (also: regimenctl confirm)");
-         command->alias("confirm");
-         command->add_option("ITEM", args->item, "item id (or a unique prefix)");
-         command->add_flag("--all", args->all, "confirm every due or snoozed dose");
-         command->add_option("--at", args->at,
-                             "when it was really taken: \"21:10\", \"yesterday 21:10\", "
-                             "\"2026-11-22 21:10\"");
-         on_selected(command, run, [&options, args] { return run_take(*args, options); });
+         command.alias("confirm");
+         command.add_option("ITEM", args->item, "item id (or a unique prefix)");
+         command.add_flag("--all", args->all, "confirm every due or snoozed dose");
+         command.add_option("--at", args->at,
+                            "when it was really taken: \"21:10\", \"yesterday 21:10\", "
+                            "\"2026-11-22 21:10\"");
+         command.on_selected(run, [&options, args] { return run_take(*args, options); });
      }}};
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "output.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
+#include "verb.hpp"
 
 namespace regimenctl {
 namespace {
@@ -36,12 +37,12 @@ int run_undo(const UndoArgs& args, const GlobalOptions& options) {
 }
 
 const RegisterVerb registration{
-    {"undo", [](CLI::App& app, GlobalOptions& options, std::function<int()>& run) {
+    {"undo", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<UndoArgs>();
-         auto* command =
+         auto command =
              app.add_subcommand("undo", "Take back the item's last taken or skipped answer");
-         command->add_option("ITEM", args->item, "item id (or a unique prefix)")->required();
-         on_selected(command, run, [&options, args] { return run_undo(*args, options); });
+         command.add_option("ITEM", args->item, "item id (or a unique prefix)").required();
+         command.on_selected(run, [&options, args] { return run_undo(*args, options); });
      }}};
 
 }  // namespace

@@ -101,6 +101,22 @@ TEST_CASE("instants read as date::format writes them, at every width", "[ctl_out
     CHECK(regimenctl::format_when(berlin, utc(2026, 3, 29, 0, 0), today) == "01:00");
 }
 
+TEST_CASE("day headings read as date::format's \"%a %F\" writes them", "[ctl_output]") {
+    // format_day_heading writes its text by hand (status prints one on every run).
+    const date::local_days first{date::year{2026} / 1 / 1};
+    for (int offset = -400; offset < 400; offset += 3) {
+        const regimend::LocalDate day{first + date::days{offset}};
+        INFO(offset);
+        CHECK(regimenctl::format_day_heading(day) == date::format("%a %F", date::local_days{day}));
+    }
+    for (const regimend::LocalDate day : {regimend::LocalDate{date::year{0} / 1 / 1},
+                                          regimend::LocalDate{date::year{9999} / 12 / 31},
+                                          regimend::LocalDate{date::year{10000} / 1 / 1},
+                                          regimend::LocalDate{date::year{-1} / 6 / 1}}) {
+        CHECK(regimenctl::format_day_heading(day) == date::format("%a %F", date::local_days{day}));
+    }
+}
+
 TEST_CASE("diagnostic lines read file:line:column: severity: message", "[ctl_output]") {
     regimend::Diagnostic diagnostic{"regimen.yaml", 12, 9, regimend::Severity::Warning,
                                     "magnesium oxide is poorly absorbed"};
