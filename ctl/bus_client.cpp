@@ -108,25 +108,27 @@ int send_and_wait(sd_bus* bus, sd_bus_message* message, BusError& error, Message
         return 0;
     };
     sd_bus_slot* raw_slot = nullptr;
-    int result = sd_bus_call_async(bus, &raw_slot, message, on_reply, &pending,
-                                   BusClient::kCallTimeoutMicroseconds);
+    // 0: sd-bus's default, 25 s (time for D-Bus activation to start the daemon) or
+    // $SYSTEMD_BUS_TIMEOUT, as for systemctl and busctl.
+    int result = sd_bus_call_async(bus, &raw_slot, message, on_reply, &pending, 0);
     regimend::SlotPtr slot(raw_slot);
     if (result < 0) {
         return result;
     }
-    while (!pending.answered) {
+    for (;;) {
         result = sd_bus_process(bus, nullptr);
         if (result < 0) {
             return result;
         }
-        if (result == 0) {
-            result = sd_bus_wait(bus, UINT64_MAX);  // sd-bus bounds it by the call's timeout
-            if (result < 0) {
-                return result;
-            }
+        // Before waiting: sd_bus_process may run the callback and still return 0 (it does
+        // for the timeout's error reply), and nothing would then wake the wait.
+        if (pending.answered) {
+            return pending.result;
+        }
+        if (result == 0 && (result = sd_bus_wait(bus, UINT64_MAX)) < 0) {
+            return result;  // the wait itself ends at the call's timeout
         }
     }
-    return pending.result;
 }
 
 // Builds a method call, appends `args` with `types` and waits for the reply. Without

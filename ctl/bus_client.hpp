@@ -1,8 +1,10 @@
 // regimenctl's side of org.regimend.Regimen1 (../shared/SPEC.md "D-Bus interface"): typed
-// calls on the session bus with a timeout long enough for D-Bus activation to start the
-// daemon. Every failure is thrown as CtlError with the spec's exit code:
+// calls on the session bus with sd-bus's default timeout (25 s, long enough for D-Bus
+// activation to start the daemon; $SYSTEMD_BUS_TIMEOUT changes it). Every failure is thrown
+// as CtlError with the spec's exit code:
 //   org.regimend.Regimen1.Error.*            -> 1, the daemon's message
 //   no bus, no owner, activation failed, ...  -> 3, saying how to start regimend
+//   no answer within the timeout              -> 3, "regimend did not answer ... in time"
 //   any other D-Bus error                     -> 1, "<error name>: <message>"
 #pragma once
 
@@ -108,8 +110,6 @@ class BusClient {
     void set_auto_start(bool auto_start) noexcept { auto_start_ = auto_start; }
     // The connection itself, for match rules (`bar --follow`); owned by this client.
     sd_bus* raw() const noexcept;
-
-    static constexpr std::uint64_t kCallTimeoutMicroseconds = 25'000'000;
 
   private:
     std::vector<std::string> optional_strings(const char* property);

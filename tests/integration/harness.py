@@ -431,7 +431,7 @@ class Daemon:
 
     def ctl(self, *args, input_text=None, timeout=60, extra_env=None):
         """Runs regimenctl against this daemon; returns CompletedProcess (text)."""
-        env = self.env
+        env = dict(self.env)  # extra_env is for this run only
         if extra_env:
             env.update(extra_env)
         return subprocess.run([REGIMENCTL] + list(args), env=env, input=input_text,

@@ -10,6 +10,7 @@ import json
 import os
 import pty
 import re
+import signal
 import stat
 import subprocess
 
@@ -323,6 +324,24 @@ source="{prefix}$count.yaml"
 for file; do :; done  # the last argument: options may come first ("code --wait")
 cp "$source" "$file"
 """
+
+
+class Unanswered(CtlTestCase):
+    def test_a_daemon_that_never_answers_is_exit_3_once_the_timeout_passes(self):
+        # A stopped daemon owns its name but answers nothing: regimenctl gives up after
+        # sd-bus's method-call timeout ($SYSTEMD_BUS_TIMEOUT, 25 s by default) with exit 3.
+        # The subprocess deadline is far longer: a client that waits forever fails here.
+        self.start_regimen([item("later", 3 * 3600, "Later today")])
+        self.ok("status")
+        os.kill(self.daemon.process.pid, signal.SIGSTOP)
+        try:
+            for args in (["status"], ["history"], ["take", "nothing-by-this-name"]):
+                result = self.ctl(*args, timeout=60, extra_env={"SYSTEMD_BUS_TIMEOUT": "2"})
+                self.assertEqual(result.returncode, 3, f"{args}: {result.stderr}")
+                self.assertIn("did not answer", result.stderr)
+        finally:
+            os.kill(self.daemon.process.pid, signal.SIGCONT)
+        self.ok("status")
 
 
 class Edit(CtlTestCase):
