@@ -27,14 +27,6 @@ const regimend::TimeZone* system_zone() {
     return regimend::system_zone();
 }
 
-const regimend::TimeZone* find_zone(const std::string& name) {
-    try {
-        return regimend::locate_zone(name);
-    } catch (const std::exception&) {
-        return nullptr;
-    }
-}
-
 std::optional<regimend::ParseResult> try_load_regimen(const std::string& path) {
     auto text = read_text_file(path);
     if (!text) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/parse.hpp"
+#include "core/time_zone.hpp"
 
 namespace regimenctl {
 
@@ -25,7 +26,7 @@ std::optional<std::string> read_text_file(const std::string& path, std::string* 
 const regimend::TimeZone* system_zone();
 
 // A zone by IANA name, nullptr when unknown.
-const regimend::TimeZone* find_zone(const std::string& name);
+using regimend::find_zone;
 
 // Reads and parses `path` (messages name `path`). Throws CtlError (exit 1) when the file
 // cannot be read; a file with errors comes back as a ParseResult without a regimen.

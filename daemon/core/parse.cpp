@@ -79,7 +79,8 @@ class RegimenReader {
         const Field* timezone = top.get("timezone");
         if (!timezone) {
             if (!regimen_.zone) {
-                regimen_.zone = locate("UTC");  // the caller named no default: stay defined
+                regimen_.zone =
+                    regimend::find_zone("UTC");  // the caller named no default: stay defined
             }
             return;
         }
@@ -88,20 +89,12 @@ class RegimenReader {
             return;
         }
         regimen_.timezone_name = text->value;
-        if (const regimend::TimeZone* zone = locate(text->value)) {
+        if (const regimend::TimeZone* zone = regimend::find_zone(text->value)) {
             regimen_.zone = zone;
         } else {
             diagnostics_.error(text->pos, "unknown time zone " + quoted(text->value) +
                                               ": 'timezone' must be an IANA name such as "
                                               "Europe/Berlin or America/New_York");
-        }
-    }
-
-    static const regimend::TimeZone* locate(const std::string& name) {
-        try {
-            return regimend::locate_zone(name);
-        } catch (const std::exception&) {
-            return nullptr;
         }
     }
 

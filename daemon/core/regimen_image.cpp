@@ -337,14 +337,7 @@ Item read_item_image(Reader& in) {
 
 // The zone a regimen plans in, as parse_regimen chose it; null when there is none.
 const TimeZone* zone_for(const std::string& timezone_name, const TimeZone* default_zone) {
-    if (timezone_name.empty()) {
-        return default_zone;
-    }
-    try {
-        return regimend::locate_zone(timezone_name);
-    } catch (const std::exception&) {
-        return nullptr;
-    }
+    return timezone_name.empty() ? default_zone : find_zone(timezone_name);
 }
 
 }  // namespace

@@ -330,7 +330,7 @@ sys_seconds TimeZone::to_sys(date::local_seconds local, date::choose choice) con
     return sys_seconds{local.time_since_epoch() - span.offset};
 }
 
-const TimeZone* locate_zone(const std::string& name) {
+const TimeZone* find_zone(const std::string& name) {
     static std::mutex mutex;
     static std::map<std::string, std::unique_ptr<const TimeZone>, std::less<>> zones;
     std::lock_guard lock(mutex);
@@ -345,6 +345,13 @@ const TimeZone* locate_zone(const std::string& name) {
                 return kept.get();
             }
         }
+    }
+    return nullptr;
+}
+
+const TimeZone* locate_zone(const std::string& name) {
+    if (const TimeZone* zone = find_zone(name)) {
+        return zone;
     }
     throw std::runtime_error(name + " not found in timezone database");
 }

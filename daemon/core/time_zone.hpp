@@ -66,4 +66,7 @@ class TimeZone {
 // std::runtime_error, as date::locate_zone does, when there is no such zone.
 const TimeZone* locate_zone(const std::string& name);
 
+// The same zone, or null when there is no such zone.
+const TimeZone* find_zone(const std::string& name);
+
 }  // namespace regimend

@@ -27,14 +27,7 @@ std::string zone_name_from_path(std::string text) {
 }
 
 const regimend::TimeZone* locate(const std::string& name) {
-    if (name.empty()) {
-        return nullptr;
-    }
-    try {
-        return regimend::locate_zone(name);
-    } catch (const std::exception&) {
-        return nullptr;
-    }
+    return name.empty() ? nullptr : regimend::find_zone(name);
 }
 
 std::optional<std::string> localtime_link_target() {

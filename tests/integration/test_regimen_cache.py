@@ -39,6 +39,11 @@ class RegimenCache(harness.DaemonTestCase):
         daemon.stop()
         self.start(daemon)
 
+    def restart_from_cache(self, daemon):
+        """Restarts `daemon` and waits until its log says the regimen came from the cache."""
+        self.restart(daemon)
+        daemon.wait_log(FROM_CACHE)
+
     def start_parsed(self, text):
         """A daemon started on `text`, once it has written the regimen's image."""
         daemon = self.start_daemon(text)
@@ -50,8 +55,7 @@ class RegimenCache(harness.DaemonTestCase):
         self.assertNotIn(FROM_CACHE, daemon.log())
         mode = os.stat(self.cache_path(daemon)).st_mode
         self.assertEqual(stat.S_IMODE(mode), 0o600)
-        self.restart(daemon)
-        daemon.wait_log(FROM_CACHE)
+        self.restart_from_cache(daemon)
         self.assertEqual(names(daemon), ["Magnesium"])
 
     def test_an_edit_while_stopped_is_parsed_even_at_the_same_size(self):
@@ -63,8 +67,7 @@ class RegimenCache(harness.DaemonTestCase):
         self.assertNotIn(FROM_CACHE, daemon.log())
         daemon.wait_log(WRITTEN)
         # ... and that parse is what the next restart reads.
-        self.restart(daemon)
-        daemon.wait_log(FROM_CACHE)
+        self.restart_from_cache(daemon)
         self.assertEqual(names(daemon), ["Magnesiun"])
 
     def test_lint_warnings_come_back_with_the_regimen(self):
@@ -75,8 +78,7 @@ class RegimenCache(harness.DaemonTestCase):
         daemon = self.start_parsed(over)
         before = [str(w) for w in daemon.call("Today")[6]]
         self.assertTrue(any("350 mg" in w for w in before), before)
-        self.restart(daemon)
-        daemon.wait_log(FROM_CACHE)
+        self.restart_from_cache(daemon)
         self.assertEqual([str(w) for w in daemon.call("Today")[6]], before)
 
     def test_a_reload_keeps_the_cache_current(self):
@@ -86,8 +88,7 @@ class RegimenCache(harness.DaemonTestCase):
         daemon.write_regimen(regimen("Glycinate"))
         recorder.wait("RegimenReloaded")
         daemon.wait_log(WRITTEN)  # by the worker, after its parse
-        self.restart(daemon)
-        daemon.wait_log(FROM_CACHE)
+        self.restart_from_cache(daemon)
         self.assertEqual(names(daemon), ["Glycinate"])
 
     def test_a_damaged_or_foreign_cache_is_parsed_over(self):
@@ -111,8 +112,7 @@ class RegimenCache(harness.DaemonTestCase):
         self.assertNotIn(FROM_CACHE, daemon.log())
         daemon.wait_log(WRITTEN)
         self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
-        self.restart(daemon)
-        daemon.wait_log(FROM_CACHE)
+        self.restart_from_cache(daemon)
 
     def test_a_regimen_that_no_longer_parses_is_refused_though_cached(self):
         daemon = self.start_parsed(regimen("Magnesium"))
