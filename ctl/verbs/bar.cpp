@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "bar_format.hpp"
 #include "bus_client.hpp"
@@ -166,17 +169,69 @@ int run_once(const BarArgs& args, const GlobalOptions& options) {
     return kExitOk;
 }
 
+// A point in the daemon's stream of messages. The bus delivers one sender's messages in
+// the order it sent them, each numbered by its cookie, so a signal numbered below the
+// answer to a call made before a snapshot was already acted on when the snapshot was taken.
+struct StreamMark {
+    std::string sender;  // the daemon's unique name: a restarted daemon counts anew
+    std::uint64_t cookie = 0;
+};
+
 // What the match callbacks tell the loop.
 struct FollowState {
     bool changed = true;  // take a new snapshot
     RegimenCache* regimen = nullptr;
+    std::optional<StreamMark> covered;  // the daemon's messages before it are in the line
 };
+
+// Pings the daemon (org.freedesktop.DBus.Peer, answered by sd-bus itself) and returns
+// where its answer stands in the daemon's stream; nullopt when no daemon answers.
+std::optional<StreamMark> mark_stream(sd_bus* bus) {
+    sd_bus_message* raw = nullptr;
+    if (sd_bus_message_new_method_call(bus, &raw, kService, kObjectPath,
+                                       "org.freedesktop.DBus.Peer", "Ping") < 0) {
+        return std::nullopt;
+    }
+    regimend::MessagePtr ping(raw);
+    sd_bus_message_set_auto_start(raw, 0);  // a status bar never starts the daemon
+    regimend::BusError error;
+    sd_bus_message* answer = nullptr;
+    if (sd_bus_call(bus, raw, 0, error.get(), &answer) < 0) {
+        return std::nullopt;
+    }
+    regimend::MessagePtr reply(answer);
+    StreamMark mark;
+    const char* sender = sd_bus_message_get_sender(answer);
+    if (sender == nullptr || sd_bus_message_get_cookie(answer, &mark.cookie) < 0) {
+        return std::nullopt;
+    }
+    mark.sender = sender;
+    return mark;
+}
+
+// True when `message` came from the daemon before the snapshot's mark: the snapshot
+// already shows what it announces. The daemon sends several signals for one change (a take
+// is DoseTaken and PropertiesChanged); without this each one cost a snapshot.
+bool already_covered(sd_bus_message* message, const std::optional<StreamMark>& covered) {
+    if (!covered) {
+        return false;
+    }
+    const char* sender = sd_bus_message_get_sender(message);
+    std::uint64_t cookie = 0;
+    return sender != nullptr && covered->sender == sender &&
+           sd_bus_message_get_cookie(message, &cookie) >= 0 && cookie < covered->cookie;
+}
 
 int on_daemon_signal(sd_bus_message* message, void* userdata, sd_bus_error* /*error*/) noexcept {
     auto* state = static_cast<FollowState*>(userdata);
-    state->changed = true;
     if (sd_bus_message_is_signal(message, nullptr, "RegimenReloaded") > 0) {
+        // The regimen cache was read without knowing of the reload: always read it again.
         state->regimen->stale = true;
+        state->changed = true;
+        return 0;
+    }
+    if (!already_covered(message, state->covered)) {
+        state->changed = true;
     }
     return 0;
 }
@@ -257,6 +312,7 @@ int run_follow(const BarArgs& args, const GlobalOptions& options) {
         }
         if (state.changed) {
             state.changed = false;
+            state.covered = mark_stream(raw);
             snapshot = take_snapshot(&bus, regimen, options);
             if (sd_bus_is_open(raw) <= 0) {
                 bus_gone(-ECONNRESET);

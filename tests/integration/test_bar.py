@@ -10,12 +10,15 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import harness
 from harness import wait_for
 
 # Long enough that nothing but the test's own actions changes a dose during a test.
 CALM = {"repeat_every": "1h", "escalate_after": "1h", "missed_after": "3h"}
+BERLIN = ZoneInfo("Europe/Berlin")  # harness.regimen_yaml's zone
 CLOCK = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?\d\d:\d\d(?::\d\d)?"
 
 
@@ -159,6 +162,8 @@ class Bar(harness.DaemonTestCase):
             lambda l: json.loads(l)["text"].startswith("later "), after=index)
         self.assertEqual(waybar_class(line), "upcoming")
         self.assertIn("Soon: taken", json.loads(line)["tooltip"])
+        later_is_today = (datetime.now(BERLIN) + timedelta(seconds=7200)).date() == \
+            datetime.now(BERLIN).date()
 
         # Nothing changes for 10 s: no line, and (nearly) no context switch. The window is
         # the measurement itself, not a wait for something to happen.
@@ -170,6 +175,13 @@ class Bar(harness.DaemonTestCase):
         sys.stderr.write(f"\nbar --follow: {woke} context switches in {window:.0f}s idle\n")
         self.assertLessEqual(woke, 1)
         self.assertEqual(len(follower.snapshot()), lines_before)
+        # The take sends several signals at once (DoseTaken, PropertiesChanged): one new
+        # snapshot covers them all. After the Confirm the daemon answered `take`'s own
+        # ListDoses (for the item's name) and one snapshot's (two when `later` falls on
+        # tomorrow), not a snapshot per signal.
+        after_take = daemon.log().split("info: taken: 'soon'", 1)[1]
+        self.assertEqual(after_take.count("ListDoses held"), 2 if later_is_today else 3,
+                         after_take)
 
         # The daemon stops: offline. It starts again: back, with the same line as before.
         daemon.stop()
