@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
+#include <functional>
+#include <ostream>
 
 #include "core/rfc3339.hpp"
 #include "host/system_zone.hpp"
@@ -91,7 +91,7 @@ std::size_t display_width(std::string_view text) {
     }));
 }
 
-void Table::print(std::ostream& out, std::string_view indent) const {
+void Table::render(std::string_view indent, const std::function<void(std::string&)>& flush) const {
     std::vector<std::size_t> widths = minimum_widths_;
     for (const auto& row : rows_) {
         if (row.verbatim) {
@@ -131,11 +131,24 @@ void Table::print(std::ostream& out, std::string_view indent) const {
         }
         text += '\n';
         if (text.size() >= kFlushBytes) {
-            out << text;
-            text.clear();
+            flush(text);
         }
     }
-    out << text;
+    flush(text);
+}
+
+void Table::print(std::ostream& out, std::string_view indent) const {
+    render(indent, [&out](std::string& text) {
+        out << text;
+        text.clear();
+    });
+}
+
+void Table::append_to(std::string& out, std::string_view indent) const {
+    render(indent, [&out](std::string& text) {
+        out += text;
+        text.clear();
+    });
 }
 
 namespace {
@@ -281,22 +294,11 @@ nlohmann::json text_or_null(std::string_view text) {
 
 void print_json(const nlohmann::json& document) {
     // Item names and notes are user text: replace invalid UTF-8 instead of throwing.
-    std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-}
-
-std::string lateness_text(std::optional<double> minutes) {
-    if (!minutes) {
-        return "";
-    }
-    const long rounded = std::lround(*minutes);
-    if (rounded == 0) {
-        return "on time";
-    }
-    // "25 min late", "3h20m late", "2d early": a day late reads as a day, not 1440 min.
-    const long size = std::labs(rounded);
-    const std::string amount = size < 60 ? std::to_string(size) + " min"
-                                         : regimend::format_duration(regimend::Seconds{size * 60});
-    return amount + (rounded > 0 ? " late" : " early");
+    // Through stdio, which std::cout is synchronised with: this file includes no <iostream>,
+    // whose start-up the status front must not pay for (ctl/front.cpp).
+    const std::string text =
+        document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
+    std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
 }  // namespace regimenctl

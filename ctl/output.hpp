@@ -3,6 +3,7 @@
 // output". Shared by every verb (status, history, plan, report, export...).
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -52,8 +53,13 @@ class Table {
         minimum_widths_ = std::move(widths);
     }
     void print(std::ostream& out, std::string_view indent = "") const;
+    // The same text appended to `out`.
+    void append_to(std::string& out, std::string_view indent = "") const;
 
   private:
+    // The text in pieces of about kFlushBytes, each handed to `flush`, which empties it.
+    void render(std::string_view indent, const std::function<void(std::string&)>& flush) const;
+
     struct Row {
         bool verbatim = false;
         std::vector<Cell> cells;

@@ -1,5 +1,7 @@
 // `regimenctl status` (the default verb): today's doses, the next due one, and warnings
-// about the regimen file the daemon runs.
+// about the regimen file the daemon runs. A bare `regimenctl status` is answered by the
+// front (ctl/front.cpp) from the daemon's Today; this program runs it when the daemon has
+// no Today, and for `status --json`.
 #include <iostream>
 #include <memory>
 
@@ -10,6 +12,7 @@
 #include "output.hpp"
 #include "regimen_file.hpp"
 #include "session.hpp"
+#include "status_view.hpp"
 #include "time_args.hpp"
 #include "verb.hpp"
 
@@ -69,12 +72,6 @@ std::optional<Instant> snoozed_until(const std::vector<regimend::HistoryEvent>& 
     return until;
 }
 
-struct NextDose {
-    std::string item;
-    std::string name;
-    Instant planned;
-};
-
 std::optional<NextDose> next_dose(DaemonSession& session, const std::vector<DoseRow>& today) {
     auto planned = session.bus.next_due();
     if (!planned) {
@@ -95,42 +92,6 @@ std::optional<NextDose> next_dose(DaemonSession& session, const std::vector<Dose
         return found;
     }
     return NextDose{"", "", *planned};
-}
-
-// What status prints, however it was asked for.
-struct StatusView {
-    const regimend::TimeZone* zone = nullptr;
-    std::vector<DoseRow> doses;
-    std::optional<NextDose> next;
-    std::vector<std::pair<DoseRow, Instant>> snoozed_until;
-    std::vector<std::string> warnings;
-};
-
-// One round trip: the daemon's Today, which also carries the warnings it found when it
-// linted the regimen. nullopt from a daemon without it.
-std::optional<StatusView> status_from_today(BusClient& bus) {
-    auto reply = bus.today();
-    if (!reply) {
-        return std::nullopt;
-    }
-    StatusView view;
-    view.zone = find_zone(reply->zone);
-    if (view.zone == nullptr) {
-        view.zone = system_zone();
-    }
-    view.doses = std::move(reply->doses);
-    if (reply->next_planned) {
-        view.next = NextDose{reply->next_item, reply->next_name, *reply->next_planned};
-    }
-    for (const auto& [item, times] : reply->snoozed) {
-        for (const auto& dose : view.doses) {
-            if (dose.item == item && dose.planned == times.first) {
-                view.snoozed_until.emplace_back(dose, times.second);
-            }
-        }
-    }
-    view.warnings = std::move(reply->warnings);
-    return view;
 }
 
 // The spec's members only (a daemon without Today): several calls, and the file parsed and
@@ -183,49 +144,6 @@ void print_status_json(const StatusView& view) {
     print_json(document);
 }
 
-// The text: a heading, a table of today's doses, the next one and the warnings.
-void print_status_text(const StatusView& view) {
-    const auto& zone = *view.zone;
-    const regimend::LocalDate today{date::floor<date::days>(zone.to_local(current_instant()))};
-    std::cout << paint("Today, " + format_day_heading(today), Colour::Bold) << '\n'
-              << zone_note(zone);
-    if (view.doses.empty()) {
-        std::cout << "  No doses planned.\n";
-    }
-    Table table;
-    for (const auto& dose : view.doses) {
-        std::string when = dose.acted_at ? format_when(zone, *dose.acted_at, today) : "";
-        if (dose.state == "snoozed") {
-            for (const auto& [snoozed, until] : view.snoozed_until) {
-                if (snoozed.item == dose.item && snoozed.planned == dose.planned) {
-                    when = "until " + format_when(zone, until, today);
-                }
-            }
-        }
-        table.add_row({{format_clock(zone, dose.planned)},
-                       {dose.item},
-                       {dose.name},
-                       {dose.state, state_colour(dose.state)},
-                       {when}});
-    }
-    table.print(std::cout, "  ");
-    if (const auto& next = view.next) {
-        std::string what = next->item.empty() ? "" : " " + next->item;
-        if (!next->name.empty()) {
-            what += " (" + next->name + ")";
-        }
-        std::cout << "Next: " << format_when(zone, next->planned, today) << what << '\n';
-    } else {
-        std::cout << "Next: nothing planned\n";
-    }
-    if (!view.warnings.empty()) {
-        std::cout << paint("Warnings:", Colour::Yellow) << '\n';
-        for (const auto& warning : view.warnings) {
-            std::cout << "  " << warning << '\n';
-        }
-    }
-}
-
 int run_status(const GlobalOptions& options) {
     auto bus = BusClient::connect();
     auto found = status_from_today(bus);
@@ -233,7 +151,7 @@ int run_status(const GlobalOptions& options) {
     if (options.json) {
         print_status_json(view);
     } else {
-        print_status_text(view);
+        std::cout << status_text(view);
     }
     return kExitOk;
 }

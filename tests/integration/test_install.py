@@ -17,6 +17,7 @@ BUILD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(harness.REGIMEND)))
 EXPECTED_FILES = [
     "bin/regimend",
     "bin/regimenctl",
+    "libexec/regimend/regimenctl",
     "lib/systemd/user/regimend.service",
     "share/dbus-1/services/org.regimend.Regimen1.service",
     "share/man/man1/regimenctl.1",
@@ -97,7 +98,7 @@ class InstalledTree(harness.DaemonTestCase):
         for path in EXPECTED_FILES:
             with self.subTest(path=path):
                 self.assertTrue(os.path.isfile(self.installed(path)), path)
-        for binary in ("bin/regimend", "bin/regimenctl"):
+        for binary in ("bin/regimend", "bin/regimenctl", "libexec/regimend/regimenctl"):
             self.assertTrue(os.access(self.installed(binary), os.X_OK))
 
     def test_units_point_into_the_prefix(self):

@@ -1,0 +1,214 @@
+// BusClient's history members (bus_client.hpp): History, HistoryAnswers and
+// HistoryColumns, split into pieces the daemon answers in one reply.
+#include <charconv>
+
+#include "bus_call.hpp"
+
+namespace regimenctl {
+
+using namespace regimend::bus_names;
+using namespace bus_call;
+using regimend::MessagePtr;
+
+namespace {
+
+// collect_split with a member an older daemon may not have: false, with nothing collected,
+// when the daemon refuses it. No daemon at all is still exit 3.
+template <class Row, class Once>
+bool collect_split_if_known(Instant from, Instant to, const Once& once, std::vector<Row>& rows) {
+    try {
+        collect_split<Row>(from, to, once, rows);
+        return true;
+    } catch (const CtlError& error) {
+        if (error.exit_code() == kExitNoDaemon) {
+            throw;
+        }
+        rows.clear();
+        return false;
+    }
+}
+
+}  // namespace
+
+std::vector<regimend::HistoryEvent> BusClient::history(Instant from, Instant to, bool with_due) {
+    std::vector<regimend::HistoryEvent> events;
+    // The columns first, then for an older daemon the row-per-struct members: HistoryAnswers
+    // (without the due events), then History, whose due events are dropped here.
+    if (collect_split_if_known<regimend::HistoryEvent>(
+            from, to,
+            [this, with_due](Instant a, Instant b) { return history_columns_once(a, b, with_due); },
+            events)) {
+        return events;
+    }
+    if (!with_due &&
+        collect_split_if_known<regimend::HistoryEvent>(
+            from, to, [this](Instant a, Instant b) { return history_once(a, b, "HistoryAnswers"); },
+            events)) {
+        return events;
+    }
+    collect_split<regimend::HistoryEvent>(
+        from, to, [this](Instant a, Instant b) { return history_once(a, b, "History"); }, events);
+    if (!with_due) {
+        std::erase_if(events,
+                      [](const auto& event) { return event.kind == regimend::EventKind::Due; });
+    }
+    return events;
+}
+
+std::vector<regimend::HistoryEvent> BusClient::history_once(Instant from, Instant to,
+                                                            const char* member) {
+    auto reply = call(bus_.get(), kInterface, member, "tt", to_bus_time(from), to_bus_time(to));
+    int result = sd_bus_message_enter_container(reply.get(), 'a', "(ssttsi)");
+    if (result < 0) {
+        throw_bad_reply(result, member);
+    }
+    std::vector<regimend::HistoryEvent> events;
+    for (;;) {
+        const char* item = nullptr;
+        const char* kind = nullptr;
+        const char* note = nullptr;
+        std::uint64_t planned = 0;
+        std::uint64_t at = 0;
+        std::int32_t severity = -1;
+        // Field by field rather than sd_bus_message_read(reply, "(ssttsi)", ...), which
+        // parses the signature again for every row: a long span has tens of thousands.
+        result = sd_bus_message_enter_container(reply.get(), SD_BUS_TYPE_STRUCT, "ssttsi");
+        if (result < 0) {
+            throw_bad_reply(result, member);
+        }
+        if (result == 0) {
+            break;
+        }
+        if ((result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_STRING, &item)) < 0 ||
+            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_STRING, &kind)) < 0 ||
+            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_UINT64, &planned)) < 0 ||
+            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_UINT64, &at)) < 0 ||
+            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_STRING, &note)) < 0 ||
+            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_INT32, &severity)) < 0 ||
+            (result = sd_bus_message_exit_container(reply.get())) < 0) {
+            throw_bad_reply(result, member);
+        }
+        regimend::HistoryEvent event;
+        event.item = item;
+        // HistoryEvent cannot carry a kind this CLI does not know: say so, never drop it.
+        auto parsed_kind = regimend::event_kind_from_string(kind);
+        if (!parsed_kind) {
+            throw CtlError(kExitFailed,
+                           "regimend sent an unknown history event \"" + std::string(kind) + "\"");
+        }
+        event.kind = *parsed_kind;
+        event.planned = optional_time(planned);
+        event.at = from_bus_time(at);
+        event.note = note;
+        event.severity = severity;
+        // A refill's or stock event's number travels in `note` (service.cpp).
+        if (event.kind == regimend::EventKind::Refill || event.kind == regimend::EventKind::Stock) {
+            double quantity = 0;
+            const std::string_view text(note);
+            auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), quantity);
+            if (error == std::errc{} && end == text.data() + text.size()) {
+                event.quantity = quantity;
+                event.note.clear();
+            }
+        }
+        events.push_back(std::move(event));
+    }
+    return events;
+}
+
+namespace {
+
+// One fixed-size column of HistoryColumns, `rows` long; sd-bus hands out a pointer into the
+// message, not a copy.
+template <class T>
+const T* read_column(sd_bus_message* reply, char type, std::size_t rows) {
+    const void* data = nullptr;
+    std::size_t bytes = 0;
+    const int result = sd_bus_message_read_array(reply, type, &data, &bytes);
+    if (result < 0) {
+        throw_bad_reply(result, "HistoryColumns");
+    }
+    if (bytes != rows * sizeof(T)) {
+        throw CtlError(kExitFailed,
+                       "unexpected reply to HistoryColumns from regimend: columns "
+                       "of different lengths");
+    }
+    return static_cast<const T*>(data);
+}
+
+}  // namespace
+
+std::vector<regimend::HistoryEvent> BusClient::history_columns_once(Instant from, Instant to,
+                                                                    bool with_due) {
+    constexpr const char* kMember = "HistoryColumns";
+    auto reply = call(bus_.get(), kInterface, kMember, "ttb", to_bus_time(from), to_bus_time(to),
+                      with_due ? 1 : 0);
+    int result = sd_bus_message_enter_container(reply.get(), 'a', "s");
+    if (result < 0) {
+        throw_bad_reply(result, kMember);
+    }
+    std::vector<std::string_view> texts;
+    const char* text = nullptr;
+    while ((result = sd_bus_message_read_basic(reply.get(), 's', &text)) > 0) {
+        texts.emplace_back(text);
+    }
+    if (result < 0 || (result = sd_bus_message_exit_container(reply.get())) < 0) {
+        throw_bad_reply(result, kMember);
+    }
+    // The row count is the length of the first column; every other must match it.
+    const void* first = nullptr;
+    std::size_t first_bytes = 0;
+    if ((result = sd_bus_message_read_array(reply.get(), 'u', &first, &first_bytes)) < 0) {
+        throw_bad_reply(result, kMember);
+    }
+    const std::size_t rows = first_bytes / sizeof(std::uint32_t);
+    const auto* items = static_cast<const std::uint32_t*>(first);
+    const auto* kinds = read_column<std::uint32_t>(reply.get(), 'u', rows);
+    const auto* planned = read_column<std::uint64_t>(reply.get(), 't', rows);
+    const auto* at = read_column<std::uint64_t>(reply.get(), 't', rows);
+    const auto* notes = read_column<std::uint32_t>(reply.get(), 'u', rows);
+    const auto* severities = read_column<std::int32_t>(reply.get(), 'i', rows);
+
+    // Each distinct text's event kind, parsed once.
+    std::vector<std::optional<regimend::EventKind>> kind_of(texts.size());
+    for (std::size_t index = 0; index < texts.size(); ++index) {
+        kind_of[index] = regimend::event_kind_from_string(texts[index]);
+    }
+    const auto text_at = [&](std::uint32_t index) {
+        if (index >= texts.size()) {
+            throw CtlError(kExitFailed,
+                           "unexpected reply to HistoryColumns from regimend: a "
+                           "text index past the table");
+        }
+        return texts[index];
+    };
+    std::vector<regimend::HistoryEvent> events(rows);
+    for (std::size_t row = 0; row < rows; ++row) {
+        regimend::HistoryEvent& event = events[row];
+        event.item = text_at(items[row]);
+        const auto kind = text_at(kinds[row]);
+        // HistoryEvent cannot carry a kind this CLI does not know: say so, never drop it.
+        if (!kind_of[kinds[row]]) {
+            throw CtlError(kExitFailed,
+                           "regimend sent an unknown history event \"" + std::string(kind) + "\"");
+        }
+        event.kind = *kind_of[kinds[row]];
+        event.planned = optional_time(planned[row]);
+        event.at = from_bus_time(at[row]);
+        event.note = text_at(notes[row]);
+        event.severity = severities[row];
+        // A refill's or stock event's number travels in `note` (service.cpp).
+        if (event.kind == regimend::EventKind::Refill || event.kind == regimend::EventKind::Stock) {
+            double quantity = 0;
+            const std::string_view note(event.note);
+            auto [end, error] = std::from_chars(note.data(), note.data() + note.size(), quantity);
+            if (error == std::errc{} && end == note.data() + note.size()) {
+                event.quantity = quantity;
+                event.note.clear();
+            }
+        }
+    }
+    return events;
+}
+
+}  // namespace regimenctl
