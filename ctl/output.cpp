@@ -248,16 +248,28 @@ std::string zone_note(const regimend::TimeZone& zone) {
 }
 
 std::string format_day_heading(regimend::LocalDate day) {
-    if (!four_digit_year(day)) {
-        return date::format("%a %F", date::local_days{day});
-    }
     // What "%a %F" gives in the C locale, without the ostream date::format builds (issue 17:
-    // `status` prints this line on every run). One string, so no table of pointers to relocate.
+    // `status` prints this line on every run, and the status front must not link the
+    // locale machinery). One string, so no table of pointers to relocate.
     constexpr std::string_view kWeekdays = "SunMonTueWedThuFriSat";
     const date::weekday weekday{date::local_days{day}};
-    char text[16];
+    char text[24];
     kWeekdays.copy(text, 3, 3 * weekday.c_encoding());
     text[3] = ' ';
+    if (!four_digit_year(day)) {
+        // date's %F writes the year as an ostream does with width 4 and fill '0': the fill
+        // goes left of a sign ("00-1" for the year -1).
+        char year[16];
+        const int digits = std::snprintf(year, sizeof year, "%d", static_cast<int>(day.year()));
+        std::string heading(text, 4);
+        heading.append(static_cast<std::size_t>(std::max(0, 4 - digits)), '0');
+        heading.append(year, static_cast<std::size_t>(digits));
+        char rest[8];
+        const int length =
+            std::snprintf(rest, sizeof rest, "-%02u-%02u", static_cast<unsigned>(day.month()),
+                          static_cast<unsigned>(day.day()));
+        return heading.append(rest, static_cast<std::size_t>(length));
+    }
     return std::string(text, date_digits(text + 4, day));
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "error.hpp"
@@ -215,8 +216,17 @@ std::optional<Instant> optional_at_argument(const std::optional<std::string>& te
 }
 
 std::string at_read_as(const regimend::TimeZone& zone, Instant at) {
-    return "--at was read as " + date::format("%F %H:%M", regimend::to_local(zone, at)) + " " +
-           zone.name();
+    // Not date::format, whose ostream would link the locale machinery into the status
+    // front (ctl/front/main.cpp), which links this file.
+    const auto local = regimend::to_local(zone, at);
+    const auto day = date::floor<date::days>(local);
+    const date::year_month_day ymd{day};
+    const date::hh_mm_ss clock{std::chrono::duration_cast<std::chrono::minutes>(local - day)};
+    std::array<char, 48> text{};
+    std::snprintf(text.data(), text.size(), "%04d-%02u-%02u %02d:%02d", int(ymd.year()),
+                  unsigned(ymd.month()), unsigned(ymd.day()), int(clock.hours().count()),
+                  int(clock.minutes().count()));
+    return "--at was read as " + std::string(text.data()) + " " + zone.name();
 }
 
 }  // namespace regimenctl

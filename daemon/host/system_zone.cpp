@@ -2,10 +2,10 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 
+#include "host/regular_file.hpp"
 #include "host/system_zone_name.hpp"
 
 namespace regimend {
@@ -39,13 +39,20 @@ std::optional<std::string> localtime_link_target() {
     return zone_name_from_path(target.string());
 }
 
+// Its first line. Read as the regimen is (regular file only, bounded), not through an
+// ifstream: that would link the iostream and locale machinery into regimenctl's status
+// front (ctl/front/main.cpp).
 std::optional<std::string> etc_timezone() {
-    std::ifstream file("/etc/timezone");
-    std::string name;
-    if (file && std::getline(file, name) && !name.empty()) {
-        return name;
+    std::string error;
+    auto text = read_regular_file("/etc/timezone", error, 4096);
+    if (!text) {
+        return std::nullopt;
     }
-    return std::nullopt;
+    std::string name = text->substr(0, text->find('\n'));
+    if (name.empty()) {
+        return std::nullopt;
+    }
+    return name;
 }
 
 }  // namespace
