@@ -82,12 +82,22 @@ static std::vector<DoseRow> read_dose_rows(sd_bus_message* reply, const char* me
         const char* state = nullptr;
         std::uint64_t planned = 0;
         std::uint64_t acted_at = 0;
-        result = sd_bus_message_read(reply, "(sstst)", &item, &name, &planned, &state, &acted_at);
+        // Field by field rather than sd_bus_message_read(reply, "(sstst)", ...), which
+        // parses the signature again for every row (a third of `status`'s own instructions).
+        result = sd_bus_message_enter_container(reply, SD_BUS_TYPE_STRUCT, "sstst");
         if (result < 0) {
             throw_bad_reply(result, member);
         }
         if (result == 0) {
             break;
+        }
+        if ((result = sd_bus_message_read_basic(reply, SD_BUS_TYPE_STRING, &item)) < 0 ||
+            (result = sd_bus_message_read_basic(reply, SD_BUS_TYPE_STRING, &name)) < 0 ||
+            (result = sd_bus_message_read_basic(reply, SD_BUS_TYPE_UINT64, &planned)) < 0 ||
+            (result = sd_bus_message_read_basic(reply, SD_BUS_TYPE_STRING, &state)) < 0 ||
+            (result = sd_bus_message_read_basic(reply, SD_BUS_TYPE_UINT64, &acted_at)) < 0 ||
+            (result = sd_bus_message_exit_container(reply)) < 0) {
+            throw_bad_reply(result, member);
         }
         rows.push_back({item, name, from_bus_time(planned), state, optional_time(acted_at)});
     }

@@ -240,6 +240,11 @@ std::string zone_note_text(const std::string& zone, const std::string& system) {
 }  // namespace
 
 std::string zone_note(const regimend::TimeZone& zone) {
+    // The usual case, the regimen in the system's zone, by name alone: the system's zone
+    // file is read only when the note may be needed.
+    if (regimend::system_zone_first_choice() == zone.name()) {
+        return {};
+    }
     const auto* system = regimend::system_zone();
     if (system == &zone) {
         return {};
