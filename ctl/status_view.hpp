@@ -1,5 +1,5 @@
 // What `regimenctl status` shows, and its text. Shared by the status verb (ctl/verbs/status.cpp)
-// and the front that answers a bare `regimenctl status` by itself (ctl/front.cpp), so both
+// and the front that answers a bare `regimenctl status` by itself (ctl/front/main.cpp), so both
 // print the same bytes. Nothing here includes <iostream> (the front's reason to exist).
 #pragma once
 

@@ -1,6 +1,6 @@
 // `regimenctl status` (the default verb): today's doses, the next due one, and warnings
 // about the regimen file the daemon runs. A bare `regimenctl status` is answered by the
-// front (ctl/front.cpp) from the daemon's Today; this program runs it when the daemon has
+// front (ctl/front/main.cpp) from the daemon's Today; this program runs it when the daemon has
 // no Today, and for `status --json`.
 #include <iostream>
 #include <memory>
