@@ -169,15 +169,30 @@ int run_daemon(const Paths& paths) {
     ReminderDisplay& display = degraded ? static_cast<ReminderDisplay&>(*degraded) : notifier;
     Engine engine(paths.config_file, std::move(loaded), *store, display, service, wakeup);
     engine_ref = &engine;
+    // Every server found (at start, or a new owner of the name) is given the open reminders.
+    notifier.use_open_reminders([&engine] { return engine.open_reminders(now_micros()); });
     if (!engine.restore(now_micros())) {
         return 1;
     }
 
     // Every object first, then the name: a client that sees the name finds them all.
-    if (!health) {
-        service.set_warnings(
-            {health.summary(paths.database()) + ". " + health.advice(paths.database())});
-    }
+    // The daemon's own warnings: a history it cannot use, another user's notification server.
+    auto refresh_warnings = [&] {
+        std::vector<std::string> warnings;
+        if (!health) {
+            warnings.push_back(health.summary(paths.database()) + ". " +
+                               health.advice(paths.database()));
+        }
+        if (!notifier.warning().empty()) {
+            warnings.push_back(notifier.warning());
+        }
+        service.set_warnings(std::move(warnings));
+    };
+    refresh_warnings();
+    notifier.on_warning_changed([&] {
+        refresh_warnings();
+        service.stock_changed();  // PropertiesChanged for Warnings
+    });
     // Reads and checks new regimens off the loop (before the objects: it is destroyed after
     // the watches that feed it and before the engine its results go to).
     RegimenWorker worker(loop.get());

@@ -210,46 +210,59 @@ MethodResult<Instant> Engine::answer_call(const std::function<AnswerResult(DoseT
 
 MethodResult<Instant> Engine::confirm(std::string_view item, std::optional<Instant> at,
                                       Micros now) {
-    return answer_call(
-        [&](DoseTracker& tracker) { return tracker.confirm(item, at, to_instant(now)); }, now,
-        [this](const Answer& done, Instant instant) {
-            Instant taken_at = instant;
-            for (const auto& event : done.effects.events) {
-                if (event.kind == EventKind::Taken) {
-                    taken_at = event.at;
-                }
+    return confirm_with(
+        [&](DoseTracker& tracker) { return tracker.confirm(item, at, to_instant(now)); }, now);
+}
+
+MethodResult<Instant> Engine::confirm_with(const std::function<AnswerResult(DoseTracker&)>& ask,
+                                           Micros now) {
+    return answer_call(ask, now, [this](const Answer& done, Instant instant) {
+        Instant taken_at = instant;
+        for (const auto& event : done.effects.events) {
+            if (event.kind == EventKind::Taken) {
+                taken_at = event.at;
             }
-            spdlog::info("taken: '{}' planned {} at {}", done.dose.item_id,
-                         format_rfc3339(*regimen().zone, done.dose.planned),
-                         format_rfc3339(*regimen().zone, taken_at));
-            signals_.dose_taken(done.dose, taken_at);
-            check_stock({done.dose.item_id}, StockTrigger::Taken, instant);
-            return done.dose.planned;
-        });
+        }
+        spdlog::info("taken: '{}' planned {} at {}", done.dose.item_id,
+                     format_rfc3339(*regimen().zone, done.dose.planned),
+                     format_rfc3339(*regimen().zone, taken_at));
+        signals_.dose_taken(done.dose, taken_at);
+        check_stock({done.dose.item_id}, StockTrigger::Taken, instant);
+        return done.dose.planned;
+    });
 }
 
 MethodResult<Instant> Engine::skip(std::string_view item, const std::string& reason, Micros now) {
-    return answer_call(
-        [&](DoseTracker& tracker) { return tracker.skip(item, reason, to_instant(now)); }, now,
-        [&](const Answer& done, Instant) {
-            spdlog::info("skipped: '{}' planned {}{}", done.dose.item_id,
-                         format_rfc3339(*regimen().zone, done.dose.planned),
-                         reason.empty() ? "" : " (" + reason + ")");
-            signals_.dose_skipped(done.dose);
-            return done.dose.planned;
-        });
+    return skip_with(
+        [&](DoseTracker& tracker) { return tracker.skip(item, reason, to_instant(now)); }, reason,
+        now);
+}
+
+MethodResult<Instant> Engine::skip_with(const std::function<AnswerResult(DoseTracker&)>& ask,
+                                        const std::string& reason, Micros now) {
+    return answer_call(ask, now, [&](const Answer& done, Instant) {
+        spdlog::info("skipped: '{}' planned {}{}", done.dose.item_id,
+                     format_rfc3339(*regimen().zone, done.dose.planned),
+                     reason.empty() ? "" : " (" + reason + ")");
+        signals_.dose_skipped(done.dose);
+        return done.dose.planned;
+    });
 }
 
 MethodResult<Instant> Engine::snooze(std::string_view item, std::optional<Seconds> length,
                                      Micros now) {
-    return answer_call(
-        [&](DoseTracker& tracker) { return tracker.snooze(item, length, to_instant(now)); }, now,
-        [this](const Answer& done, Instant) {
-            spdlog::info("snoozed: '{}' planned {} until {}", done.dose.item_id,
-                         format_rfc3339(*regimen().zone, done.dose.planned),
-                         format_rfc3339(*regimen().zone, done.until));
-            return done.until;
-        });
+    return snooze_with(
+        [&](DoseTracker& tracker) { return tracker.snooze(item, length, to_instant(now)); }, now);
+}
+
+MethodResult<Instant> Engine::snooze_with(const std::function<AnswerResult(DoseTracker&)>& ask,
+                                          Micros now) {
+    return answer_call(ask, now, [this](const Answer& done, Instant) {
+        spdlog::info("snoozed: '{}' planned {} until {}", done.dose.item_id,
+                     format_rfc3339(*regimen().zone, done.dose.planned),
+                     format_rfc3339(*regimen().zone, done.until));
+        return done.until;
+    });
 }
 
 MethodResult<Instant> Engine::undo(std::string_view item, Micros now) {
@@ -540,26 +553,47 @@ void Engine::report_reload_failure(const LoadedRegimen& loaded) {
 void Engine::answer_from_notification(const DoseKey& dose, std::string_view action, Micros now) {
     spdlog::debug("notification action '{}' for '{}' planned {}", action, dose.item_id,
                   format_rfc3339(*regimen().zone, dose.planned));
-    // The tracker answers by item, picking the oldest open dose. When that is not the dose
-    // whose button was pressed, a confirmation names the dose by its planned instant.
-    const auto open = tracker_.open_doses();
-    const auto oldest = std::find_if(open.begin(), open.end(), [&](const DoseView& view) {
-        return view.dose.item_id == dose.item_id;
-    });
-    const bool is_oldest = oldest != open.end() && oldest->dose == dose;
+    // The button answers the dose its notification shows (not the item's oldest open
+    // one), and at the time of the click: a Taken pressed late is recorded late.
+    const Instant clicked = to_instant(now);
     MethodResult<Instant> result = MethodError{MethodErrorKind::InvalidArgument, ""};
     if (action == "taken") {
-        result = confirm(dose.item_id, is_oldest ? std::nullopt : std::optional{dose.planned}, now);
+        result = confirm_with(
+            [&](DoseTracker& tracker) { return tracker.confirm_open(dose, clicked); }, now);
     } else if (action == "skip") {
-        result = skip(dose.item_id, "skipped from the notification", now);
+        const std::string reason = "skipped from the notification";
+        result = skip_with(
+            [&](DoseTracker& tracker) { return tracker.skip_open(dose, reason, clicked); }, reason,
+            now);
     } else if (action == "snooze") {
-        result = snooze(dose.item_id, std::nullopt, now);
+        result = snooze_with(
+            [&](DoseTracker& tracker) { return tracker.snooze_open(dose, clicked); }, now);
     } else {
         return;  // "default" (a click on the body) and unknown keys
     }
     if (auto* error = std::get_if<MethodError>(&result)) {
         spdlog::warn("could not carry out '{}' for '{}': {}", action, dose.item_id, error->message);
     }
+}
+
+std::vector<std::vector<ReminderText>> Engine::open_reminders(Micros now) const {
+    const Instant instant = to_instant(now);
+    std::map<Instant, std::vector<ReminderText>> groups;
+    for (const auto& view : tracker_.open_doses()) {
+        const Item* item = regimen().find(view.dose.item_id);
+        if (view.state != DoseState::Due || item == nullptr) {
+            continue;  // a snoozed dose comes back when its snooze ends
+        }
+        const bool critical = instant >= view.dose.planned + item->reminders.escalate_after;
+        const Reminder reminder{view.dose, critical ? Urgency::Critical : Urgency::Normal, true};
+        groups[view.dose.planned].push_back(
+            reminder_text(regimen(), reminder, stock_note(reminder, instant)));
+    }
+    std::vector<std::vector<ReminderText>> shown;
+    for (auto& [planned, group] : groups) {
+        shown.push_back(std::move(group));
+    }
+    return shown;
 }
 
 std::string Engine::stock_note(const Reminder& reminder, Instant now) const {

@@ -108,6 +108,10 @@ class Engine {
 
     // A button pressed on the dose's notification: "taken", "snooze" or "skip".
     void answer_from_notification(const DoseKey& dose, std::string_view action, Micros now);
+    // Every open dose that is not snoozed, as its reminder reads now, grouped by planned
+    // instant as they are shown: for a notification server that must be given them again
+    // (a restart of the daemon or of the server).
+    std::vector<std::vector<ReminderText>> open_reminders(Micros now) const;
 
     const Regimen& regimen() const { return tracker_.regimen(); }
     const std::string& config_path() const { return config_path_; }
@@ -125,6 +129,14 @@ class Engine {
     using AfterAnswer = std::function<Instant(const Answer& done, Instant now)>;
     MethodResult<Instant> answer_call(const std::function<AnswerResult(DoseTracker&)>& ask,
                                       Micros now, const AfterAnswer& after);
+    // confirm, skip and snooze with the dose chosen by `ask` (by item, or the dose a
+    // notification's button names).
+    MethodResult<Instant> confirm_with(const std::function<AnswerResult(DoseTracker&)>& ask,
+                                       Micros now);
+    MethodResult<Instant> skip_with(const std::function<AnswerResult(DoseTracker&)>& ask,
+                                    const std::string& reason, Micros now);
+    MethodResult<Instant> snooze_with(const std::function<AnswerResult(DoseTracker&)>& ask,
+                                      Micros now);
     // Writes the events; when the store refuses, keeps them for the next write.
     void write_or_hold_back(const std::vector<HistoryEvent>& events);
     void carry_out(const Effects& effects, Instant now);

@@ -1,9 +1,11 @@
 #include "bus/notifier.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <system_error>
 
 #include "core/markup.hpp"
@@ -16,6 +18,11 @@ using namespace bus_names;
 
 // The server answers in milliseconds; five seconds means it is stuck, not slow.
 constexpr uint64_t kCallTimeoutUsec = 5'000'000;
+// Starting (activating) a server may take as long as the bus allows an activation.
+constexpr uint64_t kStartTimeoutUsec = 25'000'000;
+
+constexpr const char* kBusName = "org.freedesktop.DBus";
+constexpr const char* kBusPath = "/org/freedesktop/DBus";
 
 constexpr std::uint8_t kUrgencyNormal = 1;
 constexpr std::uint8_t kUrgencyCritical = 2;
@@ -32,14 +39,33 @@ std::string server_signal_match(const char* member) {
            kNotificationsPath + "',interface='" + kNotifications + "',member='" + member + "'";
 }
 
-MessagePtr new_call(sd_bus* bus, const char* member) {
+// A call to the server: always to its unique name, the connection whose uid was checked.
+MessagePtr new_call(sd_bus* bus, const std::string& server, const char* member) {
+    if (server.empty()) {
+        throw std::runtime_error("no notification server of this user is on the bus");
+    }
     sd_bus_message* message = nullptr;
-    const int result = sd_bus_message_new_method_call(bus, &message, kNotifications,
+    const int result = sd_bus_message_new_method_call(bus, &message, server.c_str(),
                                                       kNotificationsPath, kNotifications, member);
     if (result < 0) {
         throw std::system_error(-result, std::generic_category(), member);
     }
     return MessagePtr(message);
+}
+
+MessagePtr new_bus_call(sd_bus* bus, const char* member) {
+    sd_bus_message* message = nullptr;
+    const int result =
+        sd_bus_message_new_method_call(bus, &message, kBusName, kBusPath, kBusName, member);
+    if (result < 0) {
+        throw std::system_error(-result, std::generic_category(), member);
+    }
+    return MessagePtr(message);
+}
+
+std::string sender_of(sd_bus_message* message) {
+    const char* sender = sd_bus_message_get_sender(message);
+    return sender != nullptr ? sender : "";
 }
 
 void check(int result, const char* what) {
@@ -98,7 +124,7 @@ Notifier::Notifier(sd_bus* bus, ActionHandler on_action, std::string ids_path)
               "sd_bus_add_match_async");
         matches_.emplace_back(slot);
     }
-    ask_capabilities();
+    ask_server();
 }
 
 bool Notifier::has(std::string_view capability) const {
@@ -132,8 +158,7 @@ bool Notifier::reply_ok(sd_bus_message* message, const char* what) {
     return true;
 }
 
-void Notifier::resume_ids(const char* server) {
-    server_ = server != nullptr ? server : "";
+void Notifier::resume_ids() {
     if (!saved_ids_) {
         return;
     }
@@ -161,23 +186,188 @@ void Notifier::save_ids() const {
     save_notification_ids(ids_path_, ids);
 }
 
-void Notifier::ask_capabilities() {
+void Notifier::call_async(const MessagePtr& message, sd_bus_message_handler_t handler,
+                          std::uint64_t timeout_usec) {
+    Call* call = start_call(std::monostate{});
+    sd_bus_slot* slot = nullptr;
+    const int result = sd_bus_call_async(bus_, &slot, message.get(), handler, call,
+                                         timeout_usec != 0 ? timeout_usec : kCallTimeoutUsec);
+    if (result < 0) {
+        calls_.erase(call);
+        throw std::system_error(-result, std::generic_category(), "sd_bus_call_async");
+    }
+    call->slot.reset(slot);
+}
+
+void Notifier::ask_server() {
+    if (capabilities_state_ == Capabilities::Asking) {
+        return;
+    }
     capabilities_state_ = Capabilities::Asking;
+    service_started_ = false;
+    ask_owner();
+}
+
+void Notifier::ask_owner() {
     try {
-        MessagePtr message = new_call(bus_, "GetCapabilities");
-        Call* call = start_call(std::monostate{});
-        sd_bus_slot* slot = nullptr;
-        const int result = sd_bus_call_async(bus_, &slot, message.get(), &Notifier::on_capabilities,
-                                             call, kCallTimeoutUsec);
-        if (result < 0) {
-            calls_.erase(call);
-            throw std::system_error(-result, std::generic_category(), "GetCapabilities");
-        }
-        call->slot.reset(slot);
+        MessagePtr message = new_bus_call(bus_, "GetNameOwner");
+        check(sd_bus_message_append(message.get(), "s", kNotifications), "GetNameOwner arguments");
+        call_async(message, &Notifier::on_owner);
+    } catch (const std::exception& error) {
+        spdlog::warn("cannot ask the bus for the notification server: {}", error.what());
+        no_server(Capabilities::Unavailable);
+    }
+}
+
+void Notifier::start_service() {
+    // What a Notify to the well-known name would do (activate a server that is installed
+    // but not running), without sending anything to whoever then owns the name.
+    service_started_ = true;
+    try {
+        MessagePtr message = new_bus_call(bus_, "StartServiceByName");
+        check(sd_bus_message_append(message.get(), "su", kNotifications, 0u),
+              "StartServiceByName arguments");
+        call_async(message, &Notifier::on_service_started, kStartTimeoutUsec);
+    } catch (const std::exception& error) {
+        spdlog::warn("cannot start a notification server: {}", error.what());
+        no_server(Capabilities::Unavailable);
+    }
+}
+
+void Notifier::ask_credentials(const std::string& owner) {
+    candidate_ = owner;
+    try {
+        MessagePtr message = new_bus_call(bus_, "GetConnectionCredentials");
+        check(sd_bus_message_append(message.get(), "s", owner.c_str()),
+              "GetConnectionCredentials arguments");
+        call_async(message, &Notifier::on_credentials);
+    } catch (const std::exception& error) {
+        spdlog::warn("cannot ask who runs the notification server: {}", error.what());
+        no_server(Capabilities::Unavailable);
+    }
+}
+
+void Notifier::ask_capabilities() {
+    try {
+        call_async(new_call(bus_, server_, "GetCapabilities"), &Notifier::on_capabilities);
     } catch (const std::exception& error) {
         spdlog::warn("cannot ask the notification server for its capabilities: {}", error.what());
-        capabilities_state_ = Capabilities::Unavailable;
+        no_server(Capabilities::Unavailable);
     }
+}
+
+void Notifier::no_server(Capabilities state) {
+    capabilities_state_ = state;
+    server_.clear();
+    capabilities_.clear();
+    if (!waiting_.empty()) {
+        spdlog::info("{} notification(s) not shown: they are in this log only", waiting_.size());
+        waiting_.clear();
+    }
+}
+
+void Notifier::set_warning(std::string warning) {
+    if (warning == warning_) {
+        return;
+    }
+    warning_ = std::move(warning);
+    if (warning_changed_) {
+        warning_changed_();
+    }
+}
+
+int Notifier::on_owner(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
+    auto* call = static_cast<Call*>(userdata);
+    Notifier* self = call->self;
+    const auto owned = self->take_call(call);
+    if (call->generation != self->generation_) {
+        return 0;  // the name changed owner since: a newer search is under way
+    }
+    try {
+        const sd_bus_error* error = sd_bus_message_get_error(message);
+        if (error != nullptr && !self->service_started_ &&
+            sd_bus_error_has_name(error, SD_BUS_ERROR_NAME_HAS_NO_OWNER)) {
+            self->start_service();
+            return 0;
+        }
+        if (error != nullptr) {
+            spdlog::warn("no notification server: reminders go to the log only");
+            self->no_server(Capabilities::Unavailable);
+            return 0;
+        }
+        const char* owner = nullptr;
+        check(sd_bus_message_read(message, "s", &owner), "read GetNameOwner");
+        self->ask_credentials(owner);
+    } catch (const std::exception& error) {
+        spdlog::warn("cannot find the notification server: {}", error.what());
+        self->no_server(Capabilities::Unavailable);
+    }
+    return 0;
+}
+
+int Notifier::on_service_started(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
+    auto* call = static_cast<Call*>(userdata);
+    Notifier* self = call->self;
+    const auto owned = self->take_call(call);
+    if (call->generation != self->generation_) {
+        return 0;
+    }
+    if (sd_bus_message_get_error(message) != nullptr) {
+        spdlog::warn("no notification server: reminders go to the log only");
+        self->no_server(Capabilities::Unavailable);
+        return 0;
+    }
+    self->ask_owner();
+    return 0;
+}
+
+int Notifier::on_credentials(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
+    auto* call = static_cast<Call*>(userdata);
+    Notifier* self = call->self;
+    const auto owned = self->take_call(call);
+    if (call->generation != self->generation_) {
+        return 0;
+    }
+    try {
+        if (!reply_ok(message, "GetConnectionCredentials")) {
+            self->no_server(Capabilities::Unavailable);
+            return 0;
+        }
+        std::optional<std::uint32_t> uid;
+        check(sd_bus_message_enter_container(message, 'a', "{sv}"), "read credentials");
+        while (sd_bus_message_enter_container(message, 'e', "sv") > 0) {
+            const char* key = nullptr;
+            check(sd_bus_message_read(message, "s", &key), "read credentials");
+            if (std::strcmp(key, "UnixUserID") == 0) {
+                std::uint32_t value = 0;
+                check(sd_bus_message_read(message, "v", "u", &value), "read UnixUserID");
+                uid = value;
+            } else {
+                check(sd_bus_message_skip(message, "v"), "read credentials");
+            }
+            check(sd_bus_message_exit_container(message), "read credentials");
+        }
+        if (uid != geteuid()) {
+            const std::string who = uid ? "user " + std::to_string(*uid) : "an unknown user";
+            spdlog::warn(
+                "the notification server {} runs as {}, not as this user: nothing is sent to "
+                "it or taken from it; reminders go to the log only",
+                self->candidate_, who);
+            self->set_warning("The notification server on the bus (" + self->candidate_ +
+                              ") belongs to " + who +
+                              ": reminders are not shown, only logged; confirm with "
+                              "regimenctl take");
+            self->no_server(Capabilities::Foreign);
+            return 0;
+        }
+        self->set_warning({});
+        self->server_ = self->candidate_;
+        self->ask_capabilities();
+    } catch (const std::exception& error) {
+        spdlog::warn("cannot read the notification server's credentials: {}", error.what());
+        self->no_server(Capabilities::Unavailable);
+    }
+    return 0;
 }
 
 int Notifier::on_capabilities(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
@@ -185,39 +375,103 @@ int Notifier::on_capabilities(sd_bus_message* message, void* userdata, sd_bus_er
     Notifier* self = call->self;
     // Kept alive to the end of this callback; sd-bus holds its own reference to the slot.
     const auto owned = self->take_call(call);
+    if (call->generation != self->generation_) {
+        return 0;
+    }
     try {
         self->capabilities_.clear();
         if (!self->reply_ok(message, "GetCapabilities")) {
             spdlog::warn("no notification server: reminders go to the log only");
-            self->capabilities_state_ = Capabilities::Unavailable;
-        } else {
-            const char* capability = nullptr;
-            check(sd_bus_message_enter_container(message, 'a', "s"), "read capabilities");
-            while (sd_bus_message_read(message, "s", &capability) > 0) {
-                self->capabilities_.emplace(capability);
-            }
-            self->capabilities_state_ = Capabilities::Known;
-            self->resume_ids(sd_bus_message_get_sender(message));
-            std::string list;
-            for (const auto& name : self->capabilities_) {
-                list += (list.empty() ? "" : " ") + name;
-            }
-            spdlog::info("notification server capabilities: {}", list);
-            if (!self->has("actions")) {
-                spdlog::info(
-                    "the notification server has no buttons; reminders say how to "
-                    "confirm from the command line");
-            }
+            self->no_server(Capabilities::Unavailable);
+            return 0;
         }
-        auto waiting = std::move(self->waiting_);
-        self->waiting_.clear();
-        for (const auto& request : waiting) {
-            self->send(request);
+        const char* capability = nullptr;
+        check(sd_bus_message_enter_container(message, 'a', "s"), "read capabilities");
+        while (sd_bus_message_read(message, "s", &capability) > 0) {
+            self->capabilities_.emplace(capability);
         }
+        self->capabilities_state_ = Capabilities::Known;
+        self->resume_ids();
+        std::string list;
+        for (const auto& name : self->capabilities_) {
+            list += (list.empty() ? "" : " ") + name;
+        }
+        spdlog::info("notification server {} capabilities: {}", self->server_, list);
+        if (!self->has("actions")) {
+            spdlog::info(
+                "the notification server has no buttons; reminders say how to "
+                "confirm from the command line");
+        }
+        self->server_ready();
     } catch (const std::exception& error) {
         spdlog::warn("cannot read the notification server's capabilities: {}", error.what());
+        self->no_server(Capabilities::Unavailable);
     }
     return 0;
+}
+
+void Notifier::server_ready() {
+    auto waiting = std::move(waiting_);
+    waiting_.clear();
+    if (open_reminders_) {
+        // Every open reminder, as shown now, covers the reminders that waited too.
+        reshow_all(open_reminders_());
+    }
+    for (const auto& request : waiting) {
+        if (!open_reminders_ || std::holds_alternative<Notice>(request)) {
+            send(request);
+        }
+    }
+}
+
+void Notifier::reshow_all(const std::vector<Group>& groups) {
+    std::set<DoseKey> open;
+    // A notification an earlier run showed keeps its doses together under its id.
+    std::map<std::uint32_t, Group> by_id;
+    std::vector<Group> fresh;
+    for (const auto& group : groups) {
+        Group rest;
+        for (const auto& reminder : group) {
+            open.insert(reminder.dose);
+            if (auto known = dose_ids_.find(reminder.dose); known != dose_ids_.end()) {
+                by_id[known->second].push_back(reminder);
+            } else {
+                rest.push_back(reminder);
+            }
+        }
+        if (!rest.empty()) {
+            fresh.push_back(std::move(rest));
+        }
+    }
+    // What an earlier run showed and is no longer open (answered or missed meanwhile).
+    std::vector<std::uint32_t> stale;
+    for (auto& [id, doses] : id_doses_) {
+        std::erase_if(doses, [&](const DoseKey& dose) {
+            if (open.contains(dose)) {
+                return false;
+            }
+            dose_ids_.erase(dose);
+            return true;
+        });
+        if (doses.empty()) {
+            stale.push_back(id);
+        }
+    }
+    for (const auto id : stale) {
+        id_doses_.erase(id);
+        send_close(id);
+    }
+    save_ids();
+    if (!by_id.empty() || !fresh.empty()) {
+        spdlog::info("showing {} open reminder(s) to the notification server",
+                     by_id.size() + fresh.size());
+    }
+    for (const auto& [id, group] : by_id) {
+        send(group);
+    }
+    for (const auto& group : fresh) {
+        send(group);
+    }
 }
 
 void Notifier::show(const ReminderText& reminder) {
@@ -235,25 +489,17 @@ void Notifier::show_group(const std::vector<ReminderText>& group) {
     // The body and the buttons depend on what the server can do: ask first. Asking again
     // after a failure may start (activate) a server that was missing.
     waiting_.emplace_back(group);
-    if (capabilities_state_ != Capabilities::Asking) {
-        ask_capabilities();
-    }
-    if (capabilities_state_ == Capabilities::Unavailable) {
-        auto waiting = std::move(waiting_);
-        waiting_.clear();
-        for (const auto& request : waiting) {
-            send(request);
-        }
-    }
+    ask_server();
 }
 
 void Notifier::notice(const std::string& key, const std::string& summary, const std::string& body) {
     Notice request{key, summary, body};
-    if (capabilities_state_ == Capabilities::Asking) {
-        waiting_.emplace_back(std::move(request));
+    if (capabilities_state_ == Capabilities::Known) {
+        send(request);
         return;
     }
-    send(request);
+    waiting_.emplace_back(std::move(request));
+    ask_server();
 }
 
 void Notifier::send(const Request& request) {
@@ -372,7 +618,7 @@ void Notifier::send_reminder(const Group& group) {
         members.size() == 1 ? reminder_body(members.front()) : group_body(members);
     const std::uint8_t urgency = critical ? kUrgencyCritical : kUrgencyNormal;
 
-    MessagePtr message = new_call(bus_, "Notify");
+    MessagePtr message = new_call(bus_, server_, "Notify");
     check(sd_bus_message_append(message.get(), "susss", "regimend", replaces_id, "",
                                 shown_text(summary).c_str(), body.c_str()),
           "Notify arguments");
@@ -417,7 +663,7 @@ void Notifier::send_notice(const Notice& notice) {
     const std::uint32_t replaces_id = known == notice_ids_.end() ? 0 : known->second;
     const std::string plain = shown_text(notice.body);
     const std::string body = has("body-markup") ? escape_markup(plain) : plain;
-    MessagePtr message = new_call(bus_, "Notify");
+    MessagePtr message = new_call(bus_, server_, "Notify");
     check(sd_bus_message_append(message.get(), "susssas", "regimend", replaces_id, "",
                                 shown_text(notice.summary).c_str(), body.c_str(), 0),
           "Notify arguments");
@@ -524,18 +770,13 @@ void Notifier::close(const DoseKey& dose) {
 }
 
 void Notifier::send_close(std::uint32_t id) {
+    if (server_.empty()) {
+        return;  // its server is gone, and the notification with it
+    }
     try {
-        MessagePtr message = new_call(bus_, "CloseNotification");
+        MessagePtr message = new_call(bus_, server_, "CloseNotification");
         check(sd_bus_message_append(message.get(), "u", id), "CloseNotification arguments");
-        Call* call = start_call(std::monostate{});
-        sd_bus_slot* slot = nullptr;
-        const int result = sd_bus_call_async(bus_, &slot, message.get(), &Notifier::on_close_reply,
-                                             call, kCallTimeoutUsec);
-        if (result < 0) {
-            calls_.erase(call);
-            throw std::system_error(-result, std::generic_category(), "CloseNotification");
-        }
-        call->slot.reset(slot);
+        call_async(message, &Notifier::on_close_reply);
     } catch (const std::exception& error) {
         spdlog::warn("cannot close notification {}: {}", id, error.what());
     }
@@ -570,7 +811,19 @@ void Notifier::forget_server() {
     close_when_shown_.clear();
     capabilities_.clear();
     server_.clear();
+    candidate_.clear();
+    capabilities_state_ = Capabilities::Unknown;
     save_ids();
+}
+
+bool Notifier::from_server(sd_bus_message* message, const char* what) const {
+    const std::string sender = sender_of(message);
+    if (capabilities_state_ == Capabilities::Known && !server_.empty() && sender == server_) {
+        return true;
+    }
+    spdlog::debug("ignored {} from {}: not the notification server", what,
+                  sender.empty() ? "an unknown sender" : sender);
+    return false;
 }
 
 int Notifier::on_owner_changed(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
@@ -578,20 +831,28 @@ int Notifier::on_owner_changed(sd_bus_message* message, void* userdata, sd_bus_e
     const char* name = nullptr;
     const char* old_owner = nullptr;
     const char* new_owner = nullptr;
-    if (sd_bus_message_read(message, "sss", &name, &old_owner, &new_owner) < 0) {
+    // Only the bus itself tells who owns a name: anyone can send this signal to the
+    // daemon's unique name, and sd-bus cannot check the match rule's sender locally.
+    if (sender_of(message) != kBusName) {
+        spdlog::debug("ignored NameOwnerChanged from {}: not the bus", sender_of(message));
         return 0;
     }
-    // Its notification ids belonged to the old server; the next reminder starts afresh.
+    if (sd_bus_message_read(message, "sss", &name, &old_owner, &new_owner) < 0 ||
+        std::strcmp(name, kNotifications) != 0) {
+        return 0;
+    }
+    // Its notification ids belonged to the old server; a new one is given every open
+    // reminder as soon as it is found trustworthy.
     self->forget_server();
+    self->set_warning({});
     if (new_owner == nullptr || *new_owner == '\0') {
         spdlog::warn(
             "the notification server left the bus; reminders go to the log until "
             "one comes back");
-        self->capabilities_state_ = Capabilities::Unknown;
         return 0;
     }
     spdlog::info("a notification server appeared ({})", new_owner);
-    self->ask_capabilities();
+    self->ask_server();
     return 0;
 }
 
@@ -599,7 +860,8 @@ int Notifier::on_action_invoked(sd_bus_message* message, void* userdata, sd_bus_
     auto* self = static_cast<Notifier*>(userdata);
     std::uint32_t id = 0;
     const char* action = nullptr;
-    if (sd_bus_message_read(message, "us", &id, &action) < 0) {
+    if (!self->from_server(message, "ActionInvoked") ||
+        sd_bus_message_read(message, "us", &id, &action) < 0) {
         return 0;
     }
     const auto known = self->id_doses_.find(id);
@@ -629,7 +891,8 @@ int Notifier::on_closed(sd_bus_message* message, void* userdata, sd_bus_error*) 
     auto* self = static_cast<Notifier*>(userdata);
     std::uint32_t id = 0;
     std::uint32_t reason = 0;
-    if (sd_bus_message_read(message, "uu", &id, &reason) < 0) {
+    if (!self->from_server(message, "NotificationClosed") ||
+        sd_bus_message_read(message, "uu", &id, &reason) < 0) {
         return 0;
     }
     if (const auto known = self->id_doses_.find(id); known != self->id_doses_.end()) {

@@ -2,6 +2,15 @@
 // asynchronous with a timeout, so a slow or missing server never stalls the loop; a
 // missing, restarting or failing server is logged and the daemon goes on (the engine has
 // already written the reminder to the journal).
+//
+// Trust: the server is the unique name that owns org.freedesktop.Notifications (asked of
+// the bus with GetNameOwner), and only once the bus says it runs as the daemon's own uid
+// (GetConnectionCredentials): nothing is sent to another user's server. Every call goes to
+// that unique name; ActionInvoked and NotificationClosed count only from it, and
+// NameOwnerChanged only from the bus itself (sd-bus cannot check a well-known sender
+// locally, so a signal sent straight to the daemon passes the match rule whoever sent it).
+// Whenever a trusted server is found (at start, or a new owner of the name), it is given
+// every open reminder at once, replacing the notifications an earlier run showed.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +41,19 @@ class Notifier : public ReminderDisplay {
     // std::system_error when the matches cannot be installed.
     Notifier(sd_bus* bus, ActionHandler on_action, std::string ids_path = {});
 
+    // Every open reminder as it would be shown now, grouped as they are shown: given to
+    // each server found (set before the loop runs).
+    using Group = std::vector<ReminderText>;  // one dose, or several due at the same instant
+    void use_open_reminders(std::function<std::vector<Group>()> open_reminders) {
+        open_reminders_ = std::move(open_reminders);
+    }
+    // Called whenever warning() may have changed.
+    void on_warning_changed(std::function<void()> changed) {
+        warning_changed_ = std::move(changed);
+    }
+    // Why reminders are not shown (a server of another user owns the name); empty if none.
+    const std::string& warning() const { return warning_; }
+
     void show(const ReminderText& reminder) override;
     void show_group(const std::vector<ReminderText>& group) override;
     void close(const DoseKey& dose) override;
@@ -45,7 +67,6 @@ class Notifier : public ReminderDisplay {
         std::string summary;
         std::string body;
     };
-    using Group = std::vector<ReminderText>;  // one dose, or several due at the same instant
     using Request = std::variant<Group, Notice>;
 
     // One asynchronous call waiting for its reply.
@@ -56,9 +77,28 @@ class Notifier : public ReminderDisplay {
         std::variant<std::monostate, std::vector<DoseKey>, std::string> target;  // doses, notice
     };
 
-    enum class Capabilities { Unknown, Asking, Known, Unavailable };
+    // Unknown: not asked yet (or the server left); Asking: GetNameOwner, then the owner's
+    // credentials, then its capabilities; Known: server_ is trusted; Unavailable: no
+    // server; Foreign: the owner is another user's.
+    enum class Capabilities { Unknown, Asking, Known, Unavailable, Foreign };
 
+    // Finds the server: GetNameOwner (StartServiceByName when the name has no owner), the
+    // owner's uid, then GetCapabilities from that unique name.
+    void ask_server();
+    void ask_owner();
+    void start_service();
+    void ask_credentials(const std::string& owner);
     void ask_capabilities();
+    // Sends an asynchronous call with a Call of the current generation.
+    void call_async(const MessagePtr& message, sd_bus_message_handler_t handler,
+                    std::uint64_t timeout_usec = 0);
+    // The search ended without a server to send to: waiting reminders stay in the log.
+    void no_server(Capabilities state);
+    // A trusted server answered its capabilities: give it every open reminder.
+    void server_ready();
+    void set_warning(std::string warning);
+    // True for a signal from the trusted server (ActionInvoked, NotificationClosed).
+    bool from_server(sd_bus_message* message, const char* what) const;
     // Sends now, or queues behind the Notify calls in flight (NotifyQueue).
     void send(const Request& request);
     // Sends one request; false (logged) when it could not go out.
@@ -80,9 +120,17 @@ class Notifier : public ReminderDisplay {
     std::string group_body(const Group& group) const;
     bool has(std::string_view capability) const;
     // Adopts the ids an earlier run saved when they belong to this server on this bus.
-    void resume_ids(const char* server);
+    void resume_ids();
+    // Shows every open reminder again (grouped as the ids an earlier run saved group them)
+    // and closes saved notifications that show no open dose.
+    void reshow_all(const std::vector<Group>& groups);
     void save_ids() const;
 
+    static int on_owner(sd_bus_message* message, void* userdata, sd_bus_error* error) noexcept;
+    static int on_service_started(sd_bus_message* message, void* userdata,
+                                  sd_bus_error* error) noexcept;
+    static int on_credentials(sd_bus_message* message, void* userdata,
+                              sd_bus_error* error) noexcept;
     static int on_capabilities(sd_bus_message* message, void* userdata,
                                sd_bus_error* error) noexcept;
     static int on_notify_reply(sd_bus_message* message, void* userdata,
@@ -99,7 +147,8 @@ class Notifier : public ReminderDisplay {
     ActionHandler on_action_;
     std::vector<SlotPtr> matches_;
     std::map<Call*, std::unique_ptr<Call>> calls_;
-    std::uint64_t generation_ = 0;
+    std::uint64_t generation_ = 0;  // a new search for the server starts a new one
+    bool service_started_ = false;  // this search asked the bus to start the server
 
     Capabilities capabilities_state_ = Capabilities::Unknown;
     std::set<std::string, std::less<>> capabilities_;
@@ -108,7 +157,11 @@ class Notifier : public ReminderDisplay {
     std::string ids_path_;
     std::optional<NotificationIds> saved_ids_;  // read at start, until the server is known
     std::string bus_id_;
-    std::string server_;  // the current server's unique name, once it answered
+    std::string server_;     // the trusted server's unique name (calls go there)
+    std::string candidate_;  // the owner whose credentials are being asked
+    std::string warning_;
+    std::function<void()> warning_changed_;
+    std::function<std::vector<Group>()> open_reminders_;
 
     std::map<DoseKey, std::uint32_t> dose_ids_;
     std::map<std::uint32_t, std::vector<DoseKey>> id_doses_;

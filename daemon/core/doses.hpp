@@ -120,6 +120,11 @@ class DoseTracker {
     AnswerResult skip(std::string_view item, const std::string& reason, Instant now);
     // length nullopt: the item's default snooze. Only a due dose can be snoozed.
     AnswerResult snooze(std::string_view item, std::optional<Seconds> length, Instant now);
+    // A button on the dose's own notification: answers exactly that dose (not the item's
+    // oldest) at `now`, the time of the click; NothingDue when it is no longer open.
+    AnswerResult confirm_open(const DoseKey& dose, Instant now);
+    AnswerResult skip_open(const DoseKey& dose, const std::string& reason, Instant now);
+    AnswerResult snooze_open(const DoseKey& dose, Instant now);
     // Takes back the item's most recent taken or skipped answer (given within kRetention):
     // an `undone` event; the dose is due again while inside missed_after (a reminder at
     // once), upcoming if its time has not come, else missed. NothingToUndo if none.
@@ -175,6 +180,9 @@ class DoseTracker {
 
     ItemResult answerable_item(std::string_view item) const;
     std::optional<Target> oldest_open(const Item& item) const;
+    // The open dose `dose` (its item still in the regimen), else why it cannot be answered.
+    TargetResult open_target(const DoseKey& dose) const;
+    AnswerResult snooze_target(const Target& target, Seconds length, Instant now);
     TargetResult current_dose(const Item& item, Instant now) const;
     TargetResult nearest_dose(const Item& item, Instant at, Instant now) const;
     Answer resolve_dose(const Target& target, HistoryEvent event, DoseState state);

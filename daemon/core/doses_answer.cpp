@@ -56,6 +56,15 @@ std::string dose_day_and_clock(const Regimen& regimen, Instant planned, Instant 
     }
 }
 
+std::optional<DoseFailure> snooze_length_failure(Seconds length, bool item_setting) {
+    if (length >= kSecond && length <= kLongestSnooze) {
+        return std::nullopt;
+    }
+    return invalid_argument("A snooze lasts from 1s to " + format_duration(kLongestSnooze) +
+                            ", not " + format_duration(length) +
+                            (item_setting ? " (the item's `snooze` setting)" : ""));
+}
+
 }  // namespace
 
 DoseTracker::ItemResult DoseTracker::answerable_item(std::string_view item_text) const {
@@ -258,27 +267,71 @@ AnswerResult DoseTracker::snooze(std::string_view item_text, std::optional<Secon
     }
     const Item& item = *std::get<const Item*>(item_result);
     Seconds snooze_length = length.value_or(item.reminders.snooze);
-    if (snooze_length < kSecond || snooze_length > kLongestSnooze) {
-        return invalid_argument("A snooze lasts from 1s to " + format_duration(kLongestSnooze) +
-                                ", not " + format_duration(snooze_length) +
-                                (length ? "" : " (the item's `snooze` setting)"));
+    if (auto failure = snooze_length_failure(snooze_length, !length)) {
+        return *failure;
     }
     auto target = oldest_open(item);
     if (!target) {
         return nothing_due("No dose of '" + item.id + "' is due: only a due dose can be snoozed");
     }
-    OpenDose& open = open_.at(target->key);
-    open.next_reminder = now + snooze_length;
+    return snooze_target(*target, snooze_length, now);
+}
+
+AnswerResult DoseTracker::snooze_target(const Target& target, Seconds length, Instant now) {
+    OpenDose& open = open_.at(target.key);
+    open.next_reminder = now + length;
     open.snoozed = true;
 
     Answer answer;
-    answer.dose = target->key;
+    answer.dose = target.key;
     answer.until = open.next_reminder;
     answer.effects.events.push_back(
-        make_event(target->key, EventKind::Snoozed, now, format_duration(snooze_length)));
+        make_event(target.key, EventKind::Snoozed, now, format_duration(length)));
     // The reminder leaves the screen until the snooze ends; it comes back replacing nothing.
-    answer.effects.closed.push_back(target->key);
+    answer.effects.closed.push_back(target.key);
     return answer;
+}
+
+DoseTracker::TargetResult DoseTracker::open_target(const DoseKey& dose) const {
+    const auto open = open_.find(dose);
+    if (open == open_.end() || regimen_->find(dose.item_id) == nullptr) {
+        return nothing_due("The dose of '" + dose.item_id + "' planned " +
+                           local_text(*regimen_, dose.planned) + " is no longer due");
+    }
+    return Target{open->first, open->second.amount};
+}
+
+AnswerResult DoseTracker::confirm_open(const DoseKey& dose, Instant now) {
+    auto target = open_target(dose);
+    if (auto* failure = std::get_if<DoseFailure>(&target)) {
+        return *failure;
+    }
+    const Target& found = std::get<Target>(target);
+    return resolve_dose(found,
+                        make_event(found.key, EventKind::Taken, now, {}, amount_text(found.amount)),
+                        DoseState::Taken);
+}
+
+AnswerResult DoseTracker::skip_open(const DoseKey& dose, const std::string& reason, Instant now) {
+    auto target = open_target(dose);
+    if (auto* failure = std::get_if<DoseFailure>(&target)) {
+        return *failure;
+    }
+    const Target& found = std::get<Target>(target);
+    return resolve_dose(found, make_event(found.key, EventKind::Skipped, now, reason),
+                        DoseState::Skipped);
+}
+
+AnswerResult DoseTracker::snooze_open(const DoseKey& dose, Instant now) {
+    auto target = open_target(dose);
+    if (auto* failure = std::get_if<DoseFailure>(&target)) {
+        return *failure;
+    }
+    const Seconds length = regimen_->find(dose.item_id)->reminders.snooze;
+    if (auto failure = snooze_length_failure(length, true)) {
+        return *failure;
+    }
+    return snooze_target(std::get<Target>(target), length, now);
 }
 
 AnswerResult DoseTracker::undo(std::string_view item_text, Instant now) {

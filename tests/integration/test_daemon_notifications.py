@@ -54,15 +54,16 @@ class Notifications(harness.DaemonTestCase):
         self.assertEqual(doses[0]["state"], "taken")
 
     def test_a_reminder_on_screen_keeps_working_after_a_restart(self):
-        self.start(reminders={"repeat_every": "3s", "escalate_after": "1h", "missed_after": "2h"})
+        self.start(reminders={"repeat_every": "1h", "escalate_after": "1h", "missed_after": "2h"})
         shown = self.server.wait_reminders("Magnesium <glycinate>")[0]
         self.daemon.kill()  # a crash: nothing is tidied up
+        self.server.clear()
         self.daemon.start()
         self.daemon.wait_log("resumed 1 notification(s) shown by an earlier run")
-        # The next repeat replaces the notification still on screen instead of stacking.
-        calls = len(self.server.reminders_of("Magnesium <glycinate>"))
-        repeat = self.server.wait_reminders("Magnesium <glycinate>", count=calls + 1)[-1]
-        self.assertEqual(repeat["replaces_id"], shown["id"])
+        # Shown again at once from the new connection (an hour before its next repeat),
+        # replacing the notification still on screen instead of stacking.
+        again = self.server.wait_reminders("Magnesium <glycinate>")
+        self.assertEqual([call["replaces_id"] for call in again], [shown["id"]])
         # Its Taken button answers the dose the earlier run showed it for.
         self.server.invoke_action(shown["id"], "taken")
         taken = self.recorder.wait("DoseTaken")
@@ -175,6 +176,52 @@ class Notifications(harness.DaemonTestCase):
         self.assertIn("Confirm with: regimenctl take glycinate-pm", shown["body"])
         # No body-markup: the text goes as written.
         self.assertIn("with food & water", shown["body"])
+
+    def start_two_open(self):
+        """One item with two doses 2 s apart, both due (two notifications): the newer one's
+        buttons must answer the newer dose, at the time of the click (issue 24 case 5)."""
+        self.server = self.start_notifications()
+        self.recorder = self.start_recorder()
+        item = harness.dose_item("glycinate-pm", [LEAD, LEAD + 2], name="Glycinate")
+        self.daemon = self.start_daemon(harness.regimen_yaml(
+            [item], reminders={"repeat_every": "1h", "missed_after": "2h"}))
+        shown = self.server.wait_reminders("Glycinate", count=2)
+        self.assertNotEqual(shown[0]["id"], shown[1]["id"])
+        dues = wait_for(lambda: (lambda d: d if len(d) == 2 else None)(
+            self.recorder.of("DoseDue")))
+        older, newer = sorted(int(args[1]) for args in dues)
+        return shown[1]["id"], older, newer
+
+    def test_taken_on_the_newer_of_two_reminders_records_the_click_time(self):
+        newer_id, older, newer = self.start_two_open()
+        clicked = harness.now_usec()
+        self.server.invoke_action(newer_id, "taken")
+        taken = self.recorder.wait("DoseTaken")
+        self.assertEqual(int(taken[1]), newer, "Taken answered another dose than its own")
+        self.assertGreaterEqual(int(taken[2]), clicked,
+                                "the planned time was recorded, not the time of the click")
+        event = [e for e in self.daemon.history() if e["event"] == "taken"][0]
+        self.assertEqual(event["planned"], newer)
+        self.assertGreaterEqual(event["at"], clicked)
+        self.assertLessEqual(event["at"], harness.now_usec())
+        # The older dose is still due.
+        states = {d["planned"]: d["state"] for d in self.daemon.doses(older, newer + 1)}
+        self.assertEqual(states, {older: "due", newer: "taken"})
+
+    def test_skip_and_snooze_on_the_newer_reminder_answer_the_newer_dose(self):
+        newer_id, older, newer = self.start_two_open()
+        clicked = harness.now_usec()
+        self.server.invoke_action(newer_id, "snooze")
+        snoozed = wait_for(lambda: [e for e in self.daemon.history() if e["event"] == "snoozed"])
+        self.assertEqual(snoozed[0]["planned"], newer, "Snooze answered the older dose")
+        self.assertGreaterEqual(snoozed[0]["at"], clicked)
+        # The older notification's Skip answers the older dose.
+        older_id = self.server.reminders_of("Glycinate")[0]["id"]
+        self.server.invoke_action(older_id, "skip")
+        skipped = self.recorder.wait("DoseSkipped")
+        self.assertEqual(int(skipped[1]), older)
+        states = {d["planned"]: d["state"] for d in self.daemon.doses(older, newer + 1)}
+        self.assertEqual(states, {older: "skipped", newer: "snoozed"})
 
     def test_confirm_over_dbus_closes_the_notification(self):
         self.start(reminders={"repeat_every": "1h"})

@@ -19,7 +19,7 @@ class Mako(desktop.SwayTestCase):
         super().setUp()
         absent = desktop.missing("mako", "makoctl", "grim")
         if absent:
-            self.skipTest(f"{absent} is not installed (scripts/setup.sh installs it)")
+            desktop.unavailable(self, f"{absent} is not installed (scripts/setup.sh installs it)")
 
     def reminder_item(self):
         return harness.dose_item("glycinate-pm", 3, name=SUMMARY, dose="2 capsules",
@@ -51,6 +51,38 @@ class Mako(desktop.SwayTestCase):
         self.assertEqual(self.dose_state(), ["taken"])
         wait_for(lambda: not self.shown(), timeout=30,
                  message="the answered reminder stayed in mako")
+
+    def test_restarts_of_the_daemon_and_of_mako(self):
+        """Issue 24 cases 1 and 2 on mako (which broadcasts ActionInvoked): the restarted
+        daemon shows the open reminder again at once, replacing it (one notification, and
+        its Taken works); a restarted mako is given it at once, not at the next repeat
+        (repeat_every is 1h)."""
+        self.start_sway()
+        mako = self.start_mako(actions=True)
+        recorder = self.start_recorder()
+        regimend = self.start_regimend([self.reminder_item()])
+        first = wait_for(self.shown, timeout=30, message="mako never showed the reminder")[0]
+
+        desktop.stop_group(regimend)
+        self.run_regimend("regimend-2.log")
+        wait_for(lambda: "open reminder(s)" in self.log("regimend-2.log"), timeout=30,
+                 message="the restarted daemon did not show the open reminder again")
+        wait_for(lambda: "shows 'glycinate-pm'" in self.log("regimend-2.log"), timeout=30)
+        self.assertEqual([n["id"] for n in self.shown()], [first["id"]])
+
+        desktop.stop_group(mako)
+        connection = self.bus.connect()
+        try:
+            wait_for(lambda: not connection.name_has_owner(harness.NOTIFICATIONS), timeout=30)
+        finally:
+            connection.close()
+        self.start_mako(actions=True)
+        shown = wait_for(self.shown, timeout=30,
+                         message="the restarted mako was not given the open reminder")
+        self.assertEqual(len(shown), 1)
+        self.run_user("makoctl", "invoke", "-n", str(shown[0]["id"]), "taken")
+        recorder.wait("DoseTaken")
+        self.assertEqual(self.dose_state(), ["taken"])
 
     def test_mako_without_actions_gets_the_cli_line(self):
         self.start_sway()

@@ -300,6 +300,53 @@ TEST_CASE("skip answers the due dose with a reason", "[doses]") {
     CHECK_THAT(refused.message, Catch::Contains("today's 08:00 dose is already skipped"));
 }
 
+TEST_CASE("a notification's button answers its own dose at the time of the click", "[doses]") {
+    // Two doses of "a" due at once (08:00 and 09:00): the newer one's buttons answer the
+    // 09:00 dose, not the item's oldest, and record when they were pressed (issue 24).
+    auto regimen = make_regimen("UTC", {daily_item("a", {"08:00", "09:00"})});
+    DoseTracker tracker(regimen);
+    const Instant eight = local(*regimen, "2026-11-20 08:00");
+    const Instant nine = eight + 1h;
+    start_due(tracker, eight);
+    tracker.advance(nine);
+    REQUIRE(tracker.open_doses().size() == 2);
+    const Instant click = nine + 20min + 21s;
+    SECTION("Taken") {
+        auto taken = answer_of(tracker.confirm_open(DoseKey{"a", nine}, click));
+        CHECK(taken.dose == DoseKey{"a", nine});
+        REQUIRE(taken.effects.events.size() == 1);
+        CHECK(taken.effects.events[0].kind == EventKind::Taken);
+        CHECK(taken.effects.events[0].at == click);
+        CHECK(taken.effects.closed == std::vector<DoseKey>{DoseKey{"a", nine}});
+        CHECK(state_of(tracker.doses(eight, nine + 1s, click, {}), DoseKey{"a", eight}) ==
+              DoseState::Due);
+        // Pressed again (a second server's copy): nothing is taken twice.
+        CHECK(failure_of(tracker.confirm_open(DoseKey{"a", nine}, click + 1s)).error ==
+              DoseError::NothingDue);
+    }
+    SECTION("Skip") {
+        auto skipped = answer_of(tracker.skip_open(DoseKey{"a", nine}, "from the button", click));
+        CHECK(skipped.dose == DoseKey{"a", nine});
+        CHECK(skipped.effects.events[0].at == click);
+        CHECK(state_of(tracker.doses(eight, nine + 1s, click, {}), DoseKey{"a", eight}) ==
+              DoseState::Due);
+    }
+    SECTION("Snooze") {
+        auto snoozed = answer_of(tracker.snooze_open(DoseKey{"a", nine}, click));
+        CHECK(snoozed.dose == DoseKey{"a", nine});
+        CHECK(snoozed.effects.events[0].at == click);
+        CHECK(snoozed.until == click + regimen->find("a")->reminders.snooze);
+        CHECK(state_of(tracker.doses(eight, nine + 1s, click, {}), DoseKey{"a", eight}) ==
+              DoseState::Due);
+    }
+    SECTION("a dose that is not open is not answered") {
+        CHECK(failure_of(tracker.confirm_open(DoseKey{"a", nine + 24h}, click)).error ==
+              DoseError::NothingDue);
+        CHECK(failure_of(tracker.skip_open(DoseKey{"b", nine}, "", click)).error ==
+              DoseError::NothingDue);
+    }
+}
+
 TEST_CASE("two confirms in a row give exactly one Taken per dose", "[doses]") {
     // Item "a" at 08:00 and `second`, with the 08:00 dose of 2026-11-20 due.
     auto due_at_eight = [](const std::string& second) {
