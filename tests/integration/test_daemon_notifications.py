@@ -190,7 +190,14 @@ class Notifications(harness.DaemonTestCase):
         dues = wait_for(lambda: (lambda d: d if len(d) == 2 else None)(
             self.recorder.of("DoseDue")))
         older, newer = sorted(int(args[1]) for args in dues)
+        # History times are whole seconds: press a few seconds after the newer dose's
+        # planned instant, so the time of the click cannot be mistaken for it.
+        wait_for(lambda: harness.now_usec() >= newer + 3_000_000, timeout=30)
         return shown[1]["id"], older, newer
+
+    @staticmethod
+    def second_of(instant_usec):
+        return instant_usec // 1_000_000 * 1_000_000
 
     def test_taken_on_the_newer_of_two_reminders_records_the_click_time(self):
         newer_id, older, newer = self.start_two_open()
@@ -198,14 +205,14 @@ class Notifications(harness.DaemonTestCase):
         self.server.invoke_action(newer_id, "taken")
         taken = self.recorder.wait("DoseTaken")
         self.assertEqual(int(taken[1]), newer, "Taken answered another dose than its own")
-        self.assertGreaterEqual(int(taken[2]), clicked,
+        self.assertGreaterEqual(int(taken[2]), self.second_of(clicked),
                                 "the planned time was recorded, not the time of the click")
         event = [e for e in self.daemon.history() if e["event"] == "taken"][0]
         self.assertEqual(event["planned"], newer)
-        self.assertGreaterEqual(event["at"], clicked)
+        self.assertGreaterEqual(event["at"], self.second_of(clicked))
         self.assertLessEqual(event["at"], harness.now_usec())
         # The older dose is still due.
-        states = {d["planned"]: d["state"] for d in self.daemon.doses(older, newer + 1)}
+        states = {d["planned"]: d["state"] for d in self.daemon.doses(older, newer + 1_000_000)}
         self.assertEqual(states, {older: "due", newer: "taken"})
 
     def test_skip_and_snooze_on_the_newer_reminder_answer_the_newer_dose(self):
@@ -214,13 +221,13 @@ class Notifications(harness.DaemonTestCase):
         self.server.invoke_action(newer_id, "snooze")
         snoozed = wait_for(lambda: [e for e in self.daemon.history() if e["event"] == "snoozed"])
         self.assertEqual(snoozed[0]["planned"], newer, "Snooze answered the older dose")
-        self.assertGreaterEqual(snoozed[0]["at"], clicked)
+        self.assertGreaterEqual(snoozed[0]["at"], self.second_of(clicked))
         # The older notification's Skip answers the older dose.
         older_id = self.server.reminders_of("Glycinate")[0]["id"]
         self.server.invoke_action(older_id, "skip")
         skipped = self.recorder.wait("DoseSkipped")
         self.assertEqual(int(skipped[1]), older)
-        states = {d["planned"]: d["state"] for d in self.daemon.doses(older, newer + 1)}
+        states = {d["planned"]: d["state"] for d in self.daemon.doses(older, newer + 1_000_000)}
         self.assertEqual(states, {older: "skipped", newer: "snoozed"})
 
     def test_confirm_over_dbus_closes_the_notification(self):
