@@ -349,14 +349,16 @@ int Notifier::on_credentials(sd_bus_message* message, void* userdata, sd_bus_err
         }
         if (uid != geteuid()) {
             const std::string who = uid ? "user " + std::to_string(*uid) : "an unknown user";
-            spdlog::warn(
-                "the notification server {} runs as {}, not as this user: nothing is sent to "
-                "it or taken from it; reminders go to the log only",
-                self->candidate_, who);
-            self->set_warning("The notification server on the bus (" + self->candidate_ +
-                              ") belongs to " + who +
-                              ": reminders are not shown, only logged; confirm with "
-                              "regimenctl take");
+            std::string warning = "The notification server on the bus (" + self->candidate_ +
+                                  ") belongs to " + who +
+                                  ": reminders are not shown, only logged; confirm with "
+                                  "regimenctl take";
+            // Once per server, not at every reminder that asks again.
+            spdlog::log(warning == self->warning_ ? spdlog::level::debug : spdlog::level::warn,
+                        "the notification server {} runs as {}, not as this user: nothing is "
+                        "sent to it or taken from it; reminders go to the log only",
+                        self->candidate_, who);
+            self->set_warning(std::move(warning));
             self->no_server(Capabilities::Foreign);
             return 0;
         }
