@@ -8,7 +8,9 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import subprocess
+import tempfile
 import textwrap
 
 import dbus
@@ -159,6 +161,46 @@ class Trust(harness.DaemonTestCase):
                  message="the warning stayed after the user's own server came")
         server.invoke_action(shown["id"], "taken")
         recorder.wait("DoseTaken")
+
+
+class Activation(harness.DaemonTestCase):
+    """The name has no owner but the bus can start a server (its service file): the daemon
+    asks the bus to start it (StartServiceByName, not a Notify to whoever owns the name
+    then), checks the new owner's uid and shows the reminder."""
+
+    def setUp(self):
+        self.service_dir = tempfile.mkdtemp(prefix="regimend-services-")
+        self.addCleanup(shutil.rmtree, self.service_dir, True)
+        parameters = json.dumps({"capabilities": "actions body"})
+        service = os.path.join(self.service_dir, harness.NOTIFICATIONS + ".service")
+        with open(service, "w") as out:
+            out.write(f"[D-BUS Service]\nName={harness.NOTIFICATIONS}\n"
+                      f"Exec={harness.PYTHON} -m dbusmock --session --template "
+                      f"notification_daemon -p '{parameters}'\n")
+        super().setUp()
+
+    def test_a_server_the_bus_can_start_is_started_and_used(self):
+        recorder = self.start_recorder()
+        daemon = self.start_daemon(harness.regimen_yaml(
+            [harness.dose_item("glycinate-pm", LEAD, name=NAME)], reminders=CALM))
+        recorder.wait("DoseDue")
+        connection = self.bus.connect()
+        wait_for(lambda: connection.name_has_owner(harness.NOTIFICATIONS), timeout=30,
+                 message="the daemon did not start the notification server:\n" + daemon.log())
+        owner = connection.get_name_owner(harness.NOTIFICATIONS)
+        # The activated server is the bus's child, not the test's: stop it with the test.
+        driver = dbus.Interface(connection.get_object("org.freedesktop.DBus",
+                                                      "/org/freedesktop/DBus"),
+                                "org.freedesktop.DBus")
+        pid = int(driver.GetConnectionUnixProcessID(owner))
+        self.addCleanup(lambda: os.kill(pid, signal.SIGTERM)
+                        if os.path.exists(f"/proc/{pid}") else None)
+        mock = dbus.Interface(connection.get_object(harness.NOTIFICATIONS,
+                                                    harness.NOTIFICATIONS_PATH),
+                              harness.MOCK_INTERFACE)
+        notify = wait_for(lambda: [c for c in mock.GetMethodCalls("Notify")
+                                   if str(c[1][3]) == NAME])
+        self.assertEqual(len(notify), 1)
 
 
 if __name__ == "__main__":
