@@ -27,8 +27,8 @@ class ServerOutage(harness.DaemonTestCase):
         doses = daemon.doses(harness.now_usec() - 60_000_000, harness.now_usec() + 60_000_000)
         self.assertEqual([d["state"] for d in doses if d["item"] == "mag"], ["due"])
 
-        # A new server (a restarted notification daemon) gets the next repeat, as a fresh
-        # notification: the old server's ids mean nothing to it.
+        # A new server (a restarted notification daemon) gets the open reminder at once, as
+        # a fresh notification: the old server's ids mean nothing to it.
         replacement = self.start_notifications()
         shown = replacement.wait_reminders("Magnesium")[0]
         self.assertEqual(shown["replaces_id"], 0)
