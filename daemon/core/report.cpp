@@ -476,7 +476,11 @@ std::optional<ReportSpan> before_span(const Regimen& regimen, std::optional<Inst
                       start_of_day(zone, *start)};
 }
 
-Report build_report(const Regimen& regimen, const ReportInput& input, int days) {
+Report build_report(const Regimen& regimen, const ReportInput& given, int days) {
+    // Entries taken back (`undo`) count nowhere: core/event.hpp standing_events.
+    ReportInput input = given;
+    input.events = standing_events(given.events);
+    input.before_events = standing_events(given.before_events);
     const auto& zone = zone_of(regimen);
     const auto& window = input.window;
     Report report;

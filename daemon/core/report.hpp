@@ -172,6 +172,7 @@ std::optional<LocalDate> regimen_start(const Regimen& regimen, std::optional<Ins
 std::optional<ReportSpan> before_span(const Regimen& regimen, std::optional<Instant> first_dose,
                                       int days);
 
+// Events an `undone` took back are left out first (core/event.hpp standing_events).
 Report build_report(const Regimen& regimen, const ReportInput& input, int days);
 
 // "for information: ..." — worded as information, never as advice.

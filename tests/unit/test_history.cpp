@@ -263,7 +263,7 @@ TEST_CASE("the schema is versioned and migrated", "[history]") {
         open_store(path);
         auto raw = raw_open(path);
         CHECK(raw_integer(raw.get(), "PRAGMA user_version") == HistoryStore::kSchemaVersion);
-        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 4);
+        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 5);
         sqlite::Statement mode;
         REQUIRE(sqlite::Statement::prepare(raw.get(), "PRAGMA journal_mode", mode) == SQLITE_OK);
         REQUIRE(mode.step() == SQLITE_ROW);
@@ -758,7 +758,7 @@ TEST_CASE("a version 3 history gains the index of the shown events and keeps eve
     }
     auto store = open_store(path);
     auto raw = raw_open(path);
-    CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 4);
+    CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 5);
     CHECK(raw_integer(raw.get(),
                       "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
                       "name = 'events_shown_at'") == 1);
