@@ -53,6 +53,7 @@ struct ItemAdherence {
     int pending = 0;                    // still inside missed_after, unanswered
     std::optional<double> adherence;    // taken / planned; none when nothing was planned
     std::optional<double> late_median;  // minutes after planned (negative: early)
+    int taken_other_amount = 0;         // taken at an amount said with `take --amount`
     std::vector<ItemDay> days;          // in date order
 };
 

@@ -317,4 +317,16 @@ TEST_CASE("the report leaves undone diary entries and as-needed doses out", "[di
     for (const auto& day : after.days) {
         CHECK_FALSE(day.symptom);
     }
+
+    SECTION("a dose taken at a recorded amount is counted as such") {
+        const Instant planned = local_instant(*regimen.zone, "2026-11-29 21:30");
+        HistoryEvent taken = stored("glycinate-pm", EventKind::Taken, planned, planned + 1min);
+        taken.amount = "200 mg";
+        taken.amount_recorded = true;
+        input.events.push_back(taken);
+        auto report = build_report(regimen, input, 7);
+        REQUIRE(report.items.size() == 1);
+        CHECK(report.items[0].taken == 1);
+        CHECK(report.items[0].taken_other_amount == 1);
+    }
 }
