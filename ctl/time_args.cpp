@@ -184,6 +184,10 @@ std::optional<Instant> parse_entry_at(std::string_view text, const regimend::Tim
         return at;
     }
     const auto today = regimend::local_date(zone, now);
+    // "tomorrow" is never when something happened (as for parse_at's "tomorrow 10:00").
+    if (lowercase(trim(text)) == "tomorrow") {
+        return std::nullopt;
+    }
     if (auto day = parse_day(trim(text), today, DayDirection::Past)) {
         const Instant noon = regimend::day_entry_instant(zone, *day);
         // Today before noon: now, which is today's and not in the future.

@@ -79,6 +79,7 @@ TEST_CASE("A diary entry's --at may be a date alone: that day's noon", "[ctl_tim
     // Every form with a time is read as --at reads it.
     CHECK(parse_entry_at("2026-11-15 08:30", berlin, now) == utc(2026, 11, 15, 7, 30));
     CHECK_FALSE(parse_entry_at("2026-02-30", berlin, now));
+    CHECK_FALSE(parse_entry_at("tomorrow", berlin, now));
     // take --at needs a time, and says so.
     try {
         regimenctl::at_argument("2026-11-15", berlin, now);

@@ -199,7 +199,8 @@ items:
 )");
     REQUIRE(errors.size() == 2);
     CHECK(errors[0] ==
-          "regimen.yaml:6:5: 'min_interval' applies to as-needed items only ('as_needed: true')");
+          "regimen.yaml:6:5: error: 'min_interval' applies to as-needed items only "
+          "('as_needed: true')");
     CHECK_THAT(errors[1], Catch::StartsWith("regimen.yaml:10:19: ") &&
                               Catch::Contains("a duration such as 90s"));
 }
