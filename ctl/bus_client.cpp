@@ -35,6 +35,13 @@ Instant BusClient::confirm(const std::string& item, std::optional<Instant> at) {
     return from_bus_time(read_single<std::uint64_t>(reply.get(), "t", "Confirm"));
 }
 
+Instant BusClient::confirm_amount(const std::string& item, std::optional<Instant> at,
+                                  const std::string& amount) {
+    auto reply = call(bus_.get(), kInterface, "ConfirmAmount", "sts", item.c_str(),
+                      bus_time_or_now(at), amount.c_str());
+    return from_bus_time(read_single<std::uint64_t>(reply.get(), "t", "ConfirmAmount"));
+}
+
 Instant BusClient::skip(const std::string& item, const std::string& reason) {
     auto reply = call(bus_.get(), kInterface, "Skip", "ss", item.c_str(), reason.c_str());
     return from_bus_time(read_single<std::uint64_t>(reply.get(), "t", "Skip"));
@@ -54,6 +61,13 @@ Instant BusClient::snooze(const std::string& item, std::optional<regimend::Secon
 void BusClient::log_dose(const std::string& item, std::optional<Instant> at,
                          const std::string& note) {
     call(bus_.get(), kInterface, "LogDose", "sts", item.c_str(), bus_time_or_now(at), note.c_str());
+}
+
+std::string BusClient::log_dose_with(const std::string& item, std::optional<Instant> at,
+                                     const std::string& note, bool force) {
+    auto reply = call(bus_.get(), kInterface, "LogDoseWith", "stsb", item.c_str(),
+                      bus_time_or_now(at), note.c_str(), force ? 1 : 0);
+    return read_string(reply.get(), "LogDoseWith");
 }
 
 void BusClient::log_symptom(const std::string& kind, unsigned severity, std::optional<Instant> at,

@@ -66,11 +66,19 @@ class BusClient {
     // `at` nullopt sends 0, which the daemon reads as now. Each returns the planned
     // instant of the dose it answered (snooze: the instant the reminder comes back).
     Instant confirm(const std::string& item, std::optional<Instant> at);
+    // ConfirmAmount (an addition): confirm with what was really taken ("200 mg").
+    Instant confirm_amount(const std::string& item, std::optional<Instant> at,
+                           const std::string& amount);
     Instant skip(const std::string& item, const std::string& reason);
     Instant snooze(const std::string& item, std::optional<regimend::Seconds> length);
-    // Takes back the item's last taken/skipped answer; the planned instant of its dose.
     Instant undo(const std::string& item);
     void log_dose(const std::string& item, std::optional<Instant> at, const std::string& note);
+    // LogDoseWith (an addition): `force` records a use sooner than the item's min_interval;
+    // the warning to print (empty when none).
+    std::string log_dose_with(const std::string& item, std::optional<Instant> at,
+                              const std::string& note, bool force);
+    // Takes back the item's last taken/skipped answer (an as-needed item: its last logged
+    // dose; a symptom kind: its last entry); the planned instant of its dose (the entry's).
     void log_symptom(const std::string& kind, unsigned severity, std::optional<Instant> at,
                      const std::string& note);
     // Both split a span the daemon refuses as too large for one reply into several calls

@@ -1,8 +1,7 @@
 // BusClient's history members (bus_client.hpp): History, HistoryAnswers and
 // HistoryColumns, split into pieces the daemon answers in one reply.
-#include <charconv>
-
 #include "bus_call.hpp"
+#include "core/inventory.hpp"
 
 namespace regimenctl {
 
@@ -101,16 +100,8 @@ std::vector<regimend::HistoryEvent> BusClient::history_once(Instant from, Instan
         event.at = from_bus_time(at);
         event.note = note;
         event.severity = severity;
-        // A refill's or stock event's number travels in `note` (service.cpp).
-        if (event.kind == regimend::EventKind::Refill || event.kind == regimend::EventKind::Stock) {
-            double quantity = 0;
-            const std::string_view text(note);
-            auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), quantity);
-            if (error == std::errc{} && end == text.data() + text.size()) {
-                event.quantity = quantity;
-                event.note.clear();
-            }
-        }
+        // A refill's quantity, a taken dose's recorded amount travel in `note` (service.cpp).
+        regimend::read_reply_note(event);
         events.push_back(std::move(event));
     }
     return events;
@@ -197,16 +188,8 @@ std::vector<regimend::HistoryEvent> BusClient::history_columns_once(Instant from
         event.at = from_bus_time(at[row]);
         event.note = text_at(notes[row]);
         event.severity = severities[row];
-        // A refill's or stock event's number travels in `note` (service.cpp).
-        if (event.kind == regimend::EventKind::Refill || event.kind == regimend::EventKind::Stock) {
-            double quantity = 0;
-            const std::string_view note(event.note);
-            auto [end, error] = std::from_chars(note.data(), note.data() + note.size(), quantity);
-            if (error == std::errc{} && end == note.data() + note.size()) {
-                event.quantity = quantity;
-                event.note.clear();
-            }
-        }
+        // A refill's quantity, a taken dose's recorded amount travel in `note` (service.cpp).
+        regimend::read_reply_note(event);
     }
     return events;
 }

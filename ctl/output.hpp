@@ -73,6 +73,10 @@ std::string format_clock(const regimend::TimeZone& zone, regimend::Instant insta
 // "21:30" when on `today`, else "2026-11-22 21:30".
 std::string format_when(const regimend::TimeZone& zone, regimend::Instant instant,
                         regimend::LocalDate today);
+// format_when, but for a diary entry or as-needed dose recorded for a day (a date alone:
+// core/time.hpp is_day_entry, its local noon) the date alone: "2026-11-15".
+std::string format_entry_when(const regimend::TimeZone& zone, regimend::Instant instant,
+                              regimend::LocalDate today);
 // "Times are in Asia/Tokyo (this system's zone is Europe/Berlin).\n" when `zone` (the
 // regimen's) is not the system's zone (regimend::system_zone()), else "": human output
 // names the zone whenever its clock times are not the ones on the user's clock.

@@ -166,9 +166,41 @@ Instant or_usage_error(std::optional<Instant> instant, std::string_view what, st
 }  // namespace
 
 Instant at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
-    return or_usage_error(parse_at(text, zone, now), "the time", text,
+    auto at = parse_at(text, zone, now);
+    if (!at && parse_day(trim(text), regimend::local_date(zone, now), DayDirection::Past)) {
+        throw usage_error("--at \"" + std::string(text) +
+                          "\" is a date without a time: a time is needed here, e.g. \"" +
+                          std::string(trim(text)) +
+                          " 21:10\" (a date alone is accepted by `symptom` and `log`)");
+    }
+    return or_usage_error(at, "the time", text,
                           "\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\" or "
                           "\"YYYY-MM-DDTHH:MM\"");
+}
+
+std::optional<Instant> parse_entry_at(std::string_view text, const regimend::TimeZone& zone,
+                                      Instant now) {
+    if (auto at = parse_at(text, zone, now)) {
+        return at;
+    }
+    const auto today = regimend::local_date(zone, now);
+    // "tomorrow" is never when something happened (as for parse_at's "tomorrow 10:00").
+    if (lowercase(trim(text)) == "tomorrow") {
+        return std::nullopt;
+    }
+    if (auto day = parse_day(trim(text), today, DayDirection::Past)) {
+        const Instant noon = regimend::day_entry_instant(zone, *day);
+        // Today before noon: now, which is today's and not in the future.
+        return *day == today ? std::min(noon, now) : noon;
+    }
+    return std::nullopt;
+}
+
+Instant entry_at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
+    return or_usage_error(parse_entry_at(text, zone, now), "the time", text,
+                          "\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\", "
+                          "\"YYYY-MM-DDTHH:MM\" or a date alone (\"YYYY-MM-DD\", "
+                          "\"yesterday\")");
 }
 
 Instant since_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
@@ -180,6 +212,10 @@ Instant since_argument(std::string_view text, const regimend::TimeZone& zone, In
 void check_at_form(std::string_view text) {
     // The zone and the day do not change what is well-formed.
     at_argument(text, *regimend::locate_zone("UTC"), Instant{});
+}
+
+void check_entry_at_form(std::string_view text) {
+    entry_at_argument(text, *regimend::locate_zone("UTC"), Instant{});
 }
 
 void check_since_form(std::string_view text) {
@@ -213,6 +249,14 @@ std::optional<Instant> optional_at_argument(const std::optional<std::string>& te
         return std::nullopt;
     }
     return at_argument(*text, zone, now);
+}
+
+std::optional<Instant> optional_entry_at_argument(const std::optional<std::string>& text,
+                                                  const regimend::TimeZone& zone, Instant now) {
+    if (!text) {
+        return std::nullopt;
+    }
+    return entry_at_argument(*text, zone, now);
 }
 
 std::string at_read_as(const regimend::TimeZone& zone, Instant at) {

@@ -36,6 +36,17 @@ std::optional<Instant> parse_since(std::string_view text, const regimend::TimeZo
 Instant at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now);
 Instant since_argument(std::string_view text, const regimend::TimeZone& zone, Instant now);
 
+// --at of a diary entry or an as-needed dose (`symptom`, `log`): anything parse_at reads,
+// or a day alone ("2026-11-15", "yesterday"): that local day's entry, at its noon
+// (core/time.hpp day_entry_instant; today before noon: now). `take --at` needs a time: at_argument
+// says so.
+std::optional<Instant> parse_entry_at(std::string_view text, const regimend::TimeZone& zone,
+                                      Instant now);
+Instant entry_at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now);
+void check_entry_at_form(std::string_view text);
+std::optional<Instant> optional_entry_at_argument(const std::optional<std::string>& text,
+                                                  const regimend::TimeZone& zone, Instant now);
+
 // Checks only the form of an --at / --since value, before regimend is asked for the zone,
 // so bad usage is exit 2 even when the daemon cannot be reached.
 void check_at_form(std::string_view text);

@@ -44,7 +44,7 @@ _regimenctl() {
                 COMPREPLY=($(compgen -W "$(_regimenctl_words items)" -- "$cur"))
             fi
             return ;;
-        --at | --note | --reason | --since | --days | --from | --expand-days) return ;;
+        --at | --note | --reason | --since | --days | --from | --expand-days | --amount) return ;;
     esac
 
     if [[ -z $verb ]]; then
@@ -55,9 +55,9 @@ _regimenctl() {
     local options="--help"
     case $verb in
         status) options+=" --json" ;;
-        take | confirm) options+=" --at --all" ;;
+        take | confirm) options+=" --at --amount --all" ;;
         skip) options+=" --reason" ;;
-        log) options+=" --at --note" ;;
+        log) options+=" --at --note --force" ;;
         symptom) options+=" --at --note" ;;
         history) options+=" --since --item --all --json" ;;
         report) options+=" --days --json --config --state-dir --format --output" ;;
@@ -74,8 +74,10 @@ _regimenctl() {
     fi
     [[ $prev == "$verb" ]] || return
     case $verb in
-        take | confirm | undo | skip | snooze)
+        take | confirm | skip | snooze)
             COMPREPLY=($(compgen -W "$(_regimenctl_words scheduled)" -- "$cur")) ;;
+        undo)
+            COMPREPLY=($(compgen -W "$(_regimenctl_words items) $(_regimenctl_words symptoms)" -- "$cur")) ;;
         log) COMPREPLY=($(compgen -W "$(_regimenctl_words as-needed)" -- "$cur")) ;;
         symptom) COMPREPLY=($(compgen -W "$(_regimenctl_words symptoms)" -- "$cur")) ;;
         refill) COMPREPLY=($(compgen -W "$(_regimenctl_words stocked)" -- "$cur")) ;;

@@ -21,7 +21,10 @@ complete -c regimenctl -n "not __fish_seen_subcommand_from $verbs" -l version -d
 complete -c regimenctl -n '__fish_seen_subcommand_from status' -l json
 complete -c regimenctl -n '__fish_seen_subcommand_from take confirm' -l all -d 'every due dose'
 complete -c regimenctl -n '__fish_seen_subcommand_from take confirm' -l at -x -d 'when it was taken'
-complete -c regimenctl -n '__fish_seen_subcommand_from take confirm undo skip snooze' -a '(__regimenctl_words scheduled)'
+complete -c regimenctl -n '__fish_seen_subcommand_from take confirm' -l amount -x -d 'what was really taken'
+complete -c regimenctl -n '__fish_seen_subcommand_from take confirm skip snooze' -a '(__regimenctl_words scheduled)'
+complete -c regimenctl -n '__fish_seen_subcommand_from undo' -a '(__regimenctl_words items) (__regimenctl_words symptoms)'
+complete -c regimenctl -n '__fish_seen_subcommand_from log' -l force -d 'record it even sooner than min_interval'
 complete -c regimenctl -n '__fish_seen_subcommand_from skip' -l reason -x
 complete -c regimenctl -n '__fish_seen_subcommand_from log' -a '(__regimenctl_words as-needed)'
 complete -c regimenctl -n '__fish_seen_subcommand_from log symptom' -l at -x

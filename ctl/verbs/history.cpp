@@ -59,6 +59,9 @@ std::string details(const regimend::HistoryEvent& event) {
     if (event.severity >= 0) {
         text = "severity " + std::to_string(event.severity);
     }
+    if (event.amount_recorded) {
+        text = "took " + event.amount;
+    }
     if (!event.note.empty()) {
         text += (text.empty() ? "" : "; ") + event.note;
     }
@@ -101,7 +104,9 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
                                 {"severity", event.severity < 0 ? nlohmann::json(nullptr)
                                                                 : nlohmann::json(event.severity)},
                                 {"quantity", event.quantity ? nlohmann::json(*event.quantity)
-                                                            : nlohmann::json(nullptr)}});
+                                                            : nlohmann::json(nullptr)},
+                                {"amount", event.amount_recorded ? nlohmann::json(event.amount)
+                                                                 : nlohmann::json(nullptr)}});
         }
         print_json(document);
         return kExitOk;
@@ -122,7 +127,12 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
             continue;
         }
         auto kind = std::string(regimend::to_string(event.kind));
-        table.add_row({{format_when(zone, event.at, today)},
+        // A diary entry (or its `undone`) recorded for a day shows the date alone.
+        const bool diary = !event.planned && (event.kind == regimend::EventKind::Symptom ||
+                                              event.kind == regimend::EventKind::AsNeeded ||
+                                              event.kind == regimend::EventKind::Undone);
+        table.add_row({{diary ? format_entry_when(zone, event.at, today)
+                              : format_when(zone, event.at, today)},
                        {kind, state_colour(kind)},
                        {event.item},
                        {event.planned ? "planned " + format_when(zone, *event.planned, today) : ""},

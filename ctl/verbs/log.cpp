@@ -1,4 +1,6 @@
-// `regimenctl log ITEM [--at TIME] [--note TEXT]`: records an as-needed dose.
+// `regimenctl log ITEM [--at TIME] [--note TEXT] [--force]`: records an as-needed dose;
+// --at may be a date alone (that day's entry), --force records a use sooner than the item's
+// min_interval, with a warning.
 #include <iostream>
 #include <memory>
 
@@ -16,6 +18,7 @@ struct LogArgs {
     std::string item;
     std::optional<std::string> at;
     std::string note;
+    bool force = false;
 };
 
 // The Nth use that day against the item's max_per_day, as information.
@@ -42,15 +45,26 @@ void print_max_per_day_note(DaemonSession& session, const std::string& item_text
 
 int run_log(const LogArgs& args, const GlobalOptions& options) {
     if (args.at) {
-        check_at_form(*args.at);
+        check_entry_at_form(*args.at);
     }
     auto session = open_session(options);
     const auto now = current_instant();
-    const std::optional<Instant> at = optional_at_argument(args.at, *session.zone, now);
-    session.bus.log_dose(args.item, at, args.note);
+    const std::optional<Instant> at = optional_entry_at_argument(args.at, *session.zone, now);
+    // LogDoseWith (an addition) only when --force needs it: LogDose refuses a use sooner
+    // than min_interval all the same.
+    std::string warning;
+    if (args.force) {
+        warning = session.bus.log_dose_with(args.item, at, args.note, true);
+    } else {
+        session.bus.log_dose(args.item, at, args.note);
+    }
     const Instant when = at.value_or(now);
     std::cout << "Logged: " << session.item_name(args.item, when, options) << " at "
-              << format_when(*session.zone, when, regimend::local_date(*session.zone, now)) << '\n';
+              << format_entry_when(*session.zone, when, regimend::local_date(*session.zone, now))
+              << '\n';
+    if (!warning.empty()) {
+        std::cout << "warning: " << warning << '\n';
+    }
     print_max_per_day_note(session, args.item, when, options);
     return kExitOk;
 }
@@ -61,8 +75,12 @@ const RegisterVerb registration{
          auto command = app.add_subcommand("log", "Record an as-needed dose");
          command.add_option("ITEM", args->item, "item id (or a unique prefix)").required();
          command.add_option("--at", args->at,
-                            "when it was taken (default now): \"21:10\", \"2026-11-22 21:10\"");
+                            "when it was taken (default now): \"21:10\", \"2026-11-22 21:10\", "
+                            "or a date alone, \"2026-11-22\" (that day's entry)");
          command.add_option("--note", args->note, "free text kept in the history");
+         command.add_flag("--force", args->force,
+                          "record it even when it is sooner than the item's min_interval "
+                          "(a warning is printed)");
          command.on_selected(run, [&options, args] { return run_log(*args, options); });
      }}};
 

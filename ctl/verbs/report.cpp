@@ -113,7 +113,8 @@ nlohmann::json report_json(const Report& report, const regimend::TimeZone& zone)
                          {"missed", item.missed},
                          {"pending", item.pending},
                          {"adherence", number_or_null(item.adherence)},
-                         {"late_median_minutes", number_or_null(item.late_median)}});
+                         {"late_median_minutes", number_or_null(item.late_median)},
+                         {"taken_other_amount", item.taken_other_amount}});
     }
     auto as_needed = nlohmann::json::array();
     for (const auto& item : report.as_needed) {
@@ -226,6 +227,12 @@ void print_items(const Report& report) {
                        {lateness_text(item.late_median)}});
     }
     table.print(std::cout, "  ");
+    for (const auto& item : report.items) {
+        if (item.taken_other_amount > 0) {
+            std::cout << "  " << item.item << ": " << plural(item.taken_other_amount, "dose")
+                      << " taken at another amount than planned (take --amount)\n";
+        }
+    }
 }
 
 void print_as_needed(const Report& report) {

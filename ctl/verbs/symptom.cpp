@@ -1,4 +1,5 @@
-// `regimenctl symptom KIND SEVERITY [--at TIME] [--note TEXT]`: a diary entry.
+// `regimenctl symptom KIND SEVERITY [--at TIME] [--note TEXT]`: a diary entry; --at may be
+// a date alone (a paper diary has dates): that day's entry.
 #include <algorithm>
 #include <iostream>
 #include <memory>
@@ -33,15 +34,16 @@ unsigned severity_argument(const std::string& text) {
 int run_symptom(const SymptomArgs& args, const GlobalOptions& options) {
     const unsigned severity = severity_argument(args.severity);
     if (args.at) {
-        check_at_form(*args.at);
+        check_entry_at_form(*args.at);
     }
     auto session = open_session(options);
     const auto now = current_instant();
-    const std::optional<Instant> at = optional_at_argument(args.at, *session.zone, now);
+    const std::optional<Instant> at = optional_entry_at_argument(args.at, *session.zone, now);
     session.bus.log_symptom(args.kind, severity, at, args.note);
-    std::cout << "Logged: " << args.kind << ", severity " << severity << ", at "
-              << format_when(*session.zone, at.value_or(now),
-                             regimend::local_date(*session.zone, now))
+    std::cout << "Logged: " << args.kind << ", severity " << severity << ", "
+              << (regimend::is_day_entry(*session.zone, at.value_or(now)) ? "for " : "at ")
+              << format_entry_when(*session.zone, at.value_or(now),
+                                   regimend::local_date(*session.zone, now))
               << '\n';
     return kExitOk;
 }
@@ -53,7 +55,8 @@ const RegisterVerb registration{
          command.add_option("KIND", args->kind, "one of the regimen's `symptoms`").required();
          command.add_option("SEVERITY", args->severity, "0 (none) to 10 (worst)").required();
          command.add_option("--at", args->at,
-                            "when (default now): \"21:10\", \"2026-11-22 21:10\"");
+                            "when (default now): \"21:10\", \"2026-11-22 21:10\", or a date "
+                            "alone, \"2026-11-22\" (that day's entry)");
          command.add_option("--note", args->note, "free text kept in the history");
          command.on_selected(run, [&options, args] { return run_symptom(*args, options); });
      }}};

@@ -1,11 +1,15 @@
-// `regimenctl take ITEM [--at TIME]` (alias `confirm`): marks the due (or early) dose taken;
-// --at backdates a late confirmation. `take --all` confirms every due or snoozed dose.
+// `regimenctl take ITEM [--at TIME] [--amount AMOUNT]` (alias `confirm`): marks the due (or
+// early) dose taken; --at backdates a late confirmation, --amount records what was really
+// taken. `take --all` confirms every due or snoozed dose.
 #include <algorithm>
 #include <iostream>
 #include <memory>
 
+#include "core/diary.hpp"
+#include "core/parse_values.hpp"
 #include "error.hpp"
 #include "output.hpp"
+#include "regimen_file.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
 #include "verb.hpp"
@@ -16,8 +20,35 @@ namespace {
 struct TakeArgs {
     std::string item;
     std::optional<std::string> at;
+    std::optional<std::string> amount;
     bool all = false;
 };
+
+// The form of --amount, and its unit against the item's `amount` in the regimen file when
+// the file can be read (the daemon checks again against the regimen it runs): usage
+// errors, exit 2.
+void check_amount(const std::string& item_text, const std::string& amount,
+                  const GlobalOptions& options, DaemonSession* session) {
+    auto parsed = regimend::parse_amount(amount);
+    if (!parsed.value) {
+        throw CtlError(kExitUsage, "--amount " + parsed.error);
+    }
+    if (session == nullptr) {
+        return;
+    }
+    auto file = try_load_regimen(session->config_path(options));
+    if (!file || !file->regimen) {
+        return;
+    }
+    const regimend::Item* item = file->regimen->resolve(item_text);
+    if (item == nullptr) {
+        return;
+    }
+    auto checked = regimend::taken_amount(*item, amount);
+    if (auto* failure = std::get_if<regimend::DoseFailure>(&checked)) {
+        throw CtlError(kExitUsage, failure->message);
+    }
+}
 
 // Open doses can be as old as the longest missed_after; confirmations reach back 8 days.
 constexpr regimend::Seconds kOpenLookBack{8LL * 86400};
@@ -49,8 +80,8 @@ int run_take_all(const GlobalOptions& options) {
 
 int run_take(const TakeArgs& args, const GlobalOptions& options) {
     if (args.all) {
-        if (!args.item.empty() || args.at) {
-            throw CtlError(kExitUsage, "take --all takes no ITEM and no --at");
+        if (!args.item.empty() || args.at || args.amount) {
+            throw CtlError(kExitUsage, "take --all takes no ITEM, no --at and no --amount");
         }
         return run_take_all(options);
     }
@@ -60,12 +91,19 @@ int run_take(const TakeArgs& args, const GlobalOptions& options) {
     if (args.at) {
         check_at_form(*args.at);
     }
+    if (args.amount) {
+        check_amount(args.item, *args.amount, options, nullptr);
+    }
     auto session = open_session(options);
+    if (args.amount) {
+        check_amount(args.item, *args.amount, options, &session);
+    }
     const auto now = current_instant();
     const std::optional<Instant> at = optional_at_argument(args.at, *session.zone, now);
     Instant planned{};
     try {
-        planned = session.bus.confirm(args.item, at);
+        planned = args.amount ? session.bus.confirm_amount(args.item, at, *args.amount)
+                              : session.bus.confirm(args.item, at);
     } catch (const CtlError& error) {
         if (!at) {
             throw;
@@ -78,6 +116,9 @@ int run_take(const TakeArgs& args, const GlobalOptions& options) {
               << format_when(*session.zone, planned, today);
     if (at) {
         std::cout << ", taken " << format_when(*session.zone, *at, today);
+    }
+    if (args.amount) {
+        std::cout << ", " << *args.amount;
     }
     std::cout << ")\n";
     return kExitOk;
@@ -93,7 +134,10 @@ const RegisterVerb registration{
          command.add_flag("--all", args->all, "confirm every due or snoozed dose");
          command.add_option("--at", args->at,
                             "when it was really taken: \"21:10\", \"yesterday 21:10\", "
-                            "\"2026-11-22 21:10\"");
+                            "\"2026-11-22 21:10\" (a time is needed, not a date alone)");
+         command.add_option("--amount", args->amount,
+                            "what was really taken when it differs from the plan, e.g. "
+                            "\"200 mg\" (the unit of the item's `amount`)");
          command.on_selected(run, [&options, args] { return run_take(*args, options); });
      }}};
 

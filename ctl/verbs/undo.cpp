@@ -1,10 +1,14 @@
-// `regimenctl undo ITEM`: takes back the item's last taken or skipped answer. The history
-// keeps both the answer and an `undone` event; the dose is due again (or missed, when its
-// missed_after has passed).
+// `regimenctl undo ITEM|KIND`: takes back the item's last taken or skipped answer, an
+// as-needed item's last logged dose, or a symptom kind's last entry (within 8 days). The
+// history keeps both the answer and an `undone` event; a dose is due again (or missed, when
+// its missed_after has passed). A name that is both an item id and a symptom kind means the
+// item; `undo symptom:KIND` reaches the kind.
 #include <iostream>
 #include <memory>
 
+#include "core/diary.hpp"
 #include "output.hpp"
+#include "regimen_file.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
 #include "verb.hpp"
@@ -16,11 +20,36 @@ struct UndoArgs {
     std::string item;
 };
 
+// What the name meant, from the regimen file when it can be read (the daemon decided by the
+// same rule, core/diary.hpp undo_target); nullopt when the file cannot say.
+std::optional<regimend::UndoTarget> target_of(const std::string& name, DaemonSession& session,
+                                              const GlobalOptions& options) {
+    auto file = try_load_regimen(session.config_path(options));
+    if (!file || !file->regimen) {
+        return std::nullopt;
+    }
+    auto target = regimend::undo_target(*file->regimen, name);
+    if (auto* found = std::get_if<regimend::UndoTarget>(&target)) {
+        return *found;
+    }
+    return std::nullopt;
+}
+
 int run_undo(const UndoArgs& args, const GlobalOptions& options) {
     auto session = open_session(options);
     const auto planned = session.bus.undo(args.item);
     const auto now = current_instant();
     const auto today = regimend::local_date(*session.zone, now);
+    const auto target = target_of(args.item, session, options);
+    if (target && target->kind != regimend::UndoTarget::Kind::Dose) {
+        const bool symptom = target->kind == regimend::UndoTarget::Kind::Symptom;
+        std::cout << "Undone: "
+                  << (symptom ? "the " + target->name + " entry"
+                              : "the " + target->name + " dose logged")
+                  << (regimend::is_day_entry(*session.zone, planned) ? " for " : " at ")
+                  << format_entry_when(*session.zone, planned, today) << "; it no longer counts\n";
+        return kExitOk;
+    }
     std::string state;
     for (const auto& row : session.bus.list_doses(planned, planned + regimend::Seconds{1})) {
         if (args.item == row.item || row.item.starts_with(args.item)) {
@@ -40,8 +69,14 @@ const RegisterVerb registration{
     {"undo", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<UndoArgs>();
          auto command =
-             app.add_subcommand("undo", "Take back the item's last taken or skipped answer");
-         command.add_option("ITEM", args->item, "item id (or a unique prefix)").required();
+             app.add_subcommand("undo",
+                                "Take back the item's last taken or skipped answer, an as-needed "
+                                "item's last logged dose, or a symptom kind's last entry");
+         command
+             .add_option("ITEM", args->item,
+                         "item id (or a unique prefix), or a symptom kind (symptom:KIND when "
+                         "an item has the same name)")
+             .required();
          command.on_selected(run, [&options, args] { return run_undo(*args, options); });
      }}};
 

@@ -208,10 +208,24 @@ MethodResult<Instant> Engine::answer_call(const std::function<AnswerResult(DoseT
     return reply;
 }
 
-MethodResult<Instant> Engine::confirm(std::string_view item, std::optional<Instant> at,
-                                      Micros now) {
+MethodResult<Instant> Engine::confirm(std::string_view item, std::optional<Instant> at, Micros now,
+                                      const std::optional<std::string>& amount) {
+    std::optional<Amount> taken;
+    if (amount) {
+        std::string why;
+        const Item* found = regimen().resolve(item, &why);
+        if (found == nullptr) {
+            return MethodError{MethodErrorKind::UnknownItem, why};
+        }
+        auto checked = taken_amount(*found, *amount);
+        if (auto* failure = std::get_if<DoseFailure>(&checked)) {
+            return MethodError{to_method_error(failure->error), failure->message};
+        }
+        taken = std::get<Amount>(std::move(checked));
+    }
     return confirm_with(
-        [&](DoseTracker& tracker) { return tracker.confirm(item, at, to_instant(now)); }, now);
+        [&](DoseTracker& tracker) { return tracker.confirm(item, at, to_instant(now), taken); },
+        now);
 }
 
 MethodResult<Instant> Engine::confirm_with(const std::function<AnswerResult(DoseTracker&)>& ask,
@@ -266,6 +280,13 @@ MethodResult<Instant> Engine::snooze_with(const std::function<AnswerResult(DoseT
 }
 
 MethodResult<Instant> Engine::undo(std::string_view item, Micros now) {
+    auto target = undo_target(regimen(), item);
+    if (auto* failure = std::get_if<DoseFailure>(&target)) {
+        return MethodError{to_method_error(failure->error), failure->message};
+    }
+    if (const auto& entry = std::get<UndoTarget>(target); entry.kind != UndoTarget::Kind::Dose) {
+        return undo_entry(entry, now);
+    }
     return answer_call([&](DoseTracker& tracker) { return tracker.undo(item, to_instant(now)); },
                        now,
                        [this](const Answer& done, Instant instant) {
@@ -277,8 +298,33 @@ MethodResult<Instant> Engine::undo(std::string_view item, Micros now) {
                        });
 }
 
-MethodResult<std::monostate> Engine::log_dose(std::string_view item_text, Instant at,
-                                              const std::string& note, Micros now) {
+MethodResult<Instant> Engine::undo_entry(const UndoTarget& target, Micros now) {
+    const Instant instant = to_instant(now);
+    auto recent = store_.events_between(instant - DoseTracker::kRetention,
+                                        instant + kFutureTolerance + Seconds{1}, target.name);
+    if (!recent) {
+        return MethodError{MethodErrorKind::StorageFailed,
+                           "Cannot read the history database: " + recent.error->message};
+    }
+    auto undone = regimend::undo_entry(regimen(), target, *recent.value, instant);
+    if (auto* failure = std::get_if<DoseFailure>(&undone)) {
+        return MethodError{to_method_error(failure->error), failure->message};
+    }
+    const HistoryEvent& event = std::get<HistoryEvent>(undone);
+    if (auto failure = write({event})) {
+        return storage_error(*failure);
+    }
+    spdlog::info("undone: {} '{}' at {}", event.note, event.item,
+                 format_rfc3339(*regimen().zone, event.at));
+    if (target.kind == UndoTarget::Kind::AsNeeded) {
+        signals_.dose_undone(DoseKey{event.item, event.at});
+        check_stock({event.item}, StockTrigger::Undone, instant);
+    }
+    return event.at;
+}
+
+MethodResult<std::string> Engine::log_dose(std::string_view item_text, Instant at,
+                                           const std::string& note, Micros now, bool force) {
     auto found = as_needed_item(regimen(), item_text);
     if (auto* failure = std::get_if<DoseFailure>(&found)) {
         return MethodError{to_method_error(failure->error), failure->message};
@@ -288,6 +334,24 @@ MethodResult<std::monostate> Engine::log_dose(std::string_view item_text, Instan
     }
     const Item& item = *std::get<const Item*>(found);
     const regimend::TimeZone& zone = *regimen().zone;
+    std::string warning;
+    if (item.min_interval) {
+        auto near = store_.events_between(at - *item.min_interval,
+                                          at + *item.min_interval + Seconds{1}, item.id);
+        if (!near) {
+            return MethodError{MethodErrorKind::StorageFailed,
+                               "Cannot read the history database: " + near.error->message};
+        }
+        if (auto refusal = min_interval_refusal(regimen(), item, *near.value, at)) {
+            if (!force) {
+                return MethodError{MethodErrorKind::InvalidArgument, *refusal};
+            }
+            warning = "Recorded with --force although it is too soon: " + *refusal;
+            if (auto cut = warning.find("; `regimenctl log --force`"); cut != std::string::npos) {
+                warning.erase(cut);
+            }
+        }
+    }
     HistoryEvent event;
     event.item = item.id;
     event.kind = EventKind::AsNeeded;
@@ -298,6 +362,9 @@ MethodResult<std::monostate> Engine::log_dose(std::string_view item_text, Instan
         return storage_error(*failure);
     }
     spdlog::info("as needed: '{}' at {}", item.id, format_rfc3339(zone, at));
+    if (!warning.empty()) {
+        spdlog::warn("{}", warning);
+    }
     check_stock({item.id}, StockTrigger::Logged, to_instant(now));
     if (item.max_per_day) {
         const LocalDate day = local_date(zone, at);
@@ -310,7 +377,7 @@ MethodResult<std::monostate> Engine::log_dose(std::string_view item_text, Instan
             }
         }
     }
-    return std::monostate{};
+    return warning;
 }
 
 MethodResult<std::monostate> Engine::log_symptom(std::string_view kind, int severity, Instant at,

@@ -17,6 +17,7 @@
 #include "app/outputs.hpp"
 #include "app/regimen_loader.hpp"
 #include "app/stock_keeper.hpp"
+#include "core/diary.hpp"
 #include "core/doses.hpp"
 #include "store/history.hpp"
 
@@ -71,14 +72,22 @@ class Engine {
     // Everything due by `now`; then re-arms the wakeup.
     void advance(Micros now);
 
-    MethodResult<Instant> confirm(std::string_view item, std::optional<Instant> at, Micros now);
+    // `amount`: what was really taken (`take --amount`, ConfirmAmount), "<number> <unit>" in
+    // the unit family of the item's `amount`; InvalidArgument otherwise.
+    MethodResult<Instant> confirm(std::string_view item, std::optional<Instant> at, Micros now,
+                                  const std::optional<std::string>& amount = std::nullopt);
     MethodResult<Instant> skip(std::string_view item, const std::string& reason, Micros now);
     // Returns when the reminder comes back.
     MethodResult<Instant> snooze(std::string_view item, std::optional<Seconds> length, Micros now);
     // Takes back the item's last taken/skipped answer; returns the dose's planned instant.
+    // For an as-needed item, its last logged dose, and for a symptom kind, its last entry
+    // (core/diary.hpp undo_target, undo_entry): returns that entry's instant.
     MethodResult<Instant> undo(std::string_view item, Micros now);
-    MethodResult<std::monostate> log_dose(std::string_view item, Instant at,
-                                          const std::string& note, Micros now);
+    // Returns the warning to show (empty when none): a use sooner than the item's
+    // min_interval recorded because of `force`. Without `force` such a use is refused
+    // (InvalidArgument, saying when the next use is allowed).
+    MethodResult<std::string> log_dose(std::string_view item, Instant at, const std::string& note,
+                                       Micros now, bool force = false);
     MethodResult<std::monostate> log_symptom(std::string_view kind, int severity, Instant at,
                                              const std::string& note, Micros now);
     // Adds `quantity` units to the item's stock, or sets the count when `absolute`;
@@ -119,6 +128,8 @@ class Engine {
     std::optional<Instant> next_due() const { return next_due_; }
 
   private:
+    // undo() of an as-needed dose or a symptom entry.
+    MethodResult<Instant> undo_entry(const UndoTarget& target, Micros now);
     // Writes the held-back events, these and the horizon; the error when the store refuses.
     std::optional<StoreError> write(const std::vector<HistoryEvent>& events);
     // One answering call of the tracker (confirm, skip, snooze) with its events written;

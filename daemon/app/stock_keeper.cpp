@@ -123,7 +123,8 @@ StoreResult<StockForecast> StockKeeper::forecast_with(const DoseTracker& tracker
         if (!recent) {
             return {std::nullopt, recent.error};
         }
-        for (const auto& event : *recent.value) {
+        // Uses taken back (`undo`) are no uses.
+        for (const auto& event : standing_events(*recent.value)) {
             if (event.kind == EventKind::AsNeeded) {
                 inputs.as_needed_uses.push_back(event.at);
             }

@@ -300,6 +300,16 @@ const sd_bus_vtable Service::kVtable[] = {
         SD_BUS_PARAM(on_hand), call_method<&Service::refill>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD_WITH_NAMES("Stock", "", "", "a(sdddt)", SD_BUS_PARAM(items),
                              call_method<&Service::stock>, SD_BUS_VTABLE_UNPRIVILEGED),
+    // Additions (docs/DESIGN.md): Confirm with what was really taken (`take --amount`), and
+    // LogDose that may record a use sooner than min_interval (`log --force`), answering the
+    // warning to show.
+    SD_BUS_METHOD_WITH_NAMES(
+        "ConfirmAmount", "sts", SD_BUS_PARAM(item) SD_BUS_PARAM(at) SD_BUS_PARAM(amount), "t",
+        SD_BUS_PARAM(planned), call_method<&Service::confirm_amount>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES(
+        "LogDoseWith", "stsb",
+        SD_BUS_PARAM(item) SD_BUS_PARAM(at) SD_BUS_PARAM(note) SD_BUS_PARAM(force), "s",
+        SD_BUS_PARAM(warning), call_method<&Service::log_dose_with>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD_WITH_NAMES("Today", "", "", "sa(sstst)ssta(stt)as",
                              SD_BUS_PARAM(zone) SD_BUS_PARAM(doses) SD_BUS_PARAM(next_item)
                                  SD_BUS_PARAM(next_name) SD_BUS_PARAM(next_planned)
@@ -470,6 +480,51 @@ int Service::log_dose(sd_bus_message* message, sd_bus_error* error) {
     return sd_bus_reply_method_return(message, "");
 }
 
+int Service::confirm_amount(sd_bus_message* message, sd_bus_error* error) {
+    const char* item = nullptr;
+    std::uint64_t at_usec = 0;
+    const char* amount = nullptr;
+    int result = sd_bus_message_read(message, "sts", &item, &at_usec, &amount);
+    if (result < 0) {
+        return result;
+    }
+    const Micros now = now_micros();
+    std::optional<Instant> at;
+    if ((result = check_text(item, "item", true, error)) < 0 ||
+        (result = check_text(amount, "amount", true, error)) < 0 ||
+        (result = check_at(at_usec, now, &at, error)) < 0) {
+        return result;
+    }
+    auto answer = engine_->confirm(item, at, now, std::string(amount));
+    if (auto* failure = std::get_if<MethodError>(&answer)) {
+        return method_error(error, *failure);
+    }
+    return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
+}
+
+int Service::log_dose_with(sd_bus_message* message, sd_bus_error* error) {
+    const char* item = nullptr;
+    std::uint64_t at_usec = 0;
+    const char* note = nullptr;
+    int force = 0;
+    int result = sd_bus_message_read(message, "stsb", &item, &at_usec, &note, &force);
+    if (result < 0) {
+        return result;
+    }
+    const Micros now = now_micros();
+    std::optional<Instant> at;
+    if ((result = check_text(item, "item", true, error)) < 0 ||
+        (result = check_text(note, "note", false, error)) < 0 ||
+        (result = check_at(at_usec, now, &at, error)) < 0) {
+        return result;
+    }
+    auto done = engine_->log_dose(item, at.value_or(to_instant(now)), note, now, force != 0);
+    if (auto* failure = std::get_if<MethodError>(&done)) {
+        return method_error(error, *failure);
+    }
+    return sd_bus_reply_method_return(message, "s", std::get<std::string>(done).c_str());
+}
+
 int Service::log_symptom(sd_bus_message* message, sd_bus_error* error) {
     const char* kind = nullptr;
     std::uint32_t severity = 0;
@@ -636,9 +691,9 @@ int Service::history_reply(sd_bus_message* message, sd_bus_error* error, bool wi
         return result;
     }
     for (const auto& event : events) {
-        // A refill's or stock event's number travels in `note` (the spec's row has no
-        // column for it); regimenctl reads it back as `quantity`.
-        const std::string note = event.quantity ? quantity_note(*event.quantity) : event.note;
+        // A refill's or stock event's number, a taken dose's recorded amount travel in
+        // `note` (the spec's row has no column for them): core/inventory.hpp reply_note.
+        const std::string note = reply_note(event);
         const std::string kind(to_string(event.kind));
         const std::uint64_t planned = event.planned ? to_bus_time(*event.planned) : 0;
         const std::uint64_t at = to_bus_time(event.at);
@@ -705,8 +760,8 @@ int Service::history_columns(sd_bus_message* message, sd_bus_error* error) {
         kinds.push_back(index_of(std::string(to_string(event.kind))));
         planned.push_back(event.planned ? to_bus_time(*event.planned) : 0);
         at.push_back(to_bus_time(event.at));
-        // A refill's or stock event's number travels in `note`, as in History.
-        notes.push_back(index_of(event.quantity ? quantity_note(*event.quantity) : event.note));
+        // As in History: core/inventory.hpp reply_note.
+        notes.push_back(index_of(reply_note(event)));
         severities.push_back(static_cast<std::int32_t>(event.severity));
     }
     sd_bus_message* raw = nullptr;

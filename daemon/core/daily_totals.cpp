@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/diary.hpp"
+#include "core/parse_values.hpp"
 #include "core/plan.hpp"
 
 namespace regimend {
@@ -27,8 +28,22 @@ std::string format_amount(double value, const std::string& unit) {
 }  // namespace
 
 std::vector<LimitTotal> confirmed_totals(const Regimen& regimen, LocalDate day,
-                                         const std::vector<DoseKey>& taken) {
-    const auto planned = plan_days(regimen, day, 1);
+                                         const std::vector<DoseKey>& taken,
+                                         const std::vector<HistoryEvent>& events) {
+    auto planned = plan_days(regimen, day, 1);
+    // What was really taken, where `take --amount` said so: it counts instead of the plan.
+    for (const auto& event : standing_events(events)) {
+        if (event.kind != EventKind::Taken || !event.amount_recorded || !event.planned) {
+            continue;
+        }
+        for (auto& dose : planned) {
+            if (dose.item_id == event.item && dose.planned == *event.planned) {
+                if (auto said = parse_amount(event.amount).value) {
+                    dose.amount = std::move(said);
+                }
+            }
+        }
+    }
     std::vector<LimitTotal> totals;
     for (const auto& limit : regimen.limits) {
         const bool in_mg = milligrams(limit.per_day).has_value();
@@ -69,7 +84,8 @@ std::vector<std::string> limit_warnings(const std::vector<LimitTotal>& totals) {
 std::vector<std::string> day_warnings(const Regimen& regimen, LocalDate day,
                                       const std::vector<DoseKey>& taken,
                                       const std::vector<HistoryEvent>& events) {
-    std::vector<std::string> warnings = limit_warnings(confirmed_totals(regimen, day, taken));
+    std::vector<std::string> warnings =
+        limit_warnings(confirmed_totals(regimen, day, taken, events));
     const auto day_start = start_of_day(zone_of(regimen), day);
     for (const auto& item : regimen.items) {
         if (!item.as_needed || !item.max_per_day) {

@@ -19,9 +19,11 @@ struct LimitTotal {
 };
 
 // `taken` are the doses confirmed on `day` (item and planned instant); their amounts come
-// from the plan of that day (after `ramp`).
+// from the plan of that day (after `ramp`), except where a standing `taken` event among
+// `events` recorded what was really taken (`take --amount`): that amount counts.
 std::vector<LimitTotal> confirmed_totals(const Regimen& regimen, LocalDate day,
-                                         const std::vector<DoseKey>& taken);
+                                         const std::vector<DoseKey>& taken,
+                                         const std::vector<HistoryEvent>& events = {});
 
 // "for information: confirmed supplemental magnesium today is 544 mg, above the 350 mg
 // per_day limit" for each limit that is over.

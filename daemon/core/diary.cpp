@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/parse_values.hpp"
+
 namespace regimend {
 namespace {
 
@@ -61,10 +63,140 @@ int as_needed_uses_on_day(const Regimen& regimen, const std::vector<HistoryEvent
                           const std::string& item_id, Instant day_of) {
     const auto& zone = zone_of(regimen);
     const LocalDate day = local_date(zone, day_of);
-    return static_cast<int>(std::count_if(events.begin(), events.end(), [&](const auto& event) {
+    const auto standing = standing_events(events);
+    return static_cast<int>(std::count_if(standing.begin(), standing.end(), [&](const auto& event) {
         return event.kind == EventKind::AsNeeded && event.item == item_id &&
                local_date(zone, event.at) == day;
     }));
+}
+
+std::variant<Amount, DoseFailure> taken_amount(const Item& item, std::string_view text) {
+    auto parsed = parse_amount(text);
+    if (!parsed.value) {
+        return invalid_argument("The amount " + parsed.error);
+    }
+    Amount amount = std::move(*parsed.value);
+    const auto first = amount.text.find_first_not_of(" \t");
+    amount.text = amount.text.substr(first, amount.text.find_last_not_of(" \t") + 1 - first);
+    if (!item.amount) {
+        return invalid_argument("'" + item.id +
+                                "' has no `amount` in the regimen to measure what was taken "
+                                "against: add one (\"amount: 300 mg\") or leave out --amount");
+    }
+    const bool both_masses = milligrams(amount).has_value() && milligrams(*item.amount).has_value();
+    if (!both_masses && amount.unit != item.amount->unit) {
+        return invalid_argument("The amount \"" + amount.text + "\" is not in the unit of '" +
+                                item.id + "' (" + item.amount->text + "): give it in " +
+                                (milligrams(*item.amount) ? "mg, g, mcg, ..." : item.amount->unit));
+    }
+    return amount;
+}
+
+std::variant<UndoTarget, DoseFailure> undo_target(const Regimen& regimen, std::string_view name) {
+    const auto& kinds = regimen.symptoms;
+    const auto is_kind = [&](std::string_view kind) {
+        return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+    };
+    constexpr std::string_view kSymptomPrefix = "symptom:";
+    if (name.starts_with(kSymptomPrefix)) {
+        const auto kind = name.substr(kSymptomPrefix.size());
+        if (!is_valid_symptom_kind(kind)) {
+            return invalid_argument("'" + std::string(kind) + "' is not a symptom kind");
+        }
+        return UndoTarget{UndoTarget::Kind::Symptom, std::string(kind)};
+    }
+    const auto item_target = [](const Item& item) {
+        return UndoTarget{item.as_needed ? UndoTarget::Kind::AsNeeded : UndoTarget::Kind::Dose,
+                          item.id};
+    };
+    if (const Item* exact = regimen.find(name)) {
+        return item_target(*exact);
+    }
+    if (is_kind(name)) {
+        return UndoTarget{UndoTarget::Kind::Symptom, std::string(name)};
+    }
+    std::string why;
+    if (const Item* prefixed = regimen.resolve(name, &why)) {
+        return item_target(*prefixed);
+    }
+    return DoseFailure{DoseError::UnknownItem, why.starts_with("No item")
+                                                   ? "No item or symptom kind '" +
+                                                         std::string(name) + "' in " + regimen.file
+                                                   : why};
+}
+
+std::variant<HistoryEvent, DoseFailure> undo_entry(const Regimen&, const UndoTarget& target,
+                                                   const std::vector<HistoryEvent>& recent,
+                                                   Instant now) {
+    const EventKind kind =
+        target.kind == UndoTarget::Kind::Symptom ? EventKind::Symptom : EventKind::AsNeeded;
+    const auto standing = standing_events(recent);
+    const HistoryEvent* last = nullptr;
+    for (const auto& event : standing) {
+        if (event.kind == kind && event.item == target.name &&
+            event.at >= now - DoseTracker::kRetention && event.at <= now + kFutureTolerance &&
+            (last == nullptr || event.at >= last->at)) {
+            last = &event;
+        }
+    }
+    if (last == nullptr) {
+        const std::string what = kind == EventKind::Symptom
+                                     ? "No '" + target.name + "' symptom entry"
+                                     : "No logged dose of '" + target.name + "'";
+        return DoseFailure{
+            DoseError::NothingToUndo,
+            what + " in the last " + format_duration(DoseTracker::kRetention) + " to take back"};
+    }
+    HistoryEvent undone;
+    undone.item = last->item;
+    undone.kind = EventKind::Undone;
+    undone.at = last->at;
+    undone.note = std::string(to_string(kind));
+    undone.severity = last->severity;
+    undone.amount = last->amount;
+    return undone;
+}
+
+std::optional<std::string> min_interval_refusal(const Regimen& regimen, const Item& item,
+                                                const std::vector<HistoryEvent>& events,
+                                                Instant at) {
+    if (!item.min_interval) {
+        return std::nullopt;
+    }
+    const Seconds gap = *item.min_interval;
+    const HistoryEvent* before = nullptr;  // the latest use at or before `at`, too close
+    const HistoryEvent* after = nullptr;   // the earliest use after `at`, too close
+    const auto standing = standing_events(events);
+    for (const auto& event : standing) {
+        if (event.kind != EventKind::AsNeeded || event.item != item.id) {
+            continue;
+        }
+        if (event.at <= at && at - event.at < gap) {
+            if (before == nullptr || event.at > before->at) {
+                before = &event;
+            }
+        } else if (event.at > at && event.at - at < gap) {
+            if (after == nullptr || event.at < after->at) {
+                after = &event;
+            }
+        }
+    }
+    const auto& zone = zone_of(regimen);
+    const auto text = [&](Instant instant) {
+        return date::format("%Y-%m-%d %H:%M", to_local(zone, instant));
+    };
+    if (before != nullptr) {
+        return "'" + item.id + "' was last used at " + text(before->at) + "; its min_interval is " +
+               format_duration(gap) + ", so the next use is allowed from " +
+               text(before->at + gap) + " (" + zone.name() +
+               "); `regimenctl log --force` records it anyway";
+    }
+    if (after != nullptr) {
+        return "'" + item.id + "' was used at " + text(after->at) +
+               ", less than its min_interval of " + format_duration(gap) + " after " + text(at) +
+               " (" + zone.name() + "); `regimenctl log --force` records it anyway";
+    }
+    return std::nullopt;
 }
 
 std::optional<std::string> max_per_day_note(const Item& item, int uses, LocalDate day) {

@@ -35,9 +35,43 @@ inline constexpr int kMaxSeverity = 10;
 std::optional<DoseFailure> symptom_failure(const Regimen& regimen, std::string_view kind,
                                            int severity);
 
-// How many as-needed doses of `item_id` `events` hold on the local day of `day_of`.
+// How many as-needed doses of `item_id` `events` hold on the local day of `day_of`, those
+// taken back by an `undone` left out.
 int as_needed_uses_on_day(const Regimen& regimen, const std::vector<HistoryEvent>& events,
                           const std::string& item_id, Instant day_of);
+
+// The amount `take --amount TEXT` (ConfirmAmount) says was really taken of `item`, or why
+// it cannot be: not "<number> <unit>", or not the same kind of unit as the item's `amount`
+// (any mass for a mass, else the same unit), or an item without an `amount` to compare.
+std::variant<Amount, DoseFailure> taken_amount(const Item& item, std::string_view text);
+
+// What `undo NAME` (the Undo method) takes back. NAME is, in this order: an item's exact id,
+// a symptom kind of the regimen, an item's unique id prefix; "symptom:KIND" always means the
+// symptom kind (the way to reach a kind that is also an item's id, whose item wins).
+struct UndoTarget {
+    enum class Kind { Dose, AsNeeded, Symptom };
+    Kind kind = Kind::Dose;
+    std::string name;  // the item's id (Dose, AsNeeded) or the symptom kind
+};
+std::variant<UndoTarget, DoseFailure> undo_target(const Regimen& regimen, std::string_view name);
+
+// The `undone` event that takes back the last entry of `target` (an as-needed dose of the
+// item, or an entry of the symptom kind) that still stands among `recent`, the target's
+// events with `at` in [now - DoseTracker::kRetention, now + kFutureTolerance]: the one
+// with the latest `at` (of two at the same instant, the one written last). The event has
+// the entry's item and `at`, and names the entry's kind in its note (core/event.hpp
+// standing_events reads it so). NothingToUndo when there is none.
+std::variant<HistoryEvent, DoseFailure> undo_entry(const Regimen& regimen, const UndoTarget& target,
+                                                   const std::vector<HistoryEvent>& recent,
+                                                   Instant now);
+
+// Why an as-needed dose of `item` at `at` is too close to another use: a standing
+// `as_needed` event of the item in `events` less than the item's min_interval before or
+// after `at`. The message says when the next use is allowed. nullopt when the item has no
+// min_interval or no use is that close.
+std::optional<std::string> min_interval_refusal(const Regimen& regimen, const Item& item,
+                                                const std::vector<HistoryEvent>& events,
+                                                Instant at);
 
 // "for information: topical was logged 4 times on 2026-11-30, above its max_per_day of 3";
 // nullopt when `uses` is within the item's max_per_day (or it has none).

@@ -116,7 +116,10 @@ class DoseTracker {
     // not taken or skipped, missed ones included, but only a tracked one (planned at or
     // after tracking_since()) within the item's missed_after of `at`: repeating the same
     // `take --at` never walks back into earlier days. Item ids may be unique prefixes.
-    AnswerResult confirm(std::string_view item, std::optional<Instant> at, Instant now);
+    // `amount` set: what was really taken (`take --amount`), recorded in the `taken` event's
+    // amount (HistoryEvent::amount_recorded) instead of the plan's.
+    AnswerResult confirm(std::string_view item, std::optional<Instant> at, Instant now,
+                         std::optional<Amount> amount = std::nullopt);
     AnswerResult skip(std::string_view item, const std::string& reason, Instant now);
     // length nullopt: the item's default snooze. Only a due dose can be snoozed.
     AnswerResult snooze(std::string_view item, std::optional<Seconds> length, Instant now);

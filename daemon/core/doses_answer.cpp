@@ -219,7 +219,7 @@ Answer DoseTracker::resolve_dose(const Target& target, HistoryEvent event, DoseS
 }
 
 AnswerResult DoseTracker::confirm(std::string_view item_text, std::optional<Instant> at,
-                                  Instant now) {
+                                  Instant now, std::optional<Amount> amount) {
     auto item_result = answerable_item(item_text);
     if (auto* failure = std::get_if<DoseFailure>(&item_result)) {
         return *failure;
@@ -240,9 +240,10 @@ AnswerResult DoseTracker::confirm(std::string_view item_text, std::optional<Inst
     }
     const Target& dose = std::get<Target>(target);
     Instant taken_at = at ? std::min(*at, now) : now;
-    return resolve_dose(
-        dose, make_event(dose.key, EventKind::Taken, taken_at, {}, amount_text(dose.amount)),
-        DoseState::Taken);
+    HistoryEvent event = make_event(dose.key, EventKind::Taken, taken_at, {},
+                                    amount ? amount->text : amount_text(dose.amount));
+    event.amount_recorded = amount.has_value();
+    return resolve_dose(dose, std::move(event), DoseState::Taken);
 }
 
 AnswerResult DoseTracker::skip(std::string_view item_text, const std::string& reason, Instant now) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/time.hpp"
 
@@ -37,9 +38,24 @@ struct HistoryEvent {
     std::string note;
     int severity = -1;   // 0..10 for symptoms, -1 otherwise
     std::string amount;  // amount text of a taken / as-needed dose ("300 mg"), may be empty
+    // `amount` is what the user said was taken (`take --amount`), not the plan's amount.
+    bool amount_recorded = false;
     std::optional<double> quantity;  // units of a refill, or the count of a stock event
 
     friend bool operator==(const HistoryEvent&, const HistoryEvent&) = default;
 };
+
+// The events that stand, in their order: every `undone` is left out together with the
+// entry it took back. An `undone` whose note is "taken" or "skipped" takes back the last
+// such answer before it of the same dose (item and planned instant); one whose note is
+// "as_needed" or "symptom" takes back the last such entry before it of the same item (or
+// symptom kind) at the same instant `at` (core/diary.hpp undo_entry writes them so). An
+// `undone` whose entry is not in `events` is left out alone. `events` are in the order they
+// were written within an instant (the store's ORDER BY at, id, or by id). The one place
+// where undone entries are removed: the report, the daily counts and the stock read this.
+std::vector<HistoryEvent> standing_events(const std::vector<HistoryEvent>& events);
+
+// The same, for events held by pointer: true at the index of each event that stands.
+std::vector<bool> standing_mask(const std::vector<const HistoryEvent*>& events);
 
 }  // namespace regimend

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/parse_values.hpp"
 #include "core/plan.hpp"
 
 namespace regimend {
@@ -102,6 +103,32 @@ std::string quantity_note(double quantity) {
     return error == std::errc{} ? std::string(buffer, end) : std::string{};
 }
 
+std::string reply_note(const HistoryEvent& event) {
+    if (event.quantity) {
+        return quantity_note(*event.quantity);
+    }
+    if (event.kind == EventKind::Taken) {
+        return event.amount_recorded ? event.amount : std::string{};
+    }
+    return event.note;
+}
+
+void read_reply_note(HistoryEvent& event) {
+    if (event.kind == EventKind::Refill || event.kind == EventKind::Stock) {
+        double quantity = 0;
+        const std::string_view text(event.note);
+        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), quantity);
+        if (error == std::errc{} && end == text.data() + text.size()) {
+            event.quantity = quantity;
+            event.note.clear();
+        }
+    } else if (event.kind == EventKind::Taken && !event.note.empty()) {
+        event.amount = std::move(event.note);
+        event.amount_recorded = true;
+        event.note.clear();
+    }
+}
+
 std::string no_stock_message(const Item& item) {
     return "'" + item.id +
            "' keeps no stock: add to it in the regimen file\n"
@@ -134,6 +161,15 @@ bool counts_for_stock(EventKind kind) {
     }
 }
 
+double units_taken(const Regimen& regimen, const Item& item, const HistoryEvent& event) {
+    if (item.stock && event.amount_recorded && !item.as_needed) {
+        if (auto said = parse_amount(event.amount).value) {
+            return units_at(item, said);
+        }
+    }
+    return units_per_dose(regimen, item, event.planned);
+}
+
 std::optional<double> count_on_hand(const Regimen& regimen, const Item& item,
                                     const std::vector<HistoryEvent>& events, Instant at) {
     std::vector<const HistoryEvent*> relevant;
@@ -145,11 +181,20 @@ std::optional<double> count_on_hand(const Regimen& regimen, const Item& item,
     // By the time each happened; events at the same instant keep the order written.
     std::stable_sort(relevant.begin(), relevant.end(),
                      [](const HistoryEvent* a, const HistoryEvent* b) { return a->at < b->at; });
-    auto last_set = std::find_if(relevant.rbegin(), relevant.rend(),
+    // A dose taken back (`undo`) neither uses units nor gives any: it and its `undone`
+    // leave the count together.
+    const auto stands = standing_mask(relevant);
+    std::vector<const HistoryEvent*> standing;
+    for (std::size_t index = 0; index < relevant.size(); ++index) {
+        if (stands[index]) {
+            standing.push_back(relevant[index]);
+        }
+    }
+    auto last_set = std::find_if(standing.rbegin(), standing.rend(),
                                  [](const HistoryEvent* e) { return e->kind == EventKind::Stock; });
-    auto first = last_set == relevant.rend() ? relevant.begin() : std::prev(last_set.base());
+    auto first = last_set == standing.rend() ? standing.begin() : std::prev(last_set.base());
     std::optional<double> count;
-    for (auto it = first; it != relevant.end(); ++it) {
+    for (auto it = first; it != standing.end(); ++it) {
         const HistoryEvent& event = **it;
         const double quantity = event.quantity.value_or(0);
         switch (event.kind) {
@@ -162,12 +207,7 @@ std::optional<double> count_on_hand(const Regimen& regimen, const Item& item,
             case EventKind::Taken:
             case EventKind::AsNeeded:
                 if (count) {
-                    *count -= units_per_dose(regimen, item, event.planned);
-                }
-                break;
-            case EventKind::Undone:
-                if (count && event.note == to_string(EventKind::Taken)) {
-                    *count += units_per_dose(regimen, item, event.planned);
+                    *count -= units_taken(regimen, item, event);
                 }
                 break;
             default:
@@ -204,31 +244,53 @@ StockForecast forecast_stock(const Regimen& regimen, const Item& item, const Sto
         bool first = true;
         double left = inputs.on_hand.value_or(0);
         const double most_planned = most_units_within_horizon(item);
+        // From this local day on every dose has the item's last amount (none: from the
+        // start), so the doses left from there are the count over that dose's units.
+        std::optional<LocalDate> last_change;
+        if (!item.ramp.empty() && item.schedule.start) {
+            last_change = LocalDate{date::sys_days{*item.schedule.start} + item.ramp.back().after};
+        }
+        const auto& zone = zone_of(regimen);
+        std::optional<double> doses_left;
+        double covered = 0;
+        double last_units = forecast.per_dose;
         std::size_t visited = 0;
         walk_needed_doses(regimen, item, inputs, now, [&](Instant planned, double units) {
             if (first) {
                 forecast.per_dose = units;
                 first = false;
             }
-            // At the first planned dose (the open ones come first): what is left then
-            // cannot run out if it is more than the plan can ever use.
-            if (visited++ == inputs.open_doses.size() && left > most_planned) {
+            if (!inputs.on_hand) {
                 return false;
             }
-            if (!inputs.on_hand) {
+            const bool is_open = visited++ < inputs.open_doses.size();
+            last_units = units;
+            if (!doses_left && !is_open &&
+                (!last_change || local_date(zone, planned) >= *last_change)) {
+                doses_left = covered + std::max(0.0, std::floor(left / units + 1e-9));
+            }
+            // At a planned dose with the last amount: what is left then cannot run out if
+            // it is more than the plan can ever use.
+            if (doses_left && left > most_planned) {
                 return false;
             }
             // A little slack: 0.1 + 0.2 capsules must cover a 0.3 capsule dose.
             if (left + 1e-9 < units) {
                 forecast.runs_out = planned;
+                if (!doses_left) {
+                    doses_left = covered;
+                }
                 return false;
             }
             left -= units;
+            covered += 1;
             return true;
         });
         if (inputs.on_hand) {
+            // The walk ended (the horizon, or an item that ends) before the last amount:
+            // the rest at the last dose's units.
             forecast.doses_left =
-                std::max(0.0, std::floor(*inputs.on_hand / forecast.per_dose + 1e-9));
+                doses_left.value_or(covered + std::max(0.0, std::floor(left / last_units + 1e-9)));
         }
     }
     forecast.low = forecast.runs_out && *forecast.runs_out <= now + item.stock->warn_before;

@@ -29,6 +29,12 @@ std::optional<std::string> quantity_problem(double quantity);
 // shortest text that reads back as the same double ("30", "12.5").
 std::string quantity_note(double quantity);
 
+// The `note` of a History reply row (the spec's row has no column for these): a refill's or
+// stock event's quantity_note, a `taken` event's recorded amount (`take --amount`), else
+// the event's note. read_reply_note turns a row read back into the event.
+std::string reply_note(const HistoryEvent& event);
+void read_reply_note(HistoryEvent& event);
+
 // The answer to a refill of an item without `stock:`: how to add it.
 std::string no_stock_message(const Item& item);
 
@@ -40,11 +46,16 @@ double units_per_dose(const Regimen& regimen, const Item& item, std::optional<In
 // The events count_on_hand reads; a store can select these and nothing else.
 bool counts_for_stock(EventKind kind);
 
+// The units one taken or logged dose used: for a dose taken at another amount than the plan
+// (`take --amount`), per_dose scaled by that amount against the item's `amount` (per_dose 3
+// 1 of a 100 mg item taken as 200 mg uses 2 units); else units_per_dose.
+double units_taken(const Regimen& regimen, const Item& item, const HistoryEvent& event);
+
 // The count on hand at `at`, from the item's events (any order, any kinds: the others are
 // ignored). The last `stock` event at or before `at` sets it; later refills add; each
-// `taken` and `as_needed` takes its units; an `undone` whose note is "taken" gives them
-// back. With no `stock` event, the first refill starts from zero. Never set nor refilled:
-// nullopt. The count may be negative: it is never clamped.
+// `taken` and `as_needed` takes its units_taken; a dose taken back by an `undone`
+// (standing_events) takes nothing. With no `stock` event, the first refill starts from
+// zero. Never set nor refilled: nullopt. The count may be negative: it is never clamped.
 std::optional<double> count_on_hand(const Regimen& regimen, const Item& item,
                                     const std::vector<HistoryEvent>& events, Instant at);
 
@@ -59,9 +70,11 @@ struct StockInputs {
 };
 
 struct StockForecast {
-    std::optional<double> on_hand;    // nullopt: never set
-    double per_dose = 1;              // units of the next dose
-    double doses_left = 0;            // whole doses the count covers at per_dose (>= 0)
+    std::optional<double> on_hand;  // nullopt: never set
+    double per_dose = 1;            // units of the next dose
+    // Whole doses the count covers (>= 0), each at its planned amount: a ramp to a larger
+    // amount uses more units a dose (units_per_dose), so it leaves fewer doses.
+    double doses_left = 0;
     std::optional<Instant> runs_out;  // the first dose it cannot cover; none within a year
     bool low = false;                 // runs_out is within the item's warn_before
 };

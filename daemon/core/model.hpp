@@ -119,6 +119,8 @@ struct Item {
     std::vector<RampStep> ramp;  // sorted by `after`
     bool as_needed = false;
     std::optional<int> max_per_day;  // as-needed items only
+    // As-needed items only: a `log` sooner than this after the last use is refused.
+    std::optional<Seconds> min_interval;
     ReminderPolicy reminders;
     std::optional<SeparateRule> separate;
     std::optional<StockPolicy> stock;

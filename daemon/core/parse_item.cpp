@@ -116,6 +116,19 @@ class ItemReader {
                 item_.max_per_day = static_cast<int>(*value);
             }
         }
+        if (const Field* gap = mapping_.get("min_interval")) {
+            if (auto duration = read_duration(diagnostics_, *gap)) {
+                if (duration->count() <= 0) {
+                    error(gap->value_pos, "'min_interval' must be longer than 0s, got " +
+                                              quoted(gap->value.Scalar()));
+                } else if (duration->count() > 7LL * 86400) {
+                    error(gap->value_pos, "'min_interval' must be at most a week (7d), got " +
+                                              quoted(gap->value.Scalar()));
+                } else {
+                    item_.min_interval = *duration;
+                }
+            }
+        }
     }
 
     void read_times() {
@@ -378,10 +391,12 @@ class ItemReader {
     }
 
     void check_scheduled() {
-        if (const Field* max = mapping_.get("max_per_day")) {
-            error(max->key_pos,
-                  "'max_per_day' applies to as-needed items only "
-                  "('as_needed: true')");
+        for (const char* key : {"max_per_day", "min_interval"}) {
+            if (const Field* field = mapping_.get(key)) {
+                error(field->key_pos, "'" + std::string(key) +
+                                          "' applies to as-needed items only "
+                                          "('as_needed: true')");
+            }
         }
         if (!mapping_.get("at")) {
             error(mapping_.pos(), item_label() +
@@ -437,7 +452,7 @@ ReadItem read_item(Diagnostics& diagnostics, const YAML::Node& node, SourcePos w
     auto mapping = Mapping::read(
         diagnostics, node, where, "an item",
         {"id", "name", "dose", "notes", "amount", "tags", "at", "every", "days", "start", "end",
-         "ramp", "as_needed", "max_per_day", "separate", "reminders", "stock"});
+         "ramp", "as_needed", "max_per_day", "min_interval", "separate", "reminders", "stock"});
     if (mapping) {
         ItemReader(diagnostics, *mapping, defaults, read).read();
     }

@@ -15,7 +15,7 @@ namespace {
 // "regimend" and a format number: bump kFormat when the layout below changes. The build
 // id already changes with any code change; the number keeps a hand-built image honest.
 constexpr std::string_view kMagic = "regimend-image\n";
-constexpr std::uint32_t kFormat = 1;
+constexpr std::uint32_t kFormat = 2;
 
 // Every field of the model must be written and read below. A new field changes these
 // sizes and stops the build here, so that it cannot be forgotten in the image (a
@@ -28,7 +28,7 @@ static_assert(sizeof(Schedule) == 56);
 static_assert(sizeof(RampStep) == 88);
 static_assert(sizeof(SeparateRule) == 40);
 static_assert(sizeof(StockPolicy) == 64);
-static_assert(sizeof(Item) == 496);
+static_assert(sizeof(Item) == 512);
 static_assert(sizeof(Limit) == 136);
 static_assert(sizeof(Regimen) == 272);
 static_assert(sizeof(Diagnostic) == 80);
@@ -272,6 +272,10 @@ void write_item(Writer& out, const Item& item) {
     if (item.max_per_day) {
         out.i64(*item.max_per_day);
     }
+    out.flag(item.min_interval.has_value());
+    if (item.min_interval) {
+        out.seconds(*item.min_interval);
+    }
     write_reminders(out, item.reminders);
     out.flag(item.separate.has_value());
     if (item.separate) {
@@ -312,6 +316,9 @@ Item read_item_image(Reader& in) {
     item.as_needed = in.flag();
     if (in.flag()) {
         item.max_per_day = in.i32();
+    }
+    if (in.flag()) {
+        item.min_interval = in.seconds();
     }
     item.reminders = read_reminders(in);
     if (in.flag()) {

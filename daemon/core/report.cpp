@@ -37,6 +37,7 @@ struct DoseRecord {
     bool taken = false;
     bool skipped = false;
     bool missed = false;
+    bool other_amount = false;  // taken at an amount said with `take --amount`
     Instant taken_at{};
 };
 
@@ -54,6 +55,7 @@ DoseRecords dose_records(const std::vector<HistoryEvent>& events, const ReportSp
             case EventKind::Taken:
                 record.taken = true;
                 record.taken_at = event.at;
+                record.other_amount = event.amount_recorded;
                 break;
             case EventKind::Skipped:
                 record.skipped = true;
@@ -120,6 +122,7 @@ ItemAdherence item_adherence(const Regimen& regimen, const Item& item, const Rep
             ++day.taken;
             ++own_day.taken;
             late_minutes.push_back((record.taken_at - planned).count() / 60.0);
+            result.taken_other_amount += record.other_amount ? 1 : 0;
         } else if (record.skipped) {
             ++result.skipped;
             ++day.skipped;
@@ -476,7 +479,11 @@ std::optional<ReportSpan> before_span(const Regimen& regimen, std::optional<Inst
                       start_of_day(zone, *start)};
 }
 
-Report build_report(const Regimen& regimen, const ReportInput& input, int days) {
+Report build_report(const Regimen& regimen, const ReportInput& given, int days) {
+    // Entries taken back (`undo`) count nowhere: core/event.hpp standing_events.
+    ReportInput input = given;
+    input.events = standing_events(given.events);
+    input.before_events = standing_events(given.before_events);
     const auto& zone = zone_of(regimen);
     const auto& window = input.window;
     Report report;

@@ -53,6 +53,7 @@ struct ItemAdherence {
     int pending = 0;                    // still inside missed_after, unanswered
     std::optional<double> adherence;    // taken / planned; none when nothing was planned
     std::optional<double> late_median;  // minutes after planned (negative: early)
+    int taken_other_amount = 0;         // taken at an amount said with `take --amount`
     std::vector<ItemDay> days;          // in date order
 };
 
@@ -172,6 +173,7 @@ std::optional<LocalDate> regimen_start(const Regimen& regimen, std::optional<Ins
 std::optional<ReportSpan> before_span(const Regimen& regimen, std::optional<Instant> first_dose,
                                       int days);
 
+// Events an `undone` took back are left out first (core/event.hpp standing_events).
 Report build_report(const Regimen& regimen, const ReportInput& input, int days);
 
 // "for information: ..." — worded as information, never as advice.

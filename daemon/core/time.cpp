@@ -179,4 +179,13 @@ std::string format_duration(Seconds duration) {
     return text;
 }
 
+Instant day_entry_instant(const regimend::TimeZone& zone, LocalDate day) {
+    return to_instant(zone, date::local_days{day} + kDayEntryTime);
+}
+
+bool is_day_entry(const regimend::TimeZone& zone, Instant at) {
+    const auto local = to_local(zone, at);
+    return local - date::floor<date::days>(local) == kDayEntryTime;
+}
+
 }  // namespace regimend

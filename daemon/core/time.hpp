@@ -39,6 +39,13 @@ LocalDate local_date(const regimend::TimeZone& zone, Instant instant);
 // The instant at which the local date begins (00:00, or the first instant after a gap).
 Instant start_of_day(const regimend::TimeZone& zone, LocalDate day);
 
+// A local day's diary entry, recorded from a date alone (`symptom KIND N --at 2026-11-15`):
+// the day's local noon. A diary entry or as-needed dose at exactly that instant reads back
+// as the day's entry (history shows the date without a time).
+inline constexpr Seconds kDayEntryTime{12 * 3600};
+Instant day_entry_instant(const regimend::TimeZone& zone, LocalDate day);
+bool is_day_entry(const regimend::TimeZone& zone, Instant at);
+
 // RFC 3339 in the zone, with its offset: "2026-03-29T03:00:00+02:00".
 std::string format_rfc3339(const regimend::TimeZone& zone, Instant instant);
 

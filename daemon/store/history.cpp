@@ -22,7 +22,7 @@ constexpr int kBusyTimeoutMilliseconds = 2000;
 constexpr int kAppendAttempts = 3;
 
 constexpr std::string_view kEventColumns =
-    "item, event, planned, at, note, severity, amount, quantity";
+    "item, event, planned, at, note, severity, amount, quantity, amount_recorded";
 
 struct Failure {
     int code;
@@ -88,7 +88,7 @@ struct HistoryStore::Connection {
             {&commit, "COMMIT"},
             {&rollback, "ROLLBACK"},
             {&insert_event,
-             "INSERT INTO events (" + columns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+             "INSERT INTO events (" + columns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
             {&save_horizon,
              "INSERT INTO meta (key, value) VALUES ('horizon', ?1) "
              "ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
@@ -178,6 +178,7 @@ struct HistoryStore::Connection {
         } else {
             insert_event.bind_null(8);
         }
+        insert_event.bind(9, static_cast<std::int64_t>(event.amount_recorded ? 1 : 0));
         return insert_event.step();
     }
 
@@ -249,6 +250,7 @@ struct HistoryStore::Connection {
             if (!statement.is_null(7)) {
                 event.quantity = statement.real(7);
             }
+            event.amount_recorded = statement.integer(8) != 0;
             if (row_bytes != nullptr && (bytes += row_bytes(event)) > max_bytes) {
                 *over_limit = true;
                 return {std::move(events), std::nullopt};

@@ -113,7 +113,7 @@ class HistoryStore {
     };
     ReadSnapshot read_snapshot() const;
 
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // Test hook: caps the database at `max_pages` pages (never below its current size) so
     // tests can see what a full disk does. Not for production use.

@@ -17,7 +17,7 @@ struct Migration {
     std::string_view sql;  // one or more statements
 };
 
-inline constexpr std::array<Migration, 4> kMigrations{{
+inline constexpr std::array<Migration, 5> kMigrations{{
     {1, R"sql(
 CREATE TABLE events (
     id       INTEGER PRIMARY KEY,
@@ -70,6 +70,11 @@ CREATE INDEX events_counted ON events(item) WHERE event IN ('stock', 'refill');
     // up in the table only to drop it; this index holds only the events it shows.
     {4, R"sql(
 CREATE INDEX events_shown_at ON events(at) WHERE event != 'due';
+)sql"},
+    // `take --amount`: a `taken` event's `amount` is then what the user said was taken, not
+    // the plan's amount, and this says so. Older events keep 0: the plan's amount.
+    {5, R"sql(
+ALTER TABLE events ADD COLUMN amount_recorded INTEGER NOT NULL DEFAULT 0;
 )sql"},
 }};
 

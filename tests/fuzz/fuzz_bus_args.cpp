@@ -324,8 +324,10 @@ struct Method {
 };
 
 // The interface's methods with their real signatures.
-constexpr std::array<Method, 9> kMethods = {{
+constexpr std::array<Method, 11> kMethods = {{
     {"Confirm", "st"},
+    {"ConfirmAmount", "sts"},
+    {"LogDoseWith", "stsb"},
     {"Skip", "ss"},
     {"Snooze", "st"},
     {"LogDose", "sts"},

@@ -155,7 +155,8 @@ class Verbs(CtlTestCase):
         history = self.json_of("history")
         entry = [e for e in history if e["event"] == "taken"][0]
         self.assertEqual(set(entry), {"item", "event", "planned", "at", "note", "severity",
-                                      "quantity"})
+                                      "quantity", "amount"})
+        self.assertIsNone(entry["amount"])  # only what `take --amount` recorded
         self.assertEqual(entry["item"], "glycinate-pm")
         self.assertEqual(parse_instant(entry["planned"]).timestamp(), planned / 1_000_000)
         self.assertIsNone(entry["severity"])

@@ -67,6 +67,29 @@ TEST_CASE("Option --at times are read in the regimen's zone", "[ctl_time_args]")
     }
 }
 
+TEST_CASE("A diary entry's --at may be a date alone: that day's noon", "[ctl_time_args][diary]") {
+    const auto& berlin = *regimend::locate_zone("Europe/Berlin");
+    const auto now = utc(2026, 11, 22, 10, 0);  // 11:00 in Berlin
+    using regimenctl::parse_entry_at;
+    CHECK(parse_entry_at("2026-11-15", berlin, now) == utc(2026, 11, 15, 11, 0));
+    CHECK(parse_entry_at("yesterday", berlin, now) == utc(2026, 11, 21, 11, 0));
+    CHECK(regimend::is_day_entry(berlin, *parse_entry_at("2026-07-15", berlin, now)));
+    // Today before noon: now, never a time in the future.
+    CHECK(parse_entry_at("today", berlin, now) == now);
+    // Every form with a time is read as --at reads it.
+    CHECK(parse_entry_at("2026-11-15 08:30", berlin, now) == utc(2026, 11, 15, 7, 30));
+    CHECK_FALSE(parse_entry_at("2026-02-30", berlin, now));
+    CHECK_FALSE(parse_entry_at("tomorrow", berlin, now));
+    // take --at needs a time, and says so.
+    try {
+        regimenctl::at_argument("2026-11-15", berlin, now);
+        FAIL("no error");
+    } catch (const regimenctl::CtlError& error) {
+        CHECK(error.exit_code() == regimenctl::kExitUsage);
+        CHECK_THAT(error.what(), Catch::Contains("a time is needed"));
+    }
+}
+
 TEST_CASE("Option --since takes a duration, a date or a time", "[ctl_time_args]") {
     const auto& berlin = *regimend::locate_zone("Europe/Berlin");
     const auto now = utc(2026, 11, 22, 12, 0);

@@ -263,7 +263,7 @@ TEST_CASE("the schema is versioned and migrated", "[history]") {
         open_store(path);
         auto raw = raw_open(path);
         CHECK(raw_integer(raw.get(), "PRAGMA user_version") == HistoryStore::kSchemaVersion);
-        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 4);
+        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 5);
         sqlite::Statement mode;
         REQUIRE(sqlite::Statement::prepare(raw.get(), "PRAGMA journal_mode", mode) == SQLITE_OK);
         REQUIRE(mode.step() == SQLITE_ROW);
@@ -625,6 +625,35 @@ TEST_CASE("a version 2 history gains the quantity column and keeps every event",
     CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == HistoryStore::kSchemaVersion);
 }
 
+TEST_CASE("a version 4 history gains amount_recorded; a recorded amount reads back",
+          "[history][diary]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    {
+        auto raw = raw_open(path);
+        for (int version = 0; version < 4; ++version) {
+            raw_exec(raw.get(), std::string(schema::kMigrations[version].sql));
+        }
+        raw_exec(raw.get(), "PRAGMA user_version = 4");
+        raw_exec(raw.get(),
+                 "INSERT INTO events (item, event, planned, at, amount) VALUES "
+                 "('pm', 'taken', 100, 160, '300 mg')");
+    }
+    auto store = open_store(path);
+    CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 5);
+    HistoryEvent said = event("pm", EventKind::Taken, 200, 260);
+    said.amount = "200 mg";
+    said.amount_recorded = true;
+    REQUIRE(store->append({said}));
+    auto events = all_events(*store);
+    REQUIRE(events.size() == 2);
+    // The old event's amount is the plan's; the new one says what was taken.
+    CHECK(events[0].amount == "300 mg");
+    CHECK_FALSE(events[0].amount_recorded);
+    CHECK(events[1].amount == "200 mg");
+    CHECK(events[1].amount_recorded);
+}
+
 TEST_CASE("refill and stock events keep their quantity; the stock query starts at the last count",
           "[history][inventory]") {
     TempDir dir;
@@ -758,7 +787,7 @@ TEST_CASE("a version 3 history gains the index of the shown events and keeps eve
     }
     auto store = open_store(path);
     auto raw = raw_open(path);
-    CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 4);
+    CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 5);
     CHECK(raw_integer(raw.get(),
                       "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
                       "name = 'events_shown_at'") == 1);
