@@ -65,13 +65,13 @@ int check_only(const Paths& paths) {
     return 0;
 }
 
-std::unique_ptr<HistoryStore> open_store(const Paths& paths) {
+// Nullptr with `problem` saying why when the history cannot be opened.
+std::unique_ptr<HistoryStore> open_store(const Paths& paths, HistoryHealth& problem) {
     // HistoryStore::open creates missing directories 0700 and the database 0600; an
     // existing directory keeps its mode (--state-dir /tmp must not lock others out).
     auto opened = HistoryStore::open(paths.database());
     if (!opened) {
-        spdlog::error("cannot open the history database {}: {}", paths.database(),
-                      opened.error->message);
+        problem = HistoryHealth{HistoryProblem::Unwritable, opened.error->message};
         return nullptr;
     }
     return std::move(*opened.value);
@@ -135,7 +135,7 @@ int run_daemon(const Paths& paths) {
     const FirstRun first_run = write_example_regimen_if_missing(paths.config_file);
     // The state files first: a state directory holding a file that is not the user's own
     // (--state-dir /tmp) is not used at all, the last valid regimen included.
-    const HistoryHealth health =
+    HistoryHealth health =
         check_history(paths.database(), {paths.notification_ids(), paths.last_regimen()});
     const bool state_trusted = health.problem != HistoryProblem::Untrusted;
     LastRegimen last_regimen(state_trusted ? paths.last_regimen() : std::string{});
@@ -154,7 +154,13 @@ int run_daemon(const Paths& paths) {
     spdlog::info("regimen {}: {} item{}, time zone {}", paths.config_file,
                  loaded.regimen->items.size(), loaded.regimen->items.size() == 1 ? "" : "s",
                  loaded.regimen->zone->name());
-    auto store = health ? open_store(paths) : open_refusing_store(paths, health);
+    std::unique_ptr<HistoryStore> store;
+    if (health) {
+        store = open_store(paths, health);  // a failure is said as a check's would be
+    }
+    if (!store) {
+        store = open_refusing_store(paths, health);
+    }
     if (!store) {
         return 1;
     }

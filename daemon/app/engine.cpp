@@ -158,7 +158,7 @@ void Engine::write_or_hold_back(const std::vector<HistoryEvent>& events, Instant
     if (write(events).has_value()) {
         unwritten_.insert(unwritten_.end(), events.begin(), events.end());
     }
-    if (!unwritten_.empty()) {
+    if (!unwritten_.empty() && !store_.refuses_writes()) {
         retry_after_ =
             retry_after_ == Seconds{0} ? kFirstRetry : std::min(retry_after_ * 2, kLastRetry);
         retry_at_ = now + retry_after_;

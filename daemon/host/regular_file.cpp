@@ -131,7 +131,8 @@ std::optional<std::string> read_regular_file(const std::string& path, std::strin
 StateFileCheck check_state_file(const std::string& path) {
     struct stat status {};
     if (::lstat(path.c_str(), &status) != 0) {
-        if (errno == ENOENT) {
+        // Not there, or its directory is not one (the open that would create it says why).
+        if (errno == ENOENT || errno == ENOTDIR) {
             return {StateFileVerdict::Missing, std::strerror(errno)};
         }
         return {StateFileVerdict::Unreadable, std::strerror(errno)};
@@ -148,7 +149,7 @@ StateFileRead read_state_file(const std::string& path, std::size_t max_bytes) {
         const int error = errno;
         if (error == ELOOP) {
             result.check = {StateFileVerdict::Untrusted, "it is a symbolic link"};
-        } else if (error == ENOENT) {
+        } else if (error == ENOENT || error == ENOTDIR) {
             result.check = {StateFileVerdict::Missing, std::strerror(error)};
         } else {
             result.check = {StateFileVerdict::Unreadable, std::strerror(error)};

@@ -343,6 +343,10 @@ StoreResult<std::unique_ptr<HistoryStore>> HistoryStore::open_refusing_writes(st
     return opened;
 }
 
+bool HistoryStore::refuses_writes() const {
+    return !connection_->refusal.empty();
+}
+
 StoreResult<Empty> HistoryStore::append(const std::vector<HistoryEvent>& events,
                                         std::optional<Instant> horizon) {
     if (!connection_->refusal.empty()) {

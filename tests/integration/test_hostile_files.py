@@ -182,14 +182,18 @@ class HostileFiles(harness.DaemonTestCase):
         self.assertEqual(mode_of(os.path.join(shared, "history.db")), 0o600)
         other.stop()
 
-    def test_a_dangling_history_link_gets_a_private_file(self):
+    def test_a_dangling_history_link_is_not_followed(self):
+        # A state file is never followed through a symlink (issue 25 case 4; the state
+        # directory may be shared): nothing is created at the link's target, the daemon
+        # runs and says why it records nothing (tests/integration/test_state_files.py).
         daemon = self.make_daemon(PLAIN)
         os.makedirs(daemon.state_dir)
         elsewhere = os.path.join(self.workdir, "elsewhere.db")
         os.symlink(elsewhere, daemon.db_path)
         daemon.start()
-        self.assertTrue(os.path.isfile(elsewhere))
-        self.assertEqual(mode_of(elsewhere), 0o600)
+        self.assertFalse(os.path.exists(elsewhere))
+        warnings = [str(w) for w in daemon.get_property("Warnings")]
+        self.assertTrue(any("symbolic link" in w for w in warnings), warnings)
 
     def test_edit_on_a_fresh_account_installs_a_private_regimen(self):
         daemon = self.make_daemon()

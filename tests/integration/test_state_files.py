@@ -184,6 +184,18 @@ class StateFiles(harness.DaemonTestCase):
         self.assert_refused(daemon, server, path)
         self.assertFalse(os.path.exists(target))
 
+    def test_a_state_directory_that_cannot_be_made_does_not_stop_the_daemon(self):
+        server = self.start_notifications()
+        blocker = os.path.join(self.workdir, "not-a-directory")
+        with open(blocker, "w") as out:
+            out.write("x")
+        daemon = self.make_daemon(self.regimen(), args=["--state-dir",
+                                                        os.path.join(blocker, "state")])
+        daemon.start()  # before: "cannot open the history database", exit 1
+        harness.wait_for(lambda: [c for c in server.notify_calls()
+                                  if "cannot be written" in c["summary"]])
+        server.wait_reminders("Soon dose", timeout=60)
+
     def test_new_state_files_are_created_private(self):
         os.umask(0)
         self.start_notifications()
