@@ -3,9 +3,9 @@
 1,000-item regimen: RUNS (default 10) starts each, median, min and max. "first start" runs
 on a fresh state directory, so it includes creating the history database (seven fdatasyncs);
 "restart" starts again on the database an earlier run created, as at every login, with the
-regimen unchanged, so it comes from the compiled-regimen cache (daemon/app/regimen_cache.hpp);
-"after an edit" is a restart whose regimen changed by one comment line since the last start,
-so it is parsed and linted again (what a restart cost before the cache).
+regimen unchanged (it is parsed and linted at every start);
+"after an edit" is a restart whose regimen changed by one comment line since the last start
+(the start also replaces the last-valid-regimen copy in the state directory).
 
     /usr/bin/python3 bench/startup.py [runs]
     REGIMEND_BEFORE=/path/to/old/regimend bench/startup.py [runs]   # restarts A/B, alternating
@@ -66,7 +66,7 @@ def restarts_alternating(before):
                     edited = text + f"# edit {run}\n"
                     samples[("after an edit", label)].append(
                         timed_start(rig, edited, homes[label], binary))
-                    timed_start(rig, text, homes[label], binary)  # the cache holds `text` again
+                    timed_start(rig, text, homes[label], binary)  # back to `text`
             for (kind, label), times in samples.items():
                 print(f"{count:5d} items, {kind:<13}, {label:<6}: median "
                       f"{bc.median_ms(times):7.2f} ms, min {min(times) * 1000:7.2f} ms, "

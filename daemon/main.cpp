@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,9 +17,9 @@
 #include "app/degraded_display.hpp"
 #include "app/engine.hpp"
 #include "app/first_run.hpp"
+#include "app/last_regimen.hpp"
 #include "app/logging.hpp"
 #include "app/paths.hpp"
-#include "app/regimen_cache.hpp"
 #include "app/regimen_loader.hpp"
 #include "bus/access_filter.hpp"
 #include "bus/log_control.hpp"
@@ -66,13 +65,13 @@ int check_only(const Paths& paths) {
     return 0;
 }
 
-std::unique_ptr<HistoryStore> open_store(const Paths& paths) {
+// Nullptr with `problem` saying why when the history cannot be opened.
+std::unique_ptr<HistoryStore> open_store(const Paths& paths, HistoryHealth& problem) {
     // HistoryStore::open creates missing directories 0700 and the database 0600; an
     // existing directory keeps its mode (--state-dir /tmp must not lock others out).
     auto opened = HistoryStore::open(paths.database());
     if (!opened) {
-        spdlog::error("cannot open the history database {}: {}", paths.database(),
-                      opened.error->message);
+        problem = HistoryHealth{HistoryProblem::Unwritable, opened.error->message};
         return nullptr;
     }
     return std::move(*opened.value);
@@ -112,32 +111,58 @@ BusPtr connect_user_bus(sd_event* event) {
     return bus;
 }
 
+// What the daemon runs on when the regimen file does not load at start: the last valid
+// regimen it applied (its copy in the state directory), else a regimen with no items. A
+// bad file never stops the daemon: systemd would give up after its start limit and no
+// notification would say why.
+LoadedRegimen fallback_regimen(LastRegimen& last_regimen, const std::string& config_file,
+                               bool& on_last_valid) {
+    std::string zone_problem;
+    const auto* zone = lookup_system_zone(&zone_problem);
+    if (auto text = last_regimen.read()) {
+        LoadedRegimen kept = check_regimen_text(*text, config_file, zone);
+        if (kept.regimen) {
+            on_last_valid = true;
+            return kept;
+        }
+        spdlog::warn("the last valid regimen kept in the state directory no longer loads");
+    }
+    on_last_valid = false;
+    return check_regimen_text("version: 1\nitems: []\n", config_file, zone);
+}
+
 int run_daemon(const Paths& paths) {
     const FirstRun first_run = write_example_regimen_if_missing(paths.config_file);
-    // An unchanged regimen comes back from the cache (app/regimen_cache.hpp) instead of
-    // yaml-cpp and lint: with 1,000 items that is most of a restart.
-    const RegimenCache cache(paths.regimen_cache());
-    LoadedRegimen loaded = load_regimen_file(paths.config_file, lookup_system_zone, &cache);
+    // The state files first: a state directory holding a file that is not the user's own
+    // (--state-dir /tmp) is not used at all, the last valid regimen included.
+    HistoryHealth health =
+        check_history(paths.database(), {paths.notification_ids(), paths.last_regimen()});
+    const bool state_trusted = health.problem != HistoryProblem::Untrusted;
+    LastRegimen last_regimen(state_trusted ? paths.last_regimen() : std::string{});
+    LoadedRegimen loaded = load_regimen_file(paths.config_file);
     log_diagnostics(loaded.diagnostics);
+    std::optional<LoadedRegimen> start_failure;
+    bool on_last_valid = false;
     if (!loaded.regimen) {
-        spdlog::error("cannot start: {} has no valid regimen", paths.config_file);
-        return 1;
+        start_failure = std::move(loaded);
+        loaded = fallback_regimen(last_regimen, paths.config_file, on_last_valid);
+        spdlog::error("{} does not load; {}", paths.config_file,
+                      on_last_valid
+                          ? "running on the last valid regimen, kept in " + paths.last_regimen()
+                          : "running with no items until it does");
     }
-    spdlog::info("regimen {}: {} item{}, time zone {}{}", paths.config_file,
+    spdlog::info("regimen {}: {} item{}, time zone {}", paths.config_file,
                  loaded.regimen->items.size(), loaded.regimen->items.size() == 1 ? "" : "s",
-                 loaded.regimen->zone->name(),
-                 loaded.from_cache ? " (unchanged: read from the cache)" : "");
-    const HistoryHealth health = check_history(paths.database());
-    auto store = health ? open_store(paths) : open_refusing_store(paths, health);
+                 loaded.regimen->zone->name());
+    std::unique_ptr<HistoryStore> store;
+    if (health) {
+        store = open_store(paths, health);  // a failure is said as a check's would be
+    }
+    if (!store) {
+        store = open_refusing_store(paths, health);
+    }
     if (!store) {
         return 1;
-    }
-    // A parsed regimen goes to the cache once the loop is idle (the state directory exists
-    // now): a start after an edit does not wait for the write. The model is shared, not
-    // copied; the text and the warnings are.
-    std::optional<LoadedRegimen> to_cache;
-    if (!loaded.from_cache) {
-        to_cache = LoadedRegimen{loaded.regimen, loaded.diagnostics, loaded.text};
     }
 
     EventLoop loop;
@@ -148,8 +173,7 @@ int run_daemon(const Paths& paths) {
     Engine* engine_ref = nullptr;  // the notifier and the timer are built before the engine
     Service service(bus.get());
     // Next to the history: the file names the bus and the server its ids belong to.
-    const std::string ids_path =
-        (std::filesystem::path(paths.state_dir) / "notification-ids").string();
+    const std::string ids_path = state_trusted ? paths.notification_ids() : std::string{};
     Notifier notifier(
         bus.get(),
         [&](const DoseKey& dose, std::string_view action) {
@@ -167,10 +191,17 @@ int run_daemon(const Paths& paths) {
         degraded.emplace(notifier, health.summary(paths.database()));
     }
     ReminderDisplay& display = degraded ? static_cast<ReminderDisplay&>(*degraded) : notifier;
+    // The copy of the regimen it runs on is kept once the name is owned and the loop is idle:
+    // a start after an edit does not wait for its fsync.
+    std::optional<std::string> to_remember;
+    if (!start_failure) {
+        to_remember = loaded.text;
+    }
     Engine engine(paths.config_file, std::move(loaded), *store, display, service, wakeup);
     engine_ref = &engine;
     // Every server found (at start, or a new owner of the name) is given the open reminders.
     notifier.use_open_reminders([&engine] { return engine.open_reminders(now_micros()); });
+    engine.on_applied([&last_regimen](const std::string& text) { last_regimen.remember(text); });
     if (!engine.restore(now_micros())) {
         return 1;
     }
@@ -197,7 +228,6 @@ int run_daemon(const Paths& paths) {
     // the watches that feed it and before the engine its results go to).
     RegimenWorker worker(loop.get());
     service.use_worker(&worker);
-    worker.use_cache(&cache);
     // A reload or a Validate ran the parser and lint again: their code need not stay mapped.
     worker.after_results([&loop] { loop.when_idle(release_code_pages_when_idle); });
     auto reload_off_loop = [&](ReloadTrigger trigger) {
@@ -244,6 +274,9 @@ int run_daemon(const Paths& paths) {
         const std::string& path = paths.database();
         notifier.notice("history", health.summary(path), health.advice(path));
     }
+    if (start_failure) {
+        engine.start_despite(*start_failure, on_last_valid);
+    }
     if (first_run == FirstRun::Written) {
         notifier.notice("first-run", "regimend wrote an example regimen",
                         "Nothing is reminded yet. It is in " + paths.config_file +
@@ -255,16 +288,16 @@ int run_daemon(const Paths& paths) {
     // the heap pages that are now free back to the kernel before sleeping on the loop.
     malloc_trim(0);
     // ... and, once the loop is idle, the program's pages that start-up ran.
-    loop.when_idle([&cache, &to_cache] {
-        if (to_cache) {
-            cache.write(*to_cache);
-            to_cache.reset();
+    loop.when_idle([&last_regimen, &to_remember] {
+        if (to_remember) {
+            last_regimen.remember(*to_remember);
+            to_remember.reset();
         }
         release_code_pages_when_idle();
     });
     const int result = loop.run();
-    if (to_cache) {
-        cache.write(*to_cache);  // stopped before it was ever idle: the next start needs it
+    if (to_remember) {
+        last_regimen.remember(*to_remember);  // stopped before it was ever idle
     }
     if (result < 0) {
         // sd-event gives up only when a source cannot be re-armed: say which error it was.

@@ -32,6 +32,15 @@ std::vector<std::string> warning_lines(const std::vector<Diagnostic>& diagnostic
 // any plausible clock: "all of them".
 constexpr Seconds kFarFuture{3660LL * 86400};
 
+// Held-back events are tried again this long after a refused write, then twice as long
+// after each further refusal, up to kLastRetry: a full disk that frees up is caught up
+// within seconds, one that stays full costs a wakeup every few minutes, not a busy loop.
+constexpr Seconds kFirstRetry{2};
+constexpr Seconds kLastRetry{600};
+
+// Today lists at most this many of the file's errors (regimenctl check lists them all).
+constexpr std::size_t kMaxListedErrors = 10;
+
 MethodError storage_error(const StoreError& error) {
     return MethodError{
         MethodErrorKind::StorageFailed,
@@ -107,7 +116,7 @@ void Engine::advance(Micros now) {
                       format_rfc3339(*regimen().zone, dose.planned), late.count());
     }
     // Reminding still matters more than the record: go on, and write these later.
-    write_or_hold_back(effects.events);
+    write_or_hold_back(effects.events, instant);
     carry_out(effects, instant);
     // A reminder is when a low stock is worth saying again (once a day at most).
     std::set<std::string> reminded;
@@ -140,12 +149,21 @@ std::optional<StoreError> Engine::write(const std::vector<HistoryEvent>& events)
                      unwritten_.size());
         unwritten_.clear();
     }
+    retry_at_.reset();
+    retry_after_ = Seconds{0};
     return std::nullopt;
 }
 
-void Engine::write_or_hold_back(const std::vector<HistoryEvent>& events) {
+void Engine::write_or_hold_back(const std::vector<HistoryEvent>& events, Instant now) {
     if (write(events).has_value()) {
         unwritten_.insert(unwritten_.end(), events.begin(), events.end());
+    }
+    if (!unwritten_.empty() && !store_.refuses_writes()) {
+        retry_after_ =
+            retry_after_ == Seconds{0} ? kFirstRetry : std::min(retry_after_ * 2, kLastRetry);
+        retry_at_ = now + retry_after_;
+        spdlog::debug("{} events held back; trying again in {} s", unwritten_.size(),
+                      retry_after_.count());
     }
 }
 
@@ -537,8 +555,8 @@ MethodResult<TodayView> Engine::today(Micros now) const {
             view.snoozed_until.emplace_back(row.dose, *until);
         }
     }
-    if (!file_problem_.empty()) {
-        view.warnings.push_back(file_problem_);  // as regimenctl said before it asked Today
+    if (!file_problems_.empty()) {
+        view.warnings = file_problems_;
         return view;
     }
     view.warnings = lint_warnings_;
@@ -554,7 +572,9 @@ MethodResult<std::monostate> Engine::reload(ReloadTrigger trigger, Micros now) {
 
 MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTrigger trigger,
                                                   Micros now) {
-    if (trigger == ReloadTrigger::FileChanged && loaded.regimen && loaded.text == loaded_text_) {
+    // (While the file on disk is reported broken, its return to the running text is news.)
+    if (trigger == ReloadTrigger::FileChanged && loaded.regimen && loaded.text == loaded_text_ &&
+        file_problems_.empty()) {
         spdlog::debug("{} changed on disk but its text is the same: nothing to reload",
                       config_path_);
         return std::monostate{};
@@ -562,17 +582,12 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
     if (!loaded.regimen) {
         log_diagnostics(loaded.diagnostics);
         const bool repeated = failed_text_.has_value() && *failed_text_ == loaded.text;
+        const std::string consequence = "the previous regimen stays active";
         if (trigger == ReloadTrigger::Request || !repeated) {
-            report_reload_failure(loaded);
+            report_reload_failure(loaded, consequence);
         }
         failed_text_ = loaded.text;
-        file_problem_ = loaded.missing
-                            ? "cannot read " + config_path_ +
-                                  ": it was removed; regimend keeps "
-                                  "the last valid regimen"
-                            : config_path_ +
-                                  " has errors; regimend keeps the last valid regimen (run "
-                                  "`regimenctl check`)";
+        set_file_problems(loaded, "regimend keeps the last valid regimen");
         return MethodError{MethodErrorKind::InvalidRegimen, loaded.errors_text()};
     }
     log_diagnostics(loaded.diagnostics);
@@ -581,14 +596,17 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
     Effects effects = tracker_.set_regimen(loaded.regimen, instant);
     loaded_text_ = std::move(loaded.text);
     lint_warnings_ = warning_lines(loaded.diagnostics);
-    file_problem_.clear();
+    file_problems_.clear();
     if (failure_shown_) {
         // The file is good again: the notice about its errors no longer holds.
         display_.close_notice("reload-failed");
         failure_shown_ = false;
     }
     failed_text_.reset();
-    write_or_hold_back(effects.events);
+    if (applied_) {
+        applied_(loaded_text_);
+    }
+    write_or_hold_back(effects.events, instant);
     carry_out(effects, instant);
     spdlog::info("loaded {}: {} item{}, time zone {}{}", config_path_, regimen().items.size(),
                  regimen().items.size() == 1 ? "" : "s", regimen().zone->name(),
@@ -601,14 +619,47 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
     return std::monostate{};
 }
 
-void Engine::report_reload_failure(const LoadedRegimen& loaded) {
+void Engine::start_despite(const LoadedRegimen& failed, bool on_last_valid) {
+    const std::string consequence = on_last_valid ? "regimend runs on the last valid regimen"
+                                                  : "nothing is reminded until it is fixed";
+    failed_text_ = failed.text;
+    set_file_problems(failed, on_last_valid ? "regimend runs on the last valid regimen"
+                                            : "regimend runs with no items until it loads");
+    report_reload_failure(failed, consequence);
+}
+
+void Engine::set_file_problems(const LoadedRegimen& failed, const std::string& consequence) {
+    file_problems_.clear();
+    if (failed.missing) {
+        file_problems_.push_back("cannot read " + config_path_ + ": it was removed; " +
+                                 consequence);
+        return;
+    }
+    file_problems_.push_back(config_path_ + " has errors; " + consequence +
+                             " (run `regimenctl check`)");
+    std::size_t listed = 0;
+    for (const auto& diagnostic : failed.diagnostics) {
+        if (diagnostic.severity != Severity::Error) {
+            continue;
+        }
+        if (listed == kMaxListedErrors) {
+            file_problems_.push_back("... and " +
+                                     std::to_string(failed.error_count() - kMaxListedErrors) +
+                                     " more errors");
+            break;
+        }
+        file_problems_.push_back(format_diagnostic(diagnostic));
+        ++listed;
+    }
+}
+
+void Engine::report_reload_failure(const LoadedRegimen& loaded, const std::string& consequence) {
     const std::size_t errors = loaded.error_count();
     const std::string file = config_path_.substr(config_path_.find_last_of('/') + 1);
     const std::string summary = loaded.missing
-                                    ? file + " was removed; the previous regimen stays active"
+                                    ? file + " was removed; " + consequence
                                     : file + " has " + std::to_string(errors) +
-                                          (errors == 1 ? " error" : " errors") +
-                                          "; the previous regimen stays active";
+                                          (errors == 1 ? " error" : " errors") + "; " + consequence;
     spdlog::error("{}", summary);
     display_.notice("reload-failed", summary,
                     loaded.missing ? "Put it back, or write a new one with: regimenctl edit"
@@ -691,6 +742,9 @@ void Engine::refresh_next_due(Instant now) {
 
 void Engine::reschedule() {
     auto deadline = tracker_.next_deadline();
+    if (retry_at_ && !unwritten_.empty() && (!deadline || *retry_at_ < *deadline)) {
+        deadline = retry_at_;  // held-back events: try the history again then
+    }
     // Defensive: advance() has processed everything up to last_advance_, so a deadline at
     // or before it would only spin the loop.
     if (deadline && *deadline <= last_advance_) {

@@ -115,6 +115,16 @@ class Engine {
     MethodResult<std::monostate> apply_reload(LoadedRegimen loaded, ReloadTrigger trigger,
                                               Micros now);
 
+    // At start, when the regimen file had errors (or could not be read) and the engine was
+    // built on the last valid regimen or on none: says so as a failed reload does (the
+    // errors notice, ReloadFailed, the errors under Today's warnings) until the file loads.
+    void start_despite(const LoadedRegimen& failed, bool on_last_valid);
+    // Called with the text of every regimen applied after start (a reload), e.g. to keep
+    // the last valid regimen in the state directory (app/last_regimen.hpp).
+    void on_applied(std::function<void(const std::string& text)> applied) {
+        applied_ = std::move(applied);
+    }
+
     // A button pressed on the dose's notification: "taken", "snooze" or "skip".
     void answer_from_notification(const DoseKey& dose, std::string_view action, Micros now);
     // Every open dose that is not snoozed, as its reminder reads now, grouped by planned
@@ -148,8 +158,9 @@ class Engine {
                                     const std::string& reason, Micros now);
     MethodResult<Instant> snooze_with(const std::function<AnswerResult(DoseTracker&)>& ask,
                                       Micros now);
-    // Writes the events; when the store refuses, keeps them for the next write.
-    void write_or_hold_back(const std::vector<HistoryEvent>& events);
+    // Writes the events; when the store refuses, keeps them for the next write and sets
+    // when to try again by itself (reschedule arms the wakeup for it).
+    void write_or_hold_back(const std::vector<HistoryEvent>& events, Instant now);
     void carry_out(const Effects& effects, Instant now);
     void show_missed_notice(const std::vector<DoseKey>& missed, Instant now);
     // The stock line of a reminder ("4 capsules left"), empty while the stock is not low.
@@ -158,7 +169,10 @@ class Engine {
     // Recounts these stocked items (ids not in the regimen, or without stock, are skipped).
     void check_stock(const std::set<std::string>& items, StockTrigger trigger, Instant now);
     void reschedule();
-    void report_reload_failure(const LoadedRegimen& loaded);
+    void report_reload_failure(const LoadedRegimen& loaded, const std::string& consequence);
+    // The warnings Today lists while the file on disk does not load: what is wrong, then
+    // its errors.
+    void set_file_problems(const LoadedRegimen& failed, const std::string& consequence);
 
     std::string config_path_;
     ZoneLookup zone_lookup_;
@@ -166,7 +180,7 @@ class Engine {
     // The running regimen's lint warnings, formatted, and what is wrong with the file on
     // disk when it no longer loads (the running regimen stays): Today reports both.
     std::vector<std::string> lint_warnings_;
-    std::string file_problem_;
+    std::vector<std::string> file_problems_;
     // The last text that failed (empty for an unreadable file), so one failure notifies
     // once; none while the file loads.
     std::optional<std::string> failed_text_;
@@ -182,6 +196,12 @@ class Engine {
     std::vector<HistoryEvent> unwritten_;
     std::optional<Instant> next_due_;
     Instant last_advance_{};
+    std::function<void(const std::string&)> applied_;
+    // While events are held back, the wakeup comes at the latest this long after the last
+    // try (doubling from kFirstRetry up to kLastRetry while the store keeps refusing), so
+    // the history catches up without waiting for a dose or a caller.
+    Seconds retry_after_{};
+    std::optional<Instant> retry_at_;
 };
 
 }  // namespace regimend

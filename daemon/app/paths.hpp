@@ -8,10 +8,12 @@ namespace regimend {
 
 struct Paths {
     std::string config_file;  // the regimen
-    std::string state_dir;    // holds the history database and the regimen cache
+    std::string state_dir;    // holds the history database and the daemon's other state
     std::string database() const { return state_dir + "/history.db"; }
-    // The compiled-regimen cache (app/regimen_cache.hpp): safe to delete at any time.
-    std::string regimen_cache() const { return state_dir + "/regimen.cache"; }
+    // Which notification shows which dose (bus/notification_ids.hpp).
+    std::string notification_ids() const { return state_dir + "/notification-ids"; }
+    // The last valid regimen applied, as its YAML text (app/last_regimen.hpp).
+    std::string last_regimen() const { return state_dir + "/last-regimen.yaml"; }
 };
 
 // $XDG_CONFIG_HOME/regimend/regimen.yaml and $XDG_STATE_HOME/regimend, with the XDG

@@ -8,7 +8,6 @@
 #include <iterator>
 #include <memory>
 
-#include "app/regimen_cache.hpp"
 #include "core/lint.hpp"
 #include "core/parse.hpp"
 #include "host/system_zone.hpp"
@@ -64,8 +63,7 @@ const regimend::TimeZone* lookup_system_zone(std::string* problem) {
     return system_zone(problem);
 }
 
-LoadedRegimen load_regimen_file(const std::string& path, const ZoneLookup& zone_lookup,
-                                const RegimenCache* cache) {
+LoadedRegimen load_regimen_file(const std::string& path, const ZoneLookup& zone_lookup) {
     std::string error;
     auto text = read_regular_file(path, error);
     if (!text) {
@@ -78,12 +76,6 @@ LoadedRegimen load_regimen_file(const std::string& path, const ZoneLookup& zone_
     const auto* zone = zone_lookup(&zone_problem);
     if (!zone_problem.empty()) {
         spdlog::warn("{}", zone_problem);
-    }
-    if (cache != nullptr) {
-        if (auto cached = cache->read(*text, path, zone)) {
-            cached->from_cache = true;
-            return std::move(*cached);
-        }
     }
     return check_regimen_text(*text, path, zone);
 }

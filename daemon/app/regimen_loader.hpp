@@ -14,14 +14,11 @@
 
 namespace regimend {
 
-class RegimenCache;
-
 struct LoadedRegimen {
     RegimenPtr regimen;                   // null when there are errors
     std::vector<Diagnostic> diagnostics;  // every error, or the lint warnings
     std::string text;                     // the file's content as read
     bool missing = false;                 // the file is not there at all (removed)
-    bool from_cache = false;              // read from the compiled-regimen cache, not parsed
 
     std::size_t error_count() const;
     // One line per error, "file:line:column: error: ..." (for ReloadFailed / InvalidRegimen).
@@ -39,11 +36,8 @@ LoadedRegimen check_regimen_text(std::string_view text, const std::string& file_
 using ZoneLookup = std::function<const regimend::TimeZone*(std::string* problem)>;
 const regimend::TimeZone* lookup_system_zone(std::string* problem);
 
-// With `cache`, a regimen the cache holds for exactly this text and zone comes from there
-// (from_cache) instead of the parser; the caller decides when to write the cache.
 LoadedRegimen load_regimen_file(const std::string& path,
-                                const ZoneLookup& zone_lookup = lookup_system_zone,
-                                const RegimenCache* cache = nullptr);
+                                const ZoneLookup& zone_lookup = lookup_system_zone);
 
 // Logs each diagnostic, file:line:column first.
 void log_diagnostics(const std::vector<Diagnostic>& diagnostics);

@@ -1,14 +1,14 @@
 #include "bus/notification_ids.hpp"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <sstream>
+
+#include "host/atomic_file.hpp"
+#include "host/regular_file.hpp"
 
 namespace regimend {
 namespace {
@@ -61,17 +61,22 @@ std::optional<NotificationIds> parse_notification_ids(const std::string& text) {
 }
 
 std::optional<NotificationIds> load_notification_ids(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    // Read as the regimen is: never blocking (a FIFO here hung the start), a regular file
+    // of the user's own that no one else can write (the state directory may be shared), and
+    // capped. Anything else is ignored: the reminders still on screen are then shown anew.
+    const StateFileRead read = read_state_file(path, kMaxBytes);
+    if (read.check.verdict == StateFileVerdict::Missing) {
         return std::nullopt;
     }
-    std::string text(kMaxBytes + 1, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    if (static_cast<std::size_t>(in.gcount()) > kMaxBytes) {
+    if (!read.text) {
+        spdlog::warn("ignoring {}: {}", path, read.check.why);
         return std::nullopt;
     }
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    return parse_notification_ids(text);
+    auto ids = parse_notification_ids(*read.text);
+    if (!ids) {
+        spdlog::warn("ignoring {}: it is not a notification-ids file regimend wrote", path);
+    }
+    return ids;
 }
 
 void save_notification_ids(const std::string& path, const NotificationIds& ids) {
@@ -79,24 +84,13 @@ void save_notification_ids(const std::string& path, const NotificationIds& ids) 
         return;
     }
     if (ids.doses.empty()) {
-        if (unlink(path.c_str()) < 0 && errno != ENOENT) {
+        if (::unlink(path.c_str()) < 0 && errno != ENOENT) {
             spdlog::debug("cannot remove {}: {}", path, std::strerror(errno));
         }
         return;
     }
-    const std::string temporary = path + ".tmp";
-    const int fd =
-        open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        spdlog::debug("cannot write {}: {}", temporary, std::strerror(errno));
-        return;
-    }
-    const std::string text = format_notification_ids(ids);
-    const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    close(fd);
-    if (!written || rename(temporary.c_str(), path.c_str()) < 0) {
-        spdlog::debug("cannot save notification ids to {}", path);
-        unlink(temporary.c_str());
+    if (auto failed = write_file_atomically(path, format_notification_ids(ids))) {
+        spdlog::debug("cannot save notification ids: {}", *failed);
     }
 }
 

@@ -27,9 +27,9 @@ std::string format_notification_ids(const NotificationIds& ids);
 // Nullopt when the text is not a file this version wrote (it is then ignored).
 std::optional<NotificationIds> parse_notification_ids(const std::string& text);
 
-// File access: load returns nullopt for a missing or unreadable file; save writes a
-// temporary file (0600) and renames it over, so a crash never leaves half a file. An empty
-// map removes the file.
+// File access: load returns nullopt for a missing file and, with a log line, for one that is
+// not a state file the user can trust (host/regular_file.hpp) or not one this version
+// wrote; save replaces it atomically (host/atomic_file.hpp). An empty map removes the file.
 std::optional<NotificationIds> load_notification_ids(const std::string& path);
 void save_notification_ids(const std::string& path, const NotificationIds& ids);
 

@@ -21,8 +21,6 @@ struct SourcePos {
     int line = 0;
     int column = 0;
 
-    // Field by field, as are the other parts of an item: the compiled-regimen cache's test
-    // compares what comes back with what was parsed (core/regimen_image.hpp).
     friend bool operator==(const SourcePos&, const SourcePos&) = default;
 };
 

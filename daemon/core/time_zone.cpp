@@ -1,6 +1,5 @@
 #include "core/time_zone.hpp"
 
-#include "core/content_hash.hpp"
 #include "core/posix_rule.hpp"
 
 #include <sys/stat.h>
@@ -161,7 +160,6 @@ std::optional<TimeZone> TimeZone::from_tzif(std::string name, std::string_view b
     }
     TimeZone zone;
     zone.name_ = std::move(name);
-    zone.fingerprint_ = content_hash(bytes);
     zone.transitions_.reserve(counts.time);
     for (std::uint64_t i = 0; i < counts.time; ++i) {
         zone.transitions_.push_back(static_cast<std::int64_t>(reader.number(8)));

@@ -29,10 +29,6 @@ class TimeZone {
     static std::optional<TimeZone> from_tzif(std::string name, std::string_view bytes);
 
     const std::string& name() const { return name_; }
-    // content_hash of the TZif bytes the zone was read from: what a cached result that
-    // depends on the zone's rules is checked against (app/regimen_cache.hpp).
-    std::uint64_t fingerprint() const { return fingerprint_; }
-
     // As regimend::TimeZone: the offset, its abbreviation and the span it holds. `save` is
     // only a flag (one minute when daylight saving), as date reports it from a TZif file.
     date::sys_info get_info(std::chrono::sys_seconds instant) const;
@@ -58,7 +54,6 @@ class TimeZone {
     std::vector<std::uint8_t> transition_types_;  // index into types_, one per transition
     std::vector<LocalType> types_;
     std::string footer_;  // the POSIX TZ rule after the last transition, when it changes
-    std::uint64_t fingerprint_ = 0;
 };
 
 // The zone `name` ("Europe/Berlin", "UTC", a link such as "US/Eastern"), read once and then

@@ -1,7 +1,5 @@
 #include "loop/regimen_worker.hpp"
 
-#include "app/regimen_cache.hpp"
-
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -89,12 +87,8 @@ void RegimenWorker::run() {
         LoadedRegimen loaded;
         try {
             loaded = job.is_file
-                         ? load_regimen_file(job.path_or_text, lookup_system_zone, cache_)
+                         ? load_regimen_file(job.path_or_text)
                          : check_regimen_text(job.path_or_text, job.file_name, system_zone());
-            // The file as it is now is what the next start will read: keep its image.
-            if (job.is_file && cache_ != nullptr && !loaded.from_cache) {
-                cache_->write(loaded);
-            }
         } catch (const std::exception& error) {
             loaded = LoadedRegimen{};
             loaded.diagnostics.push_back(

@@ -38,9 +38,6 @@ class RegimenWorker {
     void load(std::string path, Done done, bool coalesce = false);
     // check_regimen_text(text, file_name, system_zone()) on the worker.
     void check(std::string text, std::string file_name, Done done);
-    // File loads read `cache` first and write it after a parse (on the worker thread).
-    // Set before the first job; the cache outlives the worker.
-    void use_cache(const RegimenCache* cache) { cache_ = cache; }
     // Runs on the loop thread after each batch of results has been handed out.
     void after_results(std::function<void()> then) { after_results_ = std::move(then); }
 
@@ -69,7 +66,6 @@ class RegimenWorker {
     std::deque<Result> results_;           // guarded by mutex_
     bool stopping_ = false;                // guarded by mutex_
     std::function<void()> after_results_;  // loop thread only
-    const RegimenCache* cache_ = nullptr;  // set before the first job, read by the worker
     std::thread thread_;                   // last: started once everything above exists
 };
 

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "host/handles.hpp"
+
 namespace regimend {
 
 std::optional<std::string> make_private_directories(const std::filesystem::path& directory) {
@@ -33,14 +35,12 @@ std::optional<std::string> make_private_directories(const std::filesystem::path&
 }
 
 void create_private_file(const std::filesystem::path& file) {
-    // No O_EXCL: through a dangling symlink the target is then created 0600 here rather
-    // than by SQLite with the umask's mode. An existing file keeps its mode and content;
-    // O_NONBLOCK keeps a FIFO from blocking the open.
-    const int descriptor =
-        ::open(file.c_str(), O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
-    if (descriptor >= 0) {
-        ::close(descriptor);
-    }
+    // Exclusive and never through a symlink: in a directory others can write to, a name
+    // planted there (a file, or a link to one elsewhere) is never adopted or created through;
+    // check_history judges what is there. O_NONBLOCK keeps a FIFO from blocking the open.
+    const UniqueFd created(
+        ::open(file.c_str(),
+               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600));
 }
 
 }  // namespace regimend

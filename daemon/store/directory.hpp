@@ -11,7 +11,7 @@ namespace regimend {
 // Returns an error message ("cannot create directory /a/b: Not a directory") on failure.
 std::optional<std::string> make_private_directories(const std::filesystem::path& directory);
 
-// Creates an empty 0600 file unless one exists (also the missing target of a dangling
+// Creates an empty 0600 file unless something is at that name (O_EXCL, never through a
 // symlink): SQLite then gives its -wal and -shm files the same mode. Failures are left for
 // the caller's open to report.
 void create_private_file(const std::filesystem::path& file);

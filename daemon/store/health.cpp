@@ -3,7 +3,10 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <set>
+
+#include "host/regular_file.hpp"
 
 #include "store/sqlite_handles.hpp"
 
@@ -104,14 +107,33 @@ HistoryHealth probe_write(sqlite3* db) {
 
 }  // namespace
 
-HistoryHealth check_history(const std::string& path) {
+HistoryHealth check_history(const std::string& path,
+                            const std::vector<std::string>& other_state_files) {
+    for (const std::string& file : {path, path + "-wal", path + "-shm", path + "-journal"}) {
+        const StateFileCheck check = check_state_file(file);
+        if (check.verdict == StateFileVerdict::Untrusted) {
+            return problem(HistoryProblem::Untrusted, file + ": " + check.why);
+        }
+        if (check.verdict == StateFileVerdict::Unreadable) {
+            return problem(HistoryProblem::Damaged, file + ": " + check.why);
+        }
+    }
+    // The others are only ignored when they are the user's own but unreadable (a FIFO, too
+    // large): whoever reads them says so.
+    for (const std::string& file : other_state_files) {
+        const StateFileCheck check = check_state_file(file);
+        if (check.verdict == StateFileVerdict::Untrusted) {
+            return problem(HistoryProblem::Untrusted, file + ": " + check.why);
+        }
+    }
     struct stat status {};
-    if (stat(path.c_str(), &status) != 0 || (S_ISREG(status.st_mode) && status.st_size == 0)) {
+    if (lstat(path.c_str(), &status) != 0 || status.st_size == 0) {
         return {};  // nothing yet: HistoryStore::open creates it
     }
     // Read-write without CREATE: opening writes nothing, and nothing is committed below.
     sqlite3* raw = nullptr;
-    int result = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+    int result =
+        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, nullptr);
     sqlite::DatabasePtr db(raw);
     if (result != SQLITE_OK) {
         const std::string message = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(result);
@@ -137,6 +159,10 @@ std::string HistoryHealth::summary(const std::string& path) const {
         case HistoryProblem::Unwritable:
             return "The history database " + path + " cannot be written (" + detail +
                    "): regimend keeps reminding but records nothing";
+        case HistoryProblem::Untrusted:
+            return "The state directory " + std::filesystem::path(path).parent_path().string() +
+                   " holds a file regimend does not trust (" + detail +
+                   "): regimend left it untouched, keeps reminding but records nothing";
         case HistoryProblem::None:
         default:
             return {};
@@ -155,6 +181,10 @@ std::string HistoryHealth::advice(const std::string& path) const {
         case HistoryProblem::Unwritable:
             return "Check the file's and its directory's permissions and the free disk space, "
                    "then restart regimend.";
+        case HistoryProblem::Untrusted:
+            return "A state file must be a regular file of your own that no one else can "
+                   "write. Remove that file if it is not yours, or start regimend with "
+                   "--state-dir DIR in a directory of your own, then restart regimend.";
         case HistoryProblem::None:
         default:
             return {};

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace regimend {
 
@@ -14,6 +15,7 @@ enum class HistoryProblem {
     Damaged,     // quick_check fails, or SQLite says it is not a database / corrupt
     Foreign,     // tables that are not regimend's
     Unwritable,  // a write in a rolled-back transaction fails (permissions, read-only, full)
+    Untrusted,   // a state file is a symlink, another user's or writable by others
 };
 
 struct HistoryHealth {
@@ -26,9 +28,14 @@ struct HistoryHealth {
     std::string advice(const std::string& path) const;
 };
 
-// Integrity (PRAGMA quick_check), ownership (only the events and meta tables) and a write
+// First the files themselves (host/regular_file.hpp, check_state_file): the database, its
+// -wal, -shm and -journal files and `other_state_files` (notification-ids, the last valid
+// regimen) must each be missing or a regular file of the user's own that no one else can
+// write, never a symlink (the state directory may be shared: --state-dir /tmp). Then
+// integrity (PRAGMA quick_check), ownership (only the events and meta tables) and a write
 // probe (a table created and rolled back). Another process holding the write lock is not a
 // problem: that is contention, which each write already survives.
-HistoryHealth check_history(const std::string& path);
+HistoryHealth check_history(const std::string& path,
+                            const std::vector<std::string>& other_state_files = {});
 
 }  // namespace regimend

@@ -315,7 +315,10 @@ StoreResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const std::string&
     }
     auto connection = std::make_unique<Connection>();
     connection->path = path;
-    const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    // The daemon's history is never opened through a symlink (check_history refuses one, and
+    // this closes the gap between the check and the open).
+    const int flags = read_only ? SQLITE_OPEN_READONLY
+                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW;
     sqlite3* raw_db = nullptr;
     // Owned at once: sqlite3_open_v2 hands out a handle even when it fails.
     const int opened = sqlite3_open_v2(path.c_str(), &raw_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -340,6 +343,10 @@ StoreResult<std::unique_ptr<HistoryStore>> HistoryStore::open_refusing_writes(st
         (*opened.value)->connection_->refusal = std::move(reason);
     }
     return opened;
+}
+
+bool HistoryStore::refuses_writes() const {
+    return !connection_->refusal.empty();
 }
 
 StoreResult<Empty> HistoryStore::append(const std::vector<HistoryEvent>& events,

@@ -42,6 +42,8 @@ class HistoryStore {
     ~HistoryStore();
     HistoryStore(const HistoryStore&) = delete;
     HistoryStore& operator=(const HistoryStore&) = delete;
+    // True for open_refusing_writes: no write will ever succeed, so none is retried.
+    bool refuses_writes() const;
 
     // Appends events and, in the same transaction, the new horizon. Durable on return.
     // A second `taken`/`skipped` for the same dose is refused as a whole (unique index).

@@ -89,6 +89,34 @@ class FullDisk(harness.DaemonTestCase):
         events = [(e["item"], e["event"]) for e in daemon.history() if e["event"] == "taken"]
         self.assertEqual(sorted(events), [("mag", "taken"), ("zinc", "taken")])
 
+    def test_reminders_written_while_full_reach_the_history_without_a_caller(self):
+        """Issue 24 case 7: a dose that goes due and missed while the disk is full is
+        written once space returns, with no call and no restart: the held-back events are
+        tried again on a timer of their own, not only at the next dose (tomorrow)."""
+        recorder = self.start_recorder()
+        daemon = self.daemon
+        daemon.write_regimen(harness.regimen_yaml(
+            [harness.dose_item("mag", 25, name="Magnesium")],
+            reminders={"repeat_every": "1h", "missed_after": "4s"}))
+        daemon.start()
+        filler = fill(daemon.state_dir)
+        note = "x" * 2000
+        for _ in range(500):
+            if harness.dbus_error_name(lambda: daemon.call(
+                    "LogSymptom", "migraine", dbus.UInt32(3), dbus.UInt64(0), note)):
+                break
+        self.assertEqual(recorder.of("DoseDue"), [], "the dose came due before the disk filled")
+        recorder.wait("DoseMissed", timeout=60)
+        daemon.wait_log("cannot write to the history database")
+        os.unlink(filler)
+
+        def written():
+            return {e["event"] for e in daemon.history() if e["item"] == "mag"}
+        harness.wait_for(lambda: written() >= {"due", "missed"}, timeout=60,
+                         message="the held-back due and missed events never reached the "
+                                 "history:\n" + daemon.log())
+        self.assertTrue(daemon.alive())
+
 
 if __name__ == "__main__":
     harness.main()

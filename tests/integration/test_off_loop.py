@@ -5,7 +5,6 @@ it on the same connection (delivered to the daemon after it) waited for the whol
 a 10,000-item Validate held every caller for 3.4 s. Now the parse runs on a worker thread
 and the cheap call is answered first. The assertion is about order, never about time."""
 
-import os
 
 import dbus
 import dbus.mainloop.glib
@@ -81,12 +80,6 @@ class OffLoop(harness.DaemonTestCase):
         # runs one there too, and two threads iterating one context corrupt dbus-python's
         # heap (seen once as "malloc_consolidate(): unaligned fastbin chunk").
         recorder.stop()
-        # The file-change reload stored the regimen in the cache, and a Reload of the same
-        # text would read it back in a millisecond: without it, the Reload parses again.
-        try:
-            os.remove(os.path.join(daemon.state_dir, "regimen.cache"))
-        except FileNotFoundError:
-            pass
 
         def reload(proxy, reply, error):
             proxy.Reload(dbus_interface=INTERFACE, reply_handler=reply, error_handler=error,
