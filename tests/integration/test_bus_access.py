@@ -18,6 +18,7 @@ import dbus.lowlevel
 import desktop
 import harness
 from harness import wait_for
+from test_hostile_files import sanitized
 
 MIB = 1024 * 1024
 LIMITS_EXCEEDED = "org.freedesktop.DBus.Error.LimitsExceeded"
@@ -300,14 +301,15 @@ class BusAccess(harness.DaemonTestCase):
         self.assertEqual(counts.pop("connections answered"), 10, counts)
         self.assertEqual(set(counts) - {"ok", LIMITS_EXCEEDED, LIMITS_EXCEEDED + " by regimend"},
                          set(), counts)
+        print(f"\nflood: VmRSS {before} kB before, peak {max(peak)} kB; answers {counts}")
+        self.assertTrue(daemon.alive())
+        if sanitized(harness.REGIMEND):
+            return  # AddressSanitizer's allocator keeps freed blocks in quarantine
         # The burst's memory goes back (before the fix 338 MB stayed after 1.45 GB).
         wait_for(lambda: daemon.status("VmRSS") < before + 48 * 1024, timeout=60,
                  message=f"VmRSS {daemon.status('VmRSS')} kB after the flood, "
                          f"{before} kB before, peak {max(peak)} kB")
-        print(f"\nflood: VmRSS {before} kB before, peak {max(peak)} kB, "
-              f"{daemon.status('VmRSS')} kB after; answers {counts}")
         self.assertLess(max(peak), before + 256 * 1024)
-        self.assertTrue(daemon.alive())
 
     # ---- case 10: refused calls are logged, but not one line each ----
 
