@@ -287,8 +287,8 @@ int main(int argc, char** argv) {
     }
 
     // Large blocks (a 1 MiB call, a regimen's text) are mapped and unmapped on their own:
-    // glibc's threshold otherwise grows to the largest block freed, and a burst of large
-    // calls left hundreds of MB in the heap after it (issue 25).
+    // glibc's threshold otherwise grows to the largest block freed, and the blocks of a
+    // burst of large calls would stay in the heap after it.
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     setup_logging(options.verbose);
     const Paths paths = resolve_paths(options.config, options.state_dir);

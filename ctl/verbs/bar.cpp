@@ -186,8 +186,8 @@ struct FollowState {
     std::optional<StreamMark> covered;  // the daemon's messages before it are in the line
     // The unique name that owns the daemon's well-known name now ("" while none does):
     // only its signals count. Anyone can send a signal with the daemon's path and
-    // interface, broadcast or straight to this connection; 20,000 forged ones cost 1,425
-    // snapshots, and a forged RegimenReloaded a parse of the regimen (issue 25).
+    // interface, broadcast or straight to this connection; each would cost a snapshot, and
+    // a forged RegimenReloaded a parse of the regimen.
     std::string daemon;
     std::optional<std::string> new_owner;  // NameOwnerChanged's, for the loop to follow
 };

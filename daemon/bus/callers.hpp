@@ -4,10 +4,10 @@
 // The bus vouches for a caller's user: dbus-daemon's GetConnectionUnixUser, the effective
 // uid the kernel reported (SO_PEERCRED) when the caller connected. Asking is a round trip
 // to the bus, and its answer queues behind everything the bus already has for the daemon:
-// asked synchronously, a flood of large calls held the loop 25 s and then failed the check
-// (issue 25). So the first call of a connection is parked (its message referenced) while
-// the question is out, and re-queued for reading (sd_bus_enqueue_for_read) when the answer
-// is here; the filter, the object vtables and the handlers then see it as if it had just
+// asked synchronously, a flood of large calls would hold the loop (timers, every other
+// caller) until the answer came. So the first call of a connection is parked (its message
+// referenced) while the question is out, and re-queued for reading (sd_bus_enqueue_for_read) when
+// the answer is here; the filter, the object vtables and the handlers then see it as if it had just
 // arrived. The verdict is kept per unique name (never reused on a bus, its uid fixed when
 // it connects), the most recent kMaxCallers of them.
 //

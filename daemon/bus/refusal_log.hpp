@@ -1,5 +1,5 @@
-// How refused calls reach the log. Another user's 1,000 refused calls wrote 1,000 warnings
-// in 2.6 s (issue 25): a caller that is refused must not be able to fill the journal. Per
+// How refused calls reach the log: a caller that is refused must not be able to fill the
+// journal by calling again and again. Per
 // calling user, the first refusal is logged; later ones are counted and summed up in one
 // line at most once a minute. Pure: the caller passes the time and logs the lines.
 #pragma once

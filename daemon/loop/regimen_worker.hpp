@@ -9,8 +9,8 @@
 // job it is running (a parse is bounded by the file limits) and drops results not yet
 // delivered.
 //
-// Calls (Reload, Validate) wait in the queue only up to kMaxWaitingCalls: a flood of 1 MiB
-// Validate calls queued 1.5 GB and took minutes to work through (issue 25). The service
+// Calls (Reload, Validate) wait in the queue only up to kMaxWaitingCalls: otherwise a flood
+// of 1 MiB Validate calls holds a copy of each and takes minutes to work through. The service
 // asks has_room_for_call() first and answers a call beyond with LimitsExceeded; the
 // daemon's own jobs (file changes, SIGHUP, a zone change) are always taken.
 #pragma once
