@@ -228,8 +228,14 @@ int run_daemon(const Paths& paths) {
     // the watches that feed it and before the engine its results go to).
     RegimenWorker worker(loop.get());
     service.use_worker(&worker);
-    // A reload or a Validate ran the parser and lint again: their code need not stay mapped.
-    worker.after_results([&loop] { loop.when_idle(release_code_pages_when_idle); });
+    // A reload or a Validate ran the parser and lint again: their code need not stay mapped,
+    // and the heap pages the parse (and a burst of large calls) freed go back to the kernel.
+    worker.after_results([&loop] {
+        loop.when_idle([] {
+            malloc_trim(0);
+            release_code_pages_when_idle();
+        });
+    });
     auto reload_off_loop = [&](ReloadTrigger trigger) {
         worker.load(
             paths.config_file,
@@ -328,6 +334,10 @@ int main(int argc, char** argv) {
         return app.exit(error) == 0 ? 0 : 2;
     }
 
+    // Large blocks (a 1 MiB call, a regimen's text) are mapped and unmapped on their own:
+    // glibc's threshold otherwise grows to the largest block freed, and the blocks of a
+    // burst of large calls would stay in the heap after it.
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     setup_logging(options.verbose);
     const Paths paths = resolve_paths(options.config, options.state_dir);
     try {

@@ -8,10 +8,12 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bar_format.hpp"
 #include "bus_client.hpp"
@@ -182,6 +184,12 @@ struct FollowState {
     bool changed = true;  // take a new snapshot
     RegimenCache* regimen = nullptr;
     std::optional<StreamMark> covered;  // the daemon's messages before it are in the line
+    // The unique name that owns the daemon's well-known name now ("" while none does):
+    // only its signals count. Anyone can send a signal with the daemon's path and
+    // interface, broadcast or straight to this connection; each would cost a snapshot, and
+    // a forged RegimenReloaded a parse of the regimen.
+    std::string daemon;
+    std::optional<std::string> new_owner;  // NameOwnerChanged's, for the loop to follow
 };
 
 // Pings the daemon (org.freedesktop.DBus.Peer, answered by sd-bus itself) and returns
@@ -222,8 +230,16 @@ bool already_covered(sd_bus_message* message, const std::optional<StreamMark>& c
            sd_bus_message_get_cookie(message, &cookie) >= 0 && cookie < covered->cookie;
 }
 
+bool sent_by(sd_bus_message* message, const std::string& name) {
+    const char* sender = sd_bus_message_get_sender(message);
+    return sender != nullptr && !name.empty() && name == sender;
+}
+
 int on_daemon_signal(sd_bus_message* message, void* userdata, sd_bus_error* /*error*/) noexcept {
     auto* state = static_cast<FollowState*>(userdata);
+    if (!sent_by(message, state->daemon)) {
+        return 0;
+    }
     if (sd_bus_message_is_signal(message, nullptr, "RegimenReloaded") > 0) {
         // The regimen cache was read without knowing of the reload: always read it again.
         state->regimen->stale = true;
@@ -236,9 +252,22 @@ int on_daemon_signal(sd_bus_message* message, void* userdata, sd_bus_error* /*er
     return 0;
 }
 
-int on_owner_changed(sd_bus_message* /*message*/, void* userdata,
-                     sd_bus_error* /*error*/) noexcept {
+int on_owner_changed(sd_bus_message* message, void* userdata, sd_bus_error* /*error*/) noexcept {
     auto* state = static_cast<FollowState*>(userdata);
+    const char* name = nullptr;
+    const char* old_owner = nullptr;
+    const char* new_owner = nullptr;
+    // Only the bus itself reports owners; a copy sent by anyone else is ignored.
+    if (!sent_by(message, "org.freedesktop.DBus") ||
+        sd_bus_message_read(message, "sss", &name, &old_owner, &new_owner) < 0 ||
+        std::strcmp(name, kService) != 0) {
+        return 0;
+    }
+    try {
+        state->new_owner = new_owner;
+    } catch (const std::exception&) {
+        return -ENOMEM;
+    }
     state->changed = true;
     state->regimen->stale = true;  // a new daemon may run another file
     return 0;
@@ -253,6 +282,59 @@ SlotPtr add_match(sd_bus* bus, const std::string& rule, sd_bus_message_handler_t
                                           std::string(std::strerror(-result)) + ")");
     }
     return SlotPtr(slot);
+}
+
+// The unique name that owns the daemon's name now, "" when none does.
+std::string daemon_owner(sd_bus* bus) {
+    regimend::BusError error;
+    sd_bus_message* raw = nullptr;
+    if (sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                           "org.freedesktop.DBus", "GetNameOwner", error.get(), &raw, "s",
+                           kService) < 0) {
+        return {};
+    }
+    regimend::MessagePtr reply(raw);
+    const char* owner = nullptr;
+    return sd_bus_message_read(raw, "s", &owner) >= 0 ? owner : "";
+}
+
+// Follows the daemon `owner` ("" for none): its signals are matched by its unique name, and
+// it is asked to send them here (Subscribe: the daemon broadcasts nothing). A daemon without
+// Subscribe (an older one, a stand-in) answers UnknownMethod and still broadcasts: the
+// match takes those.
+void watch_daemon(sd_bus* bus, const std::string& owner, FollowState& state,
+                  std::vector<SlotPtr>& slots) {
+    slots.clear();
+    state.daemon = owner;
+    state.covered.reset();
+    if (owner.empty()) {
+        return;
+    }
+    const std::string common =
+        "type='signal',sender='" + owner + "',path='" + std::string(kObjectPath) + "',";
+    // Every signal of the daemon's interface: DoseDue, DoseTaken, DoseSkipped, DoseMissed,
+    // DoseUndone, RegimenReloaded, StockLow, ...
+    slots.push_back(add_match(bus, common + "interface='" + std::string(kInterface) + "'",
+                              on_daemon_signal, &state));
+    // NextDue, TimeZone and (with the inventory) LowStock changing.
+    slots.push_back(add_match(bus,
+                              common +
+                                  "interface='org.freedesktop.DBus.Properties',member="
+                                  "'PropertiesChanged',arg0='" +
+                                  std::string(kInterface) + "'",
+                              on_daemon_signal, &state));
+    regimend::BusError error;
+    sd_bus_message* call = nullptr;
+    if (sd_bus_message_new_method_call(bus, &call, owner.c_str(), kObjectPath, kInterface,
+                                       "Subscribe") < 0) {
+        return;
+    }
+    regimend::MessagePtr subscribe(call);
+    sd_bus_message_set_auto_start(call, 0);
+    sd_bus_message* reply = nullptr;
+    if (sd_bus_call(bus, call, 0, error.get(), &reply) >= 0) {
+        sd_bus_message_unref(reply);
+    }
 }
 
 [[noreturn]] void bus_gone(int result) {
@@ -278,20 +360,7 @@ int run_follow(const BarArgs& args, const GlobalOptions& options) {
     state.regimen = &regimen;
 
     // Matches first, then the first snapshot: no change can fall between the two.
-    const std::string path = "path='" + std::string(kObjectPath) + "'";
-    const std::string interface = "'" + std::string(kInterface) + "'";
     std::vector<SlotPtr> slots;
-    // Every signal of the daemon's interface: DoseDue, DoseTaken, DoseSkipped, DoseMissed,
-    // DoseUndone, RegimenReloaded, StockLow, ...
-    slots.push_back(add_match(raw, "type='signal'," + path + ",interface=" + interface,
-                              on_daemon_signal, &state));
-    // NextDue, TimeZone and (with the inventory) LowStock changing.
-    slots.push_back(add_match(raw,
-                              "type='signal'," + path +
-                                  ",interface='org.freedesktop.DBus.Properties',member="
-                                  "'PropertiesChanged',arg0=" +
-                                  interface,
-                              on_daemon_signal, &state));
     // The daemon leaving and taking its name again (a restart).
     slots.push_back(add_match(raw,
                               "type='signal',sender='org.freedesktop.DBus',path='/org/"
@@ -299,6 +368,8 @@ int run_follow(const BarArgs& args, const GlobalOptions& options) {
                               "NameOwnerChanged',arg0='" +
                                   std::string(kService) + "'",
                               on_owner_changed, &state));
+    std::vector<SlotPtr> daemon_slots;
+    watch_daemon(raw, daemon_owner(raw), state, daemon_slots);
 
     std::string last_line;
     bool printed = false;
@@ -309,6 +380,11 @@ int run_follow(const BarArgs& args, const GlobalOptions& options) {
         }
         if (result < 0) {
             bus_gone(result);
+        }
+        if (state.new_owner) {
+            watch_daemon(raw, *state.new_owner, state, daemon_slots);
+            state.new_owner.reset();
+            continue;  // the calls may have queued messages: process them first
         }
         if (state.changed) {
             state.changed = false;

@@ -16,9 +16,10 @@ int on_message(sd_bus_message* message, void* userdata, sd_bus_error* error) noe
         return 0;
     }
     // A negative result with `error` set makes sd-bus answer the call with that error and
-    // stop: the vtable never sees it.
+    // stop: the vtable never sees it. A positive one (parked until the bus says who is
+    // calling) stops it too; it comes back through here once the answer is in.
     try {
-        return static_cast<Service*>(userdata)->check_caller(message, error);
+        return static_cast<Service*>(userdata)->admit_caller(message, error);
     } catch (const std::exception&) {
         return -ENOMEM;  // sd-bus answers the call with the errno's error
     }

@@ -2,9 +2,10 @@
 // (org.freedesktop.DBus.Properties Get, GetAll, Set) and introspection on the daemon's
 // objects. sd-bus trusts every caller on a user bus, so without this another user on a bus
 // that lets them in could read ConfigPath, NextDue and TimeZone or set LogLevel. A bus
-// filter runs before the object vtables: it applies the Service's check_caller to every method
-// call on regimend's two object paths (except org.freedesktop.DBus.Peer's Ping) and answers
-// AccessDenied itself.
+// filter runs before the object vtables: it applies the Service's admit_caller to every
+// method call on regimend's two object paths (except org.freedesktop.DBus.Peer's Ping) and
+// answers AccessDenied itself, or parks the call while the bus is asked who sent it
+// (bus/callers.hpp).
 #pragma once
 
 #include "host/sd_handles.hpp"

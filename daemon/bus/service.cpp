@@ -125,17 +125,6 @@ int check_span(std::uint64_t from_usec, std::uint64_t to_usec, Micros now, Insta
     return 0;
 }
 
-// "<bus id>:1.42", or "" on a connection without a bus (no sender to remember).
-std::string sender_key(sd_bus_message* message) {
-    const char* sender = sd_bus_message_get_sender(message);
-    sd_id128_t bus_id;
-    if (sender == nullptr || sd_bus_get_bus_id(sd_bus_message_get_bus(message), &bus_id) < 0) {
-        return {};
-    }
-    char id_text[SD_ID128_STRING_MAX];
-    return std::string(sd_id128_to_string(bus_id, id_text)) + sender;
-}
-
 // How long a handler held the event loop: the figure behind the spec's 100 ms rule
 // (bench/loop_stall.py reads it from the debug log); over the rule it is a warning.
 void log_loop_time(const char* member, std::chrono::steady_clock::time_point started) {
@@ -216,6 +205,43 @@ int get_low_stock(sd_bus*, const char*, const char*, const char*, sd_bus_message
                   void* userdata, sd_bus_error*) noexcept {
     auto* self = static_cast<Service*>(userdata);
     return append_string_array(reply, self->engine()->low_stock());
+}
+
+// One {sv} entry of PropertiesChanged: the property's name and its value, as Get answers.
+int append_property(sd_bus_message* message, Service* service, const char* name) {
+    struct Getter {
+        const char* name;
+        const char* signature;
+        sd_bus_property_get_t get;
+    };
+    static constexpr Getter kGetters[] = {
+        {"NextDue", "t", get_next_due},       {"TimeZone", "s", get_time_zone},
+        {"Warnings", "as", get_warnings},     {"LowStock", "as", get_low_stock},
+        {"ConfigPath", "s", get_config_path},
+    };
+    const auto* getter =
+        std::find_if(std::begin(kGetters), std::end(kGetters),
+                     [&](const Getter& g) { return std::strcmp(g.name, name) == 0; });
+    if (getter == std::end(kGetters)) {
+        return -EINVAL;
+    }
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    int result = sd_bus_message_open_container(message, 'e', "sv");
+    if (result >= 0) {
+        result = sd_bus_message_append(message, "s", name);
+    }
+    if (result >= 0) {
+        result = sd_bus_message_open_container(message, 'v', getter->signature);
+    }
+    if (result >= 0) {
+        result = getter->get(sd_bus_message_get_bus(message), kObjectPath, kInterface, name,
+                             message, service, &error);
+    }
+    sd_bus_error_free(&error);
+    if (result >= 0) {
+        result = sd_bus_message_close_container(message);
+    }
+    return result < 0 ? result : sd_bus_message_close_container(message);
 }
 
 // ListDoses' rows, a(sstst), into an open reply: item id, name, planned, state, acted-at.
@@ -315,6 +341,12 @@ const sd_bus_vtable Service::kVtable[] = {
                                  SD_BUS_PARAM(next_name) SD_BUS_PARAM(next_planned)
                                      SD_BUS_PARAM(snoozed) SD_BUS_PARAM(warnings),
                              call_method<&Service::today>, SD_BUS_VTABLE_UNPRIVILEGED),
+    // Additions (docs/DESIGN.md "D-Bus additions"): the daemon's signals go only to the
+    // connections that subscribed, never to every connection on the bus.
+    SD_BUS_METHOD("Subscribe", "", "", call_method<&Service::subscribe>,
+                  SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("Unsubscribe", "", "", call_method<&Service::unsubscribe>,
+                  SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_PROPERTY("ConfigPath", "s", get_config_path, 0, SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_PROPERTY("NextDue", "t", get_next_due, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("Version", "s", get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
@@ -349,34 +381,6 @@ void Service::serve(Engine& engine) {
         throw std::system_error(-result, std::generic_category(), "sd_bus_add_object_vtable");
     }
     slot_.reset(slot);
-}
-
-int Service::check_caller(sd_bus_message* message, sd_bus_error* error) {
-    std::string key = sender_key(message);
-    if (accepted_senders_.contains(key)) {
-        return 0;
-    }
-    // The user the bus itself vouches for: dbus-daemon's UnixUserID is the effective uid
-    // the kernel gave it (SO_PEERCRED) when the caller connected. Not SD_BUS_CREDS_AUGMENT:
-    // that read /proc/PID/status for an EUID on every new caller (a tenth of the daemon's
-    // instructions for a `regimenctl status`, issue 17), and a file read later about a
-    // process id is the weaker answer (the process may have changed its ids, or exited).
-    sd_bus_creds* raw = nullptr;
-    const int result = sd_bus_query_sender_creds(message, SD_BUS_CREDS_EUID, &raw);
-    CredsPtr creds(raw);
-    uid_t caller = 0;
-    if (result < 0 || sd_bus_creds_get_euid(raw, &caller) < 0) {
-        return fail(error, kErrorAccessDenied,
-                    "Cannot tell which user is calling, so the call is refused");
-    }
-    if (caller != geteuid()) {
-        spdlog::warn("refused {} from user {}", sd_bus_message_get_member(message), caller);
-        return fail(error, kErrorAccessDenied,
-                    "This regimend belongs to user " + std::to_string(geteuid()) +
-                        " and takes no calls from user " + std::to_string(caller));
-    }
-    accepted_senders_.add(std::move(key));
-    return 0;
 }
 
 int Service::confirm(sd_bus_message* message, sd_bus_error* error) {
@@ -810,6 +814,14 @@ void reply_error_later(sd_bus_message* call, const MethodError& failure) {
     }
 }
 
+// Reload and Validate beyond the worker's queue (loop/regimen_worker.hpp).
+int worker_full(sd_bus_error* error) {
+    return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED,
+                             "%zu calls are already waiting for a regimen to be checked; "
+                             "try again when they are answered",
+                             RegimenWorker::kMaxWaitingCalls);
+}
+
 // Validate's reply: the diagnostics, within the reply limit.
 int send_diagnostics(sd_bus_message* message, const LoadedRegimen& checked) {
     sd_bus_message* raw = nullptr;
@@ -858,8 +870,12 @@ int send_diagnostics(sd_bus_message* message, const LoadedRegimen& checked) {
 
 int Service::reload(sd_bus_message* message, sd_bus_error* error) {
     if (worker_ != nullptr) {
+        if (!worker_->has_room_for_call()) {
+            return worker_full(error);
+        }
         // Read and checked off the loop; swapped in and answered on it when done.
-        worker_->load(engine_->config_path(), [this, call = hold(message)](LoadedRegimen loaded) {
+        worker_->load_for_call(engine_->config_path(), [this, call = hold(message)](
+                                                           LoadedRegimen loaded) {
             auto done =
                 engine_->apply_reload(std::move(loaded), ReloadTrigger::Request, now_micros());
             if (auto* failure = std::get_if<MethodError>(&done)) {
@@ -878,6 +894,10 @@ int Service::reload(sd_bus_message* message, sd_bus_error* error) {
 }
 
 int Service::validate(sd_bus_message* message, sd_bus_error* error) {
+    // Before the argument is read: a full queue refuses a flood at the cost of a header.
+    if (worker_ != nullptr && !worker_->has_room_for_call()) {
+        return worker_full(error);
+    }
     const char* yaml = nullptr;
     int result = sd_bus_message_read(message, "s", &yaml);
     if (result < 0) {
@@ -906,12 +926,35 @@ int Service::validate(sd_bus_message* message, sd_bus_error* error) {
 void Service::emit(const char* member, const char* signature, ...) {
     va_list arguments;
     va_start(arguments, signature);
-    const int result =
-        sd_bus_emit_signalv(bus_, kObjectPath, kInterface, member, signature, arguments);
+    subscribers_.send(kObjectPath, kInterface, member, [&](sd_bus_message* message) {
+        va_list copy;
+        va_copy(copy, arguments);
+        const int result = sd_bus_message_appendv(message, signature, copy);
+        va_end(copy);
+        return result;
+    });
     va_end(arguments);
-    if (result < 0) {
-        spdlog::warn("cannot emit {}: {}", member, std::strerror(-result));
-    }
+}
+
+// org.freedesktop.DBus.Properties.PropertiesChanged with the new values, as
+// sd_bus_emit_properties_changed writes it, but to each subscriber rather than to all.
+void Service::emit_properties_changed(std::initializer_list<const char*> names) {
+    subscribers_.send(kObjectPath, "org.freedesktop.DBus.Properties", "PropertiesChanged",
+                      [&](sd_bus_message* message) {
+                          int result = sd_bus_message_append(message, "s", kInterface);
+                          if (result >= 0) {
+                              result = sd_bus_message_open_container(message, 'a', "{sv}");
+                          }
+                          for (const char* name : names) {
+                              if (result >= 0) {
+                                  result = append_property(message, this, name);
+                              }
+                          }
+                          if (result >= 0) {
+                              result = sd_bus_message_close_container(message);
+                          }
+                          return result < 0 ? result : sd_bus_message_append(message, "as", 0);
+                      });
 }
 
 void Service::dose_due(const DoseKey& dose) {
@@ -1001,22 +1044,33 @@ void Service::stock_changed() {
     if (engine_ == nullptr) {
         return;
     }
-    const int result = sd_bus_emit_properties_changed(bus_, kObjectPath, kInterface, "LowStock",
-                                                      "Warnings", nullptr);
-    if (result < 0) {
-        spdlog::warn("cannot emit PropertiesChanged: {}", std::strerror(-result));
-    }
+    emit_properties_changed({"LowStock", "Warnings"});
 }
 
 void Service::properties_changed() {
     if (engine_ == nullptr) {
         return;  // not serving yet: nobody can have read the old values
     }
-    const int result = sd_bus_emit_properties_changed(bus_, kObjectPath, kInterface, "NextDue",
-                                                      "TimeZone", nullptr);
-    if (result < 0) {
-        spdlog::warn("cannot emit PropertiesChanged: {}", std::strerror(-result));
+    emit_properties_changed({"NextDue", "TimeZone"});
+}
+
+int Service::subscribe(sd_bus_message* message, sd_bus_error* error) {
+    const char* sender = sd_bus_message_get_sender(message);
+    if (sender == nullptr) {
+        return sd_bus_error_set(error, SD_BUS_ERROR_NOT_SUPPORTED,
+                                "Signals go to connections on a bus; this one has none");
     }
+    if (const int result = subscribers_.add(sender, error); result < 0) {
+        return result;
+    }
+    return sd_bus_reply_method_return(message, "");
+}
+
+int Service::unsubscribe(sd_bus_message* message, sd_bus_error*) {
+    if (const char* sender = sd_bus_message_get_sender(message)) {
+        subscribers_.remove(sender);
+    }
+    return sd_bus_reply_method_return(message, "");
 }
 
 }  // namespace regimend

@@ -3,10 +3,8 @@
 // errors (and any exception) into D-Bus errors by name.
 #pragma once
 
-#include <algorithm>
-#include <array>
-#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,38 +12,17 @@
 
 #include "app/engine.hpp"
 #include "app/outputs.hpp"
+#include "bus/callers.hpp"
+#include "bus/subscribers.hpp"
 #include "host/sd_handles.hpp"
 
 namespace regimend {
 
 class RegimenWorker;
 
-// Senders that already passed check_caller. Asking the bus for a sender's credentials is a
-// round trip to dbus-daemon and a read of /proc: more than the rest of a ListDoses. A unique
-// name is never reused on a bus (keyed with the bus's id, as two buses both have ":1.5") and
-// its uid is fixed when it connects, so an accepted sender stays accepted while connected.
-// Only accepted senders are kept: a refusal is asked again, and a few slots suffice for
-// the handful of clients that call often.
-class AcceptedSenders {
-  public:
-    bool contains(const std::string& key) const {
-        return !key.empty() && std::find(keys_.begin(), keys_.end(), key) != keys_.end();
-    }
-    void add(std::string key) {
-        if (!key.empty()) {
-            keys_[next_] = std::move(key);
-            next_ = (next_ + 1) % keys_.size();
-        }
-    }
-
-  private:
-    std::array<std::string, 8> keys_;
-    std::size_t next_ = 0;
-};
-
 class Service : public DoseSignals {
   public:
-    explicit Service(sd_bus* bus) : bus_(bus) {}
+    explicit Service(sd_bus* bus) : bus_(bus), callers_(bus), subscribers_(bus) {}
 
     // Registers the object; the engine must outlive the service. Throws std::system_error.
     void serve(Engine& engine);
@@ -63,9 +40,14 @@ class Service : public DoseSignals {
     void stock_changed() override;
 
     // Calls from a different user than the daemon's are refused (the spec's AccessDenied).
-    // The vtable's handlers, the AccessFilter and LogControl all ask this one service, so
-    // they share its accepted senders.
-    int check_caller(sd_bus_message* message, sd_bus_error* error);
+    // The AccessFilter admits (or parks) every call first (bus/callers.hpp); the vtable's
+    // handlers and LogControl check again against the same verdicts.
+    int admit_caller(sd_bus_message* message, sd_bus_error* error) {
+        return callers_.admit(message, error);
+    }
+    int check_caller(sd_bus_message* message, sd_bus_error* error) {
+        return callers_.check(message, error);
+    }
 
     Engine* engine() const { return engine_; }
 
@@ -101,17 +83,21 @@ class Service : public DoseSignals {
     int validate(sd_bus_message* message, sd_bus_error* error);
     int refill(sd_bus_message* message, sd_bus_error* error);
     int stock(sd_bus_message* message, sd_bus_error* error);
+    int subscribe(sd_bus_message* message, sd_bus_error* error);
+    int unsubscribe(sd_bus_message* message, sd_bus_error* error);
     int history_reply(sd_bus_message* message, sd_bus_error* error, bool with_due);
     int history_events(std::uint64_t from_usec, std::uint64_t to_usec, bool with_due,
                        sd_bus_error* error, std::vector<HistoryEvent>& events);
     void emit(const char* member, const char* signature, ...);
+    void emit_properties_changed(std::initializer_list<const char*> names);
 
     sd_bus* bus_;
     Engine* engine_ = nullptr;
     RegimenWorker* worker_ = nullptr;
     SlotPtr slot_;
     std::vector<std::string> warnings_;
-    AcceptedSenders accepted_senders_;
+    Callers callers_;
+    Subscribers subscribers_;
 };
 
 }  // namespace regimend

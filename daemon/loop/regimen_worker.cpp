@@ -43,17 +43,27 @@ RegimenWorker::~RegimenWorker() {
         const std::lock_guard lock(mutex_);
         stopping_ = true;
         jobs_.clear();
+        waiting_calls_ = 0;
     }
     wake_.notify_one();
     thread_.join();
 }
 
 void RegimenWorker::load(std::string path, Done done, bool coalesce) {
-    submit(Job{true, coalesce, std::move(path), {}, std::move(done)});
+    submit(Job{true, coalesce, false, std::move(path), {}, std::move(done)});
+}
+
+void RegimenWorker::load_for_call(std::string path, Done done) {
+    submit(Job{true, false, true, std::move(path), {}, std::move(done)});
 }
 
 void RegimenWorker::check(std::string text, std::string file_name, Done done) {
-    submit(Job{false, false, std::move(text), std::move(file_name), std::move(done)});
+    submit(Job{false, false, true, std::move(text), std::move(file_name), std::move(done)});
+}
+
+bool RegimenWorker::has_room_for_call() {
+    const std::lock_guard lock(mutex_);
+    return waiting_calls_ < kMaxWaitingCalls;
 }
 
 void RegimenWorker::submit(Job job) {
@@ -67,6 +77,7 @@ void RegimenWorker::submit(Job job) {
                 }
             }
         }
+        waiting_calls_ += job.call ? 1 : 0;
         jobs_.push_back(std::move(job));
     }
     wake_.notify_one();
@@ -83,6 +94,7 @@ void RegimenWorker::run() {
             }
             job = std::move(jobs_.front());
             jobs_.pop_front();
+            waiting_calls_ -= job.call ? 1 : 0;
         }
         LoadedRegimen loaded;
         try {

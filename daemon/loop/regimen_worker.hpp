@@ -8,9 +8,15 @@
 // is replaced by a newer one (the latest wins). The destructor stops the thread after the
 // job it is running (a parse is bounded by the file limits) and drops results not yet
 // delivered.
+//
+// Calls (Reload, Validate) wait in the queue only up to kMaxWaitingCalls: otherwise a flood
+// of 1 MiB Validate calls holds a copy of each and takes minutes to work through. The service
+// asks has_room_for_call() first and answers a call beyond with LimitsExceeded; the
+// daemon's own jobs (file changes, SIGHUP, a zone change) are always taken.
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -33,11 +39,18 @@ class RegimenWorker {
     RegimenWorker(const RegimenWorker&) = delete;
     RegimenWorker& operator=(const RegimenWorker&) = delete;
 
+    static constexpr std::size_t kMaxWaitingCalls = 4;
+
     // load_regimen_file(path) on the worker; `done` on the loop thread. With `coalesce`, a
     // waiting coalescing job is replaced instead of queueing another (file changes).
     void load(std::string path, Done done, bool coalesce = false);
-    // check_regimen_text(text, file_name, system_zone()) on the worker.
+    // The same for a Reload call: counted against kMaxWaitingCalls.
+    void load_for_call(std::string path, Done done);
+    // check_regimen_text(text, file_name, system_zone()) on the worker, for a Validate
+    // call: counted against kMaxWaitingCalls.
     void check(std::string text, std::string file_name, Done done);
+    // False when kMaxWaitingCalls calls wait already (loop thread: it alone adds jobs).
+    bool has_room_for_call();
     // Runs on the loop thread after each batch of results has been handed out.
     void after_results(std::function<void()> then) { after_results_ = std::move(then); }
 
@@ -45,6 +58,7 @@ class RegimenWorker {
     struct Job {
         bool is_file = true;
         bool coalesce = false;
+        bool call = false;
         std::string path_or_text;
         std::string file_name;
         Done done;
@@ -63,6 +77,7 @@ class RegimenWorker {
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Job> jobs_;                 // guarded by mutex_
+    std::size_t waiting_calls_ = 0;        // guarded by mutex_: jobs_ with `call`
     std::deque<Result> results_;           // guarded by mutex_
     bool stopping_ = false;                // guarded by mutex_
     std::function<void()> after_results_;  // loop thread only

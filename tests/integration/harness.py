@@ -116,6 +116,7 @@ class PrivateBus:
         self.service_dir = service_dir
         self.process = None
         self.address = None
+        self.recorders = []  # SignalRecorders on this bus, subscribed when a daemon starts
 
     def start(self):
         socket_dir = os.path.join(self.workdir, "bus")
@@ -255,6 +256,11 @@ class SignalRecorder:
     """Records every signal of org.regimend.Regimen1 (and PropertiesChanged) on its own
     connection, dispatched by a GLib main loop in a thread.
 
+    The daemon sends its signals only to connections that called its `Subscribe`: the
+    recorder subscribes when it starts (if a daemon runs), whenever the daemon's name gets
+    a new owner, and, synchronously, when Daemon.start has seen the name (so a test's
+    first action after start_daemon is recorded).
+
     It speaks GDBus (Gio), not dbus-python: dbus-python is not thread-safe, and a recorder
     dispatching in its thread while the test's thread makes blocking dbus-python calls once
     lost its connection's Python wrapper mid-run ("D-Bus connection does not have a
@@ -287,6 +293,10 @@ class SignalRecorder:
                 self.connection.signal_subscribe(
                     None, "org.freedesktop.DBus.Properties", "PropertiesChanged", OBJECT_PATH,
                     None, Gio.DBusSignalFlags.NONE, self._record)
+                self.connection.signal_subscribe(
+                    "org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
+                    "/org/freedesktop/DBus", BUS_NAME, Gio.DBusSignalFlags.NONE,
+                    self._owner_changed)
                 # A round trip on the same connection: the bus has the match rules (sent
                 # before it, in order) once the reply is here.
                 self.connection.call_sync(
@@ -306,7 +316,23 @@ class SignalRecorder:
             raise AssertionError("the signal recorder did not connect within 30 s")
         if self.failure:
             raise AssertionError(f"the signal recorder could not connect: {self.failure}")
+        self.bus.recorders.append(self)
+        self.subscribe()
         return self
+
+    def subscribe(self):
+        """Asks the daemon, if one runs, for its signals; waits for the answer."""
+        try:
+            self.connection.call_sync(BUS_NAME, OBJECT_PATH, INTERFACE, "Subscribe", None,
+                                      None, Gio.DBusCallFlags.NO_AUTO_START, 30_000, None)
+        except GLib.Error:
+            pass  # no daemon yet: the NameOwnerChanged handler subscribes when it comes
+
+    def _owner_changed(self, connection, _sender, _path, _interface, _member, parameters):
+        _name, _old, new = parameters.unpack()
+        if new:
+            connection.call(new, OBJECT_PATH, INTERFACE, "Subscribe", None, None,
+                            Gio.DBusCallFlags.NO_AUTO_START, 30_000, None, None)
 
     def _record(self, _connection, _sender, _path, _interface, member, parameters):
         with self.lock:
@@ -383,6 +409,8 @@ class Daemon:
             if self.process.poll() is not None:
                 raise AssertionError(f"regimend exited with {self.process.returncode}:\n"
                                      + self.log())
+            for recorder in self.bus.recorders:
+                recorder.subscribe()
         return self
 
     def owns_name(self):

@@ -13,6 +13,9 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import dbus
+import dbus.lowlevel
+
 import harness
 from harness import wait_for
 
@@ -203,6 +206,64 @@ class Bar(harness.DaemonTestCase):
         code = follower.process.wait(timeout=30)
         self.assertNotEqual(code, 0)
         self.assertIn("bus", follower.process.stderr.read())
+
+    def test_follow_ignores_signals_forged_by_another_connection(self):
+        """Only the daemon's current unique name speaks for the daemon: signals of its
+        interface, PropertiesChanged and NameOwnerChanged sent by any other connection
+        (broadcast, or straight to the bar's connection) neither cost a snapshot nor change
+        the line (issue 25: 20,000 forged signals caused 1,425 ListDoses calls)."""
+        soon = harness.dose_item("soon", 4, name="Soon")
+        later = harness.dose_item("later", 7200, name="Later")
+        daemon = self.start_daemon(harness.regimen_yaml([soon, later], reminders=CALM))
+        follower = self.follow(daemon)
+        index, _ = follower.wait_line(lambda l: waybar_class(l) == "due")
+        forger = self.bus.connect()
+        bar_name = wait_for(lambda: next(
+            (str(name) for name in forger.list_names() if str(name).startswith(":")
+             and int(forger.call_blocking("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                          "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                          "s", [name])) == follower.process.pid), None))
+        daemon_name = str(forger.get_name_owner(harness.BUS_NAME))
+
+        def listed():
+            return daemon.log().count("ListDoses held")
+
+        def settle():
+            """Every forged signal processed, any snapshot it caused done and logged."""
+            for _ in range(2):  # the second Ping waits out a snapshot the first one's
+                forger.call_blocking(bar_name, "/", "org.freedesktop.DBus.Peer", "Ping", "", [])
+            # The daemon logs each call after it: a call of ours logged means every call
+            # of the bar's before it is in the log.
+            stocks = daemon.log().count("Stock held")
+            daemon.call("Stock")
+            wait_for(lambda: daemon.log().count("Stock held") > stocks)
+
+        def forge(destination, interface, member, signature, args, path=harness.OBJECT_PATH):
+            message = dbus.lowlevel.SignalMessage(path, interface, member)
+            if destination:
+                message.set_destination(destination)
+            message.append(*args, signature=signature)
+            forger.send_message(message)
+
+        settle()
+        before = listed()
+        lines = len(follower.snapshot())
+        for destination in (None, bar_name):
+            for _ in range(50):
+                forge(destination, harness.INTERFACE, "RegimenReloaded", "u", [1])
+                forge(destination, harness.INTERFACE, "DoseTaken", "stt", ["soon", 1, 1])
+                forge(destination, "org.freedesktop.DBus.Properties", "PropertiesChanged",
+                      "sa{sv}as", [harness.INTERFACE, {"NextDue": dbus.UInt64(1)}, []])
+                forge(destination, "org.freedesktop.DBus", "NameOwnerChanged", "sss",
+                      [harness.BUS_NAME, daemon_name, ""], path="/org/freedesktop/DBus")
+        forger.flush()
+        settle()
+        self.assertEqual(listed(), before, "a forged signal cost a snapshot")
+        self.assertEqual(len(follower.snapshot()), lines, follower.snapshot())
+
+        # The daemon's own signals still count.
+        self.assertEqual(daemon.ctl("take", "soon").returncode, 0)
+        follower.wait_line(lambda l: json.loads(l)["text"].startswith("later "), after=index)
 
     def test_follow_turns_critical_at_escalate_after(self):
         """The daemon signals nothing when a reminder escalates: --follow's one timeout
