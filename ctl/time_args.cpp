@@ -163,12 +163,23 @@ Instant or_usage_error(std::optional<Instant> instant, std::string_view what, st
     return *instant;
 }
 
-}  // namespace
-
-Instant at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
+Instant at_form(std::string_view text, const regimend::TimeZone& zone, Instant now) {
     return or_usage_error(parse_at(text, zone, now), "the time", text,
                           "\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\" or "
                           "\"YYYY-MM-DDTHH:MM\"");
+}
+
+}  // namespace
+
+Instant at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
+    const Instant at = at_form(text, zone, now);
+    // On the bus 0 means now, and the daemon refuses the rest of the first day: such a time
+    // must never be sent, or it would be recorded as now (or refused after the fact).
+    if (at < kEarliestAt) {
+        throw usage_error("the time \"" + std::string(text) +
+                          "\" is before 1970-01-02 00:00 UTC; regimend keeps no earlier times");
+    }
+    return at;
 }
 
 Instant since_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
@@ -179,7 +190,7 @@ Instant since_argument(std::string_view text, const regimend::TimeZone& zone, In
 
 void check_at_form(std::string_view text) {
     // The zone and the day do not change what is well-formed.
-    at_argument(text, *regimend::locate_zone("UTC"), Instant{});
+    at_form(text, *regimend::locate_zone("UTC"), Instant{});
 }
 
 void check_since_form(std::string_view text) {
