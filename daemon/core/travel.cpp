@@ -66,6 +66,10 @@ bool planned_now(const Regimen& regimen, const Item& item, Instant planned) {
 }
 
 bool covers(const Regimen& regimen, const Item& item, const LastAnswer& last, Instant planned) {
+    // With `timezone:` the plan never moves with the system's zone: nothing to cover.
+    if (!regimen.timezone_name.empty()) {
+        return false;
+    }
     if (planned <= last.planned || planned >= last.at + dose_interval(regimen, item) / 2) {
         return false;
     }

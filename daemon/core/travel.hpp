@@ -5,8 +5,8 @@
 // dose taken at 07:55 in Berlin is planned again at 06:40 in New York, 4 h 45 min later.
 // A planned dose is covered, never reminded, missed or counted against the stock, when
 // the item's last answer (taken or skipped) is for a dose the current plan no longer holds
-// and the dose falls less than half the item's interval after that answer. The same holds
-// after an edit that moves the item's times: the dose was answered all the same. While the
+// and the dose falls less than half the item's interval after that answer. Only for a
+// regimen without `timezone:` (one with it never moves with the system's zone). While the
 // last answer is for a dose the plan still holds, nothing is covered, so late and early
 // answers on an unchanged plan never hide the next dose.
 #pragma once
@@ -32,8 +32,8 @@ struct LastAnswer {
 bool planned_now(const Regimen& regimen, const Item& item, Instant planned);
 
 // Whether `last` (the item's most recent answer) covers the item's dose planned at
-// `planned`: `planned` is after the answered dose, less than half the item's interval
-// after the answer, and the plan no longer holds the answered dose.
+// `planned`: the regimen has no `timezone:`, `planned` is after the answered dose, less than
+// half the item's interval after the answer, and the plan no longer holds the answered dose.
 bool covers(const Regimen& regimen, const Item& item, const LastAnswer& last, Instant planned);
 
 }  // namespace regimend

@@ -4,6 +4,7 @@
 // trackers, one per zone, the second restored from the first one's history.
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@ namespace {
 
 // The same items planned in `zone`, as a regimen without `timezone:` is after a trip.
 RegimenPtr in_zone(const std::string& zone, std::vector<Item> items) {
-    auto regimen = make_regimen(zone, std::move(items));
+    auto regimen = std::make_shared<Regimen>(*make_regimen(zone, std::move(items)));
     regimen->timezone_name.clear();
     return regimen;
 }
