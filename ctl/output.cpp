@@ -91,6 +91,63 @@ std::size_t display_width(std::string_view text) {
     }));
 }
 
+namespace {
+
+// C0, DEL, or the lead byte of a C1 control (U+0080..U+009F is C2 80..C2 9F in UTF-8).
+bool is_control(unsigned char byte, unsigned char next) {
+    return byte < 0x20 || byte == 0x7F || (byte == 0xC2 && next >= 0x80 && next <= 0x9F);
+}
+
+bool has_control(std::string_view text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+        if (is_control(static_cast<unsigned char>(text[i]), next)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string terminal_text(std::string_view text) {
+    if (!has_control(text)) {
+        return std::string(text);
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size() + 16);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+        if (!is_control(byte, next)) {
+            out += text[i];
+        } else if (byte == '\n') {
+            out += "\\n";
+        } else if (byte == '\r') {
+            out += "\\r";
+        } else if (byte == '\t') {
+            out += "\\t";
+        } else if (byte == 0xC2) {  // a C1 control, U+0080..U+009F
+            out += "\\u00";
+            out += kHex[next >> 4];
+            out += kHex[next & 0xF];
+            ++i;
+        } else {
+            out += "\\x";
+            out += kHex[byte >> 4];
+            out += kHex[byte & 0xF];
+        }
+    }
+    return out;
+}
+
+void Table::escape(Cell& cell) {
+    if (has_control(cell.text)) {
+        cell.text = terminal_text(cell.text);
+    }
+}
+
 void Table::render(std::string_view indent, const std::function<void(std::string&)>& flush) const {
     std::vector<std::size_t> widths = minimum_widths_;
     for (const auto& row : rows_) {

@@ -33,19 +33,34 @@ Colour state_colour(std::string_view state);
 // Columns on a terminal: UTF-8 code points, so "µg" and "é" count as one.
 std::size_t display_width(std::string_view text);
 
+// `text` safe to print on a terminal: every control character (C0 with tab, CR and line
+// feed, DEL, C1) is shown as an escape (`\n`, `\r`, `\t`, `\x1b`, `\u009b`), so text
+// from the history (a note planted in an old row, an item id) can neither send a terminal
+// a sequence (OSC 52 writes the clipboard) nor overprint a line. Invalid UTF-8 is kept.
+std::string terminal_text(std::string_view text);
+
 struct Cell {
     std::string text;
     Colour colour = Colour::None;
 };
 
 // Left-aligned columns separated by two spaces; widths from the plain text, so colour
-// codes never break the alignment. The last column is not padded.
+// codes never break the alignment. The last column is not padded. Cell text goes through
+// terminal_text.
 class Table {
   public:
-    void add_row(std::vector<Cell> row) { rows_.push_back({false, std::move(row)}); }
+    void add_row(std::vector<Cell> row) {
+        for (auto& cell : row) {
+            escape(cell);
+        }
+        rows_.push_back({false, std::move(row)});
+    }
     // A line printed as is, without the indent, between rows (a heading such as a date);
     // it takes no part in the column widths, so every group lines up with the others.
-    void add_line(Cell line) { rows_.push_back({true, {std::move(line)}}); }
+    void add_line(Cell line) {
+        escape(line);
+        rows_.push_back({true, {std::move(line)}});
+    }
     bool empty() const { return rows_.empty(); }
     // Columns at least this wide: tables printed one after another (a day at a time) line
     // up as one would.
@@ -57,6 +72,7 @@ class Table {
     void append_to(std::string& out, std::string_view indent = "") const;
 
   private:
+    static void escape(Cell& cell);
     // The text in pieces of about kFlushBytes, each handed to `flush`, which empties it.
     void render(std::string_view indent, const std::function<void(std::string&)>& flush) const;
 

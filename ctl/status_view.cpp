@@ -62,7 +62,7 @@ std::string status_text(const StatusView& view) {
         if (!next->name.empty()) {
             what += " (" + next->name + ")";
         }
-        text += "Next: " + format_when(zone, next->planned, today) + what + '\n';
+        text += "Next: " + format_when(zone, next->planned, today) + terminal_text(what) + '\n';
     } else {
         text += "Next: nothing planned\n";
     }
@@ -70,7 +70,7 @@ std::string status_text(const StatusView& view) {
         text += paint("Warnings:", Colour::Yellow);
         text += '\n';
         for (const auto& warning : view.warnings) {
-            text += "  " + warning + '\n';
+            text += "  " + terminal_text(warning) + '\n';
         }
     }
     return text;

@@ -163,19 +163,40 @@ Instant or_usage_error(std::optional<Instant> instant, std::string_view what, st
     return *instant;
 }
 
+Instant at_form(std::string_view text, const regimend::TimeZone& zone, Instant now) {
+    return or_usage_error(parse_at(text, zone, now), "the time", text,
+                          "\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\" or "
+                          "\"YYYY-MM-DDTHH:MM\"");
+}
+
+Instant entry_at_form(std::string_view text, const regimend::TimeZone& zone, Instant now) {
+    return or_usage_error(parse_entry_at(text, zone, now), "the time", text,
+                          "\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\", "
+                          "\"YYYY-MM-DDTHH:MM\" or a date alone (\"YYYY-MM-DD\", "
+                          "\"yesterday\")");
+}
+
+// On the bus 0 means now, and the daemon refuses the rest of the first day: such a time
+// must never be sent, or it would be recorded as now (or refused after the fact).
+Instant after_epoch(Instant at, std::string_view text) {
+    if (at < kEarliestAt) {
+        throw usage_error("the time \"" + std::string(text) +
+                          "\" is before 1970-01-02 00:00 UTC; regimend keeps no earlier times");
+    }
+    return at;
+}
+
 }  // namespace
 
 Instant at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
-    auto at = parse_at(text, zone, now);
-    if (!at && parse_day(trim(text), regimend::local_date(zone, now), DayDirection::Past)) {
+    if (!parse_at(text, zone, now) &&
+        parse_day(trim(text), regimend::local_date(zone, now), DayDirection::Past)) {
         throw usage_error("--at \"" + std::string(text) +
                           "\" is a date without a time: a time is needed here, e.g. \"" +
                           std::string(trim(text)) +
                           " 21:10\" (a date alone is accepted by `symptom` and `log`)");
     }
-    return or_usage_error(at, "the time", text,
-                          "\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\" or "
-                          "\"YYYY-MM-DDTHH:MM\"");
+    return after_epoch(at_form(text, zone, now), text);
 }
 
 std::optional<Instant> parse_entry_at(std::string_view text, const regimend::TimeZone& zone,
@@ -197,10 +218,7 @@ std::optional<Instant> parse_entry_at(std::string_view text, const regimend::Tim
 }
 
 Instant entry_at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
-    return or_usage_error(parse_entry_at(text, zone, now), "the time", text,
-                          "\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\", "
-                          "\"YYYY-MM-DDTHH:MM\" or a date alone (\"YYYY-MM-DD\", "
-                          "\"yesterday\")");
+    return after_epoch(entry_at_form(text, zone, now), text);
 }
 
 Instant since_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
@@ -211,11 +229,11 @@ Instant since_argument(std::string_view text, const regimend::TimeZone& zone, In
 
 void check_at_form(std::string_view text) {
     // The zone and the day do not change what is well-formed.
-    at_argument(text, *regimend::locate_zone("UTC"), Instant{});
+    at_form(text, *regimend::locate_zone("UTC"), Instant{});
 }
 
 void check_entry_at_form(std::string_view text) {
-    entry_at_argument(text, *regimend::locate_zone("UTC"), Instant{});
+    entry_at_form(text, *regimend::locate_zone("UTC"), Instant{});
 }
 
 void check_since_form(std::string_view text) {

@@ -32,7 +32,12 @@ std::optional<regimend::LocalDate> parse_day(std::string_view text, regimend::Lo
 std::optional<Instant> parse_since(std::string_view text, const regimend::TimeZone& zone,
                                    Instant now);
 
-// The same, throwing a usage error (exit 2) that quotes the accepted forms.
+// The earliest --at accepted: on the bus 0 means now, and the daemon keeps no time before
+// the second day of 1970, so an earlier one is a usage error (exit 2) and is never sent.
+inline constexpr Instant kEarliestAt{regimend::Seconds{86'400}};
+
+// The same, throwing a usage error (exit 2) that quotes the accepted forms; at_argument
+// also refuses a time before kEarliestAt.
 Instant at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now);
 Instant since_argument(std::string_view text, const regimend::TimeZone& zone, Instant now);
 

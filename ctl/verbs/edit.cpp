@@ -2,6 +2,7 @@
 // copy is validated (by the daemon's Validate when it runs, else offline) and re-opened
 // while it has errors; only a valid regimen is installed (atomically), then regimend is
 // asked to reload. The running regimen is never replaced by a broken one.
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -120,6 +121,45 @@ std::vector<regimend::Diagnostic> validate(const std::string& text, const std::s
     return diagnostics;
 }
 
+// The edited copy as the editor left it: a regular file of ours, never through a symlink
+// (an editor or another program may leave one in place of the copy, pointing anywhere).
+std::optional<std::string> read_copy(const std::string& path, std::string& error) {
+    struct stat before {};
+    if (::lstat(path.c_str(), &before) != 0) {
+        error = std::strerror(errno);
+        return std::nullopt;
+    }
+    if (S_ISLNK(before.st_mode)) {
+        error = "it is now a symbolic link, not the copy regimenctl made";
+        return std::nullopt;
+    }
+    if (!S_ISREG(before.st_mode) || before.st_uid != ::geteuid()) {
+        error = "it is no longer a regular file of yours";
+        return std::nullopt;
+    }
+    auto text = read_text_file(path, &error);
+    struct stat after {};
+    if (text && (::lstat(path.c_str(), &after) != 0 || after.st_dev != before.st_dev ||
+                 after.st_ino != before.st_ino)) {
+        error = "it was replaced while it was read";
+        return std::nullopt;
+    }
+    return text;
+}
+
+// The target as it is now: its text, or nullopt when it does not exist.
+std::optional<std::string> current_target(const std::string& target) {
+    std::string error;
+    if (auto text = read_text_file(target, &error)) {
+        return text;
+    }
+    std::error_code ignored;
+    if (!std::filesystem::exists(target, ignored)) {
+        return std::nullopt;
+    }
+    return "\n(unreadable: " + error + ")";  // differs from any text read before
+}
+
 bool ask_reopen() {
     std::cerr << "Re-open the editor? [Y/n] " << std::flush;
     std::string answer;
@@ -163,8 +203,11 @@ int run_edit(const GlobalOptions& options) {
     const std::string target = options.config_path;
     std::string original;
     std::string read_error;
+    // What the target held when the copy was made: installing is refused if that changed.
+    std::optional<std::string> before;
     if (auto text = read_text_file(target, &read_error)) {
         original = *text;
+        before = original;
     } else if (std::filesystem::exists(target)) {
         throw CtlError(kExitFailed, "cannot read " + target + ": " + read_error);
     } else {
@@ -184,7 +227,7 @@ int run_edit(const GlobalOptions& options) {
                                             "; nothing installed (your copy: " + copy.path() + ")");
         }
         std::string copy_error;
-        auto text = read_text_file(copy.path(), &copy_error);
+        auto text = read_copy(copy.path(), copy_error);
         if (!text) {
             copy.keep();  // never throw the user's work away (it may be over 1 MiB)
             throw CtlError(kExitFailed,
@@ -211,6 +254,17 @@ int run_edit(const GlobalOptions& options) {
                            "(your copy: " +
                                copy.path() + ")");
         }
+    }
+    // Another `edit` (or any program) changed the file since the copy was made: installing
+    // would silently throw that change away. The user's copy is kept to merge by hand.
+    if (current_target(target) != before) {
+        copy.keep();
+        throw CtlError(kExitFailed, target +
+                                        " changed while you were editing it (another edit?); "
+                                        "nothing installed, so that change is not lost. Your "
+                                        "copy: " +
+                                        copy.path() +
+                                        " (merge it, then run regimenctl edit again)");
     }
     install_atomically(target, edited);
     return reload_after_install(target);

@@ -31,7 +31,18 @@ int export_ics(const ExportArgs& args, const GlobalOptions& options) {
     const auto regimen = load_valid_regimen(options.config_path, "nothing to export");
     regimend::IcsOptions ics_options;
     ics_options.expand_days = args.expand_days;
-    std::cout << regimend::regimen_ics(regimen, current_instant(), ics_options);
+    // Written as it is made, in pieces of about 64 KiB: memory stays flat in --expand-days.
+    std::string buffer;
+    constexpr std::size_t kFlushBytes = 64 * 1024;
+    regimend::write_regimen_ics(regimen, current_instant(), ics_options,
+                                [&buffer](std::string_view piece) {
+                                    buffer += piece;
+                                    if (buffer.size() >= kFlushBytes) {
+                                        std::cout << buffer;
+                                        buffer.clear();
+                                    }
+                                });
+    std::cout << buffer << std::flush;
     return kExitOk;
 }
 

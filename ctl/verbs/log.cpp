@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "core/diary.hpp"
+#include "note_args.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
 #include "session.hpp"
@@ -44,6 +45,7 @@ void print_max_per_day_note(DaemonSession& session, const std::string& item_text
 }
 
 int run_log(const LogArgs& args, const GlobalOptions& options) {
+    check_note_argument(args.note, "--note");
     if (args.at) {
         check_entry_at_form(*args.at);
     }

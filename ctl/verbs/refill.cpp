@@ -22,7 +22,7 @@ struct RefillArgs {
 };
 
 // "30", "12.5": what a person types for a count. The daemon checks again.
-double parse_quantity(const std::string& text) {
+double parse_quantity(const std::string& text, bool absolute) {
     double value = 0;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     const bool number = !text.empty() && error == std::errc{} && end == text.data() + text.size();
@@ -30,14 +30,14 @@ double parse_quantity(const std::string& text) {
         throw CtlError(kExitUsage, "QUANTITY must be a number of units such as 30 or 12.5, got \"" +
                                        text + "\"");
     }
-    if (auto problem = regimend::quantity_problem(value)) {
+    if (auto problem = regimend::quantity_problem(value, absolute)) {
         throw CtlError(kExitUsage, "QUANTITY: " + *problem);
     }
     return value;
 }
 
 int run_refill(const RefillArgs& args, const GlobalOptions& options) {
-    const double quantity = parse_quantity(args.quantity);
+    const double quantity = parse_quantity(args.quantity, args.set);
     auto session = open_session(options);
     const double on_hand = session.bus.refill(args.item, quantity, args.set);
     // The unit and name come from the regimen file; the daemon has already accepted the item.

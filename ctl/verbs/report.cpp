@@ -276,9 +276,12 @@ void print_symptoms(const Report& report, int days) {
     table.print(std::cout, "  ");
     std::cout << "\n";
     for (const auto& symptom : report.symptoms) {
-        std::cout << "  " << regimend::days_reading(symptom.kind, symptom.comparison.days_per_week)
+        std::cout << "  "
+                  << terminal_text(
+                         regimend::days_reading(symptom.kind, symptom.comparison.days_per_week))
                   << "\n  "
-                  << regimend::severity_reading(symptom.kind, symptom.comparison.mean_severity)
+                  << terminal_text(
+                         regimend::severity_reading(symptom.kind, symptom.comparison.mean_severity))
                   << "\n";
     }
     std::cout << paint("  95% intervals: bootstrap over days, 10,000 resamples, fixed seed.",

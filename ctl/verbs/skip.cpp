@@ -2,6 +2,7 @@
 #include <iostream>
 #include <memory>
 
+#include "note_args.hpp"
 #include "output.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
@@ -16,6 +17,7 @@ struct SkipArgs {
 };
 
 int run_skip(const SkipArgs& args, const GlobalOptions& options) {
+    check_note_argument(args.reason, "--reason");
     auto session = open_session(options);
     auto planned = session.bus.skip(args.item, args.reason);
     auto today = regimend::local_date(*session.zone, current_instant());

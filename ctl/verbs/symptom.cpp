@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "error.hpp"
+#include "note_args.hpp"
 #include "output.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
@@ -33,6 +34,7 @@ unsigned severity_argument(const std::string& text) {
 
 int run_symptom(const SymptomArgs& args, const GlobalOptions& options) {
     const unsigned severity = severity_argument(args.severity);
+    check_note_argument(args.note, "--note");
     if (args.at) {
         check_entry_at_form(*args.at);
     }

@@ -265,6 +265,9 @@ MethodResult<Instant> Engine::confirm_with(const std::function<AnswerResult(Dose
 }
 
 MethodResult<Instant> Engine::skip(std::string_view item, const std::string& reason, Micros now) {
+    if (auto failure = note_failure(reason, "reason")) {
+        return MethodError{to_method_error(failure->error), failure->message};
+    }
     return skip_with(
         [&](DoseTracker& tracker) { return tracker.skip(item, reason, to_instant(now)); }, reason,
         now);
@@ -347,6 +350,9 @@ MethodResult<std::string> Engine::log_dose(std::string_view item_text, Instant a
     if (auto* failure = std::get_if<DoseFailure>(&found)) {
         return MethodError{to_method_error(failure->error), failure->message};
     }
+    if (auto failure = note_failure(note)) {
+        return MethodError{to_method_error(failure->error), failure->message};
+    }
     if (auto failure = future_time_failure(regimen(), at, to_instant(now))) {
         return MethodError{to_method_error(failure->error), failure->message};
     }
@@ -403,6 +409,9 @@ MethodResult<std::monostate> Engine::log_symptom(std::string_view kind, int seve
     if (auto failure = symptom_failure(regimen(), kind, severity)) {
         return MethodError{to_method_error(failure->error), failure->message};
     }
+    if (auto failure = note_failure(note)) {
+        return MethodError{to_method_error(failure->error), failure->message};
+    }
     if (auto failure = future_time_failure(regimen(), at, to_instant(now))) {
         return MethodError{to_method_error(failure->error), failure->message};
     }
@@ -422,7 +431,7 @@ MethodResult<std::monostate> Engine::log_symptom(std::string_view kind, int seve
 
 MethodResult<double> Engine::refill(std::string_view item_text, double quantity, bool absolute,
                                     Micros now) {
-    if (auto problem = quantity_problem(quantity)) {
+    if (auto problem = quantity_problem(quantity, absolute)) {
         return MethodError{MethodErrorKind::InvalidArgument, *problem};
     }
     std::string why;
@@ -501,16 +510,15 @@ MethodResult<TodayView> Engine::today(Micros now) const {
     TodayView view;
     view.from = start_of_day(zone, day);
     view.to = start_of_day(zone, LocalDate{date::local_days{day} + date::days{1}});
-    auto doses = list_doses(view.from, view.to, now);
-    if (auto* failure = std::get_if<MethodError>(&doses)) {
-        return *failure;
+    // Only the events of the day's doses: the day's diary and as-needed entries (there may
+    // be very many) are counted by the store, never read.
+    auto stored = store_.events_planned_between(view.from, view.to);
+    if (!stored) {
+        return MethodError{MethodErrorKind::StorageFailed,
+                           "Cannot read the history database: " + stored.error->message};
     }
-    view.doses = std::move(std::get<std::vector<DoseView>>(doses));
-    auto events = history(view.from, view.to);
-    if (auto* failure = std::get_if<MethodError>(&events)) {
-        return *failure;
-    }
-    const auto& today_events = std::get<std::vector<HistoryEvent>>(events);
+    const auto& dose_events = *stored.value;
+    view.doses = tracker_.doses(view.from, view.to, instant, dose_events);
 
     auto open_at = [](const std::vector<DoseView>& rows, Instant planned) -> const DoseView* {
         for (const auto& row : rows) {
@@ -543,7 +551,7 @@ MethodResult<TodayView> Engine::today(Micros now) const {
         }
         // When the reminder comes back: the dose's last `snoozed` event plus its length.
         std::optional<Instant> until;
-        for (const auto& event : today_events) {
+        for (const auto& event : dose_events) {
             if (event.kind == EventKind::Snoozed && event.item == row.dose.item_id &&
                 event.planned == row.dose.planned) {
                 if (auto length = parse_duration(event.note)) {
@@ -560,7 +568,18 @@ MethodResult<TodayView> Engine::today(Micros now) const {
         return view;
     }
     view.warnings = lint_warnings_;
-    for (auto& warning : day_warnings(regimen(), day, taken, today_events)) {
+    std::map<std::string, int> as_needed_uses;
+    for (const auto& item : regimen().items) {
+        if (item.as_needed && item.max_per_day) {
+            auto count = store_.as_needed_count(item.id, view.from, view.to);
+            if (!count) {
+                return MethodError{MethodErrorKind::StorageFailed,
+                                   "Cannot read the history database: " + count.error->message};
+            }
+            as_needed_uses[item.id] = *count.value;
+        }
+    }
+    for (auto& warning : day_warnings(regimen(), day, taken, dose_events, as_needed_uses)) {
         view.warnings.push_back(std::move(warning));
     }
     return view;

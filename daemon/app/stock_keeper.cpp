@@ -150,6 +150,12 @@ StoreResult<StockForecast> StockKeeper::forecast_with(const DoseTracker& tracker
             inputs.answered_ahead = std::move(found->second);
         }
     }
+    if (!item.as_needed) {
+        // Doses covered by an answer given before a change of zone use no units.
+        for (Instant planned : tracker.covered_doses(item, now, now + kForecastHorizon)) {
+            inputs.answered_ahead.insert(planned);
+        }
+    }
     return {forecast_stock(regimen, item, inputs, now), std::nullopt};
 }
 

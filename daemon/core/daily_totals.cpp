@@ -84,14 +84,28 @@ std::vector<std::string> limit_warnings(const std::vector<LimitTotal>& totals) {
 std::vector<std::string> day_warnings(const Regimen& regimen, LocalDate day,
                                       const std::vector<DoseKey>& taken,
                                       const std::vector<HistoryEvent>& events) {
+    std::map<std::string, int> uses;
+    const auto day_start = start_of_day(zone_of(regimen), day);
+    for (const auto& item : regimen.items) {
+        if (item.as_needed && item.max_per_day) {
+            uses[item.id] = as_needed_uses_on_day(regimen, events, item.id, day_start);
+        }
+    }
+    return day_warnings(regimen, day, taken, events, uses);
+}
+
+std::vector<std::string> day_warnings(const Regimen& regimen, LocalDate day,
+                                      const std::vector<DoseKey>& taken,
+                                      const std::vector<HistoryEvent>& events,
+                                      const std::map<std::string, int>& as_needed_uses) {
     std::vector<std::string> warnings =
         limit_warnings(confirmed_totals(regimen, day, taken, events));
-    const auto day_start = start_of_day(zone_of(regimen), day);
     for (const auto& item : regimen.items) {
         if (!item.as_needed || !item.max_per_day) {
             continue;
         }
-        const int uses = as_needed_uses_on_day(regimen, events, item.id, day_start);
+        const auto found = as_needed_uses.find(item.id);
+        const int uses = found == as_needed_uses.end() ? 0 : found->second;
         if (auto note = max_per_day_note(item, uses, day)) {
             warnings.push_back(std::move(*note));
         }

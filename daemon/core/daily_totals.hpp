@@ -2,6 +2,7 @@
 // a day over a limit's per_day. Information, never a block: the dose was already taken.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,5 +37,13 @@ std::vector<std::string> limit_warnings(const std::vector<LimitTotal>& totals);
 std::vector<std::string> day_warnings(const Regimen& regimen, LocalDate day,
                                       const std::vector<DoseKey>& taken,
                                       const std::vector<HistoryEvent>& events);
+
+// The same from the day's as-needed uses already counted (item id -> uses; an item not
+// listed has none): the daemon counts them in the database instead of reading every entry;
+// `events` need hold only the day's dose events (for amounts given with `take --amount`).
+std::vector<std::string> day_warnings(const Regimen& regimen, LocalDate day,
+                                      const std::vector<DoseKey>& taken,
+                                      const std::vector<HistoryEvent>& events,
+                                      const std::map<std::string, int>& as_needed_uses);
 
 }  // namespace regimend

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/parse_values.hpp"
+#include "core/parse_reader.hpp"
 
 namespace regimend {
 namespace {
@@ -12,6 +13,13 @@ DoseFailure invalid_argument(std::string message) {
 }
 
 }  // namespace
+
+std::optional<DoseFailure> note_failure(std::string_view note, std::string_view what) {
+    if (auto problem = text_problem(note, kMaxNoteCharacters, /*newlines=*/true)) {
+        return invalid_argument("The " + std::string(what) + " " + *problem);
+    }
+    return std::nullopt;
+}
 
 std::optional<DoseFailure> future_time_failure(const Regimen& regimen, Instant at, Instant now) {
     if (at <= now + kFutureTolerance) {

@@ -35,6 +35,15 @@ inline constexpr int kMaxSeverity = 10;
 std::optional<DoseFailure> symptom_failure(const Regimen& regimen, std::string_view kind,
                                            int severity);
 
+// The longest note or reason accepted with an answer or a diary entry, in code points.
+inline constexpr std::size_t kMaxNoteCharacters = 4096;
+
+// Why a note (LogDose, LogSymptom, `--note`) or a skip reason (Skip, `--reason`) cannot be
+// kept, or nullopt: as the regimen's `notes`, no control character but a line feed and no
+// bidirectional override, since history, report and status show it on terminals.
+// "The note contains the control character U+001B at character 3; ...". `what`: "note".
+std::optional<DoseFailure> note_failure(std::string_view note, std::string_view what = "note");
+
 // How many as-needed doses of `item_id` `events` hold on the local day of `day_of`, those
 // taken back by an `undone` left out.
 int as_needed_uses_on_day(const Regimen& regimen, const std::vector<HistoryEvent>& events,

@@ -259,6 +259,9 @@ void DoseTracker::catch_up(Instant now, Effects& effects) {
         if (resolved_.contains(key) || open_.contains(key)) {
             continue;  // answered early, or already known from the history
         }
+        if (covering_answer(key)) {
+            continue;  // answered before a change of zone (the travel rule): nothing to do
+        }
         const Item* item = regimen_->find(key.item_id);
         const auto& policy = item->reminders;
         Instant missed_at = key.planned + policy.missed_after;
@@ -321,7 +324,8 @@ std::optional<PlannedDose> DoseTracker::next_unresolved(Instant from, bool skip_
         }
         for (auto& dose : plan(*regimen_, next->planned, next->planned + kSecond)) {
             DoseKey key{dose.item_id, dose.planned};
-            if (!resolved_.contains(key) && !(skip_open && open_.contains(key))) {
+            if (!resolved_.contains(key) && !(skip_open && open_.contains(key)) &&
+                !covering_answer(key)) {
                 return dose;
             }
         }
@@ -373,6 +377,10 @@ std::vector<DoseView> DoseTracker::doses(Instant from, Instant to, Instant now,
         } else if (outcome) {
             view.state = outcome->state;
             view.acted_at = outcome->at;
+        } else if (auto cover = covering_answer(view.dose)) {
+            // Shown as the answer that covers it, with that answer's time.
+            view.state = cover->state;
+            view.acted_at = cover->at;
         } else if (dose.planned > horizon_ || dose.planned > now) {
             view.state = DoseState::Upcoming;
         } else {

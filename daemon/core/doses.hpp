@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -145,6 +146,11 @@ class DoseTracker {
     // Open doses (due or snoozed), oldest first.
     std::vector<DoseView> open_doses() const;
 
+    // The travel rule (core/travel.hpp): the item's doses planned in [from, to) that its
+    // last answer covers. They are never reminded nor missed, and the stock does not count
+    // them; doses() lists them with the covering answer's state and time.
+    std::vector<Instant> covered_doses(const Item& item, Instant from, Instant to) const;
+
     Instant horizon() const { return horizon_; }
     // Doses planned before this were never tracked: never reminded, confirmed or missed.
     Instant tracking_since() const { return tracking_since_; }
@@ -192,6 +198,10 @@ class DoseTracker {
     // Why no dose near `at` can be confirmed: the nearest planned dose and its state.
     std::string why_nothing_near(const Item& item, Instant at, Instant now) const;
     std::optional<DoseState> known_state(const DoseKey& key) const;
+    // The item's most recent answer (taken or skipped, the latest `at`), with its dose.
+    std::optional<std::pair<DoseKey, Resolved>> last_answer(const std::string& item_id) const;
+    // The answer that covers the dose under the travel rule, nullopt if none does.
+    std::optional<Resolved> covering_answer(const DoseKey& key) const;
 
     RegimenPtr regimen_;
     Instant horizon_{};

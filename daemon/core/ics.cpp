@@ -36,18 +36,29 @@ std::string format_offset(Seconds offset) {
     return text;
 }
 
-// Content lines of the calendar being built, plus the span its dates reach, so the
-// VTIMEZONE can cover exactly that.
+// The calendar being written: its content lines go to `sink` as they are made (none in the
+// first pass, which only learns the span its dates reach, so the VTIMEZONE written before
+// the events can cover exactly that). Memory stays flat however many events there are.
 struct Calendar {
-    std::vector<std::string> event_lines;
+    const IcsSink* sink = nullptr;
     std::optional<Instant> earliest;
     std::optional<Instant> latest;
 
+    bool writing() const { return sink != nullptr; }
+    void line(std::string_view text) const {
+        if (sink != nullptr) {
+            (*sink)(ics_fold(text));
+        }
+    }
     void reach(Instant instant) {
         earliest = earliest ? std::min(*earliest, instant) : instant;
         latest = latest ? std::max(*latest, instant) : instant;
     }
 };
+
+// `every: N hours` doses are planned a week at a time: a ten-year window of hourly items
+// is never held in memory at once.
+constexpr Seconds kExpandChunk{7LL * 86400};
 
 // Where a time of `at` falls relative to the run day: whole days to shift (a dose after a
 // late bedtime lands on the next date) and the wall-clock time on the date it lands on.
@@ -182,27 +193,29 @@ std::string description_of(const Item& item) {
     return text;
 }
 
-void add_event(Calendar& calendar, const std::string& zone_name, const std::string& uid,
+void add_event(const Calendar& calendar, const std::string& zone_name, const std::string& uid,
                Instant stamp, LocalTime start, const std::string& summary,
                const std::string& description, const std::string& rrule) {
-    auto& lines = calendar.event_lines;
-    lines.push_back("BEGIN:VEVENT");
-    lines.push_back("UID:" + uid);
-    lines.push_back("DTSTAMP:" + format_utc(stamp));
-    lines.push_back("DTSTART;TZID=" + zone_name + ":" + format_local(start));
-    lines.push_back("DURATION:PT15M");
-    if (!rrule.empty()) {
-        lines.push_back("RRULE:" + rrule);
+    if (!calendar.writing()) {
+        return;
     }
-    lines.push_back("SUMMARY:" + ics_escape_text(summary));
-    lines.push_back("DESCRIPTION:" + ics_escape_text(description));
-    lines.push_back("TRANSP:TRANSPARENT");  // a reminder, not a busy slot
-    lines.push_back("BEGIN:VALARM");
-    lines.push_back("ACTION:DISPLAY");
-    lines.push_back("DESCRIPTION:" + ics_escape_text(summary));
-    lines.push_back("TRIGGER:PT0M");
-    lines.push_back("END:VALARM");
-    lines.push_back("END:VEVENT");
+    calendar.line("BEGIN:VEVENT");
+    calendar.line("UID:" + uid);
+    calendar.line("DTSTAMP:" + format_utc(stamp));
+    calendar.line("DTSTART;TZID=" + zone_name + ":" + format_local(start));
+    calendar.line("DURATION:PT15M");
+    if (!rrule.empty()) {
+        calendar.line("RRULE:" + rrule);
+    }
+    calendar.line("SUMMARY:" + ics_escape_text(summary));
+    calendar.line("DESCRIPTION:" + ics_escape_text(description));
+    calendar.line("TRANSP:TRANSPARENT");  // a reminder, not a busy slot
+    calendar.line("BEGIN:VALARM");
+    calendar.line("ACTION:DISPLAY");
+    calendar.line("DESCRIPTION:" + ics_escape_text(summary));
+    calendar.line("TRIGGER:PT0M");
+    calendar.line("END:VALARM");
+    calendar.line("END:VEVENT");
 }
 
 void add_series(Calendar& calendar, const Regimen& regimen, const Item& item, Instant now) {
@@ -247,13 +260,34 @@ void add_expanded(Calendar& calendar, const Regimen& regimen, const Item& item, 
     if (item.schedule.start && *item.schedule.start > first_day) {
         first_day = *item.schedule.start;
     }
-    Instant from = start_of_day(zone, first_day);
-    Instant to = from + date::days{std::max(expand_days, 1)};
-    for (const auto& dose : plan_item(regimen, item, from, to)) {
-        calendar.reach(dose.planned);
-        add_event(calendar, zone.name(), item.id + "-" + format_utc(dose.planned) + "@regimend",
-                  now, to_local(zone, dose.planned), summary_of(item, dose.amount),
-                  description_of(item), "");
+    const Instant from = start_of_day(zone, first_day);
+    const Instant to = from + date::days{std::max(expand_days, 1)};
+    if (!calendar.writing()) {
+        // The span only: the first dose and the last one, not every dose in between.
+        for (Instant begin = from; begin < to; begin += kExpandChunk) {
+            auto doses = plan_item(regimen, item, begin, std::min(to, begin + kExpandChunk));
+            if (!doses.empty()) {
+                calendar.reach(doses.front().planned);
+                break;
+            }
+        }
+        for (Instant end = to; end > from; end -= kExpandChunk) {
+            auto doses = plan_item(regimen, item, std::max(from, end - kExpandChunk), end);
+            if (!doses.empty()) {
+                calendar.reach(doses.back().planned);
+                break;
+            }
+        }
+        return;
+    }
+    const std::string description = description_of(item);
+    for (Instant begin = from; begin < to; begin += kExpandChunk) {
+        for (const auto& dose :
+             plan_item(regimen, item, begin, std::min(to, begin + kExpandChunk))) {
+            add_event(calendar, zone.name(), item.id + "-" + format_utc(dose.planned) + "@regimend",
+                      now, to_local(zone, dose.planned), summary_of(item, dose.amount), description,
+                      "");
+        }
     }
 }
 
@@ -341,9 +375,9 @@ std::string ics_fold(std::string_view line) {
     return folded;
 }
 
-std::string regimen_ics(const Regimen& regimen, Instant now, const IcsOptions& options) {
-    const auto& zone = zone_of(regimen);
-    Calendar calendar;
+namespace {
+
+void add_items(Calendar& calendar, const Regimen& regimen, Instant now, const IcsOptions& options) {
     for (const auto& item : regimen.items) {
         if (item.as_needed) {
             continue;
@@ -354,28 +388,38 @@ std::string regimen_ics(const Regimen& regimen, Instant now, const IcsOptions& o
             add_series(calendar, regimen, item, now);
         }
     }
+}
+
+}  // namespace
+
+void write_regimen_ics(const Regimen& regimen, Instant now, const IcsOptions& options,
+                       const IcsSink& sink) {
+    const auto& zone = zone_of(regimen);
+    Calendar span;  // the first pass: where the events reach, nothing written
+    add_items(span, regimen, now, options);
     // Open-ended series run on: cover the zone's rules some years past now.
-    Instant zone_from = calendar.earliest.value_or(now);
-    Instant zone_to = std::max(calendar.latest.value_or(now),
+    Instant zone_from = span.earliest.value_or(now);
+    Instant zone_to = std::max(span.latest.value_or(now),
                                now + date::years{std::max(options.timezone_years_ahead, 0)});
     zone_to = std::chrono::time_point_cast<Seconds>(zone_to);
 
-    std::vector<std::string> lines{
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//regimend//regimend " REGIMEND_VERSION "//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-    };
-    auto timezone_lines = vtimezone(zone, std::min(zone_from, now), zone_to);
-    lines.insert(lines.end(), timezone_lines.begin(), timezone_lines.end());
-    lines.insert(lines.end(), calendar.event_lines.begin(), calendar.event_lines.end());
-    lines.push_back("END:VCALENDAR");
-
-    std::string text;
-    for (const auto& line : lines) {
-        text += ics_fold(line);
+    Calendar calendar;
+    calendar.sink = &sink;
+    for (const char* line :
+         {"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//regimend//regimend " REGIMEND_VERSION "//EN",
+          "CALSCALE:GREGORIAN", "METHOD:PUBLISH"}) {
+        calendar.line(line);
     }
+    for (const auto& line : vtimezone(zone, std::min(zone_from, now), zone_to)) {
+        calendar.line(line);
+    }
+    add_items(calendar, regimen, now, options);
+    calendar.line("END:VCALENDAR");
+}
+
+std::string regimen_ics(const Regimen& regimen, Instant now, const IcsOptions& options) {
+    std::string text;
+    write_regimen_ics(regimen, now, options, [&text](std::string_view piece) { text += piece; });
     return text;
 }
 

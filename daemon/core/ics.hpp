@@ -4,6 +4,7 @@
 // without `start`) is passed in.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,15 @@ struct IcsOptions {
     int timezone_years_ahead = 10;  // VTIMEZONE transitions for open-ended series
 };
 
+// Receives the calendar piece by piece (folded content lines, CRLF-terminated), in order.
+using IcsSink = std::function<void(std::string_view)>;
+
+// The calendar handed to `sink` as it is made: memory does not grow with the number of
+// events (`export --expand-days 3660` with many hourly items).
+void write_regimen_ics(const Regimen& regimen, Instant now, const IcsOptions& options,
+                       const IcsSink& sink);
+
+// The same calendar as one string.
 std::string regimen_ics(const Regimen& regimen, Instant now, const IcsOptions& options = {});
 
 // TEXT value escaping: backslash, semicolon, comma, newline; other control characters go.

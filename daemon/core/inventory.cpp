@@ -82,9 +82,17 @@ void walk_needed_doses(const Regimen& regimen, const Item& item, const StockInpu
 
 }  // namespace
 
-std::optional<std::string> quantity_problem(double quantity) {
+std::optional<std::string> quantity_problem(double quantity, bool absolute) {
     if (std::isnan(quantity)) {
         return std::string("the quantity is not a number");
+    }
+    if (std::isinf(quantity)) {
+        return std::string("the quantity must be a finite number");
+    }
+    if (quantity == 0 && !absolute) {
+        return std::string(
+            "a refill of 0 adds nothing (to record that none are left, set the count with "
+            "--set 0)");
     }
     if (quantity < 0) {
         return std::string(

@@ -21,9 +21,10 @@ inline constexpr Seconds kForecastHorizon{365LL * 86400};
 // An as-needed item's rate of use is its mean over this long (or since tracking began).
 inline constexpr Seconds kUseRateWindow{30LL * 86400};
 
-// Why a Refill quantity cannot be taken (negative, not a number, over kMaxStockQuantity);
-// nullopt when it can.
-std::optional<std::string> quantity_problem(double quantity);
+// Why a Refill quantity cannot be taken (negative, not a number, infinite, over
+// kMaxStockQuantity, or 0 for a refill that adds: it would record a refill of nothing);
+// nullopt when it can. `absolute`: the count on hand (`refill --set`), where 0 is a count.
+std::optional<std::string> quantity_problem(double quantity, bool absolute);
 
 // A quantity as the History reply's note carries it for `refill` and `stock` events: the
 // shortest text that reads back as the same double ("30", "12.5").

@@ -67,6 +67,7 @@ struct HistoryStore::Connection {
     sqlite::Statement select_planned_between;
     sqlite::Statement select_horizon;
     sqlite::Statement select_first_dose;
+    sqlite::Statement count_as_needed;
     sqlite::Statement save_tracking_since;
     sqlite::Statement select_tracking_since;
     sqlite::Statement select_first_tracked;
@@ -106,6 +107,13 @@ struct HistoryStore::Connection {
             {&select_planned_between,
              "SELECT " + columns + " FROM events WHERE planned >= ?1 AND planned < ?2 ORDER BY id"},
             {&select_horizon, "SELECT value FROM meta WHERE key = 'horizon'"},
+            // The index on (item, at) finds the span; no row is copied out.
+            {&count_as_needed,
+             // An `undone` of a logged dose has that dose's `at` and takes back one of them.
+             "SELECT COUNT(*) FILTER (WHERE event = 'as_needed')"
+             " - COUNT(*) FILTER (WHERE event = 'undone' AND note = 'as_needed')"
+             " FROM events WHERE item = ?1 AND at >= ?2 AND at < ?3"
+             " AND event IN ('as_needed', 'undone')"},
             {&select_first_dose,
              "SELECT at FROM events WHERE event IN ('taken', 'as_needed') ORDER BY at LIMIT 1"},
             {&save_tracking_since,
@@ -508,6 +516,19 @@ StoreResult<Empty> HistoryStore::set_stock_warned(const std::string& item,
         return {std::nullopt, connection_->error()};
     }
     return {Empty{}, std::nullopt};
+}
+
+StoreResult<int> HistoryStore::as_needed_count(const std::string& item, Instant from,
+                                               Instant to) const {
+    sqlite::Statement& statement = connection_->count_as_needed;
+    const sqlite::Statement::Use use(statement);
+    statement.bind(1, item);
+    statement.bind(2, seconds_of(from));
+    statement.bind(3, seconds_of(to));
+    if (statement.step() != SQLITE_ROW) {
+        return {std::nullopt, connection_->error()};
+    }
+    return {static_cast<int>(statement.integer(0)), std::nullopt};
 }
 
 StoreResult<std::optional<Instant>> HistoryStore::first_dose() const {

@@ -75,6 +75,10 @@ class HistoryStore {
     // Records it unless it is already recorded.
     StoreResult<Empty> set_tracking_since(Instant since);
 
+    // How many `as_needed` events `item` has with `from <= at < to`, counted by SQLite
+    // (Today's max_per_day check: a day may hold very many).
+    StoreResult<int> as_needed_count(const std::string& item, Instant from, Instant to) const;
+
     // The instant of the first recorded `taken` or `as_needed` event, if any.
     StoreResult<std::optional<Instant>> first_dose() const;
 

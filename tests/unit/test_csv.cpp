@@ -61,3 +61,42 @@ TEST_CASE("the history as CSV has a header, CRLF rows and one column per field",
               "item,name,event,planned,at,amount,severity,note,quantity\r\n");
     }
 }
+
+TEST_CASE("text a spreadsheet would evaluate is written as text", "[csv]") {
+    SECTION("OWASP's formula characters get a leading quote") {
+        CHECK(csv_text_field("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"");
+        CHECK(csv_text_field("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0");
+        CHECK(csv_text_field("+1+1") == "'+1+1");
+        CHECK(csv_text_field("-2+3") == "'-2+3");
+        CHECK(csv_text_field("@SUM(A1)") == "'@SUM(A1)");
+        CHECK(csv_text_field("\t=1") == "'\t=1");
+        CHECK(csv_text_field("\r=1") == "\"'\r=1\"");
+    }
+    SECTION("other text is as csv_field writes it") {
+        CHECK(csv_text_field("with tea") == "with tea");
+        CHECK(csv_text_field("a = b") == "a = b");
+        CHECK(csv_text_field("") == "");
+    }
+    SECTION("in the history: notes, names, ids and amounts; numbers stay numbers") {
+        const auto* zone = regimend::locate_zone("UTC");
+        HistoryEvent taken;
+        taken.item = "-x";
+        taken.kind = EventKind::Taken;
+        taken.planned = Instant{date::sys_days{2026_y / 11 / 22}} + 20h;
+        taken.at = *taken.planned;
+        taken.amount = "+300 mg";
+        taken.note = "=1+1";
+        HistoryEvent count;
+        count.item = "-x";
+        count.kind = EventKind::Stock;
+        count.at = *taken.planned;
+        count.quantity = -3;
+        count.note = "@me";
+        auto csv = history_csv({taken, count}, *zone, {{"-x", "=Name"}});
+        CHECK(csv ==
+              "item,name,event,planned,at,amount,severity,note,quantity\r\n"
+              "'-x,'=Name,taken,2026-11-22T20:00:00+00:00,2026-11-22T20:00:00+00:00,'+300 "
+              "mg,,'=1+1,\r\n"
+              "'-x,'=Name,stock,,2026-11-22T20:00:00+00:00,,,'@me,-3\r\n");
+    }
+}

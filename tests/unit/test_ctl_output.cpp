@@ -132,3 +132,23 @@ TEST_CASE("lateness reads in minutes, hours or days", "[ctl_output]") {
     CHECK(regimenctl::lateness_text(200) == "3h20m late");
     CHECK(regimenctl::lateness_text(2880) == "2d late");
 }
+
+TEST_CASE("text from the history reaches the terminal with its control characters escaped",
+          "[ctl_output]") {
+    using regimenctl::terminal_text;
+    // OSC 52 (writes the terminal's clipboard), a CR that overprints, a C1 CSI.
+    CHECK(terminal_text("calm\x1b]52;c;cm0gLXJmIH4=\x07") == "calm\\x1b]52;c;cm0gLXJmIH4=\\x07");
+    CHECK(terminal_text("fine\rOVERPRINTED") == "fine\\rOVERPRINTED");
+    CHECK(terminal_text("a\nb\tc\x7f") == "a\\nb\\tc\\x7f");
+    CHECK(terminal_text("c1 \xc2\x9b"
+                        "31m") == "c1 \\u009b31m");
+    CHECK(terminal_text("µg, é, 日本") == "µg, é, 日本");
+    CHECK(terminal_text("") == "");
+
+    Table table;
+    table.add_row({{"12:00"}, {"note\x1b[2J\rgone"}});
+    table.add_line({"day\x1b]0;title\x07"});
+    std::ostringstream out;
+    table.print(out);
+    CHECK(out.str() == "12:00  note\\x1b[2J\\rgone\nday\\x1b]0;title\\x07\n");
+}

@@ -136,3 +136,29 @@ TEST_CASE("D-Bus times are microseconds since the epoch", "[ctl_time_args]") {
     CHECK(regimenctl::to_bus_time(instant) == 1795348800ULL * 1000000ULL);
     CHECK(regimenctl::from_bus_time(1795348800ULL * 1000000ULL + 999999) == instant);
 }
+
+TEST_CASE("an --at before 1970-01-02 is a usage error, never sent as 0 (now)", "[ctl_time_args]") {
+    const auto& berlin = *regimend::locate_zone("Europe/Berlin");
+    const auto& utc_zone = *regimend::locate_zone("UTC");
+    const auto now = utc(2026, 11, 22, 12, 0);
+    for (const std::string text :
+         {"1970-01-01 00:00", "1970-01-01T00:00:00Z", "1970-01-01 12:00", "1969-12-31 23:59",
+          "1900-01-01 08:00", "1970-01-01T23:59:59+00:00"}) {
+        CAPTURE(text);
+        try {
+            regimenctl::at_argument(text, utc_zone, now);
+            FAIL("accepted");
+        } catch (const regimenctl::CtlError& error) {
+            CHECK(error.exit_code() == regimenctl::kExitUsage);
+            // Dates before 1970 are not read at all; 1970-01-01 is read, then refused.
+            if (text.starts_with("1970")) {
+                CHECK(std::string(error.what()).find("before 1970-01-02") != std::string::npos);
+                CHECK_NOTHROW(regimenctl::check_at_form(text));
+            }
+        }
+    }
+    // 1970-01-02 01:00 in Berlin is 00:00 UTC: the first instant accepted.
+    CHECK(regimenctl::at_argument("1970-01-02 01:00", berlin, now) == utc(1970, 1, 2));
+    CHECK_THROWS_AS(regimenctl::at_argument("1970-01-02 00:59", berlin, now), regimenctl::CtlError);
+    CHECK(regimenctl::to_bus_time(utc(1970, 1, 2)) == 86400ULL * 1000000ULL);
+}

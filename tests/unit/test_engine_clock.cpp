@@ -251,7 +251,9 @@ TEST_CASE("the system time zone changes: the plan follows, nothing is reminded t
     };
     test.run_until(new_york_at(2, 12));
     require_each_due_at_most_once(test.signals);
-    CHECK(test.signals.due[DoseKey{"mag", new_york_at(1, 8)}] == 1);
+    // New York's morning dose comes 5 h 55 min after Berlin's was taken, under half the
+    // item's 12 h interval: covered by that answer (the travel rule), never reminded.
+    CHECK(test.signals.due.count(DoseKey{"mag", new_york_at(1, 8)}) == 0);
     CHECK(test.signals.due[DoseKey{"mag", new_york_at(1, 20)}] == 1);
     CHECK(test.signals.due[DoseKey{"mag", new_york_at(2, 8)}] == 1);
     // Berlin's evening dose no longer exists in the plan: never reminded.

@@ -242,3 +242,31 @@ TEST_CASE("an every-N-hours item starting after the expanded window is still wri
                         [](const std::string& line) { return line.starts_with("UID:"); }) == 20);
     CHECK(has(lines, "DTSTART;TZID=Europe/Berlin:20261120T080000"));
 }
+
+TEST_CASE("the calendar is handed out as it is made, line by line", "[ics]") {
+    // Before the first event reaches the sink nothing else of it is held: every piece is
+    // one folded content line, and the VTIMEZONE (which needs the span of all events) comes
+    // first all the same.
+    auto regimen = sample_regimen();
+    const Instant now = Instant{date::sys_days{2026_y / 11 / 20}} + 12h;
+    IcsOptions options;
+    options.expand_days = 3660;
+    std::size_t pieces = 0;
+    std::size_t largest = 0;
+    std::string text;
+    write_regimen_ics(regimen, now, options, [&](std::string_view piece) {
+        ++pieces;
+        largest = std::max(largest, piece.size());
+        text += piece;
+    });
+    CHECK(text == regimen_ics(regimen, now, options));
+    CHECK(largest < 1024);
+    CHECK(pieces > 3660 * 3 * 12);  // an every-8h item: 3 doses a day, 12+ lines each
+    CHECK(text.starts_with("BEGIN:VCALENDAR\r\n"));
+    CHECK(text.ends_with("END:VCALENDAR\r\n"));
+    const auto lines = unfolded_lines(text);
+    // The zone's rules reach the last expanded dose, ten years on.
+    CHECK(has(lines, "DTSTART:20361026T030000"));
+    CHECK(std::find(lines.begin(), lines.end(), "END:VTIMEZONE") <
+          std::find(lines.begin(), lines.end(), "BEGIN:VEVENT"));
+}

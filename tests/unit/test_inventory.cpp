@@ -422,13 +422,22 @@ items:
 }
 
 TEST_CASE("refill quantities are checked before anything is written", "[inventory]") {
-    CHECK_FALSE(quantity_problem(0));
-    CHECK_FALSE(quantity_problem(30));
-    CHECK_FALSE(quantity_problem(1e6));
-    CHECK(quantity_problem(-1));
-    CHECK(quantity_problem(std::nan("")));
-    CHECK(quantity_problem(1e6 + 1));
-    CHECK(quantity_problem(std::numeric_limits<double>::infinity()));
+    for (const bool absolute : {false, true}) {
+        CAPTURE(absolute);
+        CHECK_FALSE(quantity_problem(30, absolute));
+        CHECK_FALSE(quantity_problem(0.5, absolute));
+        CHECK_FALSE(quantity_problem(1e6, absolute));
+        CHECK(quantity_problem(-1, absolute));
+        CHECK(quantity_problem(-0.0001, absolute));
+        CHECK(quantity_problem(std::nan(""), absolute));
+        CHECK(quantity_problem(1e6 + 1, absolute));
+        CHECK(quantity_problem(std::numeric_limits<double>::infinity(), absolute));
+        CHECK(quantity_problem(-std::numeric_limits<double>::infinity(), absolute));
+    }
+    // A refill of nothing is refused; a count of nothing on hand is a count.
+    CHECK(quantity_problem(0, false));
+    CHECK(quantity_problem(-0.0, false));
+    CHECK_FALSE(quantity_problem(0, true));
     CHECK(quantity_note(30) == "30");
     CHECK(quantity_note(12.5) == "12.5");
     CHECK(quantity_note(0.1) == "0.1");

@@ -212,3 +212,21 @@ TEST_CASE("take after a missed dose hints at --at", "[records]") {
     CHECK(failure_of(other.confirm("topical", std::nullopt, planned)).message ==
           "'topical' is taken as needed: record a use with `regimenctl log topical`");
 }
+
+TEST_CASE("notes and reasons follow the regimen's rule for notes", "[records]") {
+    CHECK_FALSE(note_failure(""));
+    CHECK_FALSE(note_failure("left side, then right"));
+    CHECK_FALSE(note_failure("two\nlines"));  // a line feed is allowed, as in `notes`
+    CHECK_FALSE(note_failure("µg é 日本"));
+    for (const std::string& bad :
+         {std::string("\x1b]52;c;cm0gLXJmIH4=\x07"), std::string("a\rb"), std::string("tab\there"),
+          std::string("nul\0x", 5), std::string("del\x7f"), std::string("c1 \xc2\x9b"),
+          std::string("bidi \xe2\x80\xae")}) {
+        CAPTURE(bad);
+        auto failure = note_failure(bad);
+        REQUIRE(failure);
+        CHECK(failure->error == DoseError::InvalidArgument);
+        CHECK(failure->message.starts_with("The note contains the "));
+    }
+    CHECK(note_failure("a\rb", "reason")->message.starts_with("The reason contains"));
+}
