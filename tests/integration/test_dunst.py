@@ -22,7 +22,7 @@ class Dunst(harness.DaemonTestCase):
         super().setUp()
         absent = desktop.missing("dunst", "dunstctl", "Xvfb", "dbus-send", "busctl")
         if absent:
-            self.skipTest(f"{absent} is not installed (scripts/setup.sh installs it)")
+            self.skipTest(f"{absent} is not installed (scripts/setup-tests.sh installs it)")
         self.tmp = desktop.temporary_directory(self, "regimend-dunst-")
         try:
             self.xvfb = desktop.Xvfb(640, 160).start()
