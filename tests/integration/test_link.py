@@ -45,6 +45,20 @@ def defines(binary, symbol):
                if line.strip())
 
 
+SOURCE_DIR = os.environ.get(
+    "REGIMEND_SOURCE_DIR",
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+class OptIn(unittest.TestCase):
+    def test_the_lean_link_is_off_unless_asked(self):
+        with open(os.path.join(SOURCE_DIR, "CMakeLists.txt")) as cmake:
+            option = re.search(r'^option\(REGIMEND_LEAN_LINK "[^"]*" (\w+)\)', cmake.read(),
+                               re.MULTILINE)
+        self.assertIsNotNone(option, "no REGIMEND_LEAN_LINK option")
+        self.assertEqual(option.group(1), "OFF")
+
+
 @unittest.skipUnless(shutil.which("ldd") and shutil.which("nm"), "ldd or nm is missing")
 class OneCxxRuntime(unittest.TestCase):
     PROGRAMS = (harness.REGIMEND, harness.REGIMENCTL)

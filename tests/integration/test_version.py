@@ -1,5 +1,5 @@
 """Issue 28: one version number everywhere. CMake's project(VERSION), the first entry of
-debian/changelog, the newest section of NEWS.md, the man pages' headers, `regimend
+debian/changelog, the newest section of NEWS.md, the man pages' headers, the README's package name, `regimend
 --version`, `regimenctl --version` and the daemon's D-Bus Version property all agree."""
 
 import os
@@ -37,6 +37,8 @@ class OneVersion(harness.DaemonTestCase):
         self.assertEqual(first_match(r"\Aregimend \(([^)]+)\) ", read("debian/changelog"),
                                      "debian/changelog"), self.version)
         self.assertEqual(first_match(r"^## (\S+)", read("NEWS.md"), "NEWS.md"), self.version)
+        for named in re.findall(r"regimend_([^_\s]+)_amd64\.deb", read("README.md")):
+            self.assertEqual(named, self.version, "README.md's install section")
         for page in ("regimend.8", "regimenctl.1", "regimen.yaml.5"):
             with self.subTest(page=page):
                 self.assertEqual(first_match(r'^\.TH .* "regimend (\S+)"',
@@ -50,7 +52,7 @@ class OneVersion(harness.DaemonTestCase):
                                         timeout=60)
                 self.assertEqual(result.returncode, 0, result.stderr)
                 self.assertEqual(result.stdout, f"{name} {self.version}\n")
-        daemon = self.start_daemon(harness.regimen_yaml([]))
+        daemon = self.start_daemon(harness.regimen_yaml([harness.dose_item("x", 3600)]))
         self.assertEqual(str(daemon.get_property("Version")), self.version)
 
 
