@@ -8,6 +8,7 @@
 #
 #   scripts/deb.sh            build, lint, install, use, purge
 #   scripts/deb.sh --build    build and lint only (leaves the .deb in $REGIMEND_DEB_DIR)
+#   REGIMEND_DEB_PREBUILT=1 scripts/deb.sh   test the package the last run built
 #
 # The package is built in $REGIMEND_DEB_DIR (default /tmp/regimend-deb): a fixed path, so
 # that ccache, when installed, finds the objects of the last run (the compiler's command
@@ -31,25 +32,29 @@ work=${REGIMEND_DEB_DIR:-/tmp/regimend-deb}
 source_dir=$work/regimend-$version
 deb=$work/regimend_${version}_${arch}.deb
 
-if ! git diff --quiet HEAD -- 2>/dev/null; then
-    step "note: uncommitted changes are not in the package (it is built from HEAD)"
-fi
-rm -rf "$work"
-mkdir -p "$work"
-git archive --prefix="regimend-$version/" HEAD | tar -x -C "$work"
+if [[ -n "${REGIMEND_DEB_PREBUILT:-}" ]]; then
+    step "REGIMEND_DEB_PREBUILT: testing the package already in $work"
+else
+    if ! git diff --quiet HEAD -- 2>/dev/null; then
+        step "note: uncommitted changes are not in the package (it is built from HEAD)"
+    fi
+    rm -rf "$work"
+    mkdir -p "$work"
+    git archive --prefix="regimend-$version/" HEAD | tar -x -C "$work"
 
-# Build. dh runs make with the jobs DEB_BUILD_OPTIONS allows (one without parallel=).
-export DEB_BUILD_OPTIONS="parallel=$(nproc) ${DEB_BUILD_OPTIONS:-}"
-if command -v ccache >/dev/null; then
-    export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
+    # Build. dh runs make with the jobs DEB_BUILD_OPTIONS allows (one without parallel=).
+    export DEB_BUILD_OPTIONS="parallel=$(nproc) ${DEB_BUILD_OPTIONS:-}"
+    if command -v ccache >/dev/null; then
+        export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
+    fi
+    step "building regimend $version in $source_dir (log: $work/build.log)"
+    started=$SECONDS
+    if ! (cd "$source_dir" && dpkg-buildpackage -b -us -uc) >"$work/build.log" 2>&1; then
+        tail -n 60 "$work/build.log" >&2
+        fail "dpkg-buildpackage"
+    fi
+    step "built in $((SECONDS - started)) s: $(cd "$work" && ls ./*.deb | tr '\n' ' ')"
 fi
-step "building regimend $version in $source_dir (log: $work/build.log)"
-started=$SECONDS
-if ! (cd "$source_dir" && dpkg-buildpackage -b -us -uc) >"$work/build.log" 2>&1; then
-    tail -n 60 "$work/build.log" >&2
-    fail "dpkg-buildpackage"
-fi
-step "built in $((SECONDS - started)) s: $(cd "$work" && ls ./*.deb | tr '\n' ' ')"
 [[ -f "$deb" ]] || fail "$deb was not built"
 ls "$work"/regimend-dbgsym_"${version}"_"${arch}".*deb >/dev/null 2>&1 ||
     fail "no -dbgsym package"
@@ -61,6 +66,7 @@ lintian --fail-on error,warning --display-info "$work/regimend_${version}_${arch
 
 # Hardened, stripped, and linked against Debian's shared libraries.
 extract=$work/extract
+rm -rf "$extract"
 dpkg-deb -x "$deb" "$extract"
 for program in regimend regimenctl; do
     binary=$extract/usr/bin/$program
@@ -70,13 +76,15 @@ for program in regimend regimenctl; do
     dynamic=$(readelf -d "$binary")
     grep -q 'BIND_NOW' <<<"$dynamic" || fail "$program: no BIND_NOW"
     grep -q 'FLAGS_1.*PIE' <<<"$dynamic" || fail "$program: not PIE"
-    readelf -lW "$binary" | grep -q GNU_RELRO || fail "$program: no RELRO"
-    readelf -sW --dyn-syms "$binary" | grep -q '__[a-z_]*_chk@' || fail "$program: no FORTIFY"
+    # (Through variables: grep -q ends early, and pipefail would count readelf's SIGPIPE.)
+    segments=$(readelf -lW "$binary")
+    grep -q GNU_RELRO <<<"$segments" || fail "$program: no RELRO"
+    symbols=$(readelf -sW --dyn-syms "$binary")
+    grep -q '__[a-z_]*_chk@' <<<"$symbols" || fail "$program: no FORTIFY (__*_chk calls)"
 done
-grep -q 'NEEDED.*libyaml-cpp' < <(readelf -d "$extract/usr/bin/regimend") ||
-    fail "regimend does not link the shared yaml-cpp"
-grep -q 'NEEDED.*libsqlite3' < <(readelf -d "$extract/usr/bin/regimend") ||
-    fail "regimend does not link the shared SQLite"
+dynamic=$(readelf -d "$extract/usr/bin/regimend")
+grep -q 'NEEDED.*libyaml-cpp' <<<"$dynamic" || fail "regimend does not link the shared yaml-cpp"
+grep -q 'NEEDED.*libsqlite3' <<<"$dynamic" || fail "regimend does not link the shared SQLite"
 
 if $build_only; then
     step "OK (built and linted; not installed)"
@@ -155,9 +163,9 @@ step "the installed daemon as $user on a private bus"
 private=$(mktemp -d)
 chmod 0755 "$private"
 home=$private/home
-mkdir -p "$home"
+mkdir -p "$home/.config/regimend"
 due=$(date -d '+10 minutes' +%H:%M)
-cat >"$home/regimen.yaml" <<YAML
+cat >"$home/.config/regimend/regimen.yaml" <<YAML
 version: 1
 items:
   - id: packaged
@@ -166,29 +174,38 @@ items:
 YAML
 chown -R "$user:" "$home"
 as_user() {
-    runuser -u "$user" -- env -i HOME="$home" PATH=/usr/bin:/bin LANG=C.UTF-8 NO_COLOR=1 \
+    runuser -u "$user" -- env -i HOME="$home" XDG_CONFIG_HOME="$home/.config" \
+        XDG_STATE_HOME="$home/.local/state" PATH=/usr/bin:/bin LANG=C.UTF-8 NO_COLOR=1 \
         DBUS_SESSION_BUS_ADDRESS="unix:path=$home/bus" "$@"
 }
-runuser -u "$user" -- dbus-daemon --session --address="unix:path=$home/bus" --fork \
+# The bus has the installed activation file among its service directories: started with
+# the same environment, an activated daemon would read the same files.
+as_user dbus-daemon --session --address="unix:path=$home/bus" --fork \
     --print-pid >"$private/bus.pid" || fail "dbus-daemon"
-as_user regimend --config "$home/regimen.yaml" >"$private/daemon.log" 2>&1 &
+as_user regimend >"$private/daemon.log" 2>&1 &
 echo $! >"$private/daemon.pid"
 deadline=$((SECONDS + 60))
-until as_user regimenctl status >/dev/null 2>&1; do
+# Wait for the name without asking regimend anything (a call would D-Bus-activate one).
+owned() {
+    as_user dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.NameHasOwner string:org.regimend.Regimen1 2>/dev/null |
+        grep -q 'boolean true'
+}
+until owned; do
     ((SECONDS < deadline)) || { cat "$private/daemon.log" >&2; fail "the daemon did not answer"; }
     kill -0 "$(cat "$private/daemon.pid")" 2>/dev/null ||
         { cat "$private/daemon.log" >&2; fail "the daemon exited"; }
     sleep 0.2
 done
 as_user regimenctl take packaged || fail "regimenctl take"
-as_user regimenctl history --json | grep -q '"event": *"taken"' ||
-    fail "the history has no taken dose: $(as_user regimenctl history --json)"
-daemon_user=$(ps -o user= -p "$(cat "$private/daemon.pid")")
-[[ "$daemon_user" == "$user" ]] || fail "the daemon ran as $daemon_user"
-kill "$(cat "$private/daemon.pid")"
-cleanup_daemon_deadline=$((SECONDS + 30))
-while kill -0 "$(cat "$private/daemon.pid")" 2>/dev/null; do
-    ((SECONDS < cleanup_daemon_deadline)) || fail "the daemon did not stop on SIGTERM"
+history=$(as_user regimenctl history --json)
+grep -q '"event": *"taken"' <<<"$history" || fail "the history has no taken dose: $history"
+# $! is runuser's pid; the daemon is its child, running as the test user.
+daemon_pid=$(pgrep -u "$user" -x regimend) || fail "no regimend running as $user"
+kill "$daemon_pid"
+stop_deadline=$((SECONDS + 30))
+while kill -0 "$daemon_pid" 2>/dev/null; do
+    ((SECONDS < stop_deadline)) || fail "the daemon did not stop on SIGTERM"
     sleep 0.1
 done
 rm -f "$private/daemon.pid"
