@@ -11,7 +11,7 @@ jobs=$(nproc)
 run_suite() {
     local build_dir=$1
     shift
-    cmake -S . -B "$build_dir" "$@" >/dev/null
+    cmake -S . -B "$build_dir" -DREGIMEND_TESTS=ON "$@" >/dev/null
     cmake --build "$build_dir" -j "$jobs"
     ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
 }
