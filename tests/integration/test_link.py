@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import unittest
 
 import harness
@@ -57,6 +58,28 @@ class OptIn(unittest.TestCase):
                                re.MULTILINE)
         self.assertIsNotNone(option, "no REGIMEND_LEAN_LINK option")
         self.assertEqual(option.group(1), "OFF")
+
+    @unittest.skipUnless(shutil.which("cmake"), "cmake is missing")
+    def test_a_missing_yaml_archive_keeps_the_shared_cxx_runtime(self):
+        """Configured with the lean link on a machine without libyaml-cpp.a (the library
+        directories hidden from find_library), the programs link the shared yaml-cpp and so
+        must not link libstdc++ statically (it did before: two runtimes)."""
+        build = tempfile.mkdtemp(prefix="regimend-lean-")
+        self.addCleanup(shutil.rmtree, build, True)
+        hidden = "/usr/lib/x86_64-linux-gnu;/lib/x86_64-linux-gnu;/usr/lib;/lib"
+        result = subprocess.run(
+            ["cmake", "-S", SOURCE_DIR, "-B", build, "-DREGIMEND_LEAN_LINK=ON",
+             "-DREGIMEND_TESTS=OFF", f"-DCMAKE_IGNORE_PATH={hidden}"],
+            capture_output=True, text=True, timeout=240)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        for target, directory in (("regimend", "daemon"), ("regimenctl", "ctl")):
+            with self.subTest(target=target):
+                with open(os.path.join(build, directory, "CMakeFiles", f"{target}.dir",
+                                       "link.txt")) as link:
+                    command = link.read()
+                self.assertIn("libyaml-cpp.so", command)
+                self.assertNotIn("-static-libstdc++", command)
+        self.assertIn("no libyaml-cpp.a", result.stderr)
 
 
 @unittest.skipUnless(shutil.which("ldd") and shutil.which("nm"), "ldd or nm is missing")
