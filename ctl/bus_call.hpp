@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/paths.hpp"
 #include "bus_client.hpp"
 #include "core/reply_limits.hpp"
 #include "error.hpp"
@@ -29,9 +30,16 @@ using regimend::MessagePtr;
 
 constexpr std::string_view kOurErrorPrefix = kErrorPrefix;
 
-constexpr const char* kHowToStart =
-    "regimend is not running: start it with `systemctl --user start regimend` (or run "
-    "`regimend &`)";
+// What to do when regimend cannot be reached: start it, or, when its user unit is
+// installed but this user never enabled it (the package enables it for nobody), enable it.
+inline std::string how_to_start() {
+    if (regimend::user_unit_state() == regimend::UserUnit::kNotEnabled) {
+        return "regimend is not running and its user unit is not enabled for you: run "
+               "`systemctl --user enable --now regimend`";
+    }
+    return "regimend is not running: start it with `systemctl --user start regimend` (or run "
+           "`regimend &`)";
+}
 
 inline bool means_no_daemon(std::string_view name) {
     return name == "org.freedesktop.DBus.Error.ServiceUnknown" ||
@@ -70,14 +78,14 @@ constexpr regimend::Seconds kMaxDaemonSpan{400LL * 86'400};
                                           " in time (" + message + ")");
     }
     if (means_no_daemon(name)) {
-        throw CtlError(kExitNoDaemon, kHowToStart);
+        throw CtlError(kExitNoDaemon, how_to_start());
     }
     if (!name.empty()) {
         throw CtlError(kExitFailed, std::string(name) + ": " + message);
     }
     // No error name: the connection itself failed (refused, reset, ...).
     throw CtlError(kExitNoDaemon, "cannot reach the session bus (" +
-                                      std::string(std::strerror(-result)) + "); " + kHowToStart);
+                                      std::string(std::strerror(-result)) + "); " + how_to_start());
 }
 
 [[noreturn]] inline void throw_bad_reply(int result, const char* member) {

@@ -25,7 +25,7 @@ BusClient BusClient::connect() {
     if (result < 0) {
         throw CtlError(kExitNoDaemon, "cannot connect to the session bus (" +
                                           std::string(std::strerror(-result)) + "); " +
-                                          kHowToStart);
+                                          how_to_start());
     }
     return BusClient(bus);
 }

@@ -3,8 +3,11 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
+#include <vector>
 
 namespace regimend {
 namespace {
@@ -46,6 +49,45 @@ Paths resolve_paths(const std::optional<std::string>& config_override,
                           ? absolute(*state_dir_override)
                           : xdg_directory("XDG_STATE_HOME", ".local/state") + "/regimend";
     return paths;
+}
+
+UserUnit user_unit_state() {
+    constexpr std::string_view kUnit = "regimend.service";
+    const std::string user_config = xdg_directory("XDG_CONFIG_HOME", ".config") + "/systemd/user";
+    const std::vector<std::string> configured{user_config, "/etc/systemd/user"};
+    std::error_code error;
+    for (const std::string& directory : configured) {
+        for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+            const std::string name = entry.path().filename().string();
+            if (name.ends_with(".wants") &&
+                std::filesystem::is_symlink(entry.path() / kUnit, error)) {
+                return UserUnit::kEnabled;
+            }
+        }
+    }
+    std::vector<std::string> unit_directories = configured;
+    unit_directories.push_back(xdg_directory("XDG_DATA_HOME", ".local/share") + "/systemd/user");
+    const char* data_dirs = std::getenv("XDG_DATA_DIRS");
+    std::string_view dirs = data_dirs != nullptr && *data_dirs != '\0'
+                                ? std::string_view(data_dirs)
+                                : std::string_view("/usr/local/share:/usr/share");
+    while (!dirs.empty()) {
+        const std::string_view dir = dirs.substr(0, dirs.find(':'));
+        if (dir.starts_with('/')) {
+            unit_directories.push_back(std::string(dir) + "/systemd/user");
+        }
+        dirs.remove_prefix(std::min(dirs.size(), dir.size() + 1));
+    }
+    for (const char* dir :
+         {"/usr/local/lib/systemd/user", "/usr/lib/systemd/user", "/lib/systemd/user"}) {
+        unit_directories.emplace_back(dir);
+    }
+    for (const std::string& directory : unit_directories) {
+        if (std::filesystem::exists(directory + "/" + std::string(kUnit), error)) {
+            return UserUnit::kNotEnabled;
+        }
+    }
+    return UserUnit::kNotInstalled;
 }
 
 }  // namespace regimend

@@ -21,4 +21,13 @@ struct Paths {
 Paths resolve_paths(const std::optional<std::string>& config_override,
                     const std::optional<std::string>& state_dir_override);
 
+// The systemd user unit regimend.service as this user's manager would see it: installed
+// where it looks for units ($XDG_CONFIG_HOME/systemd/user, /etc/systemd/user,
+// $XDG_DATA_HOME and $XDG_DATA_DIRS/systemd/user, /usr/local/lib, /usr/lib and /lib
+// /systemd/user), and enabled when a *.wants/ directory of the user's or the global
+// configuration ($XDG_CONFIG_HOME/systemd/user, /etc/systemd/user) links it. Read from the
+// files, so it works without a running user manager (regimenctl's "not running" hint).
+enum class UserUnit { kNotInstalled, kNotEnabled, kEnabled };
+UserUnit user_unit_state();
+
 }  // namespace regimend

@@ -120,7 +120,7 @@ class SwayTestCase(harness.DaemonTestCase):
         super().setUp()
         absent = missing("sway", "busctl")
         if absent:
-            unavailable(self, f"{absent} is not installed (scripts/setup.sh installs it)")
+            unavailable(self, f"{absent} is not installed (scripts/setup-tests.sh installs it)")
         self.tmp = temporary_directory(self, "regimend-mako-")
         os.chmod(self.tmp, 0o755)
         if os.geteuid() == 0:

@@ -123,7 +123,7 @@ class Completion(unittest.TestCase):
         zsh = shutil.which("zsh")
         fish = shutil.which("fish")
         if zsh is None or fish is None:
-            self.skipTest("zsh or fish is not installed (scripts/setup.sh installs both)")
+            self.skipTest("zsh or fish is not installed (scripts/setup-tests.sh installs both)")
         for command in ([zsh, "-n", os.path.join(COMPLETION, "_regimenctl")],
                         [fish, "--no-execute", os.path.join(COMPLETION, "regimenctl.fish")]):
             result = subprocess.run(command, capture_output=True, text=True, timeout=60)

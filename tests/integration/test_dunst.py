@@ -26,7 +26,7 @@ class Dunst(harness.DaemonTestCase):
         super().setUp()
         absent = desktop.missing("dunst", "dunstctl", "Xvfb", "dbus-send", "busctl")
         if absent:
-            desktop.unavailable(self, f"{absent} is not installed (scripts/setup.sh installs it)")
+            desktop.unavailable(self, f"{absent} is not installed (scripts/setup-tests.sh installs it)")
         self.tmp = desktop.temporary_directory(self, "regimend-dunst-")
         try:
             self.xvfb = desktop.Xvfb(640, 160).start()

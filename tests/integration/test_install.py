@@ -26,7 +26,7 @@ EXPECTED_FILES = [
     "share/bash-completion/completions/regimenctl",
     "share/zsh/vendor-completions/_regimenctl",
     "share/fish/vendor_completions.d/regimenctl.fish",
-    "share/regimend/regimen.yaml",
+    "share/doc/regimend/examples/regimen.yaml",
 ]
 
 

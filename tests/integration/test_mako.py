@@ -19,7 +19,7 @@ class Mako(desktop.SwayTestCase):
         super().setUp()
         absent = desktop.missing("mako", "makoctl", "grim")
         if absent:
-            desktop.unavailable(self, f"{absent} is not installed (scripts/setup.sh installs it)")
+            desktop.unavailable(self, f"{absent} is not installed (scripts/setup-tests.sh installs it)")
 
     def reminder_item(self):
         return harness.dose_item("glycinate-pm", 3, name=SUMMARY, dose="2 capsules",

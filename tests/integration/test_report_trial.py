@@ -218,7 +218,7 @@ class ReportTrial(CtlTestCase):
     def render_in_chromium(self, page_path):
         chromium = shutil.which("chromium") or shutil.which("chromium-headless-shell")
         if chromium is None:
-            self.skipTest("chromium is not installed (scripts/setup.sh installs it)")
+            self.skipTest("chromium is not installed (scripts/setup-tests.sh installs it)")
         profile = tempfile.mkdtemp(dir=self.workdir)
         screenshot = os.path.join(self.workdir, "report.png")
         command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",

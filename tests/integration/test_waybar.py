@@ -21,7 +21,7 @@ class Waybar(desktop.SwayTestCase):
         super().setUp()
         absent = desktop.missing("waybar", "grim", "convert")
         if absent:
-            self.skipTest(f"{absent} is not installed (scripts/setup.sh installs it)")
+            self.skipTest(f"{absent} is not installed (scripts/setup-tests.sh installs it)")
 
     def start_waybar(self):
         config_dir = os.path.join(self.tmp, "waybar")
