@@ -348,9 +348,9 @@ int Service::check_caller(sd_bus_message* message, sd_bus_error* error) {
     }
     // The user the bus itself vouches for: dbus-daemon's UnixUserID is the effective uid
     // the kernel gave it (SO_PEERCRED) when the caller connected. Not SD_BUS_CREDS_AUGMENT:
-    // that read /proc/PID/status for an EUID on every new caller (a tenth of the daemon's
-    // instructions for a `regimenctl status`, issue 17), and a file read later about a
-    // process id is the weaker answer (the process may have changed its ids, or exited).
+    // that reads /proc/PID/status for an EUID on every new caller, and a file read later
+    // about a process id is the weaker answer (the process may have changed its ids, or
+    // exited).
     sd_bus_creds* raw = nullptr;
     const int result = sd_bus_query_sender_creds(message, SD_BUS_CREDS_EUID, &raw);
     CredsPtr creds(raw);
