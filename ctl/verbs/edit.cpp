@@ -109,9 +109,11 @@ std::vector<regimend::Diagnostic> validate(const std::string& text, const std::s
         auto bus = BusClient::connect();
         return bus.validate(text, target);
     } catch (const CtlError&) {
-        // No daemon (or one without Validate): the same parser and lint, offline.
+        // No daemon, or one that could not answer (a text over the bus's message size):
+        // the same parser and lint, offline. A bus failure must never cost the user the
+        // edit they just made.
     }
-    auto parsed = regimend::parse_regimen(text, target, system_zone());
+    auto parsed = regimend::parse_regimen(text, target, system_zone(), regimend::find_zone);
     auto diagnostics = parsed.diagnostics;
     if (parsed.regimen) {
         auto warnings = regimend::lint(*parsed.regimen);
@@ -161,15 +163,9 @@ int reload_after_install(const std::string& target) {
 
 int run_edit(const GlobalOptions& options) {
     const std::string target = options.config_path;
-    std::string original;
-    std::string read_error;
-    if (auto text = read_text_file(target, &read_error)) {
-        original = *text;
-    } else if (std::filesystem::exists(target)) {
-        throw CtlError(kExitFailed, "cannot read " + target + ": " + read_error);
-    } else {
-        original = kNewRegimen;
-    }
+    std::error_code ignored;
+    const std::string original =
+        std::filesystem::exists(target, ignored) ? read_text_file(target) : kNewRegimen;
 
     TemporaryCopy copy(original);
     const auto editor = editor_command();
@@ -183,14 +179,12 @@ int run_edit(const GlobalOptions& options) {
                                             std::to_string(status) +
                                             "; nothing installed (your copy: " + copy.path() + ")");
         }
-        std::string copy_error;
-        auto text = read_text_file(copy.path(), &copy_error);
-        if (!text) {
+        try {
+            edited = read_text_file(copy.path());
+        } catch (const CtlError&) {
             copy.keep();  // never throw the user's work away (it may be over 1 MiB)
-            throw CtlError(kExitFailed,
-                           "cannot read the edited copy " + copy.path() + ": " + copy_error);
+            throw;
         }
-        edited = std::move(*text);
         if (edited == original) {
             std::cout << "No changes.\n";
             return kExitOk;

@@ -15,6 +15,7 @@
 
 #include "core/regimen_image.hpp"
 #include "host/regular_file.hpp"
+#include "host/zoneinfo.hpp"
 
 namespace regimend {
 namespace {
@@ -130,7 +131,8 @@ std::optional<LoadedRegimen> RegimenCache::read(std::string_view text, const std
     if (!bytes) {
         return std::nullopt;
     }
-    auto image = decode_regimen_image(*bytes, build_, text, file_name, default_zone);
+    auto image =
+        decode_regimen_image(*bytes, build_, text, file_name, default_zone, regimend::find_zone);
     if (!image) {
         spdlog::debug("{} is not an image of this regimen; parsing it", path_);
         return std::nullopt;

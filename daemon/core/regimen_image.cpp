@@ -336,7 +336,8 @@ Item read_item_image(Reader& in) {
 }
 
 // The zone a regimen plans in, as parse_regimen chose it; null when there is none.
-const TimeZone* zone_for(const std::string& timezone_name, const TimeZone* default_zone) {
+const TimeZone* zone_for(const std::string& timezone_name, const TimeZone* default_zone,
+                         const FindZone& find_zone) {
     return timezone_name.empty() ? default_zone : find_zone(timezone_name);
 }
 
@@ -385,7 +386,8 @@ std::string encode_regimen_image(std::string_view build, std::string_view text,
 std::optional<RegimenImage> decode_regimen_image(std::string_view bytes, std::string_view build,
                                                  std::string_view text,
                                                  const std::string& file_name,
-                                                 const regimend::TimeZone* default_zone) {
+                                                 const regimend::TimeZone* default_zone,
+                                                 const FindZone& find_zone) {
     // The last 8 bytes are the hash of the rest: a file cut short or changed ends here.
     if (bytes.size() < 8) {
         return std::nullopt;
@@ -435,7 +437,7 @@ std::optional<RegimenImage> decode_regimen_image(std::string_view bytes, std::st
         return std::nullopt;
     }
     // The zone as the parser would find it now: the same name, read from the same bytes.
-    regimen.zone = zone_for(regimen.timezone_name, default_zone);
+    regimen.zone = zone_for(regimen.timezone_name, default_zone, find_zone);
     if (!regimen.zone || regimen.zone->name() != zone_name ||
         regimen.zone->fingerprint() != zone_fingerprint) {
         return std::nullopt;

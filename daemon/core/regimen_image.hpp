@@ -37,6 +37,7 @@ std::string encode_regimen_image(std::string_view build, std::string_view text,
 std::optional<RegimenImage> decode_regimen_image(std::string_view bytes, std::string_view build,
                                                  std::string_view text,
                                                  const std::string& file_name,
-                                                 const regimend::TimeZone* default_zone);
+                                                 const regimend::TimeZone* default_zone,
+                                                 const FindZone& find_zone);
 
 }  // namespace regimend

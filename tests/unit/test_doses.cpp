@@ -9,6 +9,7 @@
 
 #include "core/doses.hpp"
 #include "dose_fixtures.hpp"
+#include "host/zoneinfo.hpp"
 
 using namespace regimend;
 using namespace std::chrono_literals;

@@ -17,6 +17,7 @@
 #include "core/content_hash.hpp"
 #include "core/regimen_image.hpp"
 #include "core/time_zone.hpp"
+#include "host/zoneinfo.hpp"
 #include "temp_dir.hpp"
 
 using namespace regimend;
@@ -126,8 +127,8 @@ TEST_CASE("an image gives back every field the parser and lint gave", "[regimen_
         INFO(label);
         const LoadedRegimen loaded = checked(text);
         REQUIRE(loaded.regimen);
-        const auto image =
-            decode_regimen_image(image_of(loaded), "build-1", text, loaded.regimen->file, berlin());
+        const auto image = decode_regimen_image(
+            image_of(loaded), "build-1", text, loaded.regimen->file, berlin(), regimend::find_zone);
         REQUIRE(image);
         require_same(*image, loaded);
     }
@@ -141,34 +142,42 @@ TEST_CASE("an image of anything else gives nothing", "[regimen_image]") {
     const LoadedRegimen loaded = checked(kEveryField);
     const std::string image = image_of(loaded);
     const std::string& file = loaded.regimen->file;
-    REQUIRE(decode_regimen_image(image, "build-1", kEveryField, file, berlin()));
+    REQUIRE(
+        decode_regimen_image(image, "build-1", kEveryField, file, berlin(), regimend::find_zone));
 
     SECTION("one byte of the text changed, even where the size stays") {
         std::string edited = kEveryField;
         edited[edited.find("Calcium")] = 'K';
-        CHECK_FALSE(decode_regimen_image(image, "build-1", edited, file, berlin()));
-        CHECK_FALSE(decode_regimen_image(image, "build-1", edited + "\n", file, berlin()));
+        CHECK_FALSE(
+            decode_regimen_image(image, "build-1", edited, file, berlin(), regimend::find_zone));
+        CHECK_FALSE(decode_regimen_image(image, "build-1", edited + "\n", file, berlin(),
+                                         regimend::find_zone));
     }
     SECTION("another build, another file name") {
-        CHECK_FALSE(decode_regimen_image(image, "build-2", kEveryField, file, berlin()));
-        CHECK_FALSE(decode_regimen_image(image, "", kEveryField, file, berlin()));
-        CHECK_FALSE(decode_regimen_image(image, "build-1", kEveryField, file + "x", berlin()));
+        CHECK_FALSE(decode_regimen_image(image, "build-2", kEveryField, file, berlin(),
+                                         regimend::find_zone));
+        CHECK_FALSE(
+            decode_regimen_image(image, "", kEveryField, file, berlin(), regimend::find_zone));
+        CHECK_FALSE(decode_regimen_image(image, "build-1", kEveryField, file + "x", berlin(),
+                                         regimend::find_zone));
     }
     SECTION("a regimen without `timezone` planned in another default zone") {
         const std::string text = "version: 1\nitems:\n  - {id: a, name: A, at: \"08:00\"}\n";
         const LoadedRegimen local = checked(text);
         const std::string local_image = image_of(local);
-        CHECK(decode_regimen_image(local_image, "build-1", text, local.regimen->file, berlin()));
+        CHECK(decode_regimen_image(local_image, "build-1", text, local.regimen->file, berlin(),
+                                   regimend::find_zone));
         CHECK_FALSE(decode_regimen_image(local_image, "build-1", text, local.regimen->file,
-                                         regimend::locate_zone("Europe/Paris")));
-        CHECK_FALSE(
-            decode_regimen_image(local_image, "build-1", text, local.regimen->file, nullptr));
+                                         regimend::locate_zone("Europe/Paris"),
+                                         regimend::find_zone));
+        CHECK_FALSE(decode_regimen_image(local_image, "build-1", text, local.regimen->file, nullptr,
+                                         regimend::find_zone));
     }
     SECTION("cut short anywhere") {
         for (std::size_t size = 0; size < image.size(); ++size) {
             INFO(size);
             CHECK_FALSE(decode_regimen_image(image.substr(0, size), "build-1", kEveryField, file,
-                                             berlin()));
+                                             berlin(), regimend::find_zone));
         }
     }
     SECTION("any byte changed") {
@@ -176,7 +185,8 @@ TEST_CASE("an image of anything else gives nothing", "[regimen_image]") {
             std::string damaged = image;
             damaged[at] = static_cast<char>(damaged[at] ^ 0x41);
             INFO(at);
-            CHECK_FALSE(decode_regimen_image(damaged, "build-1", kEveryField, file, berlin()));
+            CHECK_FALSE(decode_regimen_image(damaged, "build-1", kEveryField, file, berlin(),
+                                             regimend::find_zone));
         }
     }
 }
@@ -200,8 +210,9 @@ TEST_CASE("a damaged image with a matching hash never crashes", "[regimen_image]
         for (const unsigned char value : {0x00, 0x02, 0x7f, 0xff}) {
             std::string damaged = body;
             damaged[at] = static_cast<char>(value);
-            const auto result = decode_regimen_image(rehashed(damaged), "build-1", kEveryField,
-                                                     loaded.regimen->file, berlin());
+            const auto result =
+                decode_regimen_image(rehashed(damaged), "build-1", kEveryField,
+                                     loaded.regimen->file, berlin(), regimend::find_zone);
             decoded += result ? 1 : 0;
         }
     }
