@@ -51,8 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // What a restart would read back from the compiled-regimen cache.
     const std::string image = regimend::encode_regimen_image("fuzz", text, regimen, warnings);
-    const auto decoded =
-        regimend::decode_regimen_image(image, "fuzz", text, regimen.file, default_zone);
+    const auto decoded = regimend::decode_regimen_image(image, "fuzz", text, regimen.file,
+                                                        default_zone, regimend::find_zone);
     // Compared as bytes (a NaN is not == itself); tests/unit/test_regimen_image.cpp compares
     // field by field.
     if (!decoded || regimend::encode_regimen_image("fuzz", text, decoded->regimen,
