@@ -27,17 +27,6 @@ def ensure_peers():
                        stdout=subprocess.DEVNULL)
 
 
-def sample(pid, seconds):
-    before = bc.switches(pid)
-    time.sleep(seconds)
-    after = bc.switches(pid)
-    rollup = bc.smaps_rollup(pid)
-    return {"wakeups": after - before, "rss": rollup.get("Rss", 0),
-            "private": rollup.get("Private_Clean", 0) + rollup.get("Private_Dirty", 0),
-            "shared": rollup.get("Shared_Clean", 0) + rollup.get("Shared_Dirty", 0),
-            "anon": rollup.get("Anonymous", 0)}
-
-
 def rss_by_mapping(pid):
     """[(path, (Rss kB, Private kB))] summed per mapped file ([heap], [anon] ... included)."""
     totals = {}
@@ -113,7 +102,8 @@ def main():
             time.sleep(SECONDS)
             print(f"idle window: {SECONDS:.0f} s, 10 daily items, nothing due")
             print(f"{'process':20} {'wakeups':>8} {'per hour':>9} {'VmRSS kB':>9} "
-                  f"{'Pss kB':>7} {'Private kB':>10} {'Shared kB':>9} {'Anon kB':>8}")
+                  f"{'Pss kB':>7} {'Private kB':>10} {'Priv.Dirty':>10} {'Shared kB':>9} "
+                  f"{'Anon kB':>8}")
             for name, pid in rows:
                 count = bc.switches(pid) - before[name]
                 rollup = bc.smaps_rollup(pid)
@@ -121,7 +111,7 @@ def main():
                 shared = rollup.get("Shared_Clean", 0) + rollup.get("Shared_Dirty", 0)
                 print(f"{name:20} {count:8d} {count * 3600 / SECONDS:9.0f} "
                       f"{bc.proc_status(pid, 'VmRSS'):9d} {rollup.get('Pss', 0):7d} "
-                      f"{private:10d} {shared:9d} "
+                      f"{private:10d} {rollup.get('Private_Dirty', 0):10d} {shared:9d} "
                       f"{rollup.get('Anonymous', 0):8d}")
             print("regimend resident memory by mapping (kB Rss / Private), largest first:")
             for path, (rss, private) in rss_by_mapping(daemon.pid)[:8]:

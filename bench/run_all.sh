@@ -6,7 +6,7 @@ set -e
 cd "$(dirname "$0")"
 /usr/bin/python3 idle.py 60
 /usr/bin/python3 startup.py 10
-/usr/bin/python3 ctl_latency.py 30
+/usr/bin/python3 ctl_latency.py 60
 /usr/bin/python3 throughput.py 5
 /usr/bin/python3 reminder_latency.py 5
 /usr/bin/python3 million_events.py 10

@@ -23,7 +23,7 @@ std::string when_text(const regimend::TimeZone& zone, regimend::Instant instant,
     if (day == today) {
         return format_clock(zone, instant);
     }
-    return date::format("%a ", date::local_days{day}) + format_clock(zone, instant);
+    return regimend::format_weekday(day) + ' ' + format_clock(zone, instant);
 }
 
 std::string main_text(const BarSnapshot& snapshot, const std::string& css_class,

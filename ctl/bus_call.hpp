@@ -1,7 +1,6 @@
-// The calls BusClient makes, shared by its two files: bus_client.cpp (the calls status and
-// the verbs make) and bus_history.cpp (the history members, apart because their number
-// parsing, std::from_chars of a double, links libm, which the status front must not load).
-// Internal to regimenctl's bus client; verbs use bus_client.hpp.
+// The calls BusClient makes, shared by its two files: bus_client.cpp and bus_history.cpp
+// (HistoryColumns, the longest reply to read). Internal to regimenctl's bus client; verbs
+// use bus_client.hpp.
 #pragma once
 
 #include <systemd/sd-bus.h>

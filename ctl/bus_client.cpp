@@ -97,7 +97,7 @@ static std::vector<DoseRow> read_dose_rows(sd_bus_message* reply, const char* me
         std::uint64_t planned = 0;
         std::uint64_t acted_at = 0;
         // Field by field rather than sd_bus_message_read(reply, "(sstst)", ...), which
-        // parses the signature again for every row (a third of `status`'s own instructions).
+        // parses the signature again for every row.
         result = sd_bus_message_enter_container(reply, SD_BUS_TYPE_STRUCT, "sstst");
         if (result < 0) {
             throw_bad_reply(result, member);
@@ -131,13 +131,8 @@ std::optional<TodayReply> BusClient::today() {
     MessagePtr reply;
     try {
         reply = call(bus_.get(), kInterface, "Today", "");
-    } catch (const CtlError& error) {
-        // An older daemon without Today, or a day too large for one reply: the caller
-        // falls back to the spec's members. No daemon at all is still exit 3.
-        if (error.exit_code() == kExitNoDaemon) {
-            throw;
-        }
-        return std::nullopt;
+    } catch (const bus_call::SpanTooLong&) {
+        return std::nullopt;  // a day with more doses than one reply holds
     }
     TodayReply today;
     const char* zone = nullptr;
@@ -266,56 +261,34 @@ std::string BusClient::version() {
     return read_string(reply.get(), "Version");
 }
 
-std::optional<std::string> BusClient::time_zone() {
-    try {
-        auto reply = get_property_on(bus_.get(), auto_start_, "TimeZone", "s");
-        auto zone = read_string(reply.get(), "TimeZone");
-        if (zone.empty()) {
-            return std::nullopt;
-        }
-        return zone;
-    } catch (const CtlError& error) {
-        // An older daemon without the property: the caller falls back. No daemon at all
-        // is still exit 3.
-        if (error.exit_code() == kExitNoDaemon) {
-            throw;
-        }
-        return std::nullopt;
-    }
+std::string BusClient::time_zone() {
+    auto reply = get_property_on(bus_.get(), auto_start_, "TimeZone", "s");
+    return read_string(reply.get(), "TimeZone");
 }
 
-// An `as` property that a daemon may not have (an addition to the spec): empty then. No
-// daemon at all is still exit 3.
-std::vector<std::string> BusClient::optional_strings(const char* property) {
-    try {
-        auto reply = get_property_on(bus_.get(), auto_start_, property, "as");
-        std::vector<std::string> values;
-        int result = sd_bus_message_enter_container(reply.get(), 'a', "s");
-        if (result < 0) {
-            throw_bad_reply(result, property);
-        }
-        const char* value = nullptr;
-        while ((result = sd_bus_message_read(reply.get(), "s", &value)) > 0) {
-            values.emplace_back(value);
-        }
-        if (result < 0) {
-            throw_bad_reply(result, property);
-        }
-        return values;
-    } catch (const CtlError& error) {
-        if (error.exit_code() == kExitNoDaemon) {
-            throw;
-        }
-        return {};
+std::vector<std::string> BusClient::strings_property(const char* property) {
+    auto reply = get_property_on(bus_.get(), auto_start_, property, "as");
+    std::vector<std::string> values;
+    int result = sd_bus_message_enter_container(reply.get(), 'a', "s");
+    if (result < 0) {
+        throw_bad_reply(result, property);
     }
+    const char* value = nullptr;
+    while ((result = sd_bus_message_read(reply.get(), "s", &value)) > 0) {
+        values.emplace_back(value);
+    }
+    if (result < 0) {
+        throw_bad_reply(result, property);
+    }
+    return values;
 }
 
 std::vector<std::string> BusClient::warnings() {
-    return optional_strings("Warnings");
+    return strings_property("Warnings");
 }
 
 std::vector<std::string> BusClient::low_stock() {
-    return optional_strings("LowStock");
+    return strings_property("LowStock");
 }
 
 sd_bus* BusClient::raw() const noexcept {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/diagnostic.hpp"
+#include "core/doses.hpp"
 #include "core/event.hpp"
 #include "core/time.hpp"
 
@@ -32,6 +33,14 @@ struct DoseRow {
     std::string state;  // upcoming, due, snoozed, taken, skipped, missed
     std::optional<Instant> acted_at;
 };
+
+// DoseRow's planned instant and state, for regimend::next_dose_row.
+inline Instant dose_planned(const DoseRow& row) {
+    return row.planned;
+}
+inline std::optional<regimend::DoseState> dose_state(const DoseRow& row) {
+    return regimend::dose_state_from_string(row.state);
+}
 
 // One element of Stock's a(sdddt).
 struct StockRow {
@@ -84,9 +93,9 @@ class BusClient {
     // Both split a span the daemon refuses as too large for one reply into several calls
     // (and one over the daemon's 400 days up front), so any span works.
     std::vector<DoseRow> list_doses(Instant from, Instant to);
-    // In the daemon's order; HistoryEvent::planned is nullopt where the bus says 0.
-    // Without `with_due`, the daemon leaves the `due` events out (HistoryAnswers, an
-    // addition; from an older daemon they are asked for and dropped here).
+    // In the daemon's order, from HistoryColumns (an addition: History's rows as columns);
+    // HistoryEvent::planned is nullopt where the bus says 0. Without `with_due`, the daemon
+    // leaves the `due` events out.
     std::vector<regimend::HistoryEvent> history(Instant from, Instant to, bool with_due = true);
     void reload();
     // Adds `quantity` to the item's stock, or sets the count when `absolute`; the count on
@@ -97,20 +106,18 @@ class BusClient {
     std::vector<regimend::Diagnostic> validate(const std::string& yaml,
                                                const std::string& file_name);
 
-    // Today (an addition); nullopt from a daemon without it or one that refuses it (a
-    // day with more doses than one reply lists): the caller then asks the spec's members.
+    // Today (an addition); nullopt for a day with more doses than one reply holds: the
+    // caller then lists the day in pieces.
     std::optional<TodayReply> today();
 
     std::optional<Instant> next_due();  // nullopt when the daemon says 0
     std::string config_path();
     std::string version();
-    // The regimen's IANA zone; nullopt when the daemon does not offer the property.
-    std::optional<std::string> time_zone();
-    // What the daemon itself warns about (its history cannot be used, ...); empty from a
-    // daemon without the property.
+    // The regimen's IANA zone (TimeZone, an addition).
+    std::string time_zone();
+    // What the daemon itself warns about (Warnings: its history cannot be used, ...).
     std::vector<std::string> warnings();
-    // Ids of items whose stock runs out within their warn window (LowStock, an addition of
-    // the inventory); empty from a daemon without the property.
+    // Ids of items whose stock runs out within their warn window (LowStock).
     std::vector<std::string> low_stock();
 
     // false: calls never D-Bus-activate the daemon (a status bar must show it stopped, not
@@ -120,9 +127,8 @@ class BusClient {
     sd_bus* raw() const noexcept;
 
   private:
-    std::vector<std::string> optional_strings(const char* property);
+    std::vector<std::string> strings_property(const char* property);
     std::vector<DoseRow> list_doses_once(Instant from, Instant to);
-    std::vector<regimend::HistoryEvent> history_once(Instant from, Instant to, const char* member);
     std::vector<regimend::HistoryEvent> history_columns_once(Instant from, Instant to,
                                                              bool with_due);
 

@@ -1,5 +1,7 @@
-// BusClient's history members (bus_client.hpp): History, HistoryAnswers and
-// HistoryColumns, split into pieces the daemon answers in one reply.
+// BusClient::history (bus_client.hpp): HistoryColumns, split into pieces the daemon
+// answers in one reply.
+#include <charconv>
+
 #include "bus_call.hpp"
 #include "core/inventory.hpp"
 
@@ -9,101 +11,12 @@ using namespace regimend::bus_names;
 using namespace bus_call;
 using regimend::MessagePtr;
 
-namespace {
-
-// collect_split with a member an older daemon may not have: false, with nothing collected,
-// when the daemon refuses it. No daemon at all is still exit 3.
-template <class Row, class Once>
-bool collect_split_if_known(Instant from, Instant to, const Once& once, std::vector<Row>& rows) {
-    try {
-        collect_split<Row>(from, to, once, rows);
-        return true;
-    } catch (const CtlError& error) {
-        if (error.exit_code() == kExitNoDaemon) {
-            throw;
-        }
-        rows.clear();
-        return false;
-    }
-}
-
-}  // namespace
-
 std::vector<regimend::HistoryEvent> BusClient::history(Instant from, Instant to, bool with_due) {
     std::vector<regimend::HistoryEvent> events;
-    // The columns first, then for an older daemon the row-per-struct members: HistoryAnswers
-    // (without the due events), then History, whose due events are dropped here.
-    if (collect_split_if_known<regimend::HistoryEvent>(
-            from, to,
-            [this, with_due](Instant a, Instant b) { return history_columns_once(a, b, with_due); },
-            events)) {
-        return events;
-    }
-    if (!with_due &&
-        collect_split_if_known<regimend::HistoryEvent>(
-            from, to, [this](Instant a, Instant b) { return history_once(a, b, "HistoryAnswers"); },
-            events)) {
-        return events;
-    }
     collect_split<regimend::HistoryEvent>(
-        from, to, [this](Instant a, Instant b) { return history_once(a, b, "History"); }, events);
-    if (!with_due) {
-        std::erase_if(events,
-                      [](const auto& event) { return event.kind == regimend::EventKind::Due; });
-    }
-    return events;
-}
-
-std::vector<regimend::HistoryEvent> BusClient::history_once(Instant from, Instant to,
-                                                            const char* member) {
-    auto reply = call(bus_.get(), kInterface, member, "tt", to_bus_time(from), to_bus_time(to));
-    int result = sd_bus_message_enter_container(reply.get(), 'a', "(ssttsi)");
-    if (result < 0) {
-        throw_bad_reply(result, member);
-    }
-    std::vector<regimend::HistoryEvent> events;
-    for (;;) {
-        const char* item = nullptr;
-        const char* kind = nullptr;
-        const char* note = nullptr;
-        std::uint64_t planned = 0;
-        std::uint64_t at = 0;
-        std::int32_t severity = -1;
-        // Field by field rather than sd_bus_message_read(reply, "(ssttsi)", ...), which
-        // parses the signature again for every row: a long span has tens of thousands.
-        result = sd_bus_message_enter_container(reply.get(), SD_BUS_TYPE_STRUCT, "ssttsi");
-        if (result < 0) {
-            throw_bad_reply(result, member);
-        }
-        if (result == 0) {
-            break;
-        }
-        if ((result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_STRING, &item)) < 0 ||
-            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_STRING, &kind)) < 0 ||
-            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_UINT64, &planned)) < 0 ||
-            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_UINT64, &at)) < 0 ||
-            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_STRING, &note)) < 0 ||
-            (result = sd_bus_message_read_basic(reply.get(), SD_BUS_TYPE_INT32, &severity)) < 0 ||
-            (result = sd_bus_message_exit_container(reply.get())) < 0) {
-            throw_bad_reply(result, member);
-        }
-        regimend::HistoryEvent event;
-        event.item = item;
-        // HistoryEvent cannot carry a kind this CLI does not know: say so, never drop it.
-        auto parsed_kind = regimend::event_kind_from_string(kind);
-        if (!parsed_kind) {
-            throw CtlError(kExitFailed,
-                           "regimend sent an unknown history event \"" + std::string(kind) + "\"");
-        }
-        event.kind = *parsed_kind;
-        event.planned = optional_time(planned);
-        event.at = from_bus_time(at);
-        event.note = note;
-        event.severity = severity;
-        // A refill's quantity, a taken dose's recorded amount travel in `note` (service.cpp).
-        regimend::read_reply_note(event);
-        events.push_back(std::move(event));
-    }
+        from, to,
+        [this, with_due](Instant a, Instant b) { return history_columns_once(a, b, with_due); },
+        events);
     return events;
 }
 

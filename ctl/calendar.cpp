@@ -70,7 +70,7 @@ std::string render_calendar(const std::vector<CalendarDay>& days, bool colour) {
     auto monday = first - date::days{date::weekday{first}.iso_encoding() - 1};
     size_t next = 0;
     while (next < days.size()) {
-        std::string line = date::format("%Y-%m-%d", monday) + "  ";
+        std::string line = regimend::format_date(regimend::LocalDate{monday}) + "  ";
         for (int column = 0; column < 7; ++column) {
             auto day = monday + date::days{column};
             if (next < days.size() && date::sys_days{days[next].day} == day) {

@@ -1,10 +1,9 @@
 // What a verb file uses of CLI11 to declare its subcommand, without including CLI11: only
 // command.cpp and main.cpp do. CLI11 2.1 defines its validators (ExistingFile, Number,
 // PositiveNumber...) as `const` objects in its header, so every file that includes it
-// constructs its own copies at start-up and destroys them at exit; with eighteen verb files
-// that was about 8 % of the instructions of `regimenctl status` (issue 17,
-// docs/BENCHMARKS.md "Fifth pass: status"). Each call forwards to the CLI11 call of the
-// same name, so --help and the parse are CLI11's as before.
+// constructs its own copies at start-up and destroys them at exit, once per verb file.
+// Each call forwards to the CLI11 call of the same name, so --help and the parse are
+// CLI11's.
 #pragma once
 
 #include <functional>

@@ -1,8 +1,6 @@
 // What every verb may read, and the exit codes: without CLI11, so the helpers shared by the
-// verbs (bus client, time arguments, regimen file...) do not include it. CLI11 2.1 defines
-// its validators (ExistingFile, Number, PositiveNumber...) as `const` objects in its header:
-// every translation unit that includes it builds its own copies at start-up (issue 17,
-// docs/BENCHMARKS.md "Fifth pass").
+// verbs (bus client, time arguments, regimen file...) do not include it (ctl/command.hpp
+// says why).
 #pragma once
 
 #include <string>

@@ -53,9 +53,9 @@ FirstWord first_word(int argc, char** argv) {
 }
 
 // The verb the command line names by its own name, before any --help: then only that verb
-// is added to CLI11. Building all eighteen verbs' options and subcommands was a third of
-// the instructions of a `regimenctl status` (issue 17, docs/BENCHMARKS.md). Anything else
-// (no verb, an alias such as `confirm`, a typo, --help for the whole program) adds them all.
+// is added to CLI11, whose cost grows with every option and subcommand it is given. Anything
+// else (no verb, an alias such as `confirm`, a typo, --help for the whole program) adds
+// them all.
 const regimenctl::Verb* named_verb(const FirstWord& first,
                                    const std::vector<regimenctl::Verb>& verbs) {
     if (!first.word || first.help_before) {

@@ -3,12 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <ostream>
 
-#include "core/rfc3339.hpp"
 #include "host/system_zone.hpp"
 #include "host/system_zone_name.hpp"
 
@@ -208,81 +208,18 @@ void Table::append_to(std::string& out, std::string_view indent) const {
     });
 }
 
-namespace {
-
-// date::format builds and imbues an ostream per call, and snprintf parses its format per
-// call: both dominated `history` on a long history. These fixed-width fields need neither.
-char* two_digits(char* out, unsigned value) {
-    out[0] = static_cast<char>('0' + value / 10 % 10);
-    out[1] = static_cast<char>('0' + value % 10);
-    return out + 2;
-}
-
-// "HH:MM" or "HH:MM:SS" at `out`; returns the end.
-char* clock_digits(char* out, regimend::LocalTime local) {
-    const date::hh_mm_ss time{local - date::floor<date::days>(local)};
-    out = two_digits(out, static_cast<unsigned>(time.hours().count()));
-    *out++ = ':';
-    out = two_digits(out, static_cast<unsigned>(time.minutes().count()));
-    if (time.seconds().count() != 0) {
-        *out++ = ':';
-        out = two_digits(out, static_cast<unsigned>(time.seconds().count()));
-    }
-    return out;
-}
-
-std::string clock_text(regimend::LocalTime local) {
-    char text[8];
-    return std::string(text, clock_digits(text, local));
-}
-
-}  // namespace
-
 std::string format_clock(const regimend::TimeZone& zone, regimend::Instant instant) {
-    return clock_text(regimend::to_local(zone, instant));
+    return regimend::format_clock(regimend::to_local(zone, instant));
 }
-
-namespace {
-
-bool four_digit_year(regimend::LocalDate day) {
-    const int year = static_cast<int>(day.year());
-    return year >= 0 && year <= 9999;
-}
-
-// "YYYY-MM-DD" at `out` for a four_digit_year(); returns the end.
-char* date_digits(char* out, regimend::LocalDate day) {
-    const auto year = static_cast<unsigned>(static_cast<int>(day.year()));
-    out = two_digits(out, year / 100);
-    out = two_digits(out, year % 100);
-    *out++ = '-';
-    out = two_digits(out, static_cast<unsigned>(day.month()));
-    *out++ = '-';
-    return two_digits(out, static_cast<unsigned>(day.day()));
-}
-
-std::string when_text(regimend::LocalTime local, regimend::LocalDate today) {
-    const regimend::LocalDate day{date::floor<date::days>(local)};
-    if (day == today) {
-        return clock_text(local);
-    }
-    if (!four_digit_year(day)) {  // as printf's %04d writes it
-        char text[32];
-        const int length =
-            std::snprintf(text, sizeof text, "%04d-%02u-%02u ", static_cast<int>(day.year()),
-                          static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
-        return std::string(text, static_cast<std::size_t>(length)) + clock_text(local);
-    }
-    char text[24];
-    char* out = date_digits(text, day);
-    *out++ = ' ';
-    return std::string(text, clock_digits(out, local));
-}
-
-}  // namespace
 
 std::string format_when(const regimend::TimeZone& zone, regimend::Instant instant,
                         regimend::LocalDate today) {
-    return when_text(regimend::to_local(zone, instant), today);
+    const auto local = regimend::to_local(zone, instant);
+    const regimend::LocalDate day{date::floor<date::days>(local)};
+    if (day == today) {
+        return regimend::format_clock(local);
+    }
+    return regimend::format_date(day) + ' ' + regimend::format_clock(local);
 }
 
 std::string format_entry_when(const regimend::TimeZone& zone, regimend::Instant instant,
@@ -326,29 +263,7 @@ std::string zone_note(const regimend::TimeZone& zone) {
 }
 
 std::string format_day_heading(regimend::LocalDate day) {
-    // What "%a %F" gives in the C locale, without the ostream date::format builds (issue 17:
-    // `status` prints this line on every run, and the status front must not link the
-    // locale machinery). One string, so no table of pointers to relocate.
-    constexpr std::string_view kWeekdays = "SunMonTueWedThuFriSat";
-    const date::weekday weekday{date::local_days{day}};
-    char text[24];
-    kWeekdays.copy(text, 3, 3 * weekday.c_encoding());
-    text[3] = ' ';
-    if (!four_digit_year(day)) {
-        // date's %F writes the year as an ostream does with width 4 and fill '0': the fill
-        // goes left of a sign ("00-1" for the year -1).
-        char year[16];
-        const int digits = std::snprintf(year, sizeof year, "%d", static_cast<int>(day.year()));
-        std::string heading(text, 4);
-        heading.append(static_cast<std::size_t>(std::max(0, 4 - digits)), '0');
-        heading.append(year, static_cast<std::size_t>(digits));
-        char rest[8];
-        const int length =
-            std::snprintf(rest, sizeof rest, "-%02u-%02u", static_cast<unsigned>(day.month()),
-                          static_cast<unsigned>(day.day()));
-        return heading.append(rest, static_cast<std::size_t>(length));
-    }
-    return std::string(text, date_digits(text + 4, day));
+    return regimend::format_weekday(day) + ' ' + regimend::format_date(day);
 }
 
 std::string format_diagnostic_line(const regimend::Diagnostic& diagnostic) {
@@ -384,11 +299,25 @@ nlohmann::json text_or_null(std::string_view text) {
 
 void print_json(const nlohmann::json& document) {
     // Item names and notes are user text: replace invalid UTF-8 instead of throwing.
-    // Through stdio, which std::cout is synchronised with: this file includes no <iostream>,
-    // whose start-up the status front must not pay for (ctl/front/main.cpp).
+    // Through stdio, which std::cout is synchronised with.
     const std::string text =
         document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
     std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+std::string lateness_text(std::optional<double> minutes) {
+    if (!minutes) {
+        return "";
+    }
+    const long rounded = std::lround(*minutes);
+    if (rounded == 0) {
+        return "on time";
+    }
+    // "25 min late", "3h20m late", "2d early": a day late reads as a day, not 1440 min.
+    const long size = std::labs(rounded);
+    const std::string amount = size < 60 ? std::to_string(size) + " min"
+                                         : regimend::format_duration(regimend::Seconds{size * 60});
+    return amount + (rounded > 0 ? " late" : " early");
 }
 
 }  // namespace regimenctl

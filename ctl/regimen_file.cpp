@@ -14,13 +14,13 @@ std::string default_config_path() {
     return regimend::resolve_paths({}, {}).config_file;
 }
 
-std::optional<std::string> read_text_file(const std::string& path, std::string* error) {
+std::string read_text_file(const std::string& path) {
     std::string why;
     auto text = regimend::read_regular_file(path, why);
-    if (!text && error != nullptr) {
-        *error = why;
+    if (!text) {
+        throw CtlError(kExitFailed, "cannot read " + path + ": " + why);
     }
-    return text;
+    return std::move(*text);
 }
 
 const regimend::TimeZone* system_zone() {
@@ -28,23 +28,26 @@ const regimend::TimeZone* system_zone() {
 }
 
 std::optional<regimend::ParseResult> try_load_regimen(const std::string& path) {
-    auto text = read_text_file(path);
+    std::string ignored;
+    auto text = regimend::read_regular_file(path, ignored);
     if (!text) {
         return std::nullopt;
     }
-    return regimend::parse_regimen(*text, path, system_zone());
+    return regimend::parse_regimen(*text, path, system_zone(), regimend::find_zone);
 }
 
 regimend::ParseResult load_regimen(const std::string& path) {
-    std::string error;
-    auto text = read_text_file(path, &error);
-    if (!text) {
+    std::string text;
+    try {
+        text = read_text_file(path);
+    } catch (const CtlError& error) {
         std::error_code ignored;
-        const bool missing = !std::filesystem::exists(path, ignored);
-        throw CtlError(kExitFailed, "cannot read " + path + ": " + error +
-                                        (missing ? "; `regimenctl edit` creates one" : ""));
+        if (std::filesystem::exists(path, ignored)) {
+            throw;
+        }
+        throw CtlError(kExitFailed, std::string(error.what()) + "; `regimenctl edit` creates one");
     }
-    return regimend::parse_regimen(*text, path, system_zone());
+    return regimend::parse_regimen(text, path, system_zone(), regimend::find_zone);
 }
 
 regimend::Regimen load_valid_regimen(const std::string& path, std::string_view consequence) {

@@ -9,15 +9,17 @@
 
 #include "core/parse.hpp"
 #include "core/time_zone.hpp"
+#include "host/zoneinfo.hpp"
 
 namespace regimenctl {
 
 // $XDG_CONFIG_HOME/regimend/regimen.yaml, else ~/.config/regimend/regimen.yaml.
 std::string default_config_path();
 
-// The whole file, or nullopt with `error` saying why ("No such file or directory", "it is
-// a FIFO, not a regular file"): a regular file of at most 1 MiB, opened without blocking.
-std::optional<std::string> read_text_file(const std::string& path, std::string* error = nullptr);
+// The whole file: a regular file of at most 1 MiB, opened without blocking. Throws
+// CtlError (exit 1) "cannot read PATH: why" ("No such file or directory", "it is a FIFO,
+// not a regular file").
+std::string read_text_file(const std::string& path);
 
 // The system's zone by the lookup regimend uses (regimend::system_zone: $TZ, then
 // /etc/localtime, then /etc/timezone, then UTC), but in regimenctl's environment: a $TZ set
@@ -37,7 +39,8 @@ regimend::ParseResult load_regimen(const std::string& path);
 // saying "the regimen has errors; <consequence>" (e.g. "nothing to plan").
 regimend::Regimen load_valid_regimen(const std::string& path, std::string_view consequence);
 
-// The same as load_regimen, but nullopt instead of throwing when the file cannot be read.
+// The same as load_regimen, but nullopt when the file cannot be read: for verbs to which
+// the regimen only adds detail (names, the zone), so a missing file is no failure.
 std::optional<regimend::ParseResult> try_load_regimen(const std::string& path);
 
 }  // namespace regimenctl

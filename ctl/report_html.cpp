@@ -77,7 +77,7 @@ std::string optional_number(const std::optional<double>& value, int decimals) {
 }
 
 std::string day_text(LocalDate day) {
-    return date::format("%F", day);
+    return regimend::format_date(day);
 }
 
 LocalDate add_days(LocalDate day, int count) {

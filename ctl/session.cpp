@@ -3,6 +3,7 @@
 #include <map>
 
 #include "error.hpp"
+#include "host/zoneinfo.hpp"
 #include "regimen_file.hpp"
 
 namespace regimenctl {
@@ -17,9 +18,7 @@ const regimend::TimeZone* offline_zone(const std::string& path) {
 
 DaemonSession open_session(const GlobalOptions& options) {
     DaemonSession session{BusClient::connect()};
-    if (auto name = session.bus.time_zone()) {
-        session.zone = find_zone(*name);
-    }
+    session.zone = find_zone(session.bus.time_zone());
     if (session.zone == nullptr) {
         session.zone = offline_zone(options.config_path);
     }
@@ -27,17 +26,8 @@ DaemonSession open_session(const GlobalOptions& options) {
 }
 
 std::string DaemonSession::config_path(const GlobalOptions& options) {
-    try {
-        auto path = bus.config_path();
-        if (!path.empty()) {
-            return path;
-        }
-    } catch (const CtlError& error) {
-        if (error.exit_code() == kExitNoDaemon) {
-            throw;
-        }
-    }
-    return options.config_path;
+    auto path = bus.config_path();
+    return path.empty() ? options.config_path : path;
 }
 
 std::string DaemonSession::item_name(const std::string& item, Instant around,

@@ -229,15 +229,15 @@ Instant since_argument(std::string_view text, const regimend::TimeZone& zone, In
 
 void check_at_form(std::string_view text) {
     // The zone and the day do not change what is well-formed.
-    at_form(text, *regimend::locate_zone("UTC"), Instant{});
+    at_form(text, regimend::TimeZone::utc(), Instant{});
 }
 
 void check_entry_at_form(std::string_view text) {
-    entry_at_form(text, *regimend::locate_zone("UTC"), Instant{});
+    entry_at_form(text, regimend::TimeZone::utc(), Instant{});
 }
 
 void check_since_form(std::string_view text) {
-    since_argument(text, *regimend::locate_zone("UTC"), Instant{});
+    since_argument(text, regimend::TimeZone::utc(), Instant{});
 }
 
 regimend::Seconds duration_argument(std::string_view text, std::string_view what) {
@@ -278,17 +278,8 @@ std::optional<Instant> optional_entry_at_argument(const std::optional<std::strin
 }
 
 std::string at_read_as(const regimend::TimeZone& zone, Instant at) {
-    // Not date::format, whose ostream would link the locale machinery into the status
-    // front (ctl/front/main.cpp), which links this file.
-    const auto local = regimend::to_local(zone, at);
-    const auto day = date::floor<date::days>(local);
-    const date::year_month_day ymd{day};
-    const date::hh_mm_ss clock{std::chrono::duration_cast<std::chrono::minutes>(local - day)};
-    std::array<char, 48> text{};
-    std::snprintf(text.data(), text.size(), "%04d-%02u-%02u %02d:%02d", int(ymd.year()),
-                  unsigned(ymd.month()), unsigned(ymd.day()), int(clock.hours().count()),
-                  int(clock.minutes().count()));
-    return "--at was read as " + std::string(text.data()) + " " + zone.name();
+    return "--at was read as " + regimend::format_date_hh_mm(regimend::to_local(zone, at)) + " " +
+           zone.name();
 }
 
 }  // namespace regimenctl

@@ -20,6 +20,7 @@
 #include "error.hpp"
 #include "host/bus_names.hpp"
 #include "host/sd_handles.hpp"
+#include "host/zoneinfo.hpp"
 #include "regimen_file.hpp"
 #include "time_args.hpp"
 #include "verb.hpp"
@@ -86,15 +87,16 @@ Snapshot take_snapshot(BusClient* bus, RegimenCache& regimen, const GlobalOption
         return snapshot;
     }
     try {
-        std::string config_path = bus->config_path();
-        if (config_path.empty()) {
-            config_path = options.config_path;
-        }
-        const regimend::Regimen* parsed = regimen.get(config_path);
-        if (auto name = bus->time_zone(); name && find_zone(*name) != nullptr) {
-            snapshot.zone = find_zone(*name);
-        } else if (parsed != nullptr && parsed->zone != nullptr) {
-            snapshot.zone = parsed->zone;
+        // The regimen file the daemon runs, read only when the bus does not say enough:
+        // escalate_after of a due dose, or a zone the daemon names and this host lacks.
+        const auto parsed = [&]() -> const regimend::Regimen* {
+            std::string config_path = bus->config_path();
+            return regimen.get(config_path.empty() ? options.config_path : config_path);
+        };
+        if (const auto* zone = find_zone(bus->time_zone())) {
+            snapshot.zone = zone;
+        } else if (const auto* file = parsed(); file != nullptr && file->zone != nullptr) {
+            snapshot.zone = file->zone;
         }
         const auto& zone = *snapshot.zone;
         const auto now = current_instant();
@@ -113,17 +115,8 @@ Snapshot take_snapshot(BusClient* bus, RegimenCache& regimen, const GlobalOption
                              [&](const DoseRow& row) { return row.planned == *next; })) {
                 at_next = bus->list_doses(*next, *next + regimend::Seconds{1});
             }
-            const DoseRow* focus = nullptr;
-            for (const auto& row : at_next) {
-                if (row.planned != *next || row.state == "taken" || row.state == "skipped" ||
-                    row.state == "missed") {
-                    continue;
-                }
-                if (focus == nullptr || (is_due(row) && !is_due(*focus))) {
-                    focus = &row;
-                }
-            }
-            if (focus != nullptr) {
+            if (const DoseRow* focus =
+                    regimend::next_dose_row(at_next, *next, dose_planned, dose_state)) {
                 bar.focus = bar_dose(*focus);
                 if (is_due(*focus)) {
                     int due = 0;
@@ -132,8 +125,8 @@ Snapshot take_snapshot(BusClient* bus, RegimenCache& regimen, const GlobalOption
                     }
                     const bool focus_today = regimend::local_date(zone, focus->planned) == today;
                     bar.more_due = std::max(0, due + (focus_today ? 0 : 1) - 1);
-                    if (parsed != nullptr) {
-                        if (const auto* item = parsed->find(focus->item)) {
+                    if (const auto* file = parsed()) {
+                        if (const auto* item = file->find(focus->item)) {
                             bar.escalates_at = focus->planned + item->reminders.escalate_after;
                         }
                     }

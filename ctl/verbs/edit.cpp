@@ -110,9 +110,11 @@ std::vector<regimend::Diagnostic> validate(const std::string& text, const std::s
         auto bus = BusClient::connect();
         return bus.validate(text, target);
     } catch (const CtlError&) {
-        // No daemon (or one without Validate): the same parser and lint, offline.
+        // No daemon, or one that could not answer (a text over the bus's message size):
+        // the same parser and lint, offline. A bus failure must never cost the user the
+        // edit they just made.
     }
-    auto parsed = regimend::parse_regimen(text, target, system_zone());
+    auto parsed = regimend::parse_regimen(text, target, system_zone(), regimend::find_zone);
     auto diagnostics = parsed.diagnostics;
     if (parsed.regimen) {
         auto warnings = regimend::lint(*parsed.regimen);
@@ -123,41 +125,42 @@ std::vector<regimend::Diagnostic> validate(const std::string& text, const std::s
 
 // The edited copy as the editor left it: a regular file of ours, never through a symlink
 // (an editor or another program may leave one in place of the copy, pointing anywhere).
-std::optional<std::string> read_copy(const std::string& path, std::string& error) {
+// The edited copy, read only while it is still the regular file of this user that was made
+// (an editor that leaves a symbolic link in its place is not followed); CtlError otherwise.
+std::string read_copy(const std::string& path) {
+    const auto refuse = [&](const std::string& why) {
+        throw CtlError(kExitFailed, "cannot read the edited copy " + path + ": " + why);
+    };
     struct stat before {};
     if (::lstat(path.c_str(), &before) != 0) {
-        error = std::strerror(errno);
-        return std::nullopt;
+        refuse(std::strerror(errno));
     }
     if (S_ISLNK(before.st_mode)) {
-        error = "it is now a symbolic link, not the copy regimenctl made";
-        return std::nullopt;
+        refuse("it is now a symbolic link, not the copy regimenctl made");
     }
     if (!S_ISREG(before.st_mode) || before.st_uid != ::geteuid()) {
-        error = "it is no longer a regular file of yours";
-        return std::nullopt;
+        refuse("it is no longer a regular file of yours");
     }
-    auto text = read_text_file(path, &error);
+    std::string text = read_text_file(path);
     struct stat after {};
-    if (text && (::lstat(path.c_str(), &after) != 0 || after.st_dev != before.st_dev ||
-                 after.st_ino != before.st_ino)) {
-        error = "it was replaced while it was read";
-        return std::nullopt;
+    if (::lstat(path.c_str(), &after) != 0 || after.st_dev != before.st_dev ||
+        after.st_ino != before.st_ino) {
+        refuse("it was replaced while it was read");
     }
     return text;
 }
 
 // The target as it is now: its text, or nullopt when it does not exist.
 std::optional<std::string> current_target(const std::string& target) {
-    std::string error;
-    if (auto text = read_text_file(target, &error)) {
-        return text;
-    }
     std::error_code ignored;
     if (!std::filesystem::exists(target, ignored)) {
         return std::nullopt;
     }
-    return "\n(unreadable: " + error + ")";  // differs from any text read before
+    try {
+        return read_text_file(target);
+    } catch (const CtlError& error) {
+        return "\n(unreadable: " + std::string(error.what()) + ")";  // differs from any text read before
+    }
 }
 
 bool ask_reopen() {
@@ -201,18 +204,13 @@ int reload_after_install(const std::string& target) {
 
 int run_edit(const GlobalOptions& options) {
     const std::string target = options.config_path;
-    std::string original;
-    std::string read_error;
     // What the target held when the copy was made: installing is refused if that changed.
     std::optional<std::string> before;
-    if (auto text = read_text_file(target, &read_error)) {
-        original = *text;
-        before = original;
-    } else if (std::filesystem::exists(target)) {
-        throw CtlError(kExitFailed, "cannot read " + target + ": " + read_error);
-    } else {
-        original = kNewRegimen;
+    std::error_code ignored;
+    if (std::filesystem::exists(target, ignored)) {
+        before = read_text_file(target);
     }
+    const std::string original = before.value_or(kNewRegimen);
 
     TemporaryCopy copy(original);
     const auto editor = editor_command();
@@ -226,14 +224,12 @@ int run_edit(const GlobalOptions& options) {
                                             std::to_string(status) +
                                             "; nothing installed (your copy: " + copy.path() + ")");
         }
-        std::string copy_error;
-        auto text = read_copy(copy.path(), copy_error);
-        if (!text) {
+        try {
+            edited = read_copy(copy.path());
+        } catch (const CtlError&) {
             copy.keep();  // never throw the user's work away (it may be over 1 MiB)
-            throw CtlError(kExitFailed,
-                           "cannot read the edited copy " + copy.path() + ": " + copy_error);
+            throw;
         }
-        edited = std::move(*text);
         if (edited == original) {
             std::cout << "No changes.\n";
             return kExitOk;

@@ -62,7 +62,7 @@ nlohmann::json number_or_null(std::optional<double> value) {
 }
 
 nlohmann::json date_or_null(std::optional<regimend::LocalDate> day) {
-    return day ? nlohmann::json(date::format("%F", *day)) : nlohmann::json(nullptr);
+    return day ? nlohmann::json(regimend::format_date(*day)) : nlohmann::json(nullptr);
 }
 
 nlohmann::json compared_json(const regimend::ComparedFigure& figure) {
@@ -156,7 +156,7 @@ nlohmann::json report_json(const Report& report, const regimend::TimeZone& zone)
     }
     auto days = nlohmann::json::array();
     for (const auto& day : report.days) {
-        days.push_back({{"date", date::format("%F", day.day)},
+        days.push_back({{"date", regimend::format_date(day.day)},
                         {"planned", day.planned},
                         {"taken", day.taken},
                         {"symptom", day.symptom},
@@ -263,7 +263,7 @@ void print_symptoms(const Report& report, int days) {
               << paint("Symptoms", Colour::Bold) << ": the " << days
               << " days before the regimen started";
     if (report.regimen_start) {
-        std::cout << " (" << date::format("%F", *report.regimen_start) << ")";
+        std::cout << " (" << regimend::format_date(*report.regimen_start) << ")";
     }
     std::cout << " -> the last " << days << " days\n";
     Table table;
@@ -324,8 +324,8 @@ void print_acute(const Report& report) {
 
 void print_report(const Report& report, const regimend::TimeZone& zone, int days) {
     std::cout << paint("Report", Colour::Bold) << " for "
-              << date::format("%F", regimend::local_date(zone, report.window.from)) << " to "
-              << date::format("%F", regimend::local_date(zone, report.window.to)) << " ("
+              << regimend::format_date(regimend::local_date(zone, report.window.from)) << " to "
+              << regimend::format_date(regimend::local_date(zone, report.window.to)) << " ("
               << plural(days, "day") << ")\n"
               << zone_note(zone);
     if (!report.counted_from) {

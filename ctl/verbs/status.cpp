@@ -1,23 +1,112 @@
 // `regimenctl status` (the default verb): today's doses, the next due one, and warnings
-// about the regimen file the daemon runs. A bare `regimenctl status` is answered by the
-// front (ctl/front/main.cpp) from the daemon's Today; this program runs it when the daemon has
-// no Today, and for `status --json`.
+// about the regimen file the daemon runs, from the daemon's Today in one round trip. A
+// bare `regimenctl status` runs without the command-line parser (run_alone, ctl/main.cpp).
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "core/daily_totals.hpp"
 #include "core/diary.hpp"
+#include "core/doses.hpp"
 #include "core/lint.hpp"
 #include "error.hpp"
+#include "host/zoneinfo.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
 #include "session.hpp"
-#include "status_view.hpp"
 #include "time_args.hpp"
 #include "verb.hpp"
 
 namespace regimenctl {
 namespace {
+
+struct NextDose {
+    std::string item;
+    std::string name;
+    Instant planned;
+};
+
+// What status prints, however it was asked for.
+struct StatusView {
+    const regimend::TimeZone* zone = nullptr;
+    std::vector<DoseRow> doses;
+    std::optional<NextDose> next;
+    std::vector<std::pair<DoseRow, Instant>> snoozed_until;
+    std::vector<std::string> warnings;
+};
+
+std::optional<StatusView> status_from_today(BusClient& bus) {
+    auto reply = bus.today();
+    if (!reply) {
+        return std::nullopt;
+    }
+    StatusView view;
+    view.zone = regimend::find_zone(reply->zone);
+    if (view.zone == nullptr) {
+        view.zone = system_zone();
+    }
+    view.doses = std::move(reply->doses);
+    if (reply->next_planned) {
+        view.next = NextDose{reply->next_item, reply->next_name, *reply->next_planned};
+    }
+    for (const auto& [item, times] : reply->snoozed) {
+        for (const auto& dose : view.doses) {
+            if (dose.item == item && dose.planned == times.first) {
+                view.snoozed_until.emplace_back(dose, times.second);
+            }
+        }
+    }
+    view.warnings = std::move(reply->warnings);
+    return view;
+}
+
+std::string status_text(const StatusView& view) {
+    const auto& zone = *view.zone;
+    const regimend::LocalDate today{date::floor<date::days>(zone.to_local(current_instant()))};
+    std::string text = paint("Today, " + format_day_heading(today), Colour::Bold);
+    text += '\n';
+    text += zone_note(zone);
+    if (view.doses.empty()) {
+        text += "  No doses planned.\n";
+    }
+    Table table;
+    for (const auto& dose : view.doses) {
+        std::string when = dose.acted_at ? format_when(zone, *dose.acted_at, today) : "";
+        if (dose.state == "snoozed") {
+            for (const auto& [snoozed, until] : view.snoozed_until) {
+                if (snoozed.item == dose.item && snoozed.planned == dose.planned) {
+                    when = "until " + format_when(zone, until, today);
+                }
+            }
+        }
+        table.add_row({{format_clock(zone, dose.planned)},
+                       {dose.item},
+                       {dose.name},
+                       {dose.state, state_colour(dose.state)},
+                       {when}});
+    }
+    table.append_to(text, "  ");
+    if (const auto& next = view.next) {
+        std::string what = next->item.empty() ? "" : " " + next->item;
+        if (!next->name.empty()) {
+            what += " (" + next->name + ")";
+        }
+        text += "Next: " + format_when(zone, next->planned, today) + terminal_text(what) + '\n';
+    } else {
+        text += "Next: nothing planned\n";
+    }
+    if (!view.warnings.empty()) {
+        text += paint("Warnings:", Colour::Yellow);
+        text += '\n';
+        for (const auto& warning : view.warnings) {
+            text += "  " + terminal_text(warning) + '\n';
+        }
+    }
+    return text;
+}
 
 // Lint of the file on disk, plus a warning when it no longer parses (then the daemon
 // keeps running the last valid regimen and the user should know), plus today's confirmed
@@ -26,13 +115,14 @@ std::vector<std::string> regimen_warnings(const std::string& path, regimend::Loc
                                           const std::vector<DoseRow>& doses,
                                           const std::vector<regimend::HistoryEvent>& today_events) {
     std::vector<std::string> warnings;
-    std::string read_error;
-    auto text = read_text_file(path, &read_error);
-    if (!text) {
-        warnings.push_back("cannot read " + path + ": " + read_error);
+    std::string text;
+    try {
+        text = read_text_file(path);
+    } catch (const CtlError& error) {
+        warnings.push_back(error.what());
         return warnings;
     }
-    auto parsed = regimend::parse_regimen(*text, path, system_zone());
+    auto parsed = regimend::parse_regimen(text, path, system_zone(), regimend::find_zone);
     if (!parsed.ok()) {
         warnings.push_back(path +
                            " has errors; regimend keeps the last valid regimen (run "
@@ -56,47 +146,25 @@ std::vector<std::string> regimen_warnings(const std::string& path, regimend::Loc
     return warnings;
 }
 
-// When a snoozed dose's reminder comes back: its last `snoozed` event plus the length the
-// event records.
-std::optional<Instant> snoozed_until(const std::vector<regimend::HistoryEvent>& events,
-                                     const DoseRow& dose) {
-    std::optional<Instant> until;
-    for (const auto& event : events) {
-        if (event.kind == regimend::EventKind::Snoozed && event.item == dose.item &&
-            event.planned == dose.planned) {
-            if (auto length = regimend::parse_duration(event.note)) {
-                until = event.at + *length;
-            }
-        }
-    }
-    return until;
-}
-
 std::optional<NextDose> next_dose(DaemonSession& session, const std::vector<DoseRow>& today) {
     auto planned = session.bus.next_due();
     if (!planned) {
         return std::nullopt;
     }
-    auto find_in = [&](const std::vector<DoseRow>& rows) -> std::optional<NextDose> {
-        for (const auto& row : rows) {
-            if (row.planned == *planned && row.state != "taken" && row.state != "skipped") {
-                return NextDose{row.item, row.name, row.planned};
-            }
-        }
-        return std::nullopt;
-    };
-    if (auto found = find_in(today)) {
-        return found;
+    auto rows = today;
+    if (std::none_of(rows.begin(), rows.end(),
+                     [&](const auto& row) { return row.planned == *planned; })) {
+        rows = session.bus.list_doses(*planned, *planned + regimend::Seconds{1});
     }
-    if (auto found = find_in(session.bus.list_doses(*planned, *planned + regimend::Seconds{1}))) {
-        return found;
+    if (const DoseRow* row = regimend::next_dose_row(rows, *planned, dose_planned, dose_state)) {
+        return NextDose{row->item, row->name, row->planned};
     }
     return NextDose{"", "", *planned};
 }
 
-// The spec's members only (a daemon without Today): several calls, and the file parsed and
-// linted here.
-StatusView status_from_members(const GlobalOptions& options) {
+// A day with more doses than one Today reply holds: the doses listed in pieces, and the
+// rest of what Today says asked for member by member (the file parsed and linted here).
+StatusView status_of_a_large_day(const GlobalOptions& options) {
     auto session = open_session(options);
     StatusView view;
     view.zone = session.zone;
@@ -116,7 +184,7 @@ StatusView status_from_members(const GlobalOptions& options) {
     }
     for (const auto& dose : view.doses) {
         if (dose.state == "snoozed") {
-            if (auto until = snoozed_until(today_events, dose)) {
+            if (auto until = regimend::snoozed_until(today_events, {dose.item, dose.planned})) {
                 view.snoozed_until.emplace_back(dose, *until);
             }
         }
@@ -147,7 +215,7 @@ void print_status_json(const StatusView& view) {
 int run_status(const GlobalOptions& options) {
     auto bus = BusClient::connect();
     auto found = status_from_today(bus);
-    const StatusView view = found ? std::move(*found) : status_from_members(options);
+    const StatusView view = found ? std::move(*found) : status_of_a_large_day(options);
     if (options.json) {
         print_status_json(view);
     } else {

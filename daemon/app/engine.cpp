@@ -520,27 +520,7 @@ MethodResult<TodayView> Engine::today(Micros now) const {
     const auto& dose_events = *stored.value;
     view.doses = tracker_.doses(view.from, view.to, instant, dose_events);
 
-    auto open_at = [](const std::vector<DoseView>& rows, Instant planned) -> const DoseView* {
-        for (const auto& row : rows) {
-            if (row.dose.planned == planned && row.state != DoseState::Taken &&
-                row.state != DoseState::Skipped) {
-                return &row;
-            }
-        }
-        return nullptr;
-    };
-    if (next_due_) {
-        view.next = DoseKey{"", *next_due_};
-        if (const DoseView* found = open_at(view.doses, *next_due_)) {
-            view.next = found->dose;
-        } else if (auto later = list_doses(*next_due_, *next_due_ + Seconds{1}, now);
-                   std::holds_alternative<std::vector<DoseView>>(later)) {
-            if (const DoseView* at_next =
-                    open_at(std::get<std::vector<DoseView>>(later), *next_due_)) {
-                view.next = at_next->dose;
-            }
-        }
-    }
+    view.next = tracker_.next_due(instant);
     std::vector<DoseKey> taken;
     for (const auto& row : view.doses) {
         if (row.state == DoseState::Taken) {
@@ -549,17 +529,7 @@ MethodResult<TodayView> Engine::today(Micros now) const {
         if (row.state != DoseState::Snoozed) {
             continue;
         }
-        // When the reminder comes back: the dose's last `snoozed` event plus its length.
-        std::optional<Instant> until;
-        for (const auto& event : dose_events) {
-            if (event.kind == EventKind::Snoozed && event.item == row.dose.item_id &&
-                event.planned == row.dose.planned) {
-                if (auto length = parse_duration(event.note)) {
-                    until = event.at + *length;
-                }
-            }
-        }
-        if (until) {
+        if (const auto until = snoozed_until(dose_events, row.dose)) {
             view.snoozed_until.emplace_back(row.dose, *until);
         }
     }

@@ -48,7 +48,7 @@ struct TodayView {
     Instant from{};
     Instant to{};
     std::vector<DoseView> doses;
-    std::optional<DoseKey> next;  // item id empty when the next dose is not found by id
+    std::optional<DoseKey> next;  // DoseTracker::next_due
     std::vector<std::pair<DoseKey, Instant>> snoozed_until;
     std::vector<std::string> warnings;
 };

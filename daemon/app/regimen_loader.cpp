@@ -11,6 +11,7 @@
 #include "core/lint.hpp"
 #include "core/parse.hpp"
 #include "host/system_zone.hpp"
+#include "host/zoneinfo.hpp"
 
 namespace regimend {
 namespace {
@@ -47,7 +48,7 @@ LoadedRegimen check_regimen_text(std::string_view text, const std::string& file_
                                  const regimend::TimeZone* default_zone) {
     LoadedRegimen result;
     result.text = std::string(text);
-    ParseResult parsed = parse_regimen(text, file_name, default_zone);
+    ParseResult parsed = parse_regimen(text, file_name, default_zone, regimend::find_zone);
     result.diagnostics = std::move(parsed.diagnostics);
     if (parsed.regimen && !has_errors(result.diagnostics)) {
         auto warnings = lint(*parsed.regimen);

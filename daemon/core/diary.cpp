@@ -27,8 +27,8 @@ std::optional<DoseFailure> future_time_failure(const Regimen& regimen, Instant a
     }
     const auto& zone = zone_of(regimen);
     return invalid_argument(
-        "The time cannot be in the future: " + date::format("%Y-%m-%d %H:%M", to_local(zone, at)) +
-        " (" + zone.name() + ") is after now, " + date::format("%H:%M", to_local(zone, now)));
+        "The time cannot be in the future: " + format_date_hh_mm(to_local(zone, at)) + " (" +
+        zone.name() + ") is after now, " + format_hh_mm(to_local(zone, now)));
 }
 
 std::variant<const Item*, DoseFailure> as_needed_item(const Regimen& regimen,
@@ -212,8 +212,7 @@ std::optional<std::string> max_per_day_note(const Item& item, int uses, LocalDat
         return std::nullopt;
     }
     return "for information: " + item.id + " was logged " + std::to_string(uses) + " times on " +
-           date::format("%F", day) + ", above its max_per_day of " +
-           std::to_string(*item.max_per_day);
+           format_date(day) + ", above its max_per_day of " + std::to_string(*item.max_per_day);
 }
 
 }  // namespace regimend

@@ -11,7 +11,7 @@ namespace regimend {
 namespace doses_detail {
 
 std::string local_text(const Regimen& regimen, Instant instant) {
-    return date::format("%Y-%m-%d %H:%M", to_local(zone_of(regimen), instant));
+    return format_date_hh_mm(to_local(zone_of(regimen), instant));
 }
 
 HistoryEvent make_event(const DoseKey& key, EventKind kind, Instant at, std::string note,
@@ -61,6 +61,28 @@ std::string_view to_string(DoseState state) {
         }
     }
     return "unknown";
+}
+
+std::optional<DoseState> dose_state_from_string(std::string_view name) {
+    for (const auto& [candidate, text] : kStateNames) {
+        if (text == name) {
+            return candidate;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Instant> snoozed_until(const std::vector<HistoryEvent>& events, const DoseKey& dose) {
+    std::optional<Instant> until;
+    for (const auto& event : events) {
+        if (event.kind == EventKind::Snoozed && event.item == dose.item_id &&
+            event.planned == dose.planned) {
+            if (auto length = parse_duration(event.note)) {
+                until = event.at + *length;
+            }
+        }
+    }
+    return until;
 }
 
 DoseTracker::DoseTracker(RegimenPtr regimen) : regimen_(std::move(regimen)) {}

@@ -23,6 +23,8 @@ namespace regimend {
 
 enum class DoseState { Upcoming, Due, Snoozed, Taken, Skipped, Missed };
 std::string_view to_string(DoseState state);  // "upcoming", "due", ...
+// The state named by to_string's text; nullopt for any other text.
+std::optional<DoseState> dose_state_from_string(std::string_view name);
 
 struct DoseKey {
     std::string item_id;
@@ -74,6 +76,33 @@ struct DoseView {
     std::optional<Instant> acted_at;  // taken/skipped/missed time
     std::optional<Amount> amount;
 };
+
+// When a snoozed dose's reminder comes back: its last `snoozed` event in `events` plus the
+// length that event records; nullopt when there is none.
+std::optional<Instant> snoozed_until(const std::vector<HistoryEvent>& events, const DoseKey& dose);
+
+// The next dose among listed rows, for a reader that holds NextDue's instant and a
+// listing rather than the tracker: of the rows planned at `next`, a due or snoozed one
+// before an upcoming one, never one answered or missed (DoseTracker::next_due picks by the
+// same rule). `planned_of` and `state_of` read a row's planned instant and its DoseState.
+template <class Row, class PlannedOf, class StateOf>
+const Row* next_dose_row(const std::vector<Row>& rows, Instant next, PlannedOf planned_of,
+                         StateOf state_of) {
+    const auto is_open = [](std::optional<DoseState> state) {
+        return state == DoseState::Due || state == DoseState::Snoozed;
+    };
+    const Row* found = nullptr;
+    for (const auto& row : rows) {
+        const std::optional<DoseState> state = state_of(row);
+        if (planned_of(row) != next || (!is_open(state) && state != DoseState::Upcoming)) {
+            continue;
+        }
+        if (found == nullptr || (is_open(state) && !is_open(state_of(*found)))) {
+            found = &row;
+        }
+    }
+    return found;
+}
 
 // A snooze lasts from 1s to this (a default `snooze` setting too). The one limit: the bus
 // service and regimenctl check against it as well.

@@ -43,7 +43,7 @@ std::string dose_day_and_clock(const Regimen& regimen, Instant planned, Instant 
     const auto& zone = zone_of(regimen);
     const auto days_apart =
         (date::sys_days{local_date(zone, planned)} - date::sys_days{local_date(zone, now)}).count();
-    const std::string clock = date::format("%H:%M", to_local(zone, planned));
+    const std::string clock = format_hh_mm(to_local(zone, planned));
     switch (days_apart) {
         case 0:
             return "today's " + clock;

@@ -55,10 +55,6 @@ std::string format_number(double value) {
     return text;
 }
 
-std::string format_local(const regimend::TimeZone& zone, Instant instant, const char* format) {
-    return date::format(format, to_local(zone, instant));
-}
-
 Diagnostic warning_at(const Regimen& regimen, SourcePos pos, std::string message) {
     return Diagnostic{regimen.file, pos.line, pos.column, Severity::Warning, std::move(message)};
 }
@@ -112,52 +108,6 @@ struct RepresentativePlan {
     std::optional<date::sys_days> unchecked_from;
 };
 
-// Orders doses[begin, end) by instant, keeping the order of equal instants (file order:
-// the piece was planned item by item). `instants` are the piece's distinct instants, in
-// order. A counting sort over them:
-// there are few (a fortnight of hourly items has 336 for 3.4 million doses), and a
-// comparison sort of the doses was a third of `check` at the file limits.
-void order_by_instant(std::vector<LintDose>& doses, std::size_t begin,
-                      const std::vector<Instant>& instants) {
-    auto slot_of = [&](Instant planned) {
-        return static_cast<std::size_t>(
-            std::lower_bound(instants.begin(), instants.end(), planned) - instants.begin());
-    };
-    std::vector<std::size_t> next(instants.size() + 1, 0);
-    for (std::size_t i = begin; i < doses.size(); ++i) {
-        ++next[slot_of(doses[i].planned) + 1];
-    }
-    for (std::size_t slot = 1; slot < next.size(); ++slot) {
-        next[slot] += next[slot - 1];
-    }
-    std::vector<LintDose> ordered(doses.size() - begin);
-    for (std::size_t i = begin; i < doses.size(); ++i) {
-        ordered[next[slot_of(doses[i].planned)]++] = doses[i];
-    }
-    std::copy(ordered.begin(), ordered.end(), doses.begin() + static_cast<std::ptrdiff_t>(begin));
-}
-
-// Merges one item's planned instants (in order, each once) into `instants`. Items mostly
-// share their instants, so the union stays small; kMaxCountedInstants bounds the cost when
-// they do not (each merge walks the union).
-constexpr std::size_t kMaxCountedInstants = 4096;
-
-void add_instants(std::vector<Instant>& instants, const std::vector<PlannedDose>& planned) {
-    std::vector<Instant> merged;
-    merged.reserve(instants.size() + planned.size());
-    auto next = instants.begin();
-    for (const auto& dose : planned) {
-        while (next != instants.end() && *next < dose.planned) {
-            merged.push_back(*next++);
-        }
-        if (next == instants.end() || *next != dose.planned) {
-            merged.push_back(dose.planned);
-        }
-    }
-    merged.insert(merged.end(), next, instants.end());
-    instants.swap(merged);
-}
-
 // The doses lint looks at: the union of its windows, in time order (ties in file order),
 // as far as kMaxLintWork allows.
 RepresentativePlan representative_plan(const Regimen& regimen) {
@@ -199,10 +149,6 @@ RepresentativePlan representative_plan(const Regimen& regimen) {
             const Instant from = start_of_day(zone, LocalDate{piece});
             const Instant to = start_of_day(zone, LocalDate{piece_end});
             const std::size_t piece_begin = doses.size();
-            // The piece's distinct instants, in order, while they are few; nullopt once
-            // there are too many for the counting sort (items at thousands of different
-            // times of day), which then gives way to a comparison sort.
-            std::optional<std::vector<Instant>> instants(std::in_place);
             // One item at a time, so only one item's PlannedDoses exist at once.
             for (std::size_t index = 0; index < regimen.items.size(); ++index) {
                 const Item& item = regimen.items[index];
@@ -214,12 +160,6 @@ RepresentativePlan representative_plan(const Regimen& regimen) {
                     doses.push_back({dose.planned, static_cast<std::uint32_t>(index),
                                      amount_slot(item, dose.amount)});
                 }
-                if (instants) {
-                    add_instants(*instants, planned);
-                    if (instants->size() > kMaxCountedInstants) {
-                        instants.reset();
-                    }
-                }
                 if ((work += 1) + doses.size() > kMaxLintWork) {
                     // A piece with only some of its items would undercount its days: the
                     // plan ends before it, and the caller says so.
@@ -228,14 +168,11 @@ RepresentativePlan representative_plan(const Regimen& regimen) {
                     return result;
                 }
             }
-            if (instants) {
-                order_by_instant(doses, piece_begin, *instants);
-            } else {
-                std::sort(doses.begin() + static_cast<std::ptrdiff_t>(piece_begin), doses.end(),
-                          [](const LintDose& a, const LintDose& b) {
-                              return std::tie(a.planned, a.item) < std::tie(b.planned, b.item);
-                          });
-            }
+            // In time order, ties in file order (the piece was planned item by item).
+            std::sort(doses.begin() + static_cast<std::ptrdiff_t>(piece_begin), doses.end(),
+                      [](const LintDose& a, const LintDose& b) {
+                          return std::tie(a.planned, a.item) < std::tie(b.planned, b.item);
+                      });
         }
     }
     return result;
@@ -333,11 +270,12 @@ void check_limits(const Regimen& regimen, const std::vector<LintDose>& doses,
         std::string unit = in_milligrams ? "mg" : limit.per_day.unit;
         std::string message = "planned " + limit.name + " reaches " +
                               format_number(first_over->second) + " " + unit + " on " +
-                              date::format("%F", first_over->first) +
+                              format_date(LocalDate{first_over->first}) +
                               ramp_phases(regimen, limit, first_over->first);
         if (peak->second > first_over->second) {
             message += " and " + format_number(peak->second) + " " + unit + " on " +
-                       date::format("%F", peak->first) + ramp_phases(regimen, limit, peak->first);
+                       format_date(LocalDate{peak->first}) +
+                       ramp_phases(regimen, limit, peak->first);
         }
         message += ", above the " + limit.per_day.text + " per_day limit";
         warnings.push_back(warning_at(regimen, limit.pos, std::move(message)));
@@ -392,7 +330,7 @@ void check_citrate(const Regimen& regimen, const std::vector<LintDose>& doses,
         if (!late) {
             continue;
         }
-        std::string wall_time = format_local(zone, late->planned, "%H:%M");
+        std::string wall_time = format_hh_mm(to_local(zone, late->planned));
         // Point at the `at` entry that lands there when one can be told apart.
         auto local = to_local(zone, late->planned);
         Seconds time_of_day = local - date::floor<date::days>(local);
@@ -526,10 +464,12 @@ std::string separate_message(const Regimen& regimen, const SeparateConflict& con
     const bool every_day =
         item.schedule.frequency == Frequency::Daily && item.schedule.weekdays == 0x7f &&
         other.schedule.frequency == Frequency::Daily && other.schedule.weekdays == 0x7f;
-    const char* when_format = !undated ? "%F %H:%M" : every_day ? "%H:%M daily" : "%A %H:%M";
-    return "'" + item.id + "' is planned at " + format_local(zone, conflict.mine, when_format) +
-           ", " + gap_text + " '" + other.id + "' at " +
-           format_local(zone, conflict.theirs, "%H:%M") + "; its separate rule keeps them " +
+    const auto mine = to_local(zone, conflict.mine);
+    const std::string when = !undated    ? format_date_hh_mm(mine)
+                             : every_day ? format_hh_mm(mine) + " daily"
+                                         : date::format("%A ", mine) + format_hh_mm(mine);
+    return "'" + item.id + "' is planned at " + when + ", " + gap_text + " '" + other.id + "' at " +
+           format_hh_mm(to_local(zone, conflict.theirs)) + "; its separate rule keeps them " +
            format_duration(item.separate->by) + " apart";
 }
 
@@ -594,7 +534,7 @@ Diagnostic unchecked_warning(const Regimen& regimen, date::sys_days unchecked_fr
     }
     return warning_at(regimen, pos,
                       "lint checked the plan only before " +
-                          date::format("%Y-%m-%d", unchecked_from) +
+                          format_date(LocalDate{unchecked_from}) +
                           ": the items' starts, ramp steps and ends are too many to plan a "
                           "fortnight after each; doses from then on were not checked");
 }

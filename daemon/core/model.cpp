@@ -101,7 +101,7 @@ Seconds Regimen::longest_missed_after() const {
 }
 
 const regimend::TimeZone& zone_of(const Regimen& regimen) {
-    return regimen.zone ? *regimen.zone : *regimend::locate_zone("UTC");
+    return regimen.zone ? *regimen.zone : TimeZone::utc();
 }
 
 }  // namespace regimend

@@ -53,8 +53,7 @@ std::string take_command(const Regimen& regimen, const DoseKey& dose, Instant no
     const auto& zone = zone_of(regimen);
     const bool today = local_date(zone, dose.planned) == local_date(zone, now);
     const auto local = to_local(zone, dose.planned);
-    const std::string at =
-        today ? date::format("%H:%M", local) : "\"" + date::format("%Y-%m-%d %H:%M", local) + "\"";
+    const std::string at = today ? format_hh_mm(local) : "\"" + format_date_hh_mm(local) + "\"";
     return "regimenctl take " + dose.item_id + " --at " + at;
 }
 
@@ -64,12 +63,13 @@ std::string local_clock(const Regimen& regimen, Instant instant, Instant now) {
     const auto days_apart =
         date::sys_days{local_date(zone, now)} - date::sys_days{local_date(zone, instant)};
     if (days_apart == date::days{0}) {
-        return date::format("%H:%M", local);
+        return format_hh_mm(local);
     }
     if (days_apart > date::days{0} && days_apart < date::days{7}) {
-        return date::format("%a %H:%M", local);
+        return format_weekday(LocalDate{date::floor<date::days>(local)}) + " " +
+               format_hh_mm(local);
     }
-    return date::format("%Y-%m-%d %H:%M", local);
+    return format_date_hh_mm(local);
 }
 
 NoticeText missed_notice(const Regimen& regimen, const std::vector<DoseKey>& missed, Instant now) {

@@ -25,8 +25,9 @@ constexpr SourcePos kFileStart{1, 1};
 
 class RegimenReader {
   public:
-    RegimenReader(Diagnostics& diagnostics, const regimend::TimeZone* default_zone)
-        : diagnostics_(diagnostics), default_zone_(default_zone) {}
+    RegimenReader(Diagnostics& diagnostics, const regimend::TimeZone* default_zone,
+                  const FindZone& find_zone)
+        : diagnostics_(diagnostics), default_zone_(default_zone), find_zone_(find_zone) {}
 
     Regimen read(const YAML::Node& root) {
         regimen_.file = diagnostics_.file();
@@ -79,8 +80,7 @@ class RegimenReader {
         const Field* timezone = top.get("timezone");
         if (!timezone) {
             if (!regimen_.zone) {
-                regimen_.zone =
-                    regimend::find_zone("UTC");  // the caller named no default: stay defined
+                regimen_.zone = &TimeZone::utc();  // the caller named no default: stay defined
             }
             return;
         }
@@ -89,7 +89,7 @@ class RegimenReader {
             return;
         }
         regimen_.timezone_name = text->value;
-        if (const regimend::TimeZone* zone = regimend::find_zone(text->value)) {
+        if (const regimend::TimeZone* zone = find_zone_ ? find_zone_(text->value) : nullptr) {
             regimen_.zone = zone;
         } else {
             diagnostics_.error(text->pos, "unknown time zone " + quoted(text->value) +
@@ -218,12 +218,14 @@ class RegimenReader {
 
     Diagnostics& diagnostics_;
     const regimend::TimeZone* default_zone_;
+    const FindZone& find_zone_;
     Regimen regimen_;
     bool has_bedtime_ = false;
 };
 
 void check_and_read(Diagnostics& diagnostics, const SourceText& source,
-                    const regimend::TimeZone* default_zone, ParseResult& result) {
+                    const regimend::TimeZone* default_zone, const FindZone& find_zone,
+                    ParseResult& result) {
     if (source.text().size() > kMaxFileBytes) {
         diagnostics.error(kFileStart, "the regimen is " + std::to_string(source.text().size()) +
                                           " bytes; the limit is 1 MiB");
@@ -239,7 +241,7 @@ void check_and_read(Diagnostics& diagnostics, const SourceText& source,
     if (!root) {
         return;
     }
-    Regimen regimen = RegimenReader(diagnostics, default_zone).read(*root);
+    Regimen regimen = RegimenReader(diagnostics, default_zone, find_zone).read(*root);
     if (diagnostics.empty()) {
         result.regimen = std::move(regimen);
         result.regimen->index_items();  // after the move: the index names its item array
@@ -249,12 +251,12 @@ void check_and_read(Diagnostics& diagnostics, const SourceText& source,
 }  // namespace
 
 ParseResult parse_regimen(std::string_view yaml_text, const std::string& file_name,
-                          const regimend::TimeZone* default_zone) {
+                          const regimend::TimeZone* default_zone, const FindZone& find_zone) {
     ParseResult result;
     SourceText source(yaml_text);
     Diagnostics diagnostics(file_name, source);
     try {
-        check_and_read(diagnostics, source, default_zone, result);
+        check_and_read(diagnostics, source, default_zone, find_zone, result);
     } catch (const std::exception& exception) {
         // yaml-cpp's node API can throw on shapes we did not foresee; a bad file must still
         // come back as a message, never as an exception through the daemon's reload.

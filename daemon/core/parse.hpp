@@ -20,8 +20,9 @@ struct ParseResult {
 };
 
 // `file_name` is used in messages only. `default_zone` applies when the file names no
-// `timezone` (the daemon passes the system zone, tests pass a named one).
+// `timezone` (the daemon passes the system zone, tests pass a named one; null means UTC).
+// `find_zone` looks up the zone a `timezone` names (host/zoneinfo.hpp's find_zone).
 ParseResult parse_regimen(std::string_view yaml_text, const std::string& file_name,
-                          const regimend::TimeZone* default_zone);
+                          const regimend::TimeZone* default_zone, const FindZone& find_zone);
 
 }  // namespace regimend

@@ -402,7 +402,7 @@ std::vector<Phase> split_phases(const Regimen& regimen, const ReportInput& input
             }
             what = amounts.empty() ? "the regimen" : join(amounts);
         }
-        phase.label = what + " from " + date::format("%F", phase.first_day);
+        phase.label = what + " from " + format_date(LocalDate{phase.first_day});
         for (const auto& day : days) {
             if (day.day >= phase.first_day && day.day <= phase.last_day) {
                 phase.planned += day.planned;

@@ -38,7 +38,7 @@ std::string ahead_clock(const Regimen& regimen, Instant instant, Instant now) {
     const date::sys_days today{local_date(zone, now)};
     const date::sys_days day{local_date(zone, instant)};
     const auto local = to_local(zone, instant);
-    const std::string clock = date::format("%H:%M", local);
+    const std::string clock = format_hh_mm(local);
     const auto ahead = (day - today).count();
     if (ahead <= 0) {
         return "today " + clock;
@@ -47,9 +47,9 @@ std::string ahead_clock(const Regimen& regimen, Instant instant, Instant now) {
         return "tomorrow " + clock;
     }
     if (ahead < 7) {
-        return date::format("%a ", local) + clock;
+        return format_weekday(LocalDate{date::floor<date::days>(local)}) + " " + clock;
     }
-    return date::format("%a %Y-%m-%d ", local) + clock;
+    return format_weekday(LocalDate{day}) + " " + format_date(LocalDate{day}) + " " + clock;
 }
 
 std::string stock_low_line(const Regimen& regimen, const Item& item, const StockForecast& forecast,

@@ -6,8 +6,6 @@
 #include <cstdio>
 #include <utility>
 
-#include "core/rfc3339.hpp"
-
 namespace regimend {
 namespace {
 
@@ -138,28 +136,94 @@ Instant start_of_day(const regimend::TimeZone& zone, LocalDate day) {
     return to_instant(zone, LocalTime{date::local_days{day}});
 }
 
+namespace {
+
+void append_two_digits(std::string& out, long long value) {
+    out += static_cast<char>('0' + value / 10 % 10);
+    out += static_cast<char>('0' + value % 10);
+}
+
+void append_year(std::string& out, int year) {
+    if (year < 0) {
+        out += '-';
+    }
+    const std::string digits = std::to_string(year < 0 ? -static_cast<long long>(year) : year);
+    out.append(digits.size() < 4 ? 4 - digits.size() : 0, '0');
+    out += digits;
+}
+
+void append_date(std::string& out, LocalDate day) {
+    append_year(out, static_cast<int>(day.year()));
+    out += '-';
+    append_two_digits(out, static_cast<unsigned>(day.month()));
+    out += '-';
+    append_two_digits(out, static_cast<unsigned>(day.day()));
+}
+
+// "HH:MM", then ":SS" when `seconds` says so.
+void append_clock(std::string& out, LocalTime local, bool with_seconds) {
+    const date::hh_mm_ss time{local - date::floor<date::days>(local)};
+    append_two_digits(out, time.hours().count());
+    out += ':';
+    append_two_digits(out, time.minutes().count());
+    if (with_seconds) {
+        out += ':';
+        append_two_digits(out, time.seconds().count());
+    }
+}
+
+bool has_seconds(LocalTime local) {
+    return (local - date::floor<std::chrono::minutes>(local)).count() != 0;
+}
+
+}  // namespace
+
+std::string format_date(LocalDate day) {
+    std::string text;
+    append_date(text, day);
+    return text;
+}
+
+std::string format_weekday(LocalDate day) {
+    static constexpr std::string_view kWeekdays = "SunMonTueWedThuFriSat";
+    return std::string(kWeekdays.substr(3 * date::weekday{date::sys_days{day}}.c_encoding(), 3));
+}
+
+std::string format_hh_mm(LocalTime local) {
+    std::string text;
+    append_clock(text, local, false);
+    return text;
+}
+
+std::string format_clock(LocalTime local) {
+    std::string text;
+    append_clock(text, local, has_seconds(local));
+    return text;
+}
+
+std::string format_date_hh_mm(LocalTime local) {
+    std::string text;
+    append_date(text, LocalDate{date::floor<date::days>(local)});
+    text += ' ';
+    append_clock(text, local, false);
+    return text;
+}
+
 std::string format_rfc3339(const regimend::TimeZone& zone, Instant instant) {
-    // One zone lookup and no ostream (date::format builds one per call): the history and
-    // report JSON format an instant per event.
     return format_rfc3339_at_offset(instant, zone.get_info(instant).offset);
 }
 
 std::string format_rfc3339_at_offset(Instant instant, Seconds offset) {
     const LocalTime local{instant.time_since_epoch() + offset};
-    const auto day = date::floor<date::days>(local);
-    const LocalDate ymd{day};
-    const date::hh_mm_ss time{local - day};
+    std::string text;
+    append_date(text, LocalDate{date::floor<date::days>(local)});
+    text += 'T';
+    append_clock(text, local, true);
     const auto magnitude = offset < Seconds{0} ? -offset : offset;
-    const auto offset_hours = std::chrono::duration_cast<std::chrono::hours>(magnitude);
-    const auto offset_minutes =
-        std::chrono::duration_cast<std::chrono::minutes>(magnitude - offset_hours);
-    char text[48];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d",
-                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()), static_cast<int>(time.hours().count()),
-                  static_cast<int>(time.minutes().count()),
-                  static_cast<int>(time.seconds().count()), offset < Seconds{0} ? '-' : '+',
-                  static_cast<int>(offset_hours.count()), static_cast<int>(offset_minutes.count()));
+    text += offset < Seconds{0} ? '-' : '+';
+    append_two_digits(text, magnitude.count() / 3600);
+    text += ':';
+    append_two_digits(text, magnitude.count() / 60 % 60);
     return text;
 }
 

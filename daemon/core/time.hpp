@@ -46,8 +46,19 @@ inline constexpr Seconds kDayEntryTime{12 * 3600};
 Instant day_entry_instant(const regimend::TimeZone& zone, LocalDate day);
 bool is_day_entry(const regimend::TimeZone& zone, Instant at);
 
+// The one date and time formatter: every date regimend and regimenctl print or write goes
+// through these, so a year is written one way everywhere: four digits for 0 to 9999, else
+// at least four digits after its sign, if negative ("-0001", "10000").
+std::string format_date(LocalDate day);     // "2026-11-22"
+std::string format_weekday(LocalDate day);  // "Sun", in English whatever the locale
+std::string format_hh_mm(LocalTime local);  // "21:30"
+// "21:30", or "21:30:15" when the seconds are not zero.
+std::string format_clock(LocalTime local);
+std::string format_date_hh_mm(LocalTime local);  // "2026-11-22 21:30"
 // RFC 3339 in the zone, with its offset: "2026-03-29T03:00:00+02:00".
 std::string format_rfc3339(const regimend::TimeZone& zone, Instant instant);
+// The same text for `instant` shown at `offset` from UTC, for a caller that holds the offset.
+std::string format_rfc3339_at_offset(Instant instant, Seconds offset);
 
 // "2h", "1h30m", "15m", "90s" — the inverse of parse_duration, for messages.
 std::string format_duration(Seconds duration);

@@ -2,21 +2,12 @@
 
 #include "core/posix_rule.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <cstdio>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <stdexcept>
 
 namespace regimend {
 namespace {
 
 using std::chrono::sys_seconds;
-
-constexpr const char* kZoneDirectory = "/usr/share/zoneinfo";
 
 // The ends of time in date's sys_info, so that both report the same spans.
 const sys_seconds kBeginningOfTime{date::sys_days{date::year::min() / date::January / 1}};
@@ -24,60 +15,6 @@ const sys_seconds kEndOfTime{date::sys_days{date::year::max() / date::December /
 
 // Zone offsets are within a day (+14:00 to -12:00, at most 26 h in history).
 constexpr std::chrono::hours kWidestOffset{26};
-
-// Names date's index of the zone directory skips at every level: not zones, or the same
-// zones with leap seconds ("right/") or without a name of their own ("posix/").
-bool not_a_zone_part(std::string_view part) {
-    static constexpr std::string_view kSkipped[] = {
-        "Factory",      "iso3166.tab", "right",       "+VERSION",          "zone.tab",
-        "zone1970.tab", "tzdata.zi",   "leapseconds", "leap-seconds.list", ".."};
-    return part.empty() || part.front() == '.' || part.starts_with("posix") ||
-           std::find(std::begin(kSkipped), std::end(kSkipped), part) != std::end(kSkipped);
-}
-
-// IANA names use letters, digits and "/_+-." ("America/Port-au-Prince", "Etc/GMT+5"); any
-// other byte (a NUL that would cut the path short, a space, a control) is not a zone.
-bool is_zone_character(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' ||
-           c == '_' || c == '+' || c == '-' || c == '.';
-}
-
-bool is_zone_name(std::string_view name) {
-    if (name.empty() || name.size() > 255 || name.front() == '/' ||
-        !std::all_of(name.begin(), name.end(), is_zone_character)) {
-        return false;
-    }
-    while (true) {
-        const auto slash = name.find('/');
-        if (not_a_zone_part(name.substr(0, slash))) {
-            return false;
-        }
-        if (slash == std::string_view::npos) {
-            return true;
-        }
-        name.remove_prefix(slash + 1);
-    }
-}
-
-// The whole file when it is a regular file of at most 1 MiB (a TZif file is a few kB).
-std::optional<std::string> read_small_file(const std::string& path) {
-    struct stat status {};
-    if (stat(path.c_str(), &status) != 0 || !S_ISREG(status.st_mode) ||
-        status.st_size > (1 << 20)) {
-        return std::nullopt;
-    }
-    std::FILE* file = std::fopen(path.c_str(), "rbe");
-    if (file == nullptr) {
-        return std::nullopt;
-    }
-    std::string data(static_cast<std::size_t>(status.st_size), '\0');
-    const auto got = std::fread(data.data(), 1, data.size(), file);
-    std::fclose(file);
-    if (got != data.size()) {
-        return std::nullopt;
-    }
-    return data;
-}
 
 // Big-endian reads over the file's bytes; any read past the end makes `ok` false.
 struct Reader {
@@ -328,30 +265,15 @@ sys_seconds TimeZone::to_sys(date::local_seconds local, date::choose choice) con
     return sys_seconds{local.time_since_epoch() - span.offset};
 }
 
-const TimeZone* find_zone(const std::string& name) {
-    static std::mutex mutex;
-    static std::map<std::string, std::unique_ptr<const TimeZone>, std::less<>> zones;
-    std::lock_guard lock(mutex);
-    if (auto found = zones.find(name); found != zones.end()) {
-        return found->second.get();
-    }
-    if (is_zone_name(name)) {
-        if (const auto bytes = read_small_file(std::string(kZoneDirectory) + "/" + name)) {
-            if (auto zone = TimeZone::from_tzif(name, *bytes)) {
-                auto& kept = zones[name];
-                kept = std::make_unique<const TimeZone>(std::move(*zone));
-                return kept.get();
-            }
-        }
-    }
-    return nullptr;
-}
-
-const TimeZone* locate_zone(const std::string& name) {
-    if (const TimeZone* zone = find_zone(name)) {
-        return zone;
-    }
-    throw std::runtime_error(name + " not found in timezone database");
+const TimeZone& TimeZone::utc() {
+    static const TimeZone zone = [] {
+        TimeZone utc;
+        utc.name_ = "UTC";
+        utc.types_.push_back({0, false, "UTC"});
+        utc.fingerprint_ = content_hash("UTC, built in");
+        return utc;
+    }();
+    return zone;
 }
 
 }  // namespace regimend

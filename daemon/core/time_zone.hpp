@@ -1,11 +1,11 @@
-// One IANA time zone, read from its own TZif file (RFC 8536) under /usr/share/zoneinfo.
+// One IANA time zone, decoded from its TZif bytes (RFC 8536). Pure: the bytes come from
+// the caller (host/zoneinfo.hpp reads them from /usr/share/zoneinfo and keeps each zone
+// for the life of the process); UTC is built in.
 //
 // Why not date::locate_zone: Debian's libdate-tz indexes every file of the zoneinfo
-// directory on its first lookup (about 650 stat calls and 1.85 M instructions, a quarter of
-// a `regimenctl status`), although the daemon and the CLI need one zone, and its shared
-// library needs libstdc++.so, so neither binary could link the C++ runtime statically
-// (issue 17, docs/BENCHMARKS.md). This class answers the same questions as date's
-// time_zone from the same file, in date's own types: the table of transitions up to 2037,
+// directory on its first lookup, although the daemon and the CLI need one zone, and its
+// shared library needs libstdc++.so. This class answers the same questions as date's
+// time_zone from the same bytes, in date's own types: the table of transitions up to 2037,
 // and after it the file's footer rule, read by date's header-only POSIX zone (date/ptz.h).
 // The calendar arithmetic stays date's (date/date.h). tests/unit/test_time_zone.cpp checks
 // every zone on the machine against date::locate_zone.
@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,8 @@ class TimeZone {
   public:
     // The zone in a TZif file's bytes (version 2 or later); nullopt when they are not one.
     static std::optional<TimeZone> from_tzif(std::string name, std::string_view bytes);
+    // UTC, built in: no file is read for it.
+    static const TimeZone& utc();
 
     const std::string& name() const { return name_; }
     // As regimend::TimeZone: the offset, its abbreviation and the span it holds. `save` is
@@ -56,12 +59,8 @@ class TimeZone {
     std::string footer_;  // the POSIX TZ rule after the last transition, when it changes
 };
 
-// The zone `name` ("Europe/Berlin", "UTC", a link such as "US/Eastern"), read once and then
-// kept for the life of the process, like date's tzdb; safe from any thread. Throws
-// std::runtime_error, as date::locate_zone does, when there is no such zone.
-const TimeZone* locate_zone(const std::string& name);
-
-// The same zone, or null when there is no such zone.
-const TimeZone* find_zone(const std::string& name);
+// How the core finds a zone by its IANA name (a regimen's `timezone`): passed in by the
+// caller, null when there is no such zone. host/zoneinfo.hpp's find_zone is the real one.
+using FindZone = std::function<const TimeZone*(const std::string& name)>;
 
 }  // namespace regimend

@@ -1,7 +1,7 @@
 // regimend sleeps for hours between reminders, yet start-up (the dynamic linker, reading
 // the regimen with yaml-cpp, linting and planning it, opening SQLite) touches much of its
 // program file and of its libraries, and those pages stay mapped into the process for as
-// long as it runs: 4.3 MB of a 6.7 MB VmRSS (issue 17, docs/BENCHMARKS.md).
+// long as it runs: most of its resident memory (docs/BENCHMARKS.md has the figure).
 // release_code_pages() tells the kernel, with madvise(MADV_DONTNEED), that the process no
 // longer needs its mappings of those pages. They stay in the page cache, clean, shared with
 // whoever else maps them and reclaimable; what the loop touches again is mapped back by a

@@ -7,6 +7,7 @@
 
 #include "host/regular_file.hpp"
 #include "host/system_zone_name.hpp"
+#include "host/zoneinfo.hpp"
 
 namespace regimend {
 namespace {
@@ -39,9 +40,7 @@ std::optional<std::string> localtime_link_target() {
     return zone_name_from_path(target.string());
 }
 
-// Its first line. Read as the regimen is (regular file only, bounded), not through an
-// ifstream: that would link the iostream and locale machinery into regimenctl's status
-// front (ctl/front/main.cpp).
+// Its first line, read as the regimen is (regular file only, bounded).
 std::optional<std::string> etc_timezone() {
     std::string error;
     auto text = read_regular_file("/etc/timezone", error, 4096);
@@ -94,7 +93,7 @@ const regimend::TimeZone* system_zone(std::string* problem) {
             return zone;
         }
     }
-    return locate("UTC") != nullptr ? locate("UTC") : regimend::locate_zone("Etc/UTC");
+    return &TimeZone::utc();
 }
 
 }  // namespace regimend

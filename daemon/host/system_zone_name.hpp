@@ -1,5 +1,5 @@
-// The name regimend::system_zone() tries first, without looking it up: date's first lookup
-// indexes every zone under /usr/share/zoneinfo, which a CLI that only prints can spare.
+// The name regimend::system_zone() tries first, without reading its zone file: enough to
+// tell that a zone is the system's one (status's zone note) without loading the system's.
 #pragma once
 
 #include <string>

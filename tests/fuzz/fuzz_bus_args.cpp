@@ -132,12 +132,12 @@ struct Harness {
         database = directory / "history.db";
         std::ofstream(config_file) << kRegimen;
         // Parsed once: each session copies it (the regimen itself is shared, immutable).
-        regimen = check_regimen_text(kRegimen, config_file.string(), regimend::locate_zone("UTC"));
+        regimen = check_regimen_text(kRegimen, config_file.string(), &regimend::TimeZone::utc());
         if (!regimen.regimen) {
             std::fprintf(stderr, "fuzz_bus_args: %s\n", regimen.errors_text().c_str());
             std::abort();
         }
-        big = check_regimen_text(big_regimen(), config_file.string(), regimend::locate_zone("UTC"));
+        big = check_regimen_text(big_regimen(), config_file.string(), &regimend::TimeZone::utc());
         if (big.regimen) {
             // The parser refuses names this long (200 characters at most); set on the parsed
             // regimen they still exercise the reply bound, the daemon's second line of defence.

@@ -12,6 +12,7 @@
 #include "core/lint.hpp"
 #include "core/parse.hpp"
 #include "core/plan.hpp"
+#include "host/zoneinfo.hpp"
 
 namespace {
 
@@ -32,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const regimend::TimeZone* const default_zone = regimend::locate_zone("Europe/Berlin");
     const std::string_view text(reinterpret_cast<const char*>(data), size);
 
-    const regimend::ParseResult parsed = regimend::parse_regimen(text, "fuzz.yaml", default_zone);
+    const regimend::ParseResult parsed =
+        regimend::parse_regimen(text, "fuzz.yaml", default_zone, regimend::find_zone);
     std::size_t formatted = 0;
     for (const auto& diagnostic : parsed.diagnostics) {
         formatted += regimend::format_diagnostic(diagnostic).size();

@@ -135,12 +135,6 @@ class SwayTestCase(harness.DaemonTestCase):
         for binary in (harness.REGIMEND, harness.REGIMENCTL):
             shutil.copy(binary, self.bin)
         os.chmod(self.bin, 0o755)
-        # Where the front finds the full regimenctl: bin/../libexec/regimend.
-        libexec = os.path.join(self.tmp, "libexec", "regimend")
-        os.makedirs(libexec)
-        shutil.copy(harness.REGIMENCTL_FULL, libexec)
-        for directory in (libexec, os.path.dirname(libexec)):
-            os.chmod(directory, 0o755)
         self.home = self.user_dir("home", 0o755)
         self.runtime = self.user_dir("run", 0o700)
         self.env = {

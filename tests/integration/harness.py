@@ -40,10 +40,6 @@ MOCK_INTERFACE = "org.freedesktop.DBus.Mock"
 
 REGIMEND = os.environ.get("REGIMEND", "regimend")
 REGIMENCTL = os.environ.get("REGIMENCTL", "regimenctl")
-# The full program the front (ctl/front/main.cpp) execs for all but a bare status.
-REGIMENCTL_FULL = os.path.normpath(os.path.join(
-    os.path.dirname(shutil.which(REGIMENCTL) or REGIMENCTL), "..", "libexec", "regimend",
-    "regimenctl"))
 TEST_DATA = os.environ.get(
     "REGIMEND_TEST_DATA",
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data"))

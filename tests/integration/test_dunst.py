@@ -6,7 +6,7 @@ dunst sends ActionInvoked only to the connection that showed the notification, s
 restart tests (issue 24 cases 1 and 2) prove the daemon shows its open reminders again
 from its new connection, and to a dunst that was restarted, at once (repeat_every is 1h).
 Skipped, saying why, where dunst or Xvfb is missing or cannot start; under CI=true that
-fails instead (scripts/setup.sh installs them)."""
+fails instead (scripts/setup-tests.sh installs them)."""
 
 import json
 import os

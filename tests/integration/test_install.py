@@ -17,7 +17,6 @@ BUILD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(harness.REGIMEND)))
 EXPECTED_FILES = [
     "bin/regimend",
     "bin/regimenctl",
-    "libexec/regimend/regimenctl",
     "lib/systemd/user/regimend.service",
     "share/dbus-1/services/org.regimend.Regimen1.service",
     "share/man/man1/regimenctl.1",
@@ -98,8 +97,10 @@ class InstalledTree(harness.DaemonTestCase):
         for path in EXPECTED_FILES:
             with self.subTest(path=path):
                 self.assertTrue(os.path.isfile(self.installed(path)), path)
-        for binary in ("bin/regimend", "bin/regimenctl", "libexec/regimend/regimenctl"):
+        for binary in ("bin/regimend", "bin/regimenctl"):
             self.assertTrue(os.access(self.installed(binary), os.X_OK))
+        # One regimenctl: nothing of it hides under libexec.
+        self.assertFalse(os.path.exists(self.installed("libexec/regimend")))
 
     def test_units_point_into_the_prefix(self):
         with open(self.installed("lib/systemd/user/regimend.service")) as unit:

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/doses.hpp"
+#include "host/zoneinfo.hpp"
 #include "time_helpers.hpp"
 
 namespace regimend::test {

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/csv.hpp"
+#include "host/zoneinfo.hpp"
 
 using namespace regimend;
 using namespace date::literals;

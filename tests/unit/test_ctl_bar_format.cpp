@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bar_format.hpp"
+#include "host/zoneinfo.hpp"
 
 using regimenctl::BarDose;
 using regimenctl::BarFormat;

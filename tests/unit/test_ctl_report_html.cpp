@@ -2,6 +2,7 @@
 
 #include "core/markup.hpp"
 #include "core/report.hpp"
+#include "host/zoneinfo.hpp"
 #include "report_html.hpp"
 
 using namespace regimend;

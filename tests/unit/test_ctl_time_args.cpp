@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "error.hpp"
+#include "host/zoneinfo.hpp"
 #include "time_args.hpp"
 #include "time_helpers.hpp"
 

@@ -2,6 +2,7 @@
 
 #include "core/daily_totals.hpp"
 #include "core/parse.hpp"
+#include "host/zoneinfo.hpp"
 
 using namespace regimend;
 
@@ -39,7 +40,7 @@ Instant berlin(int hour, int minute) {
 }  // namespace
 
 TEST_CASE("Confirmed amounts are summed per limit", "[daily_totals]") {
-    auto parsed = parse_regimen(kRegimen, "regimen.yaml", nullptr);
+    auto parsed = parse_regimen(kRegimen, "regimen.yaml", nullptr, regimend::find_zone);
     REQUIRE(parsed.ok());
     const Regimen& regimen = *parsed.regimen;
     const LocalDate day{date::year{2026} / 11 / 22};
@@ -69,7 +70,7 @@ TEST_CASE("Confirmed amounts are summed per limit", "[daily_totals]") {
 TEST_CASE("A day over the limit is flagged as information", "[daily_totals]") {
     std::string text = kRegimen;
     text.replace(text.find("per_day: 350 mg"), 15, "per_day: 300 mg");
-    auto parsed = parse_regimen(text, "regimen.yaml", nullptr);
+    auto parsed = parse_regimen(text, "regimen.yaml", nullptr, regimend::find_zone);
     REQUIRE(parsed.ok());
     const LocalDate day{date::year{2026} / 11 / 22};
     auto totals = confirmed_totals(

@@ -9,6 +9,7 @@
 
 #include "core/doses.hpp"
 #include "dose_fixtures.hpp"
+#include "host/zoneinfo.hpp"
 
 using namespace regimend;
 using namespace std::chrono_literals;
@@ -684,4 +685,50 @@ TEST_CASE("an as-needed-only regimen has no deadline", "[doses]") {
     CHECK(tracker.advance(now).empty());
     CHECK_FALSE(tracker.next_deadline().has_value());
     CHECK_FALSE(tracker.next_due(now).has_value());
+}
+
+TEST_CASE("one rule picks the next dose among listed rows, and when a snooze ends", "[doses]") {
+    // The daemon's Today takes DoseTracker::next_due; a reader holding only a listing (the
+    // bar, a status too large for Today) picks its row with next_dose_row: a due or snoozed
+    // dose before an upcoming one at that instant, never one answered or missed.
+    const Instant next{Seconds{1'790'000'000}};
+    struct Row {
+        std::string item;
+        Instant planned;
+        DoseState state;
+    };
+    const auto planned_of = [](const Row& row) { return row.planned; };
+    const auto state_of = [](const Row& row) { return std::optional{row.state}; };
+    const std::vector<Row> rows{
+        {"earlier", next - 1h, DoseState::Due}, {"taken", next, DoseState::Taken},
+        {"later", next, DoseState::Upcoming},   {"missed", next, DoseState::Missed},
+        {"due", next, DoseState::Due},          {"snoozed", next, DoseState::Snoozed}};
+    const Row* found = next_dose_row(rows, next, planned_of, state_of);
+    REQUIRE(found != nullptr);
+    CHECK(found->item == "due");
+    const std::vector<Row> upcoming{{"taken", next, DoseState::Taken},
+                                    {"later", next, DoseState::Upcoming}};
+    REQUIRE(next_dose_row(upcoming, next, planned_of, state_of) != nullptr);
+    CHECK(next_dose_row(upcoming, next, planned_of, state_of)->item == "later");
+    CHECK(next_dose_row(upcoming, next + 1s, planned_of, state_of) == nullptr);
+    CHECK(dose_state_from_string("snoozed") == DoseState::Snoozed);
+    CHECK_FALSE(dose_state_from_string("asleep"));
+
+    // The last snooze of the dose counts, its length read from the event's note.
+    const DoseKey dose{"mg", next};
+    std::vector<HistoryEvent> events;
+    CHECK_FALSE(snoozed_until(events, dose));
+    const auto snoozed = [&](std::string item, Instant at, std::string length) {
+        HistoryEvent event;
+        event.item = std::move(item);
+        event.kind = EventKind::Snoozed;
+        event.planned = next;
+        event.at = at;
+        event.note = std::move(length);
+        events.push_back(std::move(event));
+    };
+    snoozed("mg", next + 1min, "15m");
+    snoozed("other", next + 2min, "1h");
+    snoozed("mg", next + 20min, "10m");
+    CHECK(snoozed_until(events, dose) == next + 30min);
 }

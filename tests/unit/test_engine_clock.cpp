@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/engine.hpp"
+#include "host/zoneinfo.hpp"
 #include "temp_dir.hpp"
 
 using namespace regimend;

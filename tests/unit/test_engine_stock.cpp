@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/engine.hpp"
+#include "host/zoneinfo.hpp"
 #include "temp_dir.hpp"
 
 using namespace regimend;

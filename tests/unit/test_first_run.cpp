@@ -11,6 +11,7 @@
 #include "core/first_run_text.hpp"
 #include "core/parse.hpp"
 #include "file_helpers.hpp"
+#include "host/zoneinfo.hpp"
 #include "temp_dir.hpp"
 
 using regimend::FirstRun;
@@ -36,8 +37,8 @@ TEST_CASE("the first run writes the inactive example where the regimen belongs",
         CHECK(mode_of(target.parent_path().parent_path()) == 0700);
     }
     SECTION("a valid regimen with nothing to remind") {
-        auto parsed =
-            regimend::parse_regimen(written, target.string(), regimend::locate_zone("UTC"));
+        auto parsed = regimend::parse_regimen(written, target.string(), &regimend::TimeZone::utc(),
+                                              regimend::find_zone);
         REQUIRE(parsed.ok());
         CHECK(parsed.regimen->items.empty());
     }

@@ -7,6 +7,7 @@
 #include "core/first_run_text.hpp"
 #include "core/lint.hpp"
 #include "core/parse.hpp"
+#include "host/zoneinfo.hpp"
 
 using namespace regimend;
 
@@ -25,13 +26,15 @@ TEST_CASE("the first run's example reminds of nothing until the user makes it th
           "[first_run]") {
     const std::string example = example_text();
     REQUIRE(example.find("\nitems:\n") != std::string::npos);
-    auto active = parse_regimen(example, "regimen.yaml", regimend::locate_zone("UTC"));
+    auto active =
+        parse_regimen(example, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
     REQUIRE(active.ok());
     CHECK_FALSE(active.regimen->items.empty());
     CHECK(lint(*active.regimen).empty());  // the example passes its own lint
 
     const std::string written = inactive_example(example);
-    auto inactive = parse_regimen(written, "regimen.yaml", regimend::locate_zone("UTC"));
+    auto inactive =
+        parse_regimen(written, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
     REQUIRE(inactive.ok());
     CHECK(inactive.regimen->items.empty());
     // Its settings stay in force, and the items are there, commented, to uncomment.

@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "core/ics.hpp"
+#include "host/zoneinfo.hpp"
 
 using namespace regimend;
 using namespace date::literals;

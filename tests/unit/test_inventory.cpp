@@ -11,6 +11,7 @@
 #include "core/parse.hpp"
 #include "core/stock_text.hpp"
 #include "dose_fixtures.hpp"
+#include "host/zoneinfo.hpp"
 
 using namespace regimend;
 using namespace regimend::test;
@@ -19,7 +20,8 @@ using namespace std::chrono_literals;
 namespace {
 
 Regimen parse_ok(const std::string& yaml) {
-    auto parsed = parse_regimen(yaml, "regimen.yaml", regimend::locate_zone("UTC"));
+    auto parsed =
+        parse_regimen(yaml, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
     for (const auto& diagnostic : parsed.diagnostics) {
         INFO(format_diagnostic(diagnostic));
     }
@@ -28,7 +30,8 @@ Regimen parse_ok(const std::string& yaml) {
 }
 
 std::vector<Diagnostic> parse_errors(const std::string& yaml) {
-    auto parsed = parse_regimen(yaml, "regimen.yaml", regimend::locate_zone("UTC"));
+    auto parsed =
+        parse_regimen(yaml, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
     REQUIRE_FALSE(parsed.regimen);
     return parsed.diagnostics;
 }

@@ -7,6 +7,7 @@
 
 #include "core/lint.hpp"
 #include "core/parse.hpp"
+#include "host/zoneinfo.hpp"
 #include "time_helpers.hpp"
 
 using namespace regimend;
@@ -348,7 +349,8 @@ items:
     at: "09:00"
     separate: {from: [magnesium], by: 2h}
 )";
-    auto parsed = parse_regimen(yaml, "regimen.yaml", regimend::locate_zone("UTC"));
+    auto parsed =
+        parse_regimen(yaml, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
     INFO((parsed.diagnostics.empty() ? "" : format_diagnostic(parsed.diagnostics.front())));
     REQUIRE(parsed.ok());
     auto warnings = lint(*parsed.regimen);

@@ -11,6 +11,7 @@
 
 #include "core/parse.hpp"
 #include "core/parse_values.hpp"
+#include "host/zoneinfo.hpp"
 #include "time_helpers.hpp"
 
 using namespace regimend;
@@ -36,7 +37,7 @@ std::string data_path(const std::string& relative) {
 }
 
 ParseResult parse(const std::string& text) {
-    return parse_regimen(text, "test.yaml", berlin());
+    return parse_regimen(text, "test.yaml", berlin(), regimend::find_zone);
 }
 
 // The single error a bad input must produce, or the test shows what came instead.
@@ -74,7 +75,7 @@ const Item& item(const Regimen& regimen, std::string_view id) {
 TEST_CASE("the example regimen parses to the expected model", "[parse]") {
     const std::string path = std::string(REGIMEND_TEST_DATA) + "/../../config/regimen.yaml";
     const std::string text = read_file(path);
-    ParseResult result = parse_regimen(text, "regimen.yaml", berlin());
+    ParseResult result = parse_regimen(text, "regimen.yaml", berlin(), regimend::find_zone);
     INFO(all_messages(result));
     REQUIRE(result.ok());
     REQUIRE(result.diagnostics.empty());
@@ -404,8 +405,9 @@ TEST_CASE("bad regimens are reported with line, column and what was expected", "
     };
     for (const auto& expected : cases) {
         DYNAMIC_SECTION(expected.file) {
-            ParseResult result = parse_regimen(
-                read_file(data_path(std::string("bad/") + expected.file)), expected.file, berlin());
+            ParseResult result =
+                parse_regimen(read_file(data_path(std::string("bad/") + expected.file)),
+                              expected.file, berlin(), regimend::find_zone);
             INFO(all_messages(result));
             CHECK_FALSE(result.ok());
             REQUIRE(result.diagnostics.size() == 1);
@@ -422,7 +424,7 @@ TEST_CASE("bad regimens are reported with line, column and what was expected", "
 TEST_CASE("bad inputs that produce more than one error", "[parse]") {
     SECTION("several errors in one file are all reported, in file order") {
         ParseResult result = parse_regimen(read_file(data_path("bad/several_errors.yaml")),
-                                           "several_errors.yaml", berlin());
+                                           "several_errors.yaml", berlin(), regimend::find_zone);
         INFO(all_messages(result));
         CHECK_FALSE(result.ok());
         struct Expected {
@@ -447,7 +449,7 @@ TEST_CASE("bad inputs that produce more than one error", "[parse]") {
     }
     SECTION("an unknown key also leaves a required one missing") {
         ParseResult result = parse_regimen(read_file(data_path("bad/unknown_key_item.yaml")),
-                                           "unknown_key_item.yaml", berlin());
+                                           "unknown_key_item.yaml", berlin(), regimend::find_zone);
         REQUIRE(result.diagnostics.size() == 2);
         CHECK(result.diagnostics[0].line == 3);  // the item: no 'at'
         CHECK_THAT(result.diagnostics[1].message,
@@ -529,9 +531,10 @@ TEST_CASE("text encodings and defaults", "[parse]") {
         CHECK(result.regimen->items[0].pos.column == 5);
     }
     SECTION("without a default zone and without 'timezone', UTC keeps the zone defined") {
-        ParseResult result = parse_regimen("version: 1\nitems: []\n", "x.yaml", nullptr);
+        ParseResult result =
+            parse_regimen("version: 1\nitems: []\n", "x.yaml", nullptr, regimend::find_zone);
         REQUIRE(result.ok());
-        CHECK(result.regimen->zone == regimend::locate_zone("UTC"));
+        CHECK(result.regimen->zone == &regimend::TimeZone::utc());
         CHECK(result.regimen->items.empty());
     }
     SECTION("reminder defaults apply when the file sets none") {
@@ -711,7 +714,8 @@ TEST_CASE("find() by id: indexed in a parsed regimen, searched in a copy or a bu
     for (int index = 0; index < 50; ++index) {
         yaml += "  - {id: item" + std::to_string(index) + ", name: Item, at: \"08:00\"}\n";
     }
-    auto parsed = parse_regimen(yaml, "regimen.yaml", regimend::locate_zone("UTC"));
+    auto parsed =
+        parse_regimen(yaml, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
     REQUIRE(parsed.regimen);
     const Regimen& regimen = *parsed.regimen;
     CHECK(regimen.item_index.built_for == regimen.items.data());

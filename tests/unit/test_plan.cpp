@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/plan.hpp"
+#include "host/zoneinfo.hpp"
 #include "time_helpers.hpp"
 
 using namespace regimend;

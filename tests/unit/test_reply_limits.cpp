@@ -9,6 +9,7 @@
 #include "core/parse.hpp"
 #include "core/plan.hpp"
 #include "core/reply_limits.hpp"
+#include "host/zoneinfo.hpp"
 #include "time_helpers.hpp"
 
 using namespace regimend;
@@ -17,7 +18,7 @@ using namespace regimend::test;
 namespace {
 
 Regimen parsed(const std::string& yaml) {
-    auto result = parse_regimen(yaml, "test.yaml", regimend::locate_zone("UTC"));
+    auto result = parse_regimen(yaml, "test.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
     std::string messages;
     for (const auto& diagnostic : result.diagnostics) {
         messages += format_diagnostic(diagnostic) + "\n";
@@ -103,7 +104,7 @@ TEST_CASE("the issue's regimens are refused before planning", "[reply_limits]") 
         const std::string huge(900'000, 'x');
         CHECK_FALSE(parse_regimen("version: 1\nitems:\n  - id: big\n    name: " + huge +
                                       "\n    at: \"08:00\"\n",
-                                  "test.yaml", regimend::locate_zone("UTC"))
+                                  "test.yaml", &regimend::TimeZone::utc(), regimend::find_zone)
                         .ok());
         Regimen regimen =
             parsed("version: 1\nitems:\n  - id: big\n    name: Big\n    at: \"08:00\"\n");

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/report.hpp"
+#include "host/zoneinfo.hpp"
 #include "time_helpers.hpp"
 
 using namespace regimend;

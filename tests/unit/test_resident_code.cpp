@@ -10,6 +10,7 @@
 
 #include "core/time_zone.hpp"
 #include "host/resident_code.hpp"
+#include "host/zoneinfo.hpp"
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "core/time.hpp"
+#include "host/zoneinfo.hpp"
 #include "time_helpers.hpp"
 
 using namespace regimend;

@@ -10,7 +10,9 @@
 #include <sstream>
 #include <string>
 
+#include "core/parse.hpp"
 #include "core/time.hpp"
+#include "host/zoneinfo.hpp"
 #include "time_helpers.hpp"
 
 using regimend::Instant;
@@ -234,12 +236,7 @@ TEST_CASE("a name that is not a zone file is refused", "[time_zone]") {
 }
 
 TEST_CASE("a TZif file that is cut or corrupt is not a zone", "[time_zone]") {
-    const std::string path = "/usr/share/zoneinfo/Europe/Berlin";
-    std::FILE* file = std::fopen(path.c_str(), "rb");
-    REQUIRE(file != nullptr);
-    std::string bytes(8192, '\0');
-    bytes.resize(std::fread(bytes.data(), 1, bytes.size(), file));
-    std::fclose(file);
+    const std::string bytes = regimend::read_zone_file("Europe/Berlin");
     REQUIRE(regimend::TimeZone::from_tzif("Europe/Berlin", bytes));
     // Every cut of the file short of its footer is refused, never read past its end.
     const auto footer = bytes.rfind('\n', bytes.size() - 2);
@@ -321,4 +318,34 @@ TEST_CASE("a zone that changes every two hours still reads every local time sens
         // Read back, the instant is the local time or, in a gap, the first instant after it.
         CHECK(zone->to_local(instant) >= local);
     }
+}
+
+TEST_CASE("the core reads no zone file: UTC is built in, other zones come from the lookup given",
+          "[time_zone]") {
+    const auto& utc = regimend::TimeZone::utc();
+    CHECK(utc.name() == "UTC");
+    CHECK(utc.get_info(Instant{Seconds{1'790'000'000}}).offset == Seconds{0});
+    CHECK(utc.get_info(Instant{Seconds{1'790'000'000}}).abbrev == "UTC");
+    CHECK(regimend::find_zone("UTC") == &utc);
+    // A zone decoded from bytes the test holds, found under a name no file has: the parser
+    // knows zones only through the lookup it is passed.
+    const auto kept =
+        regimend::TimeZone::from_tzif("Test/Berlin", regimend::read_zone_file("Europe/Berlin"));
+    REQUIRE(kept);
+    const regimend::FindZone only_test = [&](const std::string& name) {
+        return name == "Test/Berlin" ? &*kept : nullptr;
+    };
+    const std::string items =
+        "items:\n  - id: a\n    name: A\n    dose: 1 tablet\n    at: \"08:00\"\n";
+    auto found = regimend::parse_regimen("version: 1\ntimezone: Test/Berlin\n" + items, "r.yaml",
+                                         nullptr, only_test);
+    REQUIRE(found.ok());
+    CHECK(found.regimen->zone == &*kept);
+    auto unknown = regimend::parse_regimen("version: 1\ntimezone: Europe/Berlin\n" + items,
+                                           "r.yaml", nullptr, only_test);
+    CHECK_FALSE(unknown.ok());
+    auto default_utc =
+        regimend::parse_regimen("version: 1\n" + items, "r.yaml", nullptr, only_test);
+    REQUIRE(default_utc.ok());
+    CHECK(default_utc.regimen->zone == &utc);
 }
