@@ -15,7 +15,7 @@ namespace {
 // "regimend" and a format number: bump kFormat when the layout below changes. The build
 // id already changes with any code change; the number keeps a hand-built image honest.
 constexpr std::string_view kMagic = "regimend-image\n";
-constexpr std::uint32_t kFormat = 1;
+constexpr std::uint32_t kFormat = 2;
 
 // Every field of the model must be written and read below. A new field changes these
 // sizes and stops the build here, so that it cannot be forgotten in the image (a
@@ -30,7 +30,7 @@ static_assert(sizeof(SeparateRule) == 40);
 static_assert(sizeof(StockPolicy) == 64);
 static_assert(sizeof(Item) == 496);
 static_assert(sizeof(Limit) == 136);
-static_assert(sizeof(Regimen) == 272);
+static_assert(sizeof(Regimen) == 296);
 static_assert(sizeof(Diagnostic) == 80);
 #endif
 
@@ -374,6 +374,10 @@ std::string encode_regimen_image(std::string_view build, std::string_view text,
         out.pos(limit.pos);
     });
     out.texts(regimen.symptoms);
+    out.list(regimen.symptom_better, [&out](const std::pair<std::string, Better>& kind) {
+        out.text(kind.first);
+        out.u8(static_cast<std::uint8_t>(kind.second));
+    });
     out.list(regimen.items, [&out](const Item& item) { write_item(out, item); });
     std::string bytes = out.take();
     Writer sum;
@@ -430,6 +434,10 @@ std::optional<RegimenImage> decode_regimen_image(std::string_view bytes, std::st
         return limit;
     });
     in.texts(regimen.symptoms);
+    in.list(regimen.symptom_better, [&in] {
+        std::string kind = in.text();
+        return std::pair<std::string, Better>{std::move(kind), in.choice(Better::Higher)};
+    });
     in.list(regimen.items, [&in] { return read_item_image(in); });
     if (in.failed() || !in.at_end()) {
         return std::nullopt;

@@ -67,6 +67,7 @@ struct HistoryStore::Connection {
     sqlite::Statement select_planned_between;
     sqlite::Statement select_horizon;
     sqlite::Statement select_first_dose;
+    sqlite::Statement select_first_symptom;
     sqlite::Statement save_tracking_since;
     sqlite::Statement select_tracking_since;
     sqlite::Statement select_first_tracked;
@@ -108,6 +109,8 @@ struct HistoryStore::Connection {
             {&select_horizon, "SELECT value FROM meta WHERE key = 'horizon'"},
             {&select_first_dose,
              "SELECT at FROM events WHERE event IN ('taken', 'as_needed') ORDER BY at LIMIT 1"},
+            {&select_first_symptom,
+             "SELECT at FROM events WHERE event = 'symptom' ORDER BY at LIMIT 1"},
             {&save_tracking_since,
              "INSERT INTO meta (key, value) VALUES ('tracking_since', ?1) "
              "ON CONFLICT (key) DO NOTHING"},
@@ -503,6 +506,10 @@ StoreResult<Empty> HistoryStore::set_stock_warned(const std::string& item,
 
 StoreResult<std::optional<Instant>> HistoryStore::first_dose() const {
     return connection_->read_optional_instant(connection_->select_first_dose);
+}
+
+StoreResult<std::optional<Instant>> HistoryStore::first_symptom_entry() const {
+    return connection_->read_optional_instant(connection_->select_first_symptom);
 }
 
 StoreResult<Empty> HistoryStore::limit_pages_for_testing(std::int64_t max_pages) {

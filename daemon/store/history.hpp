@@ -75,6 +75,8 @@ class HistoryStore {
 
     // The instant of the first recorded `taken` or `as_needed` event, if any.
     StoreResult<std::optional<Instant>> first_dose() const;
+    // The instant of the first diary (`symptom`) entry of any kind: where the diary begins.
+    StoreResult<std::optional<Instant>> first_symptom_entry() const;
 
     // The events count_on_hand (core/inventory.hpp) reads for `item` at `at`: from its
     // last `stock` event at or before `at` on, in the order they happened.
