@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -299,9 +300,17 @@ void print_symptoms(const Report& report, const regimend::TimeZone& zone, int da
                   << regimend::severity_reading(symptom.kind, symptom.comparison.mean_severity)
                   << "\n";
     }
-    std::cout << paint("  95% intervals: bootstrap over days, 10,000 resamples, fixed seed.",
-                       Colour::Dim)
-              << "\n";
+    // How the intervals were made, when there is one to explain.
+    const bool any_interval =
+        std::any_of(report.symptoms.begin(), report.symptoms.end(), [](const auto& symptom) {
+            return symptom.comparison.days_per_week.estimate ||
+                   symptom.comparison.mean_severity.estimate;
+        });
+    if (any_interval) {
+        std::cout << paint("  95% intervals: bootstrap over days, 10,000 resamples, fixed seed.",
+                           Colour::Dim)
+                  << "\n";
+    }
 }
 
 void print_phases(const Report& report) {

@@ -419,11 +419,11 @@ std::string reading(const std::string& subject, const std::string& unit,
                ": the regimen has not started yet (no item has a `start:` that has come and no "
                "dose has been taken), so nothing is \"after\" to compare";
     }
-    if (figure.too_early()) {
-        return subject + ": " + too_early_text(figure);
-    }
     if (!figure.before && !figure.after) {
         return subject + ": no data before or after the start";
+    }
+    if (figure.too_early()) {
+        return subject + ": " + too_early_text(figure);
     }
     if (!figure.before) {
         return subject + ": " + one_decimal(*figure.after) + unit +

@@ -749,7 +749,7 @@ TEST_CASE("a symptom kind may say which way is better", "[parse]") {
 
     SECTION("a kind alone or with `better: higher` or `lower`") {
         auto result = parse(
-            "symptoms: [migraine, {sleep: {better: higher}}, {pain: {better: "
+            "version: 1\nsymptoms: [migraine, {sleep: {better: higher}}, {pain: {better: "
             "lower}}, {mood: {}}]\n" +
             items);
         INFO(all_messages(result));
@@ -763,7 +763,8 @@ TEST_CASE("a symptom kind may say which way is better", "[parse]") {
     }
 
     SECTION("block style, as a person writes it") {
-        auto result = parse("symptoms:\n  - migraine\n  - sleep:\n      better: higher\n" + items);
+        auto result = parse(
+            "version: 1\nsymptoms:\n  - migraine\n  - sleep:\n      better: higher\n" + items);
         INFO(all_messages(result));
         REQUIRE(result.ok());
         CHECK(result.regimen->better_of("sleep") == Better::Higher);
@@ -777,18 +778,18 @@ TEST_CASE("a symptom kind may say which way is better", "[parse]") {
             const char* message_part;
         };
         const Case cases[] = {
-            {"symptoms: [{sleep: {better: up}}]\n", 1, 30,
+            {"symptoms: [{sleep: {better: up}}]\n", 2, 29,
              "'better' must be \"higher\" or \"lower\", got \"up\""},
-            {"symptoms: [{sleep: {worse: higher}}]\n", 1, 21, "unknown key \"worse\""},
-            {"symptoms: [{sleep: higher}]\n", 1, 20, "must be a mapping"},
-            {"symptoms: [{sleep: {better: higher}, pain: {}}]\n", 1, 12,
+            {"symptoms: [{sleep: {worse: higher}}]\n", 2, 21, "unknown key \"worse\""},
+            {"symptoms: [{sleep: higher}]\n", 2, 20, "must be a mapping"},
+            {"symptoms: [{sleep: {better: higher}, pain: {}}]\n", 2, 12,
              "each entry of 'symptoms' must be a kind"},
-            {"symptoms: [[sleep]]\n", 1, 12, "each entry of 'symptoms' must be a kind"},
-            {"symptoms: [{Sleep: {better: higher}}]\n", 1, 13, "a symptom kind must be"},
-            {"symptoms: [sleep, {sleep: {better: higher}}]\n", 1, 20, "listed twice"},
+            {"symptoms: [[sleep]]\n", 2, 12, "each entry of 'symptoms' must be a kind"},
+            {"symptoms: [{Sleep: {better: higher}}]\n", 2, 13, "a symptom kind must be"},
+            {"symptoms: [sleep, {sleep: {better: higher}}]\n", 2, 20, "listed twice"},
         };
         for (const auto& expected : cases) {
-            auto result = parse(std::string(expected.yaml) + items);
+            auto result = parse("version: 1\n" + std::string(expected.yaml) + items);
             INFO(expected.yaml << all_messages(result));
             CHECK_FALSE(result.ok());
             REQUIRE(result.diagnostics.size() == 1);
