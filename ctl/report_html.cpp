@@ -299,7 +299,9 @@ std::string compared_row(const std::string& kind, const std::string& measure,
                          const regimend::ComparedFigure& figure) {
     std::string interval = "–";
     std::string difference = "–";
-    if (figure.estimate) {
+    if (figure.started && figure.too_early() && (figure.before || figure.after)) {
+        difference = "too early to tell";  // each side's days are in the sentence above
+    } else if (figure.estimate) {
         difference = format_number(figure.estimate->difference, 2);
         interval = format_number(figure.estimate->low, 2) + " to " +
                    format_number(figure.estimate->high, 2);
