@@ -37,7 +37,7 @@ struct ReportInput {
     // Symptom entries in before_span(...); may hold other events, they are ignored.
     std::vector<HistoryEvent> before_events;
     std::optional<Instant> tracking_since;  // HistoryStore::tracking_since(): doses count from it
-    std::optional<Instant> first_dose;      // the first taken or as-needed dose ever
+    std::optional<Instant> first_dose;      // the first taken (scheduled) dose ever
     // The first diary (symptom) entry ever: where the diary begins. Entries in `events` and
     // `before_events` count too, so it may be left out when they hold the first one.
     std::optional<Instant> first_diary_entry;

@@ -108,7 +108,9 @@ struct HistoryStore::Connection {
              "SELECT " + columns + " FROM events WHERE planned >= ?1 AND planned < ?2 ORDER BY id"},
             {&select_horizon, "SELECT value FROM meta WHERE key = 'horizon'"},
             {&select_first_dose,
-             "SELECT at FROM events WHERE event IN ('taken', 'as_needed') ORDER BY at LIMIT 1"},
+             // Only a confirmed scheduled dose: an as-needed log may be backdated freely (a
+             // paper diary copied in for the report's "before"), so it never starts the regimen.
+             "SELECT at FROM events WHERE event = 'taken' ORDER BY at LIMIT 1"},
             {&select_first_symptom,
              "SELECT at FROM events WHERE event = 'symptom' ORDER BY at LIMIT 1"},
             {&save_tracking_since,

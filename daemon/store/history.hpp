@@ -73,7 +73,8 @@ class HistoryStore {
     // Records it unless it is already recorded.
     StoreResult<Empty> set_tracking_since(Instant since);
 
-    // The instant of the first recorded `taken` or `as_needed` event, if any.
+    // The instant of the first recorded `taken` event, if any. Not `as_needed`: those may
+    // be backdated as far as the user likes, like diary entries.
     StoreResult<std::optional<Instant>> first_dose() const;
     // The instant of the first diary (`symptom`) entry of any kind: where the diary begins.
     StoreResult<std::optional<Instant>> first_symptom_entry() const;

@@ -266,7 +266,8 @@ class ReadOut(CtlTestCase):
         item = {"id": "ribo", "name": "Riboflavin", "amount": "400 mg", "at": "08:00"}
         if start is not None:
             item["start"] = str(start)
-        self.daemon = self.start_daemon(harness.regimen_yaml([item], zone=ZONE,
+        acute = {"id": "triptan", "name": "Triptan", "as_needed": True}
+        self.daemon = self.start_daemon(harness.regimen_yaml([item, acute], zone=ZONE,
                                                              symptoms=symptoms))
 
     def copy_paper_diary(self):
@@ -321,6 +322,8 @@ class ReadOut(CtlTestCase):
     def test_before_the_first_dose_nothing_is_after(self):
         self.start_with(start=None)
         self.ok("symptom", "migraine", "6", "--at", self.at(self.day(-10), 10))
+        # An acute dose copied in from the paper diary is not the regimen's first dose.
+        self.ok("log", "triptan", "--at", self.at(self.day(-10), 11))
         report = self.json_of("report")
         self.assertIsNone(report["regimen_start"])
         self.assertEqual(report["phases"], [])
