@@ -17,10 +17,10 @@ struct Look {
 
 // Glyphs that differ in shape as well as colour, so the calendar reads without colour too.
 constexpr std::array<Look, 4> kLooks{{
-    {"●", "#", "32", "all taken"},       // DayAdherence::AllTaken
-    {"◐", "+", "33", "some taken"},      // DayAdherence::SomeTaken
-    {"○", "-", "31", "none taken"},      // DayAdherence::NoneTaken
-    {"·", ".", "2", "nothing planned"},  // DayAdherence::NothingPlanned
+    {"●", "#", "32", "all taken"},                  // DayAdherence::AllTaken
+    {"◐", "+", "33", "some taken"},                 // DayAdherence::SomeTaken
+    {"○", "-", "31", "none taken"},                 // DayAdherence::NoneTaken
+    {"·", ".", "2", "not planned or not tracked"},  // DayAdherence::NothingPlanned
 }};
 constexpr const char* kSymptomSgr = "35";
 constexpr const char* kWeekdayHeader = "Mo  Tu  We  Th  Fr  Sa  Su";

@@ -297,11 +297,14 @@ nlohmann::json text_or_null(std::string_view text) {
     return std::string(text);
 }
 
-void print_json(const nlohmann::json& document) {
+std::string json_text(const nlohmann::json& document) {
     // Item names and notes are user text: replace invalid UTF-8 instead of throwing.
+    return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
+}
+
+void print_json(const nlohmann::json& document) {
     // Through stdio, which std::cout is synchronised with.
-    const std::string text =
-        document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
+    const std::string text = json_text(document);
     std::fwrite(text.data(), 1, text.size(), stdout);
 }
 

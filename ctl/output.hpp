@@ -110,6 +110,8 @@ nlohmann::json instant_json(const regimend::TimeZone& zone,
 // The text as written, or null when empty.
 nlohmann::json text_or_null(std::string_view text);
 
+// One JSON document, indented, newline-terminated: what print_json prints.
+std::string json_text(const nlohmann::json& document);
 // One JSON document on stdout, indented, newline-terminated.
 void print_json(const nlohmann::json& document);
 

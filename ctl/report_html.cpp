@@ -84,6 +84,12 @@ LocalDate add_days(LocalDate day, int count) {
     return LocalDate{date::sys_days{day} + date::days{count}};
 }
 
+// A generous width of `text` at the figures' 11px font, for room at an edge: an SVG cuts
+// off whatever runs past its box.
+double text_width(const std::string& text) {
+    return 7.0 * static_cast<double>(text.size());
+}
+
 int days_between(LocalDate first, LocalDate last) {
     return static_cast<int>((date::sys_days{last} - date::sys_days{first}).count());
 }
@@ -136,6 +142,10 @@ std::string adherence_svg(const regimend::ItemAdherence& item, LocalDate first, 
         date::sys_days{first} - date::days{date::weekday{date::sys_days{first}}.iso_encoding() - 1};
     int weeks = static_cast<int>((date::sys_days{last} - first_monday).count()) / 7 + 1;
     int width = kLeft + weeks * kStep + 4;
+    // The last date label starts at its week's column and may run past the last column.
+    const int last_label_column = (weeks - 1) / 4 * 4;
+    width =
+        std::max(width, kLeft + last_label_column * kStep + static_cast<int>(text_width("30 Nov")));
     int height = kTop + 7 * kStep + 4;
     std::map<LocalDate, const regimend::ItemDay*> by_day;
     for (const auto& day : item.days) {
@@ -161,7 +171,7 @@ std::string adherence_svg(const regimend::ItemAdherence& item, LocalDate first, 
         }
         auto found = by_day.find(day);
         std::string klass = "none";
-        std::string title = day_text(day) + ": nothing planned";
+        std::string title = day_text(day) + ": not planned or not tracked";
         if (found != by_day.end()) {
             const auto& counts = *found->second;
             klass = day_class(counts);
@@ -240,9 +250,13 @@ std::string severity_svg(const Report& report, const regimend::SymptomSummary& s
     }
     if (report.regimen_start && *report.regimen_start >= first && *report.regimen_start <= last) {
         double x = x_edge(*report.regimen_start);
+        const std::string label = "start " + day_text(*report.regimen_start);
+        // Right of the line, or left of it when it would run past the chart's edge.
+        const bool fits_right = x + 3 + text_width(label) <= kWidth;
         svg += "<line class=\"start\" x1=\"" + n(x) + "\" x2=\"" + n(x) + "\" y1=\"" + n(kTop - 6) +
-               "\" y2=\"" + n(kTop + plot_height) + "\"/><text x=\"" + n(x + 3) + "\" y=\"" +
-               n(kTop - 8 + 6) + "\">start " + day_text(*report.regimen_start) + "</text>";
+               "\" y2=\"" + n(kTop + plot_height) + "\"/><text x=\"" +
+               n(fits_right ? x + 3 : x - 3) + "\" y=\"" + n(kTop - 8 + 6) + "\"" +
+               (fits_right ? "" : " text-anchor=\"end\"") + ">" + label + "</text>";
     }
     for (const auto& day : symptom.series) {
         if (day.day < first || day.day > last) {
@@ -266,11 +280,28 @@ std::string severity_svg(const Report& report, const regimend::SymptomSummary& s
     return svg + "</svg>";
 }
 
+// "2026-11-15 to 2026-12-05 (21 days)", or that the diary covers none of the side.
+std::string covered_text(const regimend::TimeZone& zone, const regimend::SymptomFigures& figures) {
+    if (!figures.covered) {
+        return "no day";
+    }
+    const LocalDate first = regimend::local_date(zone, figures.covered->from);
+    const LocalDate last = regimend::local_date(zone, figures.covered->to - regimend::Seconds{1});
+    std::string text = day_text(first);
+    if (last != first) {
+        text += " to " + day_text(last);
+    }
+    return text + " (" + std::to_string(figures.covered_days) +
+           (figures.covered_days == 1 ? " day)" : " days)");
+}
+
 std::string compared_row(const std::string& kind, const std::string& measure,
                          const regimend::ComparedFigure& figure) {
     std::string interval = "–";
     std::string difference = "–";
-    if (figure.estimate) {
+    if (figure.started && figure.too_early() && (figure.before || figure.after)) {
+        difference = "too early to tell";  // each side's days are in the sentence above
+    } else if (figure.estimate) {
         difference = format_number(figure.estimate->difference, 2);
         interval = format_number(figure.estimate->low, 2) + " to " +
                    format_number(figure.estimate->high, 2);
@@ -339,6 +370,19 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
 
     page += "<h2>Symptoms before and after the start</h2>\n";
     if (!report.symptoms.empty()) {
+        // Each side as far as the diary covers it: the figures count no other day.
+        const auto& first_kind = report.symptoms.front();
+        if (report.after) {
+            page += "<p>The diary covers " + covered_text(zone, first_kind.before) +
+                    " before the start and " + covered_text(zone, first_kind.during) +
+                    " after it.</p>\n";
+        } else {
+            page +=
+                "<p>The regimen has not started yet (no item has a start date that has come "
+                "and no dose has been taken): there is nothing after the start to "
+                "compare. The diary covers " +
+                covered_text(zone, first_kind.during) + " of the window.</p>\n";
+        }
         page +=
             "<table>\n<tr><th>symptom</th><th>figure</th><th>before</th><th>after</th>"
             "<th>difference</th><th>95% interval</th></tr>\n";

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -48,6 +49,8 @@ ReportInput load_input(const regimend::Regimen& regimen, const ReportArgs& args,
     Instant load_from = regimend::events_needed_from(regimen, input.window);
     input.events = value_or_fail(store->events_between(load_from, now + regimend::Seconds{60}));
     input.first_dose = value_or_fail(store->first_dose());
+    // Where the diary begins: "before" never reaches further back than that.
+    input.first_diary_entry = value_or_fail(store->first_symptom_entry());
     // Where the daemon began tracking, as it recorded it: a backdated diary entry or log
     // never moves it, so doses planned before it count neither as planned nor as missed.
     input.tracking_since = value_or_fail(store->tracking_since());
@@ -134,12 +137,14 @@ nlohmann::json report_json(const Report& report, const regimend::TimeZone& zone)
              {"days", symptom.during.days},
              {"entries", symptom.during.entries},
              {"mean_severity", number_or_null(symptom.during.mean_severity)},
+             {"covered_days", symptom.during.covered_days},
              {"before",
               {{"from", before.span ? instant_json(zone, before.span->from) : nullptr},
                {"to", before.span ? instant_json(zone, before.span->to) : nullptr},
                {"days", before.days},
                {"entries", before.entries},
-               {"mean_severity", number_or_null(before.mean_severity)}}},
+               {"mean_severity", number_or_null(before.mean_severity)},
+               {"covered_days", before.covered_days}}},
              {"comparison",
               {{"days_per_week", compared_json(symptom.comparison.days_per_week)},
                {"mean_severity", compared_json(symptom.comparison.mean_severity)}}},
@@ -255,17 +260,38 @@ void print_as_needed(const Report& report) {
     table.print(std::cout, "  ");
 }
 
-void print_symptoms(const Report& report, int days) {
+// "2026-11-15 to 2026-12-05, 21 days covered", or that the diary covers none of the side.
+std::string covered_text(const regimend::TimeZone& zone, const regimend::SymptomFigures& figures) {
+    if (!figures.covered) {
+        return "no diary";
+    }
+    auto first = regimend::local_date(zone, figures.covered->from);
+    auto last = regimend::local_date(zone, figures.covered->to - regimend::Seconds{1});
+    std::string text = regimend::format_date(first);
+    if (last != first) {
+        text += " to " + regimend::format_date(last);
+    }
+    return text + ", " + plural(figures.covered_days, "day") + " covered";
+}
+
+void print_symptoms(const Report& report, const regimend::TimeZone& zone, int days) {
     if (report.symptoms.empty()) {
         return;
     }
-    std::cout << "\n"
-              << paint("Symptoms", Colour::Bold) << ": the " << days
-              << " days before the regimen started";
-    if (report.regimen_start) {
-        std::cout << " (" << regimend::format_date(*report.regimen_start) << ")";
+    // Each side as far as the diary covers it, never the whole window it might have held.
+    const auto& first = report.symptoms.front();
+    std::cout << "\n" << paint("Symptoms", Colour::Bold);
+    if (!report.after) {
+        std::cout << ": the regimen has not started yet; the last " << plural(days, "day") << " ("
+                  << covered_text(zone, first.during) << ")\n";
+    } else {
+        std::cout << " before and after the start";
+        if (report.regimen_start) {
+            std::cout << " on " << regimend::format_date(*report.regimen_start);
+        }
+        std::cout << "\n  before: " << covered_text(zone, first.before)
+                  << "\n  after:  " << covered_text(zone, first.during) << "\n";
     }
-    std::cout << " -> the last " << days << " days\n";
     Table table;
     for (const auto& symptom : report.symptoms) {
         table.add_row({{symptom.kind + ":"},
@@ -284,9 +310,17 @@ void print_symptoms(const Report& report, int days) {
                          regimend::severity_reading(symptom.kind, symptom.comparison.mean_severity))
                   << "\n";
     }
-    std::cout << paint("  95% intervals: bootstrap over days, 10,000 resamples, fixed seed.",
-                       Colour::Dim)
-              << "\n";
+    // How the intervals were made, when there is one to explain.
+    const bool any_interval =
+        std::any_of(report.symptoms.begin(), report.symptoms.end(), [](const auto& symptom) {
+            return symptom.comparison.days_per_week.estimate ||
+                   symptom.comparison.mean_severity.estimate;
+        });
+    if (any_interval) {
+        std::cout << paint("  95% intervals: bootstrap over days, 10,000 resamples, fixed seed.",
+                           Colour::Dim)
+                  << "\n";
+    }
 }
 
 void print_phases(const Report& report) {
@@ -298,7 +332,7 @@ void print_phases(const Report& report) {
     for (const auto& phase : report.phases) {
         std::vector<Cell> row{{phase.label},
                               {phase.adherence ? fixed(*phase.adherence * 100, 0) + "% taken"
-                                               : std::string("nothing planned")}};
+                                               : std::string("not planned or not tracked")}};
         for (const auto& symptom : phase.symptoms) {
             std::string text = symptom.kind + " " + fixed(symptom.days_per_week, 1) + "/week";
             if (symptom.mean_severity) {
@@ -325,8 +359,9 @@ void print_acute(const Report& report) {
 void print_report(const Report& report, const regimend::TimeZone& zone, int days) {
     std::cout << paint("Report", Colour::Bold) << " for "
               << regimend::format_date(regimend::local_date(zone, report.window.from)) << " to "
-              << regimend::format_date(regimend::local_date(zone, report.window.to)) << " ("
-              << plural(days, "day") << ")\n"
+              << regimend::format_date(
+                     regimend::local_date(zone, report.window.to - regimend::Seconds{1}))
+              << " (" << plural(days, "day") << ")\n"
               << zone_note(zone);
     if (!report.counted_from) {
         std::cout << "No doses recorded yet: planned doses count from the first event in the "
@@ -341,7 +376,7 @@ void print_report(const Report& report, const regimend::TimeZone& zone, int days
         std::cout << "\n" << render_calendar(report.days, colour_enabled());
     }
     print_as_needed(report);
-    print_symptoms(report, days);
+    print_symptoms(report, zone, days);
     print_phases(report);
     print_acute(report);
 }
@@ -401,7 +436,7 @@ int run_report(const ReportArgs& args, const GlobalOptions& options) {
     if (format == "html") {
         text = render_report_html(report, regimen, args.days);
     } else if (format == "json") {
-        text = captured([&] { print_json(report_json(report, *regimen.zone)); });
+        text = json_text(report_json(report, *regimen.zone));
     } else {
         text = captured([&] { print_report(report, *regimen.zone, args.days); });
     }

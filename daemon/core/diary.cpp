@@ -191,7 +191,7 @@ std::optional<std::string> min_interval_refusal(const Regimen& regimen, const It
     }
     const auto& zone = zone_of(regimen);
     const auto text = [&](Instant instant) {
-        return date::format("%Y-%m-%d %H:%M", to_local(zone, instant));
+        return format_date_hh_mm(to_local(zone, instant));
     };
     if (before != nullptr) {
         return "'" + item.id + "' was last used at " + text(before->at) + "; its min_interval is " +

@@ -45,6 +45,15 @@ void Regimen::index_items() {
     item_index.size = items.size();
 }
 
+Better Regimen::better_of(std::string_view kind) const {
+    for (const auto& [name, better] : symptom_better) {
+        if (name == kind) {
+            return better;
+        }
+    }
+    return Better::Unstated;
+}
+
 const Item* Regimen::find(std::string_view id) const {
     if (!items.empty() && item_index.built_for == items.data() && item_index.size == items.size()) {
         const auto found = item_index.by_id.find(id);

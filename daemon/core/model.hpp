@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/time.hpp"
@@ -141,6 +142,10 @@ struct Limit {
     friend bool operator==(const Limit&, const Limit&) = default;
 };
 
+// Which way a symptom kind's ratings are better: `symptoms: [{sleep: {better: higher}}]`.
+// Unstated: the report says "higher" or "lower", never "better" or "worse".
+enum class Better { Unstated, Lower, Higher };
+
 struct Regimen {
     std::string file;  // the file name used in messages
     int version = 1;
@@ -150,7 +155,10 @@ struct Regimen {
     ReminderPolicy reminders;                  // the file-wide defaults
     std::vector<Limit> limits;
     std::vector<std::string> symptoms;
+    std::vector<std::pair<std::string, Better>> symptom_better;  // kinds that state `better:`
     std::vector<Item> items;
+
+    Better better_of(std::string_view kind) const;
 
     const Item* find(std::string_view id) const;
     // Builds find()'s index; the parser calls it once the items are final. A reminder burst

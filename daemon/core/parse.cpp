@@ -144,24 +144,82 @@ class RegimenReader {
         }
     }
 
+    // A kind (`migraine`) or a kind with options (`{sleep: {better: higher}}`); a single
+    // kind alone is a list of one.
     void read_symptoms(const Field& field) {
-        auto texts = read_text_list(diagnostics_, field, kMaxSymptoms);
-        if (!texts) {
+        if (field.value.IsScalar()) {
+            if (auto text = read_text(diagnostics_, field)) {
+                add_symptom(text->value, text->pos, Better::Unstated);
+            }
             return;
         }
-        for (const auto& kind : *texts) {
-            if (!is_valid_symptom_kind(kind.value)) {
-                diagnostics_.error(kind.pos,
-                                   "a symptom kind must be lowercase letters, digits, "
-                                   "'-' or '_' (it is typed as `regimenctl symptom "
-                                   "KIND`), got " +
-                                       quoted(kind.value));
-            } else if (std::find(regimen_.symptoms.begin(), regimen_.symptoms.end(), kind.value) !=
-                       regimen_.symptoms.end()) {
-                diagnostics_.error(kind.pos,
-                                   "symptom kind " + quoted(kind.value) + " is listed twice");
+        auto nodes = read_sequence(diagnostics_, field, kMaxSymptoms);
+        if (!nodes) {
+            return;
+        }
+        for (const auto& node : *nodes) {
+            SourcePos pos = diagnostics_.position(node.Mark());
+            if (node.IsScalar()) {
+                if (auto problem = text_problem(node.Scalar(), kMaxTextCharacters, false)) {
+                    diagnostics_.error(pos, "an entry of 'symptoms' " + *problem);
+                } else {
+                    add_symptom(node.Scalar(), pos, Better::Unstated);
+                }
+            } else if (node.IsMap() && node.size() == 1 && node.begin()->first.IsScalar()) {
+                const YAML::Node kind = node.begin()->first;
+                const YAML::Node options = node.begin()->second;
+                SourcePos kind_pos = diagnostics_.position(kind.Mark());
+                add_symptom(kind.Scalar(), kind_pos,
+                            read_symptom_options(kind.Scalar(), options, kind_pos));
             } else {
-                regimen_.symptoms.push_back(kind.value);
+                diagnostics_.error(pos,
+                                   "each entry of 'symptoms' must be a kind (`migraine`) or a "
+                                   "kind with options (`{sleep: {better: higher}}`), got " +
+                                       describe(node));
+            }
+        }
+    }
+
+    Better read_symptom_options(const std::string& kind, const YAML::Node& node,
+                                SourcePos kind_pos) {
+        SourcePos where = node.IsNull() ? kind_pos : diagnostics_.position(node.Mark());
+        auto options =
+            Mapping::read(diagnostics_, node, where, "symptom kind " + quoted(kind), {"better"});
+        if (!options) {
+            return Better::Unstated;
+        }
+        const Field* better = options->get("better");
+        if (!better) {
+            return Better::Unstated;
+        }
+        auto text = read_text(diagnostics_, *better, "\"higher\" or \"lower\"");
+        if (!text) {
+            return Better::Unstated;
+        }
+        if (text->value == "higher") {
+            return Better::Higher;
+        }
+        if (text->value == "lower") {
+            return Better::Lower;
+        }
+        diagnostics_.error(better->value_pos,
+                           "'better' must be \"higher\" or \"lower\", got " + quoted(text->value));
+        return Better::Unstated;
+    }
+
+    void add_symptom(const std::string& kind, SourcePos pos, Better better) {
+        if (!is_valid_symptom_kind(kind)) {
+            diagnostics_.error(pos,
+                               "a symptom kind must be lowercase letters, digits, '-' or '_' (it "
+                               "is typed as `regimenctl symptom KIND`), got " +
+                                   quoted(kind));
+        } else if (std::find(regimen_.symptoms.begin(), regimen_.symptoms.end(), kind) !=
+                   regimen_.symptoms.end()) {
+            diagnostics_.error(pos, "symptom kind " + quoted(kind) + " is listed twice");
+        } else {
+            regimen_.symptoms.push_back(kind);
+            if (better != Better::Unstated) {
+                regimen_.symptom_better.emplace_back(kind, better);
             }
         }
     }

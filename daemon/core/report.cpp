@@ -253,6 +253,51 @@ int days_in(const regimend::TimeZone& zone, const ReportSpan& span) {
     return static_cast<int>((date::sys_days{last} - date::sys_days{first}).count()) + 1;
 }
 
+// Where the diary covers: from the local day of its first entry of any kind on, up to the
+// end of yesterday, or of today once today has an entry or has ended (an unfinished day
+// with nothing written is not yet a day without symptoms).
+struct DiaryCoverage {
+    std::optional<Instant> from;  // the start of the first entry's day; none: no diary
+    Instant until{};              // exclusive
+};
+
+DiaryCoverage diary_coverage(const regimend::TimeZone& zone, const ReportInput& input) {
+    const auto& window = input.window;
+    std::optional<Instant> first = input.first_diary_entry;
+    bool entry_today = false;
+    const LocalDate today = local_date(zone, window.to - Seconds{1});
+    const Instant today_starts = start_of_day(zone, today);
+    const Instant tomorrow_starts = start_of_day(zone, add_days(today, 1));
+    for (const auto* events : {&input.events, &input.before_events}) {
+        for (const auto& event : *events) {
+            if (event.kind != EventKind::Symptom || event.at >= window.to) {
+                continue;
+            }
+            first = first ? std::min(*first, event.at) : event.at;
+            entry_today = entry_today || event.at >= today_starts;
+        }
+    }
+    DiaryCoverage coverage;
+    if (first) {
+        coverage.from = start_of_day(zone, local_date(zone, *first));
+    }
+    coverage.until = entry_today || window.to >= tomorrow_starts ? tomorrow_starts : today_starts;
+    return coverage;
+}
+
+// The part of `span` the diary covers, whole local days; none when it covers none of it.
+std::optional<ReportSpan> covered_part(const DiaryCoverage& coverage,
+                                       const std::optional<ReportSpan>& span) {
+    if (!span || !coverage.from) {
+        return std::nullopt;
+    }
+    ReportSpan part{std::max(span->from, *coverage.from), std::min(span->to, coverage.until)};
+    if (part.to <= part.from) {
+        return std::nullopt;
+    }
+    return part;
+}
+
 // The diary of one kind in a span, one entry per local day with an entry.
 std::map<LocalDate, SymptomDay> symptom_diary(const regimend::TimeZone& zone,
                                               const std::string& kind,
@@ -273,14 +318,6 @@ std::map<LocalDate, SymptomDay> symptom_diary(const regimend::TimeZone& zone,
         }
     }
     return days;
-}
-
-// The diary was kept on a side when it holds an entry of any kind there: zero days of one
-// kind then means none happened, not that nothing was written down.
-bool diary_kept(const std::vector<HistoryEvent>& events, const ReportSpan& span) {
-    return std::any_of(events.begin(), events.end(), [&](const HistoryEvent& event) {
-        return event.kind == EventKind::Symptom && within(span, event.at);
-    });
 }
 
 std::string one_decimal(double value) {
@@ -328,21 +365,80 @@ std::string cannot_tell_text(const ComparedFigure& figure) {
            " of entries would narrow the interval enough to tell";
 }
 
+std::string days_text(int count) {
+    return std::to_string(count) + (count == 1 ? " day" : " days");
+}
+
+// "13 more after the start", "4 more before the start and 13 more after it".
+std::string more_needed(int before, int after, int needed) {
+    std::string text;
+    if (before < needed) {
+        text = std::to_string(needed - before) + " more before the start";
+    }
+    if (after < needed) {
+        text += text.empty() ? std::to_string(needed - after) + " more after the start"
+                             : " and " + std::to_string(needed - after) + " more after it";
+    }
+    return text;
+}
+
+std::string too_early_text(const ComparedFigure& figure) {
+    std::string text = "too early to tell: the diary covers " + days_text(figure.before_covered) +
+                       " before the start and " + days_text(figure.after_covered) + " after it";
+    if (figure.before_covered < kMinCoveredDays || figure.after_covered < kMinCoveredDays) {
+        return text + "; each side needs " + std::to_string(kMinCoveredDays) + " (" +
+               more_needed(figure.before_covered, figure.after_covered, kMinCoveredDays) + ")";
+    }
+    const int before = figure.before_rated.value_or(0);
+    const int after = figure.after_rated.value_or(0);
+    return text + ", with a rating on " + std::to_string(before) + " and " + std::to_string(after) +
+           " of them; each side needs " + std::to_string(kMinRatedDays) + " days with a rating (" +
+           more_needed(before, after, kMinRatedDays) + ")";
+}
+
+// What a difference the interval excludes 0 for means: "better" or "worse" when the kind
+// says which way is better, else only which way it went.
+std::string direction_text(const ComparedFigure& figure, const char* up, const char* down) {
+    const auto& estimate = *figure.estimate;
+    if (estimate.low <= 0 && estimate.high >= 0) {
+        return "";
+    }
+    const bool higher = estimate.low > 0;
+    switch (figure.better) {
+        case Better::Higher:
+            return higher ? ": better" : ": worse";
+        case Better::Lower:
+            return higher ? ": worse" : ": better";
+        case Better::Unstated:
+            break;
+    }
+    return std::string(": ") + (higher ? up : down);
+}
+
 std::string reading(const std::string& subject, const std::string& unit,
-                    const ComparedFigure& figure) {
+                    const ComparedFigure& figure, const char* up, const char* down) {
+    if (!figure.started) {
+        return subject +
+               ": the regimen has not started yet (no item has a `start:` that has come and no "
+               "dose has been taken), so nothing is \"after\" to compare";
+    }
     if (!figure.before && !figure.after) {
         return subject + ": no data before or after the start";
+    }
+    if (figure.too_early()) {
+        return subject + ": " + too_early_text(figure);
     }
     if (!figure.before) {
         return subject + ": " + one_decimal(*figure.after) + unit +
                " after the start, no data before it to compare with";
     }
-    if (!figure.after) {
+    if (!figure.after || !figure.estimate) {
         return subject + ": " + one_decimal(*figure.before) + unit +
                " before the start, no data after it yet";
     }
     return subject + ": " + one_decimal(*figure.before) + " \u2192 " + one_decimal(*figure.after) +
-           unit + " " + interval_text(*figure.estimate) + cannot_tell_text(figure);
+           unit + " " + interval_text(*figure.estimate) + direction_text(figure, up, down) +
+           cannot_tell_text(figure);
 }
 
 LocalDate day_after(LocalDate day) {
@@ -356,16 +452,18 @@ void add_change(std::map<LocalDate, std::vector<std::string>>& changes, LocalDat
     }
 }
 
+// Changes of one day are separated by "; ": a comma already sits inside "starts at 200 mg, ...".
 std::string join(const std::vector<std::string>& parts) {
     std::string text;
     for (const auto& part : parts) {
-        text += (text.empty() ? "" : ", ") + part;
+        text += (text.empty() ? "" : "; ") + part;
     }
     return text;
 }
 
 std::vector<Phase> split_phases(const Regimen& regimen, const ReportInput& input,
-                                const ReportSpan& after, const std::vector<CalendarDay>& days,
+                                const ReportSpan& after, const DiaryCoverage& coverage,
+                                const std::vector<CalendarDay>& days,
                                 const std::vector<std::string>& kinds) {
     const auto& zone = zone_of(regimen);
     std::vector<Phase> phases;
@@ -396,13 +494,13 @@ std::vector<Phase> split_phases(const Regimen& regimen, const ReportInput& input
             for (const auto& item : regimen.items) {
                 if (!item.ramp.empty()) {
                     if (auto amount = item.amount_on(phase.first_day)) {
-                        amounts.push_back(item.id + " " + amount->text);
+                        amounts.push_back(item.id + " at " + amount->text);
                     }
                 }
             }
             what = amounts.empty() ? "the regimen" : join(amounts);
         }
-        phase.label = what + " from " + format_date(LocalDate{phase.first_day});
+        phase.label = "from " + format_date(LocalDate{phase.first_day}) + ": " + what;
         for (const auto& day : days) {
             if (day.day >= phase.first_day && day.day <= phase.last_day) {
                 phase.planned += day.planned;
@@ -414,7 +512,9 @@ std::vector<Phase> split_phases(const Regimen& regimen, const ReportInput& input
         if (phase.planned > 0) {
             phase.adherence = static_cast<double>(phase.taken) / phase.planned;
         }
-        int phase_days = days_in(zone, phase.span);
+        // Per day the diary covers, as the comparison counts.
+        auto phase_covered = covered_part(coverage, phase.span);
+        int phase_days = phase_covered ? days_in(zone, *phase_covered) : 0;
         for (const auto& kind : kinds) {
             auto figures = symptom_figures(zone, kind, input.events, phase.span);
             phase.symptoms.push_back(
@@ -443,7 +543,8 @@ DayAdherence CalendarDay::adherence() const {
 
 ReportSpan last_days(const regimend::TimeZone& zone, Instant now, int days) {
     LocalDate first = add_days(local_date(zone, now), 1 - std::max(days, 1));
-    return {start_of_day(zone, first), now};
+    // To the end of the current second: an entry made in the same second is in the report.
+    return {start_of_day(zone, first), now + Seconds{1}};
 }
 
 Instant events_needed_from(const Regimen& regimen, const ReportSpan& window) {
@@ -505,37 +606,50 @@ Report build_report(const Regimen& regimen, const ReportInput& given, int days) 
 
     auto before = before_span(regimen, input.first_dose, days);
     // "After" never starts before the regimen did, where "before" ends: the two never
-    // overlap, so no entry counts on both sides.
+    // overlap, so no entry counts on both sides. Without a start nothing is "after": its
+    // figures are then the window's, and the readings say the regimen has not started.
     ReportSpan after = window;
     if (before) {
         after.from = std::min(std::max(after.from, before->to), after.to);
     }
+    const bool started = before && after.from < after.to;
+    const auto coverage = diary_coverage(zone, input);
+    const auto after_covered = covered_part(coverage, after);
+    const auto before_covered = covered_part(coverage, before);
+    const int after_covered_days = after_covered ? days_in(zone, *after_covered) : 0;
+    const int before_covered_days = before_covered ? days_in(zone, *before_covered) : 0;
     std::set<LocalDate> symptom_days;
     const auto kinds = symptom_kinds(regimen, input);
-    const int after_days = days_in(zone, after);
-    const bool after_kept = diary_kept(input.events, after);
-    const bool before_kept = before && diary_kept(input.before_events, *before);
     for (const auto& kind : kinds) {
         SymptomSummary summary{.kind = kind,
                                .during = symptom_figures(zone, kind, input.events, after),
                                .before = symptom_figures(zone, kind, input.before_events, before),
                                .comparison = {},
                                .series = {}};
-        std::vector<SymptomDay> before_series;
-        if (before) {
+        summary.during.covered = after_covered;
+        summary.during.covered_days = after_covered_days;
+        summary.before.covered = before_covered;
+        summary.before.covered_days = before_covered_days;
+        DiarySide before_side{.series = {}, .covered_days = before_covered_days};
+        if (before_covered) {
             for (const auto& [day, entry] :
-                 symptom_diary(zone, kind, input.before_events, *before)) {
-                before_series.push_back(entry);
+                 symptom_diary(zone, kind, input.before_events, *before_covered)) {
+                before_side.series.push_back(entry);
             }
         }
-        std::vector<SymptomDay> after_series;
-        for (const auto& [day, entry] : symptom_diary(zone, kind, input.events, after)) {
-            after_series.push_back(entry);
+        DiarySide after_side{.series = {}, .covered_days = after_covered_days};
+        if (after_covered) {
+            for (const auto& [day, entry] :
+                 symptom_diary(zone, kind, input.events, *after_covered)) {
+                after_side.series.push_back(entry);
+            }
         }
-        summary.comparison = compare_symptom(before_series, before ? days_in(zone, *before) : 0,
-                                             after_series, after_days, before_kept, after_kept);
-        summary.series = before_series;
-        summary.series.insert(summary.series.end(), after_series.begin(), after_series.end());
+        summary.comparison = compare_symptom(before_side, after_side, regimen.better_of(kind));
+        summary.comparison.days_per_week.started = started;
+        summary.comparison.mean_severity.started = started;
+        summary.series = before_side.series;
+        summary.series.insert(summary.series.end(), after_side.series.begin(),
+                              after_side.series.end());
         report.symptoms.push_back(std::move(summary));
     }
     for (const auto& event : input.events) {
@@ -583,9 +697,9 @@ Report build_report(const Regimen& regimen, const ReportInput& given, int days) 
                                    .acute = acute_days.count(day) > 0});
         }
     }
-    if (before && after.from < after.to) {
+    if (started) {
         report.after = after;
-        report.phases = split_phases(regimen, input, after, report.days, kinds);
+        report.phases = split_phases(regimen, input, after, coverage, report.days, kinds);
     }
     return report;
 }
@@ -599,13 +713,20 @@ std::string overuse_note(const MonthOveruse& month) {
            "this applies to you, talk to your clinician.";
 }
 
-SymptomComparison compare_symptom(const std::vector<SymptomDay>& before, int before_days,
-                                  const std::vector<SymptomDay>& after, int after_days,
-                                  bool before_kept, bool after_kept) {
-    // Days with an entry: every day of the side is a unit, 1 with an entry, else 0.
-    auto presence = [](const std::vector<SymptomDay>& series, int days) {
-        std::vector<DayValue> values(static_cast<size_t>(std::max(days, 0)), DayValue{0, 1});
-        for (size_t index = 0; index < series.size() && index < values.size(); ++index) {
+bool ComparedFigure::too_early() const {
+    if (before_covered < kMinCoveredDays || after_covered < kMinCoveredDays) {
+        return true;
+    }
+    return before_rated && after_rated &&
+           (*before_rated < kMinRatedDays || *after_rated < kMinRatedDays);
+}
+
+SymptomComparison compare_symptom(const DiarySide& before, const DiarySide& after, Better better) {
+    // Days with an entry: every covered day of the side is a unit, 1 with an entry, else 0.
+    auto presence = [](const DiarySide& side) {
+        std::vector<DayValue> values(static_cast<size_t>(std::max(side.covered_days, 0)),
+                                     DayValue{0, 1});
+        for (size_t index = 0; index < side.series.size() && index < values.size(); ++index) {
             values[index].total = 1;  // which days hold the 1s does not change the statistic
         }
         return values;
@@ -622,40 +743,54 @@ SymptomComparison compare_symptom(const std::vector<SymptomDay>& before, int bef
     };
     SymptomComparison comparison;
     auto& per_week = comparison.days_per_week;
-    auto before_presence = presence(before, before_days);
-    auto after_presence = presence(after, after_days);
-    if (before_kept) {
+    auto before_presence = presence(before);
+    auto after_presence = presence(after);
+    // A side without a covered day has no figure: nobody kept the diary there, which is
+    // not "0 a week".
+    if (before.covered_days > 0) {
         per_week.before = ratio_statistic(before_presence, 7.0);
     }
-    if (after_kept) {
+    if (after.covered_days > 0) {
         per_week.after = ratio_statistic(after_presence, 7.0);
     }
-    per_week.after_days = after_days;
-    if (per_week.before && per_week.after) {
+    per_week.after_days = after.covered_days;
+    per_week.before_covered = before.covered_days;
+    per_week.after_covered = after.covered_days;
+    // More days with an entry are worse only for a kind whose lower ratings are better; a
+    // daily sleep rating is a diary kept, not a symptom suffered.
+    per_week.better = better == Better::Lower ? Better::Lower : Better::Unstated;
+    if (per_week.before && per_week.after && !per_week.too_early()) {
         per_week.estimate = bootstrap_difference(before_presence, after_presence, 7.0);
     }
     auto& mean = comparison.mean_severity;
-    auto before_severity = severity(before);
-    auto after_severity = severity(after);
+    auto before_severity = severity(before.series);
+    auto after_severity = severity(after.series);
     mean.before = ratio_statistic(before_severity, 1.0);
     mean.after = ratio_statistic(after_severity, 1.0);
     mean.after_days = static_cast<int>(after_severity.size());
+    mean.before_covered = before.covered_days;
+    mean.after_covered = after.covered_days;
+    mean.before_rated = static_cast<int>(before_severity.size());
+    mean.after_rated = static_cast<int>(after_severity.size());
+    mean.better = better;
     // New rated days come at the rate they came so far, not one a day.
-    if (after_days > 0) {
-        mean.days_a_week = 7.0 * mean.after_days / after_days;
+    if (after.covered_days > 0) {
+        mean.days_a_week = 7.0 * mean.after_days / after.covered_days;
     }
-    if (mean.before && mean.after) {
+    if (mean.before && mean.after && !mean.too_early()) {
         mean.estimate = bootstrap_difference(before_severity, after_severity, 1.0);
     }
     return comparison;
 }
 
 std::string days_reading(const std::string& kind, const ComparedFigure& figure) {
-    return reading(kind + " days", " a week", figure);
+    return reading(kind + " days", " a week", figure, "more days", "fewer days");
 }
 
+// A kind whose higher ratings are better (sleep) is rated, not suffered: "sleep rating".
 std::string severity_reading(const std::string& kind, const ComparedFigure& figure) {
-    return reading(kind + " severity", " mean", figure);
+    const char* measure = figure.better == Better::Higher ? " rating" : " severity";
+    return reading(kind + measure, " mean", figure, "higher", "lower");
 }
 
 std::vector<std::pair<LocalDate, std::string>> plan_changes(const Regimen& regimen, LocalDate first,
@@ -666,10 +801,10 @@ std::vector<std::pair<LocalDate, std::string>> plan_changes(const Regimen& regim
         if (schedule.start) {
             auto amount = item.amount_on(*schedule.start);
             add_change(changes, *schedule.start, first, last,
-                       item.id + " starts" + (amount ? ", " + amount->text : ""));
+                       item.id + " starts" + (amount ? " at " + amount->text : ""));
             for (const auto& step : item.ramp) {
                 add_change(changes, add_days(*schedule.start, static_cast<int>(step.after.count())),
-                           first, last, item.id + " " + step.amount.text);
+                           first, last, item.id + " goes to " + step.amount.text);
             }
         }
         if (schedule.end) {

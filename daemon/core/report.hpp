@@ -18,6 +18,12 @@ namespace regimend {
 // triptans and combination analgesics (15 for simple analgesics). We only count days.
 inline constexpr int kOveruseThresholdDays = 10;
 
+// The read-out never claims more than the diary holds: a difference and its interval only
+// once each side's diary covers this many days, and for severity has this many days with a
+// rating. A percentile bootstrap of one or two days is not an interval.
+inline constexpr int kMinCoveredDays = 14;
+inline constexpr int kMinRatedDays = 5;
+
 struct ReportSpan {
     Instant from;  // inclusive
     Instant to;    // exclusive
@@ -31,7 +37,10 @@ struct ReportInput {
     // Symptom entries in before_span(...); may hold other events, they are ignored.
     std::vector<HistoryEvent> before_events;
     std::optional<Instant> tracking_since;  // HistoryStore::tracking_since(): doses count from it
-    std::optional<Instant> first_dose;      // the first taken or as-needed dose ever
+    std::optional<Instant> first_dose;      // the first taken (scheduled) dose ever
+    // The first diary (symptom) entry ever: where the diary begins. Entries in `events` and
+    // `before_events` count too, so it may be left out when they hold the first one.
+    std::optional<Instant> first_diary_entry;
 };
 
 // One item's doses on one local day (only days with a counted dose).
@@ -71,6 +80,10 @@ struct SymptomFigures {
     int days = 0;                    // days with at least one entry
     int entries = 0;
     std::optional<double> mean_severity;
+    // The whole local days of `span` the diary covers: from its first entry of any kind on,
+    // up to yesterday, or today once it has an entry. Same for every kind.
+    std::optional<ReportSpan> covered;
+    int covered_days = 0;
 };
 
 // One local day of a symptom kind's diary.
@@ -85,9 +98,19 @@ struct SymptomDay {
 struct ComparedFigure {
     std::optional<double> before;
     std::optional<double> after;
-    std::optional<DifferenceEstimate> estimate;  // both sides known
+    std::optional<DifferenceEstimate> estimate;  // both sides known and not too_early()
     int after_days = 0;                          // days resampled on the after side
     double days_a_week = 7;  // how fast such days accrue after the start (rated days: fewer)
+    bool started = true;     // false: no start is known, so nothing is "after" yet
+    int before_covered = 0;  // the days each side's diary covers
+    int after_covered = 0;
+    std::optional<int> before_rated;  // mean severity: the days with a rating on each side
+    std::optional<int> after_rated;
+    Better better = Better::Unstated;  // which way the figure is better
+
+    // Either side holds too little for a difference: fewer than kMinCoveredDays covered
+    // days, or (mean severity) fewer than kMinRatedDays days with a rating.
+    bool too_early() const;
 };
 
 struct SymptomComparison {
@@ -117,7 +140,7 @@ struct Phase {
     ReportSpan span;
     LocalDate first_day;
     LocalDate last_day;
-    std::string label;  // "glycinate-pm 300 mg from 2026-11-15"
+    std::string label;  // "from 2026-11-15: glycinate-pm goes to 300 mg; am ends"
     int planned = 0;
     int taken = 0;
     int skipped = 0;
@@ -159,7 +182,8 @@ struct Report {
     std::vector<Phase> phases;          // the after period split where the plan changes
 };
 
-// The window of the last `days` local days, today included, ending at `now`.
+// The window of the last `days` local days, today included, ending with the second of
+// `now` (its `to` is now + 1 s): an entry made in the same second as the report is in it.
 ReportSpan last_days(const regimend::TimeZone& zone, Instant now, int days);
 
 // From where `events` must be loaded: the start of the window's first calendar month (for
@@ -179,15 +203,24 @@ Report build_report(const Regimen& regimen, const ReportInput& input, int days);
 // "for information: ..." — worded as information, never as advice.
 std::string overuse_note(const MonthOveruse& month);
 
+// One side of a comparison: the days with an entry of the kind, and how many days the
+// diary covers there (0: no diary on that side, its figures are none).
+struct DiarySide {
+    std::vector<SymptomDay> series;
+    int covered_days = 0;
+};
+
 // The comparison of one symptom kind, resampling days: days with an entry per week over
-// every day of each side, mean severity over the rated entries of the days that have one.
-SymptomComparison compare_symptom(const std::vector<SymptomDay>& before, int before_days,
-                                  const std::vector<SymptomDay>& after, int after_days,
-                                  bool before_kept, bool after_kept);
+// every covered day of each side, mean severity over the rated entries of the days that
+// have one. No estimate while too_early(). `better` is the kind's direction.
+SymptomComparison compare_symptom(const DiarySide& before, const DiarySide& after,
+                                  Better better = Better::Unstated);
 
 // One line, worded as information: "migraine days: 2.8 → 0.9 a week (difference −1.9,
-// 95% interval −3.1 to −0.6)", and when the interval holds 0, that the data cannot tell
-// yet and about how many more weeks of entries would narrow it.
+// 95% interval −3.1 to −0.6): fewer days", the last words "better" or "worse" when the kind
+// states which way is better; when the interval holds 0, that the data cannot tell yet and
+// about how many more weeks of entries would narrow it; "too early to tell" with each
+// side's days while too_early(); that the regimen has not started without a start.
 std::string days_reading(const std::string& kind, const ComparedFigure& figure);
 std::string severity_reading(const std::string& kind, const ComparedFigure& figure);
 

@@ -68,6 +68,7 @@ struct HistoryStore::Connection {
     sqlite::Statement select_horizon;
     sqlite::Statement select_first_dose;
     sqlite::Statement count_as_needed;
+    sqlite::Statement select_first_symptom;
     sqlite::Statement save_tracking_since;
     sqlite::Statement select_tracking_since;
     sqlite::Statement select_first_tracked;
@@ -115,7 +116,11 @@ struct HistoryStore::Connection {
              " FROM events WHERE item = ?1 AND at >= ?2 AND at < ?3"
              " AND event IN ('as_needed', 'undone')"},
             {&select_first_dose,
-             "SELECT at FROM events WHERE event IN ('taken', 'as_needed') ORDER BY at LIMIT 1"},
+             // Only a confirmed scheduled dose: an as-needed log may be backdated freely (a
+             // paper diary copied in for the report's "before"), so it never starts the regimen.
+             "SELECT at FROM events WHERE event = 'taken' ORDER BY at LIMIT 1"},
+            {&select_first_symptom,
+             "SELECT at FROM events WHERE event = 'symptom' ORDER BY at LIMIT 1"},
             {&save_tracking_since,
              "INSERT INTO meta (key, value) VALUES ('tracking_since', ?1) "
              "ON CONFLICT (key) DO NOTHING"},
@@ -533,6 +538,10 @@ StoreResult<int> HistoryStore::as_needed_count(const std::string& item, Instant 
 
 StoreResult<std::optional<Instant>> HistoryStore::first_dose() const {
     return connection_->read_optional_instant(connection_->select_first_dose);
+}
+
+StoreResult<std::optional<Instant>> HistoryStore::first_symptom_entry() const {
+    return connection_->read_optional_instant(connection_->select_first_symptom);
 }
 
 StoreResult<Empty> HistoryStore::limit_pages_for_testing(std::int64_t max_pages) {

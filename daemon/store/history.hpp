@@ -79,8 +79,11 @@ class HistoryStore {
     // (Today's max_per_day check: a day may hold very many).
     StoreResult<int> as_needed_count(const std::string& item, Instant from, Instant to) const;
 
-    // The instant of the first recorded `taken` or `as_needed` event, if any.
+    // The instant of the first recorded `taken` event, if any. Not `as_needed`: those may
+    // be backdated as far as the user likes, like diary entries.
     StoreResult<std::optional<Instant>> first_dose() const;
+    // The instant of the first diary (`symptom`) entry of any kind: where the diary begins.
+    StoreResult<std::optional<Instant>> first_symptom_entry() const;
 
     // The events count_on_hand (core/inventory.hpp) reads for `item` at `at`: from its
     // last `stock` event at or before `at` on, in the order they happened.

@@ -122,9 +122,9 @@ class ReportTrial(CtlTestCase):
         # Before (days -27 .. -14): migraine on 6 of 14 days at severity 6: 3.0 a week.
         for offset in (-27, -25, -23, -21, -19, -17):
             self.ok("symptom", "migraine", "6", "--at", self.at(self.day(offset), 10))
-        # After (days -13 .. 0): 2 of 14 days, severities 3 and 4: 1.0 a week, mean 3.5.
-        self.ok("symptom", "migraine", "3", "--at", self.at(self.day(-9), 10))
-        self.ok("symptom", "migraine", "4", "--at", self.at(self.day(-2), 10))
+        # After (days -13 .. 0, today written in): 5 of 14 days, mean 3.4: 2.5 a week.
+        for offset, severity in ((-11, 3), (-9, 4), (-6, 3), (-2, 4), (0, 3)):
+            self.ok("symptom", "migraine", str(severity), "--at", self.at(self.day(offset), 10))
         # Three late confirmations of recorded-missed mornings; day -3 stays missed.
         for offset in (-2, -1, 0):
             self.ok("take", "mag", "--at", self.at(self.day(offset), 8, 20))
@@ -137,48 +137,50 @@ class ReportTrial(CtlTestCase):
 
         migraine = report["symptoms"][0]
         self.assertEqual(migraine["kind"], "migraine")
+        self.assertEqual((migraine["covered_days"], migraine["before"]["covered_days"]), (14, 14))
         per_week = migraine["comparison"]["days_per_week"]
         self.assertAlmostEqual(per_week["before"], 3.0)
-        self.assertAlmostEqual(per_week["after"], 1.0)
-        self.assertAlmostEqual(per_week["difference"], -2.0)
+        self.assertAlmostEqual(per_week["after"], 2.5)
+        self.assertAlmostEqual(per_week["difference"], -0.5)
         low, high = per_week["ci95"]
-        self.assertLessEqual(low, -2.0)
-        self.assertGreaterEqual(high, -2.0)
+        self.assertLessEqual(low, -0.5)
+        self.assertGreaterEqual(high, -0.5)
         self.assertLess(low, high)
         severity = migraine["comparison"]["mean_severity"]
         self.assertAlmostEqual(severity["before"], 6.0)
-        self.assertAlmostEqual(severity["after"], 3.5)
-        self.assertAlmostEqual(severity["difference"], -2.5)
-        self.assertLessEqual(severity["ci95"][0], -2.5)
-        self.assertTrue(migraine["readings"][0].startswith("migraine days: 3.0 \u2192 1.0 a week "
-                                                            "(difference \u22122.0, 95% interval"),
+        self.assertAlmostEqual(severity["after"], 3.4)
+        self.assertAlmostEqual(severity["difference"], -2.6)
+        self.assertLessEqual(severity["ci95"][0], -2.6)
+        self.assertTrue(migraine["readings"][0].startswith("migraine days: 3.0 \u2192 2.5 a week "
+                                                            "(difference \u22120.5, 95% interval"),
                         migraine["readings"])
         sleep = report["symptoms"][1]
         self.assertEqual(sleep["kind"], "sleep")
+        self.assertEqual(sleep["covered_days"], 14)  # the diary's days, whatever the kind
         self.assertEqual(sleep["comparison"]["days_per_week"]["after"], 0.0)  # diary kept
         self.assertIsNone(sleep["comparison"]["mean_severity"]["before"])
         self.assertIsNone(sleep["comparison"]["mean_severity"]["ci95"])
 
         phases = report["phases"]
         self.assertEqual([p["label"] for p in phases],
-                         [f"mag starts, 200 mg from {self.day(-13)}",
-                          f"mag 300 mg from {self.day(-6)}"])
+                         [f"from {self.day(-13)}: mag starts at 200 mg",
+                          f"from {self.day(-6)}: mag goes to 300 mg"])
         self.assertEqual(phases[0]["from"], local(self.day(-13), 0).isoformat())
         self.assertEqual(phases[0]["to"], local(self.day(-6), 0).isoformat())
         self.assertEqual(phases[1]["from"], phases[0]["to"])
         self.assertEqual(phases[0]["planned"], 0)  # before tracking began
         self.assertIsNone(phases[0]["adherence"])
         self.assertEqual((phases[1]["planned"], phases[1]["taken"]), (4, 3))
-        self.assertEqual(phases[0]["symptoms"][0]["days"], 1)
-        self.assertEqual(phases[1]["symptoms"][0]["mean_severity"], 4.0)
+        self.assertEqual(phases[0]["symptoms"][0]["days"], 2)
+        self.assertAlmostEqual(phases[1]["symptoms"][0]["mean_severity"], 10 / 3)
 
         # The same history gives the same interval; --format json is --json.
         again = json.loads(self.ok("report", "--days", "14", "--format", "json").stdout)
         self.assertEqual(again["symptoms"], report["symptoms"])
         self.assertEqual([p["label"] for p in again["phases"]], [p["label"] for p in phases])
         text = self.ok("report", "--days", "14").stdout
-        self.assertIn("migraine days: 3.0 \u2192 1.0 a week (difference \u22122.0", text)
-        self.assertIn(f"mag 300 mg from {self.day(-6)}", text)
+        self.assertIn("migraine days: 3.0 \u2192 2.5 a week (difference \u22120.5", text)
+        self.assertIn(f"from {self.day(-6)}: mag goes to 300 mg", text)
         self.assertEqual(self.ctl("report", "--format", "pdf").returncode, 2)
 
     def test_html_page(self):
@@ -209,7 +211,7 @@ class ReportTrial(CtlTestCase):
         self.assertEqual(cells.count("taken"), 3)
         self.assertEqual(cells.count("missed"), 1)
         migraine = charts[0]["svg"]
-        self.assertEqual(sum(1 for tag, _ in migraine if tag == "circle"), 8)
+        self.assertEqual(sum(1 for tag, _ in migraine if tag == "circle"), 11)
         self.assertEqual(sum(1 for tag, a in migraine if a.get("class") == "start"), 1)
         self.assertEqual(sum(1 for tag, a in migraine if a.get("class") == "phase"), 1)
 
@@ -244,6 +246,124 @@ class ReportTrial(CtlTestCase):
         self.assertGreater(count((0x33, 0x67, 0xD6)), 8 * 20, "no severity points drawn")
         if os.environ.get("REGIMEND_TEST_SCREENSHOT"):
             shutil.copyfile(screenshot, os.environ["REGIMEND_TEST_SCREENSHOT"])
+
+
+class ReadOut(CtlTestCase):
+    """Issue 26: the read-out never claims more than the diary holds. Each test starts its
+    own regimen: three weeks of a paper diary copied in, then the regimen's first day."""
+
+    def setUp(self):
+        super().setUp()
+        self.today = datetime.datetime.now(TZ).date()
+
+    def day(self, offset):
+        return self.today + datetime.timedelta(days=offset)
+
+    def at(self, day, hour, minute=0):
+        return local(day, hour, minute).strftime("%Y-%m-%d %H:%M")
+
+    def start_with(self, start=None, symptoms=("migraine", "sleep")):
+        item = {"id": "ribo", "name": "Riboflavin", "amount": "400 mg", "at": "08:00"}
+        if start is not None:
+            item["start"] = str(start)
+        acute = {"id": "triptan", "name": "Triptan", "as_needed": True}
+        self.daemon = self.start_daemon(harness.regimen_yaml([item, acute], zone=ZONE,
+                                                             symptoms=symptoms))
+
+    def copy_paper_diary(self):
+        """21 days before today: migraine on 9 of them (3.0 a week)."""
+        for offset in range(-21, 0):
+            if offset % 7 in (0, 4, 2):  # -21, -19, -17, -14, ...
+                self.ok("symptom", "migraine", "6", "--at", self.at(self.day(offset), 10))
+
+    def test_one_day_after_the_start_is_too_early_to_tell(self):
+        self.start_with(start=self.today)
+        self.copy_paper_diary()
+        self.ok("symptom", "migraine", "7", "--at", self.at(self.today, 9))
+        report = self.json_of("report")
+        migraine = report["symptoms"][0]
+        for figure in migraine["comparison"].values():
+            self.assertIsNone(figure["difference"])
+            self.assertIsNone(figure["ci95"])
+        self.assertEqual(
+            migraine["readings"][0],
+            "migraine days: too early to tell: the diary covers 21 days before the start and "
+            "1 day after it; each side needs 14 (13 more after the start)")
+        self.assertIn("too early to tell", migraine["readings"][1])
+        self.assertEqual(migraine["covered_days"], 1)
+        self.assertEqual(migraine["before"]["covered_days"], 21)
+        text = self.ok("report").stdout
+        self.assertIn("too early to tell", text)
+        self.assertNotIn("95% interval", text)
+        # The header names each side's covered days, not "the last 30 days".
+        self.assertNotIn("the last 30 days", text)
+        self.assertIn(f"after:  {self.today}, 1 day covered", text)
+        self.assertIn(f"before: {self.day(-21)} to {self.day(-1)}, 21 days covered", text)
+
+    def test_before_starts_at_the_first_diary_entry(self):
+        self.start_with(start=self.today)
+        self.copy_paper_diary()
+        report = self.json_of("report")  # --days 30: before could reach back 30 days
+        migraine = report["symptoms"][0]
+        # The 9 days before the diary began are not days without migraine: 3.0, not 2.1.
+        self.assertAlmostEqual(migraine["comparison"]["days_per_week"]["before"], 3.0)
+        self.assertEqual(migraine["before"]["covered_days"], 21)
+        # Today has no entry yet: it is not a day without migraine either.
+        self.assertEqual(migraine["covered_days"], 0)
+        self.assertIsNone(migraine["comparison"]["days_per_week"]["after"])
+
+    def test_text_calendar_says_not_planned_or_not_tracked(self):
+        self.start_with(start=self.day(-3))
+        text = self.ok("report", "--days", "7").stdout
+        # Days before the daemon tracked the item are planned, just not tracked.
+        self.assertIn(". not planned or not tracked", text)
+        self.assertNotIn("nothing planned", text)
+
+    def test_before_the_first_dose_nothing_is_after(self):
+        self.start_with(start=None)
+        self.ok("symptom", "migraine", "6", "--at", self.at(self.day(-10), 10))
+        # An acute dose copied in from the paper diary is not the regimen's first dose.
+        self.ok("log", "triptan", "--at", self.at(self.day(-10), 11))
+        report = self.json_of("report")
+        self.assertIsNone(report["regimen_start"])
+        self.assertEqual(report["phases"], [])
+        for reading in report["symptoms"][0]["readings"]:
+            self.assertIn("the regimen has not started yet", reading)
+            self.assertNotIn("after the start,", reading)
+        self.assertIn("the regimen has not started yet", self.ok("report").stdout)
+
+    def test_an_entry_of_the_same_second_is_in_the_report(self):
+        self.start_with(start=self.day(-3))
+        for count in range(1, 4):
+            self.ok("symptom", "sleep", "5")
+            report = self.json_of("report")
+            self.assertEqual(report["symptoms"][1]["entries"], count, report["symptoms"][1])
+
+    def test_json_goes_to_the_output_file(self):
+        self.start_with(start=self.day(-3))
+        self.ok("symptom", "sleep", "5", "--at", self.at(self.day(-1), 8))
+        for index, args in enumerate((("--format", "json"), ("--json",))):
+            path = os.path.join(self.workdir, f"report-{index}.json")
+            result = self.ok("report", *args, "--output", path)
+            self.assertEqual(result.stdout, "")
+            with open(path, encoding="utf-8") as written:
+                document = json.load(written)
+            self.assertEqual(document["symptoms"][1]["kind"], "sleep")
+            self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+
+    def test_a_kind_that_says_higher_is_better(self):
+        self.start_with(start=self.day(-14),
+                        symptoms=["migraine", {"sleep": {"better": "higher"}}])
+        for offset in range(-28, 1):
+            rating = "4" if offset < -14 else "7"
+            self.ok("symptom", "sleep", rating, "--at", self.at(self.day(offset), 7))
+        report = self.json_of("report", "--days", "14")
+        sleep = report["symptoms"][1]
+        self.assertEqual((sleep["before"]["covered_days"], sleep["covered_days"]), (14, 14))
+        self.assertTrue(sleep["readings"][1].startswith(
+            "sleep rating: 4.0 \u2192 7.0 mean (difference +3.0"), sleep["readings"])
+        self.assertTrue(sleep["readings"][1].endswith(": better"), sleep["readings"])
+        self.assertNotIn("worse", " ".join(sleep["readings"]))
 
 
 if __name__ == "__main__":

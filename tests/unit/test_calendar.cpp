@@ -34,7 +34,8 @@ TEST_CASE("the calendar draws one row per week with a legend", "[calendar]") {
               "2026-11-02          #   +*  -   .*  #\n"
               "2026-11-09  #   #\n"
               "\n"
-              "# all taken  + some taken  - none taken  . nothing planned  * symptom entry\n");
+              "# all taken  + some taken  - none taken  . not planned or not tracked  * symptom "
+              "entry\n");
         CHECK(text.find('\x1b') == std::string::npos);
         for (unsigned char c : text) {
             CHECK(c < 0x80);

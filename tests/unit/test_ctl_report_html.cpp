@@ -73,3 +73,73 @@ TEST_CASE("report page escapes user text and draws its figures", "[report_html]"
     CHECK(page.find("prefers-color-scheme: dark") != std::string::npos);
     CHECK(page.find("@media print") != std::string::npos);
 }
+
+namespace {
+
+// The number after `key="` in `text` from `from` on.
+double attribute(const std::string& text, const std::string& key, size_t from = 0) {
+    auto at = text.find(key + "=\"", from);
+    REQUIRE(at != std::string::npos);
+    return std::stod(text.substr(at + key.size() + 2));
+}
+
+}  // namespace
+
+TEST_CASE("report page keeps its labels inside the figures", "[report_html]") {
+    // The regimen started today, the last day of a 30-day window: the start line is at the
+    // chart's right edge and the calendar's last date label in its last column.
+    Item item;
+    item.id = "riboflavin";
+    item.name = "Riboflavin";
+    item.schedule.times.push_back({TimeOfDay::Base::Midnight, 8h, "08:00", {}});
+    item.schedule.start = 2026_y / 12 / 6;
+    Regimen regimen;
+    regimen.zone = regimend::locate_zone("Europe/Berlin");
+    regimen.symptoms = {"migraine"};
+    regimen.items = {item};
+    ReportInput input;
+    input.window = last_days(*regimen.zone, Instant{date::sys_days{2026_y / 12 / 6}} + 18h, 30);
+    input.tracking_since = input.window.from;
+    HistoryEvent entry;
+    entry.item = "migraine";
+    entry.kind = EventKind::Symptom;
+    entry.severity = 5;
+    for (unsigned day = 15; day <= 30; day += 3) {
+        entry.at = Instant{date::sys_days{2026_y / 11 / date::day{day}}} + 9h;
+        input.before_events.push_back(entry);
+        input.events.push_back(entry);
+    }
+    entry.at = Instant{date::sys_days{2026_y / 12 / 6}} + 9h;
+    input.events.push_back(entry);
+    auto page = regimenctl::render_report_html(build_report(regimen, input, 30), regimen, 30);
+
+    SECTION("the start label runs left of the line at the right edge") {
+        auto chart = page.find("<svg class=\"severity\"");
+        REQUIRE(chart != std::string::npos);
+        auto label = page.find(">start 2026-12-06</text>", chart);
+        REQUIRE(label != std::string::npos);
+        auto tag = page.rfind("<text", label);
+        CHECK(page.substr(tag, label - tag).find("text-anchor=\"end\"") != std::string::npos);
+        CHECK(attribute(page, "x", tag) <= 720);
+    }
+
+    SECTION("the calendar is wide enough for its last date label") {
+        auto calendar = page.find("<svg class=\"calendar\"");
+        REQUIRE(calendar != std::string::npos);
+        const double width = attribute(page, "width", calendar);
+        auto end = page.find("</svg>", calendar);
+        double last_label = 0;
+        for (auto at = page.find("y=\"11\">", calendar); at < end;
+             at = page.find("y=\"11\">", at + 1)) {
+            last_label = attribute(page, "x", page.rfind("<text", at));
+        }
+        CHECK(last_label > 0);
+        CHECK(width >= last_label + 6 * 6.5);  // "30 Nov" at 11px
+    }
+
+    SECTION("each side's covered days, and no difference while it is too early") {
+        CHECK(page.find("The diary covers 2026-11-15 to 2026-12-05 (21 days) before the start "
+                        "and 2026-12-06 (1 day) after it.") != std::string::npos);
+        CHECK(page.find("<td class=\"number\">too early to tell</td>") != std::string::npos);
+    }
+}

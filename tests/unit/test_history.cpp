@@ -237,7 +237,7 @@ TEST_CASE("the horizon is saved with the events and survives a reopen", "[histor
     }
 }
 
-TEST_CASE("first_dose is the oldest taken or as-needed event", "[history]") {
+TEST_CASE("first_dose is the oldest taken event, never a backdated as-needed log", "[history]") {
     TempDir dir;
     auto store = open_store(dir.file("history.db"));
     auto nothing = store->first_dose();
@@ -248,11 +248,15 @@ TEST_CASE("first_dose is the oldest taken or as-needed event", "[history]") {
                            event("migraine", EventKind::Symptom, std::nullopt, kMorning)}));
     CHECK_FALSE(*store->first_dose().value);
 
+    // An as-needed use copied in from a paper diary does not start the regimen.
+    REQUIRE(store->append({event("topical", EventKind::AsNeeded, std::nullopt, kMorning - kDay)}));
+    CHECK_FALSE(*store->first_dose().value);
+
     REQUIRE(store->append({event("am", EventKind::Taken, kMorning, kMorning + kDay),
-                           event("topical", EventKind::AsNeeded, std::nullopt, kMorning + 60)}));
+                           event("am", EventKind::Taken, kMorning + kDay, kMorning + 2 * kDay)}));
     auto first = store->first_dose();
     REQUIRE(first);
-    CHECK(*first.value == at(kMorning + 60));
+    CHECK(*first.value == at(kMorning + kDay));
 }
 
 TEST_CASE("the schema is versioned and migrated", "[history]") {

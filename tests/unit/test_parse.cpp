@@ -93,6 +93,8 @@ TEST_CASE("the example regimen parses to the expected model", "[parse]") {
         CHECK(regimen.reminders.missed_after == 3h);
         CHECK(regimen.reminders.snooze == 15min);
         CHECK(regimen.symptoms == std::vector<std::string>{"migraine", "sleep"});
+        CHECK(regimen.better_of("sleep") == Better::Higher);
+        CHECK(regimen.better_of("migraine") == Better::Unstated);
         REQUIRE(regimen.items.size() == 4);
         CHECK(regimen.items[0].id == "threonate-am");  // file order is kept
         CHECK(regimen.items[3].id == "topical");
@@ -744,4 +746,60 @@ TEST_CASE("find() by id: indexed in a parsed regimen, searched in a copy or a bu
     CHECK(copy.find("item3") == nullptr);
     copy.index_items();
     CHECK(copy.find("renamed") == &copy.items[3]);
+}
+
+TEST_CASE("a symptom kind may say which way is better", "[parse]") {
+    const std::string items = "items:\n  - {id: a, name: A, at: \"08:00\"}\n";
+
+    SECTION("a kind alone or with `better: higher` or `lower`") {
+        auto result = parse(
+            "version: 1\nsymptoms: [migraine, {sleep: {better: higher}}, {pain: {better: "
+            "lower}}, {mood: {}}]\n" +
+            items);
+        INFO(all_messages(result));
+        REQUIRE(result.ok());
+        const auto& regimen = *result.regimen;
+        CHECK(regimen.symptoms == std::vector<std::string>{"migraine", "sleep", "pain", "mood"});
+        CHECK(regimen.better_of("sleep") == Better::Higher);
+        CHECK(regimen.better_of("pain") == Better::Lower);
+        CHECK(regimen.better_of("migraine") == Better::Unstated);
+        CHECK(regimen.better_of("mood") == Better::Unstated);
+    }
+
+    SECTION("block style, as a person writes it") {
+        auto result = parse(
+            "version: 1\nsymptoms:\n  - migraine\n  - sleep:\n      better: higher\n" + items);
+        INFO(all_messages(result));
+        REQUIRE(result.ok());
+        CHECK(result.regimen->better_of("sleep") == Better::Higher);
+    }
+
+    SECTION("errors say what was expected, where") {
+        struct Case {
+            const char* yaml;
+            int line;
+            int column;
+            const char* message_part;
+        };
+        const Case cases[] = {
+            {"symptoms: [{sleep: {better: up}}]\n", 2, 29,
+             "'better' must be \"higher\" or \"lower\", got \"up\""},
+            {"symptoms: [{sleep: {worse: higher}}]\n", 2, 21, "unknown key \"worse\""},
+            {"symptoms: [{sleep: higher}]\n", 2, 20, "must be a mapping"},
+            {"symptoms: [{sleep: {better: higher}, pain: {}}]\n", 2, 12,
+             "each entry of 'symptoms' must be a kind"},
+            {"symptoms: [[sleep]]\n", 2, 12, "each entry of 'symptoms' must be a kind"},
+            {"symptoms: [{Sleep: {better: higher}}]\n", 2, 13, "a symptom kind must be"},
+            {"symptoms: [sleep, {sleep: {better: higher}}]\n", 2, 20, "listed twice"},
+        };
+        for (const auto& expected : cases) {
+            auto result = parse("version: 1\n" + std::string(expected.yaml) + items);
+            INFO(expected.yaml << all_messages(result));
+            CHECK_FALSE(result.ok());
+            REQUIRE(result.diagnostics.size() == 1);
+            CHECK(result.diagnostics[0].line == expected.line);
+            CHECK(result.diagnostics[0].column == expected.column);
+            CHECK_THAT(result.diagnostics[0].message, Catch::Contains(expected.message_part));
+        }
+    }
 }

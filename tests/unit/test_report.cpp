@@ -315,12 +315,13 @@ TEST_CASE("report on an empty history and on a history of symptoms only", "[repo
 }
 
 TEST_CASE("report compares each symptom kind before and after with an interval", "[report]") {
-    // Started Nov 1; a 14-day report on Nov 14: before is Oct 18..31, after Nov 1..14.
+    // Started Nov 1; a 15-day report on Nov 15 before anything is written that day: before
+    // is Oct 17..31, its diary from Oct 18 (14 days); after Nov 1..14 (14 days).
     auto item = daily_item("am", 8h);
     item.schedule.start = 2026_y / 11 / 1;
     auto regimen = regimen_with({item});
     ReportInput input;
-    input.window = last_days(*berlin(), utc(2026_y / 11 / 14, 20h), 14);
+    input.window = last_days(*berlin(), utc(2026_y / 11 / 15, 11h), 15);
     for (unsigned day : {18u, 20u, 22u, 24u, 26u, 28u}) {  // 6 of 14 days: 3.0 a week
         input.before_events.push_back(
             symptom("migraine", 6, utc(2026_y / 10 / date::day{day}, 10h)));
@@ -329,8 +330,10 @@ TEST_CASE("report compares each symptom kind before and after with an interval",
     input.events = {symptom("migraine", 3, utc(2026_y / 11 / 5, 10h)),  // 2 of 14: 1.0 a week
                     symptom("migraine", 4, utc(2026_y / 11 / 9, 10h))};
 
-    auto report = build_report(regimen, input, 14);
+    auto report = build_report(regimen, input, 15);
     REQUIRE(report.symptoms.size() == 1);
+    CHECK(report.symptoms[0].before.covered_days == 14);
+    CHECK(report.symptoms[0].during.covered_days == 14);
     const auto& comparison = report.symptoms[0].comparison;
     const auto& per_week = comparison.days_per_week;
     REQUIRE(per_week.before);
@@ -343,12 +346,18 @@ TEST_CASE("report compares each symptom kind before and after with an interval",
     CHECK(per_week.estimate->high > -2.0 - 1e-9);
     CHECK(per_week.after_days == 14);
 
+    // Two rated days after the start: too few for a severity difference (5 needed).
     const auto& severity = comparison.mean_severity;
     REQUIRE(severity.before);
     CHECK(*severity.before == Approx((6.0 * 6 + 9) / 7));  // over entries, not days
     CHECK(*severity.after == Approx(3.5));
-    REQUIRE(severity.estimate);
-    CHECK(severity.estimate->difference == Approx(3.5 - 45.0 / 7));
+    CHECK(severity.before_rated == 6);
+    CHECK(severity.after_rated == 2);
+    CHECK_FALSE(severity.estimate);
+    CHECK(severity_reading("migraine", severity) ==
+          "migraine severity: too early to tell: the diary covers 14 days before the start and "
+          "14 days after it, with a rating on 6 and 2 of them; each side needs 5 days with a "
+          "rating (3 more after the start)");
 
     // The series for the chart: 6 days before (the 28th once), 2 after, in date order.
     REQUIRE(report.symptoms[0].series.size() == 8);
@@ -357,25 +366,28 @@ TEST_CASE("report compares each symptom kind before and after with an interval",
     CHECK(report.symptoms[0].series[6].day == 2026_y / 11 / 5);
 
     SECTION("the same history gives the same interval, bit for bit") {
-        auto again = build_report(regimen, input, 14);
+        auto again = build_report(regimen, input, 15);
         CHECK(again.symptoms[0].comparison.days_per_week.estimate->low == per_week.estimate->low);
-        CHECK(again.symptoms[0].comparison.mean_severity.estimate->high == severity.estimate->high);
+        CHECK(again.symptoms[0].comparison.days_per_week.estimate->high == per_week.estimate->high);
     }
 
     SECTION("no diary before the start: nothing to compare with, not zero days") {
         input.before_events.clear();
-        auto without = build_report(regimen, input, 14);
+        auto without = build_report(regimen, input, 15);
         const auto& figure = without.symptoms[0].comparison.days_per_week;
         CHECK_FALSE(figure.before);
         CHECK(figure.after);
         CHECK_FALSE(figure.estimate);
+        // The diary begins on Nov 5 now: the after side covers Nov 5..14.
         CHECK(days_reading("migraine", figure) ==
-              "migraine days: 1.0 a week after the start, no data before it to compare with");
+              "migraine days: too early to tell: the diary covers 0 days before the start and "
+              "10 days after it; each side needs 14 (14 more before the start and 4 more after "
+              "it)");
     }
 
     SECTION("a kind without entries on a side whose diary was kept counts zero days") {
         input.before_events.push_back(symptom("sleep", 5, utc(2026_y / 10 / 20, 6h)));
-        auto with_sleep = build_report(regimen, input, 14);
+        auto with_sleep = build_report(regimen, input, 15);
         REQUIRE(with_sleep.symptoms.size() == 2);
         const auto& sleep = with_sleep.symptoms[1].comparison.days_per_week;
         REQUIRE(sleep.before);
@@ -398,9 +410,11 @@ TEST_CASE("report's readings are worded as information", "[report]") {
     estimate.low = -3.1;
     estimate.high = -0.6;
     figure.estimate = estimate;
+    figure.before_covered = 28;
+    figure.after_covered = 28;
     CHECK(days_reading("migraine", figure) ==
           "migraine days: 2.8 \u2192 0.9 a week (difference \u22121.9, 95% interval \u22123.1 to "
-          "\u22120.6)");
+          "\u22120.6): fewer days");
 
     SECTION("an interval holding 0: the data cannot tell yet, and how many weeks might") {
         figure.estimate->difference = -1.0;
@@ -433,7 +447,8 @@ TEST_CASE("report's readings are worded as information", "[report]") {
         figure.estimate->low = 0.5;
         figure.estimate->high = 3.24;
         CHECK(severity_reading("sleep", figure) ==
-              "sleep severity: 6.0 \u2192 4.0 mean (difference +2.0, 95% interval 0.5 to 3.2)");
+              "sleep severity: 6.0 \u2192 4.0 mean (difference +2.0, 95% interval 0.5 to 3.2): "
+              "higher");
     }
 }
 
@@ -463,7 +478,7 @@ TEST_CASE("report splits the after period into phases where the plan changes", "
     auto changes = plan_changes(regimen, 2026_y / 11 / 1, 2026_y / 12 / 31);
     REQUIRE(changes.size() == 5);
     CHECK(changes[0].first == 2026_y / 11 / 1);
-    CHECK(changes[0].second == "glycinate-pm starts, 200 mg");
+    CHECK(changes[0].second == "glycinate-pm starts at 200 mg");
     CHECK(changes[1].second == "am starts");
     CHECK(changes[3].first == 2026_y / 11 / 21);
     CHECK(changes[3].second == "am ends");
@@ -471,13 +486,13 @@ TEST_CASE("report splits the after period into phases where the plan changes", "
     auto report = build_report(regimen, input, 30);
     REQUIRE(report.phases.size() == 4);
     const auto& phases = report.phases;
-    CHECK(phases[0].label == "glycinate-pm 200 mg from 2026-11-06");
+    CHECK(phases[0].label == "from 2026-11-06: glycinate-pm at 200 mg");
     CHECK(phases[0].span.from == utc(2026_y / 11 / 5, 23h));
     CHECK(phases[0].last_day == 2026_y / 11 / 14);
-    CHECK(phases[1].label == "glycinate-pm 300 mg from 2026-11-15");
+    CHECK(phases[1].label == "from 2026-11-15: glycinate-pm goes to 300 mg");
     CHECK(phases[1].span.from == phases[0].span.to);
-    CHECK(phases[2].label == "am ends from 2026-11-21");
-    CHECK(phases[3].label == "glycinate-pm 400 mg from 2026-11-29");
+    CHECK(phases[2].label == "from 2026-11-21: am ends");
+    CHECK(phases[3].label == "from 2026-11-29: glycinate-pm goes to 400 mg");
     CHECK(phases[3].span.to == input.window.to);
 
     // Phase 2 (Nov 15..20): glycinate 6 taken of 6, am 0 of 6.
@@ -493,4 +508,332 @@ TEST_CASE("report splits the after period into phases where the plan changes", "
     CHECK(phases[0].symptoms[0].days == 1);
     CHECK(phases[2].taken == 1);  // Nov 21 taken; am has ended
     CHECK(phases[2].planned == 8);
+}
+
+namespace {
+
+// A regimen that starts on `start`, with migraine (no direction) and sleep (higher is
+// better) in its diary.
+Regimen started_on(LocalDate start) {
+    auto item = daily_item("am", 8h);
+    item.schedule.start = start;
+    auto regimen = regimen_with({item});
+    regimen.symptoms = {"migraine", "sleep"};
+    regimen.symptom_better = {{"sleep", Better::Higher}};
+    return regimen;
+}
+
+// 10:00 in Berlin (CET) on `day`.
+Instant at_ten(LocalDate day) {
+    return utc(day, 9h);
+}
+
+LocalDate plus_days(LocalDate day, int days) {
+    return LocalDate{date::sys_days{day} + date::days{days}};
+}
+
+// What `regimenctl report` loads: the window's events and the before span's.
+ReportInput loaded(const Regimen& regimen, const std::vector<HistoryEvent>& diary, Instant now,
+                   int days) {
+    ReportInput input;
+    input.window = last_days(*berlin(), now, days);
+    input.tracking_since = input.window.from;
+    Instant events_from = events_needed_from(regimen, input.window);
+    for (const auto& event : diary) {
+        if (event.at >= events_from && event.at <= now) {
+            input.events.push_back(event);
+        }
+    }
+    if (auto before = before_span(regimen, std::nullopt, days)) {
+        for (const auto& event : diary) {
+            if (event.at >= before->from && event.at < before->to) {
+                input.before_events.push_back(event);
+            }
+        }
+    }
+    return input;
+}
+
+}  // namespace
+
+TEST_CASE("report gives a difference only once each side covers 14 days", "[report]") {
+    // Three weeks of a paper diary copied in (Nov 15 .. Dec 5, migraine every third day),
+    // the regimen started Dec 6.
+    const LocalDate start = 2026_y / 12 / 6;
+    auto regimen = started_on(start);
+    std::vector<HistoryEvent> diary;
+    for (int day = -21; day < 0; ++day) {
+        if (day % 3 == 0) {
+            diary.push_back(symptom("migraine", 6, at_ten(plus_days(start, day))));
+        }
+    }
+
+    SECTION("one entry after the start: too early to tell, with each side's days") {
+        diary.push_back(symptom("migraine", 7, at_ten(start)));
+        auto report = build_report(regimen, loaded(regimen, diary, utc(start, 19h), 30), 30);
+        const auto& migraine = report.symptoms[0];
+        CHECK(migraine.before.covered_days == 21);
+        CHECK(migraine.during.covered_days == 1);
+        const auto& per_week = migraine.comparison.days_per_week;
+        CHECK(per_week.too_early());
+        CHECK_FALSE(per_week.estimate);
+        CHECK_FALSE(migraine.comparison.mean_severity.estimate);
+        CHECK(days_reading("migraine", per_week) ==
+              "migraine days: too early to tell: the diary covers 21 days before the start and "
+              "1 day after it; each side needs 14 (13 more after the start)");
+        CHECK(severity_reading("migraine", migraine.comparison.mean_severity)
+                  .starts_with("migraine severity: too early to tell: the diary covers 21 days"));
+    }
+
+    SECTION("13 covered days after the start are too few, 14 are enough") {
+        for (int day = 0; day < 14; ++day) {
+            if (day % 2 == 0) {
+                diary.push_back(symptom("migraine", 4, at_ten(plus_days(start, day))));
+            }
+        }
+        // Day 13 has no entry: on it, before it ends, 13 days are covered.
+        auto thirteen =
+            build_report(regimen, loaded(regimen, diary, utc(plus_days(start, 13), 19h), 30), 30);
+        CHECK(thirteen.symptoms[0].during.covered_days == 13);
+        CHECK_FALSE(thirteen.symptoms[0].comparison.days_per_week.estimate);
+        // The next morning day 13 has ended: 14 days.
+        auto fourteen =
+            build_report(regimen, loaded(regimen, diary, utc(plus_days(start, 14), 6h), 30), 30);
+        CHECK(fourteen.symptoms[0].during.covered_days == 14);
+        const auto& per_week = fourteen.symptoms[0].comparison.days_per_week;
+        REQUIRE(per_week.estimate);
+        CHECK(*per_week.after == Approx(7 * 7.0 / 14));
+        // Severity: 7 rated days each side, enough.
+        CHECK(fourteen.symptoms[0].comparison.mean_severity.estimate);
+    }
+
+    SECTION("severity needs 5 days with a rating on each side") {
+        for (int day : {1, 5, 9, 12}) {  // 4 rated days after the start
+            diary.push_back(symptom("migraine", 4, at_ten(plus_days(start, day))));
+        }
+        auto now = utc(plus_days(start, 14), 6h);
+        auto four = build_report(regimen, loaded(regimen, diary, now, 30), 30);
+        CHECK(four.symptoms[0].comparison.days_per_week.estimate);
+        const auto& severity = four.symptoms[0].comparison.mean_severity;
+        CHECK_FALSE(severity.estimate);
+        CHECK(severity.after_rated == 4);
+        CHECK(severity_reading("migraine", severity).ends_with("(1 more after the start)"));
+        diary.push_back(symptom("migraine", 5, at_ten(plus_days(start, 13))));
+        auto five = build_report(regimen, loaded(regimen, diary, now, 30), 30);
+        CHECK(five.symptoms[0].comparison.mean_severity.estimate);
+    }
+}
+
+TEST_CASE("report's sides are the days the diary covers", "[report]") {
+    const LocalDate start = 2026_y / 12 / 6;
+    auto regimen = started_on(start);
+    std::vector<HistoryEvent> diary;
+    // 21 days of diary before the start: migraine on 9 of them (3.0 a week), a sleep rating
+    // every day.
+    for (int day = -21; day < 0; ++day) {
+        if (day % 7 == 0 || day % 7 == -3 || day % 7 == -5) {
+            diary.push_back(symptom("migraine", 6, at_ten(plus_days(start, day))));
+        }
+        diary.push_back(symptom("sleep", 5, utc(plus_days(start, day), 6h)));
+    }
+    // 20 days after it, the same.
+    for (int day = 0; day < 20; ++day) {
+        diary.push_back(symptom("sleep", 6, utc(plus_days(start, day), 6h)));
+    }
+
+    SECTION("before starts at the first diary entry, not 30 days back") {
+        auto report =
+            build_report(regimen, loaded(regimen, diary, utc(plus_days(start, 19), 19h), 30), 30);
+        const auto& migraine = report.symptoms[0];
+        CHECK(migraine.before.covered_days == 21);
+        REQUIRE(migraine.before.covered);
+        CHECK(migraine.before.covered->from == utc(plus_days(start, -22), 23h));  // 00:00 CET
+        CHECK(*migraine.comparison.days_per_week.before == Approx(3.0));
+        // A daily rating is 7.0 a week on both sides, not an artefact of the window.
+        const auto& sleep = report.symptoms[1].comparison.days_per_week;
+        CHECK(*sleep.before == Approx(7.0));
+        CHECK(*sleep.after == Approx(7.0));
+        REQUIRE(sleep.estimate);
+        CHECK(sleep.estimate->difference == Approx(0.0));
+    }
+
+    SECTION("a diary that began earlier than the loaded events covers the whole side") {
+        auto input = loaded(regimen, diary, utc(plus_days(start, 19), 19h), 30);
+        input.first_diary_entry = utc(2026_y / 1 / 1);
+        auto report = build_report(regimen, input, 30);
+        CHECK(report.symptoms[0].before.covered_days == 30);
+    }
+
+    SECTION("today counts once it has an entry of any kind") {
+        auto report =
+            build_report(regimen, loaded(regimen, diary, utc(plus_days(start, 20), 19h), 30), 30);
+        CHECK(report.symptoms[0].during.covered_days == 20);  // day 20 has no entry yet
+        CHECK(*report.symptoms[1].comparison.days_per_week.after == Approx(7.0));
+        diary.push_back(symptom("migraine", 3, at_ten(plus_days(start, 20))));
+        auto with_entry =
+            build_report(regimen, loaded(regimen, diary, utc(plus_days(start, 20), 19h), 30), 30);
+        CHECK(with_entry.symptoms[0].during.covered_days == 21);
+        CHECK(with_entry.symptoms[1].during.covered_days == 21);
+    }
+
+    SECTION("an entry made in the same second as the report is in it") {
+        const Instant now = utc(plus_days(start, 20), 19h);
+        diary.push_back(symptom("sleep", 5, now));
+        auto report = build_report(regimen, loaded(regimen, diary, now, 30), 30);
+        CHECK(report.symptoms[1].during.entries == 20 + 1);
+        CHECK(report.symptoms[1].during.covered_days == 21);
+        CHECK(report.days.back().symptom);
+    }
+}
+
+TEST_CASE("report without a start says the regimen has not started", "[report]") {
+    // The first day: no dose taken yet, no `start:`; a migraine copied in for 10 days ago.
+    auto regimen = regimen_with({daily_item("am", 8h)});
+    const Instant now = utc(2026_y / 12 / 6, 12h);
+    ReportInput input;
+    input.window = last_days(*berlin(), now, 30);
+    input.tracking_since = utc(2026_y / 12 / 6, 8h);
+    input.events = {symptom("migraine", 6, utc(2026_y / 11 / 26, 10h))};
+    auto report = build_report(regimen, input, 30);
+    CHECK_FALSE(report.regimen_start);
+    CHECK_FALSE(report.after);
+    CHECK(report.phases.empty());
+    const auto& comparison = report.symptoms[0].comparison;
+    CHECK_FALSE(comparison.days_per_week.started);
+    CHECK_FALSE(comparison.days_per_week.estimate);
+    CHECK(days_reading("migraine", comparison.days_per_week) ==
+          "migraine days: the regimen has not started yet (no item has a `start:` that has come "
+          "and no dose has been taken), so nothing is \"after\" to compare");
+    CHECK(severity_reading("migraine", comparison.mean_severity).find("after the start") ==
+          std::string::npos);
+
+    SECTION("a start still to come is not a start either") {
+        auto later = started_on(2026_y / 12 / 20);
+        auto planned = build_report(later, input, 30);
+        CHECK_FALSE(planned.symptoms[0].comparison.days_per_week.started);
+        CHECK(days_reading("migraine", planned.symptoms[0].comparison.days_per_week)
+                  .find("has not started") != std::string::npos);
+    }
+}
+
+TEST_CASE("report reads a change as better or worse where the kind says which way", "[report]") {
+    ComparedFigure figure;
+    figure.before = 4.0;
+    figure.after = 6.0;
+    figure.before_covered = 28;
+    figure.after_covered = 28;
+    figure.before_rated = 20;
+    figure.after_rated = 20;
+    DifferenceEstimate estimate;
+    estimate.difference = 2.0;
+    estimate.low = 1.0;
+    estimate.high = 3.0;
+    figure.estimate = estimate;
+
+    figure.better = Better::Higher;
+    CHECK(severity_reading("sleep", figure) ==
+          "sleep rating: 4.0 \u2192 6.0 mean (difference +2.0, 95% interval 1.0 to 3.0): better");
+    figure.better = Better::Lower;
+    CHECK(severity_reading("pain", figure).ends_with("interval 1.0 to 3.0): worse"));
+    figure.better = Better::Unstated;
+    CHECK(severity_reading("migraine", figure).ends_with("interval 1.0 to 3.0): higher"));
+    figure.estimate->difference = -2.0;
+    figure.estimate->low = -3.0;
+    figure.estimate->high = -1.0;
+    figure.better = Better::Higher;
+    CHECK(severity_reading("sleep", figure).ends_with("): worse"));
+    figure.estimate->low = -3.0;
+    figure.estimate->high = 0.5;  // holds 0: no direction is claimed
+    CHECK(severity_reading("sleep", figure).find("worse") == std::string::npos);
+
+    SECTION("the report carries each kind's direction; a daily rating's days have none") {
+        const LocalDate start = 2026_y / 12 / 6;
+        auto regimen = started_on(start);
+        std::vector<HistoryEvent> diary;
+        for (int day = -20; day < 20; ++day) {
+            diary.push_back(symptom("sleep", day < 0 ? 4 : 7, utc(plus_days(start, day), 6h)));
+        }
+        auto report =
+            build_report(regimen, loaded(regimen, diary, utc(plus_days(start, 19), 19h), 30), 30);
+        const auto& sleep = report.symptoms[1];
+        CHECK(sleep.comparison.mean_severity.better == Better::Higher);
+        CHECK(sleep.comparison.days_per_week.better == Better::Unstated);
+        CHECK(severity_reading("sleep", sleep.comparison.mean_severity)
+                  .starts_with("sleep rating: 4.0 \u2192 7.0 mean (difference +3.0"));
+        CHECK(severity_reading("sleep", sleep.comparison.mean_severity).ends_with(": better"));
+        CHECK(report.symptoms[0].comparison.mean_severity.better == Better::Unstated);
+    }
+}
+
+TEST_CASE("report on a synthetic diary with a known change", "[report]") {
+    // Eight weeks before the start, migraine on 3 days a week (Mon, Wed, Fri, severity 6);
+    // eight weeks after, on 2 (Tue, Sat, severity 4); a sleep rating every morning. The
+    // true change: 3.0 -> 2.0 days a week, severity 6 -> 4.
+    const LocalDate start = 2026_y / 11 / 2;  // a Monday
+    auto regimen = started_on(start);
+    std::vector<HistoryEvent> diary;
+    for (int day = -56; day < 56; ++day) {
+        const LocalDate date = plus_days(start, day);
+        const unsigned weekday = date::weekday{date::sys_days{date}}.iso_encoding();
+        const bool migraine = day < 0 ? (weekday == 1 || weekday == 3 || weekday == 5)
+                                      : (weekday == 2 || weekday == 6);
+        if (migraine) {
+            diary.push_back(symptom("migraine", day < 0 ? 6 : 4, utc(date, 13h)));
+        }
+        diary.push_back(symptom("sleep", 6, utc(date, 6h)));
+    }
+
+    SECTION("eight weeks after: the change, with an interval that holds it") {
+        const Instant now = utc(plus_days(start, 55), 20h);  // the last day, its entries made
+        auto report = build_report(regimen, loaded(regimen, diary, now, 56), 56);
+        const auto& migraine = report.symptoms[0];
+        CHECK(migraine.before.covered_days == 56);
+        CHECK(migraine.during.covered_days == 56);
+        const auto& per_week = migraine.comparison.days_per_week;
+        CHECK(*per_week.before == Approx(3.0));
+        CHECK(*per_week.after == Approx(2.0));
+        REQUIRE(per_week.estimate);
+        CHECK(per_week.estimate->difference == Approx(-1.0));
+        CHECK(per_week.estimate->low <= -1.0);
+        CHECK(per_week.estimate->high >= -1.0);
+        CHECK(days_reading("migraine", per_week)
+                  .starts_with("migraine days: 3.0 \u2192 2.0 a week (difference \u22121.0, 95% "
+                               "interval "));
+        const auto& severity = migraine.comparison.mean_severity;
+        REQUIRE(severity.estimate);
+        CHECK(severity.estimate->difference == Approx(-2.0));
+        CHECK(severity.estimate->low <= -2.0 + 1e-9);
+        CHECK(severity.estimate->high >= -2.0 - 1e-9);
+        CHECK(severity_reading("migraine", severity) ==
+              "migraine severity: 6.0 \u2192 4.0 mean (difference \u22122.0, 95% interval "
+              "\u22122.0 to \u22122.0): lower");
+    }
+
+    SECTION("the same diary cut to 3 days after the start: too early to tell") {
+        const Instant now = utc(plus_days(start, 2), 20h);
+        auto report = build_report(regimen, loaded(regimen, diary, now, 56), 56);
+        const auto& migraine = report.symptoms[0];
+        CHECK(migraine.during.covered_days == 3);
+        CHECK_FALSE(migraine.comparison.days_per_week.estimate);
+        CHECK_FALSE(migraine.comparison.mean_severity.estimate);
+        CHECK(days_reading("migraine", migraine.comparison.days_per_week) ==
+              "migraine days: too early to tell: the diary covers 56 days before the start and "
+              "3 days after it; each side needs 14 (11 more after the start)");
+        CHECK(severity_reading("migraine", migraine.comparison.mean_severity)
+                  .starts_with("migraine severity: too early to tell"));
+    }
+}
+
+TEST_CASE("report's phase labels keep one day's changes apart", "[report]") {
+    Item ramped = daily_item("riboflavin", 8h);
+    ramped.amount = Amount{200, "mg", "200 mg"};
+    ramped.schedule.start = 2026_y / 11 / 1;
+    ramped.ramp = {{date::days{7}, Amount{400, "mg", "400 mg"}, {}}};
+    Item other = daily_item("magnesium", 21h);
+    other.amount = Amount{300, "mg", "300 mg"};
+    other.schedule.start = 2026_y / 11 / 8;
+    auto changes = plan_changes(regimen_with({ramped, other}), 2026_y / 11 / 1, 2026_y / 11 / 30);
+    REQUIRE(changes.size() == 2);
+    CHECK(changes[0].second == "riboflavin starts at 200 mg");
+    CHECK(changes[1].second == "riboflavin goes to 400 mg; magnesium starts at 300 mg");
 }
