@@ -227,15 +227,8 @@ std::string format_entry_when(const regimend::TimeZone& zone, regimend::Instant 
     if (!regimend::is_day_entry(zone, instant)) {
         return format_when(zone, instant, today);
     }
-    const regimend::LocalDate day{date::floor<date::days>(regimend::to_local(zone, instant))};
-    char text[32];
-    if (!four_digit_year(day)) {
-        const int length =
-            std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()),
-                          static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
-        return std::string(text, static_cast<std::size_t>(length));
-    }
-    return std::string(text, date_digits(text, day));
+    return regimend::format_date(
+        regimend::LocalDate{date::floor<date::days>(regimend::to_local(zone, instant))});
 }
 
 namespace {

@@ -159,7 +159,8 @@ std::optional<std::string> current_target(const std::string& target) {
     try {
         return read_text_file(target);
     } catch (const CtlError& error) {
-        return "\n(unreadable: " + std::string(error.what()) + ")";  // differs from any text read before
+        return "\n(unreadable: " + std::string(error.what()) +
+               ")";  // differs from any text read before
     }
 }
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "core/parse_values.hpp"
 #include "core/parse_reader.hpp"
+#include "core/parse_values.hpp"
 
 namespace regimend {
 namespace {
@@ -190,9 +190,7 @@ std::optional<std::string> min_interval_refusal(const Regimen& regimen, const It
         }
     }
     const auto& zone = zone_of(regimen);
-    const auto text = [&](Instant instant) {
-        return format_date_hh_mm(to_local(zone, instant));
-    };
+    const auto text = [&](Instant instant) { return format_date_hh_mm(to_local(zone, instant)); };
     if (before != nullptr) {
         return "'" + item.id + "' was last used at " + text(before->at) + "; its min_interval is " +
                format_duration(gap) + ", so the next use is allowed from " +

@@ -270,7 +270,6 @@ const TimeZone& TimeZone::utc() {
         TimeZone utc;
         utc.name_ = "UTC";
         utc.types_.push_back({0, false, "UTC"});
-        utc.fingerprint_ = content_hash("UTC, built in");
         return utc;
     }();
     return zone;

@@ -12,6 +12,7 @@
 #include "core/parse.hpp"
 #include "core/report.hpp"
 #include "dose_fixtures.hpp"
+#include "host/zoneinfo.hpp"
 
 using namespace regimend;
 using namespace regimend::test;
@@ -20,7 +21,8 @@ using namespace std::chrono_literals;
 namespace {
 
 Regimen parse_ok(const std::string& yaml) {
-    auto parsed = parse_regimen(yaml, "regimen.yaml", regimend::locate_zone("UTC"));
+    auto parsed =
+        parse_regimen(yaml, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
     for (const auto& diagnostic : parsed.diagnostics) {
         INFO(format_diagnostic(diagnostic));
     }
@@ -29,7 +31,8 @@ Regimen parse_ok(const std::string& yaml) {
 }
 
 std::vector<std::string> parse_errors(const std::string& yaml) {
-    auto parsed = parse_regimen(yaml, "regimen.yaml", regimend::locate_zone("UTC"));
+    auto parsed =
+        parse_regimen(yaml, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
     REQUIRE_FALSE(parsed.regimen);
     std::vector<std::string> messages;
     for (const auto& diagnostic : parsed.diagnostics) {
