@@ -41,8 +41,15 @@ regimend::ParseResult load_regimen(const std::string& path) {
     if (!text) {
         std::error_code ignored;
         const bool missing = !std::filesystem::exists(path, ignored);
-        throw CtlError(kExitFailed, "cannot read " + path + ": " + error +
-                                        (missing ? "; `regimenctl edit` creates one" : ""));
+        // `edit` creates the default file: for any other, the hint would send the person to
+        // a different file than the one they named.
+        const auto normal = [&](const std::string& file) {
+            return std::filesystem::absolute(file, ignored).lexically_normal();
+        };
+        const bool is_default = normal(path) == normal(default_config_path());
+        throw CtlError(kExitFailed,
+                       "cannot read " + path + ": " + error +
+                           (missing && is_default ? "; `regimenctl edit` creates one" : ""));
     }
     return regimend::parse_regimen(*text, path, system_zone());
 }

@@ -37,7 +37,11 @@ std::string status_text(const StatusView& view) {
     std::string text = paint("Today, " + format_day_heading(today), Colour::Bold);
     text += '\n';
     text += zone_note(zone);
-    if (view.doses.empty()) {
+    if (view.no_items) {
+        text +=
+            "  the regimen has no items yet: `regimenctl edit` (the example is commented out "
+            "in it)\n";
+    } else if (view.doses.empty()) {
         text += "  No doses planned.\n";
     }
     Table table;
@@ -63,7 +67,7 @@ std::string status_text(const StatusView& view) {
             what += " (" + next->name + ")";
         }
         text += "Next: " + format_when(zone, next->planned, today) + what + '\n';
-    } else {
+    } else if (!view.no_items) {
         text += "Next: nothing planned\n";
     }
     if (!view.warnings.empty()) {

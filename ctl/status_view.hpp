@@ -26,6 +26,9 @@ struct StatusView {
     std::optional<NextDose> next;
     std::vector<std::pair<DoseRow, Instant>> snoozed_until;
     std::vector<std::string> warnings;
+    // The regimen parses but lists no item (the first run's inactive example): the text
+    // says how to add some instead of "No doses planned".
+    bool no_items = false;
 };
 
 // One round trip: the daemon's Today, which also carries the warnings it found when it

@@ -144,10 +144,19 @@ void print_status_json(const StatusView& view) {
     print_json(document);
 }
 
+// Whether the daemon's regimen file parses with no item at all. Asked only when nothing is
+// planned, so a status with doses makes no further call.
+bool regimen_has_no_items(BusClient& bus, const GlobalOptions& options) {
+    std::string path = bus.config_path();
+    auto parsed = try_load_regimen(path.empty() ? options.config_path : path);
+    return parsed && parsed->regimen && parsed->regimen->items.empty();
+}
+
 int run_status(const GlobalOptions& options) {
     auto bus = BusClient::connect();
     auto found = status_from_today(bus);
-    const StatusView view = found ? std::move(*found) : status_from_members(options);
+    StatusView view = found ? std::move(*found) : status_from_members(options);
+    view.no_items = view.doses.empty() && !view.next && regimen_has_no_items(bus, options);
     if (options.json) {
         print_status_json(view);
     } else {
