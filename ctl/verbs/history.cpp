@@ -123,6 +123,7 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
         return kExitOk;
     }
 
+    std::cout << zone_note(zone);  // as status says it: times in another zone than the system's
     // A `due` line for every reminder buries the answers: shown only with --all.
     const auto shown_count = std::count_if(events.begin(), events.end(), [&](const auto& event) {
         return args.all || event.kind != regimend::EventKind::Due;
