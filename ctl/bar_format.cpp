@@ -152,6 +152,9 @@ std::optional<regimend::Instant> bar_next_change(const BarSnapshot& snapshot, re
         *snapshot.escalates_at > now) {
         next = std::min(*next, *snapshot.escalates_at);
     }
+    if (snapshot.other_escalates_at && *snapshot.other_escalates_at > now) {
+        next = std::min(*next, *snapshot.other_escalates_at);
+    }
     return next;
 }
 

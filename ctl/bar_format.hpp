@@ -31,6 +31,8 @@ struct BarSnapshot {
     int more_due = 0;
     // When the focus dose's reminder turns critical (planned + escalate_after), if known.
     std::optional<regimend::Instant> escalates_at;
+    // When another due dose's reminder turns critical (then the bar shows that one).
+    std::optional<regimend::Instant> other_escalates_at;
     std::vector<BarDose> today;          // the tooltip's list, in time order
     std::vector<std::string> low_stock;  // item ids (LowStock)
 };

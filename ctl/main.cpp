@@ -94,6 +94,17 @@ const regimenctl::Verb* verb_alone(int argc, char** argv,
     return found != verbs.end() && found->run_alone ? &*found : nullptr;
 }
 
+// The verbs that read the regimen file themselves: the others answer from the daemon,
+// where --config would be silently ignored, so they refuse it.
+bool reads_config_file(std::string_view verb) {
+    for (std::string_view name : {"check", "edit", "export", "plan", "report", "__complete"}) {
+        if (verb == name) {
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 namespace regimenctl {
@@ -166,6 +177,17 @@ int main(int argc, char** argv) {
     if (!run) {
         std::cerr << "regimenctl: no verb to run\n";
         return regimenctl::kExitUsage;
+    }
+    if (app.get_option("--config")->count() > 0) {
+        const auto selected = app.get_subcommands();
+        const std::string verb = selected.empty() ? "status" : selected.front()->get_name();
+        if (!reads_config_file(verb)) {
+            std::cerr << "regimenctl: --config does not apply to '" << verb
+                      << "': it answers from the running regimend, which reads its own file "
+                         "(regimenctl reload); --config is for check, edit, export, plan and "
+                         "report\n";
+            return regimenctl::kExitUsage;
+        }
     }
 
     return run_reporting_errors(run);

@@ -42,10 +42,18 @@ regimend::ParseResult load_regimen(const std::string& path) {
         text = read_text_file(path);
     } catch (const CtlError& error) {
         std::error_code ignored;
-        if (std::filesystem::exists(path, ignored)) {
+        const bool missing = !std::filesystem::exists(path, ignored);
+        if (!missing) {
             throw;
         }
-        throw CtlError(kExitFailed, std::string(error.what()) + "; `regimenctl edit` creates one");
+        // `edit` creates the default file: for any other, the hint would send the person to
+        // a different file than the one they named.
+        const auto normal = [&](const std::string& file) {
+            return std::filesystem::absolute(file, ignored).lexically_normal();
+        };
+        const bool is_default = normal(path) == normal(default_config_path());
+        throw CtlError(kExitFailed, std::string(error.what()) +
+                                        (is_default ? "; `regimenctl edit` creates one" : ""));
     }
     return regimend::parse_regimen(text, path, system_zone(), regimend::find_zone);
 }

@@ -45,8 +45,8 @@ cat >&2 <<TXT
 run: regimend on $regimen (history in $demo/state)
 run: a demo dose is due at $demo_time. From another terminal:
     export DBUS_SESSION_BUS_ADDRESS='$DBUS_SESSION_BUS_ADDRESS'
-    $root/build/ctl/regimenctl --config '$regimen' status
-    $root/build/ctl/regimenctl --config '$regimen' take demo
+    $root/build/ctl/regimenctl status
+    $root/build/ctl/regimenctl take demo
 run: Ctrl-C stops it.
 TXT
 exec "$root/build/daemon/regimend" --config "$regimen" --state-dir "$demo/state" --verbose

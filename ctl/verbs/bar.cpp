@@ -57,6 +57,36 @@ BarDose bar_dose(const DoseRow& row) {
     return {row.item, row.name, row.planned, row.state, row.acted_at};
 }
 
+// The dose the bar shows among the due ones: the oldest (`oldest`, the daemon's next),
+// unless its reminder is not yet critical and a later one's already is (an item with a
+// shorter escalate_after): the critical one is what matters now. `other_escalates_at` gets
+// the next escalation of a due dose that is not shown, when the line must change by itself.
+const DoseRow* escalated_first(const DoseRow& oldest, const std::vector<DoseRow>& rows,
+                               const regimend::Regimen& regimen, regimend::Instant now,
+                               std::optional<regimend::Instant>& other_escalates_at) {
+    const auto escalation = [&](const DoseRow& row) -> std::optional<regimend::Instant> {
+        const auto* item = regimen.find(row.item);
+        return item ? std::optional(row.planned + item->reminders.escalate_after) : std::nullopt;
+    };
+    const auto oldest_escalation = escalation(oldest);
+    if (oldest_escalation && *oldest_escalation <= now) {
+        return &oldest;
+    }
+    const DoseRow* critical = nullptr;
+    for (const auto& row : rows) {
+        const auto at = is_due(row) ? escalation(row) : std::nullopt;
+        if (!at) {
+            continue;
+        }
+        if (*at <= now && (critical == nullptr || row.planned < critical->planned)) {
+            critical = &row;
+        } else if (*at > now && (!other_escalates_at || *at < *other_escalates_at)) {
+            other_escalates_at = *at;
+        }
+    }
+    return critical != nullptr ? critical : &oldest;
+}
+
 // The regimen the daemon runs, parsed offline for each item's escalate_after. Parsed again
 // only after RegimenReloaded or when the daemon came back.
 struct RegimenCache {
@@ -115,16 +145,23 @@ Snapshot take_snapshot(BusClient* bus, RegimenCache& regimen, const GlobalOption
                              [&](const DoseRow& row) { return row.planned == *next; })) {
                 at_next = bus->list_doses(*next, *next + regimend::Seconds{1});
             }
-            if (const DoseRow* focus =
-                    regimend::next_dose_row(at_next, *next, dose_planned, dose_state)) {
+            const DoseRow* focus =
+                regimend::next_dose_row(at_next, *next, dose_planned, dose_state);
+            const DoseRow* oldest = focus;
+            if (focus != nullptr && is_due(*focus)) {
+                if (const auto* file = parsed()) {
+                    focus = escalated_first(*focus, rows, *file, now, bar.other_escalates_at);
+                }
+            }
+            if (focus != nullptr) {
                 bar.focus = bar_dose(*focus);
                 if (is_due(*focus)) {
                     int due = 0;
                     for (const auto& row : rows) {
                         due += is_due(row) ? 1 : 0;
                     }
-                    const bool focus_today = regimend::local_date(zone, focus->planned) == today;
-                    bar.more_due = std::max(0, due + (focus_today ? 0 : 1) - 1);
+                    const bool oldest_today = regimend::local_date(zone, oldest->planned) == today;
+                    bar.more_due = std::max(0, due + (oldest_today ? 0 : 1) - 1);
                     if (const auto* file = parsed()) {
                         if (const auto* item = file->find(focus->item)) {
                             bar.escalates_at = focus->planned + item->reminders.escalate_after;

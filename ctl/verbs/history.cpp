@@ -1,7 +1,10 @@
 // `regimenctl history [--since DURATION|DATE] [--item ITEM]`: past events, newest first.
 #include <algorithm>
 #include <iostream>
+#include <iterator>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/inventory.hpp"
 #include "error.hpp"
@@ -20,30 +23,43 @@ struct HistoryArgs {
     bool all = false;
 };
 
-// A symptom kind of the regimen matches exactly; an item id or a unique prefix resolves
-// through the regimen file; a name no longer in the regimen matches when the history has
-// it. Anything else is an error, not an empty list.
+// An item id or symptom kind of the regimen, or a name the history in the span holds (an
+// item since removed), matches exactly or by a unique prefix, as every item argument does.
+// Anything else is an error, not an empty list.
 std::string item_filter(const std::string& item, const std::string& config_path,
                         const std::vector<regimend::HistoryEvent>& events) {
+    std::vector<std::string> names;
     std::string known;
     if (auto parsed = try_load_regimen(config_path); parsed && parsed->regimen) {
-        const auto& kinds = parsed->regimen->symptoms;
-        if (std::find(kinds.begin(), kinds.end(), item) != kinds.end()) {
-            return item;
-        }
-        if (const auto* found = parsed->regimen->resolve(item)) {
-            return found->id;
-        }
         for (const auto& entry : parsed->regimen->items) {
-            known += (known.empty() ? "" : ", ") + entry.id;
+            names.push_back(entry.id);
         }
-        for (const auto& kind : kinds) {
-            known += (known.empty() ? "" : ", ") + kind;
+        names.insert(names.end(), parsed->regimen->symptoms.begin(),
+                     parsed->regimen->symptoms.end());
+        for (const auto& name : names) {
+            known += (known.empty() ? "" : ", ") + name;
         }
     }
-    if (std::any_of(events.begin(), events.end(),
-                    [&](const auto& event) { return event.item == item; })) {
+    for (const auto& event : events) {
+        names.push_back(event.item);
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    if (std::find(names.begin(), names.end(), item) != names.end()) {
         return item;
+    }
+    std::vector<std::string> matches;
+    std::copy_if(names.begin(), names.end(), std::back_inserter(matches),
+                 [&](const std::string& name) { return !item.empty() && name.starts_with(item); });
+    if (matches.size() == 1) {
+        return matches.front();
+    }
+    if (matches.size() > 1) {
+        std::string list;
+        for (const auto& match : matches) {
+            list += " " + match;
+        }
+        throw CtlError(kExitFailed, "'" + item + "' is ambiguous: it matches" + list);
     }
     throw CtlError(kExitFailed, "'" + item + "' is neither an item nor a symptom kind" +
                                     (known.empty() ? "" : " (known: " + known + ")") +
@@ -112,6 +128,7 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
         return kExitOk;
     }
 
+    std::cout << zone_note(zone);  // as status says it: times in another zone than the system's
     // A `due` line for every reminder buries the answers: shown only with --all.
     const auto shown_count = std::count_if(events.begin(), events.end(), [&](const auto& event) {
         return args.all || event.kind != regimend::EventKind::Due;

@@ -36,6 +36,9 @@ struct StatusView {
     std::optional<NextDose> next;
     std::vector<std::pair<DoseRow, Instant>> snoozed_until;
     std::vector<std::string> warnings;
+    // The regimen parses but lists no item (the first run's inactive example): the text
+    // says how to add some instead of "No doses planned".
+    bool no_items = false;
 };
 
 std::optional<StatusView> status_from_today(BusClient& bus) {
@@ -69,7 +72,11 @@ std::string status_text(const StatusView& view) {
     std::string text = paint("Today, " + format_day_heading(today), Colour::Bold);
     text += '\n';
     text += zone_note(zone);
-    if (view.doses.empty()) {
+    if (view.no_items) {
+        text +=
+            "  the regimen has no items yet: `regimenctl edit` (the example is commented out "
+            "in it)\n";
+    } else if (view.doses.empty()) {
         text += "  No doses planned.\n";
     }
     Table table;
@@ -95,7 +102,7 @@ std::string status_text(const StatusView& view) {
             what += " (" + next->name + ")";
         }
         text += "Next: " + format_when(zone, next->planned, today) + terminal_text(what) + '\n';
-    } else {
+    } else if (!view.no_items) {
         text += "Next: nothing planned\n";
     }
     if (!view.warnings.empty()) {
@@ -212,10 +219,19 @@ void print_status_json(const StatusView& view) {
     print_json(document);
 }
 
+// Whether the daemon's regimen file parses with no item at all. Asked only when nothing is
+// planned, so a status with doses makes no further call.
+bool regimen_has_no_items(BusClient& bus, const GlobalOptions& options) {
+    std::string path = bus.config_path();
+    auto parsed = try_load_regimen(path.empty() ? options.config_path : path);
+    return parsed && parsed->regimen && parsed->regimen->items.empty();
+}
+
 int run_status(const GlobalOptions& options) {
     auto bus = BusClient::connect();
     auto found = status_from_today(bus);
-    const StatusView view = found ? std::move(*found) : status_of_a_large_day(options);
+    StatusView view = found ? std::move(*found) : status_of_a_large_day(options);
+    view.no_items = view.doses.empty() && !view.next && regimen_has_no_items(bus, options);
     if (options.json) {
         print_status_json(view);
     } else {

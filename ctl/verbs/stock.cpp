@@ -52,7 +52,7 @@ int run_stock(const GlobalOptions& options) {
         return kExitOk;
     }
     const auto now = current_instant();
-    const auto today = regimend::local_date(zone, now);
+    std::cout << zone_note(zone);
     Table table;
     table.add_row({{"ITEM"}, {"ON HAND"}, {"DOSES LEFT"}, {"RUNS OUT"}});
     for (const auto& row : rows) {
@@ -68,8 +68,9 @@ int run_stock(const GlobalOptions& options) {
         std::string runs_out = "not within a year";
         Colour colour = Colour::None;
         if (row.runs_out) {
-            runs_out = regimen != nullptr ? regimend::ahead_clock(*regimen, *row.runs_out, now)
-                                          : format_when(zone, *row.runs_out, today);
+            // In the session's zone (the regimen's, else the daemon's), as every verb shows
+            // times, not in the zone this process happens to run in.
+            runs_out = regimend::ahead_clock(zone, *row.runs_out, now);
             const bool low =
                 item != nullptr && item->stock && *row.runs_out <= now + item->stock->warn_before;
             if (*row.runs_out <= now) {

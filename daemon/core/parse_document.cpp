@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <sstream>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -154,6 +156,82 @@ class DocumentBuilder : public YAML::EventHandler {
 
 // Turns what yaml-cpp could not parse into one diagnostic. A tab in the indentation is the
 // usual cause of its less helpful messages, so it is named when there is one.
+// Line `index` (0-based) of the text, without its line break; empty past the end.
+std::string_view line_at(std::string_view text, int index) {
+    std::size_t start = 0;
+    for (int i = 0; i < index; ++i) {
+        start = text.find('\n', start);
+        if (start == std::string_view::npos) {
+            return {};
+        }
+        ++start;
+    }
+    std::string_view line = text.substr(start, text.find('\n', start) - start);
+    return line.ends_with('\r') ? line.substr(0, line.size() - 1) : line;
+}
+
+// A line without its comment (a '#' at its start or after a space; quotes are not
+// followed: this only reads the lines around a syntax error) and trailing spaces.
+std::string_view without_comment(std::string_view line) {
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '#' && (i == 0 || line[i - 1] == ' ')) {
+            line = line.substr(0, i);
+            break;
+        }
+    }
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) {
+        line.remove_suffix(1);
+    }
+    return line;
+}
+
+std::size_t indentation(std::string_view line) {
+    return std::min(line.find_first_not_of(' '), line.size());
+}
+
+// The column of a line's key, past its indentation and list dashes ("  - id: x" -> 4).
+std::size_t key_column(std::string_view line) {
+    std::size_t column = indentation(line);
+    while (line.substr(column).starts_with("- ")) {
+        column = line.find_first_not_of(' ', column + 1);
+        column = std::min(column, line.size());
+    }
+    return column;
+}
+
+// What to do about the two syntax errors a first edit of the example makes, read from the
+// line where the parser stopped and the line with content above it; empty for others.
+std::string explain_syntax_error(std::string_view text, int error_line,
+                                 const std::string& message) {
+    if (message != "end of map not found" && message != "illegal map value") {
+        return {};
+    }
+    std::string_view here = without_comment(line_at(text, error_line));
+    std::string_view above;
+    for (int index = error_line - 1; index >= 0 && above.empty(); --index) {
+        above = without_comment(line_at(text, index));
+        if (above.find_first_not_of(' ') == std::string_view::npos) {
+            above = {};
+        }
+    }
+    if (here.empty() || above.empty()) {
+        return {};
+    }
+    std::size_t colon = above.rfind(':');
+    if (above.ends_with("[]") && colon != std::string_view::npos &&
+        above.substr(colon + 1).find_first_not_of(' ') == above.size() - colon - 3 &&
+        (indentation(here) > indentation(above) ||
+         here.substr(indentation(here)).starts_with("- "))) {
+        std::string_view key = above.substr(key_column(above), colon - key_column(above));
+        return "`" + std::string(key) + ":` is followed by `[]`, an empty list: remove `[]` to " +
+               "list items below it";
+    }
+    if (indentation(here) > key_column(above) && !above.ends_with(':')) {
+        return "this line is indented more than the key above it";
+    }
+    return {};
+}
+
 void report_syntax_error(Diagnostics& diagnostics, const SourceText& source, const YAML::Mark& mark,
                          const std::string& message) {
     SourcePos where = source.position(mark.line, mark.column);
@@ -164,7 +242,8 @@ void report_syntax_error(Diagnostics& diagnostics, const SourceText& source, con
                               std::to_string(where.line) + ": " + message + ")");
         return;
     }
-    diagnostics.error(where, "YAML syntax error: " + message);
+    std::string explained = explain_syntax_error(source.text(), mark.line, message);
+    diagnostics.error(where, explained.empty() ? "YAML syntax error: " + message : explained);
 }
 
 // Whether the rest of the text, after the first document, holds a second one. yaml-cpp's

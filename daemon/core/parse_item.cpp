@@ -36,6 +36,11 @@ class ItemReader {
         if (const Field* reminders = mapping_.get("reminders")) {
             item_.reminders = read_reminders(diagnostics_, *reminders, defaults_.reminders);
         }
+        // With an unreadable `as_needed`, whether the item is scheduled is unknown: its one
+        // error says how to write the boolean, and nothing is reported as missing for it.
+        if (as_needed_unreadable_) {
+            return;
+        }
         if (item_.as_needed) {
             check_as_needed();
         } else {
@@ -109,7 +114,9 @@ class ItemReader {
 
     void read_as_needed() {
         if (const Field* as_needed = mapping_.get("as_needed")) {
-            item_.as_needed = read_bool(diagnostics_, *as_needed).value_or(false);
+            auto value = read_bool(diagnostics_, *as_needed);
+            item_.as_needed = value.value_or(false);
+            as_needed_unreadable_ = !value;
         }
         if (const Field* max = mapping_.get("max_per_day")) {
             if (auto value = read_integer(diagnostics_, *max, 1, 1000)) {
@@ -438,6 +445,7 @@ class ItemReader {
     Item& item_;
     std::optional<Text> every_;
     std::optional<SourcePos> days_pos_;
+    bool as_needed_unreadable_ = false;
 };
 
 }  // namespace

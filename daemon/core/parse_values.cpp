@@ -92,6 +92,18 @@ Checked<Amount> parse_amount(std::string_view text) {
     if (unit.starts_with(kGreekMu)) {
         unit.replace(0, kGreekMu.size(), kMicroSign);
     }
+    // "300-400 mg", "300 to 400 mg", "300mg-400mg": a second number after a dash or "to".
+    std::string_view after_number = rest.substr(number_length);
+    for (std::string_view dash : {"-", "\xE2\x80\x93", "to "}) {
+        std::size_t at = after_number.find(dash);
+        if (at != std::string_view::npos &&
+            decimal_number_length(trim(after_number.substr(at + dash.size()))) > 0) {
+            return Checked<Amount>::fail(
+                "is a range, not an amount: pick one amount, or use a 'ramp' to change it over "
+                "time, got \"" +
+                std::string(text) + "\"");
+        }
+    }
     if (unit.empty()) {
         return Checked<Amount>::fail(expected + " (the unit is missing)");
     }
@@ -138,7 +150,10 @@ Checked<TimeOfDay> parse_time_of_day(std::string_view text) {
             trim(std::string_view(lower).substr(0, lower.size() - suffix.size()));
         auto duration = parse_duration(duration_text);
         if (!duration) {
-            return fail();
+            return Checked<TimeOfDay>::fail(
+                "'at' counts from bedtime with a duration written as 1h, 30m or 1h30m (such as "
+                "\"1h" +
+                std::string(suffix) + "\"), got \"" + std::string(text) + "\"");
         }
         if (*duration >= Seconds{86400}) {
             return Checked<TimeOfDay>::fail("'at' must be less than 24h from bedtime, got \"" +
@@ -180,11 +195,13 @@ Checked<Every> parse_every(std::string_view text) {
 }
 
 std::optional<std::uint8_t> parse_weekday(std::string_view text) {
-    static constexpr std::array<std::string_view, 7> kDayNames = {"sun", "mon", "tue", "wed",
-                                                                  "thu", "fri", "sat"};
+    // "sun" or "Sunday", in any case, as the command line reads days.
+    static constexpr std::array<std::string_view, 7> kDayNames = {
+        "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
     std::string lower = lowercase_ascii(trim(text));
     for (unsigned index = 0; index < kDayNames.size(); ++index) {
-        if (lower == kDayNames[index]) {
+        if (lower == kDayNames[index] ||
+            (lower.size() == 3 && kDayNames[index].starts_with(lower))) {
             // Indexed by date::weekday's c_encoding, as model.hpp documents.
             return static_cast<std::uint8_t>(1u << date::weekday{index}.c_encoding());
         }

@@ -34,7 +34,10 @@ std::string units_text(const Item& item, double count) {
 }
 
 std::string ahead_clock(const Regimen& regimen, Instant instant, Instant now) {
-    const auto& zone = zone_of(regimen);
+    return ahead_clock(zone_of(regimen), instant, now);
+}
+
+std::string ahead_clock(const TimeZone& zone, Instant instant, Instant now) {
     const date::sys_days today{local_date(zone, now)};
     const date::sys_days day{local_date(zone, instant)};
     const auto local = to_local(zone, instant);

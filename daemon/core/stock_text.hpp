@@ -20,6 +20,8 @@ std::string units_text(const Item& item, double count);
 // A time ahead of `now`: "today 21:30", "tomorrow 08:00", "Sat 21:30" within the week,
 // else "Thu 2026-12-24 21:30".
 std::string ahead_clock(const Regimen& regimen, Instant instant, Instant now);
+// The same in `zone`.
+std::string ahead_clock(const TimeZone& zone, Instant instant, Instant now);
 
 // "Magnesium glycinate: 8 capsules left, about 4 days; runs out Sat 21:30", or
 // "Magnesium glycinate: out of stock (-2 capsules)": the status warning and the notice.

@@ -132,6 +132,23 @@ class Bar(harness.DaemonTestCase):
         self.assertRegex(after["text"], rf"^later {CLOCK}$")
         self.assertRegex(after["tooltip"], r"Magnesium &lt;glycinate&gt;: taken \d\d:\d\d")
 
+    def test_a_critical_dose_is_shown_before_an_older_one_only_due(self):
+        """An item with a shorter escalate_after turns critical while an older dose of
+        another item is still only due: the bar shows the critical one (issue 32)."""
+        calm = harness.dose_item("calm", 2, name="Calm", reminders=CALM)
+        urgent = harness.dose_item("urgent", 4, name="Urgent",
+                                   reminders={"repeat_every": "1h", "escalate_after": "2s",
+                                              "missed_after": "3h"})
+        daemon = self.start_daemon(harness.regimen_yaml([calm, urgent], reminders=CALM))
+        follower = self.follow(daemon)
+        follower.wait_line(lambda line: json.loads(line)["text"].startswith("calm due "))
+        # No event from the daemon when a reminder escalates: the bar's own timeout.
+        index, line = follower.wait_line(lambda line: waybar_class(line) == "critical")
+        self.assertRegex(json.loads(line)["text"], rf"^urgent overdue {CLOCK} \+1$")
+        once = json.loads(self.bar(daemon, "waybar"))
+        self.assertEqual(once["class"], "critical")
+        self.assertTrue(once["text"].startswith("urgent overdue "), once)
+
     def test_none_and_offline(self):
         daemon = self.make_daemon(
             harness.regimen_yaml([], reminders=CALM).replace("items:\n", "items: []\n"))

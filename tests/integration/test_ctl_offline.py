@@ -40,6 +40,35 @@ class Check(unittest.TestCase):
         self.assertNotIn(": error:", result.stdout)
         self.assertNotIn(": warning:", result.stdout)
 
+    def test_readme_example_passes_its_own_lint(self):
+        with open(os.path.join(SOURCE_DIR, "README.md")) as readme:
+            text = readme.read()
+        blocks = re.findall(r"^```yaml\n(.*?)^```", text, re.DOTALL | re.MULTILINE)
+        examples = [block for block in blocks if block.startswith("version: 1")]
+        self.assertTrue(examples, "no regimen example in README.md")
+        for block in examples:
+            with tempfile.NamedTemporaryFile("w", suffix=".yaml") as file:
+                file.write(block)
+                file.flush()
+                result = ctl("check", file.name)
+                self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+                self.assertNotIn(": warning:", result.stdout)
+
+    def test_readme_says_dunsts_context_menu_needs_dmenu(self):
+        with open(os.path.join(SOURCE_DIR, "README.md")) as readme:
+            dunst = [line for line in readme if line.startswith("| dunst |")]
+        self.assertEqual(len(dunst), 1)
+        self.assertIn("needs `dmenu`", dunst[0])
+        self.assertIn("rofi -dmenu", dunst[0])
+
+    def test_report_doc_names_the_csv_header(self):
+        with tempfile.TemporaryDirectory() as state:
+            result = ctl("export", "--format", "csv", "--config", EXAMPLE, "--state-dir", state)
+            self.assertEqual(result.returncode, 0, result.stderr)
+        header = result.stdout.splitlines()[0]
+        with open(os.path.join(SOURCE_DIR, "docs", "REPORT.md")) as doc:
+            self.assertIn(f"a header row `{header}`", doc.read())
+
     def test_good_fixtures_pass(self):
         self.assertTrue(GOOD, "no fixtures in tests/data/good")
         for path in GOOD:
@@ -103,6 +132,17 @@ class Check(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         self.assertIn("/nonexistent/regimen.yaml", result.stderr)
         self.assertTrue(result.stderr.startswith("regimenctl: "), result.stderr)
+        # `edit` creates the default file, not this one: no hint that sends elsewhere.
+        self.assertNotIn("regimenctl edit", result.stderr)
+
+    def test_missing_default_file_suggests_edit(self):
+        with tempfile.TemporaryDirectory() as home:
+            for args in ([], [os.path.join(home, "regimend", "regimen.yaml")],
+                         [os.path.join(home, "regimend", ".", "regimen.yaml")]):
+                with self.subTest(args=args):
+                    result = ctl("check", *args, env={"XDG_CONFIG_HOME": home})
+                    self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+                    self.assertIn("; `regimenctl edit` creates one", result.stderr)
 
     def test_default_file_comes_from_xdg_config_home(self):
         with tempfile.TemporaryDirectory() as home:
@@ -208,6 +248,14 @@ class Usage(unittest.TestCase):
             (["snooze", "x", "0s"], "a snooze lasts from 1s to 1d, not 0s"),
             (["snooze", "x", "2d"], "a snooze lasts from 1s to 1d, not 2d"),
             (["take", "--all", "x"], "take --all takes no ITEM"),
+            # --config is refused where the daemon answers (it would be silently ignored).
+            (["--config", EXAMPLE, "status"], "--config does not apply to 'status'"),
+            (["--config", EXAMPLE], "--config does not apply to 'status'"),
+            (["status", "--config", EXAMPLE], "--config does not apply to 'status'"),
+            (["history", "--config", EXAMPLE], "--config does not apply to 'history'"),
+            (["--config", EXAMPLE, "confirm", "x"], "--config does not apply to 'take'"),
+            (["stock", "--config", EXAMPLE], "--config does not apply to 'stock'"),
+            (["bar", "--config", EXAMPLE], "--config does not apply to 'bar'"),
         ]
         for args, message in cases:
             with self.subTest(args=args):

@@ -113,6 +113,9 @@ class Records(CtlTestCase):
         self.ok("symptom", "migraine", "5")
         severities = [e["severity"] for e in self.json_of("history", "--item", "migraine")]
         self.assertEqual(severities, [5, 4, 3])
+        # A symptom kind takes a prefix, as every item argument does.
+        self.assertEqual([e["severity"] for e in self.json_of("history", "--item", "migr")],
+                         [5, 4, 3])
 
     def test_status_says_when_a_snoozed_dose_comes_back(self):
         until = self.ok("snooze", "second", "10m").stdout.split(" until ")[1].strip()

@@ -8,6 +8,7 @@ import resource
 import stat
 import subprocess
 import textwrap
+from unittest import mock
 
 import harness
 
@@ -277,6 +278,30 @@ class HostileFiles(harness.DaemonTestCase):
         status = self.ctl(daemon, "status", extra_env={"TZ": "Europe/Berlin"})
         self.assertNotIn("Times are in", status.stdout)
 
+
+    def test_every_screen_shows_the_daemons_zone_with_the_note(self):
+        """Issue 32: a regimen without `timezone` runs in the daemon's zone; a regimenctl
+        whose TZ differs shows that zone, with the note, in status, history and stock."""
+        regimen = textwrap.dedent("""\
+            version: 1
+            items:
+              - {id: alpha, name: Alpha, at: "03:00", stock: {per_dose: 1}}
+            """)
+        with mock.patch.dict(os.environ, TZ="Europe/Berlin"):
+            daemon = self.start_daemon(regimen)
+            tokyo = {"TZ": "Asia/Tokyo"}
+            self.assertEqual(self.ctl(daemon, "refill", "alpha", "10", "--set").returncode, 0)
+            self.ctl(daemon, "take", "alpha")  # something for history to show, or not
+            note = "Times are in Europe/Berlin (this system's zone is Asia/Tokyo)."
+            for verb in ("status", "history", "stock"):
+                with self.subTest(verb=verb):
+                    result = self.ctl(daemon, verb, extra_env=tokyo)
+                    self.assertEqual(result.returncode, 0, result.stderr)
+                    self.assertIn(note, result.stdout)
+                    same = self.ctl(daemon, verb)
+                    self.assertNotIn("Times are in", same.stdout)
+            stock = self.ctl(daemon, "stock", extra_env=tokyo).stdout
+            self.assertRegex(stock, r"alpha .* 03:00\b", stock)
 
     def test_regimenctl_reads_the_zone_from_tz_like_the_daemon(self):
         daemon = self.make_daemon()

@@ -8,6 +8,8 @@ The regimen's zone is a fixed-offset zone in which it is around noon while the t
 so "today" never crosses midnight under a test."""
 
 import json
+import os
+import subprocess
 
 import harness
 from test_ctl_daemon import ZONE, item, read_text, CtlTestCase
@@ -120,6 +122,26 @@ class HistoryAnswers(CtlTestCase):
         self.assertIn(" due ", self.ok("history", "--all").stdout)
         events = {e["event"] for e in self.json_of("history")}
         self.assertEqual(events, {"due", "taken", "skipped"})
+
+
+class NoItems(CtlTestCase):
+    """The first run's inactive example lists no item: status says how to add some."""
+
+    def test_status_says_the_regimen_has_no_items_yet(self):
+        text = harness.regimen_yaml([], zone=ZONE).replace("items:\n", "items: []\n")
+        self.daemon = self.start_daemon(text)
+        # The full program's status (the front, while it exists, answers a bare one alone).
+        full = getattr(harness, "REGIMENCTL_FULL", None)
+        program = full if full and os.path.exists(full) else harness.REGIMENCTL
+        result = subprocess.run([program, "status"], env=dict(self.daemon.env, NO_COLOR="1"),
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertTrue(lines[0].startswith("Today, "), result.stdout)
+        self.assertIn("  the regimen has no items yet: `regimenctl edit` (the example is "
+                      "commented out in it)", lines)
+        self.assertNotIn("No doses planned", result.stdout)
+        self.assertNotIn("Next:", result.stdout)
 
 
 if __name__ == "__main__":

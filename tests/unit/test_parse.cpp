@@ -801,5 +801,85 @@ TEST_CASE("a symptom kind may say which way is better", "[parse]") {
             CHECK(result.diagnostics[0].column == expected.column);
             CHECK_THAT(result.diagnostics[0].message, Catch::Contains(expected.message_part));
         }
+
+TEST_CASE("the likeliest first mistakes are explained, at the parser's place", "[parse]") {
+    struct Case {
+        const char* text;
+        int line;
+        int column;
+        const char* message;
+    };
+    const std::string empty_list =
+        "`items:` is followed by `[]`, an empty list: remove `[]` to list items below it";
+    const std::string indented = "this line is indented more than the key above it";
+    const std::vector<Case> cases = {
+        {"version: 1\nitems: []\n  - id: x\n    name: X\n", 3, 3, empty_list.c_str()},
+        {"version: 1\nitems: []   # none yet\n  # A daily dose\n  - id: x\n", 4, 3,
+         empty_list.c_str()},
+        {"version: 1\nitems: []\n- id: x\n  name: X\n", 3, 1, empty_list.c_str()},
+        {"version: 1\nsymptoms: []\n  - migraine\nitems: []\n", 3, 3,
+         "`symptoms:` is followed by `[]`, an empty list: remove `[]` to list items below it"},
+        {"version: 1\nitems:\n  - id: x\n    name: X\n     at: \"08:00\"\n", 5, 8,
+         indented.c_str()},
+        {"version: 1\nitems:\n  - id: x\n     name: X\n", 4, 10, indented.c_str()},
+        {"version: 1\nbedtime: \"22:30\"\n  items:\n  - id: x\n", 3, 3, indented.c_str()},
+        {"version: 1\nitems:\n  - id: x\n    reminders:\n      snooze: 15m\n       "
+         "repeat_every: 1h\n",
+         6, 20, indented.c_str()},
+    };
+    for (const auto& expected : cases) {
+        ParseResult result = parse(expected.text);
+        INFO(expected.text << "\n" << all_messages(result));
+        REQUIRE(result.diagnostics.size() == 1);
+        CHECK(result.diagnostics[0].line == expected.line);
+        CHECK(result.diagnostics[0].column == expected.column);
+        CHECK(result.diagnostics[0].message == expected.message);
+    }
+    // Other syntax errors keep the parser's words.
+    ParseResult other = parse("version: 1\nitems: [a, b\n");
+    REQUIRE(other.diagnostics.size() == 1);
+    CHECK_THAT(other.diagnostics[0].message, Catch::StartsWith("YAML syntax error: "));
+}
+
+TEST_CASE("spellings a person writes: accepted, or refused with the form to use", "[parse]") {
+    const std::string head = "version: 1\nbedtime: \"22:30\"\nitems:\n  - id: x\n    name: X\n";
+    SECTION("days by full name, in any case") {
+        ParseResult result =
+            parse(head + "    at: \"08:00\"\n    every: week\n    days: [Sunday, MONDAY, tue]\n");
+        INFO(all_messages(result));
+        REQUIRE(result.ok());
+        CHECK(result.regimen->items[0].schedule.weekdays == 0b0000111);
+        CHECK_FALSE(parse_weekday("sundays"));
+        CHECK_FALSE(parse_weekday("su"));
+    }
+    SECTION("a duration before bedtime written in words") {
+        ParseResult result = parse(head + "    at: 1 hour before bedtime\n");
+        REQUIRE(result.diagnostics.size() == 1);
+        CHECK(result.diagnostics[0].line == 6);
+        CHECK(result.diagnostics[0].message ==
+              "'at' counts from bedtime with a duration written as 1h, 30m or 1h30m (such as "
+              "\"1h before bedtime\"), got \"1 hour before bedtime\"");
+    }
+    SECTION("a range is not an amount") {
+        for (const char* range : {"300-400 mg", "300 - 400 mg", "300mg-400mg", "300 to 400 mg",
+                                  "1\xE2\x80\x93"
+                                  "2 capsules"}) {
+            ParseResult result = parse(head + "    at: \"08:00\"\n    amount: " + range + "\n");
+            INFO(range << "\n" << all_messages(result));
+            REQUIRE(result.diagnostics.size() == 1);
+            CHECK(result.diagnostics[0].message ==
+                  "'amount' is a range, not an amount: pick one amount, or use a 'ramp' to "
+                  "change it over time, got \"" +
+                      std::string(range) + "\"");
+        }
+        CHECK(parse_amount("300 mg").value);
+    }
+    SECTION("as_needed: yes is one error, with the fix") {
+        ParseResult result = parse(head + "    as_needed: yes\n    max_per_day: 3\n");
+        INFO(all_messages(result));
+        REQUIRE(result.diagnostics.size() == 1);
+        CHECK(result.diagnostics[0].message ==
+              "'as_needed' must be true or false, got \"yes\" (yes/no and on/off are not read as "
+              "booleans: use true or false)");
     }
 }
