@@ -801,6 +801,8 @@ TEST_CASE("a symptom kind may say which way is better", "[parse]") {
             CHECK(result.diagnostics[0].column == expected.column);
             CHECK_THAT(result.diagnostics[0].message, Catch::Contains(expected.message_part));
         }
+    }
+}
 
 TEST_CASE("the likeliest first mistakes are explained, at the parser's place", "[parse]") {
     struct Case {
