@@ -164,7 +164,14 @@ Instant or_usage_error(std::optional<Instant> instant, std::string_view what, st
 }
 
 Instant at_form(std::string_view text, const regimend::TimeZone& zone, Instant now) {
-    return or_usage_error(parse_at(text, zone, now), "the time", text,
+    auto at = parse_at(text, zone, now);
+    if (!at && parse_day(trim(text), regimend::local_date(zone, now), DayDirection::Past)) {
+        throw usage_error("--at \"" + std::string(text) +
+                          "\" is a date without a time: a time is needed here, e.g. \"" +
+                          std::string(trim(text)) +
+                          " 21:10\" (a date alone is accepted by `symptom` and `log`)");
+    }
+    return or_usage_error(at, "the time", text,
                           "\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\" or "
                           "\"YYYY-MM-DDTHH:MM\"");
 }
@@ -189,13 +196,6 @@ Instant after_epoch(Instant at, std::string_view text) {
 }  // namespace
 
 Instant at_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
-    if (!parse_at(text, zone, now) &&
-        parse_day(trim(text), regimend::local_date(zone, now), DayDirection::Past)) {
-        throw usage_error("--at \"" + std::string(text) +
-                          "\" is a date without a time: a time is needed here, e.g. \"" +
-                          std::string(trim(text)) +
-                          " 21:10\" (a date alone is accepted by `symptom` and `log`)");
-    }
     return after_epoch(at_form(text, zone, now), text);
 }
 

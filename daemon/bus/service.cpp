@@ -384,19 +384,32 @@ void Service::serve(Engine& engine) {
 }
 
 int Service::confirm(sd_bus_message* message, sd_bus_error* error) {
+    return confirm_dose(message, error, false);
+}
+
+int Service::confirm_amount(sd_bus_message* message, sd_bus_error* error) {
+    return confirm_dose(message, error, true);
+}
+
+// Confirm `(st)` and ConfirmAmount `(sts)`, which adds what was really taken.
+int Service::confirm_dose(sd_bus_message* message, sd_bus_error* error, bool with_amount) {
     const char* item = nullptr;
     std::uint64_t at_usec = 0;
-    int result = sd_bus_message_read(message, "st", &item, &at_usec);
+    const char* amount = nullptr;
+    int result = with_amount ? sd_bus_message_read(message, "sts", &item, &at_usec, &amount)
+                             : sd_bus_message_read(message, "st", &item, &at_usec);
     if (result < 0) {
         return result;
     }
     const Micros now = now_micros();
     std::optional<Instant> at;
     if ((result = check_text(item, "item", true, error)) < 0 ||
+        (with_amount && (result = check_text(amount, "amount", true, error)) < 0) ||
         (result = check_at(at_usec, now, &at, error)) < 0) {
         return result;
     }
-    auto answer = engine_->confirm(item, at, now);
+    auto answer = engine_->confirm(item, at, now,
+                                   with_amount ? std::optional<std::string>(amount) : std::nullopt);
     if (auto* failure = std::get_if<MethodError>(&answer)) {
         return method_error(error, *failure);
     }
@@ -463,55 +476,22 @@ int Service::undo(sd_bus_message* message, sd_bus_error* error) {
 }
 
 int Service::log_dose(sd_bus_message* message, sd_bus_error* error) {
-    const char* item = nullptr;
-    std::uint64_t at_usec = 0;
-    const char* note = nullptr;
-    int result = sd_bus_message_read(message, "sts", &item, &at_usec, &note);
-    if (result < 0) {
-        return result;
-    }
-    const Micros now = now_micros();
-    std::optional<Instant> at;
-    if ((result = check_text(item, "item", true, error)) < 0 ||
-        (result = check_text(note, "note", false, error)) < 0 ||
-        (result = check_at(at_usec, now, &at, error)) < 0) {
-        return result;
-    }
-    auto done = engine_->log_dose(item, at.value_or(to_instant(now)), note, now);
-    if (auto* failure = std::get_if<MethodError>(&done)) {
-        return method_error(error, *failure);
-    }
-    return sd_bus_reply_method_return(message, "");
-}
-
-int Service::confirm_amount(sd_bus_message* message, sd_bus_error* error) {
-    const char* item = nullptr;
-    std::uint64_t at_usec = 0;
-    const char* amount = nullptr;
-    int result = sd_bus_message_read(message, "sts", &item, &at_usec, &amount);
-    if (result < 0) {
-        return result;
-    }
-    const Micros now = now_micros();
-    std::optional<Instant> at;
-    if ((result = check_text(item, "item", true, error)) < 0 ||
-        (result = check_text(amount, "amount", true, error)) < 0 ||
-        (result = check_at(at_usec, now, &at, error)) < 0) {
-        return result;
-    }
-    auto answer = engine_->confirm(item, at, now, std::string(amount));
-    if (auto* failure = std::get_if<MethodError>(&answer)) {
-        return method_error(error, *failure);
-    }
-    return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
+    return log_as_needed(message, error, false);
 }
 
 int Service::log_dose_with(sd_bus_message* message, sd_bus_error* error) {
+    return log_as_needed(message, error, true);
+}
+
+// LogDose `(sts) -> ()` and LogDoseWith `(stsb) -> (s warning)`, whose `force` records a
+// use sooner than the item's min_interval.
+int Service::log_as_needed(sd_bus_message* message, sd_bus_error* error, bool with_force) {
     const char* item = nullptr;
     std::uint64_t at_usec = 0;
     const char* note = nullptr;
     int force = 0;
-    int result = sd_bus_message_read(message, "stsb", &item, &at_usec, &note, &force);
+    int result = with_force ? sd_bus_message_read(message, "stsb", &item, &at_usec, &note, &force)
+                            : sd_bus_message_read(message, "sts", &item, &at_usec, &note);
     if (result < 0) {
         return result;
     }
@@ -525,6 +505,9 @@ int Service::log_dose_with(sd_bus_message* message, sd_bus_error* error) {
     auto done = engine_->log_dose(item, at.value_or(to_instant(now)), note, now, force != 0);
     if (auto* failure = std::get_if<MethodError>(&done)) {
         return method_error(error, *failure);
+    }
+    if (!with_force) {
+        return sd_bus_reply_method_return(message, "");
     }
     return sd_bus_reply_method_return(message, "s", std::get<std::string>(done).c_str());
 }

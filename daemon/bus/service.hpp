@@ -73,6 +73,8 @@ class Service : public DoseSignals {
     int log_dose(sd_bus_message* message, sd_bus_error* error);
     int confirm_amount(sd_bus_message* message, sd_bus_error* error);
     int log_dose_with(sd_bus_message* message, sd_bus_error* error);
+    int confirm_dose(sd_bus_message* message, sd_bus_error* error, bool with_amount);
+    int log_as_needed(sd_bus_message* message, sd_bus_error* error, bool with_force);
     int log_symptom(sd_bus_message* message, sd_bus_error* error);
     int list_doses(sd_bus_message* message, sd_bus_error* error);
     int history(sd_bus_message* message, sd_bus_error* error);
