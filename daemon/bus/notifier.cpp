@@ -586,12 +586,20 @@ std::string Notifier::group_body(const Group& group) const {
 }
 
 void Notifier::send_reminder(const Group& group) {
-    // The notification this group belongs to: the one already showing any of its doses.
+    // The notification this group belongs to: the one already showing any of its doses, else
+    // one showing doses of the same planned instant (doses due together share one
+    // notification, also when one of them comes back through an undo).
     std::uint32_t replaces_id = 0;
     for (const auto& reminder : group) {
         if (auto known = dose_ids_.find(reminder.dose); known != dose_ids_.end()) {
             replaces_id = known->second;
             break;
+        }
+    }
+    for (auto it = id_doses_.begin(); replaces_id == 0 && it != id_doses_.end(); ++it) {
+        const auto& [id, doses] = *it;
+        if (!doses.empty() && doses.front().planned == group.front().dose.planned) {
+            replaces_id = id;
         }
     }
     // Replacing must not drop the notification's other doses from the screen.

@@ -121,6 +121,45 @@ class Notifications(harness.DaemonTestCase):
         wait_for(lambda: shown["id"] in self.server.closed_ids(),
                  message="the last dose's answer did not close the notification")
 
+    def test_undoing_a_group_brings_back_the_one_group(self):
+        """Issue 32 case 9: a group answered and then taken back is one notification again,
+        not one per dose; taking back one dose of a group whose other dose is still on
+        screen joins that notification."""
+        shown = self.start_group()
+        self.server.invoke_action(shown["id"], "taken")
+        for item_id in ("threonate-am", "glycinate-pm"):
+            self.recorder.wait("DoseTaken", lambda args, i=item_id: str(args[0]) == i)
+        wait_for(lambda: shown["id"] in self.server.closed_ids())
+        before = len(self.server.notify_calls())
+
+        def calls_since(count, predicate=lambda call: True):
+            calls = self.server.notify_calls()[before:]
+            found = [call for call in calls if predicate(call)]
+            return found if len(found) >= count else None
+
+        def is_group(call):
+            return call["summary"].startswith("2 doses due ")
+
+        self.assertEqual(self.daemon.ctl("undo", "threonate-am").returncode, 0)
+        first = wait_for(lambda: calls_since(1), message="the undone dose was not shown")[0]
+        self.assertEqual(first["replaces_id"], 0)
+        self.assertEqual(self.daemon.ctl("undo", "glycinate-pm").returncode, 0)
+        both = wait_for(lambda: calls_since(1, is_group),
+                        message="the undone group was not shown as one notification")[0]
+        self.assertEqual(both["replaces_id"], first["id"])
+        self.assertIn("Threonate", both["body"])
+        self.assertIn("Glycinate", both["body"])
+        # One dose answered from the CLI (the rest re-shown), then taken back: it joins the
+        # notification of the rest.
+        self.assertEqual(self.daemon.ctl("take", "glycinate-pm").returncode, 0)
+        wait_for(lambda: calls_since(3), message="the rest of the group was not re-shown")
+        self.assertEqual(self.daemon.ctl("undo", "glycinate-pm").returncode, 0)
+        again = wait_for(lambda: calls_since(2, is_group),
+                         message="the undone dose did not join its group's notification")[1]
+        self.assertEqual(again["replaces_id"], first["id"])
+        new = [call for call in self.server.notify_calls()[before:] if call["replaces_id"] == 0]
+        self.assertEqual(len(new), 1, new)
+
     def test_snooze_on_a_group_snoozes_all(self):
         shown = self.start_group()
         self.server.invoke_action(shown["id"], "snooze")
