@@ -147,6 +147,13 @@ std::unique_ptr<Notifier::Call> Notifier::take_call(Call* call) {
     return node.empty() ? nullptr : std::move(node.mapped());
 }
 
+Notifier::Reply Notifier::reply_of(void* userdata) {
+    auto* call = static_cast<Call*>(userdata);
+    Notifier* self = call->self;
+    const bool current = call->generation == self->generation_;
+    return Reply{self, self->take_call(call), current};
+}
+
 // False (after logging) when the reply is an error.
 bool Notifier::reply_ok(sd_bus_message* message, const char* what) {
     const sd_bus_error* error = sd_bus_message_get_error(message);
@@ -277,11 +284,10 @@ void Notifier::set_warning(std::string warning) {
 }
 
 int Notifier::on_owner(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
-    auto* call = static_cast<Call*>(userdata);
-    Notifier* self = call->self;
-    const auto owned = self->take_call(call);
-    if (call->generation != self->generation_) {
-        return 0;  // the name changed owner since: a newer search is under way
+    const auto reply = reply_of(userdata);
+    Notifier* self = reply.self;
+    if (!reply.current) {
+        return 0;
     }
     try {
         const sd_bus_error* error = sd_bus_message_get_error(message);
@@ -306,10 +312,9 @@ int Notifier::on_owner(sd_bus_message* message, void* userdata, sd_bus_error*) n
 }
 
 int Notifier::on_service_started(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
-    auto* call = static_cast<Call*>(userdata);
-    Notifier* self = call->self;
-    const auto owned = self->take_call(call);
-    if (call->generation != self->generation_) {
+    const auto reply = reply_of(userdata);
+    Notifier* self = reply.self;
+    if (!reply.current) {
         return 0;
     }
     if (sd_bus_message_get_error(message) != nullptr) {
@@ -322,10 +327,9 @@ int Notifier::on_service_started(sd_bus_message* message, void* userdata, sd_bus
 }
 
 int Notifier::on_credentials(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
-    auto* call = static_cast<Call*>(userdata);
-    Notifier* self = call->self;
-    const auto owned = self->take_call(call);
-    if (call->generation != self->generation_) {
+    const auto reply = reply_of(userdata);
+    Notifier* self = reply.self;
+    if (!reply.current) {
         return 0;
     }
     try {
@@ -373,11 +377,9 @@ int Notifier::on_credentials(sd_bus_message* message, void* userdata, sd_bus_err
 }
 
 int Notifier::on_capabilities(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
-    auto* call = static_cast<Call*>(userdata);
-    Notifier* self = call->self;
-    // Kept alive to the end of this callback; sd-bus holds its own reference to the slot.
-    const auto owned = self->take_call(call);
-    if (call->generation != self->generation_) {
+    const auto reply = reply_of(userdata);
+    Notifier* self = reply.self;
+    if (!reply.current) {
         return 0;
     }
     try {

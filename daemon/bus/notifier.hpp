@@ -115,6 +115,15 @@ class Notifier : public ReminderDisplay {
     void forget_server();
     Call* start_call(std::variant<std::monostate, std::vector<DoseKey>, std::string> target);
     std::unique_ptr<Call> take_call(Call* call);
+    // An asynchronous reply's call, taken out of calls_ and kept alive by `owned` to the end
+    // of the callback (sd-bus holds its own reference to the slot); `current` is false when
+    // the name changed owner since the call was made (a newer search is under way).
+    struct Reply {
+        Notifier* self;
+        std::unique_ptr<Call> owned;
+        bool current;
+    };
+    static Reply reply_of(void* userdata);
     static bool reply_ok(sd_bus_message* message, const char* what);
     std::string reminder_body(const ReminderText& reminder) const;
     std::string group_body(const Group& group) const;

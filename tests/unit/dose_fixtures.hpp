@@ -9,11 +9,32 @@
 #include <string>
 #include <vector>
 
+#include "core/diagnostic.hpp"
 #include "core/doses.hpp"
+#include "core/parse.hpp"
 #include "host/zoneinfo.hpp"
 #include "time_helpers.hpp"
 
 namespace regimend::test {
+
+// A regimen from YAML text in UTC, which must parse (its diagnostics shown otherwise).
+inline Regimen parse_ok(const std::string& yaml) {
+    auto parsed =
+        parse_regimen(yaml, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
+    for (const auto& diagnostic : parsed.diagnostics) {
+        INFO(format_diagnostic(diagnostic));
+    }
+    REQUIRE(parsed.regimen);
+    return *parsed.regimen;
+}
+
+// The diagnostics of YAML text that must not parse.
+inline std::vector<Diagnostic> parse_failure(const std::string& yaml) {
+    auto parsed =
+        parse_regimen(yaml, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
+    REQUIRE_FALSE(parsed.regimen);
+    return parsed.diagnostics;
+}
 
 inline Item daily_item(const std::string& id, const std::vector<std::string>& times,
                        ReminderPolicy policy = {}) {

@@ -20,22 +20,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-Regimen parse_ok(const std::string& yaml) {
-    auto parsed =
-        parse_regimen(yaml, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
-    for (const auto& diagnostic : parsed.diagnostics) {
-        INFO(format_diagnostic(diagnostic));
-    }
-    REQUIRE(parsed.regimen);
-    return *parsed.regimen;
-}
-
 std::vector<std::string> parse_errors(const std::string& yaml) {
-    auto parsed =
-        parse_regimen(yaml, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
-    REQUIRE_FALSE(parsed.regimen);
     std::vector<std::string> messages;
-    for (const auto& diagnostic : parsed.diagnostics) {
+    for (const auto& diagnostic : parse_failure(yaml)) {
         messages.push_back(format_diagnostic(diagnostic));
     }
     return messages;

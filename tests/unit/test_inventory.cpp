@@ -19,21 +19,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-Regimen parse_ok(const std::string& yaml) {
-    auto parsed =
-        parse_regimen(yaml, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
-    for (const auto& diagnostic : parsed.diagnostics) {
-        INFO(format_diagnostic(diagnostic));
-    }
-    REQUIRE(parsed.regimen);
-    return *parsed.regimen;
-}
-
 std::vector<Diagnostic> parse_errors(const std::string& yaml) {
-    auto parsed =
-        parse_regimen(yaml, "regimen.yaml", &regimend::TimeZone::utc(), regimend::find_zone);
-    REQUIRE_FALSE(parsed.regimen);
-    return parsed.diagnostics;
+    return parse_failure(yaml);
 }
 
 // "2026-11-20 08:00" in the regimen's zone.
