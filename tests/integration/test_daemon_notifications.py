@@ -56,6 +56,8 @@ class Notifications(harness.DaemonTestCase):
     def test_a_reminder_on_screen_keeps_working_after_a_restart(self):
         self.start(reminders={"repeat_every": "1h", "escalate_after": "1h", "missed_after": "2h"})
         shown = self.server.wait_reminders("Magnesium <glycinate>")[0]
+        # The id is known (and kept) once the server's answer to Notify is handled.
+        self.daemon.wait_log(f"notification {shown['id']} shows 'glycinate-pm'")
         self.daemon.kill()  # a crash: nothing is tidied up
         self.server.clear()
         self.daemon.start()

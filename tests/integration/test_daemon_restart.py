@@ -36,6 +36,8 @@ class Restart(harness.DaemonTestCase):
         daemon = self.start_daemon(harness.regimen_yaml(
             items, reminders={"repeat_every": "1h", "missed_after": "2h"}))
         first = server.wait_reminders("Open dose")[0]
+        # The id is known (and kept) once the server's answer to Notify is handled.
+        daemon.wait_log(f"notification {first['id']} shows 'open'")
         daemon.kill()
         server.clear()
         daemon.start()

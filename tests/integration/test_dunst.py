@@ -161,6 +161,8 @@ class Dunst(harness.DaemonTestCase):
                                "missed_after": "3h"}))
         wait_for(lambda: self.displayed() == 1, timeout=30,
                  message="dunst never showed the reminder:\n" + daemon.log())
+        # The id is known (and kept) once dunst's answer to Notify is handled.
+        daemon.wait_log("shows 'glycinate-pm'")
         return recorder, daemon
 
     def press_taken(self, recorder, timeout=30):

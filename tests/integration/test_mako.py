@@ -61,6 +61,8 @@ class Mako(desktop.SwayTestCase):
         mako = self.start_mako(actions=True)
         regimend = self.start_regimend([self.reminder_item()])
         first = wait_for(self.shown, timeout=30, message="mako never showed the reminder")[0]
+        # The id is known (and kept) once mako's answer to Notify is handled.
+        wait_for(lambda: "shows 'glycinate-pm'" in self.log("regimend.log"), timeout=30)
 
         desktop.stop_group(regimend)
         self.run_regimend("regimend-2.log")
