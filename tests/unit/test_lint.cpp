@@ -8,6 +8,7 @@
 #include "core/lint.hpp"
 #include "core/parse.hpp"
 #include "host/zoneinfo.hpp"
+#include "regimen_texts.hpp"
 #include "time_helpers.hpp"
 
 using namespace regimend;
@@ -319,20 +320,9 @@ TEST_CASE("warnings come in file order", "[lint]") {
 }
 
 TEST_CASE("lint of a parsed file points into it", "[lint]") {
-    const char* yaml = R"(version: 1
-timezone: Europe/Berlin
-bedtime: "22:30"
-limits:
-  - name: supplemental magnesium
-    per_day: 350 mg
-    tags: [magnesium]
-items:
-  - id: threonate-am
-    name: Magnesium L-threonate
-    amount: 144 mg
-    tags: [magnesium]
-    at: "08:00"
-  - id: glycinate-pm
+    const std::string yaml =
+        std::string("version: 1\ntimezone: Europe/Berlin\nbedtime: \"22:30\"\n") +
+        kMagnesiumLimitAndMorningDose + R"(  - id: glycinate-pm
     name: Magnesium glycinate
     amount: 200 mg
     tags: [magnesium]
