@@ -39,6 +39,13 @@ Amount amount(double value, const std::string& unit) {
     return Amount{value, unit, text};
 }
 
+// `item` given `tags` and an amount per dose.
+Item& with_dose(Item& item, std::vector<std::string> tags, Amount per_dose) {
+    item.tags = std::move(tags);
+    item.amount = std::move(per_dose);
+    return item;
+}
+
 struct RegimenBuilder {
     Regimen regimen;
     int next_line = 20;  // items get made-up lines after the limits
@@ -73,14 +80,12 @@ struct RegimenBuilder {
     static RegimenBuilder example(bool with_ramp) {
         RegimenBuilder builder;
         builder.limit("supplemental magnesium", amount(350, "mg"), {"magnesium"}, {12, 7});
-        auto& threonate =
-            builder.add("threonate-am", "Magnesium L-threonate", {clock_time("08:00", {25, 9})});
-        threonate.amount = amount(144, "mg");
-        threonate.tags = {"magnesium"};
-        auto& glycinate =
-            builder.add("glycinate-pm", "Magnesium glycinate", {from_bedtime(-1h, {35, 9})});
-        glycinate.amount = amount(200, "mg");
-        glycinate.tags = {"magnesium"};
+        with_dose(
+            builder.add("threonate-am", "Magnesium L-threonate", {clock_time("08:00", {25, 9})}),
+            {"magnesium"}, amount(144, "mg"));
+        auto& glycinate = with_dose(
+            builder.add("glycinate-pm", "Magnesium glycinate", {from_bedtime(-1h, {35, 9})}),
+            {"magnesium"}, amount(200, "mg"));
         glycinate.schedule.start = ymd(2026, 11, 1);
         if (with_ramp) {
             glycinate.ramp = {RampStep{date::days{14}, amount(300, "mg"), {38, 11}},
@@ -126,12 +131,9 @@ TEST_CASE("planned daily amount over a limit", "[lint]") {
     SECTION("exactly the limit is not over it") {
         RegimenBuilder builder;
         builder.limit("magnesium", amount(350, "mg"), {"magnesium"}, {3, 5});
-        auto& a = builder.add("a", "A", {clock_time("08:00")});
-        a.tags = {"magnesium"};
-        a.amount = amount(150, "mg");
-        auto& b = builder.add("b", "B", {clock_time("20:00")});
-        b.tags = {"magnesium"};
-        b.amount = amount(0.2, "g");
+        with_dose(builder.add("a", "A", {clock_time("08:00")}), {"magnesium"}, amount(150, "mg"));
+        auto& b = with_dose(builder.add("b", "B", {clock_time("20:00")}), {"magnesium"},
+                            amount(0.2, "g"));
         CHECK(lint(builder.regimen).empty());
         b.amount = amount(0.201, "g");
         auto warnings = lint(builder.regimen);
@@ -143,12 +145,10 @@ TEST_CASE("planned daily amount over a limit", "[lint]") {
     SECTION("grams and micrograms count as milligrams; other units and tags do not") {
         RegimenBuilder builder;
         builder.limit("vitamin", amount(0.5, "g"), {"vit"}, {4, 5});
-        auto& a = builder.add("a", "A", {clock_time("08:00"), clock_time("12:00")});
-        a.tags = {"vit"};
-        a.amount = amount(250000, "mcg");
-        auto& capsules = builder.add("caps", "Caps", {clock_time("09:00")});
-        capsules.tags = {"vit"};
-        capsules.amount = amount(3, "capsules");
+        auto& a = with_dose(builder.add("a", "A", {clock_time("08:00"), clock_time("12:00")}),
+                            {"vit"}, amount(250000, "mcg"));
+        with_dose(builder.add("caps", "Caps", {clock_time("09:00")}), {"vit"},
+                  amount(3, "capsules"));
         auto& untagged = builder.add("other", "Other", {clock_time("09:00")});
         untagged.amount = amount(900, "mg");
         CHECK(lint(builder.regimen).empty());  // 500 mg exactly
@@ -163,12 +163,9 @@ TEST_CASE("planned daily amount over a limit", "[lint]") {
     SECTION("a count limit adds only amounts in its own unit, per local date") {
         RegimenBuilder builder;
         builder.limit("capsules", amount(3, "capsules"), {"caps"}, {4, 5});
-        auto& a = builder.add("a", "A", {clock_time("08:00")});
-        a.tags = {"caps"};
-        a.amount = amount(2, "capsules");
-        auto& b = builder.add("b", "B", {clock_time("20:00")});
-        b.tags = {"caps"};
-        b.amount = amount(2, "capsules");
+        with_dose(builder.add("a", "A", {clock_time("08:00")}), {"caps"}, amount(2, "capsules"));
+        auto& b = with_dose(builder.add("b", "B", {clock_time("20:00")}), {"caps"},
+                            amount(2, "capsules"));
         b.schedule.frequency = Frequency::Weekly;
         b.schedule.weekdays = 1U << 3;  // Wednesday; 2000-01-05 is one
         auto warnings = lint(builder.regimen);
@@ -181,14 +178,12 @@ TEST_CASE("planned daily amount over a limit", "[lint]") {
     SECTION("an item starting later is seen from its start") {
         RegimenBuilder builder;
         builder.limit("magnesium", amount(350, "mg"), {"magnesium"}, {3, 5});
-        auto& a = builder.add("a", "A", {clock_time("08:00")});
-        a.tags = {"magnesium"};
-        a.amount = amount(200, "mg");
+        auto& a = with_dose(builder.add("a", "A", {clock_time("08:00")}), {"magnesium"},
+                            amount(200, "mg"));
         a.schedule.start = ymd(2026, 1, 1);
         a.schedule.end = ymd(2026, 1, 31);
-        auto& b = builder.add("b", "B", {clock_time("20:00")});
-        b.tags = {"magnesium"};
-        b.amount = amount(200, "mg");
+        auto& b = with_dose(builder.add("b", "B", {clock_time("20:00")}), {"magnesium"},
+                            amount(200, "mg"));
         b.schedule.start = ymd(2026, 1, 25);
         auto warnings = lint(builder.regimen);
         REQUIRE(warnings.size() == 1);
