@@ -46,6 +46,21 @@ Item& with_dose(Item& item, std::vector<std::string> tags, Amount per_dose) {
     return item;
 }
 
+// `warnings` is one warning, at `line`:`column`, saying `message`.
+void check_only_warning(const std::vector<Diagnostic>& warnings, int line, int column,
+                        const std::string& message) {
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].line == line);
+    CHECK(warnings[0].column == column);
+    CHECK(warnings[0].message == message);
+}
+
+// `warnings` is one warning, saying `message`.
+void check_only_warning(const std::vector<Diagnostic>& warnings, const std::string& message) {
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].message == message);
+}
+
 struct RegimenBuilder {
     Regimen regimen;
     int next_line = 20;  // items get made-up lines after the limits
@@ -136,10 +151,9 @@ TEST_CASE("planned daily amount over a limit", "[lint]") {
                             amount(0.2, "g"));
         CHECK(lint(builder.regimen).empty());
         b.amount = amount(0.201, "g");
-        auto warnings = lint(builder.regimen);
-        REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].message ==
-              "planned magnesium reaches 351 mg on 2000-01-03, above the 350 mg per_day limit");
+        check_only_warning(
+            lint(builder.regimen),
+            "planned magnesium reaches 351 mg on 2000-01-03, above the 350 mg per_day limit");
     }
 
     SECTION("grams and micrograms count as milligrams; other units and tags do not") {
@@ -168,11 +182,10 @@ TEST_CASE("planned daily amount over a limit", "[lint]") {
                             amount(2, "capsules"));
         b.schedule.frequency = Frequency::Weekly;
         b.schedule.weekdays = 1U << 3;  // Wednesday; 2000-01-05 is one
-        auto warnings = lint(builder.regimen);
-        REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].message ==
-              "planned capsules reaches 4 capsules on 2000-01-05, above the 3 capsules per_day "
-              "limit");
+        check_only_warning(
+            lint(builder.regimen),
+            "planned capsules reaches 4 capsules on 2000-01-05, above the 3 capsules per_day "
+            "limit");
     }
 
     SECTION("an item starting later is seen from its start") {
@@ -185,10 +198,9 @@ TEST_CASE("planned daily amount over a limit", "[lint]") {
         auto& b = with_dose(builder.add("b", "B", {clock_time("20:00")}), {"magnesium"},
                             amount(200, "mg"));
         b.schedule.start = ymd(2026, 1, 25);
-        auto warnings = lint(builder.regimen);
-        REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].message ==
-              "planned magnesium reaches 400 mg on 2026-01-25, above the 350 mg per_day limit");
+        check_only_warning(
+            lint(builder.regimen),
+            "planned magnesium reaches 400 mg on 2026-01-25, above the 350 mg per_day limit");
         b.schedule.start = ymd(2026, 2, 1);  // a has ended by then
         CHECK(lint(builder.regimen).empty());
     }
@@ -217,13 +229,10 @@ TEST_CASE("magnesium citrate late in the day", "[lint]") {
                                 {clock_time("08:00", {21, 9}), clock_time("21:00", {22, 9})});
 
     SECTION("warns at the `at` entry after 18:00") {
-        auto warnings = lint(builder.regimen);
-        REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].line == 22);
-        CHECK(warnings[0].column == 9);
-        CHECK(warnings[0].message ==
-              "'citrate' (magnesium citrate) is planned at 21:00, after 18:00; it is best taken "
-              "earlier in the day: it can act as a laxative");
+        check_only_warning(
+            lint(builder.regimen), 22, 9,
+            "'citrate' (magnesium citrate) is planned at 21:00, after 18:00; it is best taken "
+            "earlier in the day: it can act as a laxative");
     }
 
     SECTION("18:00 itself and earlier are fine") {
@@ -258,13 +267,10 @@ TEST_CASE("separate rules", "[lint]") {
     threonate.tags = {"magnesium"};
 
     SECTION("a tagged item an hour later breaks it") {
-        auto warnings = lint(builder.regimen);
-        REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].line == 24);
-        CHECK(warnings[0].column == 15);
-        CHECK(warnings[0].message ==
-              "'doxycycline' is planned at 08:00 daily, 1h from 'threonate-am' at 09:00; "
-              "its separate rule keeps them 2h apart");
+        check_only_warning(
+            lint(builder.regimen), 24, 15,
+            "'doxycycline' is planned at 08:00 daily, 1h from 'threonate-am' at 09:00; "
+            "its separate rule keeps them 2h apart");
     }
 
     SECTION("exactly `by` apart keeps it") {
@@ -278,11 +284,10 @@ TEST_CASE("separate rules", "[lint]") {
         antibiotic.separate->from = {"threonate-am"};
         antibiotic.schedule.times = {clock_time("23:30")};
         threonate.schedule.times = {clock_time("00:30")};
-        auto warnings = lint(builder.regimen);
-        REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].message ==
-              "'doxycycline' is planned at 23:30 daily, 1h from 'threonate-am' at 00:30; "
-              "its separate rule keeps them 2h apart");
+        check_only_warning(
+            lint(builder.regimen),
+            "'doxycycline' is planned at 23:30 daily, 1h from 'threonate-am' at 00:30; "
+            "its separate rule keeps them 2h apart");
         threonate.schedule.start = ymd(2000, 2, 2);
         antibiotic.schedule.end = ymd(2000, 1, 31);
         CHECK(lint(builder.regimen).empty());
@@ -393,11 +398,10 @@ TEST_CASE("separate rules: the sweep finds a pair close on one day of the fortni
     auto& far = builder.add("far", "Far", {clock_time("10:00"), clock_time("06:00")});
     far.schedule.frequency = Frequency::Weekly;
     far.schedule.weekdays = 1U << 5;  // Friday: exactly 2h from 08:00 on both sides
-    auto warnings = lint(builder.regimen);
-    REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0].message ==
-          "'daily' is planned at Wednesday 08:00, 1h30m from 'weekly' at 09:30; its separate "
-          "rule keeps them 2h apart");
+    check_only_warning(
+        lint(builder.regimen),
+        "'daily' is planned at Wednesday 08:00, 1h30m from 'weekly' at 09:30; its separate "
+        "rule keeps them 2h apart");
 }
 
 TEST_CASE("reminder timings that cannot happen", "[lint]") {
@@ -470,11 +474,10 @@ TEST_CASE("lint plans a long run of windows in pieces and still finds what is in
     auto& keeper = builder.add("keeper", "Keeper", {clock_time("13:00")});
     keeper.schedule.start = ymd(2026, 1, 1);
     keeper.separate = SeparateRule{{"x"}, 1h, {keeper.pos.line + 1, 7}};
-    auto warnings = lint(builder.regimen);
-    REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0].message ==
-          "'keeper' is planned at 2026-02-25 13:00, 30m from 'late' at 12:30; its separate "
-          "rule keeps them 1h apart");
+    check_only_warning(
+        lint(builder.regimen),
+        "'keeper' is planned at 2026-02-25 13:00, 30m from 'late' at 12:30; its separate "
+        "rule keeps them 1h apart");
 }
 
 TEST_CASE("lint orders a plan of thousands of distinct times of day too", "[lint]") {
@@ -492,9 +495,8 @@ TEST_CASE("lint orders a plan of thousands of distinct times of day too", "[lint
     late.tags = {"x"};
     auto& keeper = builder.add("keeper", "Keeper", {clock_time("22:30")});
     keeper.separate = SeparateRule{{"x"}, 1h, {keeper.pos.line + 1, 7}};
-    auto warnings = lint(builder.regimen);
-    REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0].message ==
-          "'keeper' is planned at 22:30 daily, 30m from 'late' at 23:00; its separate rule "
-          "keeps them 1h apart");
+    check_only_warning(
+        lint(builder.regimen),
+        "'keeper' is planned at 22:30 daily, 30m from 'late' at 23:00; its separate rule "
+        "keeps them 1h apart");
 }
