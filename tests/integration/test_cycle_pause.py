@@ -68,15 +68,31 @@ items:
             self.assertEqual([dose["planned"] for dose in doses], CYCLE_TABLE)
             self.assertEqual({dose["item"] for dose in doses}, {"pill"})
 
-            # The calendar says the same in RRULEs: 21 series, each every 28 days.
+            # The calendar says the same in RRULEs, a series per active day, each every 28
+            # days: 18, not 21, since 28 days are four weeks and days 0, 7 and 14 of the
+            # cycle always fall on a Sunday.
             result = subprocess.run(
                 [harness.REGIMENCTL, "export", "--config", config, "--format", "ics"],
                 env=env, capture_output=True, text=True, timeout=60)
             self.assertEqual(result.returncode, 0, result.stderr)
             rules = [line for line in result.stdout.splitlines() if line.startswith("RRULE:")]
-            self.assertEqual(len(rules), 21)
-            self.assertTrue(all(rule.startswith("RRULE:FREQ=DAILY;INTERVAL=28;BYDAY=")
+            self.assertEqual(len(rules), 18)
+            self.assertTrue(all(rule == "RRULE:FREQ=DAILY;INTERVAL=28;BYDAY=MO,TU,WE,TH,FR,SA"
                                 for rule in rules), rules)
+            # Expanded over the same 60 days, the series give exactly the table's dates.
+            starts = [datetime.datetime.strptime(line.split(":")[1], "%Y%m%dT%H%M%S")
+                      for line in result.stdout.splitlines()
+                      if line.startswith("DTSTART;TZID=Europe/Berlin:")]
+            self.assertEqual(len(starts), 18)
+            last = datetime.datetime(2026, 4, 29, 23, 59)
+            expanded = set()
+            for start in starts:
+                moment = start
+                while moment <= last:
+                    if moment.weekday() != 6:  # BYDAY: every day but Sunday
+                        expanded.add(moment.date().isoformat())
+                    moment += datetime.timedelta(days=28)
+            self.assertEqual(sorted(expanded), [planned[:10] for planned in CYCLE_TABLE])
 
 
 class Pauses(CtlTestCase):
