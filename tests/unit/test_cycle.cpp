@@ -58,8 +58,9 @@ items:
     at: "08:00"
     cycle: {active: 21d, rest: 7d}
 )");
-        CHECK_THAT(errors, Catch::Contains("regimen.yaml:6:5: 'cycle' is counted from 'start', "
-                                           "but item 'pill' has no 'start: YYYY-MM-DD'"));
+        CHECK_THAT(errors,
+                   Catch::Contains("regimen.yaml:6:5: error: 'cycle' is counted from 'start', "
+                                   "but item 'pill' has no 'start: YYYY-MM-DD'"));
     }
     SECTION("parts of days, zero, a missing rest, an unknown key, an as-needed item") {
         auto errors = errors_of(R"(version: 1
@@ -87,16 +88,19 @@ items:
     name: E
     at: "08:00"
     start: 2026-03-01
-    cycle: {active: 5000d, rest: 1d}
+    cycle: {active: 3660d, rest: 1d}
 )");
-        CHECK_THAT(errors, Catch::Contains("regimen.yaml:7:21: 'active' must be a whole number "
-                                           "of days from 1d to 3653d"));
-        CHECK_THAT(errors, Catch::Contains("regimen.yaml:12:12: 'cycle' needs 'rest', e.g. "
+        CHECK_THAT(errors,
+                   Catch::Contains("regimen.yaml:7:21: error: 'active' must be a whole number "
+                                   "of days from 1d to 3653d"));
+        CHECK_THAT(errors, Catch::Contains("regimen.yaml:12:12: error: 'cycle' needs 'rest', e.g. "
                                            "cycle: {active: 21d, rest: 7d}"));
-        CHECK_THAT(errors, Catch::Contains("regimen.yaml:17:36: "));
-        CHECK_THAT(errors, Catch::Contains("regimen.yaml:21:5: an as-needed item is never "
+        CHECK_THAT(errors,
+                   Catch::Contains("regimen.yaml:17:36: error: unknown key \"off\" in 'cycle'"));
+        CHECK_THAT(errors, Catch::Contains("regimen.yaml:21:5: error: an as-needed item is never "
                                            "scheduled: remove 'cycle'"));
-        CHECK_THAT(errors, Catch::Contains("regimen.yaml:26:21: 'active' must be a whole number"));
+        CHECK_THAT(errors, Catch::Contains("regimen.yaml:26:21: error: 'active' must be a whole "
+                                           "number of days from 1d to 3653d"));
     }
 }
 
