@@ -326,6 +326,15 @@ const sd_bus_vtable Service::kVtable[] = {
         SD_BUS_PARAM(on_hand), call_method<&Service::refill>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD_WITH_NAMES("Stock", "", "", "a(sdddt)", SD_BUS_PARAM(items),
                              call_method<&Service::stock>, SD_BUS_VTABLE_UNPRIVILEGED),
+    // Additions (docs/DESIGN.md "Pause"): `pause ITEM --until DATE`, `resume ITEM`, and the
+    // pauses in force for `status`.
+    SD_BUS_METHOD_WITH_NAMES("Pause", "ss", SD_BUS_PARAM(item) SD_BUS_PARAM(until), "t",
+                             SD_BUS_PARAM(ends), call_method<&Service::pause>,
+                             SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("Resume", "s", SD_BUS_PARAM(item), "", "",
+                             call_method<&Service::resume>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("Pauses", "", "", "a(sstt)", SD_BUS_PARAM(pauses),
+                             call_method<&Service::pauses>, SD_BUS_VTABLE_UNPRIVILEGED),
     // Additions (docs/DESIGN.md): Confirm with what was really taken (`take --amount`), and
     // LogDose that may record a use sooner than min_interval (`log --force`), answering the
     // warning to show.
@@ -473,6 +482,66 @@ int Service::undo(sd_bus_message* message, sd_bus_error* error) {
         return method_error(error, *failure);
     }
     return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
+}
+
+int Service::pause(sd_bus_message* message, sd_bus_error* error) {
+    const char* item = nullptr;
+    const char* until = nullptr;
+    int result = sd_bus_message_read(message, "ss", &item, &until);
+    if (result < 0) {
+        return result;
+    }
+    if ((result = check_text(item, "item", true, error)) < 0 ||
+        (result = check_text(until, "until", true, error)) < 0) {
+        return result;
+    }
+    auto answer = engine_->pause(item, until, now_micros());
+    if (auto* failure = std::get_if<MethodError>(&answer)) {
+        return method_error(error, *failure);
+    }
+    return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
+}
+
+int Service::resume(sd_bus_message* message, sd_bus_error* error) {
+    const char* item = nullptr;
+    int result = sd_bus_message_read(message, "s", &item);
+    if (result < 0) {
+        return result;
+    }
+    if ((result = check_text(item, "item", true, error)) < 0) {
+        return result;
+    }
+    auto answer = engine_->resume(item, now_micros());
+    if (auto* failure = std::get_if<MethodError>(&answer)) {
+        return method_error(error, *failure);
+    }
+    return sd_bus_reply_method_return(message, "");
+}
+
+// Pauses `() -> a(sstt)`: item, the last paused day ("YYYY-MM-DD"), where the pause began
+// and where it ends (the start of the day after, or when it is resumed).
+int Service::pauses(sd_bus_message* message, sd_bus_error* /*error*/) {
+    sd_bus_message* raw = nullptr;
+    int result = sd_bus_message_new_method_return(message, &raw);
+    if (result < 0) {
+        return result;
+    }
+    MessagePtr reply(raw);
+    if ((result = sd_bus_message_open_container(reply.get(), 'a', "(sstt)")) < 0) {
+        return result;
+    }
+    for (const auto& pause : engine_->pauses(now_micros())) {
+        const std::string until = format_date(pause.until);
+        if ((result =
+                 sd_bus_message_append(reply.get(), "(sstt)", pause.item.c_str(), until.c_str(),
+                                       to_bus_time(pause.from), to_bus_time(pause.to))) < 0) {
+            return result;
+        }
+    }
+    if ((result = sd_bus_message_close_container(reply.get())) < 0) {
+        return result;
+    }
+    return sd_bus_send(nullptr, reply.get(), nullptr);
 }
 
 int Service::log_dose(sd_bus_message* message, sd_bus_error* error) {

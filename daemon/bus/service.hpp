@@ -85,6 +85,9 @@ class Service : public DoseSignals {
     int validate(sd_bus_message* message, sd_bus_error* error);
     int refill(sd_bus_message* message, sd_bus_error* error);
     int stock(sd_bus_message* message, sd_bus_error* error);
+    int pause(sd_bus_message* message, sd_bus_error* error);
+    int resume(sd_bus_message* message, sd_bus_error* error);
+    int pauses(sd_bus_message* message, sd_bus_error* error);
     int subscribe(sd_bus_message* message, sd_bus_error* error);
     int unsubscribe(sd_bus_message* message, sd_bus_error* error);
     int history_reply(sd_bus_message* message, sd_bus_error* error, bool with_due);
