@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# After a change of the marked texts: regenerates po/regimend.pot from the sources, merges
+# it into every catalogue of po/LINGUAS (new texts untranslated, changed ones fuzzy), and
+# lists what each catalogue now lacks. Translate those, remove the "fuzzy" flags you have
+# checked, and `ctest -R po.catalogue` passes again.
+set -euo pipefail
+po_dir=$(cd "$(dirname "$0")" && pwd)
+bash "$po_dir/xgettext.sh" "$po_dir/regimend.pot"
+status=0
+for lang in $(grep -v '^#' "$po_dir/LINGUAS"); do
+    msgmerge --quiet --update --backup=none --previous "$po_dir/$lang.po" "$po_dir/regimend.pot"
+    echo -n "po/$lang.po: "
+    msgfmt --check --statistics -o /dev/null "$po_dir/$lang.po"
+done
+bash "$po_dir/check-catalogues.sh" || status=1
+exit $status
