@@ -1,4 +1,5 @@
 #include "calendar.hpp"
+#include "core/i18n.hpp"
 
 #include <array>
 
@@ -17,13 +18,14 @@ struct Look {
 
 // Glyphs that differ in shape as well as colour, so the calendar reads without colour too.
 constexpr std::array<Look, 4> kLooks{{
-    {"●", "#", "32", "all taken"},                  // DayAdherence::AllTaken
-    {"◐", "+", "33", "some taken"},                 // DayAdherence::SomeTaken
-    {"○", "-", "31", "none taken"},                 // DayAdherence::NoneTaken
-    {"·", ".", "2", "not planned or not tracked"},  // DayAdherence::NothingPlanned
+    {"●", "#", "32", N_("all taken")},                  // DayAdherence::AllTaken
+    {"◐", "+", "33", N_("some taken")},                 // DayAdherence::SomeTaken
+    {"○", "-", "31", N_("none taken")},                 // DayAdherence::NoneTaken
+    {"·", ".", "2", N_("not planned or not tracked")},  // DayAdherence::NothingPlanned
 }};
 constexpr const char* kSymptomSgr = "35";
-constexpr const char* kWeekdayHeader = "Mo  Tu  We  Th  Fr  Sa  Su";
+// TRANSLATORS: the calendar's columns, Monday first: two letters each, two spaces apart.
+constexpr const char* kWeekdayHeader = N_("Mo  Tu  We  Th  Fr  Sa  Su");
 constexpr int kLabelWidth = 12;  // "2026-11-02  "
 
 std::string paint(const std::string& text, const char* sgr, bool colour) {
@@ -52,9 +54,9 @@ std::string legend(bool colour) {
     std::string text;
     for (const Look& look : kLooks) {
         text += paint(colour ? look.glyph : look.ascii, look.sgr, colour);
-        text += std::string(" ") + look.meaning + "  ";
+        text += std::string(" ") + _(look.meaning) + "  ";
     }
-    text += paint("*", kSymptomSgr, colour) + " symptom entry";
+    text += paint("*", kSymptomSgr, colour) + " " + _("symptom entry");
     return text;
 }
 
@@ -64,7 +66,7 @@ std::string render_calendar(const std::vector<CalendarDay>& days, bool colour) {
     if (days.empty()) {
         return {};
     }
-    std::string out = std::string(kLabelWidth, ' ') + kWeekdayHeader + "\n";
+    std::string out = std::string(kLabelWidth, ' ') + _(kWeekdayHeader) + "\n";
     auto first = date::sys_days{days.front().day};
     // Monday of the first week: iso_encoding is 1 for Monday ... 7 for Sunday.
     auto monday = first - date::days{date::weekday{first}.iso_encoding() - 1};
