@@ -802,10 +802,12 @@ void reply_error_later(sd_bus_message* call, const MethodError& failure) {
 
 // Reload and Validate beyond the worker's queue (loop/regimen_worker.hpp).
 int worker_full(sd_bus_error* error) {
-    return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED,
-                             "%zu calls are already waiting for a regimen to be checked; "
-                             "try again when they are answered",
-                             RegimenWorker::kMaxWaitingCalls);
+    return sd_bus_error_set(
+        error, SD_BUS_ERROR_LIMITS_EXCEEDED,
+        fill(_("{} calls are already waiting for a regimen to be checked; try again when they "
+               "are answered"),
+             {std::to_string(RegimenWorker::kMaxWaitingCalls)})
+            .c_str());
 }
 
 // Validate's reply: the diagnostics, within the reply limit.
