@@ -212,13 +212,15 @@ void Table::append_to(std::string& out, std::string_view indent) const {
 
 std::string state_label(std::string_view state) {
     // The states and events of ../shared/SPEC.md as a reader sees them in a table; JSON
-    // and the history keep the names themselves.
+    // and the history keep the names themselves (and English tables show them as they are).
+    // TRANSLATORS: a dose's state or a history event in a table ("as_needed": a dose taken
+    // as needed; "stock": a stock count set with refill --set).
     static constexpr std::pair<std::string_view, const char*> kLabels[] = {
         {"upcoming", N_("upcoming")}, {"due", N_("due")},
         {"snoozed", N_("snoozed")},   {"taken", N_("taken")},
         {"skipped", N_("skipped")},   {"missed", N_("missed")},
-        {"undone", N_("undone")},     {"as_needed", N_("as needed")},
-        {"refill", N_("refill")},     {"stock", N_("stock count")},
+        {"undone", N_("undone")},     {"as_needed", N_("as_needed")},
+        {"refill", N_("refill")},     {"stock", N_("stock")},
         {"symptom", N_("symptom")},
     };
     for (const auto& [name, label] : kLabels) {
