@@ -33,6 +33,6 @@ for lang in $(grep -v '^#' "$po_dir/LINGUAS"); do
     done
 done
 if ((status == 0)); then
-    echo "every catalogue ($(grep -v '^#' "$po_dir/LINGUAS" | tr '\n' ' ')) translates every marked text"
+    echo "every catalogue ($(grep -v '^#' "$po_dir/LINGUAS" | xargs)) translates every marked text"
 fi
 exit $status

@@ -5,12 +5,17 @@
 # checked, and `ctest -R po.catalogue` passes again.
 set -euo pipefail
 po_dir=$(cd "$(dirname "$0")" && pwd)
-bash "$po_dir/xgettext.sh" "$po_dir/regimend.pot"
+new=$(mktemp)
+trap 'rm -f "$new"' EXIT
+bash "$po_dir/xgettext.sh" "$new"
+# A template that differs only in its creation date is left as it is (no churn in git).
+if ! diff -q -I '^"POT-Creation-Date:' "$new" "$po_dir/regimend.pot" >/dev/null 2>&1; then
+    cp "$new" "$po_dir/regimend.pot"
+fi
 status=0
 for lang in $(grep -v '^#' "$po_dir/LINGUAS"); do
     msgmerge --quiet --update --backup=none --previous "$po_dir/$lang.po" "$po_dir/regimend.pot"
-    echo -n "po/$lang.po: "
-    msgfmt --check --statistics -o /dev/null "$po_dir/$lang.po"
+    echo "po/$lang.po: $(LC_ALL=C msgfmt --check --statistics -o /dev/null "$po_dir/$lang.po" 2>&1)"
 done
 bash "$po_dir/check-catalogues.sh" || status=1
 exit $status
