@@ -1,4 +1,5 @@
 #include "bar_format.hpp"
+#include "core/i18n.hpp"
 
 #include "core/markup.hpp"
 
@@ -30,23 +31,25 @@ std::string main_text(const BarSnapshot& snapshot, const std::string& css_class,
                       const regimend::TimeZone& zone, regimend::LocalDate today) {
     std::string text;
     if (css_class == "offline") {
-        text = "regimend offline";
+        text = _("regimend offline");
     } else if (css_class == "none") {
-        text = "no doses planned";
+        text = _("no doses planned");
     } else {
         const auto& dose = *snapshot.focus;
         const std::string when = when_text(zone, dose.planned, today);
         if (css_class == "upcoming") {
             text = dose.item + " " + when;
         } else {
-            text = dose.item + (css_class == "critical" ? " overdue " : " due ") + when;
+            text = regimend::fill(css_class == "critical" ? _("{0} overdue {1}") : _("{0} due {1}"),
+                                  {dose.item, when});
             if (snapshot.more_due > 0) {
                 text += " +" + std::to_string(snapshot.more_due);
             }
         }
     }
     if (snapshot.online && !snapshot.low_stock.empty()) {
-        text += " \u00b7 low stock";
+        text += " \u00b7 ";
+        text += _("low stock");
     }
     return text;
 }
@@ -54,29 +57,34 @@ std::string main_text(const BarSnapshot& snapshot, const std::string& css_class,
 std::string tooltip_text(const BarSnapshot& snapshot, const regimend::TimeZone& zone,
                          regimend::LocalDate today) {
     if (!snapshot.online) {
-        return snapshot.offline_reason.empty() ? "regimend is not running"
+        return snapshot.offline_reason.empty() ? _("regimend is not running")
                                                : snapshot.offline_reason;
     }
-    std::string text = "Today, " + format_day_heading(today);
+    std::string text = regimend::fill(_("Today, {}"), {format_day_heading(today)});
     if (snapshot.today.empty()) {
-        text += "\nno doses planned";
+        text += '\n';
+        text += _("no doses planned");
     }
     for (const auto& dose : snapshot.today) {
-        text += "\n" + format_clock(zone, dose.planned) + "  " + dose.name + ": " + dose.state;
+        text += "\n" + format_clock(zone, dose.planned) + "  " + dose.name + ": " +
+                state_label(dose.state);
         if (dose.acted_at && (dose.state == "taken" || dose.state == "skipped")) {
             text += " " + when_text(zone, *dose.acted_at, today);
         }
     }
     if (snapshot.focus && regimend::local_date(zone, snapshot.focus->planned) != today) {
-        text += "\nNext: " + when_text(zone, snapshot.focus->planned, today) + "  " +
-                snapshot.focus->name + ": " + snapshot.focus->state;
+        text += '\n';
+        text += regimend::fill(_("Next: {}"),
+                               {when_text(zone, snapshot.focus->planned, today) + "  " +
+                                snapshot.focus->name + ": " + state_label(snapshot.focus->state)});
     }
     if (!snapshot.low_stock.empty()) {
-        text += "\nLow stock: ";
+        std::string items;
         for (std::size_t index = 0; index < snapshot.low_stock.size(); ++index) {
-            text += (index > 0 ? ", " : "") + snapshot.low_stock[index];
+            items += (index > 0 ? ", " : "") + snapshot.low_stock[index];
         }
-        text += " (regimenctl stock)";
+        text += '\n';
+        text += regimend::fill(_("Low stock: {} (regimenctl stock)"), {items});
     }
     return text;
 }

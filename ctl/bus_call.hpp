@@ -15,6 +15,7 @@
 
 #include "app/paths.hpp"
 #include "bus_client.hpp"
+#include "core/i18n.hpp"
 #include "core/reply_limits.hpp"
 #include "error.hpp"
 #include "host/bus_names.hpp"
@@ -33,11 +34,13 @@ constexpr std::string_view kOurErrorPrefix = kErrorPrefix;
 // installed but this user never enabled it (the package enables it for nobody), enable it.
 inline std::string how_to_start() {
     if (regimend::user_unit_state() == regimend::UserUnit::kNotEnabled) {
-        return "regimend is not running and its user unit is not enabled for you: run "
-               "`systemctl --user enable --now regimend`";
+        return _(
+            "regimend is not running and its user unit is not enabled for you: run "
+            "`systemctl --user enable --now regimend`");
     }
-    return "regimend is not running: start it with `systemctl --user start regimend` (or run "
-           "`regimend &`)";
+    return _(
+        "regimend is not running: start it with `systemctl --user start regimend` (or run "
+        "`regimend &`)");
 }
 
 inline bool means_no_daemon(std::string_view name) {
@@ -73,8 +76,8 @@ constexpr regimend::Seconds kMaxDaemonSpan{400LL * 86'400};
     }
     if (name == "org.freedesktop.DBus.Error.NoReply" ||
         name == "org.freedesktop.DBus.Error.TimedOut") {
-        throw CtlError(kExitNoDaemon, "regimend did not answer " + std::string(member) +
-                                          " in time (" + message + ")");
+        throw CtlError(kExitNoDaemon, regimend::fill(_("regimend did not answer {0} in time ({1})"),
+                                                     {member, message}));
     }
     if (means_no_daemon(name)) {
         throw CtlError(kExitNoDaemon, how_to_start());
@@ -83,13 +86,13 @@ constexpr regimend::Seconds kMaxDaemonSpan{400LL * 86'400};
         throw CtlError(kExitFailed, std::string(name) + ": " + message);
     }
     // No error name: the connection itself failed (refused, reset, ...).
-    throw CtlError(kExitNoDaemon, "cannot reach the session bus (" +
-                                      std::string(std::strerror(-result)) + "); " + how_to_start());
+    throw CtlError(kExitNoDaemon, regimend::fill(_("cannot reach the session bus ({0}); {1}"),
+                                                 {std::strerror(-result), how_to_start()}));
 }
 
 [[noreturn]] inline void throw_bad_reply(int result, const char* member) {
-    throw CtlError(kExitFailed, "unexpected reply to " + std::string(member) +
-                                    " from regimend: " + std::strerror(-result));
+    throw CtlError(kExitFailed, regimend::fill(_("unexpected reply to {0} from regimend: {1}"),
+                                               {member, std::strerror(-result)}));
 }
 
 // Sends `message` and waits for its reply, like sd_bus_call but without first waiting for
@@ -154,8 +157,8 @@ MessagePtr call_on(sd_bus* bus, bool auto_start, const char* interface, const ch
         sd_bus_message_new_method_call(bus, &raw, kService, kObjectPath, interface, member);
     MessagePtr message(raw);
     if (result < 0) {
-        throw CtlError(kExitFailed,
-                       "cannot build a D-Bus call: " + std::string(std::strerror(-result)));
+        throw CtlError(kExitFailed, regimend::fill(_("cannot build a D-Bus call: {}"),
+                                                   {std::strerror(-result)}));
     }
     if (!auto_start) {
         sd_bus_message_set_auto_start(message.get(), 0);
@@ -163,8 +166,8 @@ MessagePtr call_on(sd_bus* bus, bool auto_start, const char* interface, const ch
     if (types != nullptr && types[0] != '\0') {
         result = sd_bus_message_append(message.get(), types, args...);
         if (result < 0) {
-            throw CtlError(kExitFailed,
-                           "cannot build a D-Bus call: " + std::string(std::strerror(-result)));
+            throw CtlError(kExitFailed, regimend::fill(_("cannot build a D-Bus call: {}"),
+                                                       {std::strerror(-result)}));
         }
     }
     BusError error;

@@ -1,4 +1,5 @@
 #include "bus_client.hpp"
+#include "core/i18n.hpp"
 
 #include <cmath>
 
@@ -23,9 +24,9 @@ BusClient BusClient::connect() {
     sd_bus* bus = nullptr;
     int result = sd_bus_open_user(&bus);
     if (result < 0) {
-        throw CtlError(kExitNoDaemon, "cannot connect to the session bus (" +
-                                          std::string(std::strerror(-result)) + "); " +
-                                          how_to_start());
+        throw CtlError(kExitNoDaemon,
+                       regimend::fill(_("cannot connect to the session bus ({0}); {1}"),
+                                      {std::strerror(-result), how_to_start()}));
     }
     return BusClient(bus);
 }

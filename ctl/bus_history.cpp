@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "bus_call.hpp"
+#include "core/i18n.hpp"
 #include "core/inventory.hpp"
 
 namespace regimenctl {
@@ -33,9 +34,8 @@ const T* read_column(sd_bus_message* reply, char type, std::size_t rows) {
         throw_bad_reply(result, "HistoryColumns");
     }
     if (bytes != rows * sizeof(T)) {
-        throw CtlError(kExitFailed,
-                       "unexpected reply to HistoryColumns from regimend: columns "
-                       "of different lengths");
+        throw CtlError(kExitFailed, _("unexpected reply to HistoryColumns from regimend: columns "
+                                      "of different lengths"));
     }
     return static_cast<const T*>(data);
 }
@@ -80,9 +80,8 @@ std::vector<regimend::HistoryEvent> BusClient::history_columns_once(Instant from
     }
     const auto text_at = [&](std::uint32_t index) {
         if (index >= texts.size()) {
-            throw CtlError(kExitFailed,
-                           "unexpected reply to HistoryColumns from regimend: a "
-                           "text index past the table");
+            throw CtlError(kExitFailed, _("unexpected reply to HistoryColumns from regimend: a "
+                                          "text index past the table"));
         }
         return texts[index];
     };
@@ -93,8 +92,9 @@ std::vector<regimend::HistoryEvent> BusClient::history_columns_once(Instant from
         const auto kind = text_at(kinds[row]);
         // HistoryEvent cannot carry a kind this CLI does not know: say so, never drop it.
         if (!kind_of[kinds[row]]) {
-            throw CtlError(kExitFailed,
-                           "regimend sent an unknown history event \"" + std::string(kind) + "\"");
+            throw CtlError(
+                kExitFailed,
+                regimend::fill(_("regimend sent an unknown history event \"{}\""), {kind}));
         }
         event.kind = *kind_of[kinds[row]];
         event.planned = optional_time(planned[row]);

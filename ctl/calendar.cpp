@@ -1,4 +1,5 @@
 #include "calendar.hpp"
+#include "core/i18n.hpp"
 
 #include <array>
 
@@ -17,14 +18,14 @@ struct Look {
 
 // Glyphs that differ in shape as well as colour, so the calendar reads without colour too.
 constexpr std::array<Look, 4> kLooks{{
-    {"●", "#", "32", "all taken"},                  // DayAdherence::AllTaken
-    {"◐", "+", "33", "some taken"},                 // DayAdherence::SomeTaken
-    {"○", "-", "31", "none taken"},                 // DayAdherence::NoneTaken
-    {"·", ".", "2", "not planned or not tracked"},  // DayAdherence::NothingPlanned
+    {"●", "#", "32", N_("all taken")},                  // DayAdherence::AllTaken
+    {"◐", "+", "33", N_("some taken")},                 // DayAdherence::SomeTaken
+    {"○", "-", "31", N_("none taken")},                 // DayAdherence::NoneTaken
+    {"·", ".", "2", N_("not planned or not tracked")},  // DayAdherence::NothingPlanned
 }};
 constexpr const char* kSymptomSgr = "35";
-constexpr const char* kWeekdayHeader = "Mo  Tu  We  Th  Fr  Sa  Su";
-constexpr int kLabelWidth = 12;  // "2026-11-02  "
+// TRANSLATORS: the calendar's columns, Monday first: two letters each, two spaces apart.
+constexpr const char* kWeekdayHeader = N_("Mo  Tu  We  Th  Fr  Sa  Su");
 
 std::string paint(const std::string& text, const char* sgr, bool colour) {
     return colour ? "\x1b[" + std::string(sgr) + "m" + text + "\x1b[0m" : text;
@@ -52,9 +53,9 @@ std::string legend(bool colour) {
     std::string text;
     for (const Look& look : kLooks) {
         text += paint(colour ? look.glyph : look.ascii, look.sgr, colour);
-        text += std::string(" ") + look.meaning + "  ";
+        text += std::string(" ") + _(look.meaning) + "  ";
     }
-    text += paint("*", kSymptomSgr, colour) + " symptom entry";
+    text += paint("*", kSymptomSgr, colour) + " " + _("symptom entry");
     return text;
 }
 
@@ -64,13 +65,17 @@ std::string render_calendar(const std::vector<CalendarDay>& days, bool colour) {
     if (days.empty()) {
         return {};
     }
-    std::string out = std::string(kLabelWidth, ' ') + kWeekdayHeader + "\n";
+    // Each week's row starts with its Monday's date, as the reader writes dates.
+    const auto label_of = [](date::sys_days monday) {
+        return regimend::format_reader_date(regimend::LocalDate{monday}) + "  ";
+    };
     auto first = date::sys_days{days.front().day};
     // Monday of the first week: iso_encoding is 1 for Monday ... 7 for Sunday.
     auto monday = first - date::days{date::weekday{first}.iso_encoding() - 1};
+    std::string out = std::string(label_of(monday).size(), ' ') + _(kWeekdayHeader) + "\n";
     size_t next = 0;
     while (next < days.size()) {
-        std::string line = regimend::format_date(regimend::LocalDate{monday}) + "  ";
+        std::string line = label_of(monday);
         for (int column = 0; column < 7; ++column) {
             auto day = monday + date::days{column};
             if (next < days.size() && date::sys_days{days[next].day} == day) {

@@ -1,4 +1,5 @@
 #include "command.hpp"
+#include "core/i18n.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -27,7 +28,9 @@ Argument& Argument::range(int min, int max) {
 }
 
 Command Command::add_subcommand(const std::string& name, const std::string& description) {
-    return Command{app_->add_subcommand(name, description)};
+    // The heading --help lists the verbs under, in the user's language (ctl/main.cpp
+    // translates CLI11's other words).
+    return Command{app_->add_subcommand(name, description)->group(_("Subcommands"))};
 }
 
 Argument Command::add_option(const std::string& name, std::string& value,

@@ -1,4 +1,5 @@
 #include "history_file.hpp"
+#include "core/i18n.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -20,7 +21,8 @@ std::unique_ptr<regimend::HistoryStore> open_history(const std::string& state_di
     }
     auto opened = regimend::HistoryStore::open(path.string(), /*read_only=*/true);
     if (!opened) {
-        throw CtlError(kExitFailed, "cannot read the history: " + opened.error->message);
+        throw CtlError(kExitFailed,
+                       regimend::fill(_("cannot read the history: {}"), {opened.error->message}));
     }
     return std::move(*opened.value);
 }
@@ -28,7 +30,8 @@ std::unique_ptr<regimend::HistoryStore> open_history(const std::string& state_di
 template <class T>
 T value_or_fail(regimend::StoreResult<T> result) {
     if (!result) {
-        throw CtlError(kExitFailed, "cannot read the history: " + result.error->message);
+        throw CtlError(kExitFailed,
+                       regimend::fill(_("cannot read the history: {}"), {result.error->message}));
     }
     return std::move(*result.value);
 }

@@ -1,4 +1,5 @@
 #include "install_file.hpp"
+#include "core/i18n.hpp"
 
 #include <sys/stat.h>
 
@@ -14,8 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-[[noreturn]] void fail(const std::string& what, const std::string& path, int error) {
-    throw CtlError(kExitFailed, "cannot " + what + " " + path + ": " + std::strerror(error));
+[[noreturn]] void fail(const char* what, const std::string& path, int error) {
+    throw CtlError(kExitFailed, regimend::fill(what, {path, std::strerror(error)}));
 }
 
 }  // namespace
@@ -26,7 +27,7 @@ void install_atomically(const std::string& path, const std::string& text) {
     if (fs::is_symlink(target, error)) {
         target = fs::canonical(target, error);
         if (error) {
-            fail("follow the link", path, error.value());
+            fail(_("cannot follow the link {0}: {1}"), path, error.value());
         }
     }
     fs::path directory = target.parent_path().empty() ? fs::path(".") : target.parent_path();

@@ -9,7 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/i18n.hpp"
 #include "error.hpp"
+#include "host/locale.hpp"
 #include "regimen_file.hpp"
 #include "verb.hpp"
 
@@ -105,6 +107,28 @@ bool reads_config_file(std::string_view verb) {
     return false;
 }
 
+// --help and usage errors in the user's language: CLI11's headings, the words of its usage
+// line and its error footer. The error's own first line (e.g. "The following argument was
+// not expected: x") is CLI11's English text, which it builds inside the library.
+void translate_cli11(CLI::App& app) {
+    auto formatter = app.get_formatter();
+    formatter->label("Usage", _("Usage"));
+    formatter->label("OPTIONS", _("OPTIONS"));
+    formatter->label("SUBCOMMAND", _("SUBCOMMAND"));
+    formatter->label("SUBCOMMANDS", _("SUBCOMMANDS"));
+    formatter->label("REQUIRED", _("REQUIRED"));
+    formatter->label("Positionals", _("Positionals"));
+    formatter->label("TEXT", _("TEXT"));
+    formatter->label("INT", _("INT"));
+    formatter->label("FILE", _("FILE"));
+    formatter->label("DIR", _("DIR"));
+    app.option_defaults()->group(_("Options"));
+    app.set_help_flag("-h,--help", _("Print this help message and exit"));
+    app.failure_message([](const CLI::App*, const CLI::Error& error) {
+        return regimend::fill(_("{}\nRun with --help for more information.\n"), {error.what()});
+    });
+}
+
 }  // namespace
 
 namespace regimenctl {
@@ -120,6 +144,9 @@ std::vector<Verb>& verb_registry() {
 }  // namespace regimenctl
 
 int main(int argc, char** argv) {
+    // regimenctl speaks its own environment's language (the daemon's answers, such as
+    // status warnings, come in the daemon's).
+    regimend::use_environment_locale();
     GlobalOptions options;
     options.config_path = regimenctl::default_config_path();
     if (const auto* verb = verb_alone(argc, argv, regimenctl::verb_registry())) {
@@ -127,15 +154,17 @@ int main(int argc, char** argv) {
     }
 
     CLI::App app{
-        "Control regimend: confirm, skip and snooze doses, log as-needed doses and symptoms,\n"
-        "show status and history, plan, check and edit the regimen.",
+        _("Control regimend: confirm, skip and snooze doses, log as-needed doses and symptoms,\n"
+          "show status and history, plan, check and edit the regimen."),
         "regimenctl"};
+    translate_cli11(app);
     app.fallthrough();  // global options are accepted after the verb too
     app.require_subcommand(0, 1);
 
-    app.add_option("--config", options.config_path, "regimen file")
+    app.add_option("--config", options.config_path, _("regimen file"))
         ->default_str(options.config_path);
-    app.set_version_flag("--version", std::string("regimenctl ") + REGIMEND_VERSION);
+    app.set_version_flag("--version", std::string("regimenctl ") + REGIMEND_VERSION,
+                         _("Display program version information and exit"));
 
     std::function<int()> run;
     auto verbs = regimenctl::verb_registry();
@@ -157,7 +186,9 @@ int main(int argc, char** argv) {
     if (first.word) {
         const std::string name(*first.word);
         if (app.get_subcommands([&](CLI::App* verb) { return verb->check_name(name); }).empty()) {
-            std::cerr << "regimenctl: unknown verb '" << name << "'; see regimenctl --help\n";
+            std::cerr << "regimenctl: "
+                      << regimend::fill(_("unknown verb '{}'; see regimenctl --help"), {name})
+                      << '\n';
             return regimenctl::kExitUsage;
         }
     }
@@ -175,20 +206,29 @@ int main(int argc, char** argv) {
         return code == 0 ? regimenctl::kExitOk : regimenctl::kExitUsage;
     }
     if (!run) {
-        std::cerr << "regimenctl: no verb to run\n";
+        std::cerr << "regimenctl: " << _("no verb to run") << '\n';
         return regimenctl::kExitUsage;
     }
     if (app.get_option("--config")->count() > 0) {
         const auto selected = app.get_subcommands();
         const std::string verb = selected.empty() ? "status" : selected.front()->get_name();
         if (!reads_config_file(verb)) {
-            std::cerr << "regimenctl: --config does not apply to '" << verb
-                      << "': it answers from the running regimend, which reads its own file "
-                         "(regimenctl reload); --config is for check, edit, export, plan and "
-                         "report\n";
+            std::cerr << "regimenctl: "
+                      << regimend::fill(
+                             _("--config does not apply to '{}': it answers from the running "
+                               "regimend, which reads its own file (regimenctl reload); "
+                               "--config is for check, edit, export, plan and report"),
+                             {verb})
+                      << '\n';
             return regimenctl::kExitUsage;
         }
     }
 
+    const auto selected = app.get_subcommands();
+    if (options.json && (selected.empty() || selected.front()->get_name() != "bar")) {
+        // A JSON document's messages are data: the same words in every language. (bar's
+        // JSON lines carry the words a status bar shows, in the user's language.)
+        regimend::use_untranslated_messages();
+    }
     return run_reporting_errors(run);
 }

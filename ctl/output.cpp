@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include "core/i18n.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -208,6 +210,27 @@ void Table::append_to(std::string& out, std::string_view indent) const {
     });
 }
 
+std::string state_label(std::string_view state) {
+    // The states and events of ../shared/SPEC.md as a reader sees them in a table; JSON
+    // and the history keep the names themselves (and English tables show them as they are).
+    // TRANSLATORS: a dose's state or a history event in a table ("as_needed": a dose taken
+    // as needed; "stock": a stock count set with refill --set).
+    static constexpr std::pair<std::string_view, const char*> kLabels[] = {
+        {"upcoming", N_("upcoming")}, {"due", N_("due")},
+        {"snoozed", N_("snoozed")},   {"taken", N_("taken")},
+        {"skipped", N_("skipped")},   {"missed", N_("missed")},
+        {"undone", N_("undone")},     {"as_needed", N_("as_needed")},
+        {"refill", N_("refill")},     {"stock", N_("stock")},
+        {"symptom", N_("symptom")},
+    };
+    for (const auto& [name, label] : kLabels) {
+        if (name == state) {
+            return _(label);
+        }
+    }
+    return std::string(state);
+}
+
 std::string format_clock(const regimend::TimeZone& zone, regimend::Instant instant) {
     return regimend::format_clock(regimend::to_local(zone, instant));
 }
@@ -219,7 +242,7 @@ std::string format_when(const regimend::TimeZone& zone, regimend::Instant instan
     if (day == today) {
         return regimend::format_clock(local);
     }
-    return regimend::format_date(day) + ' ' + regimend::format_clock(local);
+    return regimend::format_reader_date(day) + ' ' + regimend::format_clock(local);
 }
 
 std::string format_entry_when(const regimend::TimeZone& zone, regimend::Instant instant,
@@ -227,7 +250,7 @@ std::string format_entry_when(const regimend::TimeZone& zone, regimend::Instant 
     if (!regimend::is_day_entry(zone, instant)) {
         return format_when(zone, instant, today);
     }
-    return regimend::format_date(
+    return regimend::format_reader_date(
         regimend::LocalDate{date::floor<date::days>(regimend::to_local(zone, instant))});
 }
 
@@ -237,7 +260,8 @@ std::string zone_note_text(const std::string& zone, const std::string& system) {
     if (system == zone) {
         return {};
     }
-    return "Times are in " + zone + " (this system's zone is " + system + ").\n";
+    return regimend::fill(_("Times are in {0} (this system's zone is {1})."), {zone, system}) +
+           '\n';
 }
 
 }  // namespace
@@ -256,7 +280,7 @@ std::string zone_note(const regimend::TimeZone& zone) {
 }
 
 std::string format_day_heading(regimend::LocalDate day) {
-    return regimend::format_weekday(day) + ' ' + regimend::format_date(day);
+    return regimend::format_weekday(day) + ' ' + regimend::format_reader_date(day);
 }
 
 std::string format_diagnostic_line(const regimend::Diagnostic& diagnostic) {
@@ -271,8 +295,9 @@ std::string format_diagnostic_line(const regimend::Diagnostic& diagnostic) {
         }
     }
     bool error = diagnostic.severity == regimend::Severity::Error;
-    return text + ": " + paint(error ? "error" : "warning", error ? Colour::Red : Colour::Yellow) +
-           ": " + diagnostic.message;
+    return text + ": " +
+           paint(error ? _("error") : _("warning"), error ? Colour::Red : Colour::Yellow) + ": " +
+           diagnostic.message;
 }
 
 nlohmann::json instant_json(const regimend::TimeZone& zone,
@@ -307,13 +332,13 @@ std::string lateness_text(std::optional<double> minutes) {
     }
     const long rounded = std::lround(*minutes);
     if (rounded == 0) {
-        return "on time";
+        return _("on time");
     }
     // "25 min late", "3h20m late", "2d early": a day late reads as a day, not 1440 min.
     const long size = std::labs(rounded);
-    const std::string amount = size < 60 ? std::to_string(size) + " min"
+    const std::string amount = size < 60 ? regimend::fill(_("{} min"), {std::to_string(size)})
                                          : regimend::format_duration(regimend::Seconds{size * 60});
-    return amount + (rounded > 0 ? " late" : " early");
+    return regimend::fill(rounded > 0 ? _("{} late") : _("{} early"), {amount});
 }
 
 }  // namespace regimenctl

@@ -100,6 +100,9 @@ std::string zone_note(const regimend::TimeZone& zone);
 
 // "Sun 2026-11-22".
 std::string format_day_heading(regimend::LocalDate day);
+// A dose state or history event name ("taken", "as_needed") in the reader's language, for
+// tables; JSON keeps the name.
+std::string state_label(std::string_view state);
 
 // "file:line:column: error: message", the severity coloured on a terminal.
 std::string format_diagnostic_line(const regimend::Diagnostic& diagnostic);

@@ -1,4 +1,5 @@
 #include "regimen_file.hpp"
+#include "core/i18n.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -18,7 +19,7 @@ std::string read_text_file(const std::string& path) {
     std::string why;
     auto text = regimend::read_regular_file(path, why);
     if (!text) {
-        throw CtlError(kExitFailed, "cannot read " + path + ": " + why);
+        throw CtlError(kExitFailed, regimend::fill(_("cannot read {0}: {1}"), {path, why}));
     }
     return std::move(*text);
 }
@@ -52,8 +53,10 @@ regimend::ParseResult load_regimen(const std::string& path) {
             return std::filesystem::absolute(file, ignored).lexically_normal();
         };
         const bool is_default = normal(path) == normal(default_config_path());
-        throw CtlError(kExitFailed, std::string(error.what()) +
-                                        (is_default ? "; `regimenctl edit` creates one" : ""));
+        throw CtlError(kExitFailed,
+                       is_default
+                           ? regimend::fill(_("{}; `regimenctl edit` creates one"), {error.what()})
+                           : std::string(error.what()));
     }
     return regimend::parse_regimen(text, path, system_zone(), regimend::find_zone);
 }
@@ -64,7 +67,7 @@ regimend::Regimen load_valid_regimen(const std::string& path, std::string_view c
         for (const auto& diagnostic : parsed.diagnostics) {
             std::cerr << regimend::format_diagnostic(diagnostic) << '\n';
         }
-        throw CtlError(kExitFailed, "the regimen has errors; " + std::string(consequence));
+        throw CtlError(kExitFailed, std::string(consequence));
     }
     return std::move(*parsed.regimen);
 }

@@ -36,7 +36,7 @@ regimend::ParseResult load_regimen(const std::string& path);
 
 // For the offline verbs that need a valid regimen (plan, report, export): reads and parses
 // `path`; when the file has errors, prints them on stderr and throws CtlError (exit 1)
-// saying "the regimen has errors; <consequence>" (e.g. "nothing to plan").
+// saying `consequence`, a whole sentence (e.g. _("the regimen has errors; nothing to plan")).
 regimend::Regimen load_valid_regimen(const std::string& path, std::string_view consequence);
 
 // The same as load_regimen, but nullopt when the file cannot be read: for verbs to which

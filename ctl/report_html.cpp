@@ -1,4 +1,5 @@
 #include "report_html.hpp"
+#include "core/i18n.hpp"
 
 #include "core/markup.hpp"
 
@@ -14,8 +15,8 @@ using regimend::LocalDate;
 using regimend::Report;
 
 constexpr const char* kNotAdvice =
-    "Not medical advice: these are figures from the diary and the dose history, for "
-    "information, to discuss with a clinician.";
+    N_("Not medical advice: these are figures from the diary and the dose history, for "
+       "information, to discuss with a clinician.");
 
 // Light by default, dark when the reader's system prefers it, always light on paper.
 constexpr const char* kStyle = R"css(
@@ -66,18 +67,28 @@ ul.readings li { margin: .2rem 0; }
 }
 )css";
 
+// Coordinates in the SVG: always with a point.
 std::string format_number(double value, int decimals) {
     char text[64];
     std::snprintf(text, sizeof text, "%.*f", decimals, value);
     return text;
 }
 
+// A figure the reader reads: the language's decimal mark.
+std::string shown_number(double value, int decimals) {
+    return regimend::format_reader_decimal(value, decimals);
+}
+
 std::string optional_number(const std::optional<double>& value, int decimals) {
-    return value ? format_number(*value, decimals) : "–";
+    return value ? shown_number(*value, decimals) : "–";
+}
+
+std::string percent(double fraction) {
+    return regimend::fill(_("{}%"), {shown_number(fraction * 100, 0)});
 }
 
 std::string day_text(LocalDate day) {
-    return regimend::format_date(day);
+    return regimend::format_reader_date(day);
 }
 
 LocalDate add_days(LocalDate day, int count) {
@@ -108,8 +119,11 @@ std::string item_amounts(const regimend::Item& item) {
     std::string text = item.amount ? item.amount->text : "";
     if (!item.ramp.empty() && item.schedule.start) {
         for (const auto& step : item.ramp) {
-            text += "; " + step.amount.text + " from " +
-                    day_text(add_days(*item.schedule.start, static_cast<int>(step.after.count())));
+            text +=
+                "; " + regimend::fill(_("{0} from {1}"),
+                                      {step.amount.text,
+                                       day_text(add_days(*item.schedule.start,
+                                                         static_cast<int>(step.after.count())))});
         }
     }
     if (!item.dose.empty()) {
@@ -123,11 +137,13 @@ std::string item_times(const regimend::Item& item) {
     for (const auto& time : item.schedule.times) {
         text += (text.empty() ? "" : ", ") + time.text;
     }
-    if (item.schedule.start) {
-        text += "; from " + day_text(*item.schedule.start);
-    }
-    if (item.schedule.end) {
-        text += " to " + day_text(*item.schedule.end);
+    if (item.schedule.start && item.schedule.end) {
+        text += "; " + regimend::fill(_("from {0} to {1}"), {day_text(*item.schedule.start),
+                                                             day_text(*item.schedule.end)});
+    } else if (item.schedule.start) {
+        text += "; " + regimend::fill(_("from {}"), {day_text(*item.schedule.start)});
+    } else if (item.schedule.end) {
+        text += "; " + regimend::fill(_("until {}"), {day_text(*item.schedule.end)});
     }
     return text;
 }
@@ -151,15 +167,16 @@ std::string adherence_svg(const regimend::ItemAdherence& item, LocalDate first, 
     for (const auto& day : item.days) {
         by_day[day.day] = &day;
     }
-    std::string svg = "<svg class=\"calendar\" role=\"img\" viewBox=\"0 0 " +
-                      std::to_string(width) + " " + std::to_string(height) + "\" width=\"" +
-                      std::to_string(width) + "\" height=\"" + std::to_string(height) +
-                      "\" aria-label=\"adherence calendar of " +
-                      regimend::escape_markup(item.item) + "\">";
-    static constexpr const char* kWeekdays[] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
+    std::string svg =
+        "<svg class=\"calendar\" role=\"img\" viewBox=\"0 0 " + std::to_string(width) + " " +
+        std::to_string(height) + "\" width=\"" + std::to_string(width) + "\" height=\"" +
+        std::to_string(height) + "\" aria-label=\"" +
+        regimend::escape_markup(regimend::fill(_("adherence calendar of {}"), {item.item})) + "\">";
+    // Monday, Wednesday, Friday, Sunday: 2026-11-30 is a Monday.
+    const LocalDate monday{date::year{2026} / 11 / 30};
     for (int row = 0; row < 7; row += 2) {
         svg += "<text x=\"0\" y=\"" + std::to_string(kTop + row * kStep + 10) + "\">" +
-               kWeekdays[row] + "</text>";
+               regimend::escape_markup(regimend::format_weekday(add_days(monday, row))) + "</text>";
     }
     for (auto day = first; day <= last; day = add_days(day, 1)) {
         int offset = static_cast<int>((date::sys_days{day} - first_monday).count());
@@ -167,21 +184,22 @@ std::string adherence_svg(const regimend::ItemAdherence& item, LocalDate first, 
         int row = offset % 7;
         if ((row == 0 || day == first) && column % 4 == 0) {  // a date every four weeks
             svg += "<text x=\"" + std::to_string(kLeft + column * kStep) + "\" y=\"11\">" +
-                   date::format("%d %b", day) + "</text>";
+                   regimend::escape_markup(regimend::format_reader_day_month(day)) + "</text>";
         }
         auto found = by_day.find(day);
         std::string klass = "none";
-        std::string title = day_text(day) + ": not planned or not tracked";
+        std::string title = regimend::fill(_("{}: not planned or not tracked"), {day_text(day)});
         if (found != by_day.end()) {
             const auto& counts = *found->second;
             klass = day_class(counts);
-            title = day_text(day) + ": " + std::to_string(counts.taken) + " of " +
-                    std::to_string(counts.planned) + " taken";
+            title = regimend::fill(
+                _("{0}: {1} of {2} taken"),
+                {day_text(day), std::to_string(counts.taken), std::to_string(counts.planned)});
             if (counts.skipped > 0) {
-                title += ", " + std::to_string(counts.skipped) + " skipped";
+                title += ", " + regimend::fill(_("{} skipped"), {std::to_string(counts.skipped)});
             }
             if (counts.missed > 0) {
-                title += ", " + std::to_string(counts.missed) + " missed";
+                title += ", " + regimend::fill(_("{} missed"), {std::to_string(counts.missed)});
             }
         }
         svg += "<rect class=\"" + klass + "\" x=\"" + std::to_string(kLeft + column * kStep) +
@@ -215,7 +233,7 @@ std::string severity_svg(const Report& report, const regimend::SymptomSummary& s
     std::string svg =
         "<svg class=\"severity\" role=\"img\" viewBox=\"0 0 720 190\" width=\"720\" "
         "height=\"190\" aria-label=\"" +
-        regimend::escape_markup(symptom.kind) + " severity per day\">";
+        regimend::escape_markup(regimend::fill(_("{} severity per day"), {symptom.kind})) + "\">";
     if (report.regimen_start && *report.regimen_start > first) {
         svg += "<rect class=\"before\" x=\"" + n(kLeft) + "\" y=\"" + n(kTop) + "\" width=\"" +
                n(x_edge(*report.regimen_start) - kLeft) + "\" height=\"" + n(plot_height) + "\"/>";
@@ -231,14 +249,16 @@ std::string severity_svg(const Report& report, const regimend::SymptomSummary& s
     if (report.regimen_start && *report.regimen_start > first && severity.before) {
         svg += "<line class=\"mean\" x1=\"" + n(kLeft) + "\" x2=\"" +
                n(x_edge(*report.regimen_start)) + "\" y1=\"" + n(y_of(*severity.before)) +
-               "\" y2=\"" + n(y_of(*severity.before)) +
-               "\"><title>mean before: " + n(*severity.before) + "</title></line>";
+               "\" y2=\"" + n(y_of(*severity.before)) + "\"><title>" +
+               regimend::fill(_("mean before: {}"), {shown_number(*severity.before, 1)}) +
+               "</title></line>";
     }
     if (report.after && severity.after && !report.phases.empty()) {
         double x = x_edge(report.phases.front().first_day);
         svg += "<line class=\"mean\" x1=\"" + n(x) + "\" x2=\"" + n(kWidth - kRight) + "\" y1=\"" +
-               n(y_of(*severity.after)) + "\" y2=\"" + n(y_of(*severity.after)) +
-               "\"><title>mean after: " + n(*severity.after) + "</title></line>";
+               n(y_of(*severity.after)) + "\" y2=\"" + n(y_of(*severity.after)) + "\"><title>" +
+               regimend::fill(_("mean after: {}"), {shown_number(*severity.after, 1)}) +
+               "</title></line>";
     }
     for (size_t index = 1; index < report.phases.size(); ++index) {
         double x = x_edge(report.phases[index].first_day);
@@ -250,7 +270,8 @@ std::string severity_svg(const Report& report, const regimend::SymptomSummary& s
     }
     if (report.regimen_start && *report.regimen_start >= first && *report.regimen_start <= last) {
         double x = x_edge(*report.regimen_start);
-        const std::string label = "start " + day_text(*report.regimen_start);
+        const std::string label = regimend::escape_markup(
+            regimend::fill(_("start {}"), {day_text(*report.regimen_start)}));
         // Right of the line, or left of it when it would run past the chart's edge.
         const bool fits_right = x + 3 + text_width(label) <= kWidth;
         svg += "<line class=\"start\" x1=\"" + n(x) + "\" x2=\"" + n(x) + "\" y1=\"" + n(kTop - 6) +
@@ -262,12 +283,14 @@ std::string severity_svg(const Report& report, const regimend::SymptomSummary& s
         if (day.day < first || day.day > last) {
             continue;
         }
-        std::string title = day_text(day.day) + ": " + std::to_string(day.entries) +
-                            (day.entries == 1 ? " entry" : " entries");
+        std::string title = regimend::fill(P_("{0}: {1} entry", "{0}: {1} entries", day.entries),
+                                           {day_text(day.day), std::to_string(day.entries)});
         if (day.rated > 0) {
             double mean = day.severity_sum / day.rated;
             svg += "<circle class=\"point\" cx=\"" + n(x_of(day.day)) + "\" cy=\"" + n(y_of(mean)) +
-                   "\" r=\"3.5\"><title>" + title + ", severity " + n(mean) + "</title></circle>";
+                   "\" r=\"3.5\"><title>" +
+                   regimend::fill(_("{0}, severity {1}"), {title, shown_number(mean, 1)}) +
+                   "</title></circle>";
         } else {
             svg += "<rect class=\"unrated\" x=\"" + n(x_of(day.day) - 2) + "\" y=\"" +
                    n(kTop + plot_height - 4) + "\" width=\"4\" height=\"4\"><title>" + title +
@@ -283,16 +306,17 @@ std::string severity_svg(const Report& report, const regimend::SymptomSummary& s
 // "2026-11-15 to 2026-12-05 (21 days)", or that the diary covers none of the side.
 std::string covered_text(const regimend::TimeZone& zone, const regimend::SymptomFigures& figures) {
     if (!figures.covered) {
-        return "no day";
+        return _("no day");
     }
     const LocalDate first = regimend::local_date(zone, figures.covered->from);
     const LocalDate last = regimend::local_date(zone, figures.covered->to - regimend::Seconds{1});
-    std::string text = day_text(first);
-    if (last != first) {
-        text += " to " + day_text(last);
+    const std::string days = std::to_string(figures.covered_days);
+    if (last == first) {
+        return regimend::fill(P_("{0} ({1} day)", "{0} ({1} days)", figures.covered_days),
+                              {day_text(first), days});
     }
-    return text + " (" + std::to_string(figures.covered_days) +
-           (figures.covered_days == 1 ? " day)" : " days)");
+    return regimend::fill(P_("{0} to {1} ({2} day)", "{0} to {1} ({2} days)", figures.covered_days),
+                          {day_text(first), day_text(last), days});
 }
 
 std::string compared_row(const std::string& kind, const std::string& measure,
@@ -300,11 +324,11 @@ std::string compared_row(const std::string& kind, const std::string& measure,
     std::string interval = "–";
     std::string difference = "–";
     if (figure.started && figure.too_early() && (figure.before || figure.after)) {
-        difference = "too early to tell";  // each side's days are in the sentence above
+        difference = _("too early to tell");  // each side's days are in the sentence above
     } else if (figure.estimate) {
-        difference = format_number(figure.estimate->difference, 2);
-        interval = format_number(figure.estimate->low, 2) + " to " +
-                   format_number(figure.estimate->high, 2);
+        difference = shown_number(figure.estimate->difference, 2);
+        interval = regimend::fill(_("{0} to {1}"), {shown_number(figure.estimate->low, 2),
+                                                    shown_number(figure.estimate->high, 2)});
     }
     return "<tr><td>" + regimend::escape_markup(kind) + "</td><td>" + measure +
            "</td><td class=\"number\">" + optional_number(figure.before, 2) +
@@ -319,23 +343,31 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
     const auto& zone = *regimen.zone;
     const LocalDate first = regimend::local_date(zone, report.window.from);
     const LocalDate last = regimend::local_date(zone, report.window.to - regimend::Seconds{1});
+    const auto text = [](const std::string& words) { return regimend::escape_markup(words); };
+    // TRANSLATORS: the language code of this catalogue, for the report page's <html lang>.
     std::string page =
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<!DOCTYPE html>\n<html lang=\"" + text(_("en")) +
+        "\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"color-scheme\" content=\"light dark\">\n"
-        "<title>Regimen report " +
-        day_text(first) + " to " + day_text(last) + "</title>\n<style>" + kStyle +
-        "</style>\n</head>\n<body>\n";
-    page += "<h1>Regimen report</h1>\n<p>" + day_text(first) + " to " + day_text(last) + " (" +
-            std::to_string(days) + " days), time zone " + regimend::escape_markup(zone.name());
-    if (report.regimen_start) {
-        page += "; the regimen started on " + day_text(*report.regimen_start);
-    }
-    page += ".</p>\n<p class=\"advice\">" + std::string(kNotAdvice) + "</p>\n";
+        "<title>" +
+        text(regimend::fill(_("Regimen report {0} to {1}"), {day_text(first), day_text(last)})) +
+        "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+    const std::string span = regimend::fill(
+        P_("{0} to {1} ({2} day), time zone {3}", "{0} to {1} ({2} days), time zone {3}", days),
+        {day_text(first), day_text(last), std::to_string(days), zone.name()});
+    page += "<h1>" + text(_("Regimen report")) + "</h1>\n<p>" +
+            text(report.regimen_start ? regimend::fill(_("{0}; the regimen started on {1}."),
+                                                       {span, day_text(*report.regimen_start)})
+                                      : regimend::fill(_("{}."), {span}));
+    page += "</p>\n<p class=\"advice\">" + text(_(kNotAdvice)) + "</p>\n";
 
-    page +=
-        "<h2>Items</h2>\n<table>\n<tr><th>item</th><th>name</th><th>amount</th>"
-        "<th>when</th><th>taken</th><th>skipped</th><th>missed</th><th>adherence</th></tr>\n";
+    page += "<h2>" + text(_("Items")) + "</h2>\n<table>\n<tr>";
+    for (const char* heading : {N_("item"), N_("name"), N_("amount"), N_("when"), N_("taken"),
+                                N_("skipped"), N_("missed"), N_("adherence")}) {
+        page += "<th>" + text(_(heading)) + "</th>";
+    }
+    page += "</tr>\n";
     for (const auto& item : report.items) {
         const auto* model = regimen.find(item.item);
         page += "<tr><td>" + regimend::escape_markup(item.item) + "</td><td>" +
@@ -346,50 +378,64 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
                 std::to_string(item.planned) + "</td><td class=\"number\">" +
                 std::to_string(item.skipped) + "</td><td class=\"number\">" +
                 std::to_string(item.missed) + "</td><td class=\"number\">" +
-                (item.adherence ? format_number(*item.adherence * 100, 0) + "%" : "–") +
-                "</td></tr>\n";
+                (item.adherence ? text(percent(*item.adherence)) : "–") + "</td></tr>\n";
     }
     for (const auto& item : report.as_needed) {
-        page += "<tr><td>" + regimend::escape_markup(item.item) + "</td><td>" +
-                regimend::escape_markup(item.name) + "</td><td>as needed</td><td>" +
-                std::to_string(item.uses) + " uses, " + format_number(item.uses_per_week, 1) +
-                " a week</td><td></td><td></td><td></td><td></td></tr>\n";
+        page +=
+            "<tr><td>" + regimend::escape_markup(item.item) + "</td><td>" +
+            regimend::escape_markup(item.name) + "</td><td>" + text(_("as needed")) + "</td><td>" +
+            text(regimend::fill(P_("{0} use, {1} a week", "{0} uses, {1} a week", item.uses),
+                                {std::to_string(item.uses), shown_number(item.uses_per_week, 1)})) +
+            "</td><td></td><td></td><td></td><td></td></tr>\n";
     }
     page += "</table>\n";
 
-    page +=
-        "<h2>Adherence calendar</h2>\n<p class=\"muted\"><span class=\"key taken\"></span>"
-        "taken<span class=\"key partial\"></span>some taken<span class=\"key skipped\">"
-        "</span>skipped<span class=\"key missed\"></span>missed<span class=\"key none\">"
-        "</span>not planned or not tracked</p>\n";
+    page += "<h2>" + text(_("Adherence calendar")) + "</h2>\n<p class=\"muted\">";
+    for (const auto& [klass, meaning] :
+         {std::pair{"taken", N_("taken")}, std::pair{"partial", N_("some taken")},
+          std::pair{"skipped", N_("skipped")}, std::pair{"missed", N_("missed")},
+          std::pair{"none", N_("not planned or not tracked")}}) {
+        page += std::string("<span class=\"key ") + klass + "\"></span>" + text(_(meaning));
+    }
+    page += "</p>\n";
     for (const auto& item : report.items) {
         page += "<figure class=\"figure adherence\"><h3>" + regimend::escape_markup(item.name) +
                 " (" + regimend::escape_markup(item.item) + ")</h3>" +
                 adherence_svg(item, first, last) + "</figure>\n";
     }
 
-    page += "<h2>Symptoms before and after the start</h2>\n";
+    page += "<h2>" + text(_("Symptoms before and after the start")) + "</h2>\n";
     if (!report.symptoms.empty()) {
         // Each side as far as the diary covers it: the figures count no other day.
         const auto& first_kind = report.symptoms.front();
         if (report.after) {
-            page += "<p>The diary covers " + covered_text(zone, first_kind.before) +
-                    " before the start and " + covered_text(zone, first_kind.during) +
-                    " after it.</p>\n";
+            page += "<p>" +
+                    text(regimend::fill(_("The diary covers {0} before the start and {1} after "
+                                          "it."),
+                                        {covered_text(zone, first_kind.before),
+                                         covered_text(zone, first_kind.during)})) +
+                    "</p>\n";
         } else {
-            page +=
-                "<p>The regimen has not started yet (no item has a start date that has come "
-                "and no dose has been taken): there is nothing after the start to "
-                "compare. The diary covers " +
-                covered_text(zone, first_kind.during) + " of the window.</p>\n";
+            page += "<p>" +
+                    text(regimend::fill(
+                        _("The regimen has not started yet (no item has a start date that has "
+                          "come and no dose has been taken): there is nothing after the start "
+                          "to compare. The diary covers {} of the window."),
+                        {covered_text(zone, first_kind.during)})) +
+                    "</p>\n";
         }
-        page +=
-            "<table>\n<tr><th>symptom</th><th>figure</th><th>before</th><th>after</th>"
-            "<th>difference</th><th>95% interval</th></tr>\n";
+        page += "<table>\n<tr>";
+        for (const char* heading : {N_("symptom"), N_("figure"), N_("before"), N_("after"),
+                                    N_("difference"), N_("95% interval")}) {
+            page += "<th>" + text(_(heading)) + "</th>";
+        }
+        page += "</tr>\n";
         for (const auto& symptom : report.symptoms) {
-            page += compared_row(symptom.kind, "days a week", symptom.comparison.days_per_week) +
+            page += compared_row(symptom.kind, text(_("days a week")),
+                                 symptom.comparison.days_per_week) +
                     "\n" +
-                    compared_row(symptom.kind, "mean severity", symptom.comparison.mean_severity) +
+                    compared_row(symptom.kind, text(_("mean severity")),
+                                 symptom.comparison.mean_severity) +
                     "\n";
         }
         page += "</table>\n<ul class=\"readings\">\n";
@@ -402,10 +448,11 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
                         symptom.kind, symptom.comparison.mean_severity)) +
                     "</li>\n";
         }
-        page +=
-            "</ul>\n<p class=\"muted\">Intervals: 95% percentile bootstrap, resampling days "
-            "(10,000 resamples, fixed seed). Days without an entry count as days without "
-            "the symptom once the diary was kept on that side.</p>\n";
+        page += "</ul>\n<p class=\"muted\">" +
+                text(_("Intervals: 95% percentile bootstrap, resampling days (10,000 resamples, "
+                       "fixed seed). Days without an entry count as days without the symptom "
+                       "once the diary was kept on that side.")) +
+                "</p>\n";
     }
     LocalDate chart_first = first;
     for (const auto& symptom : report.symptoms) {
@@ -415,21 +462,23 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
         }
     }
     for (const auto& symptom : report.symptoms) {
-        page += "<figure class=\"figure severity\"><h3>" + regimend::escape_markup(symptom.kind) +
-                ": severity per day (0–10)</h3>" +
-                severity_svg(report, symptom, chart_first, last) +
-                "<figcaption class=\"muted\">Shaded: before the start. Solid line: the start; "
-                "dashed: phase boundaries; a dot: the day's mean severity.</figcaption>"
-                "</figure>\n";
+        page += "<figure class=\"figure severity\"><h3>" +
+                text(regimend::fill(_("{}: severity per day (0–10)"), {symptom.kind})) + "</h3>" +
+                severity_svg(report, symptom, chart_first, last) + "<figcaption class=\"muted\">" +
+                text(_("Shaded: before the start. Solid line: the start; dashed: phase "
+                       "boundaries; a dot: the day's mean severity.")) +
+                "</figcaption></figure>\n";
     }
 
     if (!report.phases.empty()) {
-        page +=
-            "<h2>Phases after the start</h2>\n<table>\n<tr><th>#</th><th>phase</th>"
-            "<th>from</th><th>to</th><th>adherence</th>";
+        page += "<h2>" + text(_("Phases after the start")) + "</h2>\n<table>\n<tr><th>#</th>";
+        for (const char* heading : {N_("phase"), N_("from"), N_("to"), N_("adherence")}) {
+            page += "<th>" + text(_(heading)) + "</th>";
+        }
         for (const auto& symptom : report.symptoms) {
-            page += "<th>" + regimend::escape_markup(symptom.kind) + " days a week</th><th>" +
-                    regimend::escape_markup(symptom.kind) + " mean severity</th>";
+            page += "<th>" + text(regimend::fill(_("{} days a week"), {symptom.kind})) +
+                    "</th><th>" + text(regimend::fill(_("{} mean severity"), {symptom.kind})) +
+                    "</th>";
         }
         page += "</tr>\n";
         for (size_t index = 0; index < report.phases.size(); ++index) {
@@ -438,10 +487,9 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
                     regimend::escape_markup(phase.label) + "</td><td class=\"date\">" +
                     day_text(phase.first_day) + "</td><td class=\"date\">" +
                     day_text(phase.last_day) + "</td><td class=\"number\">" +
-                    (phase.adherence ? format_number(*phase.adherence * 100, 0) + "%" : "–") +
-                    "</td>";
+                    (phase.adherence ? text(percent(*phase.adherence)) : "–") + "</td>";
             for (const auto& symptom : phase.symptoms) {
-                page += "<td class=\"number\">" + format_number(symptom.days_per_week, 1) +
+                page += "<td class=\"number\">" + shown_number(symptom.days_per_week, 1) +
                         "</td><td class=\"number\">" + optional_number(symptom.mean_severity, 1) +
                         "</td>";
             }
@@ -449,7 +497,7 @@ std::string render_report_html(const Report& report, const regimend::Regimen& re
         }
         page += "</table>\n";
     }
-    page += "<p class=\"advice\">" + std::string(kNotAdvice) + "</p>\n</body>\n</html>\n";
+    page += "<p class=\"advice\">" + text(_(kNotAdvice)) + "</p>\n</body>\n</html>\n";
     return page;
 }
 

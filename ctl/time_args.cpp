@@ -1,4 +1,5 @@
 #include "time_args.hpp"
+#include "core/i18n.hpp"
 
 #include <array>
 #include <cctype>
@@ -153,12 +154,12 @@ std::optional<Instant> parse_since(std::string_view text, const regimend::TimeZo
 
 namespace {
 
-// The instant, or a usage error that quotes `text` and says what was expected.
-Instant or_usage_error(std::optional<Instant> instant, std::string_view what, std::string_view text,
+// The instant, or a usage error: `message` (translated) with the text given ({0}) and the
+// forms expected ({1}).
+Instant or_usage_error(std::optional<Instant> instant, const char* message, std::string_view text,
                        std::string_view expected) {
     if (!instant) {
-        throw usage_error("cannot read " + std::string(what) + " \"" + std::string(text) +
-                          "\": expected " + std::string(expected));
+        throw usage_error(regimend::fill(message, {text, expected}));
     }
     return *instant;
 }
@@ -166,29 +167,31 @@ Instant or_usage_error(std::optional<Instant> instant, std::string_view what, st
 Instant at_form(std::string_view text, const regimend::TimeZone& zone, Instant now) {
     auto at = parse_at(text, zone, now);
     if (!at && parse_day(trim(text), regimend::local_date(zone, now), DayDirection::Past)) {
-        throw usage_error("--at \"" + std::string(text) +
-                          "\" is a date without a time: a time is needed here, e.g. \"" +
-                          std::string(trim(text)) +
-                          " 21:10\" (a date alone is accepted by `symptom` and `log`)");
+        throw usage_error(regimend::fill(_("--at \"{0}\" is a date without a time: a time is "
+                                           "needed here, e.g. \"{1} 21:10\" (a date alone is "
+                                           "accepted by `symptom` and `log`)"),
+                                         {text, trim(text)}));
     }
-    return or_usage_error(at, "the time", text,
-                          "\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\" or "
-                          "\"YYYY-MM-DDTHH:MM\"");
+    return or_usage_error(at, _("cannot read the time \"{0}\": expected {1}"), text,
+                          _("\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\" or "
+                            "\"YYYY-MM-DDTHH:MM\""));
 }
 
 Instant entry_at_form(std::string_view text, const regimend::TimeZone& zone, Instant now) {
-    return or_usage_error(parse_entry_at(text, zone, now), "the time", text,
-                          "\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\", "
-                          "\"YYYY-MM-DDTHH:MM\" or a date alone (\"YYYY-MM-DD\", "
-                          "\"yesterday\")");
+    return or_usage_error(parse_entry_at(text, zone, now),
+                          _("cannot read the time \"{0}\": expected {1}"), text,
+                          _("\"HH:MM\", \"yesterday HH:MM\", \"YYYY-MM-DD HH:MM\", "
+                            "\"YYYY-MM-DDTHH:MM\" or a date alone (\"YYYY-MM-DD\", "
+                            "\"yesterday\")"));
 }
 
 // On the bus 0 means now, and the daemon refuses the rest of the first day: such a time
 // must never be sent, or it would be recorded as now (or refused after the fact).
 Instant after_epoch(Instant at, std::string_view text) {
     if (at < kEarliestAt) {
-        throw usage_error("the time \"" + std::string(text) +
-                          "\" is before 1970-01-02 00:00 UTC; regimend keeps no earlier times");
+        throw usage_error(regimend::fill(_("the time \"{}\" is before 1970-01-02 00:00 UTC; "
+                                           "regimend keeps no earlier times"),
+                                         {text}));
     }
     return at;
 }
@@ -222,9 +225,10 @@ Instant entry_at_argument(std::string_view text, const regimend::TimeZone& zone,
 }
 
 Instant since_argument(std::string_view text, const regimend::TimeZone& zone, Instant now) {
-    return or_usage_error(parse_since(text, zone, now), "--since", text,
-                          "a duration (\"7d\", \"12h\"), a day (\"yesterday\", \"mon\", "
-                          "\"2026-11-01\") or a time (\"YYYY-MM-DD HH:MM\")");
+    return or_usage_error(parse_since(text, zone, now),
+                          _("cannot read --since \"{0}\": expected {1}"), text,
+                          _("a duration (\"7d\", \"12h\"), a day (\"yesterday\", \"mon\", "
+                            "\"2026-11-01\") or a time (\"YYYY-MM-DD HH:MM\")"));
 }
 
 void check_at_form(std::string_view text) {
@@ -244,8 +248,9 @@ regimend::Seconds duration_argument(std::string_view text, std::string_view what
     if (auto duration = regimend::parse_duration(trim(text))) {
         return *duration;
     }
-    throw usage_error("cannot read the " + std::string(what) + " \"" + std::string(text) +
-                      "\": expected a duration like \"90s\", \"15m\", \"2h\" or \"1h30m\"");
+    throw usage_error(regimend::fill(_("cannot read the {0} \"{1}\": expected a duration like "
+                                       "\"90s\", \"15m\", \"2h\" or \"1h30m\""),
+                                     {what, text}));
 }
 
 Instant current_instant() {
@@ -278,8 +283,8 @@ std::optional<Instant> optional_entry_at_argument(const std::optional<std::strin
 }
 
 std::string at_read_as(const regimend::TimeZone& zone, Instant at) {
-    return "--at was read as " + regimend::format_date_hh_mm(regimend::to_local(zone, at)) + " " +
-           zone.name();
+    return regimend::fill(_("--at was read as {0} {1}"),
+                          {regimend::format_date_hh_mm(regimend::to_local(zone, at)), zone.name()});
 }
 
 }  // namespace regimenctl

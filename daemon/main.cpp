@@ -25,7 +25,9 @@
 #include "bus/log_control.hpp"
 #include "bus/notifier.hpp"
 #include "bus/service.hpp"
+#include "core/i18n.hpp"
 #include "host/bus_names.hpp"
+#include "host/locale.hpp"
 #include "host/resident_code.hpp"
 #include "host/sd_handles.hpp"
 #include "loop/clock_watch.hpp"
@@ -60,8 +62,10 @@ int check_only(const Paths& paths) {
         return 1;
     }
     const std::size_t items = loaded.regimen->items.size();
-    std::printf("%s: %zu %s, time zone %s\n", paths.config_file.c_str(), items,
-                items == 1 ? "item" : "items", loaded.regimen->zone->name().c_str());
+    std::printf("%s\n",
+                fill(P_("{0}: {1} item, time zone {2}", "{0}: {1} items, time zone {2}", items),
+                     {paths.config_file, std::to_string(items), loaded.regimen->zone->name()})
+                    .c_str());
     return 0;
 }
 
@@ -284,9 +288,10 @@ int run_daemon(const Paths& paths) {
         engine.start_despite(*start_failure, on_last_valid);
     }
     if (first_run == FirstRun::Written) {
-        notifier.notice("first-run", "regimend wrote an example regimen",
-                        "Nothing is reminded yet. It is in " + paths.config_file +
-                            ": add what you take with: regimenctl edit");
+        notifier.notice("first-run", _("regimend wrote an example regimen"),
+                        fill(_("Nothing is reminded yet. It is in {}: add what you take with: "
+                               "regimenctl edit"),
+                             {paths.config_file}));
     }
     spdlog::info("regimend {} ready on {}", REGIMEND_VERSION, bus_names::kService);
     engine.advance(now_micros());
@@ -318,14 +323,17 @@ int run_daemon(const Paths& paths) {
 
 int main(int argc, char** argv) {
     using namespace regimend;
-    CLI::App app{"regimend: reminds you of your supplement or medication regimen"};
+    // The session's language (the environment systemd or D-Bus activation gives the
+    // daemon) for its notifications, notices and the messages it answers with.
+    use_environment_locale();
+    CLI::App app{_("regimend: reminds you of your supplement or medication regimen")};
     Options options;
-    app.add_option("--config", options.config, "The regimen file")->type_name("FILE");
-    app.add_option("--state-dir", options.state_dir, "Where the history database lives")
+    app.add_option("--config", options.config, _("The regimen file"))->type_name("FILE");
+    app.add_option("--state-dir", options.state_dir, _("Where the history database lives"))
         ->type_name("DIR");
-    app.add_flag("--verbose,-v", options.verbose, "Log debug messages");
+    app.add_flag("--verbose,-v", options.verbose, _("Log debug messages"));
     app.add_flag("--check", options.check,
-                 "Validate the regimen, print its errors and warnings, and exit");
+                 _("Validate the regimen, print its errors and warnings, and exit"));
     app.set_version_flag("--version", std::string("regimend ") + REGIMEND_VERSION);
     try {
         app.parse(argc, argv);

@@ -130,6 +130,7 @@ expected=(
     /usr/share/doc/regimend/examples/regimen.yaml
     /usr/share/doc/regimend/copyright
     /usr/share/doc/regimend/changelog.gz
+    /usr/share/locale/de/LC_MESSAGES/regimend.mo
 )
 for path in "${expected[@]}"; do
     [[ -f "$path" ]] || fail "$path is not installed"
@@ -154,6 +155,11 @@ rm -rf "$runtime"
 [[ "$(regimenctl --version)" == "regimenctl $version" ]] ||
     fail "regimenctl --version: $(regimenctl --version)"
 regimenctl check /usr/share/doc/regimend/examples/regimen.yaml || fail "check of the example"
+# The installed catalogue is where the programs look (LOCALEDIR, /usr/share/locale).
+if locale -a 2>/dev/null | grep -qix 'de_DE.utf8'; then
+    env -u REGIMEND_LOCALEDIR LC_ALL=de_DE.UTF-8 regimenctl --help | grep -q '^Aufruf:' ||
+        fail "the installed regimenctl does not find its German catalogue"
+fi
 
 # The installed daemon as the unprivileged test user (scripts/setup-tests.sh creates it) on
 # a private session bus, a dose confirmed through the installed regimenctl.

@@ -20,11 +20,21 @@ packages=(
     clang libclang-rt-14-dev
     # the package (scripts/deb.sh): lintian, and file and binutils to check its programs
     lintian file binutils
+    # the German and pseudo-locale tests (test_locale_de.py, test_locale_pseudo.py)
+    locales
 )
 
 # shellcheck source=scripts/apt-install.sh
 source "$here/apt-install.sh"
 apt_install "${packages[@]}"
+
+# The locale the language tests run under. localedef writes /usr/lib/locale/locale-archive,
+# which needs root; an existing de_DE.UTF-8 is left as it is.
+if ! locale -a 2>/dev/null | grep -qix 'de_DE.utf8'; then
+    sudo=()
+    ((EUID == 0)) || sudo=(sudo)
+    "${sudo[@]}" localedef -i de_DE -f UTF-8 de_DE.UTF-8
+fi
 
 # sway refuses to run as root: the mako test runs its desktop stack as this unprivileged
 # account, and scripts/deb.sh runs the installed daemon as it (created here, as root).

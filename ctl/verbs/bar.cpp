@@ -17,6 +17,7 @@
 
 #include "bar_format.hpp"
 #include "bus_client.hpp"
+#include "core/i18n.hpp"
 #include "error.hpp"
 #include "host/bus_names.hpp"
 #include "host/sd_handles.hpp"
@@ -113,7 +114,7 @@ Snapshot take_snapshot(BusClient* bus, RegimenCache& regimen, const GlobalOption
     Snapshot snapshot;
     snapshot.zone = system_zone();
     if (bus == nullptr) {
-        snapshot.bar.offline_reason = "no session bus";
+        snapshot.bar.offline_reason = _("no session bus");
         return snapshot;
     }
     try {
@@ -308,8 +309,8 @@ SlotPtr add_match(sd_bus* bus, const std::string& rule, sd_bus_message_handler_t
     sd_bus_slot* slot = nullptr;
     const int result = sd_bus_add_match(bus, &slot, rule.c_str(), handler, state);
     if (result < 0) {
-        throw CtlError(kExitNoDaemon, "cannot watch the session bus (" +
-                                          std::string(std::strerror(-result)) + ")");
+        throw CtlError(kExitNoDaemon, regimend::fill(_("cannot watch the session bus ({})"),
+                                                     {std::strerror(-result)}));
     }
     return SlotPtr(slot);
 }
@@ -369,7 +370,7 @@ void watch_daemon(sd_bus* bus, const std::string& owner, FollowState& state,
 
 [[noreturn]] void bus_gone(int result) {
     throw CtlError(kExitNoDaemon,
-                   "the session bus went away (" + std::string(std::strerror(-result)) + ")");
+                   regimend::fill(_("the session bus went away ({})"), {std::strerror(-result)}));
 }
 
 // Microseconds from now until `instant` (rounded up, so the render after the wait already
@@ -448,13 +449,13 @@ const RegisterVerb registration{
     {"bar", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<BarArgs>();
          auto command = app.add_subcommand(
-             "bar", "One line for a status bar: the due dose, else the next one");
-         command.add_option("--format", args->format, "waybar (JSON), i3blocks (JSON) or plain")
+             "bar", _("One line for a status bar: the due dose, else the next one"));
+         command.add_option("--format", args->format, _("waybar (JSON), i3blocks (JSON) or plain"))
              .one_of({"waybar", "i3blocks", "plain"})
              .default_str("plain");
          command.add_flag("--follow", args->follow,
-                          "keep running: print a new line on every change");
-         command.add_flag("--json", options.json, "the same as --format waybar");
+                          _("keep running: print a new line on every change"));
+         command.add_flag("--json", options.json, _("the same as --format waybar"));
          command.on_selected(run, [&options, args] {
              if (options.json) {
                  args->format = "waybar";

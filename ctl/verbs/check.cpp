@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "core/i18n.hpp"
 #include "core/lint.hpp"
 #include "error.hpp"
 #include "output.hpp"
@@ -72,10 +73,18 @@ int run_check(const CheckArgs& args, const GlobalOptions& options) {
     const std::size_t warnings = diagnostics.size() - errors;
     if (diagnostics.empty()) {
         const auto items = parsed.regimen->items.size();
-        std::cout << path << ": OK, " << items << (items == 1 ? " item\n" : " items\n");
+        std::cout << regimend::fill(P_("{0}: OK, {1} item", "{0}: OK, {1} items", items),
+                                    {path, std::to_string(items)})
+                  << '\n';
     } else {
-        std::cout << path << ": " << errors << (errors == 1 ? " error, " : " errors, ") << warnings
-                  << (warnings == 1 ? " warning" : " warnings") << '\n';
+        // TRANSLATORS: the file, then "2 errors" and "1 warning" (the two messages below).
+        std::cout << regimend::fill(_("{0}: {1}, {2}"),
+                                    {path,
+                                     regimend::fill(P_("{} error", "{} errors", errors),
+                                                    {std::to_string(errors)}),
+                                     regimend::fill(P_("{} warning", "{} warnings", warnings),
+                                                    {std::to_string(warnings)})})
+                  << '\n';
     }
     return failed ? kExitFailed : kExitOk;
 }
@@ -83,9 +92,10 @@ int run_check(const CheckArgs& args, const GlobalOptions& options) {
 const RegisterVerb registration{
     {"check", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<CheckArgs>();
-         auto command = app.add_subcommand("check", "Validate and lint a regimen file (offline)");
-         command.add_option("FILE", args->file, "the file (default: --config)");
-         command.add_flag("--json", options.json, "print one JSON document");
+         auto command =
+             app.add_subcommand("check", _("Validate and lint a regimen file (offline)"));
+         command.add_option("FILE", args->file, _("the file (default: --config)"));
+         command.add_flag("--json", options.json, _("print one JSON document"));
          command.on_selected(run, [&options, args] { return run_check(*args, options); });
      }}};
 

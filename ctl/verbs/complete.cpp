@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "core/i18n.hpp"
 #include "regimen_file.hpp"
 #include "verb.hpp"
 
@@ -41,9 +42,10 @@ const RegisterVerb registration{
     {"__complete", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<CompleteArgs>();
          // An empty group hides it from --help: it is for the completion scripts.
-         auto command = app.add_subcommand("__complete", "Words for shell completion");
+         auto command = app.add_subcommand("__complete", _("Words for shell completion"));
          command.group("");
-         command.add_option("WHAT", args->what, "items, scheduled, as-needed, stocked or symptoms")
+         command
+             .add_option("WHAT", args->what, _("items, scheduled, as-needed, stocked or symptoms"))
              .required()
              .one_of({"items", "scheduled", "as-needed", "stocked", "symptoms"});
          command.on_selected(run, [&options, args] { return run_complete(*args, options); });

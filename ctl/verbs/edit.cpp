@@ -2,6 +2,7 @@
 // copy is validated (by the daemon's Validate when it runs, else offline) and re-opened
 // while it has errors; only a valid regimen is installed (atomically), then regimend is
 // asked to reload. The running regimen is never replaced by a broken one.
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <iostream>
 
 #include "bus_client.hpp"
+#include "core/i18n.hpp"
 #include "core/lint.hpp"
 #include "error.hpp"
 #include "install_file.hpp"
@@ -52,7 +54,7 @@ int run_editor(const std::string& editor, const std::string& file) {
     pid_t child = ::fork();
     if (child < 0) {
         throw CtlError(kExitFailed,
-                       std::string("cannot start the editor: ") + std::strerror(errno));
+                       regimend::fill(_("cannot start the editor: {}"), {std::strerror(errno)}));
     }
     if (child == 0) {
         std::string script = editor + " \"$1\"";
@@ -64,7 +66,7 @@ int run_editor(const std::string& editor, const std::string& file) {
     while (::waitpid(child, &status, 0) < 0) {
         if (errno != EINTR) {
             throw CtlError(kExitFailed,
-                           std::string("waiting for the editor: ") + std::strerror(errno));
+                           regimend::fill(_("waiting for the editor: {}"), {std::strerror(errno)}));
         }
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -78,14 +80,14 @@ class TemporaryCopy {
                 "/regimen-XXXXXX.yaml";
         int fd = ::mkstemps(path_.data(), 5);
         if (fd < 0) {
-            throw CtlError(kExitFailed,
-                           "cannot create a temporary file " + path_ + ": " + std::strerror(errno));
+            throw CtlError(kExitFailed, regimend::fill(_("cannot create a temporary file {0}: {1}"),
+                                                       {path_, std::strerror(errno)}));
         }
         bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
         ::close(fd);
         if (!written) {
             ::unlink(path_.c_str());
-            throw CtlError(kExitFailed, "cannot write " + path_);
+            throw CtlError(kExitFailed, regimend::fill(_("cannot write {}"), {path_}));
         }
     }
     TemporaryCopy(const TemporaryCopy&) = delete;
@@ -129,23 +131,24 @@ std::vector<regimend::Diagnostic> validate(const std::string& text, const std::s
 // (an editor that leaves a symbolic link in its place is not followed); CtlError otherwise.
 std::string read_copy(const std::string& path) {
     const auto refuse = [&](const std::string& why) {
-        throw CtlError(kExitFailed, "cannot read the edited copy " + path + ": " + why);
+        throw CtlError(kExitFailed,
+                       regimend::fill(_("cannot read the edited copy {0}: {1}"), {path, why}));
     };
     struct stat before {};
     if (::lstat(path.c_str(), &before) != 0) {
         refuse(std::strerror(errno));
     }
     if (S_ISLNK(before.st_mode)) {
-        refuse("it is now a symbolic link, not the copy regimenctl made");
+        refuse(_("it is now a symbolic link, not the copy regimenctl made"));
     }
     if (!S_ISREG(before.st_mode) || before.st_uid != ::geteuid()) {
-        refuse("it is no longer a regular file of yours");
+        refuse(_("it is no longer a regular file of yours"));
     }
     std::string text = read_text_file(path);
     struct stat after {};
     if (::lstat(path.c_str(), &after) != 0 || after.st_dev != before.st_dev ||
         after.st_ino != before.st_ino) {
-        refuse("it was replaced while it was read");
+        refuse(_("it was replaced while it was read"));
     }
     return text;
 }
@@ -165,12 +168,13 @@ std::optional<std::string> current_target(const std::string& target) {
 }
 
 bool ask_reopen() {
-    std::cerr << "Re-open the editor? [Y/n] " << std::flush;
+    // TRANSLATORS: the answer is read by the language's own yes/no words (rpmatch).
+    std::cerr << _("Re-open the editor? [Y/n] ") << std::flush;
     std::string answer;
     if (!std::getline(std::cin, answer)) {
         return false;
     }
-    return answer.empty() || answer[0] == 'y' || answer[0] == 'Y';
+    return answer.empty() || ::rpmatch(answer.c_str()) == 1;
 }
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -184,21 +188,27 @@ int reload_after_install(const std::string& target) {
         auto bus = BusClient::connect();
         auto running = bus.config_path();
         if (!same_file(running, target)) {
-            std::cout << "Installed " << target << "; regimend runs " << running
-                      << ", so it was not reloaded.\n";
+            std::cout << regimend::fill(_("Installed {0}; regimend runs {1}, so it was not "
+                                          "reloaded."),
+                                        {target, running})
+                      << '\n';
             return kExitOk;
         }
         bus.reload();
-        std::cout << "Installed " << target << "; regimend reloaded it.\n";
+        std::cout << regimend::fill(_("Installed {}; regimend reloaded it."), {target}) << '\n';
         return kExitOk;
     } catch (const CtlError& error) {
         if (error.exit_code() == kExitNoDaemon) {
-            std::cout << "Installed " << target
-                      << "; regimend is not running (it reads the file when it starts).\n";
+            std::cout << regimend::fill(_("Installed {}; regimend is not running (it reads the "
+                                          "file when it starts)."),
+                                        {target})
+                      << '\n';
             return kExitOk;
         }
-        std::cerr << "regimenctl: installed " << target
-                  << ", but the reload failed: " << error.what() << '\n';
+        std::cerr << "regimenctl: "
+                  << regimend::fill(_("installed {0}, but the reload failed: {1}"),
+                                    {target, error.what()})
+                  << '\n';
         return kExitFailed;
     }
 }
@@ -221,9 +231,10 @@ int run_edit(const GlobalOptions& options) {
         int status = run_editor(editor, copy.path());
         if (status != 0) {
             copy.keep();
-            throw CtlError(kExitFailed, "the editor (" + editor + ") exited with status " +
-                                            std::to_string(status) +
-                                            "; nothing installed (your copy: " + copy.path() + ")");
+            throw CtlError(kExitFailed,
+                           regimend::fill(_("the editor ({0}) exited with status {1}; nothing "
+                                            "installed (your copy: {2})"),
+                                          {editor, std::to_string(status), copy.path()}));
         }
         try {
             edited = read_copy(copy.path());
@@ -232,7 +243,7 @@ int run_edit(const GlobalOptions& options) {
             throw;
         }
         if (edited == original) {
-            std::cout << "No changes.\n";
+            std::cout << _("No changes.") << '\n';
             return kExitOk;
         }
         // Named as the file the editor shows, so line:column lead to what the user edits.
@@ -247,21 +258,20 @@ int run_edit(const GlobalOptions& options) {
         if (!again) {
             copy.keep();
             throw CtlError(kExitFailed,
-                           "the regimen still has errors; nothing installed "
-                           "(your copy: " +
-                               copy.path() + ")");
+                           regimend::fill(_("the regimen still has errors; nothing installed "
+                                            "(your copy: {})"),
+                                          {copy.path()}));
         }
     }
     // Another `edit` (or any program) changed the file since the copy was made: installing
     // would silently throw that change away. The user's copy is kept to merge by hand.
     if (current_target(target) != before) {
         copy.keep();
-        throw CtlError(kExitFailed, target +
-                                        " changed while you were editing it (another edit?); "
+        throw CtlError(kExitFailed,
+                       regimend::fill(_("{0} changed while you were editing it (another edit?); "
                                         "nothing installed, so that change is not lost. Your "
-                                        "copy: " +
-                                        copy.path() +
-                                        " (merge it, then run regimenctl edit again)");
+                                        "copy: {1} (merge it, then run regimenctl edit again)"),
+                                      {target, copy.path()}));
     }
     install_atomically(target, edited);
     return reload_after_install(target);
@@ -270,7 +280,7 @@ int run_edit(const GlobalOptions& options) {
 const RegisterVerb registration{
     {"edit", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto command = app.add_subcommand(
-             "edit", "Edit the regimen in $VISUAL/$EDITOR, validate, install, reload");
+             "edit", _("Edit the regimen in $VISUAL/$EDITOR, validate, install, reload"));
          command.on_selected(run, [&options] { return run_edit(options); });
      }}};
 

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/csv.hpp"
+#include "core/i18n.hpp"
 #include "core/ics.hpp"
 #include "error.hpp"
 #include "history_file.hpp"
@@ -26,9 +27,10 @@ struct ExportArgs {
 
 int export_ics(const ExportArgs& args, const GlobalOptions& options) {
     if (args.since) {
-        throw usage_error("--since applies to --format csv; the calendar is the whole plan");
+        throw usage_error(_("--since applies to --format csv; the calendar is the whole plan"));
     }
-    const auto regimen = load_valid_regimen(options.config_path, "nothing to export");
+    const auto regimen =
+        load_valid_regimen(options.config_path, _("the regimen has errors; nothing to export"));
     regimend::IcsOptions ics_options;
     ics_options.expand_days = args.expand_days;
     // Written as it is made, in pieces of about 64 KiB: memory stays flat in --expand-days.
@@ -70,21 +72,21 @@ const RegisterVerb registration{
     {"export", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<ExportArgs>();
          auto command = app.add_subcommand(
-             "export", "The plan as iCalendar (ics) or the history as CSV (csv), on stdout");
-         command.add_option("--format", args->format, "ics or csv")
+             "export", _("The plan as iCalendar (ics) or the history as CSV (csv), on stdout"));
+         command.add_option("--format", args->format, _("ics or csv"))
              .required()
              .one_of({"ics", "csv"});
          command.add_option("--since", args->since,
-                            "csv: a duration back from now (30d) or a date (2026-11-01); "
-                            "default: all of the history");
+                            _("csv: a duration back from now (30d) or a date (2026-11-01); "
+                              "default: all of the history"));
          command.add_option("--state-dir", args->state_dir,
-                            "csv: directory of history.db (default $XDG_STATE_HOME/regimend)");
+                            _("csv: directory of history.db (default $XDG_STATE_HOME/regimend)"));
          command
              .add_option("--expand-days", args->expand_days,
-                         "ics: how many days `every: N hours` items are written out for")
+                         _("ics: how many days `every: N hours` items are written out for"))
              .default_str("90")
              .range(1, 3660);
-         command.add_option("--config", options.config_path, "regimen file");
+         command.add_option("--config", options.config_path, _("regimen file"));
          command.on_selected(run, [&options, args] {
              return args->format == "ics" ? export_ics(*args, options) : export_csv(*args, options);
          });

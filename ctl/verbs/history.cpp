@@ -8,7 +8,6 @@
 
 #include "core/i18n.hpp"
 #include "core/inventory.hpp"
-#include "core/placeholders.hpp"
 #include "error.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
@@ -59,29 +58,36 @@ std::string item_filter(const std::string& item, const std::string& config_path,
     if (matches.size() > 1) {
         std::string list;
         for (const auto& match : matches) {
-            list += " " + match;
+            list += (list.empty() ? "" : " ") + match;
         }
-        throw CtlError(kExitFailed, "'" + item + "' is ambiguous: it matches" + list);
+        throw CtlError(kExitFailed,
+                       regimend::fill(_("'{0}' is ambiguous: it matches {1}"), {item, list}));
     }
-    throw CtlError(kExitFailed, "'" + item + "' is neither an item nor a symptom kind" +
-                                    (known.empty() ? "" : " (known: " + known + ")") +
-                                    ", and the history in that span does not name it");
+    throw CtlError(kExitFailed,
+                   known.empty()
+                       ? regimend::fill(_("'{}' is neither an item nor a symptom kind, and the "
+                                          "history in that span does not name it"),
+                                        {item})
+                       : regimend::fill(_("'{0}' is neither an item nor a symptom kind (known: "
+                                          "{1}), and the history in that span does not name it"),
+                                        {item, known}));
 }
 
 std::string details(const regimend::HistoryEvent& event) {
     std::string text;
     if (event.quantity) {
-        text = (event.kind == regimend::EventKind::Refill ? "+" : "count ") +
-               regimend::quantity_note(*event.quantity);
+        text = event.kind == regimend::EventKind::Refill
+                   ? "+" + regimend::quantity_note(*event.quantity)
+                   : regimend::fill(_("count {}"), {regimend::quantity_note(*event.quantity)});
     }
     if (event.severity >= 0) {
-        text = "severity " + std::to_string(event.severity);
+        text = regimend::fill(_("severity {}"), {std::to_string(event.severity)});
     }
     if (event.amount_recorded) {
-        text = "took " + event.amount;
+        text = regimend::fill(_("took {}"), {event.amount});
     }
     if (event.kind == regimend::EventKind::Paused) {
-        return regimend::fill_in(_("until {} (inclusive)"), {event.note});
+        return regimend::fill(_("until {} (inclusive)"), {event.note});
     }
     if (!event.note.empty()) {
         text += (text.empty() ? "" : "; ") + event.note;
@@ -139,7 +145,8 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
         return args.all || event.kind != regimend::EventKind::Due;
     });
     if (shown_count == 0) {
-        std::cout << "No events since " << format_when(zone, from, {}) << ".\n";
+        std::cout << regimend::fill(_("No events since {}."), {format_when(zone, from, {})})
+                  << '\n';
         return kExitOk;
     }
     const auto today = regimend::local_date(zone, now);
@@ -156,12 +163,12 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
         table.add_row(
             {{diary ? format_entry_when(zone, event.at, today)
                     : format_when(zone, event.at, today)},
-             {kind, state_colour(kind)},
+             {state_label(kind), state_colour(kind)},
              {event.item},
              {!event.planned ? ""
               : event.kind == regimend::EventKind::Paused
-                  ? regimend::fill_in(_("from {}"), {format_when(zone, *event.planned, today)})
-                  : "planned " + format_when(zone, *event.planned, today)},
+                  ? regimend::fill(_("from {}"), {format_when(zone, *event.planned, today)})
+                  : regimend::fill(_("planned {}"), {format_when(zone, *event.planned, today)})},
              {details(event)}});
     }
     table.print(std::cout);
@@ -171,15 +178,15 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
 const RegisterVerb registration{
     {"history", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<HistoryArgs>();
-         auto command = app.add_subcommand("history", "Past events, newest first");
+         auto command = app.add_subcommand("history", _("Past events, newest first"));
          command
              .add_option("--since", args->since,
-                         "a duration back from now (7d, 12h) or a date (2026-11-01)")
+                         _("a duration back from now (7d, 12h) or a date (2026-11-01)"))
              .default_str("7d");
-         command.add_option("--item", args->item, "only this item (or symptom kind)");
+         command.add_option("--item", args->item, _("only this item (or symptom kind)"));
          command.add_flag("--all", args->all,
-                          "also show `due` events (when each reminder began; --json has them)");
-         command.add_flag("--json", options.json, "print one JSON document");
+                          _("also show `due` events (when each reminder began; --json has them)"));
+         command.add_flag("--json", options.json, _("print one JSON document"));
          command.on_selected(run, [&options, args] { return run_history(*args, options); });
      }}};
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "core/diary.hpp"
+#include "core/i18n.hpp"
 #include "note_args.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
@@ -61,11 +62,13 @@ int run_log(const LogArgs& args, const GlobalOptions& options) {
         session.bus.log_dose(args.item, at, args.note);
     }
     const Instant when = at.value_or(now);
-    std::cout << "Logged: " << session.item_name(args.item, when, options) << " at "
-              << format_entry_when(*session.zone, when, regimend::local_date(*session.zone, now))
+    std::cout << regimend::fill(_("Logged: {0} at {1}"),
+                                {session.item_name(args.item, when, options),
+                                 format_entry_when(*session.zone, when,
+                                                   regimend::local_date(*session.zone, now))})
               << '\n';
     if (!warning.empty()) {
-        std::cout << "warning: " << warning << '\n';
+        std::cout << regimend::fill(_("warning: {}"), {warning}) << '\n';
     }
     print_max_per_day_note(session, args.item, when, options);
     return kExitOk;
@@ -74,15 +77,15 @@ int run_log(const LogArgs& args, const GlobalOptions& options) {
 const RegisterVerb registration{
     {"log", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<LogArgs>();
-         auto command = app.add_subcommand("log", "Record an as-needed dose");
-         command.add_option("ITEM", args->item, "item id (or a unique prefix)").required();
+         auto command = app.add_subcommand("log", _("Record an as-needed dose"));
+         command.add_option("ITEM", args->item, _("item id (or a unique prefix)")).required();
          command.add_option("--at", args->at,
-                            "when it was taken (default now): \"21:10\", \"2026-11-22 21:10\", "
-                            "or a date alone, \"2026-11-22\" (that day's entry)");
-         command.add_option("--note", args->note, "free text kept in the history");
+                            _("when it was taken (default now): \"21:10\", \"2026-11-22 21:10\", "
+                              "or a date alone, \"2026-11-22\" (that day's entry)"));
+         command.add_option("--note", args->note, _("free text kept in the history"));
          command.add_flag("--force", args->force,
-                          "record it even when it is sooner than the item's min_interval "
-                          "(a warning is printed)");
+                          _("record it even when it is sooner than the item's min_interval "
+                            "(a warning is printed)"));
          command.on_selected(run, [&options, args] { return run_log(*args, options); });
      }}};
 

@@ -7,7 +7,6 @@
 
 #include "core/i18n.hpp"
 #include "core/pause.hpp"
-#include "core/placeholders.hpp"
 #include "error.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
@@ -32,11 +31,10 @@ int run_pause(const PauseArgs& args, const GlobalOptions& options) {
     const Instant ends =
         session.bus.pause(args.item, regimend::format_date(std::get<regimend::LocalDate>(until)));
     const auto resumes = regimend::local_date(*session.zone, ends);
-    std::cout << regimend::fill_in(
-                     _("Paused {} until {}: it is planned again from {} {}."),
-                     {session.item_name(args.item, ends, options),
-                      regimend::format_date(std::get<regimend::LocalDate>(until)),
-                      regimend::format_weekday(resumes), regimend::format_date(resumes)})
+    std::cout << regimend::fill(_("Paused {} until {}: it is planned again from {} {}."),
+                                {session.item_name(args.item, ends, options),
+                                 regimend::format_date(std::get<regimend::LocalDate>(until)),
+                                 regimend::format_weekday(resumes), regimend::format_date(resumes)})
               << '\n';
     return kExitOk;
 }

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/i18n.hpp"
 #include "core/plan.hpp"
 #include "error.hpp"
 #include "output.hpp"
@@ -111,7 +112,7 @@ void print_plan_text(const PlanSpan& span) {
         }
     });
     if (widths.empty()) {
-        std::cout << zone_note(zone) << "Nothing planned.\n";
+        std::cout << zone_note(zone) << _("Nothing planned.") << '\n';
         return;
     }
     std::cout << zone_note(zone);
@@ -122,7 +123,9 @@ void print_plan_text(const PlanSpan& span) {
         for (const auto& dose : doses) {
             auto day = regimend::local_date(zone, dose.planned);
             if (day != shown_day) {
-                table.add_line({format_day_heading(day) + (day == span.today() ? " (today)" : ""),
+                table.add_line({day == span.today()
+                                    ? regimend::fill(_("{} (today)"), {format_day_heading(day)})
+                                    : format_day_heading(day),
                                 Colour::Bold});
                 shown_day = day;
             }
@@ -140,14 +143,16 @@ int run_plan(const PlanArgs& args, const GlobalOptions& options) {
         }
         auto day = parse_day(*args.from, today, DayDirection::Future);
         if (!day) {
-            throw usage_error("cannot read --from \"" + *args.from +
-                              "\": expected \"today\", \"tomorrow\", \"yesterday\", a weekday "
-                              "(\"mon\") or a date \"YYYY-MM-DD\"");
+            throw usage_error(regimend::fill(_("cannot read --from \"{}\": expected \"today\", "
+                                               "\"tomorrow\", \"yesterday\", a weekday (\"mon\") "
+                                               "or a date \"YYYY-MM-DD\""),
+                                             {*args.from}));
         }
         return day;
     };
     read_from(regimend::LocalDate{date::year{2026} / 1 / 1});
-    const auto regimen = load_valid_regimen(options.config_path, "nothing to plan");
+    const auto regimen =
+        load_valid_regimen(options.config_path, _("the regimen has errors; nothing to plan"));
     const auto today = regimend::local_date(*regimen.zone, current_instant());
     const auto first_day = read_from(today);
 
@@ -171,14 +176,17 @@ int run_plan(const PlanArgs& args, const GlobalOptions& options) {
 const RegisterVerb registration{
     {"plan", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<PlanArgs>();
-         auto command = app.add_subcommand("plan", "The planned doses of the next days (offline)");
+         auto command =
+             app.add_subcommand("plan", _("The planned doses of the next days (offline)"));
          command.add_option(
              "--from", args->from,
-             "first day: today (the default), tomorrow, a weekday (mon) or YYYY-MM-DD");
-         command.add_option("--days", args->days, "how many days").default_str("7").range(1, 3660);
-         command.add_option("--item", args->item, "only this item (id or unique prefix)");
-         command.add_option("--config", options.config_path, "regimen file");
-         command.add_flag("--json", options.json, "print one JSON document");
+             _("first day: today (the default), tomorrow, a weekday (mon) or YYYY-MM-DD"));
+         command.add_option("--days", args->days, _("how many days"))
+             .default_str("7")
+             .range(1, 3660);
+         command.add_option("--item", args->item, _("only this item (id or unique prefix)"));
+         command.add_option("--config", options.config_path, _("regimen file"));
+         command.add_flag("--json", options.json, _("print one JSON document"));
          command.on_selected(run, [&options, args] { return run_plan(*args, options); });
      }}};
 

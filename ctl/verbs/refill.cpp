@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "core/i18n.hpp"
 #include "core/inventory.hpp"
 #include "core/stock_text.hpp"
 #include "error.hpp"
@@ -27,11 +28,13 @@ double parse_quantity(const std::string& text, bool absolute) {
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     const bool number = !text.empty() && error == std::errc{} && end == text.data() + text.size();
     if (!number || text.find_first_not_of("0123456789.") != std::string::npos) {
-        throw CtlError(kExitUsage, "QUANTITY must be a number of units such as 30 or 12.5, got \"" +
-                                       text + "\"");
+        throw CtlError(kExitUsage,
+                       regimend::fill(_("QUANTITY must be a number of units such as 30 or 12.5, "
+                                        "got \"{}\""),
+                                      {text}));
     }
     if (auto problem = regimend::quantity_problem(value, absolute)) {
-        throw CtlError(kExitUsage, "QUANTITY: " + *problem);
+        throw CtlError(kExitUsage, regimend::fill(_("QUANTITY: {}"), {*problem}));
     }
     return value;
 }
@@ -52,10 +55,11 @@ int run_refill(const RefillArgs& args, const GlobalOptions& options) {
     };
     const std::string name = item != nullptr ? item->name : args.item;
     if (args.set) {
-        std::cout << "Stock of " << name << " set to " << units(on_hand) << ".\n";
+        std::cout << regimend::fill(_("Stock of {0} set to {1}."), {name, units(on_hand)}) << '\n';
     } else {
-        std::cout << "Refilled " << name << " with " << units(quantity) << ": " << units(on_hand)
-                  << " on hand.\n";
+        std::cout << regimend::fill(_("Refilled {0} with {1}: {2} on hand."),
+                                    {name, units(quantity), units(on_hand)})
+                  << '\n';
     }
     return kExitOk;
 }
@@ -64,11 +68,12 @@ const RegisterVerb registration{
     {"refill", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<RefillArgs>();
          auto command = app.add_subcommand(
-             "refill", "Record a refill (adds to the stock), or with --set the count on hand");
-         command.add_option("ITEM", args->item, "item id (or a unique prefix)").required();
-         command.add_option("QUANTITY", args->quantity, "units received, or the count with --set")
+             "refill", _("Record a refill (adds to the stock), or with --set the count on hand"));
+         command.add_option("ITEM", args->item, _("item id (or a unique prefix)")).required();
+         command
+             .add_option("QUANTITY", args->quantity, _("units received, or the count with --set"))
              .required();
-         command.add_flag("--set", args->set, "QUANTITY is the count on hand, not an addition");
+         command.add_flag("--set", args->set, _("QUANTITY is the count on hand, not an addition"));
          command.on_selected(run, [&options, args] { return run_refill(*args, options); });
      }}};
 

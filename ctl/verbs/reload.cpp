@@ -2,6 +2,7 @@
 // daemon's message, with every error, is printed and the running regimen stays.
 #include <iostream>
 
+#include "core/i18n.hpp"
 #include "session.hpp"
 #include "verb.hpp"
 
@@ -11,13 +12,13 @@ namespace {
 int run_reload(const GlobalOptions& options) {
     auto session = open_session(options);
     session.bus.reload();
-    std::cout << "Reloaded " << session.config_path(options) << '\n';
+    std::cout << regimend::fill(_("Reloaded {}"), {session.config_path(options)}) << '\n';
     return kExitOk;
 }
 
 const RegisterVerb registration{
     {"reload", [](Command app, GlobalOptions& options, std::function<int()>& run) {
-         auto command = app.add_subcommand("reload", "Make regimend re-read the regimen file");
+         auto command = app.add_subcommand("reload", _("Make regimend re-read the regimen file"));
          command.on_selected(run, [&options] { return run_reload(options); });
      }}};
 

@@ -15,10 +15,12 @@
 #include <sstream>
 
 #include "calendar.hpp"
+#include "core/i18n.hpp"
 #include "core/pause.hpp"
 #include "core/report.hpp"
 #include "error.hpp"
 #include "history_file.hpp"
+#include "host/locale.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
 #include "report_html.hpp"
@@ -186,13 +188,15 @@ nlohmann::json report_json(const Report& report, const regimend::TimeZone& zone)
 }
 
 std::string fixed(double value, int decimals) {
-    std::ostringstream text;
-    text << std::fixed << std::setprecision(decimals) << value;
-    return text.str();
+    return regimend::format_reader_decimal(value, decimals);
 }
 
-std::string plural(int count, const std::string& word) {
-    return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
+std::string percent(double fraction) {
+    return regimend::fill(_("{}%"), {fixed(fraction * 100, 0)});
+}
+
+std::string days_text(int count) {
+    return regimend::fill(P_("{} day", "{} days", count), {std::to_string(count)});
 }
 
 Colour adherence_colour(double adherence) {
@@ -204,13 +208,13 @@ Colour adherence_colour(double adherence) {
 
 std::string figures_text(const regimend::SymptomFigures& figures) {
     if (!figures.span) {
-        return "unknown";
+        return _("unknown");
     }
-    std::string text = plural(figures.days, "day");
     if (figures.mean_severity) {
-        text += ", mean " + fixed(*figures.mean_severity, 1);
+        return regimend::fill(P_("{0} day, mean {1}", "{0} days, mean {1}", figures.days),
+                              {std::to_string(figures.days), fixed(*figures.mean_severity, 1)});
     }
-    return text;
+    return days_text(figures.days);
 }
 
 void print_items(const Report& report) {
@@ -218,16 +222,16 @@ void print_items(const Report& report) {
         return;
     }
     Table table;
-    table.add_row({{"item", Colour::Bold},
-                   {"taken", Colour::Bold},
-                   {"skipped", Colour::Bold},
-                   {"missed", Colour::Bold},
-                   {"adherence", Colour::Bold},
-                   {"median time", Colour::Bold}});
+    table.add_row({{_("item"), Colour::Bold},
+                   {_("taken"), Colour::Bold},
+                   {_("skipped"), Colour::Bold},
+                   {_("missed"), Colour::Bold},
+                   {_("adherence"), Colour::Bold},
+                   {_("median time"), Colour::Bold}});
     for (const auto& item : report.items) {
         Cell adherence{"-"};
         if (item.adherence) {
-            adherence = {fixed(*item.adherence * 100, 0) + "%", adherence_colour(*item.adherence)};
+            adherence = {percent(*item.adherence), adherence_colour(*item.adherence)};
         }
         table.add_row({{item.item},
                        {std::to_string(item.taken) + "/" + std::to_string(item.planned)},
@@ -239,8 +243,14 @@ void print_items(const Report& report) {
     table.print(std::cout, "  ");
     for (const auto& item : report.items) {
         if (item.taken_other_amount > 0) {
-            std::cout << "  " << item.item << ": " << plural(item.taken_other_amount, "dose")
-                      << " taken at another amount than planned (take --amount)\n";
+            std::cout << "  "
+                      << regimend::fill(P_("{0}: {1} dose taken at another amount than planned "
+                                           "(take --amount)",
+                                           "{0}: {1} doses taken at another amount than planned "
+                                           "(take --amount)",
+                                           item.taken_other_amount),
+                                        {item.item, std::to_string(item.taken_other_amount)})
+                      << '\n';
         }
     }
 }
@@ -249,18 +259,20 @@ void print_as_needed(const Report& report) {
     if (report.as_needed.empty()) {
         return;
     }
-    std::cout << "\n" << paint("As needed", Colour::Bold) << "\n";
+    std::cout << "\n" << paint(_("As needed"), Colour::Bold) << "\n";
     Table table;
     for (const auto& item : report.as_needed) {
         std::string over;
         if (item.max_per_day && item.days_over_max > 0) {
-            over = plural(item.days_over_max, "day") + " over " +
-                   std::to_string(*item.max_per_day) + " a day";
+            over = regimend::fill(
+                P_("{0} day over {1} a day", "{0} days over {1} a day", item.days_over_max),
+                {std::to_string(item.days_over_max), std::to_string(*item.max_per_day)});
         }
-        table.add_row({{item.item},
-                       {plural(item.uses, "use")},
-                       {fixed(item.uses_per_week, 1) + " a week"},
-                       {over, Colour::Yellow}});
+        table.add_row(
+            {{item.item},
+             {regimend::fill(P_("{} use", "{} uses", item.uses), {std::to_string(item.uses)})},
+             {regimend::fill(_("{} a week"), {fixed(item.uses_per_week, 1)})},
+             {over, Colour::Yellow}});
     }
     table.print(std::cout, "  ");
 }
@@ -268,15 +280,19 @@ void print_as_needed(const Report& report) {
 // "2026-11-15 to 2026-12-05, 21 days covered", or that the diary covers none of the side.
 std::string covered_text(const regimend::TimeZone& zone, const regimend::SymptomFigures& figures) {
     if (!figures.covered) {
-        return "no diary";
+        return _("no diary");
     }
     auto first = regimend::local_date(zone, figures.covered->from);
     auto last = regimend::local_date(zone, figures.covered->to - regimend::Seconds{1});
-    std::string text = regimend::format_date(first);
-    if (last != first) {
-        text += " to " + regimend::format_date(last);
+    const std::string days = std::to_string(figures.covered_days);
+    if (last == first) {
+        return regimend::fill(
+            P_("{0}, {1} day covered", "{0}, {1} days covered", figures.covered_days),
+            {regimend::format_reader_date(first), days});
     }
-    return text + ", " + plural(figures.covered_days, "day") + " covered";
+    return regimend::fill(
+        P_("{0} to {1}, {2} day covered", "{0} to {1}, {2} days covered", figures.covered_days),
+        {regimend::format_reader_date(first), regimend::format_reader_date(last), days});
 }
 
 void print_symptoms(const Report& report, const regimend::TimeZone& zone, int days) {
@@ -285,17 +301,24 @@ void print_symptoms(const Report& report, const regimend::TimeZone& zone, int da
     }
     // Each side as far as the diary covers it, never the whole window it might have held.
     const auto& first = report.symptoms.front();
-    std::cout << "\n" << paint("Symptoms", Colour::Bold);
+    std::cout << "\n";
     if (!report.after) {
-        std::cout << ": the regimen has not started yet; the last " << plural(days, "day") << " ("
-                  << covered_text(zone, first.during) << ")\n";
+        std::cout << paint(_("Symptoms"), Colour::Bold)
+                  << regimend::fill(
+                         P_(": the regimen has not started yet; the last {0} day ({1})",
+                            ": the regimen has not started yet; the last {0} days ({1})", days),
+                         {std::to_string(days), covered_text(zone, first.during)})
+                  << '\n';
     } else {
-        std::cout << " before and after the start";
-        if (report.regimen_start) {
-            std::cout << " on " << regimend::format_date(*report.regimen_start);
-        }
-        std::cout << "\n  before: " << covered_text(zone, first.before)
-                  << "\n  after:  " << covered_text(zone, first.during) << "\n";
+        std::cout << paint(
+                         report.regimen_start
+                             ? regimend::fill(_("Symptoms before and after the start on {}"),
+                                              {regimend::format_reader_date(*report.regimen_start)})
+                             : std::string(_("Symptoms before and after the start")),
+                         Colour::Bold)
+                  << "\n  " << regimend::fill(_("before: {}"), {covered_text(zone, first.before)})
+                  << "\n  " << regimend::fill(_("after:  {}"), {covered_text(zone, first.during)})
+                  << "\n";
     }
     Table table;
     for (const auto& symptom : report.symptoms) {
@@ -322,7 +345,9 @@ void print_symptoms(const Report& report, const regimend::TimeZone& zone, int da
                    symptom.comparison.mean_severity.estimate;
         });
     if (any_interval) {
-        std::cout << paint("  95% intervals: bootstrap over days, 10,000 resamples, fixed seed.",
+        std::cout << paint(std::string("  ") +
+                               _("95% intervals: bootstrap over days, 10,000 resamples, fixed "
+                                 "seed."),
                            Colour::Dim)
                   << "\n";
     }
@@ -332,18 +357,20 @@ void print_phases(const Report& report) {
     if (report.phases.size() < 2) {
         return;
     }
-    std::cout << "\n" << paint("Phases", Colour::Bold) << " since the start\n";
+    std::cout << "\n" << paint(_("Phases since the start"), Colour::Bold) << "\n";
     Table table;
     for (const auto& phase : report.phases) {
-        std::vector<Cell> row{{phase.label},
-                              {phase.adherence ? fixed(*phase.adherence * 100, 0) + "% taken"
-                                               : std::string("not planned or not tracked")}};
+        std::vector<Cell> row{
+            {phase.label},
+            {phase.adherence ? regimend::fill(_("{} taken"), {percent(*phase.adherence)})
+                             : std::string(_("not planned or not tracked"))}};
         for (const auto& symptom : phase.symptoms) {
-            std::string text = symptom.kind + " " + fixed(symptom.days_per_week, 1) + "/week";
-            if (symptom.mean_severity) {
-                text += ", mean " + fixed(*symptom.mean_severity, 1);
-            }
-            row.push_back({text});
+            row.push_back({symptom.mean_severity
+                               ? regimend::fill(_("{0} {1}/week, mean {2}"),
+                                                {symptom.kind, fixed(symptom.days_per_week, 1),
+                                                 fixed(*symptom.mean_severity, 1)})
+                               : regimend::fill(_("{0} {1}/week"),
+                                                {symptom.kind, fixed(symptom.days_per_week, 1)})});
         }
         table.add_row(row);
     }
@@ -354,26 +381,36 @@ void print_acute(const Report& report) {
     if (report.as_needed.empty() && report.acute_days == 0) {
         return;
     }
-    std::cout << "\nAcute (as-needed) doses on " << plural(report.acute_days, "day")
-              << " of the window.\n";
+    std::cout << '\n'
+              << regimend::fill(
+                     P_("Acute (as-needed) doses on {} day of the window.",
+                        "Acute (as-needed) doses on {} days of the window.", report.acute_days),
+                     {std::to_string(report.acute_days)})
+              << '\n';
     for (const auto& month : report.overuse) {
         std::cout << paint(regimend::overuse_note(month), Colour::Yellow) << "\n";
     }
 }
 
 void print_report(const Report& report, const regimend::TimeZone& zone, int days) {
-    std::cout << paint("Report", Colour::Bold) << " for "
-              << regimend::format_date(regimend::local_date(zone, report.window.from)) << " to "
-              << regimend::format_date(
-                     regimend::local_date(zone, report.window.to - regimend::Seconds{1}))
-              << " (" << plural(days, "day") << ")\n"
+    std::cout << paint(regimend::fill(P_("Report for {0} to {1} ({2} day)",
+                                         "Report for {0} to {1} ({2} days)", days),
+                                      {regimend::format_reader_date(
+                                           regimend::local_date(zone, report.window.from)),
+                                       regimend::format_reader_date(regimend::local_date(
+                                           zone, report.window.to - regimend::Seconds{1})),
+                                       std::to_string(days)}),
+                       Colour::Bold)
+              << '\n'
               << zone_note(zone);
     if (!report.counted_from) {
-        std::cout << "No doses recorded yet: planned doses count from the first event in the "
-                     "history.\n";
+        std::cout << _("No doses recorded yet: planned doses count from the first event in the "
+                       "history.")
+                  << '\n';
     } else if (*report.counted_from > report.window.from) {
-        std::cout << "Doses count from " << format_when(zone, *report.counted_from, {})
-                  << ", when the history begins.\n";
+        std::cout << regimend::fill(_("Doses count from {}, when the history begins."),
+                                    {format_when(zone, *report.counted_from, {})})
+                  << '\n';
     }
     std::cout << "\n";
     print_items(report);
@@ -390,7 +427,8 @@ void print_report(const Report& report, const regimend::TimeZone& zone, int days
 void write_output(const std::string& path, const std::string& text) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
     if (fd < 0) {
-        throw CtlError(kExitFailed, "cannot write " + path + ": " + std::strerror(errno));
+        throw CtlError(kExitFailed,
+                       regimend::fill(_("cannot write {0}: {1}"), {path, std::strerror(errno)}));
     }
     size_t written = 0;
     while (written < text.size()) {
@@ -401,12 +439,14 @@ void write_output(const std::string& path, const std::string& text) {
         if (result <= 0) {
             int error = errno;
             ::close(fd);
-            throw CtlError(kExitFailed, "cannot write " + path + ": " + std::strerror(error));
+            throw CtlError(kExitFailed, regimend::fill(_("cannot write {0}: {1}"),
+                                                       {path, std::strerror(error)}));
         }
         written += static_cast<size_t>(result);
     }
     if (::close(fd) != 0) {
-        throw CtlError(kExitFailed, "cannot write " + path + ": " + std::strerror(errno));
+        throw CtlError(kExitFailed,
+                       regimend::fill(_("cannot write {0}: {1}"), {path, std::strerror(errno)}));
     }
 }
 
@@ -426,17 +466,23 @@ std::string captured(Print print) {
 }
 
 int run_report(const ReportArgs& args, const GlobalOptions& options) {
-    const auto file_regimen = load_valid_regimen(options.config_path, "cannot report on it");
+    const auto file_regimen =
+        load_valid_regimen(options.config_path, _("the regimen has errors; cannot report on it"));
     const Instant now = current_instant();
     std::vector<regimend::HistoryEvent> pause_events;
     auto input = load_input(file_regimen, args, now, pause_events);
     const auto regimen = regimend::with_pauses(
         file_regimen, regimend::pauses_from_events(file_regimen, pause_events));
-    auto report = regimend::build_report(regimen, input, args.days);
     std::string format = args.format.empty() ? (options.json ? "json" : "text") : args.format;
     if (options.json && format != "json") {
-        throw usage_error("--json and --format " + format + " disagree");
+        throw usage_error(regimend::fill(_("--json and --format {} disagree"), {format}));
     }
+    if (format == "json") {
+        // A JSON document's texts (readings, phase labels, notes) are data: the same words
+        // in every language, and dates as RFC 3339 and ISO 8601.
+        regimend::use_untranslated_messages();
+    }
+    auto report = regimend::build_report(regimen, input, args.days);
     if (args.output) {
         switch_colour_off();
     }
@@ -460,18 +506,18 @@ const RegisterVerb registration{
     {"report", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<ReportArgs>();
          auto command = app.add_subcommand(
-             "report", "Adherence, a calendar and symptom figures over the last days (offline)");
-         command.add_option("--days", args->days, "how many days, today included")
+             "report", _("Adherence, a calendar and symptom figures over the last days (offline)"));
+         command.add_option("--days", args->days, _("how many days, today included"))
              .default_str("30")
              .range(1, 3660);
          command.add_option("--state-dir", args->state_dir,
-                            "directory of history.db (default $XDG_STATE_HOME/regimend)");
-         command.add_option("--config", options.config_path, "regimen file");
-         command.add_flag("--json", options.json, "print one JSON document (--format json)");
-         command.add_option("--format", args->format, "text (default), json or html")
+                            _("directory of history.db (default $XDG_STATE_HOME/regimend)"));
+         command.add_option("--config", options.config_path, _("regimen file"));
+         command.add_flag("--json", options.json, _("print one JSON document (--format json)"));
+         command.add_option("--format", args->format, _("text (default), json or html"))
              .one_of({"text", "json", "html"});
          command.add_option("--output", args->output,
-                            "write to FILE instead of stdout (a new file is 0600)");
+                            _("write to FILE instead of stdout (a new file is 0600)"));
          command.on_selected(run, [&options, args] { return run_report(*args, options); });
      }}};
 

@@ -4,7 +4,6 @@
 #include <memory>
 
 #include "core/i18n.hpp"
-#include "core/placeholders.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
 #include "verb.hpp"
@@ -19,8 +18,8 @@ struct ResumeArgs {
 int run_resume(const ResumeArgs& args, const GlobalOptions& options) {
     auto session = open_session(options);
     session.bus.resume(args.item);
-    std::cout << regimend::fill_in(_("Resumed {}: its doses are planned again from now."),
-                                   {session.item_name(args.item, current_instant(), options)})
+    std::cout << regimend::fill(_("Resumed {}: its doses are planned again from now."),
+                                {session.item_name(args.item, current_instant(), options)})
               << '\n';
     return kExitOk;
 }

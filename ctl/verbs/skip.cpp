@@ -2,6 +2,7 @@
 #include <iostream>
 #include <memory>
 
+#include "core/i18n.hpp"
 #include "note_args.hpp"
 #include "output.hpp"
 #include "session.hpp"
@@ -21,17 +22,19 @@ int run_skip(const SkipArgs& args, const GlobalOptions& options) {
     auto session = open_session(options);
     auto planned = session.bus.skip(args.item, args.reason);
     auto today = regimend::local_date(*session.zone, current_instant());
-    std::cout << "Skipped: " << session.item_name(args.item, planned, options) << " (planned "
-              << format_when(*session.zone, planned, today) << ")\n";
+    std::cout << regimend::fill(_("Skipped: {0} (planned {1})"),
+                                {session.item_name(args.item, planned, options),
+                                 format_when(*session.zone, planned, today)})
+              << '\n';
     return kExitOk;
 }
 
 const RegisterVerb registration{
     {"skip", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<SkipArgs>();
-         auto command = app.add_subcommand("skip", "Skip a dose");
-         command.add_option("ITEM", args->item, "item id (or a unique prefix)").required();
-         command.add_option("--reason", args->reason, "why, kept in the history");
+         auto command = app.add_subcommand("skip", _("Skip a dose"));
+         command.add_option("ITEM", args->item, _("item id (or a unique prefix)")).required();
+         command.add_option("--reason", args->reason, _("why, kept in the history"));
          command.on_selected(run, [&options, args] { return run_skip(*args, options); });
      }}};
 

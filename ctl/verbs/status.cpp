@@ -13,7 +13,6 @@
 #include "core/doses.hpp"
 #include "core/i18n.hpp"
 #include "core/lint.hpp"
-#include "core/placeholders.hpp"
 #include "error.hpp"
 #include "host/zoneinfo.hpp"
 #include "output.hpp"
@@ -72,15 +71,20 @@ std::optional<StatusView> status_from_today(BusClient& bus) {
 std::string status_text(const StatusView& view) {
     const auto& zone = *view.zone;
     const regimend::LocalDate today{date::floor<date::days>(zone.to_local(current_instant()))};
-    std::string text = paint("Today, " + format_day_heading(today), Colour::Bold);
+    std::string text =
+        paint(regimend::fill(_("Today, {}"), {format_day_heading(today)}), Colour::Bold);
     text += '\n';
     text += zone_note(zone);
     if (view.no_items) {
+        text += "  ";
         text +=
-            "  the regimen has no items yet: `regimenctl edit` (the example is commented out "
-            "in it)\n";
+            _("the regimen has no items yet: `regimenctl edit` (the example is commented "
+              "out in it)");
+        text += '\n';
     } else if (view.doses.empty()) {
-        text += "  No doses planned.\n";
+        text += "  ";
+        text += _("No doses planned.");
+        text += '\n';
     }
     Table table;
     for (const auto& dose : view.doses) {
@@ -88,14 +92,14 @@ std::string status_text(const StatusView& view) {
         if (dose.state == "snoozed") {
             for (const auto& [snoozed, until] : view.snoozed_until) {
                 if (snoozed.item == dose.item && snoozed.planned == dose.planned) {
-                    when = "until " + format_when(zone, until, today);
+                    when = regimend::fill(_("until {}"), {format_when(zone, until, today)});
                 }
             }
         }
         table.add_row({{format_clock(zone, dose.planned)},
                        {dose.item},
                        {dose.name},
-                       {dose.state, state_colour(dose.state)},
+                       {state_label(dose.state), state_colour(dose.state)},
                        {when}});
     }
     table.append_to(text, "  ");
@@ -104,9 +108,12 @@ std::string status_text(const StatusView& view) {
         if (!next->name.empty()) {
             what += " (" + next->name + ")";
         }
-        text += "Next: " + format_when(zone, next->planned, today) + terminal_text(what) + '\n';
+        text += regimend::fill(_("Next: {}"),
+                               {format_when(zone, next->planned, today) + terminal_text(what)});
+        text += '\n';
     } else if (!view.no_items) {
-        text += "Next: nothing planned\n";
+        text += _("Next: nothing planned");
+        text += '\n';
     }
     if (!view.pauses.empty()) {
         text += paint(_("Paused:"), Colour::Bold);
@@ -114,12 +121,12 @@ std::string status_text(const StatusView& view) {
         Table paused;
         for (const auto& pause : view.pauses) {
             paused.add_row(
-                {{pause.item}, {regimend::fill_in(_("until {} (inclusive)"), {pause.until})}});
+                {{pause.item}, {regimend::fill(_("until {} (inclusive)"), {pause.until})}});
         }
         paused.append_to(text, "  ");
     }
     if (!view.warnings.empty()) {
-        text += paint("Warnings:", Colour::Yellow);
+        text += paint(_("Warnings:"), Colour::Yellow);
         text += '\n';
         for (const auto& warning : view.warnings) {
             text += "  " + terminal_text(warning) + '\n';
@@ -144,9 +151,9 @@ std::vector<std::string> regimen_warnings(const std::string& path, regimend::Loc
     }
     auto parsed = regimend::parse_regimen(text, path, system_zone(), regimend::find_zone);
     if (!parsed.ok()) {
-        warnings.push_back(path +
-                           " has errors; regimend keeps the last valid regimen (run "
-                           "`regimenctl check`)");
+        warnings.push_back(regimend::fill(_("{} has errors; regimend keeps the last valid "
+                                            "regimen (run `regimenctl check`)"),
+                                          {path}));
         return warnings;
     }
     for (const auto& diagnostic : regimend::lint(*parsed.regimen)) {
@@ -262,8 +269,8 @@ const RegisterVerb registration{
     {"status",
      [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto command = app.add_subcommand(
-             "status", "Today's doses with their state, the next due dose, warnings (default)");
-         command.add_flag("--json", options.json, "print one JSON document");
+             "status", _("Today's doses with their state, the next due dose, warnings (default)"));
+         command.add_flag("--json", options.json, _("print one JSON document"));
          command.on_selected(run, [&options] { return run_status(options); });
      },
      run_status}};

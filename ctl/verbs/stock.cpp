@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "core/i18n.hpp"
 #include "core/inventory.hpp"
 #include "core/stock_text.hpp"
 #include "output.hpp"
@@ -44,28 +45,30 @@ int run_stock(const GlobalOptions& options) {
         return kExitOk;
     }
     if (rows.empty()) {
-        std::cout << "No item keeps stock. Add to an item in the regimen file:\n"
-                     "    stock:\n"
-                     "      per_dose: 1\n"
-                     "      unit: capsules\n"
-                     "then record the count with: regimenctl refill ITEM N --set\n";
+        std::cout << _(
+            "No item keeps stock. Add to an item in the regimen file:\n"
+            "    stock:\n"
+            "      per_dose: 1\n"
+            "      unit: capsules\n"
+            "then record the count with: regimenctl refill ITEM N --set\n");
         return kExitOk;
     }
     const auto now = current_instant();
     std::cout << zone_note(zone);
     Table table;
-    table.add_row({{"ITEM"}, {"ON HAND"}, {"DOSES LEFT"}, {"RUNS OUT"}});
+    table.add_row({{_("ITEM")}, {_("ON HAND")}, {_("DOSES LEFT")}, {_("RUNS OUT")}});
     for (const auto& row : rows) {
         const auto* item = item_of(row.item);
         if (!row.on_hand) {
             table.add_row({{row.item},
-                           {"unknown — set it with regimenctl refill " + row.item + " N --set",
+                           {regimend::fill(_("unknown — set it with regimenctl refill {} N --set"),
+                                           {row.item}),
                             Colour::Yellow}});
             continue;
         }
         const std::string on_hand = item != nullptr ? regimend::units_text(*item, *row.on_hand)
                                                     : regimend::count_text(*row.on_hand);
-        std::string runs_out = "not within a year";
+        std::string runs_out = _("not within a year");
         Colour colour = Colour::None;
         if (row.runs_out) {
             // In the session's zone (the regimen's, else the daemon's), as every verb shows
@@ -74,11 +77,11 @@ int run_stock(const GlobalOptions& options) {
             const bool low =
                 item != nullptr && item->stock && *row.runs_out <= now + item->stock->warn_before;
             if (*row.runs_out <= now) {
-                runs_out = "out now";
+                runs_out = _("out now");
             }
             colour = low ? Colour::Yellow : Colour::None;
         } else if (item != nullptr && item->as_needed) {
-            runs_out = "no use in the last 30 days";
+            runs_out = _("no use in the last 30 days");
         }
         table.add_row({{row.item},
                        {on_hand, *row.on_hand <= 0 ? Colour::Red : Colour::None},
@@ -92,8 +95,8 @@ int run_stock(const GlobalOptions& options) {
 const RegisterVerb registration{
     {"stock", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto command = app.add_subcommand(
-             "stock", "Each stocked item: on hand, doses left, the date it runs out");
-         command.add_flag("--json", options.json, "print one JSON document");
+             "stock", _("Each stocked item: on hand, doses left, the date it runs out"));
+         command.add_flag("--json", options.json, _("print one JSON document"));
          command.on_selected(run, [&options] { return run_stock(options); });
      }}};
 

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "core/i18n.hpp"
 #include "error.hpp"
 #include "note_args.hpp"
 #include "output.hpp"
@@ -27,7 +28,9 @@ unsigned severity_argument(const std::string& text) {
         !text.empty() && text.size() <= 2 &&
         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!digits || std::stoi(text) > 10) {
-        throw CtlError(kExitUsage, "severity is a whole number from 0 to 10, not '" + text + "'");
+        throw CtlError(
+            kExitUsage,
+            regimend::fill(_("severity is a whole number from 0 to 10, not '{}'"), {text}));
     }
     return static_cast<unsigned>(std::stoi(text));
 }
@@ -42,10 +45,12 @@ int run_symptom(const SymptomArgs& args, const GlobalOptions& options) {
     const auto now = current_instant();
     const std::optional<Instant> at = optional_entry_at_argument(args.at, *session.zone, now);
     session.bus.log_symptom(args.kind, severity, at, args.note);
-    std::cout << "Logged: " << args.kind << ", severity " << severity << ", "
-              << (regimend::is_day_entry(*session.zone, at.value_or(now)) ? "for " : "at ")
-              << format_entry_when(*session.zone, at.value_or(now),
-                                   regimend::local_date(*session.zone, now))
+    std::cout << regimend::fill(regimend::is_day_entry(*session.zone, at.value_or(now))
+                                    ? _("Logged: {0}, severity {1}, for {2}")
+                                    : _("Logged: {0}, severity {1}, at {2}"),
+                                {args.kind, std::to_string(severity),
+                                 format_entry_when(*session.zone, at.value_or(now),
+                                                   regimend::local_date(*session.zone, now))})
               << '\n';
     return kExitOk;
 }
@@ -53,13 +58,13 @@ int run_symptom(const SymptomArgs& args, const GlobalOptions& options) {
 const RegisterVerb registration{
     {"symptom", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<SymptomArgs>();
-         auto command = app.add_subcommand("symptom", "Record a diary entry (e.g. migraine 6)");
-         command.add_option("KIND", args->kind, "one of the regimen's `symptoms`").required();
-         command.add_option("SEVERITY", args->severity, "0 (none) to 10 (worst)").required();
+         auto command = app.add_subcommand("symptom", _("Record a diary entry (e.g. migraine 6)"));
+         command.add_option("KIND", args->kind, _("one of the regimen's `symptoms`")).required();
+         command.add_option("SEVERITY", args->severity, _("0 (none) to 10 (worst)")).required();
          command.add_option("--at", args->at,
-                            "when (default now): \"21:10\", \"2026-11-22 21:10\", or a date "
-                            "alone, \"2026-11-22\" (that day's entry)");
-         command.add_option("--note", args->note, "free text kept in the history");
+                            _("when (default now): \"21:10\", \"2026-11-22 21:10\", or a date "
+                              "alone, \"2026-11-22\" (that day's entry)"));
+         command.add_option("--note", args->note, _("free text kept in the history"));
          command.on_selected(run, [&options, args] { return run_symptom(*args, options); });
      }}};
 

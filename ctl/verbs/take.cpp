@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/diary.hpp"
+#include "core/i18n.hpp"
 #include "core/parse_values.hpp"
 #include "error.hpp"
 #include "output.hpp"
@@ -65,15 +66,16 @@ int run_take_all(const GlobalOptions& options) {
         }
     }
     if (open.empty()) {
-        throw CtlError(kExitFailed, "Nothing is due: no dose to confirm");
+        throw CtlError(kExitFailed, _("Nothing is due: no dose to confirm"));
     }
     // Oldest first: Confirm without a time answers the item's oldest open dose.
     std::stable_sort(open.begin(), open.end(),
                      [](const DoseRow& a, const DoseRow& b) { return a.planned < b.planned; });
     for (const auto& row : open) {
         const auto planned = session.bus.confirm(row.item, std::nullopt);
-        std::cout << "Taken: " << row.name << " (planned "
-                  << format_when(*session.zone, planned, today) << ")\n";
+        std::cout << regimend::fill(_("Taken: {0} (planned {1})"),
+                                    {row.name, format_when(*session.zone, planned, today)})
+                  << '\n';
     }
     return kExitOk;
 }
@@ -81,12 +83,12 @@ int run_take_all(const GlobalOptions& options) {
 int run_take(const TakeArgs& args, const GlobalOptions& options) {
     if (args.all) {
         if (!args.item.empty() || args.at || args.amount) {
-            throw CtlError(kExitUsage, "take --all takes no ITEM, no --at and no --amount");
+            throw CtlError(kExitUsage, _("take --all takes no ITEM, no --at and no --amount"));
         }
         return run_take_all(options);
     }
     if (args.item.empty()) {
-        throw CtlError(kExitUsage, "take needs an ITEM, or --all for every due dose");
+        throw CtlError(kExitUsage, _("take needs an ITEM, or --all for every due dose"));
     }
     if (args.at) {
         check_at_form(*args.at);
@@ -108,19 +110,23 @@ int run_take(const TakeArgs& args, const GlobalOptions& options) {
         if (!at) {
             throw;
         }
-        throw CtlError(error.exit_code(),
-                       std::string(error.what()) + " (" + at_read_as(*session.zone, *at) + ")");
+        throw CtlError(
+            error.exit_code(),
+            regimend::fill(_("{0} ({1})"), {error.what(), at_read_as(*session.zone, *at)}));
     }
     auto today = regimend::local_date(*session.zone, now);
-    std::cout << "Taken: " << session.item_name(args.item, planned, options) << " (planned "
-              << format_when(*session.zone, planned, today);
+    std::string details =
+        regimend::fill(_("planned {}"), {format_when(*session.zone, planned, today)});
     if (at) {
-        std::cout << ", taken " << format_when(*session.zone, *at, today);
+        details += ", ";
+        details += regimend::fill(_("taken {}"), {format_when(*session.zone, *at, today)});
     }
     if (args.amount) {
-        std::cout << ", " << *args.amount;
+        details += ", " + *args.amount;
     }
-    std::cout << ")\n";
+    std::cout << regimend::fill(_("Taken: {0} ({1})"),
+                                {session.item_name(args.item, planned, options), details})
+              << '\n';
     return kExitOk;
 }
 
@@ -128,16 +134,16 @@ const RegisterVerb registration{
     {"take", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<TakeArgs>();
          auto command =
-             app.add_subcommand("take", "Confirm a dose as taken (also: regimenctl confirm)");
+             app.add_subcommand("take", _("Confirm a dose as taken (also: regimenctl confirm)"));
          command.alias("confirm");
-         command.add_option("ITEM", args->item, "item id (or a unique prefix)");
-         command.add_flag("--all", args->all, "confirm every due or snoozed dose");
+         command.add_option("ITEM", args->item, _("item id (or a unique prefix)"));
+         command.add_flag("--all", args->all, _("confirm every due or snoozed dose"));
          command.add_option("--at", args->at,
-                            "when it was really taken: \"21:10\", \"yesterday 21:10\", "
-                            "\"2026-11-22 21:10\" (a time is needed, not a date alone)");
+                            _("when it was really taken: \"21:10\", \"yesterday 21:10\", "
+                              "\"2026-11-22 21:10\" (a time is needed, not a date alone)"));
          command.add_option("--amount", args->amount,
-                            "what was really taken when it differs from the plan, e.g. "
-                            "\"200 mg\" (the unit of the item's `amount`)");
+                            _("what was really taken when it differs from the plan, e.g. "
+                              "\"200 mg\" (the unit of the item's `amount`)"));
          command.on_selected(run, [&options, args] { return run_take(*args, options); });
      }}};
 

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/diary.hpp"
+#include "core/i18n.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
 #include "session.hpp"
@@ -43,11 +44,15 @@ int run_undo(const UndoArgs& args, const GlobalOptions& options) {
     const auto target = target_of(args.item, session, options);
     if (target && target->kind != regimend::UndoTarget::Kind::Dose) {
         const bool symptom = target->kind == regimend::UndoTarget::Kind::Symptom;
-        std::cout << "Undone: "
-                  << (symptom ? "the " + target->name + " entry"
-                              : "the " + target->name + " dose logged")
-                  << (regimend::is_day_entry(*session.zone, planned) ? " for " : " at ")
-                  << format_entry_when(*session.zone, planned, today) << "; it no longer counts\n";
+        const bool day_entry = regimend::is_day_entry(*session.zone, planned);
+        const char* message =
+            symptom ? (day_entry ? _("Undone: the {0} entry for {1}; it no longer counts")
+                                 : _("Undone: the {0} entry at {1}; it no longer counts"))
+                    : (day_entry ? _("Undone: the {0} dose logged for {1}; it no longer counts")
+                                 : _("Undone: the {0} dose logged at {1}; it no longer counts"));
+        std::cout << regimend::fill(
+                         message, {target->name, format_entry_when(*session.zone, planned, today)})
+                  << '\n';
         return kExitOk;
     }
     std::string state;
@@ -56,26 +61,28 @@ int run_undo(const UndoArgs& args, const GlobalOptions& options) {
             state = row.state;
         }
     }
-    std::cout << "Undone: " << session.item_name(args.item, planned, options) << " (planned "
-              << format_when(*session.zone, planned, today) << ")";
-    if (!state.empty()) {
-        std::cout << "; it is " << state << " now";
+    const std::string name = session.item_name(args.item, planned, options);
+    const std::string when = format_when(*session.zone, planned, today);
+    if (state.empty()) {
+        std::cout << regimend::fill(_("Undone: {0} (planned {1})"), {name, when}) << '\n';
+    } else {
+        std::cout << regimend::fill(_("Undone: {0} (planned {1}); it is {2} now"),
+                                    {name, when, state_label(state)})
+                  << '\n';
     }
-    std::cout << '\n';
     return kExitOk;
 }
 
 const RegisterVerb registration{
     {"undo", [](Command app, GlobalOptions& options, std::function<int()>& run) {
          auto args = std::make_shared<UndoArgs>();
-         auto command =
-             app.add_subcommand("undo",
-                                "Take back the item's last taken or skipped answer, an as-needed "
-                                "item's last logged dose, or a symptom kind's last entry");
+         auto command = app.add_subcommand(
+             "undo", _("Take back the item's last taken or skipped answer, an as-needed "
+                       "item's last logged dose, or a symptom kind's last entry"));
          command
              .add_option("ITEM", args->item,
-                         "item id (or a unique prefix), or a symptom kind (symptom:KIND when "
-                         "an item has the same name)")
+                         _("item id (or a unique prefix), or a symptom kind (symptom:KIND when "
+                           "an item has the same name)"))
              .required();
          command.on_selected(run, [&options, args] { return run_undo(*args, options); });
      }}};

@@ -1,10 +1,9 @@
 #include "app/engine.hpp"
+#include "core/i18n.hpp"
 
 #include "core/daily_totals.hpp"
 #include "core/diary.hpp"
-#include "core/i18n.hpp"
 #include "core/notice_text.hpp"
-#include "core/placeholders.hpp"
 #include "core/stock_text.hpp"
 
 #include <spdlog/spdlog.h>
@@ -46,7 +45,8 @@ constexpr std::size_t kMaxListedErrors = 10;
 MethodError storage_error(const StoreError& error) {
     return MethodError{
         MethodErrorKind::StorageFailed,
-        "The history database refused the write, so nothing was recorded: " + error.message};
+        fill(_("The history database refused the write, so nothing was recorded: {}"),
+             {error.message})};
 }
 
 MethodErrorKind to_method_error(DoseError error) {
@@ -277,7 +277,7 @@ MethodResult<Instant> Engine::confirm_with(const std::function<AnswerResult(Dose
 }
 
 MethodResult<Instant> Engine::skip(std::string_view item, const std::string& reason, Micros now) {
-    if (auto failure = note_failure(reason, "reason")) {
+    if (auto failure = note_failure(reason, N_("reason"))) {
         return MethodError{to_method_error(failure->error), failure->message};
     }
     return skip_with(
@@ -336,8 +336,9 @@ MethodResult<Instant> Engine::undo_entry(const UndoTarget& target, Micros now) {
     auto recent = store_.events_between(instant - DoseTracker::kRetention,
                                         instant + kFutureTolerance + Seconds{1}, target.name);
     if (!recent) {
-        return MethodError{MethodErrorKind::StorageFailed,
-                           "Cannot read the history database: " + recent.error->message};
+        return MethodError{
+            MethodErrorKind::StorageFailed,
+            fill(_("Cannot read the history database: {}"), {recent.error->message})};
     }
     auto undone = regimend::undo_entry(regimen(), target, *recent.value, instant);
     if (auto* failure = std::get_if<DoseFailure>(&undone)) {
@@ -375,17 +376,23 @@ MethodResult<std::string> Engine::log_dose(std::string_view item_text, Instant a
         auto near = store_.events_between(at - *item.min_interval,
                                           at + *item.min_interval + Seconds{1}, item.id);
         if (!near) {
-            return MethodError{MethodErrorKind::StorageFailed,
-                               "Cannot read the history database: " + near.error->message};
+            return MethodError{
+                MethodErrorKind::StorageFailed,
+                fill(_("Cannot read the history database: {}"), {near.error->message})};
         }
         if (auto refusal = min_interval_refusal(regimen(), item, *near.value, at)) {
             if (!force) {
                 return MethodError{MethodErrorKind::InvalidArgument, *refusal};
             }
-            warning = "Recorded with --force although it is too soon: " + *refusal;
-            if (auto cut = warning.find("; `regimenctl log --force`"); cut != std::string::npos) {
-                warning.erase(cut);
+            // Without the refusal's advice to use --force (its last clause, after a ';').
+            std::string reason = *refusal;
+            if (auto command = reason.find("`regimenctl log --force`");
+                command != std::string::npos) {
+                if (auto cut = reason.rfind(';', command); cut != std::string::npos) {
+                    reason.erase(cut);
+                }
             }
+            warning = fill(_("Recorded with --force although it is too soon: {}"), {reason});
         }
     }
     HistoryEvent event;
@@ -467,8 +474,8 @@ MethodResult<double> Engine::refill(std::string_view item_text, double quantity,
     const auto counted = stock_.check(tracker_, *item, StockTrigger::Refilled, instant);
     if (!counted) {
         return MethodError{MethodErrorKind::StorageFailed,
-                           "The refill is recorded, but the history cannot be read back to "
-                           "count the stock"};
+                           _("The refill is recorded, but the history cannot be read back to "
+                             "count the stock")};
     }
     return counted->on_hand.value_or(0);
 }
@@ -505,7 +512,7 @@ MethodResult<Instant> Engine::pause(std::string_view item_text, std::string_view
     if (item->as_needed) {
         return MethodError{
             MethodErrorKind::InvalidArgument,
-            fill_in(_("{} is taken as needed: nothing is planned for it to pause"), {item->id})};
+            fill(_("{} is taken as needed: nothing is planned for it to pause"), {item->id})};
     }
     const Instant instant = to_instant(now);
     auto until = pause_until(*regimen().zone, until_text, instant);
@@ -543,7 +550,7 @@ MethodResult<std::monostate> Engine::resume(std::string_view item_text, Micros n
     const auto current = pauses(now);
     if (std::none_of(current.begin(), current.end(),
                      [&id](const Pause& pause) { return pause.item == id; })) {
-        return MethodError{MethodErrorKind::InvalidArgument, fill_in(_("{} is not paused"), {id})};
+        return MethodError{MethodErrorKind::InvalidArgument, fill(_("{} is not paused"), {id})};
     }
     const Instant instant = to_instant(now);
     if (auto failure = record_pause_event(resume_event(id, instant), instant)) {
@@ -565,8 +572,9 @@ std::vector<Pause> Engine::pauses(Micros now) const {
 MethodResult<std::vector<Engine::StockRow>> Engine::stock(Micros now) const {
     auto counted = stock_.forecast_all(tracker_, to_instant(now));
     if (!counted) {
-        return MethodError{MethodErrorKind::StorageFailed,
-                           "Cannot read the history database: " + counted.error->message};
+        return MethodError{
+            MethodErrorKind::StorageFailed,
+            fill(_("Cannot read the history database: {}"), {counted.error->message})};
     }
     std::vector<StockRow> rows;
     for (const auto& item : regimen().items) {
@@ -580,8 +588,9 @@ MethodResult<std::vector<Engine::StockRow>> Engine::stock(Micros now) const {
 MethodResult<std::vector<DoseView>> Engine::list_doses(Instant from, Instant to, Micros now) const {
     auto stored = store_.events_planned_between(from, to);
     if (!stored) {
-        return MethodError{MethodErrorKind::StorageFailed,
-                           "Cannot read the history database: " + stored.error->message};
+        return MethodError{
+            MethodErrorKind::StorageFailed,
+            fill(_("Cannot read the history database: {}"), {stored.error->message})};
     }
     return tracker_.doses(from, to, to_instant(now), *stored.value);
 }
@@ -594,8 +603,9 @@ MethodResult<std::vector<HistoryEvent>> Engine::history(Instant from, Instant to
     auto stored = store_.events_between_bounded(from, to, kMaxReplyBytes, &history_row_bytes,
                                                 over_limit, with_due);
     if (!stored) {
-        return MethodError{MethodErrorKind::StorageFailed,
-                           "Cannot read the history database: " + stored.error->message};
+        return MethodError{
+            MethodErrorKind::StorageFailed,
+            fill(_("Cannot read the history database: {}"), {stored.error->message})};
     }
     if (over_limit) {
         return MethodError{MethodErrorKind::InvalidArgument,
@@ -615,8 +625,9 @@ MethodResult<TodayView> Engine::today(Micros now) const {
     // be very many) are counted by the store, never read.
     auto stored = store_.events_planned_between(view.from, view.to);
     if (!stored) {
-        return MethodError{MethodErrorKind::StorageFailed,
-                           "Cannot read the history database: " + stored.error->message};
+        return MethodError{
+            MethodErrorKind::StorageFailed,
+            fill(_("Cannot read the history database: {}"), {stored.error->message})};
     }
     const auto& dose_events = *stored.value;
     view.doses = tracker_.doses(view.from, view.to, instant, dose_events);
@@ -644,8 +655,9 @@ MethodResult<TodayView> Engine::today(Micros now) const {
         if (item.as_needed && item.max_per_day) {
             auto count = store_.as_needed_count(item.id, view.from, view.to);
             if (!count) {
-                return MethodError{MethodErrorKind::StorageFailed,
-                                   "Cannot read the history database: " + count.error->message};
+                return MethodError{
+                    MethodErrorKind::StorageFailed,
+                    fill(_("Cannot read the history database: {}"), {count.error->message})};
             }
             as_needed_uses[item.id] = *count.value;
         }
@@ -672,12 +684,12 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
     if (!loaded.regimen) {
         log_diagnostics(loaded.diagnostics);
         const bool repeated = failed_text_.has_value() && *failed_text_ == loaded.text;
-        const std::string consequence = "the previous regimen stays active";
+        const std::string consequence = _("the previous regimen stays active");
         if (trigger == ReloadTrigger::Request || !repeated) {
             report_reload_failure(loaded, consequence);
         }
         failed_text_ = loaded.text;
-        set_file_problems(loaded, "regimend keeps the last valid regimen");
+        set_file_problems(loaded, _("regimend keeps the last valid regimen"));
         return MethodError{MethodErrorKind::InvalidRegimen, loaded.errors_text()};
     }
     log_diagnostics(loaded.diagnostics);
@@ -711,32 +723,34 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
 }
 
 void Engine::start_despite(const LoadedRegimen& failed, bool on_last_valid) {
-    const std::string consequence = on_last_valid ? "regimend runs on the last valid regimen"
-                                                  : "nothing is reminded until it is fixed";
+    const std::string consequence = on_last_valid ? _("regimend runs on the last valid regimen")
+                                                  : _("nothing is reminded until it is fixed");
     failed_text_ = failed.text;
-    set_file_problems(failed, on_last_valid ? "regimend runs on the last valid regimen"
-                                            : "regimend runs with no items until it loads");
+    set_file_problems(failed, on_last_valid ? _("regimend runs on the last valid regimen")
+                                            : _("regimend runs with no items until it loads"));
     report_reload_failure(failed, consequence);
 }
 
 void Engine::set_file_problems(const LoadedRegimen& failed, const std::string& consequence) {
     file_problems_.clear();
     if (failed.missing) {
-        file_problems_.push_back("cannot read " + config_path_ + ": it was removed; " +
-                                 consequence);
+        // TRANSLATORS: {1} is one of the consequences ("regimend keeps the last valid regimen").
+        file_problems_.push_back(
+            fill(_("cannot read {0}: it was removed; {1}"), {config_path_, consequence}));
         return;
     }
-    file_problems_.push_back(config_path_ + " has errors; " + consequence +
-                             " (run `regimenctl check`)");
+    file_problems_.push_back(
+        fill(_("{0} has errors; {1} (run `regimenctl check`)"), {config_path_, consequence}));
     std::size_t listed = 0;
     for (const auto& diagnostic : failed.diagnostics) {
         if (diagnostic.severity != Severity::Error) {
             continue;
         }
         if (listed == kMaxListedErrors) {
-            file_problems_.push_back("... and " +
-                                     std::to_string(failed.error_count() - kMaxListedErrors) +
-                                     " more errors");
+            const std::size_t more = failed.error_count() - kMaxListedErrors;
+            file_problems_.push_back(
+                fill(P_("... and {} more error", "... and {} more errors", more),
+                     {std::to_string(more)}));
             break;
         }
         file_problems_.push_back(format_diagnostic(diagnostic));
@@ -747,13 +761,13 @@ void Engine::set_file_problems(const LoadedRegimen& failed, const std::string& c
 void Engine::report_reload_failure(const LoadedRegimen& loaded, const std::string& consequence) {
     const std::size_t errors = loaded.error_count();
     const std::string file = config_path_.substr(config_path_.find_last_of('/') + 1);
-    const std::string summary = loaded.missing
-                                    ? file + " was removed; " + consequence
-                                    : file + " has " + std::to_string(errors) +
-                                          (errors == 1 ? " error" : " errors") + "; " + consequence;
+    const std::string summary =
+        loaded.missing ? fill(_("{0} was removed; {1}"), {file, consequence})
+                       : fill(P_("{0} has {1} error; {2}", "{0} has {1} errors; {2}", errors),
+                              {file, std::to_string(errors), consequence});
     spdlog::error("{}", summary);
     display_.notice("reload-failed", summary,
-                    loaded.missing ? "Put it back, or write a new one with: regimenctl edit"
+                    loaded.missing ? _("Put it back, or write a new one with: regimenctl edit")
                                    : loaded.errors_text());
     failure_shown_ = true;
     signals_.reload_failed(summary + "\n" + loaded.errors_text());

@@ -1,4 +1,5 @@
 #include "app/regimen_loader.hpp"
+#include "core/i18n.hpp"
 
 #include <filesystem>
 
@@ -68,7 +69,7 @@ LoadedRegimen load_regimen_file(const std::string& path, const ZoneLookup& zone_
     std::string error;
     auto text = read_regular_file(path, error);
     if (!text) {
-        LoadedRegimen failed = file_error(path, "cannot read the regimen: " + error);
+        LoadedRegimen failed = file_error(path, fill(_("cannot read the regimen: {}"), {error}));
         std::error_code ignored;
         failed.missing = !std::filesystem::exists(std::filesystem::symlink_status(path, ignored));
         return failed;

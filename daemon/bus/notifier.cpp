@@ -1,4 +1,5 @@
 #include "bus/notifier.hpp"
+#include "core/i18n.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -352,16 +353,20 @@ int Notifier::on_credentials(sd_bus_message* message, void* userdata, sd_bus_err
             check(sd_bus_message_exit_container(message), "read credentials");
         }
         if (uid != geteuid()) {
-            const std::string who = uid ? "user " + std::to_string(*uid) : "an unknown user";
-            std::string warning = "The notification server on the bus (" + self->candidate_ +
-                                  ") belongs to " + who +
-                                  ": reminders are not shown, only logged; confirm with "
-                                  "regimenctl take";
+            std::string warning =
+                uid ? fill(_("The notification server on the bus ({0}) belongs to user {1}: "
+                             "reminders are not shown, only logged; confirm with regimenctl take"),
+                           {self->candidate_, std::to_string(*uid)})
+                    : fill(_("The notification server on the bus ({}) belongs to an unknown "
+                             "user: reminders are not shown, only logged; confirm with "
+                             "regimenctl take"),
+                           {self->candidate_});
             // Once per server, not at every reminder that asks again.
             spdlog::log(warning == self->warning_ ? spdlog::level::debug : spdlog::level::warn,
                         "the notification server {} runs as {}, not as this user: nothing is "
                         "sent to it or taken from it; reminders go to the log only",
-                        self->candidate_, who);
+                        self->candidate_,
+                        uid ? "user " + std::to_string(*uid) : std::string("an unknown user"));
             self->set_warning(std::move(warning));
             self->no_server(Capabilities::Foreign);
             return 0;
@@ -559,7 +564,7 @@ std::string Notifier::reminder_body(const ReminderText& reminder) const {
     add_line(text(reminder.notes));
     add_line(text(reminder.stock));
     if (!has("actions")) {
-        add_line(text("Confirm with: regimenctl take " + reminder.dose.item_id));
+        add_line(text(fill(_("Confirm with: regimenctl take {}"), {reminder.dose.item_id})));
     }
     return body;
 }
@@ -582,7 +587,8 @@ std::string Notifier::group_body(const Group& group) const {
                 (markup ? escape_markup(shown_text(line)) : shown_text(line));
     }
     if (!has("actions")) {
-        body += "\nConfirm all with: regimenctl take --all";
+        body += '\n';
+        body += _("Confirm all with: regimenctl take --all");
     }
     return body;
 }
@@ -625,7 +631,8 @@ void Notifier::send_reminder(const Group& group) {
     }
     const std::string summary =
         members.size() == 1 ? members.front().summary
-                            : std::to_string(members.size()) + " doses " + members.front().due_text;
+                            : fill(P_("{0} dose due {1}", "{0} doses due {1}", members.size()),
+                                   {std::to_string(members.size()), members.front().due_clock});
     const std::string body =
         members.size() == 1 ? reminder_body(members.front()) : group_body(members);
     const std::uint8_t urgency = critical ? kUrgencyCritical : kUrgencyNormal;
@@ -635,8 +642,8 @@ void Notifier::send_reminder(const Group& group) {
                                 shown_text(summary).c_str(), body.c_str()),
           "Notify arguments");
     if (has("actions")) {
-        check(sd_bus_message_append(message.get(), "as", 6, "taken", "Taken", "snooze", "Snooze",
-                                    "skip", "Skip"),
+        check(sd_bus_message_append(message.get(), "as", 6, "taken", _("Taken"), "snooze",
+                                    _("Snooze"), "skip", _("Skip")),
               "Notify actions");
     } else {
         check(sd_bus_message_append(message.get(), "as", 0), "Notify actions");

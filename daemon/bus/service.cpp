@@ -1,4 +1,5 @@
 #include "bus/service.hpp"
+#include "core/i18n.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -68,12 +69,13 @@ int method_error(sd_bus_error* error, const MethodError& failure) {
 int check_text(const char* value, const char* what, bool required, sd_bus_error* error) {
     const std::size_t length = std::strlen(value);
     if (required && length == 0) {
-        return invalid_argument(error, std::string("The ") + what + " must not be empty");
+        // TRANSLATORS: {} is "item", "note", "reason", "amount" or "symptom kind".
+        return invalid_argument(error, fill(_("The {} must not be empty"), {translated(what)}));
     }
     if (length > kMaxTextBytes) {
-        return invalid_argument(error, std::string("The ") + what + " is " +
-                                           std::to_string(length) + " bytes long; at most " +
-                                           std::to_string(kMaxTextBytes) + " are accepted");
+        return invalid_argument(
+            error, fill(_("The {0} is {1} bytes long; at most {2} are accepted"),
+                        {translated(what), std::to_string(length), std::to_string(kMaxTextBytes)}));
     }
     return 0;
 }
@@ -86,14 +88,14 @@ int check_at(std::uint64_t usec, Micros now, std::optional<Instant>* ret_at, sd_
         return 0;
     }
     if (usec < kEarliestUsec) {
-        return invalid_argument(error, "The time " + std::to_string(usec) +
-                                           " (microseconds since 1970) is before 1970-01-02; "
-                                           "0 means now");
+        return invalid_argument(error, fill(_("The time {} (microseconds since 1970) is before "
+                                              "1970-01-02; 0 means now"),
+                                            {std::to_string(usec)}));
     }
     if (usec > kLatestUsec || from_bus_time(usec) > now + kMaxFuture) {
-        return invalid_argument(error,
-                                "The time " + std::to_string(usec) +
-                                    " (microseconds since 1970) is more than a day in the future");
+        return invalid_argument(error, fill(_("The time {} (microseconds since 1970) is more than "
+                                              "a day in the future"),
+                                            {std::to_string(usec)}));
     }
     *ret_at = to_instant(from_bus_time(usec));
     return 0;
@@ -104,8 +106,9 @@ int check_span(std::uint64_t from_usec, std::uint64_t to_usec, Micros now, Insta
                Instant* ret_to, sd_bus_error* error) {
     for (std::uint64_t value : {from_usec, to_usec}) {
         if (value > kLatestUsec) {
-            return invalid_argument(error, "The time " + std::to_string(value) +
-                                               " (microseconds since 1970) is after 9999");
+            return invalid_argument(error,
+                                    fill(_("The time {} (microseconds since 1970) is after 9999"),
+                                         {std::to_string(value)}));
         }
     }
     const Micros precise_from = from_usec == 0 ? now : from_bus_time(from_usec);
@@ -115,12 +118,12 @@ int check_span(std::uint64_t from_usec, std::uint64_t to_usec, Micros now, Insta
     *ret_from = from;
     *ret_to = to;
     if (precise_to < precise_from) {
-        return invalid_argument(error, "The span ends before it begins (to < from)");
+        return invalid_argument(error, _("The span ends before it begins (to < from)"));
     }
     if (to - from > kMaxSpan) {
-        return invalid_argument(error, "The span is " +
-                                           std::to_string((to - from).count() / 86'400) +
-                                           " days long; at most 400 days are accepted");
+        return invalid_argument(error, fill(_("The span is {} days long; at most 400 days are "
+                                              "accepted"),
+                                            {std::to_string((to - from).count() / 86'400)}));
     }
     return 0;
 }
@@ -412,8 +415,8 @@ int Service::confirm_dose(sd_bus_message* message, sd_bus_error* error, bool wit
     }
     const Micros now = now_micros();
     std::optional<Instant> at;
-    if ((result = check_text(item, "item", true, error)) < 0 ||
-        (with_amount && (result = check_text(amount, "amount", true, error)) < 0) ||
+    if ((result = check_text(item, N_("item"), true, error)) < 0 ||
+        (with_amount && (result = check_text(amount, N_("amount"), true, error)) < 0) ||
         (result = check_at(at_usec, now, &at, error)) < 0) {
         return result;
     }
@@ -432,8 +435,8 @@ int Service::skip(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    if ((result = check_text(item, "item", true, error)) < 0 ||
-        (result = check_text(reason, "reason", false, error)) < 0) {
+    if ((result = check_text(item, N_("item"), true, error)) < 0 ||
+        (result = check_text(reason, N_("reason"), false, error)) < 0) {
         return result;
     }
     auto answer = engine_->skip(item, reason, now_micros());
@@ -450,7 +453,7 @@ int Service::snooze(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    if ((result = check_text(item, "item", true, error)) < 0) {
+    if ((result = check_text(item, N_("item"), true, error)) < 0) {
         return result;
     }
     // The core checks the length against kLongestSnooze and says why it refuses; only a
@@ -474,7 +477,7 @@ int Service::undo(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    if ((result = check_text(item, "item", true, error)) < 0) {
+    if ((result = check_text(item, N_("item"), true, error)) < 0) {
         return result;
     }
     auto answer = engine_->undo(item, now_micros());
@@ -566,8 +569,8 @@ int Service::log_as_needed(sd_bus_message* message, sd_bus_error* error, bool wi
     }
     const Micros now = now_micros();
     std::optional<Instant> at;
-    if ((result = check_text(item, "item", true, error)) < 0 ||
-        (result = check_text(note, "note", false, error)) < 0 ||
+    if ((result = check_text(item, N_("item"), true, error)) < 0 ||
+        (result = check_text(note, N_("note"), false, error)) < 0 ||
         (result = check_at(at_usec, now, &at, error)) < 0) {
         return result;
     }
@@ -592,8 +595,8 @@ int Service::log_symptom(sd_bus_message* message, sd_bus_error* error) {
     }
     const Micros now = now_micros();
     std::optional<Instant> at;
-    if ((result = check_text(kind, "symptom kind", true, error)) < 0 ||
-        (result = check_text(note, "note", false, error)) < 0 ||
+    if ((result = check_text(kind, N_("symptom kind"), true, error)) < 0 ||
+        (result = check_text(note, N_("note"), false, error)) < 0 ||
         (result = check_at(at_usec, now, &at, error)) < 0) {
         return result;
     }
@@ -868,10 +871,12 @@ void reply_error_later(sd_bus_message* call, const MethodError& failure) {
 
 // Reload and Validate beyond the worker's queue (loop/regimen_worker.hpp).
 int worker_full(sd_bus_error* error) {
-    return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED,
-                             "%zu calls are already waiting for a regimen to be checked; "
-                             "try again when they are answered",
-                             RegimenWorker::kMaxWaitingCalls);
+    return sd_bus_error_set(
+        error, SD_BUS_ERROR_LIMITS_EXCEEDED,
+        fill(_("{} calls are already waiting for a regimen to be checked; try again when they "
+               "are answered"),
+             {std::to_string(RegimenWorker::kMaxWaitingCalls)})
+            .c_str());
 }
 
 // Validate's reply: the diagnostics, within the reply limit.
@@ -957,8 +962,9 @@ int Service::validate(sd_bus_message* message, sd_bus_error* error) {
     }
     const std::size_t length = std::strlen(yaml);
     if (length > kMaxRegimenBytes) {
-        return invalid_argument(error, "The regimen is " + std::to_string(length) +
-                                           " bytes long; at most 1 MiB is accepted");
+        return invalid_argument(error, fill(_("The regimen is {} bytes long; at most 1 MiB is "
+                                              "accepted"),
+                                            {std::to_string(length)}));
     }
     const std::string& path = engine_->config_path();
     std::string file_name = path.substr(path.find_last_of('/') + 1);
@@ -1045,7 +1051,7 @@ int Service::refill(sd_bus_message* message, sd_bus_error* error) {
     if (result < 0) {
         return result;
     }
-    if ((result = check_text(item, "item", true, error)) < 0) {
+    if ((result = check_text(item, N_("item"), true, error)) < 0) {
         return result;
     }
     auto done = engine_->refill(item, quantity, absolute != 0, now_micros());

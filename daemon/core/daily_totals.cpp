@@ -1,4 +1,5 @@
 #include "core/daily_totals.hpp"
+#include "core/i18n.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -73,9 +74,10 @@ std::vector<std::string> limit_warnings(const std::vector<LimitTotal>& totals) {
     std::vector<std::string> warnings;
     for (const auto& total : totals) {
         if (total.over) {
-            warnings.push_back("for information: confirmed " + total.limit->name + " today is " +
-                               format_amount(total.total, total.unit) + ", above the " +
-                               total.limit->per_day.text + " per_day limit");
+            warnings.push_back(
+                fill(_("for information: confirmed {0} today is {1}, above the {2} per_day limit"),
+                     {total.limit->name, format_amount(total.total, total.unit),
+                      total.limit->per_day.text}));
         }
     }
     return warnings;

@@ -1,4 +1,5 @@
 #include "core/diagnostic.hpp"
+#include "core/i18n.hpp"
 
 namespace regimend {
 
@@ -10,9 +11,10 @@ std::string format_diagnostic(const Diagnostic& diagnostic) {
             text += ":" + std::to_string(diagnostic.column);
         }
     }
-    text += diagnostic.severity == Severity::Error ? ": error: " : ": warning: ";
-    text += diagnostic.message;
-    return text;
+    // TRANSLATORS: file:line:column, then the message, as compilers write them.
+    return fill(
+        diagnostic.severity == Severity::Error ? _("{0}: error: {1}") : _("{0}: warning: {1}"),
+        {text, diagnostic.message});
 }
 
 }  // namespace regimend

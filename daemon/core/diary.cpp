@@ -1,4 +1,5 @@
 #include "core/diary.hpp"
+#include "core/i18n.hpp"
 
 #include <algorithm>
 
@@ -16,7 +17,8 @@ DoseFailure invalid_argument(std::string message) {
 
 std::optional<DoseFailure> note_failure(std::string_view note, std::string_view what) {
     if (auto problem = text_problem(note, kMaxNoteCharacters, /*newlines=*/true)) {
-        return invalid_argument("The " + std::string(what) + " " + *problem);
+        // TRANSLATORS: {0} is "note" or "reason"; {1} what is wrong ("contains ...", "is ...").
+        return invalid_argument(fill(_("The {0} {1}"), {translated(what), *problem}));
     }
     return std::nullopt;
 }
@@ -26,9 +28,9 @@ std::optional<DoseFailure> future_time_failure(const Regimen& regimen, Instant a
         return std::nullopt;
     }
     const auto& zone = zone_of(regimen);
-    return invalid_argument(
-        "The time cannot be in the future: " + format_date_hh_mm(to_local(zone, at)) + " (" +
-        zone.name() + ") is after now, " + format_hh_mm(to_local(zone, now)));
+    return invalid_argument(fill(
+        _("The time cannot be in the future: {0} ({1}) is after now, {2}"),
+        {format_date_hh_mm(to_local(zone, at)), zone.name(), format_hh_mm(to_local(zone, now))}));
 }
 
 std::variant<const Item*, DoseFailure> as_needed_item(const Regimen& regimen,
@@ -37,12 +39,13 @@ std::variant<const Item*, DoseFailure> as_needed_item(const Regimen& regimen,
     const Item* item = regimen.resolve(item_text, &why);
     if (item == nullptr) {
         return DoseFailure{DoseError::UnknownItem,
-                           why.empty() ? "No item '" + std::string(item_text) + "'" : why};
+                           why.empty() ? fill(_("No item '{}'"), {item_text}) : why};
     }
     if (!item->as_needed) {
-        return invalid_argument("'" + item->id +
-                                "' is a scheduled item: confirm its dose with `regimenctl take " +
-                                item->id + "`; `regimenctl log` records as-needed items only");
+        return invalid_argument(fill(_("'{0}' is a scheduled item: confirm its dose with "
+                                       "`regimenctl take {0}`; `regimenctl log` records as-needed "
+                                       "items only"),
+                                     {item->id}));
     }
     return item;
 }
@@ -55,14 +58,17 @@ std::optional<DoseFailure> symptom_failure(const Regimen& regimen, std::string_v
         for (const auto& name : kinds) {
             known += (known.empty() ? "" : ", ") + name;
         }
-        return invalid_argument("'" + std::string(kind) + "' is not a symptom kind of " +
-                                regimen.file +
-                                (known.empty() ? " (it lists none: add `symptoms: [...]`)"
-                                               : " (known: " + known + ")"));
+        return invalid_argument(
+            known.empty()
+                ? fill(_("'{0}' is not a symptom kind of {1} (it lists none: add `symptoms: "
+                         "[...]`)"),
+                       {kind, regimen.file})
+                : fill(_("'{0}' is not a symptom kind of {1} (known: {2})"),
+                       {kind, regimen.file, known}));
     }
     if (severity < 0 || severity > kMaxSeverity) {
-        return invalid_argument("The severity is a whole number from 0 to " +
-                                std::to_string(kMaxSeverity) + ", not " + std::to_string(severity));
+        return invalid_argument(fill(_("The severity is a whole number from 0 to {0}, not {1}"),
+                                     {std::to_string(kMaxSeverity), std::to_string(severity)}));
     }
     return std::nullopt;
 }
@@ -81,21 +87,24 @@ int as_needed_uses_on_day(const Regimen& regimen, const std::vector<HistoryEvent
 std::variant<Amount, DoseFailure> taken_amount(const Item& item, std::string_view text) {
     auto parsed = parse_amount(text);
     if (!parsed.value) {
-        return invalid_argument("The amount " + parsed.error);
+        // TRANSLATORS: {} is what is wrong with the amount ("must be ...").
+        return invalid_argument(fill(_("The amount {}"), {parsed.error}));
     }
     Amount amount = std::move(*parsed.value);
     const auto first = amount.text.find_first_not_of(" \t");
     amount.text = amount.text.substr(first, amount.text.find_last_not_of(" \t") + 1 - first);
     if (!item.amount) {
-        return invalid_argument("'" + item.id +
-                                "' has no `amount` in the regimen to measure what was taken "
-                                "against: add one (\"amount: 300 mg\") or leave out --amount");
+        return invalid_argument(fill(_("'{}' has no `amount` in the regimen to measure what was "
+                                       "taken against: add one (\"amount: 300 mg\") or leave out "
+                                       "--amount"),
+                                     {item.id}));
     }
     const bool both_masses = milligrams(amount).has_value() && milligrams(*item.amount).has_value();
     if (!both_masses && amount.unit != item.amount->unit) {
-        return invalid_argument("The amount \"" + amount.text + "\" is not in the unit of '" +
-                                item.id + "' (" + item.amount->text + "): give it in " +
-                                (milligrams(*item.amount) ? "mg, g, mcg, ..." : item.amount->unit));
+        return invalid_argument(
+            fill(_("The amount \"{0}\" is not in the unit of '{1}' ({2}): give it in {3}"),
+                 {amount.text, item.id, item.amount->text,
+                  milligrams(*item.amount) ? "mg, g, mcg, ..." : item.amount->unit}));
     }
     return amount;
 }
@@ -109,7 +118,7 @@ std::variant<UndoTarget, DoseFailure> undo_target(const Regimen& regimen, std::s
     if (name.starts_with(kSymptomPrefix)) {
         const auto kind = name.substr(kSymptomPrefix.size());
         if (!is_valid_symptom_kind(kind)) {
-            return invalid_argument("'" + std::string(kind) + "' is not a symptom kind");
+            return invalid_argument(fill(_("'{}' is not a symptom kind"), {kind}));
         }
         return UndoTarget{UndoTarget::Kind::Symptom, std::string(kind)};
     }
@@ -127,10 +136,10 @@ std::variant<UndoTarget, DoseFailure> undo_target(const Regimen& regimen, std::s
     if (const Item* prefixed = regimen.resolve(name, &why)) {
         return item_target(*prefixed);
     }
-    return DoseFailure{DoseError::UnknownItem, why.starts_with("No item")
-                                                   ? "No item or symptom kind '" +
-                                                         std::string(name) + "' in " + regimen.file
-                                                   : why};
+    const bool no_match = why == fill(_("No item '{0}' in {1}"), {name, regimen.file});
+    return DoseFailure{
+        DoseError::UnknownItem,
+        no_match ? fill(_("No item or symptom kind '{0}' in {1}"), {name, regimen.file}) : why};
 }
 
 std::variant<HistoryEvent, DoseFailure> undo_entry(const Regimen&, const UndoTarget& target,
@@ -148,12 +157,13 @@ std::variant<HistoryEvent, DoseFailure> undo_entry(const Regimen&, const UndoTar
         }
     }
     if (last == nullptr) {
-        const std::string what = kind == EventKind::Symptom
-                                     ? "No '" + target.name + "' symptom entry"
-                                     : "No logged dose of '" + target.name + "'";
-        return DoseFailure{
-            DoseError::NothingToUndo,
-            what + " in the last " + format_duration(DoseTracker::kRetention) + " to take back"};
+        const std::string retention = format_duration(DoseTracker::kRetention);
+        return DoseFailure{DoseError::NothingToUndo,
+                           kind == EventKind::Symptom
+                               ? fill(_("No '{0}' symptom entry in the last {1} to take back"),
+                                      {target.name, retention})
+                               : fill(_("No logged dose of '{0}' in the last {1} to take back"),
+                                      {target.name, retention})};
     }
     HistoryEvent undone;
     undone.item = last->item;
@@ -192,15 +202,17 @@ std::optional<std::string> min_interval_refusal(const Regimen& regimen, const It
     const auto& zone = zone_of(regimen);
     const auto text = [&](Instant instant) { return format_date_hh_mm(to_local(zone, instant)); };
     if (before != nullptr) {
-        return "'" + item.id + "' was last used at " + text(before->at) + "; its min_interval is " +
-               format_duration(gap) + ", so the next use is allowed from " +
-               text(before->at + gap) + " (" + zone.name() +
-               "); `regimenctl log --force` records it anyway";
+        // TRANSLATORS: keep "; `regimenctl log --force` ..." as the last clause: a forced log
+        // quotes the message without it.
+        return fill(
+            _("'{0}' was last used at {1}; its min_interval is {2}, so the next use is "
+              "allowed from {3} ({4}); `regimenctl log --force` records it anyway"),
+            {item.id, text(before->at), format_duration(gap), text(before->at + gap), zone.name()});
     }
     if (after != nullptr) {
-        return "'" + item.id + "' was used at " + text(after->at) +
-               ", less than its min_interval of " + format_duration(gap) + " after " + text(at) +
-               " (" + zone.name() + "); `regimenctl log --force` records it anyway";
+        return fill(_("'{0}' was used at {1}, less than its min_interval of {2} after {3} ({4}); "
+                      "`regimenctl log --force` records it anyway"),
+                    {item.id, text(after->at), format_duration(gap), text(at), zone.name()});
     }
     return std::nullopt;
 }
@@ -209,8 +221,11 @@ std::optional<std::string> max_per_day_note(const Item& item, int uses, LocalDat
     if (!item.max_per_day || uses <= *item.max_per_day) {
         return std::nullopt;
     }
-    return "for information: " + item.id + " was logged " + std::to_string(uses) + " times on " +
-           format_date(day) + ", above its max_per_day of " + std::to_string(*item.max_per_day);
+    return fill(
+        P_("for information: {0} was logged {1} time on {2}, above its max_per_day of {3}",
+           "for information: {0} was logged {1} times on {2}, above its max_per_day of {3}", uses),
+        {item.id, std::to_string(uses), format_reader_date(day),
+         std::to_string(*item.max_per_day)});
 }
 
 }  // namespace regimend

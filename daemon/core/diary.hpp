@@ -12,6 +12,7 @@
 
 #include "core/doses.hpp"
 #include "core/event.hpp"
+#include "core/i18n.hpp"
 #include "core/model.hpp"
 
 namespace regimend {
@@ -42,7 +43,7 @@ inline constexpr std::size_t kMaxNoteCharacters = 4096;
 // kept, or nullopt: as the regimen's `notes`, no control character but a line feed and no
 // bidirectional override, since history, report and status show it on terminals.
 // "The note contains the control character U+001B at character 3; ...". `what`: "note".
-std::optional<DoseFailure> note_failure(std::string_view note, std::string_view what = "note");
+std::optional<DoseFailure> note_failure(std::string_view note, std::string_view what = N_("note"));
 
 // How many as-needed doses of `item_id` `events` hold on the local day of `day_of`, those
 // taken back by an `undone` left out.

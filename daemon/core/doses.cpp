@@ -11,7 +11,7 @@ namespace regimend {
 namespace doses_detail {
 
 std::string local_text(const Regimen& regimen, Instant instant) {
-    return format_date_hh_mm(to_local(zone_of(regimen), instant));
+    return format_reader_date_hh_mm(to_local(zone_of(regimen), instant));
 }
 
 HistoryEvent make_event(const DoseKey& key, EventKind kind, Instant at, std::string note,

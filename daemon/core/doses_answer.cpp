@@ -4,6 +4,7 @@
 #include "core/diary.hpp"
 #include "core/doses.hpp"
 #include "core/doses_detail.hpp"
+#include "core/i18n.hpp"
 #include "core/notice_text.hpp"
 
 namespace regimend {
@@ -38,7 +39,8 @@ DoseFailure invalid_argument(std::string message) {
     return DoseFailure{DoseError::InvalidArgument, std::move(message)};
 }
 
-// "today's 21:30", "yesterday's 21:30", "tomorrow's 07:00", else "the 2026-11-20 21:30".
+// "today's 21:30 dose", "yesterday's 21:30 dose", "tomorrow's 07:00 dose", else "the
+// 2026-11-20 21:30 dose".
 std::string dose_day_and_clock(const Regimen& regimen, Instant planned, Instant now) {
     const auto& zone = zone_of(regimen);
     const auto days_apart =
@@ -46,13 +48,13 @@ std::string dose_day_and_clock(const Regimen& regimen, Instant planned, Instant 
     const std::string clock = format_hh_mm(to_local(zone, planned));
     switch (days_apart) {
         case 0:
-            return "today's " + clock;
+            return fill(_("today's {} dose"), {clock});
         case -1:
-            return "yesterday's " + clock;
+            return fill(_("yesterday's {} dose"), {clock});
         case 1:
-            return "tomorrow's " + clock;
+            return fill(_("tomorrow's {} dose"), {clock});
         default:
-            return "the " + local_text(regimen, planned);
+            return fill(_("the {} dose"), {local_text(regimen, planned)});
     }
 }
 
@@ -60,9 +62,10 @@ std::optional<DoseFailure> snooze_length_failure(Seconds length, bool item_setti
     if (length >= kSecond && length <= kLongestSnooze) {
         return std::nullopt;
     }
-    return invalid_argument("A snooze lasts from 1s to " + format_duration(kLongestSnooze) +
-                            ", not " + format_duration(length) +
-                            (item_setting ? " (the item's `snooze` setting)" : ""));
+    return invalid_argument(fill(
+        item_setting ? _("A snooze lasts from 1s to {0}, not {1} (the item's `snooze` setting)")
+                     : _("A snooze lasts from 1s to {0}, not {1}"),
+        {format_duration(kLongestSnooze), format_duration(length)}));
 }
 
 }  // namespace
@@ -74,9 +77,8 @@ DoseTracker::ItemResult DoseTracker::answerable_item(std::string_view item_text)
         return DoseFailure{DoseError::UnknownItem, error};
     }
     if (item->as_needed) {
-        return invalid_argument("'" + item->id +
-                                "' is taken as needed: record a use with `regimenctl log " +
-                                item->id + "`");
+        return invalid_argument(fill(
+            _("'{0}' is taken as needed: record a use with `regimenctl log {0}`"), {item->id}));
     }
     return item;
 }
@@ -105,7 +107,7 @@ DoseTracker::TargetResult DoseTracker::current_dose(const Item& item, Instant no
             return Target{key, dose.amount};
         }
     }
-    std::string message = "No dose of '" + item.id + "' is due";
+    std::string message = fill(_("No dose of '{}' is due"), {item.id});
     // The most recent dose went missed: the user most likely took it late.
     std::optional<DoseKey> last_missed;
     for (auto it = resolved_.lower_bound(DoseKey{item.id, Instant::min()});
@@ -115,16 +117,18 @@ DoseTracker::TargetResult DoseTracker::current_dose(const Item& item, Instant no
         }
     }
     if (last_missed) {
-        message += "; " + dose_day_and_clock(*regimen_, last_missed->planned, now) +
-                   " dose was missed: if you took it, say when, e.g. `" +
-                   take_command(*regimen_, *last_missed, now) + "`";
+        // TRANSLATORS: continues "No dose of 'x' is due"; {0} is "yesterday's 21:30 dose".
+        message += fill(_("; {0} was missed: if you took it, say when, e.g. `{1}`"),
+                        {dose_day_and_clock(*regimen_, last_missed->planned, now),
+                         take_command(*regimen_, *last_missed, now)});
     }
     auto next = next_item_dose(*regimen_, item, to);
     if (next) {
-        message += ", and the next one is at " + local_text(*regimen_, next->planned) +
-                   " (more than " + format_duration(ahead) + " ahead)";
+        // TRANSLATORS: continues "No dose of 'x' is due".
+        message += fill(_(", and the next one is at {0} (more than {1} ahead)"),
+                        {local_text(*regimen_, next->planned), format_duration(ahead)});
     } else {
-        message += ", and none is planned";
+        message += _(", and none is planned");
     }
     return nothing_due(message);
 }
@@ -169,8 +173,8 @@ std::optional<DoseState> DoseTracker::known_state(const DoseKey& key) const {
 
 std::string DoseTracker::why_nothing_near(const Item& item, Instant at, Instant now) const {
     const Seconds reach = item.reminders.missed_after;
-    std::string message =
-        "No dose of '" + item.id + "' near " + local_text(*regimen_, at) + " is left to confirm";
+    const std::string message = fill(_("No dose of '{0}' near {1} is left to confirm"),
+                                     {item.id, local_text(*regimen_, at)});
     // The nearest planned dose, whatever its state, within two days either side.
     const Seconds look{2LL * 86400};
     std::optional<Instant> nearest;
@@ -181,26 +185,31 @@ std::string DoseTracker::why_nothing_near(const Item& item, Instant at, Instant 
         }
     }
     if (!nearest) {
-        return message + ": none is planned within two days of it";
+        return fill(_("{}: none is planned within two days of it"), {message});
     }
     const DoseKey key{item.id, *nearest};
-    const std::string dose = dose_day_and_clock(*regimen_, *nearest, now) + " dose";
+    const std::string dose = dose_day_and_clock(*regimen_, *nearest, now);
     const Seconds distance = *nearest > at ? *nearest - at : at - *nearest;
     if (distance > reach) {
-        return message + ": the nearest, " + dose + ", is more than " + format_duration(reach) +
-               " (its missed_after) away";
+        return fill(_("{0}: the nearest, {1}, is more than {2} (its missed_after) away"),
+                    {message, dose, format_duration(reach)});
     }
     if (*nearest < tracking_since_) {
-        return message + ": " + dose + " was planned before regimend began tracking (" +
-               local_text(*regimen_, tracking_since_) + "), so it has no record to confirm";
+        return fill(_("{0}: {1} was planned before regimend began tracking ({2}), so it has no "
+                      "record to confirm"),
+                    {message, dose, local_text(*regimen_, tracking_since_)});
     }
     const auto state = known_state(key);
-    if (state == DoseState::Taken || state == DoseState::Skipped) {
-        return message + ": " + dose + " is already " + std::string(to_string(*state)) +
-               " (`regimenctl undo " + item.id + "` takes that back)";
+    if (state == DoseState::Taken) {
+        return fill(_("{0}: {1} is already taken (`regimenctl undo {2}` takes that back)"),
+                    {message, dose, item.id});
+    }
+    if (state == DoseState::Skipped) {
+        return fill(_("{0}: {1} is already skipped (`regimenctl undo {2}` takes that back)"),
+                    {message, dose, item.id});
     }
     if (*nearest > now + reach) {
-        return message + ": " + dose + " is more than " + format_duration(reach) + " ahead";
+        return fill(_("{0}: {1} is more than {2} ahead"), {message, dose, format_duration(reach)});
     }
     return message;
 }
@@ -231,8 +240,8 @@ AnswerResult DoseTracker::confirm(std::string_view item_text, std::optional<Inst
         }
     }
     if (at && *at < now - kRetention) {
-        return invalid_argument("A dose can be confirmed at most " + format_duration(kRetention) +
-                                " back, not at " + local_text(*regimen_, *at));
+        return invalid_argument(fill(_("A dose can be confirmed at most {0} back, not at {1}"),
+                                     {format_duration(kRetention), local_text(*regimen_, *at)}));
     }
     auto target = at ? nearest_dose(item, *at, now) : current_dose(item, now);
     if (auto* failure = std::get_if<DoseFailure>(&target)) {
@@ -273,7 +282,8 @@ AnswerResult DoseTracker::snooze(std::string_view item_text, std::optional<Secon
     }
     auto target = oldest_open(item);
     if (!target) {
-        return nothing_due("No dose of '" + item.id + "' is due: only a due dose can be snoozed");
+        return nothing_due(
+            fill(_("No dose of '{}' is due: only a due dose can be snoozed"), {item.id}));
     }
     return snooze_target(*target, snooze_length, now);
 }
@@ -296,8 +306,8 @@ AnswerResult DoseTracker::snooze_target(const Target& target, Seconds length, In
 DoseTracker::TargetResult DoseTracker::open_target(const DoseKey& dose) const {
     const auto open = open_.find(dose);
     if (open == open_.end() || regimen_->find(dose.item_id) == nullptr) {
-        return nothing_due("The dose of '" + dose.item_id + "' planned " +
-                           local_text(*regimen_, dose.planned) + " is no longer due");
+        return nothing_due(fill(_("The dose of '{0}' planned {1} is no longer due"),
+                                {dose.item_id, local_text(*regimen_, dose.planned)}));
     }
     return Target{open->first, open->second.amount};
 }
@@ -357,8 +367,8 @@ AnswerResult DoseTracker::undo(std::string_view item_text, Instant now) {
     }
     if (!last) {
         return DoseFailure{DoseError::NothingToUndo,
-                           "No taken or skipped dose of '" + item->id + "' in the last " +
-                               format_duration(kRetention) + " to take back"};
+                           fill(_("No taken or skipped dose of '{0}' in the last {1} to take back"),
+                                {item->id, format_duration(kRetention)})};
     }
     const DoseKey key = *last;
     const Resolved outcome = resolved_.at(key);

@@ -1,4 +1,5 @@
 #include "core/inventory.hpp"
+#include "core/i18n.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -84,23 +85,23 @@ void walk_needed_doses(const Regimen& regimen, const Item& item, const StockInpu
 
 std::optional<std::string> quantity_problem(double quantity, bool absolute) {
     if (std::isnan(quantity)) {
-        return std::string("the quantity is not a number");
+        return std::string(_("the quantity is not a number"));
     }
     if (std::isinf(quantity)) {
-        return std::string("the quantity must be a finite number");
+        return std::string(_("the quantity must be a finite number"));
     }
     if (quantity == 0 && !absolute) {
         return std::string(
-            "a refill of 0 adds nothing (to record that none are left, set the count with "
-            "--set 0)");
+            _("a refill of 0 adds nothing (to record that none are left, set the "
+              "count with --set 0)"));
     }
     if (quantity < 0) {
         return std::string(
-            "the quantity must not be negative (a refill adds; to correct the count, set it "
-            "with --set)");
+            _("the quantity must not be negative (a refill adds; to correct the "
+              "count, set it with --set)"));
     }
     if (quantity > kMaxStockQuantity) {
-        return std::string("the quantity must be at most 1000000");
+        return std::string(_("the quantity must be at most 1000000"));
     }
     return std::nullopt;
 }
@@ -138,12 +139,12 @@ void read_reply_note(HistoryEvent& event) {
 }
 
 std::string no_stock_message(const Item& item) {
-    return "'" + item.id +
-           "' keeps no stock: add to it in the regimen file\n"
-           "    stock:\n"
-           "      per_dose: 1        # units one dose uses\n"
-           "      unit: capsules\n"
-           "then run regimenctl reload and refill again";
+    return fill(_("'{}' keeps no stock: add to it in the regimen file\n"
+                  "    stock:\n"
+                  "      per_dose: 1        # units one dose uses\n"
+                  "      unit: capsules\n"
+                  "then run regimenctl reload and refill again"),
+                {item.id});
 }
 
 double units_per_dose(const Regimen& regimen, const Item& item, std::optional<Instant> planned) {

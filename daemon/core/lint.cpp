@@ -1,4 +1,5 @@
 #include "core/lint.hpp"
+#include "core/i18n.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -232,12 +233,12 @@ std::string ramp_phases(const Regimen& regimen, const Limit& limit, date::sys_da
             }
         }
         if (in_effect) {
-            phases += phases.empty() ? " (from " : ", ";
-            phases +=
-                "day " + std::to_string(in_effect->after.count()) + " of " + item.id + "'s ramp";
+            phases += phases.empty() ? "" : ", ";
+            phases += fill(_("day {0} of {1}'s ramp"),
+                           {std::to_string(in_effect->after.count()), item.id});
         }
     }
-    return phases.empty() ? phases : phases + ")";
+    return phases.empty() ? phases : " " + fill(_("(from {})"), {phases});
 }
 
 void check_limits(const Regimen& regimen, const std::vector<LintDose>& doses,
@@ -268,16 +269,22 @@ void check_limits(const Regimen& regimen, const std::vector<LintDose>& doses,
             std::max_element(daily_totals.begin(), daily_totals.end(),
                              [](const auto& a, const auto& b) { return a.second < b.second; });
         std::string unit = in_milligrams ? "mg" : limit.per_day.unit;
-        std::string message = "planned " + limit.name + " reaches " +
-                              format_number(first_over->second) + " " + unit + " on " +
-                              format_date(LocalDate{first_over->first}) +
-                              ramp_phases(regimen, limit, first_over->first);
+        const std::string first_text =
+            fill(_("{0} {1} on {2}"), {format_number(first_over->second), unit,
+                                       format_reader_date(LocalDate{first_over->first})}) +
+            ramp_phases(regimen, limit, first_over->first);
+        std::string message;
         if (peak->second > first_over->second) {
-            message += " and " + format_number(peak->second) + " " + unit + " on " +
-                       format_date(LocalDate{peak->first}) +
-                       ramp_phases(regimen, limit, peak->first);
+            const std::string peak_text =
+                fill(_("{0} {1} on {2}"), {format_number(peak->second), unit,
+                                           format_reader_date(LocalDate{peak->first})}) +
+                ramp_phases(regimen, limit, peak->first);
+            message = fill(_("planned {0} reaches {1} and {2}, above the {3} per_day limit"),
+                           {limit.name, first_text, peak_text, limit.per_day.text});
+        } else {
+            message = fill(_("planned {0} reaches {1}, above the {2} per_day limit"),
+                           {limit.name, first_text, limit.per_day.text});
         }
-        message += ", above the " + limit.per_day.text + " per_day limit";
         warnings.push_back(warning_at(regimen, limit.pos, std::move(message)));
     }
 }
@@ -287,9 +294,10 @@ void check_limits(const Regimen& regimen, const std::vector<LintDose>& doses,
 void check_oxide(const Regimen& regimen, std::vector<Diagnostic>& warnings) {
     for (const auto& item : regimen.items) {
         if (is_magnesium_form(item, "oxide")) {
-            warnings.push_back(warning_at(
-                regimen, item.pos,
-                "'" + item.id + "' is magnesium oxide, a poorly absorbed form of magnesium"));
+            warnings.push_back(
+                warning_at(regimen, item.pos,
+                           fill(_("'{}' is magnesium oxide, a poorly absorbed form of magnesium"),
+                                {item.id})));
         }
     }
 }
@@ -347,10 +355,10 @@ void check_citrate(const Regimen& regimen, const std::vector<LintDose>& doses,
             }
         }
         warnings.push_back(warning_at(regimen, pos,
-                                      "'" + item.id + "' (magnesium citrate) is planned at " +
-                                          wall_time +
-                                          ", after 18:00; it is best taken earlier in the "
-                                          "day: it can act as a laxative"));
+                                      fill(_("'{0}' (magnesium citrate) is planned at {1}, after "
+                                             "18:00; it is best taken earlier in the day: it can "
+                                             "act as a laxative"),
+                                           {item.id, wall_time})));
     }
 }
 
@@ -454,8 +462,7 @@ std::string separate_message(const Regimen& regimen, const SeparateConflict& con
     const Item& other = regimen.items[conflict.other];
     auto gap = conflict.mine > conflict.theirs ? conflict.mine - conflict.theirs
                                                : conflict.theirs - conflict.mine;
-    std::string gap_text =
-        gap == Seconds{0} ? std::string("at the same time as") : format_duration(gap) + " from";
+
     // Items without dates are planned in lint's own fortnight of 2000: that date means
     // nothing to the user. A daily item says only the time; one that runs on some weekdays
     // says the weekday.
@@ -465,12 +472,21 @@ std::string separate_message(const Regimen& regimen, const SeparateConflict& con
         item.schedule.frequency == Frequency::Daily && item.schedule.weekdays == 0x7f &&
         other.schedule.frequency == Frequency::Daily && other.schedule.weekdays == 0x7f;
     const auto mine = to_local(zone, conflict.mine);
-    const std::string when = !undated    ? format_date_hh_mm(mine)
-                             : every_day ? format_hh_mm(mine) + " daily"
-                                         : date::format("%A ", mine) + format_hh_mm(mine);
-    return "'" + item.id + "' is planned at " + when + ", " + gap_text + " '" + other.id + "' at " +
-           format_hh_mm(to_local(zone, conflict.theirs)) + "; its separate rule keeps them " +
-           format_duration(item.separate->by) + " apart";
+    const std::string when = !undated ? format_reader_date_hh_mm(mine)
+                             : every_day
+                                 ? fill(_("{} daily"), {format_hh_mm(mine)})
+                                 : format_long_weekday(LocalDate{date::floor<date::days>(mine)}) +
+                                       " " + format_hh_mm(mine);
+    const std::string theirs = format_hh_mm(to_local(zone, conflict.theirs));
+    const std::string apart = format_duration(item.separate->by);
+    if (gap == Seconds{0}) {
+        return fill(_("'{0}' is planned at {1}, at the same time as '{2}' at {3}; its separate "
+                      "rule keeps them {4} apart"),
+                    {item.id, when, other.id, theirs, apart});
+    }
+    return fill(_("'{0}' is planned at {1}, {2} from '{3}' at {4}; its separate rule keeps them "
+                  "{5} apart"),
+                {item.id, when, format_duration(gap), other.id, theirs, apart});
 }
 
 // Adds the first `room` conflicts (in file order, as items are) as warnings; returns how
@@ -507,14 +523,14 @@ void check_reminders(const Regimen& regimen, std::vector<Diagnostic>& warnings) 
         if (never.empty()) {
             continue;
         }
-        std::string what = never.front();
-        if (never.size() > 1) {
-            what += " and " + never.back();
-        }
+        const std::string what = never.size() > 1
+                                     ? fill(_("{0} and {1}"), {never.front(), never.back()})
+                                     : never.front();
         warnings.push_back(warning_at(
             regimen, item.pos,
-            "'" + item.id + "' is missed after " + format_duration(policy.missed_after) +
-                ", shorter than its " + what + ": a dose is missed before that reminder comes"));
+            fill(_("'{0}' is missed after {1}, shorter than its {2}: a dose is missed before that "
+                   "reminder comes"),
+                 {item.id, format_duration(policy.missed_after), what})));
     }
 }
 
@@ -533,10 +549,10 @@ Diagnostic unchecked_warning(const Regimen& regimen, date::sys_days unchecked_fr
         }
     }
     return warning_at(regimen, pos,
-                      "lint checked the plan only before " +
-                          format_date(LocalDate{unchecked_from}) +
-                          ": the items' starts, ramp steps and ends are too many to plan a "
-                          "fortnight after each; doses from then on were not checked");
+                      fill(_("lint checked the plan only before {}: the items' starts, ramp steps "
+                             "and ends are too many to plan a fortnight after each; doses from "
+                             "then on were not checked"),
+                           {format_reader_date(LocalDate{unchecked_from})}));
 }
 
 }  // namespace
@@ -563,8 +579,8 @@ std::vector<Diagnostic> lint(const Regimen& regimen) {
     if (total > kMaxWarnings) {
         warnings.resize(kMaxWarnings);
         Diagnostic last = warnings.back();
-        last.message = "... and " + std::to_string(total - kMaxWarnings) +
-                       " more warnings; stopped after " + std::to_string(kMaxWarnings);
+        last.message = fill(_("... and {0} more warnings; stopped after {1}"),
+                            {std::to_string(total - kMaxWarnings), std::to_string(kMaxWarnings)});
         warnings.push_back(std::move(last));
     }
     return warnings;

@@ -1,4 +1,5 @@
 #include "core/lint_stock.hpp"
+#include "core/i18n.hpp"
 
 #include <array>
 #include <charconv>
@@ -95,11 +96,11 @@ void check_stock(const Regimen& regimen, std::vector<Diagnostic>& warnings) {
         const SourcePos pos = item.stock->per_dose_pos;
         warnings.push_back(Diagnostic{
             regimen.file, pos.line, pos.column, Severity::Warning,
-            "'" + item.id + "' has dose \"" + item.dose + "\" but stock per_dose " +
-                format_count(item.stock->per_dose) + ": each taken dose takes " +
-                format_count(item.stock->per_dose) +
-                " off the count; set per_dose: " + format_count(count->value) + " if a dose is " +
-                format_count(count->value) + (unit.empty() ? std::string() : " " + unit)});
+            fill(
+                _("'{0}' has dose \"{1}\" but stock per_dose {2}: each taken dose takes {2} off "
+                  "the count; set per_dose: {3} if a dose is {4}"),
+                {item.id, item.dose, format_count(item.stock->per_dose), format_count(count->value),
+                 format_count(count->value) + (unit.empty() ? std::string() : " " + unit)})});
     }
 }
 

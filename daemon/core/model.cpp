@@ -1,4 +1,5 @@
 #include "core/model.hpp"
+#include "core/i18n.hpp"
 
 #include <algorithm>
 
@@ -111,12 +112,13 @@ const Item* Regimen::resolve(std::string_view id_or_prefix, std::string* error) 
     }
     if (error) {
         if (matches.empty()) {
-            *error = "No item '" + std::string(id_or_prefix) + "' in " + file;
+            *error = fill(_("No item '{0}' in {1}"), {id_or_prefix, file});
         } else {
-            *error = "'" + std::string(id_or_prefix) + "' is ambiguous: it matches";
+            std::string ids;
             for (const Item* match : matches) {
-                *error += " " + match->id;
+                ids += (ids.empty() ? "" : " ") + match->id;
             }
+            *error = fill(_("'{0}' is ambiguous: it matches {1}"), {id_or_prefix, ids});
         }
     }
     return nullptr;

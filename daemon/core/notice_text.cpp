@@ -1,4 +1,5 @@
 #include "core/notice_text.hpp"
+#include "core/i18n.hpp"
 
 #include <initializer_list>
 #include <string_view>
@@ -42,7 +43,8 @@ ReminderText reminder_text(const Regimen& regimen, const Reminder& reminder,
     text.summary = item->name.empty() ? item->id : item->name;
     text.detail = join_nonempty({item->dose, amount ? std::string_view(amount->text) : ""}, ", ");
     text.notes = item->notes;
-    text.due_text = "due " + local_clock(regimen, reminder.dose.planned, reminder.dose.planned);
+    text.due_clock = local_clock(regimen, reminder.dose.planned, reminder.dose.planned);
+    text.due_text = fill(_("due {}"), {text.due_clock});
     text.stock = std::move(stock_note);
     return text;
 }
@@ -54,7 +56,7 @@ std::string take_command(const Regimen& regimen, const DoseKey& dose, Instant no
     const bool today = local_date(zone, dose.planned) == local_date(zone, now);
     const auto local = to_local(zone, dose.planned);
     const std::string at = today ? format_hh_mm(local) : "\"" + format_date_hh_mm(local) + "\"";
-    return "regimenctl take " + dose.item_id + " --at " + at;
+    return "regimenctl take " + dose.item_id + " --at " + at;  // a command: never translated
 }
 
 std::string local_clock(const Regimen& regimen, Instant instant, Instant now) {
@@ -69,25 +71,27 @@ std::string local_clock(const Regimen& regimen, Instant instant, Instant now) {
         return format_weekday(LocalDate{date::floor<date::days>(local)}) + " " +
                format_hh_mm(local);
     }
-    return format_date_hh_mm(local);
+    return format_reader_date_hh_mm(local);
 }
 
 NoticeText missed_notice(const Regimen& regimen, const std::vector<DoseKey>& missed, Instant now) {
     NoticeText text;
     if (missed.size() == 1) {
         const auto& dose = missed.front();
-        text.summary = "Missed: " + display_name(regimen, dose.item_id) + " at " +
-                       local_clock(regimen, dose.planned, now);
-        text.body = "If you took it, record it with: " + take_command(regimen, dose, now);
+        text.summary = fill(_("Missed: {0} at {1}"), {display_name(regimen, dose.item_id),
+                                                      local_clock(regimen, dose.planned, now)});
+        text.body =
+            fill(_("If you took it, record it with: {}"), {take_command(regimen, dose, now)});
         return text;
     }
     // Not "while away": the user may have been at the desk and not answered.
-    text.summary = "Missed " + std::to_string(missed.size()) + " doses";
-    text.body = "If you took them, record each with the command after it:";
+    text.summary = fill(P_("Missed {} dose", "Missed {} doses", missed.size()),
+                        {std::to_string(missed.size())});
+    text.body = _("If you took them, record each with the command after it:");
     for (const auto& dose : missed) {
-        text.body += "\n" + display_name(regimen, dose.item_id) + " at " +
-                     local_clock(regimen, dose.planned, now) + ": " +
-                     take_command(regimen, dose, now);
+        text.body += "\n" + fill(_("{0} at {1}: {2}"), {display_name(regimen, dose.item_id),
+                                                        local_clock(regimen, dose.planned, now),
+                                                        take_command(regimen, dose, now)});
     }
     return text;
 }

@@ -19,8 +19,9 @@ struct ReminderText {
     std::string summary;  // the item's name
     std::string detail;   // "2 capsules, 144 mg"
     std::string notes;
-    std::string due_text;  // "due 08:00"
-    std::string stock;     // "4 capsules left" / "out of stock" while the item's stock is low
+    std::string due_text;   // "due 08:00"
+    std::string due_clock;  // "08:00"
+    std::string stock;      // "4 capsules left" / "out of stock" while the item's stock is low
 };
 
 // The words of `reminder`: the item's name (its id when unnamed), its dose and the amount

@@ -1,4 +1,5 @@
 #include "core/parse.hpp"
+#include "core/i18n.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -33,7 +34,7 @@ class RegimenReader {
         regimen_.file = diagnostics_.file();
         SourcePos where = diagnostics_.position(root.Mark());
         auto top = Mapping::read(
-            diagnostics_, root, where, "the regimen (top level)",
+            diagnostics_, root, where, N_("the regimen (top level)"),
             {"version", "timezone", "bedtime", "reminders", "limits", "symptoms", "items"});
         if (!top) {
             return regimen_;
@@ -56,7 +57,8 @@ class RegimenReader {
         if (const Field* items = top->get("items")) {
             read_items(*items);
         } else {
-            diagnostics_.error(top->pos(), "the regimen has no 'items' (a list of what to take)");
+            diagnostics_.error(top->pos(),
+                               _("the regimen has no 'items' (a list of what to take)"));
         }
         return regimen_;
     }
@@ -65,13 +67,14 @@ class RegimenReader {
     void read_version(const Mapping& top) {
         const Field* version = top.get("version");
         if (!version) {
-            diagnostics_.error(top.pos(), "the regimen has no 'version' (write 'version: 1')");
+            diagnostics_.error(top.pos(), _("the regimen has no 'version' (write 'version: 1')"));
             return;
         }
         auto text = read_text(diagnostics_, *version, "1");
         if (text && text->value != "1") {
-            diagnostics_.error(text->pos, "unsupported 'version' " + quoted(text->value) +
-                                              ": this regimend reads version 1");
+            diagnostics_.error(text->pos,
+                               fill(_("unsupported 'version' {}: this regimend reads version 1"),
+                                    {quoted(text->value)}));
         }
     }
 
@@ -84,7 +87,7 @@ class RegimenReader {
             }
             return;
         }
-        auto text = read_text(diagnostics_, *timezone, "an IANA time zone name");
+        auto text = read_text(diagnostics_, *timezone, N_("an IANA time zone name"));
         if (!text) {
             return;
         }
@@ -92,9 +95,10 @@ class RegimenReader {
         if (const regimend::TimeZone* zone = find_zone_ ? find_zone_(text->value) : nullptr) {
             regimen_.zone = zone;
         } else {
-            diagnostics_.error(text->pos, "unknown time zone " + quoted(text->value) +
-                                              ": 'timezone' must be an IANA name such as "
-                                              "Europe/Berlin or America/New_York");
+            diagnostics_.error(text->pos,
+                               fill(_("unknown time zone {}: 'timezone' must be an IANA name such "
+                                      "as Europe/Berlin or America/New_York"),
+                                    {quoted(text->value)}));
         }
     }
 
@@ -105,8 +109,8 @@ class RegimenReader {
         }
         for (const auto& node : *nodes) {
             SourcePos where = diagnostics_.position(node.Mark());
-            auto mapping =
-                Mapping::read(diagnostics_, node, where, "a limit", {"name", "per_day", "tags"});
+            auto mapping = Mapping::read(diagnostics_, node, where, N_("a limit"),
+                                         {"name", "per_day", "tags"});
             if (!mapping) {
                 continue;
             }
@@ -117,8 +121,8 @@ class RegimenReader {
             const Field* tags = mapping->get("tags");
             if (!name || !per_day || !tags) {
                 diagnostics_.error(where,
-                                   "a limit needs 'name', 'per_day' and 'tags', e.g. "
-                                   "{name: magnesium, per_day: 350 mg, tags: [magnesium]}");
+                                   _("a limit needs 'name', 'per_day' and 'tags', e.g. "
+                                     "{name: magnesium, per_day: 350 mg, tags: [magnesium]}"));
             }
             if (name) {
                 if (auto text = read_text(diagnostics_, *name)) {
@@ -133,7 +137,7 @@ class RegimenReader {
             if (tags) {
                 if (auto texts = read_text_list(diagnostics_, *tags)) {
                     if (texts->empty()) {
-                        diagnostics_.error(tags->value_pos, "'tags' must name at least one tag");
+                        diagnostics_.error(tags->value_pos, _("'tags' must name at least one tag"));
                     }
                     for (const auto& tag : *texts) {
                         limit.tags.push_back(tag.value);
@@ -161,7 +165,8 @@ class RegimenReader {
             SourcePos pos = diagnostics_.position(node.Mark());
             if (node.IsScalar()) {
                 if (auto problem = text_problem(node.Scalar(), kMaxTextCharacters, false)) {
-                    diagnostics_.error(pos, "an entry of 'symptoms' " + *problem);
+                    diagnostics_.error(pos,
+                                       fill(_("an entry of '{0}' {1}"), {"symptoms", *problem}));
                 } else {
                     add_symptom(node.Scalar(), pos, Better::Unstated);
                 }
@@ -172,10 +177,10 @@ class RegimenReader {
                 add_symptom(kind.Scalar(), kind_pos,
                             read_symptom_options(kind.Scalar(), options, kind_pos));
             } else {
-                diagnostics_.error(pos,
-                                   "each entry of 'symptoms' must be a kind (`migraine`) or a "
-                                   "kind with options (`{sleep: {better: higher}}`), got " +
-                                       describe(node));
+                diagnostics_.error(pos, fill(_("each entry of 'symptoms' must be a kind "
+                                               "(`migraine`) or a kind with options (`{{sleep: "
+                                               "{{better: higher}}}}`), got {}"),
+                                             {describe(node)}));
             }
         }
     }
@@ -183,8 +188,8 @@ class RegimenReader {
     Better read_symptom_options(const std::string& kind, const YAML::Node& node,
                                 SourcePos kind_pos) {
         SourcePos where = node.IsNull() ? kind_pos : diagnostics_.position(node.Mark());
-        auto options =
-            Mapping::read(diagnostics_, node, where, "symptom kind " + quoted(kind), {"better"});
+        auto options = Mapping::read(diagnostics_, node, where,
+                                     fill(_("symptom kind {}"), {quoted(kind)}), {"better"});
         if (!options) {
             return Better::Unstated;
         }
@@ -192,7 +197,7 @@ class RegimenReader {
         if (!better) {
             return Better::Unstated;
         }
-        auto text = read_text(diagnostics_, *better, "\"higher\" or \"lower\"");
+        auto text = read_text(diagnostics_, *better, N_("\"higher\" or \"lower\""));
         if (!text) {
             return Better::Unstated;
         }
@@ -202,20 +207,21 @@ class RegimenReader {
         if (text->value == "lower") {
             return Better::Lower;
         }
-        diagnostics_.error(better->value_pos,
-                           "'better' must be \"higher\" or \"lower\", got " + quoted(text->value));
+        diagnostics_.error(
+            better->value_pos,
+            fill(_("'better' must be \"higher\" or \"lower\", got {}"), {quoted(text->value)}));
         return Better::Unstated;
     }
 
     void add_symptom(const std::string& kind, SourcePos pos, Better better) {
         if (!is_valid_symptom_kind(kind)) {
-            diagnostics_.error(pos,
-                               "a symptom kind must be lowercase letters, digits, '-' or '_' (it "
-                               "is typed as `regimenctl symptom KIND`), got " +
-                                   quoted(kind));
+            diagnostics_.error(pos, fill(_("a symptom kind must be lowercase letters, digits, '-' "
+                                           "or '_' (it is typed as `regimenctl symptom KIND`), "
+                                           "got {}"),
+                                         {quoted(kind)}));
         } else if (std::find(regimen_.symptoms.begin(), regimen_.symptoms.end(), kind) !=
                    regimen_.symptoms.end()) {
-            diagnostics_.error(pos, "symptom kind " + quoted(kind) + " is listed twice");
+            diagnostics_.error(pos, fill(_("symptom kind {} is listed twice"), {quoted(kind)}));
         } else {
             regimen_.symptoms.push_back(kind);
             if (better != Better::Unstated) {
@@ -250,9 +256,9 @@ class RegimenReader {
             }
             auto [first, inserted] = first_seen.emplace(read.item.id, read.id_pos);
             if (!inserted) {
-                diagnostics_.error(read.id_pos, "duplicate id " + quoted(read.item.id) +
-                                                    ": already used by the item at line " +
-                                                    std::to_string(first->second.line));
+                diagnostics_.error(
+                    read.id_pos, fill(_("duplicate id {0}: already used by the item at line {1}"),
+                                      {quoted(read.item.id), std::to_string(first->second.line)}));
             }
         }
     }
@@ -266,9 +272,10 @@ class RegimenReader {
         for (const auto& read : items) {
             for (const auto& name : read.separate_from) {
                 if (!known.contains(name.value)) {
-                    diagnostics_.error(name.pos, "'separate.from' names " + quoted(name.value) +
-                                                     ", which is neither an item id nor a tag "
-                                                     "of any item");
+                    diagnostics_.error(name.pos,
+                                       fill(_("'separate.from' names {}, which is neither an item "
+                                              "id nor a tag of any item"),
+                                            {quoted(name.value)}));
                 }
             }
         }
@@ -285,14 +292,13 @@ void check_and_read(Diagnostics& diagnostics, const SourceText& source,
                     const regimend::TimeZone* default_zone, const FindZone& find_zone,
                     ParseResult& result) {
     if (source.text().size() > kMaxFileBytes) {
-        diagnostics.error(kFileStart, "the regimen is " + std::to_string(source.text().size()) +
-                                          " bytes; the limit is 1 MiB");
+        diagnostics.error(kFileStart, fill(_("the regimen is {} bytes; the limit is 1 MiB"),
+                                           {std::to_string(source.text().size())}));
         return;
     }
     if (auto bad_byte = source.first_invalid_utf8()) {
-        diagnostics.error(*bad_byte,
-                          "the file is not valid UTF-8 (a byte here is not part of "
-                          "a UTF-8 character); save it as UTF-8");
+        diagnostics.error(*bad_byte, _("the file is not valid UTF-8 (a byte here is not part of "
+                                       "a UTF-8 character); save it as UTF-8"));
         return;
     }
     auto root = load_document(diagnostics, source);
@@ -319,7 +325,7 @@ ParseResult parse_regimen(std::string_view yaml_text, const std::string& file_na
         // yaml-cpp's node API can throw on shapes we did not foresee; a bad file must still
         // come back as a message, never as an exception through the daemon's reload.
         result.regimen.reset();
-        diagnostics.error(kFileStart, std::string("cannot read the regimen: ") + exception.what());
+        diagnostics.error(kFileStart, fill(_("cannot read the regimen: {}"), {exception.what()}));
     }
     result.diagnostics = diagnostics.take();
     return result;

@@ -1,4 +1,5 @@
 #include "core/parse_document.hpp"
+#include "core/i18n.hpp"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -223,11 +224,12 @@ std::string explain_syntax_error(std::string_view text, int error_line,
         (indentation(here) > indentation(above) ||
          here.substr(indentation(here)).starts_with("- "))) {
         std::string_view key = above.substr(key_column(above), colon - key_column(above));
-        return "`" + std::string(key) + ":` is followed by `[]`, an empty list: remove `[]` to " +
-               "list items below it";
+        return fill(_("`{}:` is followed by `[]`, an empty list: remove `[]` to list items below "
+                      "it"),
+                    {key});
     }
     if (indentation(here) > key_column(above) && !above.ends_with(':')) {
-        return "this line is indented more than the key above it";
+        return _("this line is indented more than the key above it");
     }
     return {};
 }
@@ -236,14 +238,14 @@ void report_syntax_error(Diagnostics& diagnostics, const SourceText& source, con
                          const std::string& message) {
     SourcePos where = source.position(mark.line, mark.column);
     if (auto tab = source.first_indenting_tab(mark.line)) {
-        diagnostics.error(*tab,
-                          "a tab indents this line: YAML allows only spaces for "
-                          "indentation (the parser stopped at line " +
-                              std::to_string(where.line) + ": " + message + ")");
+        diagnostics.error(*tab, fill(_("a tab indents this line: YAML allows only spaces for "
+                                       "indentation (the parser stopped at line {0}: {1})"),
+                                     {std::to_string(where.line), message}));
         return;
     }
     std::string explained = explain_syntax_error(source.text(), mark.line, message);
-    diagnostics.error(where, explained.empty() ? "YAML syntax error: " + message : explained);
+    diagnostics.error(where,
+                      explained.empty() ? fill(_("YAML syntax error: {}"), {message}) : explained);
 }
 
 // Whether the rest of the text, after the first document, holds a second one. yaml-cpp's
@@ -258,14 +260,15 @@ bool check_single_document(Diagnostics& diagnostics, const SourceText& source, Y
         if (found.size() >= 2 && found.back().pos == found[found.size() - 2].pos) {
             const YAML::Mark& stuck = found.back();
             char character = source.text()[static_cast<std::size_t>(stuck.pos)];
-            report_syntax_error(diagnostics, source, stuck,
-                                std::string("unexpected '") + character + "' outside any list");
+            report_syntax_error(
+                diagnostics, source, stuck,
+                fill(_("unexpected '{}' outside any list"), {std::string_view(&character, 1)}));
             return false;
         }
     }
     if (found.size() > 1) {
         diagnostics.error(source.position(found[1].line, found[1].column),
-                          "the file holds more than one YAML document; a regimen is one");
+                          _("the file holds more than one YAML document; a regimen is one"));
         return false;
     }
     return true;
@@ -288,7 +291,7 @@ std::optional<YAML::Node> load_document(Diagnostics& diagnostics, const SourceTe
         root = builder.root();
     } catch (const YAML::DeepRecursion& exception) {
         diagnostics.error(source.position(exception.mark.line, exception.mark.column),
-                          "the YAML is nested too deeply");
+                          _("the YAML is nested too deeply"));
         return std::nullopt;
     } catch (const YAML::ParserException& exception) {
         report_syntax_error(diagnostics, source, exception.mark, exception.msg);
@@ -296,7 +299,7 @@ std::optional<YAML::Node> load_document(Diagnostics& diagnostics, const SourceTe
     }
     if (root.IsNull()) {
         diagnostics.error(kFileStart,
-                          "the file is empty: expected a mapping with 'version' and 'items'");
+                          _("the file is empty: expected a mapping with 'version' and 'items'"));
         return std::nullopt;
     }
     return root;

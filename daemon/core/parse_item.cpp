@@ -4,7 +4,6 @@
 #include "core/inventory.hpp"
 #include "core/parse_fields.hpp"
 #include "core/parse_values.hpp"
-#include "core/placeholders.hpp"
 
 namespace regimend {
 namespace {
@@ -56,7 +55,7 @@ class ItemReader {
 
     // "item 'glycinate-pm'" once the id is known, for messages about what is missing.
     std::string item_label() const {
-        return item_.id.empty() ? std::string("this item") : "item '" + item_.id + "'";
+        return item_.id.empty() ? std::string(_("this item")) : fill(_("item '{}'"), {item_.id});
     }
 
     void read_identity() {
@@ -66,24 +65,23 @@ class ItemReader {
                 if (is_valid_id(text->value)) {
                     item_.id = text->value;
                 } else {
-                    error(text->pos,
-                          "'id' must be 1 to 64 lowercase letters, digits or dashes "
-                          "(a-z, 0-9, -), got " +
-                              quoted(text->value));
+                    error(text->pos, fill(_("'id' must be 1 to 64 lowercase letters, digits or "
+                                            "dashes (a-z, 0-9, -), got {}"),
+                                          {quoted(text->value)}));
                 }
             }
         } else {
-            error(mapping_.pos(), "the item has no 'id' (a short name such as magnesium-pm)");
+            error(mapping_.pos(), _("the item has no 'id' (a short name such as magnesium-pm)"));
         }
         if (const Field* name = mapping_.get("name")) {
             if (auto text = read_text(diagnostics_, *name)) {
                 if (text->value.empty()) {
-                    error(text->pos, "'name' must not be empty");
+                    error(text->pos, _("'name' must not be empty"));
                 }
                 item_.name = text->value;
             }
         } else {
-            error(mapping_.pos(), item_label() + " has no 'name' (shown in reminders)");
+            error(mapping_.pos(), fill(_("{} has no 'name' (shown in reminders)"), {item_label()}));
         }
         if (const Field* dose = mapping_.get("dose")) {
             if (auto text = read_text(diagnostics_, *dose)) {
@@ -91,7 +89,8 @@ class ItemReader {
             }
         }
         if (const Field* notes = mapping_.get("notes")) {
-            if (auto text = read_text(diagnostics_, *notes, "a text", kMaxNotesCharacters, true)) {
+            if (auto text =
+                    read_text(diagnostics_, *notes, N_("a text"), kMaxNotesCharacters, true)) {
                 item_.notes = text->value;
             }
         }
@@ -106,7 +105,7 @@ class ItemReader {
             if (auto texts = read_text_list(diagnostics_, *tags, kMaxTags)) {
                 for (const auto& tag : *texts) {
                     if (tag.value.empty()) {
-                        error(tag.pos, "a tag must not be empty");
+                        error(tag.pos, _("a tag must not be empty"));
                     } else if (!item_.has_tag(tag.value)) {
                         item_.tags.push_back(tag.value);
                     }
@@ -129,11 +128,12 @@ class ItemReader {
         if (const Field* gap = mapping_.get("min_interval")) {
             if (auto duration = read_duration(diagnostics_, *gap)) {
                 if (duration->count() <= 0) {
-                    error(gap->value_pos, "'min_interval' must be longer than 0s, got " +
-                                              quoted(gap->value.Scalar()));
+                    error(gap->value_pos, fill(_("'min_interval' must be longer than 0s, got {}"),
+                                               {quoted(gap->value.Scalar())}));
                 } else if (duration->count() > 7LL * 86400) {
-                    error(gap->value_pos, "'min_interval' must be at most a week (7d), got " +
-                                              quoted(gap->value.Scalar()));
+                    error(gap->value_pos,
+                          fill(_("'min_interval' must be at most a week (7d), got {}"),
+                               {quoted(gap->value.Scalar())}));
                 } else {
                     item_.min_interval = *duration;
                 }
@@ -151,7 +151,7 @@ class ItemReader {
             return;
         }
         if (texts->empty()) {
-            error(at->value_pos, "'at' must name at least one time");
+            error(at->value_pos, _("'at' must name at least one time"));
         }
         for (const auto& text : *texts) {
             auto time = parse_time_of_day(text.value);
@@ -161,15 +161,15 @@ class ItemReader {
             }
             time.value->pos = text.pos;
             if (time.value->base == TimeOfDay::Base::Bedtime && !defaults_.has_bedtime) {
-                error(text.pos, quoted(text.value) +
-                                    " is counted from bedtime, but the file sets no "
-                                    "'bedtime: \"HH:MM\"' at the top level");
+                error(text.pos, fill(_("{} is counted from bedtime, but the file sets no "
+                                       "'bedtime: \"HH:MM\"' at the top level"),
+                                     {quoted(text.value)}));
                 continue;
             }
             for (const auto& earlier : item_.schedule.times) {
                 if (earlier.base == time.value->base && earlier.offset == time.value->offset) {
-                    error(text.pos, "'at' lists the same time twice: " + quoted(text.value) +
-                                        " (line " + std::to_string(earlier.pos.line) + ")");
+                    error(text.pos, fill(_("'at' lists the same time twice: {0} (line {1})"),
+                                         {quoted(text.value), std::to_string(earlier.pos.line)}));
                 }
             }
             item_.schedule.times.push_back(*time.value);
@@ -199,7 +199,7 @@ class ItemReader {
             return;
         }
         if (texts->empty()) {
-            error(days->value_pos, "'days' must name at least one day (mon..sun)");
+            error(days->value_pos, _("'days' must name at least one day (mon..sun)"));
             return;
         }
         std::uint8_t mask = 0;
@@ -207,8 +207,9 @@ class ItemReader {
             if (auto bit = parse_weekday(text.value)) {
                 mask |= *bit;
             } else {
-                error(text.pos, "'days' entries must be mon, tue, wed, thu, fri, sat or sun, got " +
-                                    quoted(text.value));
+                error(text.pos, fill(_("'days' entries must be mon, tue, wed, thu, fri, sat or "
+                                       "sun, got {}"),
+                                     {quoted(text.value)}));
             }
         }
         if (mask != 0) {
@@ -234,9 +235,8 @@ class ItemReader {
         for (const char* key : {"active", "rest"}) {
             const Field* field = cycle_mapping->get(key);
             if (!field) {
-                error(
-                    cycle->value_pos,
-                    fill_in(_("'cycle' needs '{}', e.g. cycle: {{active: 21d, rest: 7d}}"), {key}));
+                error(cycle->value_pos,
+                      fill(_("'cycle' needs '{}', e.g. cycle: {{active: 21d, rest: 7d}}"), {key}));
                 complete = false;
                 continue;
             }
@@ -261,9 +261,9 @@ class ItemReader {
         if (duration->count() % 86400 != 0 || duration->count() < 86400 ||
             duration->count() > kMaxCycleDays * 86400) {
             error(field.value_pos,
-                  fill_in(_("'{}' must be a whole number of days from 1d to 3653d (ten years), "
-                            "such as 21d or 3w, got {}"),
-                          {field.key, quoted(field.value.Scalar())}));
+                  fill(_("'{}' must be a whole number of days from 1d to 3653d (ten years), "
+                         "such as 21d or 3w, got {}"),
+                       {field.key, quoted(field.value.Scalar())}));
             return std::nullopt;
         }
         return date::days{duration->count() / 86400};
@@ -280,8 +280,8 @@ class ItemReader {
         }
         if (item_.schedule.start && item_.schedule.end &&
             *item_.schedule.end < *item_.schedule.start) {
-            error(end->value_pos, "'end' (" + end->value.Scalar() + ") is before 'start' (" +
-                                      start->value.Scalar() + ")");
+            error(end->value_pos, fill(_("'end' ({0}) is before 'start' ({1})"),
+                                       {end->value.Scalar(), start->value.Scalar()}));
         }
     }
 
@@ -295,13 +295,13 @@ class ItemReader {
             return;
         }
         if (!mapping_.get("start")) {
-            error(ramp->key_pos, "'ramp' counts days from 'start', but " + item_label() +
-                                     " has no 'start: YYYY-MM-DD'");
+            error(ramp->key_pos,
+                  fill(_("'ramp' counts days from 'start', but {} has no 'start: YYYY-MM-DD'"),
+                       {item_label()}));
         }
         if (!mapping_.get("amount")) {
-            error(ramp->key_pos,
-                  "'ramp' needs the item's 'amount' for the days before its "
-                  "first step");
+            error(ramp->key_pos, _("'ramp' needs the item's 'amount' for the days before its "
+                                   "first step"));
         }
         for (const auto& node : *steps) {
             read_ramp_step(node);
@@ -311,7 +311,7 @@ class ItemReader {
     void read_ramp_step(const YAML::Node& node) {
         SourcePos where = diagnostics_.position(node.Mark());
         auto step_mapping =
-            Mapping::read(diagnostics_, node, where, "a 'ramp' step", {"after", "amount"});
+            Mapping::read(diagnostics_, node, where, N_("a 'ramp' step"), {"after", "amount"});
         if (!step_mapping) {
             return;
         }
@@ -320,11 +320,11 @@ class ItemReader {
         const Field* after = step_mapping->get("after");
         const Field* amount = step_mapping->get("amount");
         if (!after || !amount) {
-            error(where, std::string("a 'ramp' step needs ") +
-                             (after    ? "'amount'"
-                              : amount ? "'after'"
-                                       : "'after' and 'amount'") +
-                             ", e.g. {after: 14d, amount: 300 mg}");
+            error(where,
+                  after    ? _("a 'ramp' step needs 'amount', e.g. {after: 14d, amount: 300 mg}")
+                  : amount ? _("a 'ramp' step needs 'after', e.g. {after: 14d, amount: 300 mg}")
+                           : _("a 'ramp' step needs 'after' and 'amount', e.g. {after: 14d, "
+                               "amount: 300 mg}"));
         }
         std::optional<date::days> after_days;
         if (after) {
@@ -332,9 +332,10 @@ class ItemReader {
                 if (duration->count() % 86400 == 0) {
                     after_days = date::days{duration->count() / 86400};
                 } else {
-                    error(after->value_pos,
-                          "'after' must be a whole number of days such as 14d or 2w, got " +
-                              quoted(after->value.Scalar()));
+                    error(
+                        after->value_pos,
+                        fill(_("'after' must be a whole number of days such as 14d or 2w, got {}"),
+                             {quoted(after->value.Scalar())}));
                 }
             }
         }
@@ -342,9 +343,9 @@ class ItemReader {
         if (amount) {
             step_amount = read_amount(diagnostics_, *amount);
             if (step_amount && item_.amount && !same_kind_of_unit(*item_.amount, *step_amount)) {
-                error(amount->value_pos, "the ramp amount " + quoted(step_amount->text) +
-                                             " is not in a unit comparable with 'amount' " +
-                                             quoted(item_.amount->text));
+                error(amount->value_pos,
+                      fill(_("the ramp amount {0} is not in a unit comparable with 'amount' {1}"),
+                           {quoted(step_amount->text), quoted(item_.amount->text)}));
             }
         }
         if (!after_days || !step_amount) {
@@ -353,10 +354,11 @@ class ItemReader {
         step.after = *after_days;
         step.amount = *step_amount;
         if (!item_.ramp.empty() && step.after <= item_.ramp.back().after) {
-            error(after->value_pos, "ramp steps must come in increasing order of 'after': " +
-                                        quoted(after->value.Scalar()) +
-                                        " follows the step at line " +
-                                        std::to_string(item_.ramp.back().pos.line));
+            error(
+                after->value_pos,
+                fill(_("ramp steps must come in increasing order of 'after': {0} follows the "
+                       "step at line {1}"),
+                     {quoted(after->value.Scalar()), std::to_string(item_.ramp.back().pos.line)}));
             return;
         }
         item_.ramp.push_back(step);
@@ -372,7 +374,7 @@ class ItemReader {
             return;
         }
         auto rule_mapping = Mapping::read(diagnostics_, separate->value, separate->value_pos,
-                                          "'separate'", {"from", "by"});
+                                          N_("'separate'"), {"from", "by"});
         if (!rule_mapping) {
             return;
         }
@@ -382,13 +384,13 @@ class ItemReader {
         const Field* by = rule_mapping->get("by");
         if (!from || !by) {
             error(separate->value_pos,
-                  "'separate' needs both 'from' (item ids or tags) and 'by' (a duration), "
-                  "e.g. {from: [antibiotic], by: 2h}");
+                  _("'separate' needs both 'from' (item ids or tags) and 'by' (a duration), "
+                    "e.g. {from: [antibiotic], by: 2h}"));
         }
         if (from) {
             if (auto names = read_text_list(diagnostics_, *from, kMaxTags)) {
                 if (names->empty()) {
-                    error(from->value_pos, "'from' must name at least one item id or tag");
+                    error(from->value_pos, _("'from' must name at least one item id or tag"));
                 }
                 for (const auto& name : *names) {
                     rule.from.push_back(name.value);
@@ -410,8 +412,8 @@ class ItemReader {
         if (!stock) {
             return;
         }
-        auto stock_mapping = Mapping::read(diagnostics_, stock->value, stock->value_pos, "'stock'",
-                                           {"per_dose", "unit", "warn_before"});
+        auto stock_mapping = Mapping::read(diagnostics_, stock->value, stock->value_pos,
+                                           N_("'stock'"), {"per_dose", "unit", "warn_before"});
         if (!stock_mapping) {
             return;
         }
@@ -433,9 +435,9 @@ class ItemReader {
             if (auto duration = read_duration(diagnostics_, *warn_before)) {
                 if (duration->count() > 365LL * 86400) {
                     error(warn_before->value_pos,
-                          "'warn_before' must be at most a year (365d): nothing is forecast "
-                          "further ahead, got " +
-                              quoted(warn_before->value.Scalar()));
+                          fill(_("'warn_before' must be at most a year (365d): nothing is "
+                                 "forecast further ahead, got {}"),
+                               {quoted(warn_before->value.Scalar())}));
                 } else {
                     policy.warn_before = *duration;
                 }
@@ -447,8 +449,10 @@ class ItemReader {
     void check_as_needed() {
         for (const char* key : {"at", "every", "days", "ramp", "cycle"}) {
             if (const Field* field = mapping_.get(key)) {
-                error(field->key_pos, "an as-needed item is never scheduled: remove '" +
-                                          std::string(key) + "' or 'as_needed: true'");
+                error(field->key_pos,
+                      fill(_("an as-needed item is never scheduled: remove '{}' or 'as_needed: "
+                             "true'"),
+                           {key}));
             }
         }
     }
@@ -456,46 +460,45 @@ class ItemReader {
     void check_scheduled() {
         for (const char* key : {"max_per_day", "min_interval"}) {
             if (const Field* field = mapping_.get(key)) {
-                error(field->key_pos, "'" + std::string(key) +
-                                          "' applies to as-needed items only "
-                                          "('as_needed: true')");
+                error(field->key_pos,
+                      fill(_("'{}' applies to as-needed items only ('as_needed: true')"), {key}));
             }
         }
         if (!mapping_.get("at")) {
-            error(mapping_.pos(), item_label() +
-                                      " has no 'at': a scheduled item needs a time such as "
-                                      "at: \"08:00\" (or 'as_needed: true')");
+            error(mapping_.pos(), fill(_("{} has no 'at': a scheduled item needs a time such as "
+                                         "at: \"08:00\" (or 'as_needed: true')"),
+                                       {item_label()}));
         }
         if (const Field* cycle = mapping_.get("cycle"); cycle && !mapping_.get("start")) {
             error(cycle->key_pos,
-                  fill_in(_("'cycle' is counted from 'start', but {} has no 'start: YYYY-MM-DD'"),
-                          {item_label()}));
+                  fill(_("'cycle' is counted from 'start', but {} has no 'start: YYYY-MM-DD'"),
+                       {item_label()}));
         }
         if (!every_) {
             return;
         }
         const Schedule& schedule = item_.schedule;
         if (schedule.frequency == Frequency::Weekly && !mapping_.get("days")) {
-            error(every_->pos, "'every: week' needs 'days', e.g. days: [sun]");
+            error(every_->pos, _("'every: week' needs 'days', e.g. days: [sun]"));
         }
         bool counted_from_start = schedule.frequency == Frequency::EveryNDays ||
                                   schedule.frequency == Frequency::EveryNHours;
         if (counted_from_start && !mapping_.get("start")) {
-            error(every_->pos, "'every: " + every_->value + "' is counted from 'start', but " +
-                                   item_label() + " has no 'start: YYYY-MM-DD'");
+            error(every_->pos, fill(_("'every: {0}' is counted from 'start', but {1} has no "
+                                      "'start: YYYY-MM-DD'"),
+                                    {every_->value, item_label()}));
         }
         if (counted_from_start && days_pos_) {
-            error(*days_pos_,
-                  "'days' works with 'every: day' or 'every: week', not with "
-                  "'every: " +
-                      every_->value + "'");
+            error(*days_pos_, fill(_("'days' works with 'every: day' or 'every: week', not with "
+                                     "'every: {}'"),
+                                   {every_->value}));
         }
         const Field* at = mapping_.get("at");
         if (schedule.frequency == Frequency::EveryNHours && at && at->value.IsSequence() &&
             at->value.size() > 1) {
-            error(at->value_pos, "'every: " + every_->value +
-                                     "' takes a single 'at' (the first dose on 'start'), got " +
-                                     std::to_string(at->value.size()) + " times");
+            error(at->value_pos, fill(_("'every: {0}' takes a single 'at' (the first dose on "
+                                        "'start'), got {1} times"),
+                                      {every_->value, std::to_string(at->value.size())}));
         }
     }
 
@@ -518,7 +521,7 @@ ReadItem read_item(Diagnostics& diagnostics, const YAML::Node& node, SourcePos w
     read.item.amount_pos = where;
     read.item.reminders = defaults.reminders;
     read.id_pos = where;
-    auto mapping = Mapping::read(diagnostics, node, where, "an item",
+    auto mapping = Mapping::read(diagnostics, node, where, N_("an item"),
                                  {"id", "name", "dose", "notes", "amount", "tags", "at", "every",
                                   "days", "start", "end", "ramp", "as_needed", "max_per_day",
                                   "min_interval", "separate", "reminders", "stock", "cycle"});

@@ -1,4 +1,5 @@
 #include "core/parse_reader.hpp"
+#include "core/i18n.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -28,7 +29,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string unknown_key_message(std::string_view key, std::string_view what,
                                 std::initializer_list<std::string_view> allowed) {
-    std::string message = "unknown key " + quoted(key) + " in " + std::string(what);
     std::string_view closest;
     std::size_t closest_distance = 3;  // suggest only near misses: "as-needed", "atx"
     for (std::string_view candidate : allowed) {
@@ -38,16 +38,16 @@ std::string unknown_key_message(std::string_view key, std::string_view what,
             closest_distance = distance;
         }
     }
-    if (!closest.empty()) {
-        message += " (did you mean '" + std::string(closest) + "'?)";
-    }
-    message += "; allowed keys:";
-    const char* separator = " ";
+    std::string keys;
     for (std::string_view candidate : allowed) {
-        message += separator + std::string(candidate);
-        separator = ", ";
+        keys += (keys.empty() ? "" : ", ") + std::string(candidate);
     }
-    return message;
+    if (!closest.empty()) {
+        return fill(_("unknown key {0} in {1} (did you mean '{2}'?); allowed keys: {3}"),
+                    {quoted(key), translated(what), closest, keys});
+    }
+    return fill(_("unknown key {0} in {1}; allowed keys: {2}"),
+                {quoted(key), translated(what), keys});
 }
 
 // The code point at `i` (valid UTF-8 is checked before yaml-cpp sees the text; an escape
@@ -116,7 +116,7 @@ std::vector<Diagnostic> Diagnostics::take() {
     });
     if (truncated_) {
         Diagnostic last = errors_.back();
-        last.message = "too many errors; stopped after " + std::to_string(kMaxErrors);
+        last.message = fill(_("too many errors; stopped after {}"), {std::to_string(kMaxErrors)});
         errors_.push_back(std::move(last));
         truncated_ = false;
     }
@@ -130,13 +130,13 @@ SourcePos Diagnostics::position(const YAML::Mark& mark) const {
 std::string describe(const YAML::Node& node) {
     switch (node.Type()) {
         case YAML::NodeType::Sequence:
-            return "a list";
+            return _("a list");
         case YAML::NodeType::Map:
-            return "a mapping";
+            return _("a mapping");
         case YAML::NodeType::Scalar:
             return quoted(node.Scalar());
         default:
-            return "nothing";
+            return _("nothing");
     }
 }
 
@@ -144,8 +144,8 @@ std::optional<Mapping> Mapping::read(Diagnostics& diagnostics, const YAML::Node&
                                      SourcePos where, std::string_view what,
                                      std::initializer_list<std::string_view> allowed) {
     if (!node.IsMap()) {
-        diagnostics.error(where, std::string(what) + " must be a mapping of keys to values, got " +
-                                     describe(node));
+        diagnostics.error(where, fill(_("{0} must be a mapping of keys to values, got {1}"),
+                                      {translated(what), describe(node)}));
         return std::nullopt;
     }
     Mapping mapping;
@@ -157,16 +157,16 @@ std::optional<Mapping> Mapping::read(Diagnostics& diagnostics, const YAML::Node&
         const YAML::Node key = entry.first;
         SourcePos key_pos = diagnostics.position(key.Mark());
         if (!key.IsScalar()) {
-            diagnostics.error(
-                key_pos, "a key in " + std::string(what) + " must be a name, got " + describe(key));
+            diagnostics.error(key_pos, fill(_("a key in {0} must be a name, got {1}"),
+                                            {translated(what), describe(key)}));
             continue;
         }
         const std::string& name = key.Scalar();
         auto [first, inserted] = seen.emplace(name, key_pos);
         if (!inserted) {
-            diagnostics.error(key_pos, "duplicate key " + quoted(name) + " in " +
-                                           std::string(what) + " (first at line " +
-                                           std::to_string(first->second.line) + ")");
+            diagnostics.error(key_pos, fill(_("duplicate key {0} in {1} (first at line {2})"),
+                                            {quoted(name), translated(what),
+                                             std::to_string(first->second.line)}));
             continue;
         }
         if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
@@ -193,13 +193,15 @@ std::optional<Text> read_text(Diagnostics& diagnostics, const Field& field,
                               std::string_view expected, std::size_t max_characters,
                               bool newlines) {
     if (!field.value.IsScalar()) {
-        diagnostics.error(field.value_pos, "'" + field.key + "' must be " + std::string(expected) +
-                                               ", got " + describe(field.value));
+        diagnostics.error(field.value_pos,
+                          fill(_("'{0}' must be {1}, got {2}"),
+                               {field.key, translated(expected), describe(field.value)}));
         return std::nullopt;
     }
     Text text{field.value.Scalar(), field.value_pos};
     if (auto problem = text_problem(text.value, max_characters, newlines)) {
-        diagnostics.error(text.pos, "'" + field.key + "' " + *problem);
+        // TRANSLATORS: {1} is one of the problems of a text below ("contains ...", "is ...").
+        diagnostics.error(text.pos, fill(_("'{0}' {1}"), {field.key, *problem}));
         return std::nullopt;
     }
     return text;
@@ -214,19 +216,19 @@ std::optional<std::string> text_problem(std::string_view value, std::size_t max_
         const bool control =
             (code < 0x20 && !(newlines && code == '\n')) || (code >= 0x7F && code <= 0x9F);
         if (control) {
-            return "contains the control character " + code_point_name(code) + " at character " +
-                   std::to_string(characters) +
-                   "; a name, dose or note is shown to people: write it without one";
+            return fill(_("contains the control character {0} at character {1}; a name, dose or "
+                          "note is shown to people: write it without one"),
+                        {code_point_name(code), std::to_string(characters)});
         }
         if (is_bidi_control(code)) {
-            return "contains the bidirectional control character " + code_point_name(code) +
-                   " at character " + std::to_string(characters) +
-                   "; it could make the text show as something else";
+            return fill(_("contains the bidirectional control character {0} at character {1}; it "
+                          "could make the text show as something else"),
+                        {code_point_name(code), std::to_string(characters)});
         }
     }
     if (characters > max_characters) {
-        return "is " + std::to_string(characters) + " characters long; at most " +
-               std::to_string(max_characters) + " are allowed";
+        return fill(_("is {0} characters long; at most {1} are allowed"),
+                    {std::to_string(characters), std::to_string(max_characters)});
     }
     return std::nullopt;
 }
@@ -249,13 +251,14 @@ std::optional<std::vector<Text>> read_text_list(Diagnostics& diagnostics, const 
     for (const auto& node : *nodes) {
         SourcePos pos = diagnostics.position(node.Mark());
         if (!node.IsScalar()) {
-            diagnostics.error(
-                pos, "each entry of '" + field.key + "' must be a text, got " + describe(node));
+            diagnostics.error(pos, fill(_("each entry of '{0}' must be a text, got {1}"),
+                                        {field.key, describe(node)}));
             all_scalars = false;
             continue;
         }
         if (auto problem = text_problem(node.Scalar(), kMaxTextCharacters, false)) {
-            diagnostics.error(pos, "an entry of '" + field.key + "' " + *problem);
+            // TRANSLATORS: {1} is one of the problems of a text ("contains ...", "is ...").
+            diagnostics.error(pos, fill(_("an entry of '{0}' {1}"), {field.key, *problem}));
             all_scalars = false;
             continue;
         }
@@ -270,14 +273,14 @@ std::optional<std::vector<Text>> read_text_list(Diagnostics& diagnostics, const 
 std::optional<std::vector<YAML::Node>> read_sequence(Diagnostics& diagnostics, const Field& field,
                                                      std::size_t max_entries) {
     if (!field.value.IsSequence()) {
-        diagnostics.error(field.value_pos,
-                          "'" + field.key + "' must be a list, got " + describe(field.value));
+        diagnostics.error(field.value_pos, fill(_("'{0}' must be a list, got {1}"),
+                                                {field.key, describe(field.value)}));
         return std::nullopt;
     }
     if (field.value.size() > max_entries) {
-        diagnostics.error(field.value_pos,
-                          "'" + field.key + "' has " + std::to_string(field.value.size()) +
-                              " entries; the limit is " + std::to_string(max_entries));
+        diagnostics.error(field.value_pos, fill(_("'{0}' has {1} entries; the limit is {2}"),
+                                                {field.key, std::to_string(field.value.size()),
+                                                 std::to_string(max_entries)}));
         return std::nullopt;
     }
     std::vector<YAML::Node> nodes;
@@ -299,10 +302,10 @@ std::optional<bool> read_bool(Diagnostics& diagnostics, const Field& field) {
             return false;
         }
     }
-    diagnostics.error(field.value_pos, "'" + field.key + "' must be true or false, got " +
-                                           describe(field.value) +
-                                           " (yes/no and on/off are not read as booleans: use "
-                                           "true or false)");
+    diagnostics.error(field.value_pos,
+                      fill(_("'{0}' must be true or false, got {1} (yes/no and on/off are not "
+                             "read as booleans: use true or false)"),
+                           {field.key, describe(field.value)}));
     return std::nullopt;
 }
 
@@ -317,9 +320,10 @@ std::optional<long long> read_integer(Diagnostics& diagnostics, const Field& fie
              value <= max;
     }
     if (!ok) {
-        diagnostics.error(field.value_pos, "'" + field.key + "' must be a whole number from " +
-                                               std::to_string(min) + " to " + std::to_string(max) +
-                                               ", got " + describe(field.value));
+        diagnostics.error(
+            field.value_pos,
+            fill(_("'{0}' must be a whole number from {1} to {2}, got {3}"),
+                 {field.key, std::to_string(min), std::to_string(max), describe(field.value)}));
         return std::nullopt;
     }
     return value;
@@ -351,10 +355,10 @@ std::optional<double> read_positive_number(Diagnostics& diagnostics, const Field
     if (!value) {
         char limit[32];
         std::snprintf(limit, sizeof limit, "%.0f", max);
-        diagnostics.error(field.value_pos, "'" + field.key +
-                                               "' must be a number greater than 0 such as 1 or "
-                                               "0.5 (at most " +
-                                               limit + "), got " + describe(field.value));
+        diagnostics.error(field.value_pos,
+                          fill(_("'{0}' must be a number greater than 0 such as 1 or 0.5 (at "
+                                 "most {1}), got {2}"),
+                               {field.key, limit, describe(field.value)}));
     }
     return value;
 }

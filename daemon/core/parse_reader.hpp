@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/diagnostic.hpp"
+#include "core/i18n.hpp"
 #include "core/model.hpp"
 #include "core/parse_source.hpp"
 
@@ -89,7 +90,7 @@ std::optional<std::string> text_problem(std::string_view value, std::size_t max_
 
 // A scalar that passes text_problem; reports "'key' must be TEXT_KIND, got ..." otherwise.
 std::optional<Text> read_text(Diagnostics& diagnostics, const Field& field,
-                              std::string_view expected = "a text",
+                              std::string_view expected = N_("a text"),
                               std::size_t max_characters = kMaxTextCharacters,
                               bool newlines = false);
 

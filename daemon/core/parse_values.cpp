@@ -1,4 +1,5 @@
 #include "core/parse_values.hpp"
+#include "core/i18n.hpp"
 
 #include <algorithm>
 #include <array>
@@ -80,7 +81,7 @@ std::optional<int> parse_count(std::string_view text, int max) {
 
 Checked<Amount> parse_amount(std::string_view text) {
     const std::string expected =
-        "must be \"<number> <unit>\" such as \"144 mg\", got \"" + std::string(text) + "\"";
+        fill(_("must be \"<number> <unit>\" such as \"144 mg\", got \"{}\""), {text});
     std::string_view rest = trim(text);
     std::size_t number_length = decimal_number_length(rest);
     if (number_length == 0) {
@@ -98,23 +99,25 @@ Checked<Amount> parse_amount(std::string_view text) {
         std::size_t at = after_number.find(dash);
         if (at != std::string_view::npos &&
             decimal_number_length(trim(after_number.substr(at + dash.size()))) > 0) {
-            return Checked<Amount>::fail(
-                "is a range, not an amount: pick one amount, or use a 'ramp' to change it over "
-                "time, got \"" +
-                std::string(text) + "\"");
+            return Checked<Amount>::fail(fill(_("is a range, not an amount: pick one amount, or "
+                                                "use a 'ramp' to change it over time, got \"{}\""),
+                                              {text}));
         }
     }
     if (unit.empty()) {
-        return Checked<Amount>::fail(expected + " (the unit is missing)");
+        return Checked<Amount>::fail(
+            fill(_("must be \"<number> <unit>\" such as \"144 mg\", got \"{}\" (the unit is "
+                   "missing)"),
+                 {text}));
     }
     if (std::find(kKnownUnits.begin(), kKnownUnits.end(), unit) == kKnownUnits.end()) {
         return Checked<Amount>::fail(
-            "has an unknown unit \"" + unit + "\" in \"" + std::string(text) +
-            "\"; known units: mg, g, mcg, µg, ml, iu, mmol, capsules, tablets, drops, "
-            "scoops, ... (see regimen.yaml(5))");
+            fill(_("has an unknown unit \"{0}\" in \"{1}\"; known units: mg, g, mcg, µg, ml, iu, "
+                   "mmol, capsules, tablets, drops, scoops, ... (see regimen.yaml(5))"),
+                 {unit, text}));
     }
     if (!(value > 0) || value > 1e9) {
-        return Checked<Amount>::fail("must be more than 0, got \"" + std::string(text) + "\"");
+        return Checked<Amount>::fail(fill(_("must be more than 0, got \"{}\""), {text}));
     }
     return Checked<Amount>{Amount{value, unit, std::string(text)}, {}};
 }
@@ -122,9 +125,9 @@ Checked<Amount> parse_amount(std::string_view text) {
 Checked<TimeOfDay> parse_time_of_day(std::string_view text) {
     const auto fail = [&] {
         return Checked<TimeOfDay>::fail(
-            "'at' must be \"HH:MM\", \"HH:MM:SS\", \"<duration> before bedtime\" or "
-            "\"<duration> after bedtime\", got \"" +
-            std::string(text) + "\"");
+            fill(_("'at' must be \"HH:MM\", \"HH:MM:SS\", \"<duration> before bedtime\" or "
+                   "\"<duration> after bedtime\", got \"{}\""),
+                 {text}));
     };
     TimeOfDay time;
     time.text = std::string(text);
@@ -151,13 +154,13 @@ Checked<TimeOfDay> parse_time_of_day(std::string_view text) {
         auto duration = parse_duration(duration_text);
         if (!duration) {
             return Checked<TimeOfDay>::fail(
-                "'at' counts from bedtime with a duration written as 1h, 30m or 1h30m (such as "
-                "\"1h" +
-                std::string(suffix) + "\"), got \"" + std::string(text) + "\"");
+                fill(_("'at' counts from bedtime with a duration written as 1h, 30m or 1h30m "
+                       "(such as \"1h{0}\"), got \"{1}\""),
+                     {suffix, text}));
         }
         if (*duration >= Seconds{86400}) {
-            return Checked<TimeOfDay>::fail("'at' must be less than 24h from bedtime, got \"" +
-                                            std::string(text) + "\"");
+            return Checked<TimeOfDay>::fail(
+                fill(_("'at' must be less than 24h from bedtime, got \"{}\""), {text}));
         }
         time.base = TimeOfDay::Base::Bedtime;
         time.offset = *duration * sign;
@@ -188,10 +191,9 @@ Checked<Every> parse_every(std::string_view text) {
             }
         }
     }
-    return Checked<Every>::fail(
-        "'every' must be \"day\", \"week\", \"N days\" or \"N hours\" (N a whole number from "
-        "1), got \"" +
-        std::string(text) + "\"");
+    return Checked<Every>::fail(fill(_("'every' must be \"day\", \"week\", \"N days\" or \"N "
+                                       "hours\" (N a whole number from 1), got \"{}\""),
+                                     {text}));
 }
 
 std::optional<std::uint8_t> parse_weekday(std::string_view text) {

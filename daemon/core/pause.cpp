@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "core/i18n.hpp"
-#include "core/placeholders.hpp"
 
 namespace regimend {
 
@@ -98,20 +97,20 @@ std::variant<LocalDate, std::string> pause_until(const regimend::TimeZone& zone,
                                                  std::string_view text, Instant now) {
     auto until = parse_date(text);
     if (!until) {
-        return fill_in(_("'{}' is not a date: --until takes YYYY-MM-DD, the last day of the "
-                         "pause"),
-                       {text});
+        return fill(_("'{}' is not a date: --until takes YYYY-MM-DD, the last day of the "
+                      "pause"),
+                    {text});
     }
     const LocalDate today = local_date(zone, now);
     if (*until < today) {
-        return fill_in(_("{} is in the past: a pause runs from now until a date from today "
-                         "({}) on"),
-                       {format_date(*until), format_date(today)});
+        return fill(_("{} is in the past: a pause runs from now until a date from today "
+                      "({}) on"),
+                    {format_date(*until), format_date(today)});
     }
     if (date::sys_days{*until} - date::sys_days{today} > date::days{kMaxPauseDays}) {
-        return fill_in(_("{} is more than ten years ahead: end the item in the regimen "
-                         "instead ('end: YYYY-MM-DD')"),
-                       {format_date(*until)});
+        return fill(_("{} is more than ten years ahead: end the item in the regimen "
+                      "instead ('end: YYYY-MM-DD')"),
+                    {format_date(*until)});
     }
     return *until;
 }

@@ -25,6 +25,8 @@ inline constexpr std::size_t kMaxListedDoses = 20'000;
 
 // Every refusal's message contains this, so a client can tell "ask for less" from other
 // invalid arguments and split the span.
+// Not translated: regimenctl finds these words in the error to split its span (ctl/bus_call.hpp),
+// whatever the languages of the daemon and the CLI; the user never sees the message.
 inline constexpr std::string_view kShorterSpanHint = "ask for a shorter span";
 
 // The most doses, and the most reply bytes, that ListDoses over [from, to) can produce for

@@ -1,4 +1,5 @@
 #include "core/report.hpp"
+#include "core/i18n.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -327,9 +328,8 @@ std::string one_decimal(double value) {
     if (std::abs(value) < 0.05) {
         value = 0;  // no "-0.0"
     }
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f", std::abs(value));
-    return (value < 0 ? "\u2212" : "") + std::string(text);  // a real minus sign
+    // A real minus sign, and the reader's decimal mark.
+    return (value < 0 ? "\u2212" : "") + format_reader_decimal(std::abs(value), 1);
 }
 
 std::string signed_decimal(double value) {
@@ -337,8 +337,9 @@ std::string signed_decimal(double value) {
 }
 
 std::string interval_text(const DifferenceEstimate& estimate) {
-    return "(difference " + signed_decimal(estimate.difference) + ", 95% interval " +
-           one_decimal(estimate.low) + " to " + one_decimal(estimate.high) + ")";
+    return fill(_("(difference {0}, 95% interval {1} to {2})"),
+                {signed_decimal(estimate.difference), one_decimal(estimate.low),
+                 one_decimal(estimate.high)});
 }
 
 std::string cannot_tell_text(const ComparedFigure& figure) {
@@ -346,57 +347,64 @@ std::string cannot_tell_text(const ComparedFigure& figure) {
     if (estimate.low > 0 || estimate.high < 0) {
         return "";
     }
-    std::string text = ": the data cannot tell yet";
     if (std::abs(estimate.difference) < 1e-9) {
-        return text + " (no difference so far)";
+        return _(": the data cannot tell yet (no difference so far)");
     }
     auto more_days = more_days_to_tell(estimate, figure.after_days);
     if (!more_days) {
-        return text +
-               "; more entries after the start alone would not narrow the interval "
-               "enough, the days before it are too few or too varied";
+        return _(
+            ": the data cannot tell yet; more entries after the start alone would not "
+            "narrow the interval enough, the days before it are too few or too varied");
     }
     if (*more_days / std::max(figure.days_a_week, 0.1) > 5 * 52.0) {
-        return text +
-               "; if the difference stays as it is, only years more entries would "
-               "narrow the interval enough to tell";
+        return _(
+            ": the data cannot tell yet; if the difference stays as it is, only years more "
+            "entries would narrow the interval enough to tell");
     }
     double weeks_needed = *more_days / std::max(figure.days_a_week, 0.1);
     long weeks = std::max(1L, std::lround(std::ceil(weeks_needed)));
-    return text + "; if the difference stays as it is, about " + std::to_string(weeks) +
-           (weeks == 1 ? " more week" : " more weeks") +
-           " of entries would narrow the interval enough to tell";
+    return fill(P_(": the data cannot tell yet; if the difference stays as it is, about {} more "
+                   "week of entries would narrow the interval enough to tell",
+                   ": the data cannot tell yet; if the difference stays as it is, about {} more "
+                   "weeks of entries would narrow the interval enough to tell",
+                   weeks),
+                {std::to_string(weeks)});
 }
 
 std::string days_text(int count) {
-    return std::to_string(count) + (count == 1 ? " day" : " days");
+    return fill(P_("{} day", "{} days", count), {std::to_string(count)});
 }
 
 // "13 more after the start", "4 more before the start and 13 more after it".
 std::string more_needed(int before, int after, int needed) {
-    std::string text;
+    const std::string more_before = std::to_string(needed - before);
+    const std::string more_after = std::to_string(needed - after);
+    if (before < needed && after < needed) {
+        return fill(_("{0} more before the start and {1} more after it"),
+                    {more_before, more_after});
+    }
     if (before < needed) {
-        text = std::to_string(needed - before) + " more before the start";
+        return fill(_("{} more before the start"), {more_before});
     }
-    if (after < needed) {
-        text += text.empty() ? std::to_string(needed - after) + " more after the start"
-                             : " and " + std::to_string(needed - after) + " more after it";
-    }
-    return text;
+    return after < needed ? fill(_("{} more after the start"), {more_after}) : std::string();
 }
 
 std::string too_early_text(const ComparedFigure& figure) {
-    std::string text = "too early to tell: the diary covers " + days_text(figure.before_covered) +
-                       " before the start and " + days_text(figure.after_covered) + " after it";
+    const std::string before_days = days_text(figure.before_covered);
+    const std::string after_days = days_text(figure.after_covered);
     if (figure.before_covered < kMinCoveredDays || figure.after_covered < kMinCoveredDays) {
-        return text + "; each side needs " + std::to_string(kMinCoveredDays) + " (" +
-               more_needed(figure.before_covered, figure.after_covered, kMinCoveredDays) + ")";
+        return fill(_("too early to tell: the diary covers {0} before the start and {1} after it; "
+                      "each side needs {2} ({3})"),
+                    {before_days, after_days, std::to_string(kMinCoveredDays),
+                     more_needed(figure.before_covered, figure.after_covered, kMinCoveredDays)});
     }
     const int before = figure.before_rated.value_or(0);
     const int after = figure.after_rated.value_or(0);
-    return text + ", with a rating on " + std::to_string(before) + " and " + std::to_string(after) +
-           " of them; each side needs " + std::to_string(kMinRatedDays) + " days with a rating (" +
-           more_needed(before, after, kMinRatedDays) + ")";
+    return fill(_("too early to tell: the diary covers {0} before the start and {1} after it, "
+                  "with a rating on {2} and {3} of them; each side needs {4} days with a rating "
+                  "({5})"),
+                {before_days, after_days, std::to_string(before), std::to_string(after),
+                 std::to_string(kMinRatedDays), more_needed(before, after, kMinRatedDays)});
 }
 
 // What a difference the interval excludes 0 for means: "better" or "worse" when the kind
@@ -409,39 +417,43 @@ std::string direction_text(const ComparedFigure& figure, const char* up, const c
     const bool higher = estimate.low > 0;
     switch (figure.better) {
         case Better::Higher:
-            return higher ? ": better" : ": worse";
+            return higher ? _(": better") : _(": worse");
         case Better::Lower:
-            return higher ? ": worse" : ": better";
+            return higher ? _(": worse") : _(": better");
         case Better::Unstated:
             break;
     }
-    return std::string(": ") + (higher ? up : down);
+    return fill(_(": {}"), {translated(higher ? up : down)});
 }
 
 std::string reading(const std::string& subject, const std::string& unit,
                     const ComparedFigure& figure, const char* up, const char* down) {
     if (!figure.started) {
-        return subject +
-               ": the regimen has not started yet (no item has a `start:` that has come and no "
-               "dose has been taken), so nothing is \"after\" to compare";
+        return fill(_("{}: the regimen has not started yet (no item has a `start:` that has come "
+                      "and no dose has been taken), so nothing is \"after\" to compare"),
+                    {subject});
     }
     if (!figure.before && !figure.after) {
-        return subject + ": no data before or after the start";
+        return fill(_("{}: no data before or after the start"), {subject});
     }
     if (figure.too_early()) {
-        return subject + ": " + too_early_text(figure);
+        return fill(_("{0}: {1}"), {subject, too_early_text(figure)});
     }
+    // `unit` is a pattern for a value: "{} a week", "{} mean".
     if (!figure.before) {
-        return subject + ": " + one_decimal(*figure.after) + unit +
-               " after the start, no data before it to compare with";
+        return fill(_("{0}: {1} after the start, no data before it to compare with"),
+                    {subject, fill(unit, {one_decimal(*figure.after)})});
     }
     if (!figure.after || !figure.estimate) {
-        return subject + ": " + one_decimal(*figure.before) + unit +
-               " before the start, no data after it yet";
+        return fill(_("{0}: {1} before the start, no data after it yet"),
+                    {subject, fill(unit, {one_decimal(*figure.before)})});
     }
-    return subject + ": " + one_decimal(*figure.before) + " \u2192 " + one_decimal(*figure.after) +
-           unit + " " + interval_text(*figure.estimate) + direction_text(figure, up, down) +
-           cannot_tell_text(figure);
+    // TRANSLATORS: "migraine days: 2.0 → 1.0 a week (difference ...)", then ": fewer days" and
+    // what the data cannot tell yet, each as its own message.
+    return fill(_("{0}: {1} \u2192 {2} {3}"),
+                {subject, one_decimal(*figure.before), fill(unit, {one_decimal(*figure.after)}),
+                 interval_text(*figure.estimate)}) +
+           direction_text(figure, up, down) + cannot_tell_text(figure);
 }
 
 LocalDate day_after(LocalDate day) {
@@ -497,13 +509,14 @@ std::vector<Phase> split_phases(const Regimen& regimen, const ReportInput& input
             for (const auto& item : regimen.items) {
                 if (!item.ramp.empty()) {
                     if (auto amount = item.amount_on(phase.first_day)) {
-                        amounts.push_back(item.id + " at " + amount->text);
+                        amounts.push_back(fill(_("{0} at {1}"), {item.id, amount->text}));
                     }
                 }
             }
-            what = amounts.empty() ? "the regimen" : join(amounts);
+            what = amounts.empty() ? std::string(_("the regimen")) : join(amounts);
         }
-        phase.label = "from " + format_date(LocalDate{phase.first_day}) + ": " + what;
+        phase.label =
+            fill(_("from {0}: {1}"), {format_reader_date(LocalDate{phase.first_day}), what});
         for (const auto& day : days) {
             if (day.day >= phase.first_day && day.day <= phase.last_day) {
                 phase.planned += day.planned;
@@ -708,12 +721,17 @@ Report build_report(const Regimen& regimen, const ReportInput& given, int days) 
 }
 
 std::string overuse_note(const MonthOveruse& month) {
-    return "for information: acute (as-needed) doses were logged on " +
-           std::to_string(month.acute_days) + " days in " +
-           date::format("%B %Y", date::year_month_day{month.month / date::day{1}}) +
-           ". The ICHD-3 criteria for medication-overuse headache count 10 or more days a "
-           "month for triptans and combination analgesics (15 for simple analgesics). If "
-           "this applies to you, talk to your clinician.";
+    return fill(P_("for information: acute (as-needed) doses were logged on {0} day in {1}. The "
+                   "ICHD-3 criteria for medication-overuse headache count 10 or more days a month "
+                   "for triptans and combination analgesics (15 for simple analgesics). If this "
+                   "applies to you, talk to your clinician.",
+                   "for information: acute (as-needed) doses were logged on {0} days in {1}. The "
+                   "ICHD-3 criteria for medication-overuse headache count 10 or more days a month "
+                   "for triptans and combination analgesics (15 for simple analgesics). If this "
+                   "applies to you, talk to your clinician.",
+                   month.acute_days),
+                {std::to_string(month.acute_days),
+                 format_reader_month(LocalDate{month.month / date::day{1}})});
 }
 
 bool ComparedFigure::too_early() const {
@@ -787,13 +805,15 @@ SymptomComparison compare_symptom(const DiarySide& before, const DiarySide& afte
 }
 
 std::string days_reading(const std::string& kind, const ComparedFigure& figure) {
-    return reading(kind + " days", " a week", figure, "more days", "fewer days");
+    return reading(fill(_("{} days"), {kind}), _("{} a week"), figure, N_("more days"),
+                   N_("fewer days"));
 }
 
 // A kind whose higher ratings are better (sleep) is rated, not suffered: "sleep rating".
 std::string severity_reading(const std::string& kind, const ComparedFigure& figure) {
-    const char* measure = figure.better == Better::Higher ? " rating" : " severity";
-    return reading(kind + measure, " mean", figure, "higher", "lower");
+    const std::string subject = figure.better == Better::Higher ? fill(_("{} rating"), {kind})
+                                                                : fill(_("{} severity"), {kind});
+    return reading(subject, _("{} mean"), figure, N_("higher"), N_("lower"));
 }
 
 std::vector<std::pair<LocalDate, std::string>> plan_changes(const Regimen& regimen, LocalDate first,
@@ -804,14 +824,16 @@ std::vector<std::pair<LocalDate, std::string>> plan_changes(const Regimen& regim
         if (schedule.start) {
             auto amount = item.amount_on(*schedule.start);
             add_change(changes, *schedule.start, first, last,
-                       item.id + " starts" + (amount ? " at " + amount->text : ""));
+                       amount ? fill(_("{0} starts at {1}"), {item.id, amount->text})
+                              : fill(_("{} starts"), {item.id}));
             for (const auto& step : item.ramp) {
                 add_change(changes, add_days(*schedule.start, static_cast<int>(step.after.count())),
-                           first, last, item.id + " goes to " + step.amount.text);
+                           first, last, fill(_("{0} goes to {1}"), {item.id, step.amount.text}));
             }
         }
         if (schedule.end) {
-            add_change(changes, day_after(*schedule.end), first, last, item.id + " ends");
+            add_change(changes, day_after(*schedule.end), first, last,
+                       fill(_("{} ends"), {item.id}));
         }
     }
     std::vector<std::pair<LocalDate, std::string>> result;

@@ -1,4 +1,5 @@
 #include "core/stock_text.hpp"
+#include "core/i18n.hpp"
 
 #include <cstdio>
 
@@ -44,50 +45,50 @@ std::string ahead_clock(const TimeZone& zone, Instant instant, Instant now) {
     const std::string clock = format_hh_mm(local);
     const auto ahead = (day - today).count();
     if (ahead <= 0) {
-        return "today " + clock;
+        return fill(_("today {}"), {clock});
     }
     if (ahead == 1) {
-        return "tomorrow " + clock;
+        return fill(_("tomorrow {}"), {clock});
     }
     if (ahead < 7) {
         return format_weekday(LocalDate{date::floor<date::days>(local)}) + " " + clock;
     }
-    return format_weekday(LocalDate{day}) + " " + format_date(LocalDate{day}) + " " + clock;
+    return format_weekday(LocalDate{day}) + " " + format_reader_date(LocalDate{day}) + " " + clock;
 }
 
 std::string stock_low_line(const Regimen& regimen, const Item& item, const StockForecast& forecast,
                            Instant now) {
     const double on_hand = forecast.on_hand.value_or(0);
-    std::string line = display_name(item) + ": ";
+    const std::string name = display_name(item);
     if (on_hand <= 0) {
-        line += "out of stock";
-        if (on_hand < 0) {
-            line += " (" + units_text(item, on_hand) + ")";
-        }
-        return line;
+        return on_hand < 0 ? fill(_("{0}: out of stock ({1})"), {name, units_text(item, on_hand)})
+                           : fill(_("{}: out of stock"), {name});
     }
-    line += units_text(item, on_hand) + " left";
-    if (forecast.runs_out) {
-        const auto seconds = (*forecast.runs_out - now).count();
-        const auto days = seconds / 86400;
-        if (seconds <= 0) {
-            line += "; not enough for the dose due now";
-            return line;
-        }
-        line += days < 1    ? ", less than a day"
-                : days == 1 ? ", about 1 day"
-                            : ", about " + std::to_string(days) + " days";
-        line += "; runs out " + ahead_clock(regimen, *forecast.runs_out, now);
+    const std::string left = units_text(item, on_hand);
+    if (!forecast.runs_out) {
+        return fill(_("{0}: {1} left"), {name, left});
     }
-    return line;
+    const auto seconds = (*forecast.runs_out - now).count();
+    const auto days = seconds / 86400;
+    if (seconds <= 0) {
+        return fill(_("{0}: {1} left; not enough for the dose due now"), {name, left});
+    }
+    const std::string runs_out = ahead_clock(regimen, *forecast.runs_out, now);
+    if (days < 1) {
+        return fill(_("{0}: {1} left, less than a day; runs out {2}"), {name, left, runs_out});
+    }
+    return fill(P_("{0}: {1} left, about {2} day; runs out {3}",
+                   "{0}: {1} left, about {2} days; runs out {3}", days),
+                {name, left, std::to_string(days), runs_out});
 }
 
 NoticeText stock_low_notice(const Regimen& regimen, const Item& item, const StockForecast& forecast,
                             Instant now) {
     NoticeText text;
     text.summary = stock_low_line(regimen, item, forecast, now);
-    text.body = "After a refill: regimenctl refill " + item.id +
-                " QUANTITY (adds), or --set with the count on hand";
+    text.body = fill(_("After a refill: regimenctl refill {} QUANTITY (adds), or --set with the "
+                       "count on hand"),
+                     {item.id});
     return text;
 }
 
@@ -96,12 +97,12 @@ std::optional<std::string> stock_reminder_note(const Item& item, const StockFore
         return std::nullopt;
     }
     if (*forecast.on_hand <= 0) {
-        return std::string("out of stock");
+        return std::string(_("out of stock"));
     }
     if (!forecast.low) {
         return std::nullopt;
     }
-    return units_text(item, *forecast.on_hand) + " left";
+    return fill(_("{} left"), {units_text(item, *forecast.on_hand)});
 }
 
 }  // namespace regimend

@@ -1,5 +1,7 @@
 #include "core/time.hpp"
 
+#include "core/i18n.hpp"
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -185,8 +187,94 @@ std::string format_date(LocalDate day) {
 }
 
 std::string format_weekday(LocalDate day) {
-    static constexpr std::string_view kWeekdays = "SunMonTueWedThuFriSat";
-    return std::string(kWeekdays.substr(3 * date::weekday{date::sys_days{day}}.c_encoding(), 3));
+    // TRANSLATORS: the short names of the days of the week, Sunday first.
+    static constexpr const char* kWeekdays[] = {N_("Sun"), N_("Mon"), N_("Tue"), N_("Wed"),
+                                                N_("Thu"), N_("Fri"), N_("Sat")};
+    return _(kWeekdays[date::weekday{date::sys_days{day}}.c_encoding()]);
+}
+
+namespace {
+
+// The reader's date pattern: %Y, %m, %d, %a (format_weekday) and %b (the month's short name).
+std::string format_with_pattern(std::string_view pattern, LocalDate day) {
+    // TRANSLATORS: the short names of the months.
+    static constexpr const char* kMonths[] = {N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"),
+                                              N_("May"), N_("Jun"), N_("Jul"), N_("Aug"),
+                                              N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec")};
+    std::string text;
+    for (std::size_t at = 0; at < pattern.size(); ++at) {
+        if (pattern[at] != '%' || at + 1 == pattern.size()) {
+            text += pattern[at];
+            continue;
+        }
+        switch (pattern[++at]) {
+            case 'Y':
+                append_year(text, static_cast<int>(day.year()));
+                break;
+            case 'm':
+                append_two_digits(text, static_cast<unsigned>(day.month()));
+                break;
+            case 'd':
+                append_two_digits(text, static_cast<unsigned>(day.day()));
+                break;
+            case 'a':
+                text += format_weekday(day);
+                break;
+            case 'b':
+                text += _(kMonths[static_cast<unsigned>(day.month()) - 1]);
+                break;
+            case 'A':
+                text += format_long_weekday(day);
+                break;
+            case 'B': {
+                // TRANSLATORS: the names of the months.
+                static constexpr const char* kLongMonths[] = {
+                    N_("January"),   N_("February"), N_("March"),    N_("April"),
+                    N_("May"),       N_("June"),     N_("July"),     N_("August"),
+                    N_("September"), N_("October"),  N_("November"), N_("December")};
+                text += _(kLongMonths[static_cast<unsigned>(day.month()) - 1]);
+                break;
+            }
+            default:
+                text += '%';
+                text += pattern[at];
+        }
+    }
+    return text;
+}
+
+}  // namespace
+
+std::string format_long_weekday(LocalDate day) {
+    // TRANSLATORS: the names of the days of the week, Sunday first.
+    static constexpr const char* kLongWeekdays[] = {N_("Sunday"),    N_("Monday"),   N_("Tuesday"),
+                                                    N_("Wednesday"), N_("Thursday"), N_("Friday"),
+                                                    N_("Saturday")};
+    return _(kLongWeekdays[date::weekday{date::sys_days{day}}.c_encoding()]);
+}
+
+std::string format_reader_date(LocalDate day) {
+    // TRANSLATORS: how a date is written: %Y the year, %m the month and %d the day (two
+    // digits each), %a the short weekday, %b the month's short name. German: "%d.%m.%Y".
+    return format_with_pattern(_("%Y-%m-%d"), day);
+}
+
+std::string format_reader_month(LocalDate day) {
+    // TRANSLATORS: a month of a year ("November 2026"); %B the month's name, %Y the year.
+    return format_with_pattern(_("%B %Y"), day);
+}
+
+std::string format_reader_day_month(LocalDate day) {
+    // TRANSLATORS: a short day and month for a chart's axis ("30 Nov"); the codes as in
+    // "%Y-%m-%d". German: "%d.%m.".
+    return format_with_pattern(_("%d %b"), day);
+}
+
+std::string format_reader_date_hh_mm(LocalTime local) {
+    std::string text = format_reader_date(LocalDate{date::floor<date::days>(local)});
+    text += ' ';
+    append_clock(text, local, false);
+    return text;
 }
 
 std::string format_hh_mm(LocalTime local) {

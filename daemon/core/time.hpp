@@ -49,9 +49,19 @@ bool is_day_entry(const regimend::TimeZone& zone, Instant at);
 // The one date and time formatter: every date regimend and regimenctl print or write goes
 // through these, so a year is written one way everywhere: four digits for 0 to 9999, else
 // at least four digits after its sign, if negative ("-0001", "10000").
-std::string format_date(LocalDate day);     // "2026-11-22"
-std::string format_weekday(LocalDate day);  // "Sun", in English whatever the locale
-std::string format_hh_mm(LocalTime local);  // "21:30"
+std::string format_date(LocalDate day);  // "2026-11-22"
+// The day's short name in the reader's language: "Sun", "So" (translated, core/i18n.hpp).
+std::string format_weekday(LocalDate day);
+// A date as a reader of the current language writes it, in human output only: the pattern
+// is the translation of "%Y-%m-%d" (German "%d.%m.%Y": "22.11.2026"), with %Y the year as
+// format_date writes it, %m and %d two digits and %a format_weekday. Text a user types back
+// (--at "2026-11-22 21:30"), files and JSON keep format_date, format_date_hh_mm and RFC 3339.
+std::string format_reader_date(LocalDate day);
+std::string format_reader_date_hh_mm(LocalTime local);  // "22.11.2026 21:30"
+std::string format_reader_day_month(LocalDate day);     // "30 Nov", "30.11."
+std::string format_reader_month(LocalDate day);         // "November 2026" (day's month)
+std::string format_long_weekday(LocalDate day);         // "Sunday", "Sonntag"
+std::string format_hh_mm(LocalTime local);              // "21:30"
 // "21:30", or "21:30:15" when the seconds are not zero.
 std::string format_clock(LocalTime local);
 std::string format_date_hh_mm(LocalTime local);  // "2026-11-22 21:30"

@@ -1,4 +1,5 @@
 #include "host/atomic_file.hpp"
+#include "core/i18n.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -28,8 +29,9 @@ bool write_all(int fd, std::string_view text) {
     return true;
 }
 
-std::string failure(const std::string& what, const std::string& path, int error) {
-    return "cannot " + what + " " + path + ": " + std::strerror(error);
+// `message`: a translated sentence with the path ({0}) and the system's reason ({1}).
+std::string failure(const char* message, const std::string& path, int error) {
+    return fill(message, {path, std::strerror(error)});
 }
 
 }  // namespace
@@ -42,7 +44,7 @@ std::optional<std::string> write_file_atomically(const std::string& path, std::s
     std::string temporary = (directory / ("." + target.filename().string() + ".XXXXXX")).string();
     UniqueFd file(::mkostemp(temporary.data(), O_CLOEXEC));
     if (!file) {
-        return failure("create a temporary file in", directory.string(), errno);
+        return failure(_("cannot create a temporary file in {0}: {1}"), directory.string(), errno);
     }
     // Removes the temporary file unless it became `path`.
     struct Remove {
@@ -55,22 +57,22 @@ std::optional<std::string> write_file_atomically(const std::string& path, std::s
         }
     } remove{temporary};
     if (!write_all(file.get(), text)) {
-        return failure("write", temporary, errno);
+        return failure(_("cannot write {0}: {1}"), temporary, errno);
     }
     if (how.mode != 0600 && ::fchmod(file.get(), how.mode) != 0) {
-        return failure("set the permissions of", temporary, errno);
+        return failure(_("cannot set the permissions of {0}: {1}"), temporary, errno);
     }
     if (::fsync(file.get()) != 0) {
-        return failure("sync", temporary, errno);
+        return failure(_("cannot sync {0}: {1}"), temporary, errno);
     }
     file.reset();
     if (how.replace) {
         if (::rename(temporary.c_str(), path.c_str()) != 0) {
-            return failure("replace", path, errno);
+            return failure(_("cannot replace {0}: {1}"), path, errno);
         }
         remove.keep = true;
     } else if (::link(temporary.c_str(), path.c_str()) != 0) {
-        return failure("write", path, errno);
+        return failure(_("cannot write {0}: {1}"), path, errno);
     }
     // The new name is durable only once the directory entry is.
     const UniqueFd directory_fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

@@ -1,4 +1,5 @@
 #include "host/regular_file.hpp"
+#include "core/i18n.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,31 +17,31 @@ namespace {
 
 std::string kind_of(mode_t mode) {
     if (S_ISFIFO(mode)) {
-        return "a FIFO";
+        return _("a FIFO");
     }
     if (S_ISDIR(mode)) {
-        return "a directory";
+        return _("a directory");
     }
     if (S_ISCHR(mode)) {
-        return "a character device";
+        return _("a character device");
     }
     if (S_ISBLK(mode)) {
-        return "a block device";
+        return _("a block device");
     }
     if (S_ISSOCK(mode)) {
-        return "a socket";
+        return _("a socket");
     }
     if (S_ISLNK(mode)) {
-        return "a symbolic link";
+        return _("a symbolic link");
     }
-    return "not a file";
+    return _("not a file");
 }
 
 std::string too_large(std::size_t max_bytes) {
     if (max_bytes == kMaxRegimenBytes) {
-        return "the file is larger than 1 MiB; a regimen is a few kilobytes";
+        return _("the file is larger than 1 MiB; a regimen is a few kilobytes");
     }
-    return "the file is larger than the " + std::to_string(max_bytes) + " bytes expected";
+    return fill(_("the file is larger than the {} bytes expected"), {std::to_string(max_bytes)});
 }
 
 // Reads the open regular file `fd` whose fstat gave `status`: at most `max_bytes`.
@@ -85,22 +86,23 @@ std::optional<std::string> read_open_file(int fd, const struct stat& status, std
 
 StateFileCheck judge(const struct stat& status) {
     if (S_ISLNK(status.st_mode)) {
-        return {StateFileVerdict::Untrusted, "it is a symbolic link"};
+        return {StateFileVerdict::Untrusted, _("it is a symbolic link")};
     }
     const uid_t user = ::geteuid();
     if (status.st_uid != user) {
-        return {StateFileVerdict::Untrusted, "it belongs to uid " + std::to_string(status.st_uid) +
-                                                 ", not to uid " + std::to_string(user)};
+        return {StateFileVerdict::Untrusted,
+                fill(_("it belongs to uid {0}, not to uid {1}"),
+                     {std::to_string(status.st_uid), std::to_string(user)})};
     }
     if ((status.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
         return {StateFileVerdict::Untrusted,
-                std::string("group or others can write it (mode ") + mode + ")"};
+                fill(_("group or others can write it (mode {})"), {mode})};
     }
     if (!S_ISREG(status.st_mode)) {
         return {StateFileVerdict::Unreadable,
-                "it is " + kind_of(status.st_mode) + ", not a regular file"};
+                fill(_("it is {}, not a regular file"), {kind_of(status.st_mode)})};
     }
     return {};
 }
@@ -122,7 +124,7 @@ std::optional<std::string> read_regular_file(const std::string& path, std::strin
         return std::nullopt;
     }
     if (!S_ISREG(status.st_mode)) {
-        error = "it is " + kind_of(status.st_mode) + ", not a regular file";
+        error = fill(_("it is {}, not a regular file"), {kind_of(status.st_mode)});
         return std::nullopt;
     }
     return read_open_file(file.get(), status, error, max_bytes);
@@ -148,7 +150,7 @@ StateFileRead read_state_file(const std::string& path, std::size_t max_bytes) {
     if (!file) {
         const int error = errno;
         if (error == ELOOP) {
-            result.check = {StateFileVerdict::Untrusted, "it is a symbolic link"};
+            result.check = {StateFileVerdict::Untrusted, _("it is a symbolic link")};
         } else if (error == ENOENT || error == ENOTDIR) {
             result.check = {StateFileVerdict::Missing, std::strerror(error)};
         } else {

@@ -1,4 +1,5 @@
 #include "loop/regimen_worker.hpp"
+#include "core/i18n.hpp"
 
 #include <pthread.h>
 #include <signal.h>
@@ -105,7 +106,7 @@ void RegimenWorker::run() {
             loaded = LoadedRegimen{};
             loaded.diagnostics.push_back(
                 Diagnostic{job.is_file ? job.path_or_text : job.file_name, 0, 0, Severity::Error,
-                           std::string("cannot check the regimen: ") + error.what()});
+                           fill(_("cannot check the regimen: {}"), {error.what()})});
         }
         {
             const std::lock_guard lock(mutex_);

@@ -1,4 +1,5 @@
 #include "store/directory.hpp"
+#include "core/i18n.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -28,8 +29,9 @@ std::optional<std::string> make_private_directories(const std::filesystem::path&
         if (::stat(partial.c_str(), &status) == 0 && S_ISDIR(status.st_mode)) {
             continue;
         }
-        return "cannot create directory " + partial.string() + ": " +
-               std::strerror(mkdir_errno == EEXIST ? ENOTDIR : mkdir_errno);
+        return fill(
+            _("cannot create directory {0}: {1}"),
+            {partial.string(), std::strerror(mkdir_errno == EEXIST ? ENOTDIR : mkdir_errno)});
     }
     return std::nullopt;
 }

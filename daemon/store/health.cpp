@@ -1,4 +1,5 @@
 #include "store/health.hpp"
+#include "core/i18n.hpp"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -56,7 +57,7 @@ HistoryHealth check_contents(sqlite3* db) {
                        sqlite3_errmsg(db));
     }
     if (verdict != "ok") {
-        return problem(HistoryProblem::Damaged, "integrity check: " + verdict);
+        return problem(HistoryProblem::Damaged, fill(_("integrity check: {}"), {verdict}));
     }
 
     sqlite::Statement tables;
@@ -75,7 +76,7 @@ HistoryHealth check_contents(sqlite3* db) {
     }
     if (!foreign.empty()) {
         return problem(HistoryProblem::Foreign,
-                       "it has tables that are not regimend's: " + foreign);
+                       fill(_("it has tables that are not regimend's: {}"), {foreign}));
     }
     return {};
 }
@@ -151,18 +152,21 @@ HistoryHealth check_history(const std::string& path,
 std::string HistoryHealth::summary(const std::string& path) const {
     switch (problem) {
         case HistoryProblem::Damaged:
-            return "The history database " + path + " is damaged (" + detail +
-                   "): regimend keeps reminding but records nothing";
+            return fill(_("The history database {0} is damaged ({1}): regimend keeps reminding but "
+                          "records nothing"),
+                        {path, detail});
         case HistoryProblem::Foreign:
-            return path + " is not a regimend history (" + detail +
-                   "): regimend left it untouched, keeps reminding but records nothing";
+            return fill(_("{0} is not a regimend history ({1}): regimend left it untouched, keeps "
+                          "reminding but records nothing"),
+                        {path, detail});
         case HistoryProblem::Unwritable:
-            return "The history database " + path + " cannot be written (" + detail +
-                   "): regimend keeps reminding but records nothing";
+            return fill(_("The history database {0} cannot be written ({1}): regimend keeps "
+                          "reminding but records nothing"),
+                        {path, detail});
         case HistoryProblem::Untrusted:
-            return "The state directory " + std::filesystem::path(path).parent_path().string() +
-                   " holds a file regimend does not trust (" + detail +
-                   "): regimend left it untouched, keeps reminding but records nothing";
+            return fill(_("The state directory {0} holds a file regimend does not trust ({1}): "
+                          "regimend left it untouched, keeps reminding but records nothing"),
+                        {std::filesystem::path(path).parent_path().string(), detail});
         case HistoryProblem::None:
         default:
             return {};
@@ -172,19 +176,22 @@ std::string HistoryHealth::summary(const std::string& path) const {
 std::string HistoryHealth::advice(const std::string& path) const {
     switch (problem) {
         case HistoryProblem::Damaged:
-            return "Stop regimend, move the file aside (mv " + path + " " + path +
-                   ".damaged; `sqlite3 " + path +
-                   ".damaged .recover` may rescue its events) and start regimend again.";
+            return fill(_("Stop regimend, move the file aside (mv {0} {0}.damaged; `sqlite3 "
+                          "{0}.damaged .recover` may rescue its events) and start regimend again."),
+                        {path});
         case HistoryProblem::Foreign:
-            return "Move that file elsewhere, or start regimend with --state-dir DIR, then "
-                   "restart regimend.";
+            return _(
+                "Move that file elsewhere, or start regimend with --state-dir DIR, then "
+                "restart regimend.");
         case HistoryProblem::Unwritable:
-            return "Check the file's and its directory's permissions and the free disk space, "
-                   "then restart regimend.";
+            return _(
+                "Check the file's and its directory's permissions and the free disk space, "
+                "then restart regimend.");
         case HistoryProblem::Untrusted:
-            return "A state file must be a regular file of your own that no one else can "
-                   "write. Remove that file if it is not yours, or start regimend with "
-                   "--state-dir DIR in a directory of your own, then restart regimend.";
+            return _(
+                "A state file must be a regular file of your own that no one else can "
+                "write. Remove that file if it is not yours, or start regimend with "
+                "--state-dir DIR in a directory of your own, then restart regimend.");
         case HistoryProblem::None:
         default:
             return {};

@@ -367,6 +367,10 @@ class Daemon:
         self.log_path = os.path.join(home, "regimend.log")
         self.args = list(args)
         self.verbose = verbose
+        # The language of the daemon and of ctl(): C (the source's English) unless a test
+        # sets e.g. {"LC_ALL": "de_DE.UTF-8"} (test_locale_de.py); the catalogues come from
+        # the build tree ($REGIMEND_LOCALEDIR, tests/CMakeLists.txt).
+        self.locale_env = {"LC_ALL": "C.UTF-8"}
         self.process = None
         self.connection = None
         os.makedirs(self.config_dir, exist_ok=True)
@@ -384,6 +388,8 @@ class Daemon:
             "NO_COLOR": "1",
         })
         env.pop("JOURNAL_STREAM", None)
+        env.pop("LANGUAGE", None)
+        env.update(self.locale_env)
         return env
 
     def write_regimen(self, text):

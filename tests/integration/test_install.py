@@ -26,6 +26,7 @@ EXPECTED_FILES = [
     "share/zsh/vendor-completions/_regimenctl",
     "share/fish/vendor_completions.d/regimenctl.fish",
     "share/doc/regimend/examples/regimen.yaml",
+    "share/locale/de/LC_MESSAGES/regimend.mo",
 ]
 
 
