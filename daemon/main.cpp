@@ -71,10 +71,10 @@ std::unique_ptr<HistoryStore> open_store(const Paths& paths, HistoryHealth& prob
     // existing directory keeps its mode (--state-dir /tmp must not lock others out).
     auto opened = HistoryStore::open(paths.database());
     if (!opened) {
-        problem = HistoryHealth{HistoryProblem::Unwritable, opened.error->message};
+        problem = HistoryHealth{HistoryProblem::Unwritable, opened.error().message};
         return nullptr;
     }
-    return std::move(*opened.value);
+    return std::move(*opened);
 }
 
 // The history is damaged, foreign or unwritable: never touch it. The daemon runs on an
@@ -86,10 +86,10 @@ std::unique_ptr<HistoryStore> open_refusing_store(const Paths& paths, const Hist
     auto opened =
         HistoryStore::open_refusing_writes(health.summary(path) + ". " + health.advice(path));
     if (!opened) {
-        spdlog::error("cannot open an in-memory history: {}", opened.error->message);
+        spdlog::error("cannot open an in-memory history: {}", opened.error().message);
         return nullptr;
     }
-    return std::move(*opened.value);
+    return std::move(*opened);
 }
 
 BusPtr connect_user_bus(sd_event* event) {

@@ -29,7 +29,7 @@ int confirm_dose(Service& service, sd_bus_message* message, sd_bus_error* error,
     }
     auto answer = service.engine()->confirm(
         item, at, now, with_amount ? std::optional<std::string>(amount) : std::nullopt);
-    if (auto* failure = std::get_if<MethodError>(&answer)) {
+    if (auto* failure = std::get_if<Error>(&answer)) {
         return method_error(error, *failure);
     }
     return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
@@ -55,7 +55,7 @@ int skip(Service& service, sd_bus_message* message, sd_bus_error* error) {
         return result;
     }
     auto answer = service.engine()->skip(item, reason, now_micros());
-    if (auto* failure = std::get_if<MethodError>(&answer)) {
+    if (auto* failure = std::get_if<Error>(&answer)) {
         return method_error(error, *failure);
     }
     return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
@@ -80,7 +80,7 @@ int snooze(Service& service, sd_bus_message* message, sd_bus_error* error) {
                      : std::optional<Seconds>{
                            Seconds{static_cast<std::int64_t>(std::min(seconds, kMaxSeconds))}};
     auto answer = service.engine()->snooze(item, length, now_micros());
-    if (auto* failure = std::get_if<MethodError>(&answer)) {
+    if (auto* failure = std::get_if<Error>(&answer)) {
         return method_error(error, *failure);
     }
     return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
@@ -96,7 +96,7 @@ int undo(Service& service, sd_bus_message* message, sd_bus_error* error) {
         return result;
     }
     auto answer = service.engine()->undo(item, now_micros());
-    if (auto* failure = std::get_if<MethodError>(&answer)) {
+    if (auto* failure = std::get_if<Error>(&answer)) {
         return method_error(error, *failure);
     }
     return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
@@ -123,7 +123,7 @@ int log_as_needed(Service& service, sd_bus_message* message, sd_bus_error* error
     }
     auto done =
         service.engine()->log_dose(item, at.value_or(to_instant(now)), note, now, force != 0);
-    if (auto* failure = std::get_if<MethodError>(&done)) {
+    if (auto* failure = std::get_if<Error>(&done)) {
         return method_error(error, *failure);
     }
     if (!with_force) {
@@ -160,7 +160,7 @@ int log_symptom(Service& service, sd_bus_message* message, sd_bus_error* error) 
     const int checked_severity = severity > 1000 ? 1000 : static_cast<int>(severity);
     auto done = service.engine()->log_symptom(kind, checked_severity, at.value_or(to_instant(now)),
                                               note, now);
-    if (auto* failure = std::get_if<MethodError>(&done)) {
+    if (auto* failure = std::get_if<Error>(&done)) {
         return method_error(error, *failure);
     }
     return sd_bus_reply_method_return(message, "");
@@ -178,7 +178,7 @@ int refill(Service& service, sd_bus_message* message, sd_bus_error* error) {
         return result;
     }
     auto done = service.engine()->refill(item, quantity, absolute != 0, now_micros());
-    if (auto* failure = std::get_if<MethodError>(&done)) {
+    if (auto* failure = std::get_if<Error>(&done)) {
         return method_error(error, *failure);
     }
     return sd_bus_reply_method_return(message, "d", std::get<double>(done));

@@ -73,7 +73,7 @@ int list_doses(Service& service, sd_bus_message* message, sd_bus_error* error) {
         return invalid_argument(error, reply_too_large_message("ListDoses", bound.bytes));
     }
     auto doses = service.engine()->list_doses(from, to, now);
-    if (auto* failure = std::get_if<MethodError>(&doses)) {
+    if (auto* failure = std::get_if<Error>(&doses)) {
         return method_error(error, *failure);
     }
     return send_reply(message, [&](sd_bus_message* raw) {
@@ -97,7 +97,7 @@ int today(Service& service, sd_bus_message* message, sd_bus_error* error) {
         return invalid_argument(error, reply_too_large_message("Today", bound.bytes));
     }
     auto answer = service.engine()->today(now);
-    if (auto* failure = std::get_if<MethodError>(&answer)) {
+    if (auto* failure = std::get_if<Error>(&answer)) {
         return method_error(error, *failure);
     }
     const TodayView& view = std::get<TodayView>(answer);
@@ -145,7 +145,7 @@ int history_events(Service& service, std::uint64_t from_usec, std::uint64_t to_u
         return result;
     }
     auto found = service.engine()->history(from, to, with_due);
-    if (auto* failure = std::get_if<MethodError>(&found)) {
+    if (auto* failure = std::get_if<Error>(&found)) {
         return method_error(error, *failure);
     }
     events = std::move(std::get<std::vector<HistoryEvent>>(found));
@@ -273,7 +273,7 @@ int history_columns(Service& service, sd_bus_message* message, sd_bus_error* err
 
 int stock(Service& service, sd_bus_message* message, sd_bus_error* error) {
     auto rows = service.engine()->stock(now_micros());
-    if (auto* failure = std::get_if<MethodError>(&rows)) {
+    if (auto* failure = std::get_if<Error>(&rows)) {
         return method_error(error, *failure);
     }
     return send_reply(message, [&](sd_bus_message* raw) {

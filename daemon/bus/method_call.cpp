@@ -46,19 +46,19 @@ int invalid_argument(sd_bus_error* error, const std::string& message) {
     return fail(error, bus_names::kErrorInvalidArgument, message);
 }
 
-int method_error(sd_bus_error* error, const MethodError& failure) {
+int method_error(sd_bus_error* error, const Error& failure) {
     switch (failure.kind) {
-        case MethodErrorKind::UnknownItem:
+        case ErrorKind::UnknownItem:
             return fail(error, bus_names::kErrorUnknownItem, failure.message);
-        case MethodErrorKind::NothingDue:
+        case ErrorKind::NothingDue:
             return fail(error, bus_names::kErrorNothingDue, failure.message);
-        case MethodErrorKind::NothingToUndo:
+        case ErrorKind::NothingToUndo:
             return fail(error, bus_names::kErrorNothingToUndo, failure.message);
-        case MethodErrorKind::InvalidRegimen:
+        case ErrorKind::InvalidRegimen:
             return fail(error, bus_names::kErrorInvalidRegimen, failure.message);
-        case MethodErrorKind::InvalidArgument:
+        case ErrorKind::InvalidArgument:
             return fail(error, bus_names::kErrorInvalidArgument, failure.message);
-        case MethodErrorKind::StorageFailed:
+        case ErrorKind::StorageFailed:
         default:
             return fail(error, bus_names::kErrorStorageFailed, failure.message);
     }

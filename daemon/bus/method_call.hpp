@@ -49,8 +49,8 @@ int call_method(sd_bus_message* message, void* userdata, sd_bus_error* error) no
         return internal_error(message, exception, error);
     }
 }
-// The engine's error as the named D-Bus error: the one place a MethodErrorKind gets its name.
-int method_error(sd_bus_error* error, const MethodError& failure);
+// An Error as the named D-Bus error: the one place an ErrorKind gets its name.
+int method_error(sd_bus_error* error, const Error& failure);
 int invalid_argument(sd_bus_error* error, const std::string& message);
 
 // The argument checks, sd-bus style: 0 when the argument is usable, else the negative errno

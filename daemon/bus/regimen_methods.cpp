@@ -22,7 +22,7 @@ HeldCall hold(sd_bus_message* message) {
     return HeldCall(sd_bus_message_ref(message), &sd_bus_message_unref);
 }
 
-void reply_error_later(sd_bus_message* call, const MethodError& failure) {
+void reply_error_later(sd_bus_message* call, const Error& failure) {
     sd_bus_error error = SD_BUS_ERROR_NULL;
     method_error(&error, failure);
     const int result = sd_bus_reply_method_error(call, &error);
@@ -91,7 +91,7 @@ int reload(Service& service, sd_bus_message* message, sd_bus_error* error) {
                                                      call = hold(message)](LoadedRegimen loaded) {
             auto done =
                 engine.apply_reload(std::move(loaded), ReloadTrigger::Request, now_micros());
-            if (auto* failure = std::get_if<MethodError>(&done)) {
+            if (auto* failure = std::get_if<Error>(&done)) {
                 reply_error_later(call.get(), *failure);
             } else if (const int result = sd_bus_reply_method_return(call.get(), ""); result < 0) {
                 spdlog::warn("cannot answer Reload: {}", std::strerror(-result));
@@ -100,7 +100,7 @@ int reload(Service& service, sd_bus_message* message, sd_bus_error* error) {
         return 1;
     }
     auto done = engine.reload(ReloadTrigger::Request, now_micros());
-    if (auto* failure = std::get_if<MethodError>(&done)) {
+    if (auto* failure = std::get_if<Error>(&done)) {
         return method_error(error, *failure);
     }
     return sd_bus_reply_method_return(message, "");

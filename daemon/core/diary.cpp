@@ -8,20 +8,20 @@
 namespace regimend {
 namespace {
 
-DoseFailure invalid_argument(std::string message) {
-    return DoseFailure{DoseError::InvalidArgument, std::move(message)};
+Error invalid_argument(std::string message) {
+    return Error{ErrorKind::InvalidArgument, std::move(message)};
 }
 
 }  // namespace
 
-std::optional<DoseFailure> note_failure(std::string_view note, std::string_view what) {
+std::optional<Error> note_failure(std::string_view note, std::string_view what) {
     if (auto problem = text_problem(note, kMaxNoteCharacters, /*newlines=*/true)) {
         return invalid_argument("The " + std::string(what) + " " + *problem);
     }
     return std::nullopt;
 }
 
-std::optional<DoseFailure> future_time_failure(const Regimen& regimen, Instant at, Instant now) {
+std::optional<Error> future_time_failure(const Regimen& regimen, Instant at, Instant now) {
     if (at <= now + kFutureTolerance) {
         return std::nullopt;
     }
@@ -31,13 +31,12 @@ std::optional<DoseFailure> future_time_failure(const Regimen& regimen, Instant a
         zone.name() + ") is after now, " + format_hh_mm(to_local(zone, now)));
 }
 
-std::variant<const Item*, DoseFailure> as_needed_item(const Regimen& regimen,
-                                                      std::string_view item_text) {
+Result<const Item*> as_needed_item(const Regimen& regimen, std::string_view item_text) {
     std::string why;
     const Item* item = regimen.resolve(item_text, &why);
     if (item == nullptr) {
-        return DoseFailure{DoseError::UnknownItem,
-                           why.empty() ? "No item '" + std::string(item_text) + "'" : why};
+        return Error{ErrorKind::UnknownItem,
+                     why.empty() ? "No item '" + std::string(item_text) + "'" : why};
     }
     if (!item->as_needed) {
         return invalid_argument("'" + item->id +
@@ -47,8 +46,7 @@ std::variant<const Item*, DoseFailure> as_needed_item(const Regimen& regimen,
     return item;
 }
 
-std::optional<DoseFailure> symptom_failure(const Regimen& regimen, std::string_view kind,
-                                           int severity) {
+std::optional<Error> symptom_failure(const Regimen& regimen, std::string_view kind, int severity) {
     const auto& kinds = regimen.symptoms;
     if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
         std::string known;
@@ -78,7 +76,7 @@ int as_needed_uses_on_day(const Regimen& regimen, const std::vector<HistoryEvent
     }));
 }
 
-std::variant<Amount, DoseFailure> taken_amount(const Item& item, std::string_view text) {
+Result<Amount> taken_amount(const Item& item, std::string_view text) {
     auto parsed = parse_amount(text);
     if (!parsed.value) {
         return invalid_argument("The amount " + parsed.error);
@@ -100,7 +98,7 @@ std::variant<Amount, DoseFailure> taken_amount(const Item& item, std::string_vie
     return amount;
 }
 
-std::variant<UndoTarget, DoseFailure> undo_target(const Regimen& regimen, std::string_view name) {
+Result<UndoTarget> undo_target(const Regimen& regimen, std::string_view name) {
     const auto& kinds = regimen.symptoms;
     const auto is_kind = [&](std::string_view kind) {
         return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
@@ -127,15 +125,14 @@ std::variant<UndoTarget, DoseFailure> undo_target(const Regimen& regimen, std::s
     if (const Item* prefixed = regimen.resolve(name, &why)) {
         return item_target(*prefixed);
     }
-    return DoseFailure{DoseError::UnknownItem, why.starts_with("No item")
-                                                   ? "No item or symptom kind '" +
-                                                         std::string(name) + "' in " + regimen.file
-                                                   : why};
+    return Error{ErrorKind::UnknownItem,
+                 why.starts_with("No item")
+                     ? "No item or symptom kind '" + std::string(name) + "' in " + regimen.file
+                     : why};
 }
 
-std::variant<HistoryEvent, DoseFailure> undo_entry(const Regimen&, const UndoTarget& target,
-                                                   const std::vector<HistoryEvent>& recent,
-                                                   Instant now) {
+Result<HistoryEvent> undo_entry(const Regimen&, const UndoTarget& target,
+                                const std::vector<HistoryEvent>& recent, Instant now) {
     const EventKind kind =
         target.kind == UndoTarget::Kind::Symptom ? EventKind::Symptom : EventKind::AsNeeded;
     const auto standing = standing_events(recent);
@@ -151,8 +148,8 @@ std::variant<HistoryEvent, DoseFailure> undo_entry(const Regimen&, const UndoTar
         const std::string what = kind == EventKind::Symptom
                                      ? "No '" + target.name + "' symptom entry"
                                      : "No logged dose of '" + target.name + "'";
-        return DoseFailure{
-            DoseError::NothingToUndo,
+        return Error{
+            ErrorKind::NothingToUndo,
             what + " in the last " + format_duration(DoseTracker::kRetention) + " to take back"};
     }
     HistoryEvent undone;
