@@ -176,12 +176,7 @@ void Notifier::resume_ids() {
         save_ids();
         return;
     }
-    for (const auto& [id, doses] : saved.doses) {
-        for (const auto& dose : doses) {
-            dose_ids_[dose] = id;
-        }
-        id_doses_[id] = doses;
-    }
+    shown_.adopt(saved.doses);
     spdlog::info("resumed {} notification(s) shown by an earlier run", saved.doses.size());
 }
 
@@ -189,7 +184,7 @@ void Notifier::save_ids() const {
     if (ids_path_.empty() || saved_ids_) {
         return;  // not kept, or the earlier run's ids are not yet read back
     }
-    NotificationIds ids{bus_id_, server_, id_doses_};
+    NotificationIds ids{bus_id_, server_, shown_.ids()};
     save_notification_ids(ids_path_, ids);
 }
 
@@ -437,8 +432,8 @@ void Notifier::reshow_all(const std::vector<Group>& groups) {
         Group rest;
         for (const auto& reminder : group) {
             open.insert(reminder.dose);
-            if (auto known = dose_ids_.find(reminder.dose); known != dose_ids_.end()) {
-                by_id[known->second].push_back(reminder);
+            if (const std::uint32_t id = shown_.id_of(reminder.dose); id != 0) {
+                by_id[id].push_back(reminder);
             } else {
                 rest.push_back(reminder);
             }
@@ -448,21 +443,7 @@ void Notifier::reshow_all(const std::vector<Group>& groups) {
         }
     }
     // What an earlier run showed and is no longer open (answered or missed meanwhile).
-    std::vector<std::uint32_t> stale;
-    for (auto& [id, doses] : id_doses_) {
-        std::erase_if(doses, [&](const DoseKey& dose) {
-            if (open.contains(dose)) {
-                return false;
-            }
-            dose_ids_.erase(dose);
-            return true;
-        });
-        if (doses.empty()) {
-            stale.push_back(id);
-        }
-    }
-    for (const auto id : stale) {
-        id_doses_.erase(id);
+    for (const auto id : shown_.keep_only(open)) {
         send_close(id);
     }
     save_ids();
@@ -591,35 +572,19 @@ void Notifier::send_reminder(const Group& group) {
     // The notification this group belongs to: the one already showing any of its doses, else
     // one showing doses of the same planned instant (doses due together share one
     // notification, also when one of them comes back through an undo).
-    std::uint32_t replaces_id = 0;
-    for (const auto& reminder : group) {
-        if (auto known = dose_ids_.find(reminder.dose); known != dose_ids_.end()) {
-            replaces_id = known->second;
-            break;
-        }
-    }
-    for (auto it = id_doses_.begin(); replaces_id == 0 && it != id_doses_.end(); ++it) {
-        const auto& [id, doses] = *it;
-        if (!doses.empty() && doses.front().planned == group.front().dose.planned) {
-            replaces_id = id;
-        }
-    }
+    const std::uint32_t replaces_id = shown_.id_for(group);
     // Replacing must not drop the notification's other doses from the screen.
     Group members = group;
-    if (replaces_id != 0) {
-        for (const auto& dose : id_doses_[replaces_id]) {
-            const bool listed =
-                std::any_of(members.begin(), members.end(),
-                            [&](const auto& member) { return member.dose == dose; });
-            if (auto text = texts_.find(dose); !listed && text != texts_.end()) {
-                members.push_back(text->second);
-            }
+    for (const auto& dose : shown_.doses_of(replaces_id)) {
+        const bool listed = std::any_of(members.begin(), members.end(),
+                                        [&](const auto& member) { return member.dose == dose; });
+        if (const ReminderText* text = shown_.text_of(dose); !listed && text != nullptr) {
+            members.push_back(*text);
         }
     }
     std::vector<DoseKey> doses;
     bool critical = false;
     for (const auto& member : members) {
-        texts_[member.dose] = member;
         doses.push_back(member.dose);
         critical = critical || member.urgency == Urgency::Critical;
     }
@@ -649,25 +614,21 @@ void Notifier::send_reminder(const Group& group) {
           "Notify hints");
 
     send_notify(message, start_call(doses));
-    for (const auto& dose : doses) {
-        notify_in_flight_.insert(dose);
-    }
+    shown_.sending(members);
 }
 
 void Notifier::reshow(std::uint32_t id) {
-    const auto members = id_doses_.find(id);
-    if (members == id_doses_.end() || members->second.empty()) {
-        return;
-    }
     Group group;
-    for (const auto& dose : members->second) {
-        auto text = texts_.find(dose);
-        if (text == texts_.end()) {
+    for (const auto& dose : shown_.doses_of(id)) {
+        const ReminderText* text = shown_.text_of(dose);
+        if (text == nullptr) {
             return;  // shown by an earlier run: its next repeat brings the words back
         }
-        group.push_back(text->second);
+        group.push_back(*text);
     }
-    send(group);
+    if (!group.empty()) {
+        send(group);
+    }
 }
 
 void Notifier::send_notice(const Notice& notice) {
@@ -709,42 +670,25 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
         Notifier* notifier;
         ~ReleaseSlot() { notifier->release_notify_slot(); }
     } const release{self};
-    const auto* doses = std::get_if<std::vector<DoseKey>>(&call->target);
-    if (doses != nullptr) {
-        for (const auto& dose : *doses) {
-            self->notify_in_flight_.erase(dose);
-        }
-    }
-    if (!self->reply_ok(message, "Notify")) {
-        return 0;
-    }
     std::uint32_t id = 0;
-    if (sd_bus_message_read(message, "u", &id) < 0 || id == 0) {
-        return 0;
+    if (!self->reply_ok(message, "Notify") || sd_bus_message_read(message, "u", &id) < 0 ||
+        call->generation != self->generation_) {
+        id = 0;  // nothing shown, or an id from a server that has since gone away
     }
-    if (call->generation != self->generation_) {
-        return 0;  // an id from a server that has since gone away means nothing
-    }
-    if (doses != nullptr) {
-        // Doses the notification showed before and no longer lists are not on it now.
-        for (const auto& old : self->id_doses_[id]) {
-            if (std::find(doses->begin(), doses->end(), old) == doses->end()) {
-                self->dose_ids_.erase(old);
-            }
+    if (const auto* doses = std::get_if<std::vector<DoseKey>>(&call->target)) {
+        const std::vector<DoseKey> answered = self->shown_.replied(*doses, id);
+        if (id == 0) {
+            return 0;
         }
-        for (const auto& dose : *doses) {
-            self->dose_ids_[dose] = id;
-        }
-        self->id_doses_[id] = *doses;
         self->save_ids();
         spdlog::debug("notification {} shows '{}'{}", id, doses->front().item_id,
                       doses->size() > 1 ? " and " + std::to_string(doses->size() - 1) + " more"
                                         : std::string{});
-        for (const auto& dose : *doses) {
-            if (self->close_when_shown_.erase(dose) > 0) {
-                self->close(dose);
-            }
+        for (const auto& dose : answered) {
+            self->close(dose);
         }
+    } else if (id == 0) {
+        return 0;
     } else if (const auto* key = std::get_if<std::string>(&call->target)) {
         self->notice_ids_[*key] = id;
     }
@@ -752,33 +696,21 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
 }
 
 void Notifier::close(const DoseKey& dose) {
-    texts_.erase(dose);
     // A queued reminder keyed by it is stale now: never send it (a group is keyed by its
     // first dose; the rest of it is re-shown below).
     notify_queue_.drop(dose);
-    const auto known = dose_ids_.find(dose);
-    if (known == dose_ids_.end()) {
-        if (notify_in_flight_.contains(dose)) {
-            close_when_shown_.insert(dose);
-        }
+    const auto removed = shown_.remove(dose);
+    if (!removed) {
         return;
     }
-    const std::uint32_t id = known->second;
-    dose_ids_.erase(known);
-    auto& members = id_doses_[id];
-    std::erase(members, dose);
-    if (!members.empty()) {
+    save_ids();
+    if (removed->emptied) {
+        send_close(removed->id);
+    } else if (answering_ != removed->id) {
         // The rest of a group stays on screen, listed anew (unless all of them are being
         // answered by the notification's own button right now).
-        save_ids();
-        if (answering_ != id) {
-            reshow(id);
-        }
-        return;
+        reshow(removed->id);
     }
-    id_doses_.erase(id);
-    save_ids();
-    send_close(id);
 }
 
 void Notifier::send_close(std::uint32_t id) {
@@ -815,12 +747,8 @@ int Notifier::on_close_reply(sd_bus_message* message, void* userdata, sd_bus_err
 
 void Notifier::forget_server() {
     ++generation_;
-    dose_ids_.clear();
-    id_doses_.clear();
-    texts_.clear();
+    shown_.clear();
     notice_ids_.clear();
-    notify_in_flight_.clear();
-    close_when_shown_.clear();
     capabilities_.clear();
     server_.clear();
     candidate_.clear();
@@ -876,12 +804,11 @@ int Notifier::on_action_invoked(sd_bus_message* message, void* userdata, sd_bus_
         sd_bus_message_read(message, "us", &id, &action) < 0) {
         return 0;
     }
-    const auto known = self->id_doses_.find(id);
-    if (known == self->id_doses_.end()) {
+    // A group's button answers every dose it lists.
+    const std::vector<DoseKey> doses = self->shown_.doses_of(id);
+    if (doses.empty()) {
         return 0;  // another program's notification, or a notice
     }
-    // A group's button answers every dose it lists.
-    const std::vector<DoseKey> doses = known->second;
     self->answering_ = id;
     for (const auto& dose : doses) {
         try {
@@ -892,8 +819,7 @@ int Notifier::on_action_invoked(sd_bus_message* message, void* userdata, sd_bus_
     }
     self->answering_ = 0;
     // Some could not be answered (an error was logged): show what is left.
-    if (auto left = self->id_doses_.find(id);
-        left != self->id_doses_.end() && left->second.size() < doses.size()) {
+    if (const auto& left = self->shown_.doses_of(id); !left.empty() && left.size() < doses.size()) {
         self->reshow(id);
     }
     return 0;
@@ -907,14 +833,8 @@ int Notifier::on_closed(sd_bus_message* message, void* userdata, sd_bus_error*) 
         sd_bus_message_read(message, "uu", &id, &reason) < 0) {
         return 0;
     }
-    if (const auto known = self->id_doses_.find(id); known != self->id_doses_.end()) {
-        spdlog::debug("notification {} for {} dose(s) was closed (reason {})", id,
-                      known->second.size(), reason);
-        for (const auto& dose : known->second) {
-            self->dose_ids_.erase(dose);
-            self->texts_.erase(dose);
-        }
-        self->id_doses_.erase(known);
+    if (const std::size_t doses = self->shown_.closed(id); doses > 0) {
+        spdlog::debug("notification {} for {} dose(s) was closed (reason {})", id, doses, reason);
         self->save_ids();
     }
     for (auto it = self->notice_ids_.begin(); it != self->notice_ids_.end(); ++it) {

@@ -27,6 +27,7 @@
 #include "app/outputs.hpp"
 #include "bus/notification_ids.hpp"
 #include "bus/notify_queue.hpp"
+#include "bus/shown_doses.hpp"
 #include "host/sd_handles.hpp"
 
 namespace regimend {
@@ -172,13 +173,9 @@ class Notifier : public ReminderDisplay {
     std::function<void()> warning_changed_;
     std::function<std::vector<Group>()> open_reminders_;
 
-    std::map<DoseKey, std::uint32_t> dose_ids_;
-    std::map<std::uint32_t, std::vector<DoseKey>> id_doses_;
-    std::map<DoseKey, ReminderText> texts_;  // what each shown dose's lines say
-    std::uint32_t answering_ = 0;            // the notification whose button is being handled
+    ShownDoses shown_;
+    std::uint32_t answering_ = 0;  // the notification whose button is being handled
     std::map<std::string, std::uint32_t> notice_ids_;
-    std::set<DoseKey> notify_in_flight_;
-    std::set<DoseKey> close_when_shown_;  // answered while its Notify was in flight
     NotifyQueue<std::variant<DoseKey, std::string>, Request> notify_queue_;
 };
 
