@@ -67,41 +67,29 @@ int check_only(const Paths& paths) {
     return 0;
 }
 
-// Nullptr with `problem` saying why when the history cannot be opened.
-std::unique_ptr<HistoryStore> open_store(const Paths& paths, HistoryHealth& problem) {
-    // HistoryStore::open creates missing directories 0700 and the database 0600; an
-    // existing directory keeps its mode (--state-dir /tmp must not lock others out).
-    auto opened = HistoryStore::open(paths.database());
-    if (!opened) {
-        problem = HistoryHealth{HistoryProblem::Unwritable, opened.error().message};
-        return nullptr;
-    }
-    return std::move(*opened);
-}
-
-// The history is damaged, foreign or unwritable: never touch it. The daemon runs on an
+// The history when it is healthy. Else (damaged, foreign, unwritable, or it fails to open,
+// said as a failed check's would be in `health`) never touch it: the daemon runs on an
 // empty store that refuses every write with what is wrong and what to do, so it keeps
-// reminding and every answer fails with StorageFailed saying why.
-std::unique_ptr<HistoryStore> open_refusing_store(const Paths& paths, const HistoryHealth& health) {
+// reminding and every answer fails with StorageFailed saying why. Nullptr when neither opens.
+std::unique_ptr<HistoryStore> open_history(const Paths& paths, HistoryHealth& health) {
     const std::string& path = paths.database();
+    if (health) {
+        // HistoryStore::open creates missing directories 0700 and the database 0600; an
+        // existing directory keeps its mode (--state-dir /tmp must not lock others out).
+        auto opened = HistoryStore::open(path);
+        if (opened) {
+            return std::move(*opened);
+        }
+        health = HistoryHealth{HistoryProblem::Unwritable, opened.error().message};
+    }
     spdlog::error("{}. {}", health.summary(path), health.advice(path));
-    auto opened =
+    auto refusing =
         HistoryStore::open_refusing_writes(health.summary(path) + ". " + health.advice(path));
-    if (!opened) {
-        spdlog::error("cannot open an in-memory history: {}", opened.error().message);
+    if (!refusing) {
+        spdlog::error("cannot open an in-memory history: {}", refusing.error().message);
         return nullptr;
     }
-    return std::move(*opened);
-}
-
-// The history when it is healthy, else the store that refuses writes; nullptr when neither
-// opens. A failure to open is said as a failed check's would be (`health`).
-std::unique_ptr<HistoryStore> open_history(const Paths& paths, HistoryHealth& health) {
-    std::unique_ptr<HistoryStore> store;
-    if (health) {
-        store = open_store(paths, health);
-    }
-    return store ? std::move(store) : open_refusing_store(paths, health);
+    return std::move(*refusing);
 }
 
 BusPtr connect_user_bus(sd_event* event) {

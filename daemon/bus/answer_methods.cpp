@@ -29,10 +29,8 @@ int confirm_dose(Service& service, sd_bus_message* message, sd_bus_error* error,
     }
     auto answer = service.engine()->confirm(
         item, at, now, with_amount ? std::optional<std::string>(amount) : std::nullopt);
-    if (auto* failure = std::get_if<Error>(&answer)) {
-        return method_error(error, *failure);
-    }
-    return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
+    return answer ? sd_bus_reply_method_return(message, "t", to_bus_time(*answer))
+                  : method_error(error, answer.error());
 }
 
 int confirm(Service& service, sd_bus_message* message, sd_bus_error* error) {
@@ -55,10 +53,8 @@ int skip(Service& service, sd_bus_message* message, sd_bus_error* error) {
         return result;
     }
     auto answer = service.engine()->skip(item, reason, now_micros());
-    if (auto* failure = std::get_if<Error>(&answer)) {
-        return method_error(error, *failure);
-    }
-    return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
+    return answer ? sd_bus_reply_method_return(message, "t", to_bus_time(*answer))
+                  : method_error(error, answer.error());
 }
 
 int snooze(Service& service, sd_bus_message* message, sd_bus_error* error) {
@@ -80,10 +76,8 @@ int snooze(Service& service, sd_bus_message* message, sd_bus_error* error) {
                      : std::optional<Seconds>{
                            Seconds{static_cast<std::int64_t>(std::min(seconds, kMaxSeconds))}};
     auto answer = service.engine()->snooze(item, length, now_micros());
-    if (auto* failure = std::get_if<Error>(&answer)) {
-        return method_error(error, *failure);
-    }
-    return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
+    return answer ? sd_bus_reply_method_return(message, "t", to_bus_time(*answer))
+                  : method_error(error, answer.error());
 }
 
 int undo(Service& service, sd_bus_message* message, sd_bus_error* error) {
@@ -96,10 +90,8 @@ int undo(Service& service, sd_bus_message* message, sd_bus_error* error) {
         return result;
     }
     auto answer = service.engine()->undo(item, now_micros());
-    if (auto* failure = std::get_if<Error>(&answer)) {
-        return method_error(error, *failure);
-    }
-    return sd_bus_reply_method_return(message, "t", to_bus_time(std::get<Instant>(answer)));
+    return answer ? sd_bus_reply_method_return(message, "t", to_bus_time(*answer))
+                  : method_error(error, answer.error());
 }
 
 // LogDose `(sts) -> ()` and LogDoseWith `(stsb) -> (s warning)`, whose `force` records a
@@ -160,10 +152,7 @@ int log_symptom(Service& service, sd_bus_message* message, sd_bus_error* error) 
     const int checked_severity = severity > 1000 ? 1000 : static_cast<int>(severity);
     auto done = service.engine()->log_symptom(kind, checked_severity, at.value_or(to_instant(now)),
                                               note, now);
-    if (auto* failure = std::get_if<Error>(&done)) {
-        return method_error(error, *failure);
-    }
-    return sd_bus_reply_method_return(message, "");
+    return done ? sd_bus_reply_method_return(message, "") : method_error(error, done.error());
 }
 
 int refill(Service& service, sd_bus_message* message, sd_bus_error* error) {
@@ -178,10 +167,8 @@ int refill(Service& service, sd_bus_message* message, sd_bus_error* error) {
         return result;
     }
     auto done = service.engine()->refill(item, quantity, absolute != 0, now_micros());
-    if (auto* failure = std::get_if<Error>(&done)) {
-        return method_error(error, *failure);
-    }
-    return sd_bus_reply_method_return(message, "d", std::get<double>(done));
+    return done ? sd_bus_reply_method_return(message, "d", *done)
+                : method_error(error, done.error());
 }
 
 const sd_bus_vtable kMethods[] = {

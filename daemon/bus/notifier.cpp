@@ -39,39 +39,35 @@ std::string server_signal_match(const char* member) {
            kNotificationsPath + "',interface='" + kNotifications + "',member='" + member + "'";
 }
 
+// The helpers below keep sd-bus's convention: a negative errno when they fail.
+
 // A call to the server: always to its unique name, the connection whose uid was checked.
-MessagePtr new_call(sd_bus* bus, const std::string& server, const char* member) {
+int new_call(sd_bus* bus, const std::string& server, const char* member, MessagePtr* ret) {
     if (server.empty()) {
-        throw std::runtime_error("no notification server of this user is on the bus");
+        return -ENOTCONN;  // no notification server of this user is on the bus
     }
     sd_bus_message* message = nullptr;
     const int result = sd_bus_message_new_method_call(bus, &message, server.c_str(),
                                                       kNotificationsPath, kNotifications, member);
-    if (result < 0) {
-        throw std::system_error(-result, std::generic_category(), member);
-    }
-    return MessagePtr(message);
+    ret->reset(message);
+    return result;
 }
 
-MessagePtr new_bus_call(sd_bus* bus, const char* member) {
+int new_bus_call(sd_bus* bus, const char* member, MessagePtr* ret) {
     sd_bus_message* message = nullptr;
     const int result =
         sd_bus_message_new_method_call(bus, &message, kBusName, kBusPath, kBusName, member);
-    if (result < 0) {
-        throw std::system_error(-result, std::generic_category(), member);
-    }
-    return MessagePtr(message);
+    ret->reset(message);
+    return result;
+}
+
+const char* reason(int result) {
+    return std::strerror(-result);
 }
 
 std::string sender_of(sd_bus_message* message) {
     const char* sender = sd_bus_message_get_sender(message);
     return sender != nullptr ? sender : "";
-}
-
-void check(int result, const char* what) {
-    if (result < 0) {
-        throw std::system_error(-result, std::generic_category(), what);
-    }
 }
 
 }  // namespace
@@ -120,8 +116,11 @@ Notifier::Notifier(sd_bus* bus, ActionHandler on_action, std::string ids_path)
     };
     for (const auto& [rule, handler] : matches) {
         sd_bus_slot* slot = nullptr;
-        check(sd_bus_add_match_async(bus_, &slot, rule.c_str(), handler, nullptr, this),
-              "sd_bus_add_match_async");
+        const int result =
+            sd_bus_add_match_async(bus_, &slot, rule.c_str(), handler, nullptr, this);
+        if (result < 0) {
+            throw std::system_error(-result, std::generic_category(), "sd_bus_add_match_async");
+        }
         matches_.emplace_back(slot);
     }
     ask_server();
@@ -188,17 +187,18 @@ void Notifier::save_ids() const {
     save_notification_ids(ids_path_, ids);
 }
 
-void Notifier::call_async(const MessagePtr& message, sd_bus_message_handler_t handler,
-                          std::uint64_t timeout_usec) {
+int Notifier::call_async(const MessagePtr& message, sd_bus_message_handler_t handler,
+                         std::uint64_t timeout_usec) {
     Call* call = start_call(std::monostate{});
     sd_bus_slot* slot = nullptr;
     const int result = sd_bus_call_async(bus_, &slot, message.get(), handler, call,
                                          timeout_usec != 0 ? timeout_usec : kCallTimeoutUsec);
     if (result < 0) {
         calls_.erase(call);
-        throw std::system_error(-result, std::generic_category(), "sd_bus_call_async");
+        return result;
     }
     call->slot.reset(slot);
+    return 0;
 }
 
 void Notifier::ask_server() {
@@ -211,12 +211,12 @@ void Notifier::ask_server() {
 }
 
 void Notifier::ask_owner() {
-    try {
-        MessagePtr message = new_bus_call(bus_, "GetNameOwner");
-        check(sd_bus_message_append(message.get(), "s", kNotifications), "GetNameOwner arguments");
-        call_async(message, &Notifier::on_owner);
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot ask the bus for the notification server: {}", error.what());
+    MessagePtr message;
+    int result = 0;
+    if ((result = new_bus_call(bus_, "GetNameOwner", &message)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "s", kNotifications)) < 0 ||
+        (result = call_async(message, &Notifier::on_owner)) < 0) {
+        spdlog::warn("cannot ask the bus for the notification server: {}", reason(result));
         no_server(Capabilities::Unavailable);
     }
 }
@@ -225,35 +225,34 @@ void Notifier::start_service() {
     // What a Notify to the well-known name would do (activate a server that is installed
     // but not running), without sending anything to whoever then owns the name.
     service_started_ = true;
-    try {
-        MessagePtr message = new_bus_call(bus_, "StartServiceByName");
-        check(sd_bus_message_append(message.get(), "su", kNotifications, 0u),
-              "StartServiceByName arguments");
-        call_async(message, &Notifier::on_service_started, kStartTimeoutUsec);
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot start a notification server: {}", error.what());
+    MessagePtr message;
+    int result = 0;
+    if ((result = new_bus_call(bus_, "StartServiceByName", &message)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "su", kNotifications, 0u)) < 0 ||
+        (result = call_async(message, &Notifier::on_service_started, kStartTimeoutUsec)) < 0) {
+        spdlog::warn("cannot start a notification server: {}", reason(result));
         no_server(Capabilities::Unavailable);
     }
 }
 
 void Notifier::ask_credentials(const std::string& owner) {
     candidate_ = owner;
-    try {
-        MessagePtr message = new_bus_call(bus_, "GetConnectionCredentials");
-        check(sd_bus_message_append(message.get(), "s", owner.c_str()),
-              "GetConnectionCredentials arguments");
-        call_async(message, &Notifier::on_credentials);
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot ask who runs the notification server: {}", error.what());
+    MessagePtr message;
+    int result = 0;
+    if ((result = new_bus_call(bus_, "GetConnectionCredentials", &message)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "s", owner.c_str())) < 0 ||
+        (result = call_async(message, &Notifier::on_credentials)) < 0) {
+        spdlog::warn("cannot ask who runs the notification server: {}", reason(result));
         no_server(Capabilities::Unavailable);
     }
 }
 
 void Notifier::ask_capabilities() {
-    try {
-        call_async(new_call(bus_, server_, "GetCapabilities"), &Notifier::on_capabilities);
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot ask the notification server for its capabilities: {}", error.what());
+    MessagePtr message;
+    int result = 0;
+    if ((result = new_call(bus_, server_, "GetCapabilities", &message)) < 0 ||
+        (result = call_async(message, &Notifier::on_capabilities)) < 0) {
+        spdlog::warn("cannot ask the notification server for its capabilities: {}", reason(result));
         no_server(Capabilities::Unavailable);
     }
 }
@@ -284,25 +283,24 @@ int Notifier::on_owner(sd_bus_message* message, void* userdata, sd_bus_error*) n
     if (!reply.current) {
         return 0;
     }
-    try {
-        const sd_bus_error* error = sd_bus_message_get_error(message);
-        if (error != nullptr && !self->service_started_ &&
-            sd_bus_error_has_name(error, SD_BUS_ERROR_NAME_HAS_NO_OWNER)) {
-            self->start_service();
-            return 0;
-        }
-        if (error != nullptr) {
-            spdlog::warn("no notification server: reminders go to the log only");
-            self->no_server(Capabilities::Unavailable);
-            return 0;
-        }
-        const char* owner = nullptr;
-        check(sd_bus_message_read(message, "s", &owner), "read GetNameOwner");
-        self->ask_credentials(owner);
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot find the notification server: {}", error.what());
-        self->no_server(Capabilities::Unavailable);
+    const sd_bus_error* error = sd_bus_message_get_error(message);
+    if (error != nullptr && !self->service_started_ &&
+        sd_bus_error_has_name(error, SD_BUS_ERROR_NAME_HAS_NO_OWNER)) {
+        self->start_service();
+        return 0;
     }
+    if (error != nullptr) {
+        spdlog::warn("no notification server: reminders go to the log only");
+        self->no_server(Capabilities::Unavailable);
+        return 0;
+    }
+    const char* owner = nullptr;
+    if (const int result = sd_bus_message_read(message, "s", &owner); result < 0) {
+        spdlog::warn("cannot find the notification server: {}", reason(result));
+        self->no_server(Capabilities::Unavailable);
+        return 0;
+    }
+    self->ask_credentials(owner);
     return 0;
 }
 
@@ -327,47 +325,48 @@ int Notifier::on_credentials(sd_bus_message* message, void* userdata, sd_bus_err
     if (!reply.current) {
         return 0;
     }
-    try {
-        if (!reply_ok(message, "GetConnectionCredentials")) {
-            self->no_server(Capabilities::Unavailable);
-            return 0;
-        }
-        std::optional<std::uint32_t> uid;
-        check(sd_bus_message_enter_container(message, 'a', "{sv}"), "read credentials");
-        while (sd_bus_message_enter_container(message, 'e', "sv") > 0) {
-            const char* key = nullptr;
-            check(sd_bus_message_read(message, "s", &key), "read credentials");
-            if (std::strcmp(key, "UnixUserID") == 0) {
-                std::uint32_t value = 0;
-                check(sd_bus_message_read(message, "v", "u", &value), "read UnixUserID");
-                uid = value;
-            } else {
-                check(sd_bus_message_skip(message, "v"), "read credentials");
-            }
-            check(sd_bus_message_exit_container(message), "read credentials");
-        }
-        if (uid != geteuid()) {
-            const std::string who = uid ? "user " + std::to_string(*uid) : "an unknown user";
-            std::string warning = "The notification server on the bus (" + self->candidate_ +
-                                  ") belongs to " + who +
-                                  ": reminders are not shown, only logged; confirm with "
-                                  "regimenctl take";
-            // Once per server, not at every reminder that asks again.
-            spdlog::log(warning == self->warning_ ? spdlog::level::debug : spdlog::level::warn,
-                        "the notification server {} runs as {}, not as this user: nothing is "
-                        "sent to it or taken from it; reminders go to the log only",
-                        self->candidate_, who);
-            self->set_warning(std::move(warning));
-            self->no_server(Capabilities::Foreign);
-            return 0;
-        }
-        self->set_warning({});
-        self->server_ = self->candidate_;
-        self->ask_capabilities();
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot read the notification server's credentials: {}", error.what());
+    if (!reply_ok(message, "GetConnectionCredentials")) {
         self->no_server(Capabilities::Unavailable);
+        return 0;
     }
+    std::optional<std::uint32_t> uid;
+    int result = sd_bus_message_enter_container(message, 'a', "{sv}");
+    while (result >= 0 && sd_bus_message_enter_container(message, 'e', "sv") > 0) {
+        const char* key = nullptr;
+        std::uint32_t value = 0;
+        if ((result = sd_bus_message_read(message, "s", &key)) >= 0) {
+            const bool is_uid = std::strcmp(key, "UnixUserID") == 0;
+            result = is_uid ? sd_bus_message_read(message, "v", "u", &value)
+                            : sd_bus_message_skip(message, "v");
+            uid = is_uid && result >= 0 ? std::optional<std::uint32_t>{value} : uid;
+        }
+        if (result >= 0) {
+            result = sd_bus_message_exit_container(message);
+        }
+    }
+    if (result < 0) {
+        spdlog::warn("cannot read the notification server's credentials: {}", reason(result));
+        self->no_server(Capabilities::Unavailable);
+        return 0;
+    }
+    if (uid != geteuid()) {
+        const std::string who = uid ? "user " + std::to_string(*uid) : "an unknown user";
+        std::string warning = "The notification server on the bus (" + self->candidate_ +
+                              ") belongs to " + who +
+                              ": reminders are not shown, only logged; confirm with "
+                              "regimenctl take";
+        // Once per server, not at every reminder that asks again.
+        spdlog::log(warning == self->warning_ ? spdlog::level::debug : spdlog::level::warn,
+                    "the notification server {} runs as {}, not as this user: nothing is "
+                    "sent to it or taken from it; reminders go to the log only",
+                    self->candidate_, who);
+        self->set_warning(std::move(warning));
+        self->no_server(Capabilities::Foreign);
+        return 0;
+    }
+    self->set_warning({});
+    self->server_ = self->candidate_;
+    self->ask_capabilities();
     return 0;
 }
 
@@ -377,34 +376,38 @@ int Notifier::on_capabilities(sd_bus_message* message, void* userdata, sd_bus_er
     if (!reply.current) {
         return 0;
     }
+    self->capabilities_.clear();
+    if (!self->reply_ok(message, "GetCapabilities")) {
+        spdlog::warn("no notification server: reminders go to the log only");
+        self->no_server(Capabilities::Unavailable);
+        return 0;
+    }
+    const char* capability = nullptr;
+    if (const int result = sd_bus_message_enter_container(message, 'a', "s"); result < 0) {
+        spdlog::warn("cannot read the notification server's capabilities: {}", reason(result));
+        self->no_server(Capabilities::Unavailable);
+        return 0;
+    }
+    while (sd_bus_message_read(message, "s", &capability) > 0) {
+        self->capabilities_.emplace(capability);
+    }
+    self->capabilities_state_ = Capabilities::Known;
+    self->resume_ids();
+    std::string list;
+    for (const auto& name : self->capabilities_) {
+        list += (list.empty() ? "" : " ") + name;
+    }
+    spdlog::info("notification server {} capabilities: {}", self->server_, list);
+    if (!self->has("actions")) {
+        spdlog::info(
+            "the notification server has no buttons; reminders say how to "
+            "confirm from the command line");
+    }
+    // The C boundary: the open reminders come from the engine, which may throw.
     try {
-        self->capabilities_.clear();
-        if (!self->reply_ok(message, "GetCapabilities")) {
-            spdlog::warn("no notification server: reminders go to the log only");
-            self->no_server(Capabilities::Unavailable);
-            return 0;
-        }
-        const char* capability = nullptr;
-        check(sd_bus_message_enter_container(message, 'a', "s"), "read capabilities");
-        while (sd_bus_message_read(message, "s", &capability) > 0) {
-            self->capabilities_.emplace(capability);
-        }
-        self->capabilities_state_ = Capabilities::Known;
-        self->resume_ids();
-        std::string list;
-        for (const auto& name : self->capabilities_) {
-            list += (list.empty() ? "" : " ") + name;
-        }
-        spdlog::info("notification server {} capabilities: {}", self->server_, list);
-        if (!self->has("actions")) {
-            spdlog::info(
-                "the notification server has no buttons; reminders say how to "
-                "confirm from the command line");
-        }
         self->server_ready();
     } catch (const std::exception& error) {
-        spdlog::warn("cannot read the notification server's capabilities: {}", error.what());
-        self->no_server(Capabilities::Unavailable);
+        spdlog::warn("cannot show the open reminders: {}", error.what());
     }
     return 0;
 }
@@ -503,17 +506,14 @@ void Notifier::send(const Request& request) {
 }
 
 bool Notifier::dispatch(const Request& request) {
-    try {
-        if (const auto* group = std::get_if<Group>(&request)) {
-            send_reminder(*group);
-        } else {
-            send_notice(std::get<Notice>(request));
-        }
-        return true;
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot send a notification: {}", error.what());
+    const auto* group = std::get_if<Group>(&request);
+    const int result =
+        group != nullptr ? send_reminder(*group) : send_notice(std::get<Notice>(request));
+    if (result < 0) {
+        spdlog::warn("cannot send a notification: {}", reason(result));
         return false;
     }
+    return true;
 }
 
 void Notifier::release_notify_slot() {
@@ -568,7 +568,7 @@ std::string Notifier::group_body(const Group& group) const {
     return body;
 }
 
-void Notifier::send_reminder(const Group& group) {
+int Notifier::send_reminder(const Group& group) {
     // The notification this group belongs to: the one already showing any of its doses, else
     // one showing doses of the same planned instant (doses due together share one
     // notification, also when one of them comes back through an undo).
@@ -595,26 +595,24 @@ void Notifier::send_reminder(const Group& group) {
         members.size() == 1 ? reminder_body(members.front()) : group_body(members);
     const std::uint8_t urgency = critical ? kUrgencyCritical : kUrgencyNormal;
 
-    MessagePtr message = new_call(bus_, server_, "Notify");
-    check(sd_bus_message_append(message.get(), "susss", "regimend", replaces_id, "",
-                                shown_text(summary).c_str(), body.c_str()),
-          "Notify arguments");
-    if (has("actions")) {
-        check(sd_bus_message_append(message.get(), "as", 6, "taken", "Taken", "snooze", "Snooze",
-                                    "skip", "Skip"),
-              "Notify actions");
-    } else {
-        check(sd_bus_message_append(message.get(), "as", 0), "Notify actions");
-    }
+    MessagePtr message;
+    int result = 0;
     // resident: the notification stays after a button is pressed; the daemon closes it once
     // the answer is recorded. expire_timeout 0: it stays until answered.
-    check(sd_bus_message_append(message.get(), "a{sv}i", 4, "urgency", "y", urgency, "category",
-                                "s", "x-regimend.reminder", "desktop-entry", "s", "regimend",
-                                "resident", "b", 1, 0),
-          "Notify hints");
-
-    send_notify(message, start_call(doses));
+    if ((result = new_call(bus_, server_, "Notify", &message)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "susss", "regimend", replaces_id, "",
+                                        shown_text(summary).c_str(), body.c_str())) < 0 ||
+        (result = has("actions") ? sd_bus_message_append(message.get(), "as", 6, "taken", "Taken",
+                                                         "snooze", "Snooze", "skip", "Skip")
+                                 : sd_bus_message_append(message.get(), "as", 0)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "a{sv}i", 4, "urgency", "y", urgency,
+                                        "category", "s", "x-regimend.reminder", "desktop-entry",
+                                        "s", "regimend", "resident", "b", 1, 0)) < 0 ||
+        (result = send_notify(message, start_call(doses))) < 0) {
+        return result;
+    }
     shown_.sending(members);
+    return 0;
 }
 
 void Notifier::reshow(std::uint32_t id) {
@@ -631,32 +629,35 @@ void Notifier::reshow(std::uint32_t id) {
     }
 }
 
-void Notifier::send_notice(const Notice& notice) {
+int Notifier::send_notice(const Notice& notice) {
     const auto known = notice_ids_.find(notice.key);
     const std::uint32_t replaces_id = known == notice_ids_.end() ? 0 : known->second;
     const std::string plain = shown_text(notice.body);
     const std::string body = has("body-markup") ? escape_markup(plain) : plain;
-    MessagePtr message = new_call(bus_, server_, "Notify");
-    check(sd_bus_message_append(message.get(), "susssas", "regimend", replaces_id, "",
-                                shown_text(notice.summary).c_str(), body.c_str(), 0),
-          "Notify arguments");
     const std::string category = "x-regimend." + notice.key;
-    check(sd_bus_message_append(message.get(), "a{sv}i", 3, "urgency", "y", kUrgencyNormal,
-                                "category", "s", category.c_str(), "desktop-entry", "s", "regimend",
-                                0),
-          "Notify hints");
-    send_notify(message, start_call(notice.key));
+    MessagePtr message;
+    int result = 0;
+    if ((result = new_call(bus_, server_, "Notify", &message)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "susssas", "regimend", replaces_id, "",
+                                        shown_text(notice.summary).c_str(), body.c_str(), 0)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "a{sv}i", 3, "urgency", "y", kUrgencyNormal,
+                                        "category", "s", category.c_str(), "desktop-entry", "s",
+                                        "regimend", 0)) < 0) {
+        return result;
+    }
+    return send_notify(message, start_call(notice.key));
 }
 
-void Notifier::send_notify(const MessagePtr& message, Call* call) {
+int Notifier::send_notify(const MessagePtr& message, Call* call) {
     sd_bus_slot* slot = nullptr;
     const int result = sd_bus_call_async(bus_, &slot, message.get(), &Notifier::on_notify_reply,
                                          call, kCallTimeoutUsec);
     if (result < 0) {
         calls_.erase(call);
-        throw std::system_error(-result, std::generic_category(), "Notify");
+        return result;
     }
     call->slot.reset(slot);
+    return 0;
 }
 
 int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
@@ -677,7 +678,7 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
     }
     if (const auto* doses = std::get_if<std::vector<DoseKey>>(&call->target)) {
         const std::vector<DoseKey> answered = self->shown_.replied(*doses, id);
-        if (id == 0) {
+        if (id == 0 || doses->empty()) {
             return 0;
         }
         self->save_ids();
@@ -717,12 +718,12 @@ void Notifier::send_close(std::uint32_t id) {
     if (server_.empty()) {
         return;  // its server is gone, and the notification with it
     }
-    try {
-        MessagePtr message = new_call(bus_, server_, "CloseNotification");
-        check(sd_bus_message_append(message.get(), "u", id), "CloseNotification arguments");
-        call_async(message, &Notifier::on_close_reply);
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot close notification {}: {}", id, error.what());
+    MessagePtr message;
+    int result = 0;
+    if ((result = new_call(bus_, server_, "CloseNotification", &message)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "u", id)) < 0 ||
+        (result = call_async(message, &Notifier::on_close_reply)) < 0) {
+        spdlog::warn("cannot close notification {}: {}", id, reason(result));
     }
 }
 

@@ -91,8 +91,8 @@ class Notifier : public ReminderDisplay {
     void ask_credentials(const std::string& owner);
     void ask_capabilities();
     // Sends an asynchronous call with a Call of the current generation.
-    void call_async(const MessagePtr& message, sd_bus_message_handler_t handler,
-                    std::uint64_t timeout_usec = 0);
+    int call_async(const MessagePtr& message, sd_bus_message_handler_t handler,
+                   std::uint64_t timeout_usec = 0);
     // The search ended without a server to send to: waiting reminders stay in the log.
     void no_server(Capabilities state);
     // A trusted server answered its capabilities: give it every open reminder.
@@ -106,13 +106,13 @@ class Notifier : public ReminderDisplay {
     bool dispatch(const Request& request);
     // A Notify call is done: sends the next queued request, if any.
     void release_notify_slot();
-    void send_reminder(const Group& group);
+    int send_reminder(const Group& group);
     // Shows the notification's remaining doses again (one was answered from elsewhere).
     void reshow(std::uint32_t id);
-    void send_notice(const Notice& notice);
+    int send_notice(const Notice& notice);
     void send_close(std::uint32_t id);  // CloseNotification, asynchronously
     // Sends a prepared Notify asynchronously; its reply comes back to on_notify_reply.
-    void send_notify(const MessagePtr& message, Call* call);
+    int send_notify(const MessagePtr& message, Call* call);
     void forget_server();
     Call* start_call(std::variant<std::monostate, std::vector<DoseKey>, std::string> target);
     std::unique_ptr<Call> take_call(Call* call);

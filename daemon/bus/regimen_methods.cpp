@@ -100,10 +100,7 @@ int reload(Service& service, sd_bus_message* message, sd_bus_error* error) {
         return 1;
     }
     auto done = engine.reload(ReloadTrigger::Request, now_micros());
-    if (auto* failure = std::get_if<Error>(&done)) {
-        return method_error(error, *failure);
-    }
-    return sd_bus_reply_method_return(message, "");
+    return done ? sd_bus_reply_method_return(message, "") : method_error(error, done.error());
 }
 
 int validate(Service& service, sd_bus_message* message, sd_bus_error* error) {

@@ -137,15 +137,7 @@ std::vector<std::uint32_t> ShownDoses::keep_only(const std::set<DoseKey>& open) 
 
 void ShownDoses::adopt(const Ids& saved) {
     for (const auto& [id, doses] : saved) {
-        if (id == 0 || doses.empty()) {
-            continue;
-        }
-        for (const auto& dose : doses) {
-            std::uint32_t previous = 0;
-            detach(dose, &previous);
-            id_by_dose_[dose] = id;
-        }
-        doses_by_id_[id] = doses;
+        replied(doses, id);
     }
 }
 
