@@ -218,6 +218,39 @@ std::vector<StockRow> BusClient::stock() {
     return rows;
 }
 
+Instant BusClient::pause(const std::string& item, const std::string& until) {
+    auto reply = call(bus_.get(), kInterface, "Pause", "ss", item.c_str(), until.c_str());
+    return from_bus_time(read_single<std::uint64_t>(reply.get(), "t", "Pause"));
+}
+
+void BusClient::resume(const std::string& item) {
+    call(bus_.get(), kInterface, "Resume", "s", item.c_str());
+}
+
+std::vector<PauseRow> BusClient::pauses() {
+    auto reply = call(bus_.get(), kInterface, "Pauses", "");
+    int result = sd_bus_message_enter_container(reply.get(), 'a', "(sstt)");
+    if (result < 0) {
+        throw_bad_reply(result, "Pauses");
+    }
+    std::vector<PauseRow> rows;
+    for (;;) {
+        const char* item = nullptr;
+        const char* until = nullptr;
+        std::uint64_t from = 0;
+        std::uint64_t to = 0;
+        result = sd_bus_message_read(reply.get(), "(sstt)", &item, &until, &from, &to);
+        if (result < 0) {
+            throw_bad_reply(result, "Pauses");
+        }
+        if (result == 0) {
+            break;
+        }
+        rows.push_back(PauseRow{item, until, from_bus_time(from), from_bus_time(to)});
+    }
+    return rows;
+}
+
 std::vector<regimend::Diagnostic> BusClient::validate(const std::string& yaml,
                                                       const std::string& file_name) {
     auto reply = call(bus_.get(), kInterface, "Validate", "s", yaml.c_str());

@@ -51,6 +51,14 @@ struct StockRow {
     std::optional<Instant> runs_out;  // nullopt: not within a year (0 on the bus)
 };
 
+// One element of Pauses' a(sstt) (an addition): a pause in force.
+struct PauseRow {
+    std::string item;
+    std::string until;  // the last paused day, "YYYY-MM-DD"
+    Instant from;
+    Instant to;  // the start of the day after `until`
+};
+
 // The daemon's Today reply: what `status` shows, in one round trip.
 struct TodayReply {
     std::string zone;
@@ -102,6 +110,11 @@ class BusClient {
     // hand after it.
     double refill(const std::string& item, double quantity, bool absolute);
     std::vector<StockRow> stock();
+    // Pause, Resume and Pauses (additions): `until` is "YYYY-MM-DD", the last paused day;
+    // pause returns the instant the pause ends.
+    Instant pause(const std::string& item, const std::string& until);
+    void resume(const std::string& item);
+    std::vector<PauseRow> pauses();
     // Diagnostics for `yaml`, named `file_name` in messages.
     std::vector<regimend::Diagnostic> validate(const std::string& yaml,
                                                const std::string& file_name);

@@ -17,7 +17,7 @@ _regimenctl() {
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local verbs="status take confirm undo skip snooze log symptom history report plan check edit reload bar export refill stock"
+    local verbs="status take confirm undo skip snooze log symptom history report plan check edit reload bar export refill stock pause resume"
 
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
@@ -44,7 +44,7 @@ _regimenctl() {
                 COMPREPLY=($(compgen -W "$(_regimenctl_words items)" -- "$cur"))
             fi
             return ;;
-        --at | --note | --reason | --since | --days | --from | --expand-days | --amount) return ;;
+        --at | --note | --reason | --since | --days | --from | --expand-days | --amount | --until) return ;;
     esac
 
     if [[ -z $verb ]]; then
@@ -67,6 +67,7 @@ _regimenctl() {
         export) options+=" --format --since --expand-days --config --state-dir" ;;
         refill) options+=" --set" ;;
         stock) options+=" --json" ;;
+        pause) options+=" --until" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$options" -- "$cur"))
@@ -74,7 +75,7 @@ _regimenctl() {
     fi
     [[ $prev == "$verb" ]] || return
     case $verb in
-        take | confirm | skip | snooze)
+        take | confirm | skip | snooze | pause | resume)
             COMPREPLY=($(compgen -W "$(_regimenctl_words scheduled)" -- "$cur")) ;;
         undo)
             COMPREPLY=($(compgen -W "$(_regimenctl_words items) $(_regimenctl_words symptoms)" -- "$cur")) ;;

@@ -11,7 +11,7 @@ function __regimenctl_words
     regimenctl $config __complete $argv[1] 2>/dev/null
 end
 
-set -l verbs status take confirm undo skip snooze log symptom history report plan check edit reload bar export refill stock
+set -l verbs status take confirm undo skip snooze log symptom history report plan check edit reload bar export refill stock pause resume
 complete -c regimenctl -f
 complete -c regimenctl -n "not __fish_seen_subcommand_from $verbs" -a "$verbs"
 complete -c regimenctl -l config -r -F -d 'regimen file'
@@ -22,7 +22,7 @@ complete -c regimenctl -n '__fish_seen_subcommand_from status' -l json
 complete -c regimenctl -n '__fish_seen_subcommand_from take confirm' -l all -d 'every due dose'
 complete -c regimenctl -n '__fish_seen_subcommand_from take confirm' -l at -x -d 'when it was taken'
 complete -c regimenctl -n '__fish_seen_subcommand_from take confirm' -l amount -x -d 'what was really taken'
-complete -c regimenctl -n '__fish_seen_subcommand_from take confirm skip snooze' -a '(__regimenctl_words scheduled)'
+complete -c regimenctl -n '__fish_seen_subcommand_from take confirm skip snooze pause resume' -a '(__regimenctl_words scheduled)'
 complete -c regimenctl -n '__fish_seen_subcommand_from undo' -a '(__regimenctl_words items) (__regimenctl_words symptoms)'
 complete -c regimenctl -n '__fish_seen_subcommand_from log' -l force -d 'record it even sooner than min_interval'
 complete -c regimenctl -n '__fish_seen_subcommand_from skip' -l reason -x
@@ -49,3 +49,4 @@ complete -c regimenctl -n '__fish_seen_subcommand_from export' -l since -x
 complete -c regimenctl -n '__fish_seen_subcommand_from export' -l expand-days -x
 complete -c regimenctl -n '__fish_seen_subcommand_from refill' -a '(__regimenctl_words stocked)'
 complete -c regimenctl -n '__fish_seen_subcommand_from refill' -l set -d 'the count on hand'
+complete -c regimenctl -n '__fish_seen_subcommand_from pause' -l until -x -d 'the last day of the pause'

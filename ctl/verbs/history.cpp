@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "core/i18n.hpp"
 #include "core/inventory.hpp"
+#include "core/placeholders.hpp"
 #include "error.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
@@ -78,6 +80,9 @@ std::string details(const regimend::HistoryEvent& event) {
     if (event.amount_recorded) {
         text = "took " + event.amount;
     }
+    if (event.kind == regimend::EventKind::Paused) {
+        return regimend::fill_in(_("until {} (inclusive)"), {event.note});
+    }
     if (!event.note.empty()) {
         text += (text.empty() ? "" : "; ") + event.note;
     }
@@ -148,12 +153,16 @@ int run_history(const HistoryArgs& args, const GlobalOptions& options) {
         const bool diary = !event.planned && (event.kind == regimend::EventKind::Symptom ||
                                               event.kind == regimend::EventKind::AsNeeded ||
                                               event.kind == regimend::EventKind::Undone);
-        table.add_row({{diary ? format_entry_when(zone, event.at, today)
-                              : format_when(zone, event.at, today)},
-                       {kind, state_colour(kind)},
-                       {event.item},
-                       {event.planned ? "planned " + format_when(zone, *event.planned, today) : ""},
-                       {details(event)}});
+        table.add_row(
+            {{diary ? format_entry_when(zone, event.at, today)
+                    : format_when(zone, event.at, today)},
+             {kind, state_colour(kind)},
+             {event.item},
+             {!event.planned ? ""
+              : event.kind == regimend::EventKind::Paused
+                  ? regimend::fill_in(_("from {}"), {format_when(zone, *event.planned, today)})
+                  : "planned " + format_when(zone, *event.planned, today)},
+             {details(event)}});
     }
     table.print(std::cout);
     return kExitOk;

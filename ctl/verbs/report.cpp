@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "calendar.hpp"
+#include "core/pause.hpp"
 #include "core/report.hpp"
 #include "error.hpp"
 #include "history_file.hpp"
@@ -38,13 +39,17 @@ struct ReportArgs {
     std::optional<std::string> output;
 };
 
-ReportInput load_input(const regimend::Regimen& regimen, const ReportArgs& args, Instant now) {
+// `pause_events`: the history's `paused` and `resumed` events (core/pause.hpp), so paused
+// days count neither as planned nor as missed.
+ReportInput load_input(const regimend::Regimen& regimen, const ReportArgs& args, Instant now,
+                       std::vector<regimend::HistoryEvent>& pause_events) {
     ReportInput input;
     input.window = regimend::last_days(*regimen.zone, now, args.days);
     auto store = open_history(args.state_dir.value_or(default_state_dir()));
     if (!store) {
         return input;  // nothing recorded yet
     }
+    pause_events = value_or_fail(store->pause_events());
     // A minute past now: an event the daemon is writing "now" is not cut off.
     Instant load_from = regimend::events_needed_from(regimen, input.window);
     input.events = value_or_fail(store->events_between(load_from, now + regimend::Seconds{60}));
@@ -421,9 +426,12 @@ std::string captured(Print print) {
 }
 
 int run_report(const ReportArgs& args, const GlobalOptions& options) {
-    const auto regimen = load_valid_regimen(options.config_path, "cannot report on it");
+    const auto file_regimen = load_valid_regimen(options.config_path, "cannot report on it");
     const Instant now = current_instant();
-    auto input = load_input(regimen, args, now);
+    std::vector<regimend::HistoryEvent> pause_events;
+    auto input = load_input(file_regimen, args, now, pause_events);
+    const auto regimen = regimend::with_pauses(
+        file_regimen, regimend::pauses_from_events(file_regimen, pause_events));
     auto report = regimend::build_report(regimen, input, args.days);
     std::string format = args.format.empty() ? (options.json ? "json" : "text") : args.format;
     if (options.json && format != "json") {

@@ -11,7 +11,9 @@
 #include "core/daily_totals.hpp"
 #include "core/diary.hpp"
 #include "core/doses.hpp"
+#include "core/i18n.hpp"
 #include "core/lint.hpp"
+#include "core/placeholders.hpp"
 #include "error.hpp"
 #include "host/zoneinfo.hpp"
 #include "output.hpp"
@@ -36,6 +38,7 @@ struct StatusView {
     std::optional<NextDose> next;
     std::vector<std::pair<DoseRow, Instant>> snoozed_until;
     std::vector<std::string> warnings;
+    std::vector<PauseRow> pauses;  // in force now (the Pauses method)
     // The regimen parses but lists no item (the first run's inactive example): the text
     // says how to add some instead of "No doses planned".
     bool no_items = false;
@@ -104,6 +107,16 @@ std::string status_text(const StatusView& view) {
         text += "Next: " + format_when(zone, next->planned, today) + terminal_text(what) + '\n';
     } else if (!view.no_items) {
         text += "Next: nothing planned\n";
+    }
+    if (!view.pauses.empty()) {
+        text += paint(_("Paused:"), Colour::Bold);
+        text += '\n';
+        Table paused;
+        for (const auto& pause : view.pauses) {
+            paused.add_row(
+                {{pause.item}, {regimend::fill_in(_("until {} (inclusive)"), {pause.until})}});
+        }
+        paused.append_to(text, "  ");
     }
     if (!view.warnings.empty()) {
         text += paint("Warnings:", Colour::Yellow);
@@ -216,6 +229,10 @@ void print_status_json(const StatusView& view) {
                                                 {"planned", instant_json(zone, view.next->planned)}}
                                : nlohmann::json(nullptr);
     document["warnings"] = view.warnings;
+    document["paused"] = nlohmann::json::array();
+    for (const auto& pause : view.pauses) {
+        document["paused"].push_back({{"item", pause.item}, {"until", pause.until}});
+    }
     print_json(document);
 }
 
@@ -231,6 +248,7 @@ int run_status(const GlobalOptions& options) {
     auto bus = BusClient::connect();
     auto found = status_from_today(bus);
     StatusView view = found ? std::move(*found) : status_of_a_large_day(options);
+    view.pauses = bus.pauses();
     view.no_items = view.doses.empty() && !view.next && regimen_has_no_items(bus, options);
     if (options.json) {
         print_status_json(view);

@@ -2,7 +2,9 @@
 
 #include "core/daily_totals.hpp"
 #include "core/diary.hpp"
+#include "core/i18n.hpp"
 #include "core/notice_text.hpp"
+#include "core/placeholders.hpp"
 #include "core/stock_text.hpp"
 
 #include <spdlog/spdlog.h>
@@ -60,8 +62,9 @@ Engine::Engine(std::string config_path, LoadedRegimen loaded, HistoryStore& stor
       display_(display),
       signals_(signals),
       scheduler_(scheduler),
-      tracker_(std::move(loaded.regimen)),
-      stock_(store, display, signals) {}
+      tracker_(loaded.regimen),
+      stock_(store, display, signals),
+      file_regimen_(std::move(loaded.regimen)) {}
 
 bool Engine::restore(Micros now) {
     const Instant instant = to_instant(now);
@@ -75,6 +78,15 @@ bool Engine::restore(Micros now) {
                                                               : !horizon ? horizon.error().message
                                                                          : since.error().message);
         return false;
+    }
+    auto pauses = store_.pause_events();
+    if (!pauses) {
+        spdlog::error("cannot read the history database: {}", pauses.error().message);
+        return false;
+    }
+    pause_events_ = std::move(*pauses);
+    if (!pause_events_.empty()) {
+        tracker_.set_regimen(paused_regimen(file_regimen_), instant);
     }
     tracker_.restore(*recent, *horizon, instant, *since);
     if (!*since) {
@@ -446,6 +458,94 @@ Result<double> Engine::refill(std::string_view item_text, double quantity, bool 
     return counted->on_hand.value_or(0);
 }
 
+RegimenPtr Engine::paused_regimen(const RegimenPtr& regimen) const {
+    if (pause_events_.empty() || !regimen) {
+        return regimen;
+    }
+    return std::make_shared<const Regimen>(
+        with_pauses(*regimen, pauses_from_events(*regimen, pause_events_)));
+}
+
+std::optional<Error> Engine::record_pause_event(const HistoryEvent& event, Instant now) {
+    if (auto failure = write({event})) {
+        return failure;
+    }
+    pause_events_.push_back(event);
+    Effects effects = tracker_.set_regimen(paused_regimen(file_regimen_), now);
+    carry_out(effects, now);
+    stock_.check_all(tracker_, StockTrigger::Reload, now);
+    refresh_next_due(now);
+    reschedule();
+    signals_.properties_changed();
+    return std::nullopt;
+}
+
+Result<Instant> Engine::pause(std::string_view item_text, std::string_view until_text, Micros now) {
+    std::string why;
+    const Item* item = regimen().resolve(item_text, &why);
+    if (item == nullptr) {
+        return Error{ErrorKind::UnknownItem, why};
+    }
+    if (item->as_needed) {
+        return Error{
+            ErrorKind::InvalidArgument,
+            fill_in(_("{} is taken as needed: nothing is planned for it to pause"), {item->id})};
+    }
+    const Instant instant = to_instant(now);
+    auto until = pause_until(*regimen().zone, until_text, instant);
+    if (auto* problem = std::get_if<std::string>(&until)) {
+        return Error{ErrorKind::InvalidArgument, *problem};
+    }
+    // An open dose's reminder ends with the pause: the pause begins at the oldest one.
+    Instant from = instant;
+    for (const auto& open : tracker_.open_doses()) {
+        if (open.dose.item_id == item->id) {
+            from = std::min(from, open.dose.planned);
+        }
+    }
+    const std::string id = item->id;  // `item` points into the regimen about to be replaced
+    const HistoryEvent event = pause_event(id, from, std::get<LocalDate>(until), instant);
+    if (auto failure = record_pause_event(event, instant)) {
+        return storage_error(*failure);
+    }
+    spdlog::info("'{}' paused until {}", id, event.note);
+    for (const auto& pause : pauses(now)) {
+        if (pause.item == id) {
+            return pause.to;
+        }
+    }
+    return instant;
+}
+
+Result<std::monostate> Engine::resume(std::string_view item_text, Micros now) {
+    std::string why;
+    const Item* item = regimen().resolve(item_text, &why);
+    if (item == nullptr) {
+        return Error{ErrorKind::UnknownItem, why};
+    }
+    const std::string id = item->id;
+    const auto current = pauses(now);
+    if (std::none_of(current.begin(), current.end(),
+                     [&id](const Pause& pause) { return pause.item == id; })) {
+        return Error{ErrorKind::InvalidArgument, fill_in(_("{} is not paused"), {id})};
+    }
+    const Instant instant = to_instant(now);
+    if (auto failure = record_pause_event(resume_event(id, instant), instant)) {
+        return storage_error(*failure);
+    }
+    spdlog::info("'{}' resumed", id);
+    // Doses from now on are planned again: one may be due at once.
+    advance(now);
+    return std::monostate{};
+}
+
+std::vector<Pause> Engine::pauses(Micros now) const {
+    if (pause_events_.empty()) {
+        return {};
+    }
+    return current_pauses(pauses_from_events(*file_regimen_, pause_events_), to_instant(now));
+}
+
 Result<std::vector<Engine::StockRow>> Engine::stock(Micros now) const {
     auto counted = stock_.forecast_all(tracker_, to_instant(now));
     if (!counted) {
@@ -566,7 +666,8 @@ Result<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTrigger 
     log_diagnostics(loaded.diagnostics);
     const Instant instant = to_instant(now);
     const std::string old_zone = regimen().zone->name();
-    Effects effects = tracker_.set_regimen(loaded.regimen, instant);
+    file_regimen_ = loaded.regimen;
+    Effects effects = tracker_.set_regimen(paused_regimen(loaded.regimen), instant);
     loaded_text_ = std::move(loaded.text);
     lint_warnings_ = warning_lines(loaded.diagnostics);
     file_problems_.clear();

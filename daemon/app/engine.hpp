@@ -19,6 +19,7 @@
 #include "app/stock_keeper.hpp"
 #include "core/diary.hpp"
 #include "core/doses.hpp"
+#include "core/pause.hpp"
 #include "store/history.hpp"
 
 namespace regimend {
@@ -85,6 +86,15 @@ class Engine {
     // LowStock and the low-stock lines of Warnings.
     const std::set<std::string>& low_stock() const { return stock_.low_items(); }
     std::vector<std::string> stock_warnings() const { return stock_.warnings(); }
+
+    // `pause ITEM --until DATE` (core/pause.hpp): nothing of the item is planned from now (or
+    // from its oldest open dose, whose reminder ends) to the end of `until`, a date
+    // "YYYY-MM-DD" from today on. Returns the instant the pause ends.
+    Result<Instant> pause(std::string_view item, std::string_view until, Micros now);
+    // Ends the item's pause now; InvalidArgument when it is not paused.
+    Result<std::monostate> resume(std::string_view item, Micros now);
+    // The pauses in force at `now`, one per item.
+    std::vector<Pause> pauses(Micros now) const;
 
     Result<std::vector<DoseView>> list_doses(Instant from, Instant to, Micros now) const;
     // Without `with_due`, the `due` events are left out (HistoryAnswers).
@@ -153,6 +163,12 @@ class Engine {
     // its errors.
     void set_file_problems(const LoadedRegimen& failed, const std::string& consequence);
 
+    // The regimen the file gives with the history's pauses on it (the tracker runs on
+    // this); the regimen itself when nothing was ever paused.
+    RegimenPtr paused_regimen(const RegimenPtr& regimen) const;
+    // Writes a pause or resume event, then puts the pauses on the running regimen.
+    std::optional<Error> record_pause_event(const HistoryEvent& event, Instant now);
+
     std::string config_path_;
     ZoneLookup zone_lookup_;
     std::string loaded_text_;  // the running regimen's text
@@ -170,6 +186,8 @@ class Engine {
     WakeupScheduler& scheduler_;
     DoseTracker tracker_;
     StockKeeper stock_;
+    RegimenPtr file_regimen_;                 // as loaded, without pauses
+    std::vector<HistoryEvent> pause_events_;  // every `paused` and `resumed` event
     // Events the tracker produced while the store refused writes; written with the next
     // successful write, so memory runs ahead of disk only until the disk works again.
     std::vector<HistoryEvent> unwritten_;

@@ -171,6 +171,35 @@ int refill(Service& service, sd_bus_message* message, sd_bus_error* error) {
                 : method_error(error, done.error());
 }
 
+int pause(Service& service, sd_bus_message* message, sd_bus_error* error) {
+    const char* item = nullptr;
+    const char* until = nullptr;
+    int result = sd_bus_message_read(message, "ss", &item, &until);
+    if (result < 0) {
+        return result;
+    }
+    if ((result = check_text(item, "item", true, error)) < 0 ||
+        (result = check_text(until, "until", true, error)) < 0) {
+        return result;
+    }
+    auto answer = service.engine()->pause(item, until, now_micros());
+    return answer ? sd_bus_reply_method_return(message, "t", to_bus_time(*answer))
+                  : method_error(error, answer.error());
+}
+
+int resume(Service& service, sd_bus_message* message, sd_bus_error* error) {
+    const char* item = nullptr;
+    int result = sd_bus_message_read(message, "s", &item);
+    if (result < 0) {
+        return result;
+    }
+    if ((result = check_text(item, "item", true, error)) < 0) {
+        return result;
+    }
+    auto done = service.engine()->resume(item, now_micros());
+    return done ? sd_bus_reply_method_return(message, "") : method_error(error, done.error());
+}
+
 const sd_bus_vtable kMethods[] = {
     SD_BUS_METHOD_WITH_NAMES("Confirm", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(at), "t",
                              SD_BUS_PARAM(planned), call_method<&confirm>,
@@ -191,6 +220,11 @@ const sd_bus_vtable kMethods[] = {
     SD_BUS_METHOD_WITH_NAMES(
         "Refill", "sdb", SD_BUS_PARAM(item) SD_BUS_PARAM(quantity) SD_BUS_PARAM(absolute), "d",
         SD_BUS_PARAM(on_hand), call_method<&refill>, SD_BUS_VTABLE_UNPRIVILEGED),
+    // Additions (docs/DESIGN.md "Pause"): `pause ITEM --until DATE`, `resume ITEM`.
+    SD_BUS_METHOD_WITH_NAMES("Pause", "ss", SD_BUS_PARAM(item) SD_BUS_PARAM(until), "t",
+                             SD_BUS_PARAM(ends), call_method<&pause>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_NAMES("Resume", "s", SD_BUS_PARAM(item), "", "", call_method<&resume>,
+                             SD_BUS_VTABLE_UNPRIVILEGED),
     // Additions (docs/DESIGN.md): Confirm with what was really taken (`take --amount`), and
     // LogDose that may record a use sooner than min_interval (`log --force`), answering the
     // warning to show.

@@ -10,6 +10,7 @@
 #include "bus/method_call.hpp"
 #include "core/inventory.hpp"
 #include "core/reply_limits.hpp"
+#include "core/time.hpp"
 
 namespace regimend {
 namespace {
@@ -296,6 +297,22 @@ int stock(Service& service, sd_bus_message* message, sd_bus_error* error) {
     });
 }
 
+// Pauses `() -> a(sstt)`: item, the last paused day ("YYYY-MM-DD"), where the pause began
+// and where it ends (the start of the day after, or when it is resumed).
+int pauses(Service& service, sd_bus_message* message, sd_bus_error*) {
+    return send_reply(message, [&](sd_bus_message* raw) {
+        int result = sd_bus_message_open_container(raw, 'a', "(sstt)");
+        for (const auto& pause : service.engine()->pauses(now_micros())) {
+            const std::string until = format_date(pause.until);
+            if (result >= 0) {
+                result = sd_bus_message_append(raw, "(sstt)", pause.item.c_str(), until.c_str(),
+                                               to_bus_time(pause.from), to_bus_time(pause.to));
+            }
+        }
+        return result < 0 ? result : sd_bus_message_close_container(raw);
+    });
+}
+
 const sd_bus_vtable kMethods[] = {
     SD_BUS_METHOD_WITH_NAMES("ListDoses", "tt", SD_BUS_PARAM(from) SD_BUS_PARAM(to), "a(sstst)",
                              SD_BUS_PARAM(doses), call_method<&list_doses>,
@@ -319,6 +336,9 @@ const sd_bus_vtable kMethods[] = {
                                  SD_BUS_PARAM(next_name) SD_BUS_PARAM(next_planned)
                                      SD_BUS_PARAM(snoozed) SD_BUS_PARAM(warnings),
                              call_method<&today>, SD_BUS_VTABLE_UNPRIVILEGED),
+    // An addition (docs/DESIGN.md "Pause"): the pauses in force, for `status`.
+    SD_BUS_METHOD_WITH_NAMES("Pauses", "", "", "a(sstt)", SD_BUS_PARAM(pauses),
+                             call_method<&pauses>, SD_BUS_VTABLE_UNPRIVILEGED),
 };
 
 }  // namespace

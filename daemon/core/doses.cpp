@@ -170,8 +170,8 @@ void DoseTracker::restore(const std::vector<HistoryEvent>& recent, std::optional
     }
     for (const auto& [key, event] : last_shown) {
         const Item* item = regimen_->find(key.item_id);
-        if (!item || item->as_needed) {
-            continue;  // the regimen changed while the daemon was away
+        if (!item || item->as_needed || item->schedule.paused_at(key.planned)) {
+            continue;  // the regimen changed while the daemon was away, or it was paused
         }
         const auto& policy = item->reminders;
         OpenDose open;
@@ -197,7 +197,8 @@ Effects DoseTracker::set_regimen(RegimenPtr regimen, Instant now) {
     Effects effects;
     for (auto it = open_.begin(); it != open_.end();) {
         const Item* item = regimen->find(it->first.item_id);
-        if (!item || item->as_needed) {
+        // A pause over an open dose ends its reminders: it is neither taken nor missed.
+        if (!item || item->as_needed || item->schedule.paused_at(it->first.planned)) {
             effects.closed.push_back(it->first);
             it = open_.erase(it);
         } else {

@@ -8,7 +8,7 @@
 namespace regimend {
 namespace {
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 10> kNames{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 12> kNames{{
     {EventKind::Due, "due"},
     {EventKind::Taken, "taken"},
     {EventKind::Skipped, "skipped"},
@@ -19,6 +19,8 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 10> kNames{{
     {EventKind::Undone, "undone"},
     {EventKind::Refill, "refill"},
     {EventKind::Stock, "stock"},
+    {EventKind::Paused, "paused"},
+    {EventKind::Resumed, "resumed"},
 }};
 
 }  // namespace

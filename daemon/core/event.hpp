@@ -20,13 +20,15 @@ enum class EventKind {
     AsNeeded,
     Symptom,
     Undone,
-    Refill,  // units added to an item's stock (`quantity`)
-    Stock,   // the count on hand set to `quantity`
+    Refill,   // units added to an item's stock (`quantity`)
+    Stock,    // the count on hand set to `quantity`
+    Paused,   // `pause ITEM --until DATE`: `planned` is where the pause begins, `note` DATE
+    Resumed,  // `resume ITEM`: the item's pause ends at `at`
 };
 
 // The spec's names: "due", "taken", "skipped", "missed", "snoozed", "as_needed", "symptom",
 // "undone" (an answer taken back: its `note` names the event it cancelled), "refill",
-// "stock".
+// "stock", and the additions "paused", "resumed" (core/pause.hpp).
 std::string_view to_string(EventKind kind);
 std::optional<EventKind> event_kind_from_string(std::string_view text);
 

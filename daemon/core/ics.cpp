@@ -80,7 +80,8 @@ std::optional<Slot> slot_of(const Regimen& regimen, const TimeOfDay& time) {
 }
 
 bool runs_on(const Schedule& schedule, date::sys_days day) {
-    if (!((schedule.weekdays >> date::weekday{day}.c_encoding()) & 1U)) {
+    if (!((schedule.weekdays >> date::weekday{day}.c_encoding()) & 1U) ||
+        !schedule.cycle_active_on(day)) {
         return false;
     }
     if (schedule.frequency == Frequency::EveryNDays && schedule.start) {
@@ -250,6 +251,64 @@ void add_series(Calendar& calendar, const Regimen& regimen, const Item& item, In
     }
 }
 
+// A cycle (`active` days on, `rest` off) is no single RRULE: each day of the active stretch
+// is its own series that repeats every `active + rest` days (FREQ=DAILY;INTERVAL=period),
+// with BYDAY limiting it to `days`. Exact and open-ended, `active` series per time and
+// phase. DTSTART is the series' first day that is a run day, so it is in the set.
+void add_cycle_series(Calendar& calendar, const Regimen& regimen, const Item& item, Instant now) {
+    const auto& zone = zone_of(regimen);
+    const auto& schedule = item.schedule;
+    const auto today = date::sys_days{local_date(zone, now)};
+    const date::sys_days origin = schedule.start ? date::sys_days{*schedule.start} : today;
+    const long long period = (schedule.cycle->active + schedule.cycle->rest).count();
+    int series = 0;
+    for (const auto& time : schedule.times) {
+        auto slot = slot_of(regimen, time);
+        if (!slot) {
+            continue;
+        }
+        for (const auto& phase : phases_of(item, today)) {
+            for (long long day_in_cycle = 0; day_in_cycle < schedule.cycle->active.count();
+                 ++day_in_cycle) {
+                // The first day of the phase at this place in the cycle, then the first
+                // of those that is an allowed weekday (the weekdays repeat within 7 periods).
+                const long long since_origin = (phase.from - origin).count();
+                long long ahead = ((day_in_cycle - since_origin) % period + period) % period;
+                std::optional<date::sys_days> first;
+                for (int turn = 0; turn < 7; ++turn) {
+                    auto day = phase.from + date::days{ahead + turn * period};
+                    if (phase.last && day > *phase.last) {
+                        break;
+                    }
+                    if (runs_on(schedule, day)) {
+                        first = day;
+                        break;
+                    }
+                }
+                if (!first) {
+                    continue;
+                }
+                LocalTime start{(*first + date::days{slot->day_shift}).time_since_epoch()};
+                start += slot->time_of_day;
+                calendar.reach(to_instant(zone, start));
+                std::string rule = "FREQ=DAILY;INTERVAL=" + std::to_string(period);
+                if (phase.last) {
+                    auto after_last = *phase.last + date::days{slot->day_shift + 1};
+                    Instant until = start_of_day(zone, LocalDate{after_last}) - Seconds{1};
+                    calendar.reach(until);
+                    rule += ";UNTIL=" + format_utc(until);
+                }
+                if (schedule.weekdays != 0x7f) {
+                    rule += ";BYDAY=" + weekday_list(schedule.weekdays, slot->day_shift);
+                }
+                add_event(calendar, zone.name(),
+                          item.id + "-" + std::to_string(++series) + "@regimend", now, start,
+                          summary_of(item, phase.amount), description_of(item), rule);
+            }
+        }
+    }
+}
+
 // `every: N hours` counts elapsed time, which no RRULE expresses across a DST change.
 void add_expanded(Calendar& calendar, const Regimen& regimen, const Item& item, Instant now,
                   int expand_days) {
@@ -382,8 +441,12 @@ void add_items(Calendar& calendar, const Regimen& regimen, Instant now, const Ic
         if (item.as_needed) {
             continue;
         }
-        if (item.schedule.frequency == Frequency::EveryNHours) {
+        const bool cycle = item.schedule.cycle.has_value();
+        if (item.schedule.frequency == Frequency::EveryNHours ||
+            (cycle && item.schedule.frequency == Frequency::EveryNDays)) {
             add_expanded(calendar, regimen, item, now, options.expand_days);
+        } else if (cycle) {
+            add_cycle_series(calendar, regimen, item, now);
         } else {
             add_series(calendar, regimen, item, now);
         }

@@ -1,7 +1,8 @@
 // The plan as iCalendar (RFC 5545), for other calendar programs: one VEVENT series per item,
-// `at` time and ramp phase, with an RRULE where the schedule has one; `every: N hours`
-// items expanded dose by dose. Pure: `now` (for DTSTAMP, and as the first day of items
-// without `start`) is passed in.
+// `at` time and ramp phase, with an RRULE where the schedule has one (a `cycle`: one series
+// per active day, repeating every active + rest days); `every: N hours` items, and cycles
+// with `every: N days`, expanded dose by dose. Pure: `now` (for DTSTAMP, and as the first
+// day of items without `start`) is passed in.
 #pragma once
 
 #include <functional>

@@ -17,6 +17,27 @@ std::optional<double> milligrams(const Amount& amount) {
     return std::nullopt;
 }
 
+bool Schedule::cycle_active_on(date::sys_days day) const {
+    if (!cycle) {
+        return true;
+    }
+    // The parser requires `start`; without one the cycle counts from the epoch, so the
+    // answer is at least stable.
+    auto origin = start ? date::sys_days{*start} : date::sys_days{};
+    const long long period = (cycle->active + cycle->rest).count();
+    if (period <= 0) {
+        return true;
+    }
+    const long long index = (day - origin).count();
+    return ((index % period) + period) % period < cycle->active.count();
+}
+
+bool Schedule::paused_at(Instant planned) const {
+    return std::any_of(paused.begin(), paused.end(), [planned](const PausedSpan& span) {
+        return planned >= span.from && planned < span.to;
+    });
+}
+
 bool Item::has_tag(std::string_view tag) const {
     return std::find(tags.begin(), tags.end(), tag) != tags.end();
 }

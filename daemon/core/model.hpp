@@ -65,6 +65,26 @@ enum class Frequency {
     EveryNHours  // `every: N hours`, elapsed time from `start` at the single `at`
 };
 
+// `cycle: {active: 21d, rest: 7d}`: the item runs `active` days, then rests `rest` days,
+// over and over, counted from `start` (day 0 is the first active day).
+struct Cycle {
+    date::days active{1};
+    date::days rest{0};
+    SourcePos pos;  // of the `cycle` key
+
+    friend bool operator==(const Cycle&, const Cycle&) = default;
+};
+
+// A pause (`regimenctl pause ITEM --until DATE`): nothing of the item is planned with
+// `from <= planned < to`. Pauses live in the history, not in the file; the daemon and the
+// offline readers put them on a copy of the regimen (with_pauses).
+struct PausedSpan {
+    Instant from;
+    Instant to;
+
+    friend bool operator==(const PausedSpan&, const PausedSpan&) = default;
+};
+
 struct Schedule {
     Frequency frequency = Frequency::Daily;
     int interval = 1;  // N for EveryNDays / EveryNHours
@@ -73,6 +93,13 @@ struct Schedule {
     std::vector<TimeOfDay> times;
     std::optional<LocalDate> start;
     std::optional<LocalDate> end;
+    std::optional<Cycle> cycle;
+    std::vector<PausedSpan> paused;  // sorted by `from`, not overlapping
+
+    // Whether `day` is an active day of the cycle (true without a cycle; false before
+    // `start`).
+    bool cycle_active_on(date::sys_days day) const;
+    bool paused_at(Instant planned) const;
 
     friend bool operator==(const Schedule&, const Schedule&) = default;
 };

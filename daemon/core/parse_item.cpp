@@ -1,8 +1,10 @@
 #include "core/parse_item.hpp"
 
+#include "core/i18n.hpp"
 #include "core/inventory.hpp"
 #include "core/parse_fields.hpp"
 #include "core/parse_values.hpp"
+#include "core/placeholders.hpp"
 
 namespace regimend {
 namespace {
@@ -28,6 +30,7 @@ class ItemReader {
         if (!item_.as_needed) {  // check_as_needed() reports these keys instead
             read_times();
             read_frequency();
+            read_cycle();
             read_ramp();
         }
         read_dates();
@@ -213,6 +216,59 @@ class ItemReader {
         }
     }
 
+    // `cycle: {active: 21d, rest: 7d}`: whole days, each at least a day and at most ten
+    // years; counted from `start` (checked in check_scheduled).
+    void read_cycle() {
+        const Field* cycle = mapping_.get("cycle");
+        if (!cycle) {
+            return;
+        }
+        auto cycle_mapping = Mapping::read(diagnostics_, cycle->value, cycle->value_pos, "'cycle'",
+                                           {"active", "rest"});
+        if (!cycle_mapping) {
+            return;
+        }
+        Cycle read_value;
+        read_value.pos = cycle->key_pos;
+        bool complete = true;
+        for (const char* key : {"active", "rest"}) {
+            const Field* field = cycle_mapping->get(key);
+            if (!field) {
+                error(
+                    cycle->value_pos,
+                    fill_in(_("'cycle' needs '{}', e.g. cycle: {{active: 21d, rest: 7d}}"), {key}));
+                complete = false;
+                continue;
+            }
+            auto days = read_cycle_days(*field);
+            if (!days) {
+                complete = false;
+                continue;
+            }
+            (std::string_view(key) == "active" ? read_value.active : read_value.rest) = *days;
+        }
+        if (complete) {
+            item_.schedule.cycle = read_value;
+        }
+    }
+
+    std::optional<date::days> read_cycle_days(const Field& field) {
+        auto duration = read_duration(diagnostics_, field);
+        if (!duration) {
+            return std::nullopt;
+        }
+        constexpr long long kMaxCycleDays = 3653;
+        if (duration->count() % 86400 != 0 || duration->count() < 86400 ||
+            duration->count() > kMaxCycleDays * 86400) {
+            error(field.value_pos,
+                  fill_in(_("'{}' must be a whole number of days from 1d to 3653d (ten years), "
+                            "such as 21d or 3w, got {}"),
+                          {field.key, quoted(field.value.Scalar())}));
+            return std::nullopt;
+        }
+        return date::days{duration->count() / 86400};
+    }
+
     void read_dates() {
         const Field* start = mapping_.get("start");
         if (start) {
@@ -389,7 +445,7 @@ class ItemReader {
     }
 
     void check_as_needed() {
-        for (const char* key : {"at", "every", "days", "ramp"}) {
+        for (const char* key : {"at", "every", "days", "ramp", "cycle"}) {
             if (const Field* field = mapping_.get(key)) {
                 error(field->key_pos, "an as-needed item is never scheduled: remove '" +
                                           std::string(key) + "' or 'as_needed: true'");
@@ -409,6 +465,11 @@ class ItemReader {
             error(mapping_.pos(), item_label() +
                                       " has no 'at': a scheduled item needs a time such as "
                                       "at: \"08:00\" (or 'as_needed: true')");
+        }
+        if (const Field* cycle = mapping_.get("cycle"); cycle && !mapping_.get("start")) {
+            error(cycle->key_pos,
+                  fill_in(_("'cycle' is counted from 'start', but {} has no 'start: YYYY-MM-DD'"),
+                          {item_label()}));
         }
         if (!every_) {
             return;
@@ -457,10 +518,10 @@ ReadItem read_item(Diagnostics& diagnostics, const YAML::Node& node, SourcePos w
     read.item.amount_pos = where;
     read.item.reminders = defaults.reminders;
     read.id_pos = where;
-    auto mapping = Mapping::read(
-        diagnostics, node, where, "an item",
-        {"id", "name", "dose", "notes", "amount", "tags", "at", "every", "days", "start", "end",
-         "ramp", "as_needed", "max_per_day", "min_interval", "separate", "reminders", "stock"});
+    auto mapping = Mapping::read(diagnostics, node, where, "an item",
+                                 {"id", "name", "dose", "notes", "amount", "tags", "at", "every",
+                                  "days", "start", "end", "ramp", "as_needed", "max_per_day",
+                                  "min_interval", "separate", "reminders", "stock", "cycle"});
     if (mapping) {
         ItemReader(diagnostics, *mapping, defaults, read).read();
     }

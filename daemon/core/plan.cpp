@@ -42,7 +42,8 @@ bool weekday_allowed(const Schedule& schedule, date::sys_days day) {
 // Whether the item runs on `day` (a local date); for bedtime-relative times the dose
 // itself may fall on the next or previous date.
 bool runs_on(const Schedule& schedule, date::sys_days day) {
-    if (!within_start_and_end(schedule, day) || !weekday_allowed(schedule, day)) {
+    if (!within_start_and_end(schedule, day) || !weekday_allowed(schedule, day) ||
+        !schedule.cycle_active_on(day)) {
         return false;
     }
     if (schedule.frequency == Frequency::EveryNDays) {
@@ -172,7 +173,8 @@ void plan_interval_item(const Regimen& regimen, const Item& item, Instant from, 
         if (schedule.end && day > *schedule.end) {
             break;
         }
-        if (!weekday_allowed(schedule, date::sys_days{day})) {
+        if (!weekday_allowed(schedule, date::sys_days{day}) ||
+            !schedule.cycle_active_on(date::sys_days{day})) {
             continue;
         }
         out.push_back({item.id, planned, item.amount_on(day)});
@@ -208,6 +210,11 @@ std::vector<PlannedDose> plan_item(const Regimen& regimen, const Item& item, Ins
                                 return a.planned == b.planned;
                             }),
                 doses.end());
+    if (!item.schedule.paused.empty()) {
+        std::erase_if(doses, [&item](const PlannedDose& dose) {
+            return item.schedule.paused_at(dose.planned);
+        });
+    }
     return doses;
 }
 

@@ -106,6 +106,9 @@ ItemAdherence item_adherence(const Regimen& regimen, const Item& item, const Rep
     for (Instant planned : doses) {
         auto found = records.find({item.id, planned});
         DoseRecord record = found == records.end() ? DoseRecord{} : found->second;
+        if (item.schedule.paused_at(planned) && !record.taken && !record.skipped) {
+            continue;  // paused (core/pause.hpp): neither planned nor missed
+        }
         bool answered = record.taken || record.skipped || record.missed;
         if (!answered && planned + item.reminders.missed_after > window.to) {
             ++result.pending;  // still due or upcoming: neither kept nor missed yet

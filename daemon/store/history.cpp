@@ -78,6 +78,7 @@ struct HistoryStore::Connection {
     sqlite::Statement delete_stock_warned;
     sqlite::Statement select_all_stock_warned;
     sqlite::Statement select_all_stock_events;
+    sqlite::Statement select_pause_events;
     sqlite::Statement begin_read;
 
     Error error(std::string_view message) const { return store_error(message, path); }
@@ -156,6 +157,10 @@ struct HistoryStore::Connection {
             {&select_all_stock_warned,
              "SELECT substr(key, 14), value FROM meta WHERE key >= 'stock_warned:' AND "
              "key < 'stock_warned;'"},
+            // The condition of the partial index events_pauses (schema version 6).
+            {&select_pause_events,
+             "SELECT " + columns +
+                 " FROM events WHERE event IN ('paused', 'resumed') ORDER BY at, id"},
             {&begin_read, "BEGIN DEFERRED"},
         };
         for (const auto& [statement, sql] : statements) {
@@ -536,6 +541,12 @@ Result<int> HistoryStore::as_needed_count(const std::string& item, Instant from,
 
 Result<std::optional<Instant>> HistoryStore::first_dose() const {
     return connection_->read_optional_instant(connection_->select_first_dose);
+}
+
+Result<std::vector<HistoryEvent>> HistoryStore::pause_events() const {
+    sqlite::Statement& statement = connection_->select_pause_events;
+    const sqlite::Statement::Use use(statement);
+    return connection_->read_events(statement);
 }
 
 Result<std::optional<Instant>> HistoryStore::first_symptom_entry() const {

@@ -72,6 +72,8 @@ class HistoryStore {
     Result<std::optional<Instant>> first_dose() const;
     // The instant of the first diary (`symptom`) entry of any kind: where the diary begins.
     Result<std::optional<Instant>> first_symptom_entry() const;
+    // Every `paused` and `resumed` event, in the order written (core/pause.hpp reads them).
+    Result<std::vector<HistoryEvent>> pause_events() const;
 
     // The events count_on_hand (core/inventory.hpp) reads for `item` at `at`: from its
     // last `stock` event at or before `at` on, in the order they happened.
@@ -109,7 +111,7 @@ class HistoryStore {
     };
     ReadSnapshot read_snapshot() const;
 
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     // Test hook: caps the database at `max_pages` pages (never below its current size) so
     // tests can see what a full disk does. Not for production use.

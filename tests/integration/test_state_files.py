@@ -13,17 +13,15 @@ FIFO of the user's own as notification-ids is ignored with a log line."""
 import hashlib
 import json
 import os
-import pwd
 import sqlite3
 import stat
-import subprocess
 
 import dbus
 
+import desktop
 import harness
 from harness import ERROR_PREFIX
 
-TEST_USER = "regimend-test"  # the unprivileged account CI creates (tests/integration/desktop.py)
 WORDS = "does not trust"
 
 
@@ -33,16 +31,10 @@ def digest(path):
 
 
 def other_user():
-    """The unprivileged test account, created as desktop.py does; None when not root."""
+    """The unprivileged test account (desktop.py's); None when not root."""
     if os.geteuid() != 0:
         return None
-    try:
-        return pwd.getpwnam(TEST_USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--create-home", "--home-dir",
-                        f"/var/lib/{TEST_USER}", "--shell", "/usr/sbin/nologin", TEST_USER],
-                       check=True, capture_output=True, timeout=60)
-        return pwd.getpwnam(TEST_USER)
+    return desktop.ensure_user()
 
 
 def make_history(path):
@@ -54,6 +46,15 @@ def make_history(path):
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
         db.execute("INSERT INTO events (item, event, at) VALUES ('soon', 'taken', 1)")
     db.close()
+
+
+def plant(name, path, text="planted\n"):
+    """At `path`, a history with a planted row when `name` is history.db, else `text`."""
+    if name == "history.db":
+        make_history(path)
+    else:
+        with open(path, "w") as planted:
+            planted.write(text)
 
 
 class StateFiles(harness.DaemonTestCase):
@@ -138,11 +139,7 @@ class StateFiles(harness.DaemonTestCase):
                      "notification-ids", "last-regimen.yaml"):
             with self.subTest(name=name):
                 daemon, path = self.prepared(name)
-                if name == "history.db":
-                    make_history(path)
-                else:
-                    with open(path, "w") as planted:
-                        planted.write("planted\n")
+                plant(name, path)
                 os.chown(path, account.pw_uid, account.pw_gid)
                 os.chmod(path, 0o600)
                 self.assert_refused(daemon, server, path)
@@ -153,11 +150,7 @@ class StateFiles(harness.DaemonTestCase):
                            ("notification-ids", 0o602), ("last-regimen.yaml", 0o660)):
             with self.subTest(name=name, mode=oct(mode)):
                 daemon, path = self.prepared(name)
-                if name == "history.db":
-                    make_history(path)
-                else:
-                    with open(path, "w") as planted:
-                        planted.write("planted\n")
+                plant(name, path)
                 os.chmod(path, mode)
                 self.assert_refused(daemon, server, path)
 
@@ -167,11 +160,7 @@ class StateFiles(harness.DaemonTestCase):
             with self.subTest(name=name):
                 daemon, path = self.prepared(name)
                 target = os.path.join(self.workdir, f"target-of-{name}")
-                if name == "history.db":
-                    make_history(target)
-                else:
-                    with open(target, "w") as elsewhere:
-                        elsewhere.write("elsewhere\n")
+                plant(name, target, "elsewhere\n")
                 os.chmod(target, 0o600)
                 before = digest(target)
                 os.symlink(target, path)

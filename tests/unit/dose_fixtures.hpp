@@ -12,6 +12,7 @@
 #include "core/diagnostic.hpp"
 #include "core/doses.hpp"
 #include "core/parse.hpp"
+#include "event_fixtures.hpp"
 #include "host/zoneinfo.hpp"
 #include "time_helpers.hpp"
 
@@ -89,17 +90,6 @@ inline const Answer& answer_of(const AnswerResult& result) {
 inline const Error& failure_of(const AnswerResult& result) {
     REQUIRE(std::holds_alternative<Error>(result));
     return std::get<Error>(result);
-}
-
-inline HistoryEvent stored(const std::string& item, EventKind kind, Instant planned, Instant at,
-                           std::string note = {}) {
-    HistoryEvent event;
-    event.item = item;
-    event.kind = kind;
-    event.planned = planned;
-    event.at = at;
-    event.note = std::move(note);
-    return event;
 }
 
 // Starts `tracker` an hour before `planned` (after a run that processed the plan up to

@@ -2,10 +2,13 @@
 
 #include "core/markup.hpp"
 #include "core/report.hpp"
+#include "event_fixtures.hpp"
 #include "host/zoneinfo.hpp"
 #include "report_html.hpp"
+#include "time_helpers.hpp"
 
 using namespace regimend;
+using namespace regimend::test;
 using namespace date::literals;
 using namespace std::chrono_literals;
 
@@ -19,6 +22,17 @@ size_t occurrences(const std::string& text, const std::string& needle) {
     return count;
 }
 
+// A regimen in Berlin of one item taken daily at 08:00 from `start`, with one symptom kind.
+Regimen daily_from(Item item, date::year_month_day start, const std::string& symptom_kind) {
+    item.schedule.times.push_back({TimeOfDay::Base::Midnight, 8h, "08:00", {}});
+    item.schedule.start = start;
+    Regimen regimen;
+    regimen.zone = regimend::locate_zone("Europe/Berlin");
+    regimen.symptoms = {symptom_kind};
+    regimen.items = {std::move(item)};
+    return regimen;
+}
+
 }  // namespace
 
 TEST_CASE("report page escapes user text and draws its figures", "[report_html]") {
@@ -29,30 +43,15 @@ TEST_CASE("report page escapes user text and draws its figures", "[report_html]"
     item.name = "Mag </td><script>alert(1)</script>";
     item.dose = "2 \"caps\"";
     item.amount = Amount{200, "mg", "200 mg"};
-    item.schedule.times.push_back({TimeOfDay::Base::Midnight, 8h, "08:00", {}});
-    item.schedule.start = 2026_y / 11 / 1;
-    Regimen regimen;
-    regimen.zone = regimend::locate_zone("Europe/Berlin");
-    regimen.symptoms = {"mi<graine"};
-    regimen.items = {item};
+    const Regimen regimen = daily_from(item, 2026_y / 11 / 1, "mi<graine");
 
     ReportInput input;
-    input.window = last_days(*regimen.zone, Instant{date::sys_days{2026_y / 11 / 10}} + 12h, 10);
-    input.tracking_since = Instant{date::sys_days{2026_y / 10 / 1}};
-    HistoryEvent taken;
-    taken.item = item.id;
-    taken.kind = EventKind::Taken;
-    taken.planned = Instant{date::sys_days{2026_y / 11 / 2}} + 7h;
-    taken.at = *taken.planned;
-    HistoryEvent entry;
-    entry.item = "mi<graine";
-    entry.kind = EventKind::Symptom;
-    entry.severity = 5;
-    entry.at = Instant{date::sys_days{2026_y / 11 / 3}} + 9h;
-    input.events = {taken, entry};
-    HistoryEvent before_entry = entry;
-    before_entry.at = Instant{date::sys_days{2026_y / 10 / 25}} + 9h;
-    input.before_events = {before_entry};
+    input.window = last_days(*regimen.zone, utc(2026_y / 11 / 10, 12h), 10);
+    input.tracking_since = utc(2026_y / 10 / 1);
+    const Instant planned = utc(2026_y / 11 / 2, 7h);
+    input.events = {stored(item.id, EventKind::Taken, planned, planned),
+                    entry("mi<graine", EventKind::Symptom, utc(2026_y / 11 / 3, 9h), 5)};
+    input.before_events = {entry("mi<graine", EventKind::Symptom, utc(2026_y / 10 / 25, 9h), 5)};
 
     auto page = regimenctl::render_report_html(build_report(regimen, input, 10), regimen, 10);
     CHECK(page.starts_with("<!DOCTYPE html>"));
@@ -91,26 +90,17 @@ TEST_CASE("report page keeps its labels inside the figures", "[report_html]") {
     Item item;
     item.id = "riboflavin";
     item.name = "Riboflavin";
-    item.schedule.times.push_back({TimeOfDay::Base::Midnight, 8h, "08:00", {}});
-    item.schedule.start = 2026_y / 12 / 6;
-    Regimen regimen;
-    regimen.zone = regimend::locate_zone("Europe/Berlin");
-    regimen.symptoms = {"migraine"};
-    regimen.items = {item};
+    const Regimen regimen = daily_from(item, 2026_y / 12 / 6, "migraine");
     ReportInput input;
-    input.window = last_days(*regimen.zone, Instant{date::sys_days{2026_y / 12 / 6}} + 18h, 30);
+    input.window = last_days(*regimen.zone, utc(2026_y / 12 / 6, 18h), 30);
     input.tracking_since = input.window.from;
-    HistoryEvent entry;
-    entry.item = "migraine";
-    entry.kind = EventKind::Symptom;
-    entry.severity = 5;
     for (unsigned day = 15; day <= 30; day += 3) {
-        entry.at = Instant{date::sys_days{2026_y / 11 / date::day{day}}} + 9h;
-        input.before_events.push_back(entry);
-        input.events.push_back(entry);
+        const auto migraine =
+            entry("migraine", EventKind::Symptom, utc(2026_y / 11 / date::day{day}, 9h), 5);
+        input.before_events.push_back(migraine);
+        input.events.push_back(migraine);
     }
-    entry.at = Instant{date::sys_days{2026_y / 12 / 6}} + 9h;
-    input.events.push_back(entry);
+    input.events.push_back(entry("migraine", EventKind::Symptom, utc(2026_y / 12 / 6, 9h), 5));
     auto page = regimenctl::render_report_html(build_report(regimen, input, 30), regimen, 30);
 
     SECTION("the start label runs left of the line at the right edge") {

@@ -1,26 +1,18 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+
 #include "core/daily_totals.hpp"
 #include "core/parse.hpp"
 #include "host/zoneinfo.hpp"
+#include "regimen_texts.hpp"
 
 using namespace regimend;
 
 namespace {
 
-const char* kRegimen = R"(version: 1
-timezone: Europe/Berlin
-limits:
-  - name: supplemental magnesium
-    per_day: 350 mg
-    tags: [magnesium]
-items:
-  - id: threonate-am
-    name: Magnesium L-threonate
-    amount: 144 mg
-    tags: [magnesium]
-    at: "08:00"
-  - id: glycinate-pm
+const std::string kRegimen = std::string("version: 1\ntimezone: Europe/Berlin\n") +
+                             test::kMagnesiumLimitAndMorningDose + R"(  - id: glycinate-pm
     name: Magnesium glycinate
     amount: 0.2 g
     tags: [magnesium]

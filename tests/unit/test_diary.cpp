@@ -28,15 +28,6 @@ std::vector<std::string> parse_errors(const std::string& yaml) {
     return messages;
 }
 
-HistoryEvent entry(const std::string& item, EventKind kind, Instant at, int severity = -1) {
-    HistoryEvent event;
-    event.item = item;
-    event.kind = kind;
-    event.at = at;
-    event.severity = severity;
-    return event;
-}
-
 HistoryEvent undone_entry(const std::string& item, EventKind cancelled, Instant at) {
     HistoryEvent event = entry(item, EventKind::Undone, at);
     event.note = std::string(to_string(cancelled));

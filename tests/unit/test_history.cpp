@@ -267,7 +267,7 @@ TEST_CASE("the schema is versioned and migrated", "[history]") {
         open_store(path);
         auto raw = raw_open(path);
         CHECK(raw_integer(raw.get(), "PRAGMA user_version") == HistoryStore::kSchemaVersion);
-        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 5);
+        CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 6);
         sqlite::Statement mode;
         REQUIRE(sqlite::Statement::prepare(raw.get(), "PRAGMA journal_mode", mode) == SQLITE_OK);
         REQUIRE(mode.step() == SQLITE_ROW);
@@ -644,7 +644,7 @@ TEST_CASE("a version 4 history gains amount_recorded; a recorded amount reads ba
                  "('pm', 'taken', 100, 160, '300 mg')");
     }
     auto store = open_store(path);
-    CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 5);
+    CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 6);
     HistoryEvent said = event("pm", EventKind::Taken, 200, 260);
     said.amount = "200 mg";
     said.amount_recorded = true;
@@ -791,7 +791,7 @@ TEST_CASE("a version 3 history gains the index of the shown events and keeps eve
     }
     auto store = open_store(path);
     auto raw = raw_open(path);
-    CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 5);
+    CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 6);
     CHECK(raw_integer(raw.get(),
                       "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
                       "name = 'events_shown_at'") == 1);
@@ -831,4 +831,38 @@ TEST_CASE("the events `history` shows are read through their own index, already 
     CHECK_THAT(details, Catch::Contains("USING INDEX events_shown_at"));
     // No sort of its own: the index gives the rows by (at, id).
     CHECK_THAT(details, !Catch::Contains("TEMP B-TREE"));
+}
+
+TEST_CASE("a version 5 history gains the index of pauses; pauses read back in order",
+          "[history][pause]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    {
+        auto raw = raw_open(path);
+        for (std::size_t version = 0; version < 5; ++version) {
+            raw_exec(raw.get(), std::string(schema::kMigrations[version].sql));
+        }
+        raw_exec(raw.get(), "PRAGMA user_version = 5");
+        raw_exec(raw.get(),
+                 "INSERT INTO events (item, event, planned, at, note) VALUES "
+                 "('am', 'due', 100, 100, ''), ('am', 'paused', 100, 150, '2026-12-10'), "
+                 "('pm', 'taken', 200, 210, '')");
+    }
+    auto store = open_store(path);
+    auto raw = raw_open(path);
+    CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 6);
+    CHECK(raw_integer(raw.get(),
+                      "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                      "name = 'events_pauses'") == 1);
+    REQUIRE(all_events(*store).size() == 3);
+
+    REQUIRE(store->append({event("am", EventKind::Resumed, std::nullopt, 300)}));
+    auto pauses = store->pause_events();
+    REQUIRE(pauses);
+    REQUIRE(pauses->size() == 2);
+    CHECK((*pauses)[0].kind == EventKind::Paused);
+    CHECK((*pauses)[0].planned == at(100));
+    CHECK((*pauses)[0].note == "2026-12-10");
+    CHECK((*pauses)[1].kind == EventKind::Resumed);
+    CHECK((*pauses)[1].at == at(300));
 }

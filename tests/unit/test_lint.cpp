@@ -8,6 +8,7 @@
 #include "core/lint.hpp"
 #include "core/parse.hpp"
 #include "host/zoneinfo.hpp"
+#include "regimen_texts.hpp"
 #include "time_helpers.hpp"
 
 using namespace regimend;
@@ -36,6 +37,28 @@ Amount amount(double value, const std::string& unit) {
     char text[32];
     std::snprintf(text, sizeof text, "%g %s", value, unit.c_str());
     return Amount{value, unit, text};
+}
+
+// `item` given `tags` and an amount per dose.
+Item& with_dose(Item& item, std::vector<std::string> tags, Amount per_dose) {
+    item.tags = std::move(tags);
+    item.amount = std::move(per_dose);
+    return item;
+}
+
+// `warnings` is one warning, at `line`:`column`, saying `message`.
+void check_only_warning(const std::vector<Diagnostic>& warnings, int line, int column,
+                        const std::string& message) {
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].line == line);
+    CHECK(warnings[0].column == column);
+    CHECK(warnings[0].message == message);
+}
+
+// `warnings` is one warning, saying `message`.
+void check_only_warning(const std::vector<Diagnostic>& warnings, const std::string& message) {
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].message == message);
 }
 
 struct RegimenBuilder {
@@ -72,14 +95,12 @@ struct RegimenBuilder {
     static RegimenBuilder example(bool with_ramp) {
         RegimenBuilder builder;
         builder.limit("supplemental magnesium", amount(350, "mg"), {"magnesium"}, {12, 7});
-        auto& threonate =
-            builder.add("threonate-am", "Magnesium L-threonate", {clock_time("08:00", {25, 9})});
-        threonate.amount = amount(144, "mg");
-        threonate.tags = {"magnesium"};
-        auto& glycinate =
-            builder.add("glycinate-pm", "Magnesium glycinate", {from_bedtime(-1h, {35, 9})});
-        glycinate.amount = amount(200, "mg");
-        glycinate.tags = {"magnesium"};
+        with_dose(
+            builder.add("threonate-am", "Magnesium L-threonate", {clock_time("08:00", {25, 9})}),
+            {"magnesium"}, amount(144, "mg"));
+        auto& glycinate = with_dose(
+            builder.add("glycinate-pm", "Magnesium glycinate", {from_bedtime(-1h, {35, 9})}),
+            {"magnesium"}, amount(200, "mg"));
         glycinate.schedule.start = ymd(2026, 11, 1);
         if (with_ramp) {
             glycinate.ramp = {RampStep{date::days{14}, amount(300, "mg"), {38, 11}},
@@ -125,29 +146,23 @@ TEST_CASE("planned daily amount over a limit", "[lint]") {
     SECTION("exactly the limit is not over it") {
         RegimenBuilder builder;
         builder.limit("magnesium", amount(350, "mg"), {"magnesium"}, {3, 5});
-        auto& a = builder.add("a", "A", {clock_time("08:00")});
-        a.tags = {"magnesium"};
-        a.amount = amount(150, "mg");
-        auto& b = builder.add("b", "B", {clock_time("20:00")});
-        b.tags = {"magnesium"};
-        b.amount = amount(0.2, "g");
+        with_dose(builder.add("a", "A", {clock_time("08:00")}), {"magnesium"}, amount(150, "mg"));
+        auto& b = with_dose(builder.add("b", "B", {clock_time("20:00")}), {"magnesium"},
+                            amount(0.2, "g"));
         CHECK(lint(builder.regimen).empty());
         b.amount = amount(0.201, "g");
-        auto warnings = lint(builder.regimen);
-        REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].message ==
-              "planned magnesium reaches 351 mg on 2000-01-03, above the 350 mg per_day limit");
+        check_only_warning(
+            lint(builder.regimen),
+            "planned magnesium reaches 351 mg on 2000-01-03, above the 350 mg per_day limit");
     }
 
     SECTION("grams and micrograms count as milligrams; other units and tags do not") {
         RegimenBuilder builder;
         builder.limit("vitamin", amount(0.5, "g"), {"vit"}, {4, 5});
-        auto& a = builder.add("a", "A", {clock_time("08:00"), clock_time("12:00")});
-        a.tags = {"vit"};
-        a.amount = amount(250000, "mcg");
-        auto& capsules = builder.add("caps", "Caps", {clock_time("09:00")});
-        capsules.tags = {"vit"};
-        capsules.amount = amount(3, "capsules");
+        auto& a = with_dose(builder.add("a", "A", {clock_time("08:00"), clock_time("12:00")}),
+                            {"vit"}, amount(250000, "mcg"));
+        with_dose(builder.add("caps", "Caps", {clock_time("09:00")}), {"vit"},
+                  amount(3, "capsules"));
         auto& untagged = builder.add("other", "Other", {clock_time("09:00")});
         untagged.amount = amount(900, "mg");
         CHECK(lint(builder.regimen).empty());  // 500 mg exactly
@@ -162,37 +177,30 @@ TEST_CASE("planned daily amount over a limit", "[lint]") {
     SECTION("a count limit adds only amounts in its own unit, per local date") {
         RegimenBuilder builder;
         builder.limit("capsules", amount(3, "capsules"), {"caps"}, {4, 5});
-        auto& a = builder.add("a", "A", {clock_time("08:00")});
-        a.tags = {"caps"};
-        a.amount = amount(2, "capsules");
-        auto& b = builder.add("b", "B", {clock_time("20:00")});
-        b.tags = {"caps"};
-        b.amount = amount(2, "capsules");
+        with_dose(builder.add("a", "A", {clock_time("08:00")}), {"caps"}, amount(2, "capsules"));
+        auto& b = with_dose(builder.add("b", "B", {clock_time("20:00")}), {"caps"},
+                            amount(2, "capsules"));
         b.schedule.frequency = Frequency::Weekly;
         b.schedule.weekdays = 1U << 3;  // Wednesday; 2000-01-05 is one
-        auto warnings = lint(builder.regimen);
-        REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].message ==
-              "planned capsules reaches 4 capsules on 2000-01-05, above the 3 capsules per_day "
-              "limit");
+        check_only_warning(
+            lint(builder.regimen),
+            "planned capsules reaches 4 capsules on 2000-01-05, above the 3 capsules per_day "
+            "limit");
     }
 
     SECTION("an item starting later is seen from its start") {
         RegimenBuilder builder;
         builder.limit("magnesium", amount(350, "mg"), {"magnesium"}, {3, 5});
-        auto& a = builder.add("a", "A", {clock_time("08:00")});
-        a.tags = {"magnesium"};
-        a.amount = amount(200, "mg");
+        auto& a = with_dose(builder.add("a", "A", {clock_time("08:00")}), {"magnesium"},
+                            amount(200, "mg"));
         a.schedule.start = ymd(2026, 1, 1);
         a.schedule.end = ymd(2026, 1, 31);
-        auto& b = builder.add("b", "B", {clock_time("20:00")});
-        b.tags = {"magnesium"};
-        b.amount = amount(200, "mg");
+        auto& b = with_dose(builder.add("b", "B", {clock_time("20:00")}), {"magnesium"},
+                            amount(200, "mg"));
         b.schedule.start = ymd(2026, 1, 25);
-        auto warnings = lint(builder.regimen);
-        REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].message ==
-              "planned magnesium reaches 400 mg on 2026-01-25, above the 350 mg per_day limit");
+        check_only_warning(
+            lint(builder.regimen),
+            "planned magnesium reaches 400 mg on 2026-01-25, above the 350 mg per_day limit");
         b.schedule.start = ymd(2026, 2, 1);  // a has ended by then
         CHECK(lint(builder.regimen).empty());
     }
@@ -221,13 +229,10 @@ TEST_CASE("magnesium citrate late in the day", "[lint]") {
                                 {clock_time("08:00", {21, 9}), clock_time("21:00", {22, 9})});
 
     SECTION("warns at the `at` entry after 18:00") {
-        auto warnings = lint(builder.regimen);
-        REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].line == 22);
-        CHECK(warnings[0].column == 9);
-        CHECK(warnings[0].message ==
-              "'citrate' (magnesium citrate) is planned at 21:00, after 18:00; it is best taken "
-              "earlier in the day: it can act as a laxative");
+        check_only_warning(
+            lint(builder.regimen), 22, 9,
+            "'citrate' (magnesium citrate) is planned at 21:00, after 18:00; it is best taken "
+            "earlier in the day: it can act as a laxative");
     }
 
     SECTION("18:00 itself and earlier are fine") {
@@ -262,13 +267,10 @@ TEST_CASE("separate rules", "[lint]") {
     threonate.tags = {"magnesium"};
 
     SECTION("a tagged item an hour later breaks it") {
-        auto warnings = lint(builder.regimen);
-        REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].line == 24);
-        CHECK(warnings[0].column == 15);
-        CHECK(warnings[0].message ==
-              "'doxycycline' is planned at 08:00 daily, 1h from 'threonate-am' at 09:00; "
-              "its separate rule keeps them 2h apart");
+        check_only_warning(
+            lint(builder.regimen), 24, 15,
+            "'doxycycline' is planned at 08:00 daily, 1h from 'threonate-am' at 09:00; "
+            "its separate rule keeps them 2h apart");
     }
 
     SECTION("exactly `by` apart keeps it") {
@@ -282,11 +284,10 @@ TEST_CASE("separate rules", "[lint]") {
         antibiotic.separate->from = {"threonate-am"};
         antibiotic.schedule.times = {clock_time("23:30")};
         threonate.schedule.times = {clock_time("00:30")};
-        auto warnings = lint(builder.regimen);
-        REQUIRE(warnings.size() == 1);
-        CHECK(warnings[0].message ==
-              "'doxycycline' is planned at 23:30 daily, 1h from 'threonate-am' at 00:30; "
-              "its separate rule keeps them 2h apart");
+        check_only_warning(
+            lint(builder.regimen),
+            "'doxycycline' is planned at 23:30 daily, 1h from 'threonate-am' at 00:30; "
+            "its separate rule keeps them 2h apart");
         threonate.schedule.start = ymd(2000, 2, 2);
         antibiotic.schedule.end = ymd(2000, 1, 31);
         CHECK(lint(builder.regimen).empty());
@@ -319,20 +320,9 @@ TEST_CASE("warnings come in file order", "[lint]") {
 }
 
 TEST_CASE("lint of a parsed file points into it", "[lint]") {
-    const char* yaml = R"(version: 1
-timezone: Europe/Berlin
-bedtime: "22:30"
-limits:
-  - name: supplemental magnesium
-    per_day: 350 mg
-    tags: [magnesium]
-items:
-  - id: threonate-am
-    name: Magnesium L-threonate
-    amount: 144 mg
-    tags: [magnesium]
-    at: "08:00"
-  - id: glycinate-pm
+    const std::string yaml =
+        std::string("version: 1\ntimezone: Europe/Berlin\nbedtime: \"22:30\"\n") +
+        kMagnesiumLimitAndMorningDose + R"(  - id: glycinate-pm
     name: Magnesium glycinate
     amount: 200 mg
     tags: [magnesium]
@@ -408,11 +398,10 @@ TEST_CASE("separate rules: the sweep finds a pair close on one day of the fortni
     auto& far = builder.add("far", "Far", {clock_time("10:00"), clock_time("06:00")});
     far.schedule.frequency = Frequency::Weekly;
     far.schedule.weekdays = 1U << 5;  // Friday: exactly 2h from 08:00 on both sides
-    auto warnings = lint(builder.regimen);
-    REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0].message ==
-          "'daily' is planned at Wednesday 08:00, 1h30m from 'weekly' at 09:30; its separate "
-          "rule keeps them 2h apart");
+    check_only_warning(
+        lint(builder.regimen),
+        "'daily' is planned at Wednesday 08:00, 1h30m from 'weekly' at 09:30; its separate "
+        "rule keeps them 2h apart");
 }
 
 TEST_CASE("reminder timings that cannot happen", "[lint]") {
@@ -485,11 +474,10 @@ TEST_CASE("lint plans a long run of windows in pieces and still finds what is in
     auto& keeper = builder.add("keeper", "Keeper", {clock_time("13:00")});
     keeper.schedule.start = ymd(2026, 1, 1);
     keeper.separate = SeparateRule{{"x"}, 1h, {keeper.pos.line + 1, 7}};
-    auto warnings = lint(builder.regimen);
-    REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0].message ==
-          "'keeper' is planned at 2026-02-25 13:00, 30m from 'late' at 12:30; its separate "
-          "rule keeps them 1h apart");
+    check_only_warning(
+        lint(builder.regimen),
+        "'keeper' is planned at 2026-02-25 13:00, 30m from 'late' at 12:30; its separate "
+        "rule keeps them 1h apart");
 }
 
 TEST_CASE("lint orders a plan of thousands of distinct times of day too", "[lint]") {
@@ -507,9 +495,8 @@ TEST_CASE("lint orders a plan of thousands of distinct times of day too", "[lint
     late.tags = {"x"};
     auto& keeper = builder.add("keeper", "Keeper", {clock_time("22:30")});
     keeper.separate = SeparateRule{{"x"}, 1h, {keeper.pos.line + 1, 7}};
-    auto warnings = lint(builder.regimen);
-    REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0].message ==
-          "'keeper' is planned at 22:30 daily, 30m from 'late' at 23:00; its separate rule "
-          "keeps them 1h apart");
+    check_only_warning(
+        lint(builder.regimen),
+        "'keeper' is planned at 22:30 daily, 30m from 'late' at 23:00; its separate rule "
+        "keeps them 1h apart");
 }

@@ -49,6 +49,18 @@ std::string all_messages(const ParseResult& result) {
     return text;
 }
 
+// `result` is one error, at `line`:`column`, whose message contains `message_part`.
+void check_only_error(const ParseResult& result, int line, int column,
+                      const std::string& message_part) {
+    INFO(all_messages(result));
+    CHECK_FALSE(result.ok());
+    REQUIRE(result.diagnostics.size() == 1);
+    CHECK(result.diagnostics[0].severity == Severity::Error);
+    CHECK(result.diagnostics[0].line == line);
+    CHECK(result.diagnostics[0].column == column);
+    CHECK_THAT(result.diagnostics[0].message, Catch::Contains(message_part));
+}
+
 // The 1-based line and column where `needle` starts in `text`, to check positions against
 // the example file without hard-coding its comment layout.
 SourcePos find_position(const std::string& text, const std::string& needle) {
@@ -410,15 +422,9 @@ TEST_CASE("bad regimens are reported with line, column and what was expected", "
             ParseResult result =
                 parse_regimen(read_file(data_path(std::string("bad/") + expected.file)),
                               expected.file, berlin(), regimend::find_zone);
-            INFO(all_messages(result));
-            CHECK_FALSE(result.ok());
+            check_only_error(result, expected.line, expected.column, expected.message_part);
             REQUIRE(result.diagnostics.size() == 1);
-            const Diagnostic& error = result.diagnostics[0];
-            CHECK(error.file == expected.file);
-            CHECK(error.severity == Severity::Error);
-            CHECK(error.line == expected.line);
-            CHECK(error.column == expected.column);
-            CHECK_THAT(error.message, Catch::Contains(expected.message_part));
+            CHECK(result.diagnostics[0].file == expected.file);
         }
     }
 }
@@ -500,11 +506,7 @@ TEST_CASE("oversized and hostile inputs are refused cleanly", "[parse]") {
         CHECK_THAT(result.diagnostics[0].message, Catch::Contains("nested too deeply"));
     }
     SECTION("an undefined alias") {
-        ParseResult result = parse("version: 1\nitems: *nothing\n");
-        REQUIRE(result.diagnostics.size() == 1);
-        CHECK(result.diagnostics[0].line == 2);
-        CHECK(result.diagnostics[0].column == 8);
-        CHECK_THAT(result.diagnostics[0].message, Catch::Contains("YAML syntax error"));
+        check_only_error(parse("version: 1\nitems: *nothing\n"), 2, 8, "YAML syntax error");
     }
     SECTION("a stray top-level comma (yaml-cpp's LoadAll would loop on it forever)") {
         for (const char* text : {", a\nb: 1\n", "[a], b\n"}) {
@@ -793,13 +795,9 @@ TEST_CASE("a symptom kind may say which way is better", "[parse]") {
             {"symptoms: [sleep, {sleep: {better: higher}}]\n", 2, 20, "listed twice"},
         };
         for (const auto& expected : cases) {
-            auto result = parse("version: 1\n" + std::string(expected.yaml) + items);
-            INFO(expected.yaml << all_messages(result));
-            CHECK_FALSE(result.ok());
-            REQUIRE(result.diagnostics.size() == 1);
-            CHECK(result.diagnostics[0].line == expected.line);
-            CHECK(result.diagnostics[0].column == expected.column);
-            CHECK_THAT(result.diagnostics[0].message, Catch::Contains(expected.message_part));
+            INFO(expected.yaml);
+            check_only_error(parse("version: 1\n" + std::string(expected.yaml) + items),
+                             expected.line, expected.column, expected.message_part);
         }
     }
 }

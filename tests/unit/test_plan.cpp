@@ -271,6 +271,27 @@ TEST_CASE("every N hours counts elapsed time", "[plan]") {
     }
 }
 
+namespace {
+
+// A regimen in `zone` with two daily items: "gap" at a time the spring change skips and
+// "overlap" at one the autumn change repeats.
+Regimen gap_and_overlap(const std::string& zone, const std::string& gap_time,
+                        const std::string& overlap_time) {
+    RegimenBuilder builder(zone);
+    builder.add("gap", {clock_time(gap_time)});
+    builder.add("overlap", {clock_time(overlap_time)});
+    return builder.regimen;
+}
+
+// The doses of `day`, which must be one of each item of gap_and_overlap().
+std::vector<PlannedDose> two_doses(const Regimen& regimen, LocalDate day) {
+    auto doses = plan_days(regimen, day, 1);
+    REQUIRE(doses.size() == 2);
+    return doses;
+}
+
+}  // namespace
+
 TEST_CASE("daylight saving gaps and overlaps", "[plan]") {
     SECTION("Europe/Berlin: 02:30 on the spring day is 03:00 local") {
         RegimenBuilder builder("Europe/Berlin");
@@ -298,39 +319,27 @@ TEST_CASE("daylight saving gaps and overlaps", "[plan]") {
     }
 
     SECTION("America/New_York") {
-        RegimenBuilder builder("America/New_York");
-        builder.add("gap", {clock_time("02:30")});
-        builder.add("overlap", {clock_time("01:30")});
-        auto spring = plan_days(builder.regimen, ymd(2026, 3, 8), 1);
-        REQUIRE(spring.size() == 2);
+        const Regimen regimen = gap_and_overlap("America/New_York", "02:30", "01:30");
+        auto spring = two_doses(regimen, ymd(2026, 3, 8));
         CHECK(spring[0].item_id == "overlap");
         CHECK(spring[0].planned == utc(2026, 3, 8, 6, 30));  // 01:30 EST
         CHECK(spring[1].planned == utc(2026, 3, 8, 7));      // 03:00 EDT
-        CHECK(format_rfc3339(*builder.regimen.zone, spring[1].planned) ==
-              "2026-03-08T03:00:00-04:00");
-        auto autumn = plan_days(builder.regimen, ymd(2026, 11, 1), 1);
-        REQUIRE(autumn.size() == 2);
+        CHECK(format_rfc3339(*regimen.zone, spring[1].planned) == "2026-03-08T03:00:00-04:00");
+        auto autumn = two_doses(regimen, ymd(2026, 11, 1));
         CHECK(autumn[0].planned == utc(2026, 11, 1, 5, 30));  // 01:30 EDT, the first one
         CHECK(autumn[1].planned == utc(2026, 11, 1, 7, 30));  // 02:30 EST
     }
 
     SECTION("Australia/Lord_Howe shifts by 30 minutes") {
-        RegimenBuilder builder("Australia/Lord_Howe");
-        builder.add("gap", {clock_time("02:15")});
-        builder.add("overlap", {clock_time("01:45")});
-        auto spring = plan_days(builder.regimen, ymd(2026, 10, 4), 1);
-        REQUIRE(spring.size() == 2);
-        CHECK(format_rfc3339(*builder.regimen.zone, spring[0].planned) ==
-              "2026-10-04T01:45:00+10:30");
-        CHECK(format_rfc3339(*builder.regimen.zone, spring[1].planned) ==
-              "2026-10-04T02:30:00+11:00");
+        const Regimen regimen = gap_and_overlap("Australia/Lord_Howe", "02:15", "01:45");
+        auto spring = two_doses(regimen, ymd(2026, 10, 4));
+        CHECK(format_rfc3339(*regimen.zone, spring[0].planned) == "2026-10-04T01:45:00+10:30");
+        CHECK(format_rfc3339(*regimen.zone, spring[1].planned) == "2026-10-04T02:30:00+11:00");
         CHECK(spring[1].planned == utc(2026, 10, 3, 15, 30));
-        auto autumn = plan_days(builder.regimen, ymd(2026, 4, 5), 1);
-        REQUIRE(autumn.size() == 2);
+        auto autumn = two_doses(regimen, ymd(2026, 4, 5));
         CHECK(autumn[0].item_id == "overlap");
         CHECK(autumn[0].planned == utc(2026, 4, 4, 14, 45));  // 01:45 +11:00, the first one
-        CHECK(format_rfc3339(*builder.regimen.zone, autumn[0].planned) ==
-              "2026-04-05T01:45:00+11:00");
+        CHECK(format_rfc3339(*regimen.zone, autumn[0].planned) == "2026-04-05T01:45:00+11:00");
     }
 }
 

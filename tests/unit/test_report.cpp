@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/report.hpp"
+#include "event_fixtures.hpp"
 #include "host/zoneinfo.hpp"
 #include "time_helpers.hpp"
 
@@ -15,18 +16,21 @@ const regimend::TimeZone* berlin() {
     return regimend::locate_zone("Europe/Berlin");
 }
 
-Item daily_item(const std::string& id, std::chrono::seconds at) {
+Item named_item(const std::string& id) {
     Item item;
     item.id = id;
     item.name = id;
+    return item;
+}
+
+Item daily_item(const std::string& id, std::chrono::seconds at) {
+    Item item = named_item(id);
     item.schedule.times.push_back({TimeOfDay::Base::Midnight, at, "", {}});
     return item;
 }
 
 Item as_needed_item(const std::string& id, int max_per_day) {
-    Item item;
-    item.id = id;
-    item.name = id;
+    Item item = named_item(id);
     item.as_needed = true;
     item.max_per_day = max_per_day;
     return item;
@@ -41,30 +45,26 @@ Regimen regimen_with(std::vector<Item> items) {
     return regimen;
 }
 
-HistoryEvent dose_event(const std::string& item, EventKind kind, Instant planned, Instant at) {
-    HistoryEvent event;
-    event.item = item;
-    event.kind = kind;
-    event.planned = planned;
-    event.at = at;
-    return event;
-}
-
 HistoryEvent logged(const std::string& item, Instant at) {
-    HistoryEvent event;
-    event.item = item;
-    event.kind = EventKind::AsNeeded;
-    event.at = at;
-    return event;
+    return entry(item, EventKind::AsNeeded, at);
 }
 
 HistoryEvent symptom(const std::string& kind, int severity, Instant at) {
-    HistoryEvent event;
-    event.item = kind;
-    event.kind = EventKind::Symptom;
-    event.severity = severity;
-    event.at = at;
-    return event;
+    return entry(kind, EventKind::Symptom, at, severity);
+}
+
+// A regimen of one item, "am", taken daily at 08:00 from `start`.
+Regimen daily_from(LocalDate start) {
+    auto item = daily_item("am", 8h);
+    item.schedule.start = start;
+    return regimen_with({item});
+}
+
+// A report's input for the `days` local days in Berlin that end at `now`.
+ReportInput window_of(Instant now, int days) {
+    ReportInput input;
+    input.window = last_days(*berlin(), now, days);
+    return input;
 }
 
 // 08:00 in Berlin in November is 07:00 UTC.
@@ -77,27 +77,26 @@ Instant morning(date::year_month_day day) {
 TEST_CASE("report counts adherence from the plan and the history", "[report]") {
     auto regimen = regimen_with({daily_item("am", 8h)});
     const Instant now = utc(2026_y / 11 / 10, 12h);
-    ReportInput input;
-    input.window = last_days(*berlin(), now, 10);
+    ReportInput input = window_of(now, 10);
     REQUIRE(input.window.from == utc(2026_y / 10 / 31, 23h));  // Nov 1, 00:00 in Berlin
     input.tracking_since = utc(2026_y / 11 / 1, 6h);
 
     SECTION("taken, skipped, recorded missed and untracked days; a late taking wins") {
         for (unsigned day = 1; day <= 6; ++day) {
             auto planned = morning(2026_y / 11 / date::day{day});
-            input.events.push_back(dose_event("am", EventKind::Due, planned, planned));
+            input.events.push_back(stored("am", EventKind::Due, planned, planned));
             input.events.push_back(
-                dose_event("am", EventKind::Taken, planned, planned + (day == 6 ? 30min : 10min)));
+                stored("am", EventKind::Taken, planned, planned + (day == 6 ? 30min : 10min)));
         }
-        input.events.push_back(dose_event("am", EventKind::Skipped, morning(2026_y / 11 / 7),
-                                          morning(2026_y / 11 / 7)));
-        input.events.push_back(dose_event("am", EventKind::Missed, morning(2026_y / 11 / 8),
-                                          morning(2026_y / 11 / 8) + 3h));
+        input.events.push_back(
+            stored("am", EventKind::Skipped, morning(2026_y / 11 / 7), morning(2026_y / 11 / 7)));
+        input.events.push_back(stored("am", EventKind::Missed, morning(2026_y / 11 / 8),
+                                      morning(2026_y / 11 / 8) + 3h));
         // Nov 9: nothing recorded at all (the daemon was not running) counts as missed.
-        input.events.push_back(dose_event("am", EventKind::Missed, morning(2026_y / 11 / 10),
-                                          morning(2026_y / 11 / 10) + 3h));
-        input.events.push_back(dose_event("am", EventKind::Taken, morning(2026_y / 11 / 10),
-                                          morning(2026_y / 11 / 10) + 4h));
+        input.events.push_back(stored("am", EventKind::Missed, morning(2026_y / 11 / 10),
+                                      morning(2026_y / 11 / 10) + 3h));
+        input.events.push_back(stored("am", EventKind::Taken, morning(2026_y / 11 / 10),
+                                      morning(2026_y / 11 / 10) + 4h));
 
         auto report = build_report(regimen, input, 10);
         REQUIRE(report.items.size() == 1);
@@ -138,7 +137,7 @@ TEST_CASE("report counts adherence from the plan and the history", "[report]") {
     SECTION("two entries for one planned dose half-way in a window with two items") {
         auto two = regimen_with({daily_item("am", 8h), daily_item("pm", 21h)});
         auto planned = morning(2026_y / 11 / 3);
-        input.events.push_back(dose_event("am", EventKind::Taken, planned, planned));
+        input.events.push_back(stored("am", EventKind::Taken, planned, planned));
         auto report = build_report(two, input, 10);
         REQUIRE(report.items.size() == 2);
         CHECK(report.items[0].taken == 1);
@@ -148,11 +147,8 @@ TEST_CASE("report counts adherence from the plan and the history", "[report]") {
 }
 
 TEST_CASE("report compares symptoms with the period before the regimen started", "[report]") {
-    auto item = daily_item("am", 8h);
-    item.schedule.start = 2026_y / 11 / 1;
-    auto regimen = regimen_with({item});
-    ReportInput input;
-    input.window = last_days(*berlin(), utc(2026_y / 11 / 10, 12h), 10);
+    auto regimen = daily_from(2026_y / 11 / 1);
+    ReportInput input = window_of(utc(2026_y / 11 / 10, 12h), 10);
 
     auto before = before_span(regimen, std::nullopt, 10);
     REQUIRE(before);
@@ -197,11 +193,8 @@ TEST_CASE("report compares symptoms with the period before the regimen started",
 TEST_CASE("report's before and after never overlap", "[report]") {
     // Started on Nov 5; a 10-day report on Nov 10 would reach back to Nov 1, inside
     // "before" (Oct 26 to Nov 4): an entry on Nov 3 must count only before.
-    auto item = daily_item("am", 8h);
-    item.schedule.start = 2026_y / 11 / 5;
-    auto regimen = regimen_with({item});
-    ReportInput input;
-    input.window = last_days(*berlin(), utc(2026_y / 11 / 10, 12h), 10);
+    auto regimen = daily_from(2026_y / 11 / 5);
+    ReportInput input = window_of(utc(2026_y / 11 / 10, 12h), 10);
     const auto entry = symptom("migraine", 6, utc(2026_y / 11 / 3, 10h));
     input.events = {entry, symptom("migraine", 2, utc(2026_y / 11 / 6, 10h))};
     input.before_events = {entry};
@@ -218,8 +211,7 @@ TEST_CASE("report's before and after never overlap", "[report]") {
 
 TEST_CASE("report counts acute days per calendar month across the window's edge", "[report]") {
     auto regimen = regimen_with({as_needed_item("topical", 2)});
-    ReportInput input;
-    input.window = last_days(*berlin(), utc(2026_y / 11 / 5, 12h), 10);  // Oct 27 .. Nov 5
+    ReportInput input = window_of(utc(2026_y / 11 / 5, 12h), 10);  // Oct 27 .. Nov 5
     input.tracking_since = utc(2026_y / 9 / 1);
     CHECK(events_needed_from(regimen, input.window) == utc(2026_y / 9 / 30, 22h));  // Oct 1
 
@@ -280,8 +272,7 @@ TEST_CASE("report on an empty history and on a history of symptoms only", "[repo
 
     SECTION("empty: nothing counted, every figure empty, every day drawn") {
         auto regimen = regimen_with({daily_item("am", 8h), as_needed_item("topical", 3)});
-        ReportInput input;
-        input.window = last_days(*berlin(), now, 30);
+        ReportInput input = window_of(now, 30);
         auto report = build_report(regimen, input, 30);
         REQUIRE(report.items.size() == 1);
         CHECK(report.items[0].planned == 0);
@@ -298,8 +289,7 @@ TEST_CASE("report on an empty history and on a history of symptoms only", "[repo
 
     SECTION("symptoms only, in a regimen with nothing scheduled") {
         auto regimen = regimen_with({as_needed_item("topical", 3)});
-        ReportInput input;
-        input.window = last_days(*berlin(), now, 7);
+        ReportInput input = window_of(now, 7);
         input.events = {symptom("migraine", 7, utc(2026_y / 11 / 5, 8h)),
                         symptom("migraine", 0, utc(2026_y / 11 / 6, 8h))};
         input.tracking_since = input.events.front().at;
@@ -317,11 +307,8 @@ TEST_CASE("report on an empty history and on a history of symptoms only", "[repo
 TEST_CASE("report compares each symptom kind before and after with an interval", "[report]") {
     // Started Nov 1; a 15-day report on Nov 15 before anything is written that day: before
     // is Oct 17..31, its diary from Oct 18 (14 days); after Nov 1..14 (14 days).
-    auto item = daily_item("am", 8h);
-    item.schedule.start = 2026_y / 11 / 1;
-    auto regimen = regimen_with({item});
-    ReportInput input;
-    input.window = last_days(*berlin(), utc(2026_y / 11 / 15, 11h), 15);
+    auto regimen = daily_from(2026_y / 11 / 1);
+    ReportInput input = window_of(utc(2026_y / 11 / 15, 11h), 15);
     for (unsigned day : {18u, 20u, 22u, 24u, 26u, 28u}) {  // 6 of 14 days: 3.0 a week
         input.before_events.push_back(
             symptom("migraine", 6, utc(2026_y / 10 / date::day{day}, 10h)));
@@ -398,20 +385,31 @@ TEST_CASE("report compares each symptom kind before and after with an interval",
     }
 }
 
-TEST_CASE("report's readings are worded as information", "[report]") {
-    ComparedFigure figure;
-    figure.before = 2.8;
-    figure.after = 0.9;
-    figure.after_days = 28;
+namespace {
+
+// A figure from `before` to `after` with 28 covered days on each side, and the estimate of
+// its difference with its 95% interval.
+ComparedFigure compared(double before, double after, double difference, double low, double high) {
     DifferenceEstimate estimate;
-    estimate.before = 2.8;
-    estimate.after = 0.9;
-    estimate.difference = -1.9;
-    estimate.low = -3.1;
-    estimate.high = -0.6;
+    estimate.before = before;
+    estimate.after = after;
+    estimate.difference = difference;
+    estimate.low = low;
+    estimate.high = high;
+    ComparedFigure figure;
+    figure.before = before;
+    figure.after = after;
     figure.estimate = estimate;
     figure.before_covered = 28;
     figure.after_covered = 28;
+    return figure;
+}
+
+}  // namespace
+
+TEST_CASE("report's readings are worded as information", "[report]") {
+    ComparedFigure figure = compared(2.8, 0.9, -1.9, -3.1, -0.6);
+    figure.after_days = 28;
     CHECK(days_reading("migraine", figure) ==
           "migraine days: 2.8 \u2192 0.9 a week (difference \u22121.9, 95% interval \u22123.1 to "
           "\u22120.6): fewer days");
@@ -472,7 +470,7 @@ TEST_CASE("report splits the after period into phases where the plan changes", "
     // Evening doses (20:00 UTC = 21:00 CET): Nov 15..21 taken, the rest unanswered (missed).
     for (unsigned day = 15; day <= 21; ++day) {
         auto planned = utc(2026_y / 11 / date::day{day}, 20h);
-        input.events.push_back(dose_event("glycinate-pm", EventKind::Taken, planned, planned));
+        input.events.push_back(stored("glycinate-pm", EventKind::Taken, planned, planned));
     }
 
     auto changes = plan_changes(regimen, 2026_y / 11 / 1, 2026_y / 12 / 31);
@@ -515,9 +513,7 @@ namespace {
 // A regimen that starts on `start`, with migraine (no direction) and sleep (higher is
 // better) in its diary.
 Regimen started_on(LocalDate start) {
-    auto item = daily_item("am", 8h);
-    item.schedule.start = start;
-    auto regimen = regimen_with({item});
+    auto regimen = daily_from(start);
     regimen.symptoms = {"migraine", "sleep"};
     regimen.symptom_better = {{"sleep", Better::Higher}};
     return regimen;
@@ -535,8 +531,7 @@ LocalDate plus_days(LocalDate day, int days) {
 // What `regimenctl report` loads: the window's events and the before span's.
 ReportInput loaded(const Regimen& regimen, const std::vector<HistoryEvent>& diary, Instant now,
                    int days) {
-    ReportInput input;
-    input.window = last_days(*berlin(), now, days);
+    ReportInput input = window_of(now, days);
     input.tracking_since = input.window.from;
     Instant events_from = events_needed_from(regimen, input.window);
     for (const auto& event : diary) {
@@ -690,8 +685,7 @@ TEST_CASE("report without a start says the regimen has not started", "[report]")
     // The first day: no dose taken yet, no `start:`; a migraine copied in for 10 days ago.
     auto regimen = regimen_with({daily_item("am", 8h)});
     const Instant now = utc(2026_y / 12 / 6, 12h);
-    ReportInput input;
-    input.window = last_days(*berlin(), now, 30);
+    ReportInput input = window_of(now, 30);
     input.tracking_since = utc(2026_y / 12 / 6, 8h);
     input.events = {symptom("migraine", 6, utc(2026_y / 11 / 26, 10h))};
     auto report = build_report(regimen, input, 30);
@@ -717,18 +711,9 @@ TEST_CASE("report without a start says the regimen has not started", "[report]")
 }
 
 TEST_CASE("report reads a change as better or worse where the kind says which way", "[report]") {
-    ComparedFigure figure;
-    figure.before = 4.0;
-    figure.after = 6.0;
-    figure.before_covered = 28;
-    figure.after_covered = 28;
+    ComparedFigure figure = compared(4.0, 6.0, 2.0, 1.0, 3.0);
     figure.before_rated = 20;
     figure.after_rated = 20;
-    DifferenceEstimate estimate;
-    estimate.difference = 2.0;
-    estimate.low = 1.0;
-    estimate.high = 3.0;
-    figure.estimate = estimate;
 
     figure.better = Better::Higher;
     CHECK(severity_reading("sleep", figure) ==

@@ -59,6 +59,18 @@ struct Run {
     }
 };
 
+// A run from `start` in which `item`'s dose falls due at `due` and is answered, by take()
+// or skip(), at `answered_at`.
+Run answered_run(RegimenPtr regimen, Instant start, Instant due, const std::string& item,
+                 Instant answered_at,
+                 Answer (Run::*answer)(const std::string&, Instant) = &Run::take) {
+    Run run(std::move(regimen), {}, start, start);
+    REQUIRE(run.advance(due).became_due.size() == 1);
+    (run.*answer)(item, answered_at);
+    run.advance(answered_at);
+    return run;
+}
+
 const DoseView* view_of(const std::vector<DoseView>& views, const DoseKey& key) {
     for (const auto& view : views) {
         if (view.dose == key) {
@@ -119,11 +131,8 @@ TEST_CASE("flying west: doses taken in Berlin are not planned again in New York"
 
 TEST_CASE("flying west: a restart right after the trip plans nothing that day", "[travel]") {
     const std::vector<Item> items{daily_item("alpha", {"06:40"})};
-    Run berlin(in_zone("Europe/Berlin", items), {}, utc(2026, 11, 20, 5, 0),
-               utc(2026, 11, 20, 5, 0));
-    berlin.advance(utc(2026, 11, 20, 5, 40));
-    berlin.take("alpha", utc(2026, 11, 20, 6, 55));
-    berlin.advance(utc(2026, 11, 20, 6, 55));
+    Run berlin = answered_run(in_zone("Europe/Berlin", items), utc(2026, 11, 20, 5, 0),
+                              utc(2026, 11, 20, 5, 40), "alpha", utc(2026, 11, 20, 6, 55));
     // The daemon was off during the flight and starts after the New York dose's time: the
     // catch-up neither reminds it nor records it missed.
     const Instant restart = utc(2026, 11, 20, 12, 30);
@@ -137,10 +146,9 @@ TEST_CASE("flying west: a restart right after the trip plans nothing that day", 
 
 TEST_CASE("a skipped dose covers like a taken one", "[travel]") {
     const std::vector<Item> items{daily_item("alpha", {"06:40"})};
-    Run berlin(in_zone("Europe/Berlin", items), {}, utc(2026, 11, 20, 5, 0),
-               utc(2026, 11, 20, 5, 0));
-    berlin.advance(utc(2026, 11, 20, 5, 40));
-    berlin.skip("alpha", utc(2026, 11, 20, 6, 0));
+    Run berlin =
+        answered_run(in_zone("Europe/Berlin", items), utc(2026, 11, 20, 5, 0),
+                     utc(2026, 11, 20, 5, 40), "alpha", utc(2026, 11, 20, 6, 0), &Run::skip);
     Run trip(in_zone("America/New_York", items), berlin.history, utc(2026, 11, 20, 6, 0),
              utc(2026, 11, 20, 6, 0));
     CHECK(trip.advance(utc(2026, 11, 20, 11, 40)).empty());
@@ -154,11 +162,8 @@ TEST_CASE("a skipped dose covers like a taken one", "[travel]") {
 
 TEST_CASE("flying east: the next dose is not suppressed", "[travel]") {
     const std::vector<Item> items{daily_item("alpha", {"06:40"})};
-    Run berlin(in_zone("Europe/Berlin", items), {}, utc(2026, 11, 20, 5, 0),
-               utc(2026, 11, 20, 5, 0));
-    berlin.advance(utc(2026, 11, 20, 5, 40));
-    berlin.take("alpha", utc(2026, 11, 20, 6, 55));
-    berlin.advance(utc(2026, 11, 20, 6, 55));
+    Run berlin = answered_run(in_zone("Europe/Berlin", items), utc(2026, 11, 20, 5, 0),
+                              utc(2026, 11, 20, 5, 40), "alpha", utc(2026, 11, 20, 6, 55));
 
     // Tokyo: the next 06:40 is 2026-11-20 21:40 UTC, 14 h 45 min after the answer.
     const Instant restart = utc(2026, 11, 20, 7, 0);
@@ -180,11 +185,8 @@ TEST_CASE("an N hours item is covered for half its interval", "[travel]") {
     // Every 12 hours from 2026-11-01 06:00: 05:00 and 17:00 UTC in Berlin (CET),
     // 11:00 and 23:00 UTC in New York (EST).
     const std::vector<Item> items{interval_item("iron", 12, "06:00", ymd(2026, 11, 1))};
-    Run berlin(in_zone("Europe/Berlin", items), {}, utc(2026, 11, 20, 4, 0),
-               utc(2026, 11, 20, 4, 0));
-    REQUIRE(berlin.advance(utc(2026, 11, 20, 5, 0)).became_due.size() == 1);
-    berlin.take("iron", utc(2026, 11, 20, 5, 10));
-    berlin.advance(utc(2026, 11, 20, 5, 10));
+    Run berlin = answered_run(in_zone("Europe/Berlin", items), utc(2026, 11, 20, 4, 0),
+                              utc(2026, 11, 20, 5, 0), "iron", utc(2026, 11, 20, 5, 10));
 
     const Instant restart = utc(2026, 11, 20, 6, 0);
     Run trip(in_zone("America/New_York", items), berlin.history, berlin.tracker.horizon(), restart);
@@ -197,22 +199,16 @@ TEST_CASE("an N hours item is covered for half its interval", "[travel]") {
     // answer to Berlin's 13:00 dose, so it is reminded (east or west, only less than half
     // an interval is covered).
     const std::vector<Item> eight{interval_item("zinc", 8, "06:00", ymd(2026, 11, 1))};
-    Run berlin8(in_zone("Europe/Berlin", eight), {}, utc(2026, 11, 20, 12, 0),
-                utc(2026, 11, 20, 12, 0));
-    REQUIRE(berlin8.advance(utc(2026, 11, 20, 13, 0)).became_due.size() == 1);
-    berlin8.take("zinc", utc(2026, 11, 20, 13, 10));
-    berlin8.advance(utc(2026, 11, 20, 13, 10));
+    Run berlin8 = answered_run(in_zone("Europe/Berlin", eight), utc(2026, 11, 20, 12, 0),
+                               utc(2026, 11, 20, 13, 0), "zinc", utc(2026, 11, 20, 13, 10));
     Run trip8(in_zone("America/New_York", eight), berlin8.history, berlin8.tracker.horizon(),
               utc(2026, 11, 20, 13, 30));
     // New York's 8-hourly doses from 06:00 EST: 03:00, 11:00, 19:00 UTC.
     CHECK(trip8.tracker.next_deadline() == utc(2026, 11, 20, 19, 0));
     // Flying from New York to Berlin instead: Berlin's 13:00 UTC dose is 1 h 50 min after
     // an 11:10 UTC answer to New York's 11:00 dose: covered; its 21:00 dose is not.
-    Run ny8(in_zone("America/New_York", eight), {}, utc(2026, 11, 20, 10, 0),
-            utc(2026, 11, 20, 10, 0));
-    ny8.advance(utc(2026, 11, 20, 11, 0));
-    ny8.take("zinc", utc(2026, 11, 20, 11, 10));
-    ny8.advance(utc(2026, 11, 20, 11, 10));
+    Run ny8 = answered_run(in_zone("America/New_York", eight), utc(2026, 11, 20, 10, 0),
+                           utc(2026, 11, 20, 11, 0), "zinc", utc(2026, 11, 20, 11, 10));
     Run east8(in_zone("Europe/Berlin", eight), ny8.history, ny8.tracker.horizon(),
               utc(2026, 11, 20, 11, 30));
     CHECK(east8.advance(utc(2026, 11, 20, 13, 0)).empty());
@@ -226,10 +222,9 @@ TEST_CASE("without a change of plan nothing is covered", "[travel]") {
     policy.missed_after = 3h;
     const std::vector<Item> items{daily_item("alpha", {"08:00", "12:00"}, policy)};
     auto berlin = in_zone("Europe/Berlin", items);
-    Run run(berlin, {}, local(*berlin, "2026-11-20 07:00"), local(*berlin, "2026-11-20 07:00"));
-    run.advance(local(*berlin, "2026-11-20 08:00"));
-    run.take("alpha", local(*berlin, "2026-11-20 10:30"));
-    run.advance(local(*berlin, "2026-11-20 10:30"));
+    Run run =
+        answered_run(berlin, local(*berlin, "2026-11-20 07:00"), local(*berlin, "2026-11-20 08:00"),
+                     "alpha", local(*berlin, "2026-11-20 10:30"));
     CHECK(run.advance(local(*berlin, "2026-11-20 12:00")).became_due.size() == 1);
 }
 
