@@ -22,23 +22,23 @@ std::unique_ptr<regimend::HistoryStore> open_history(const std::string& state_di
     auto opened = regimend::HistoryStore::open(path.string(), /*read_only=*/true);
     if (!opened) {
         throw CtlError(kExitFailed,
-                       regimend::fill(_("cannot read the history: {}"), {opened.error->message}));
+                       regimend::fill(_("cannot read the history: {}"), {opened.error().message}));
     }
-    return std::move(*opened.value);
+    return std::move(*opened);
 }
 
 template <class T>
-T value_or_fail(regimend::StoreResult<T> result) {
+T value_or_fail(regimend::Result<T> result) {
     if (!result) {
         throw CtlError(kExitFailed,
-                       regimend::fill(_("cannot read the history: {}"), {result.error->message}));
+                       regimend::fill(_("cannot read the history: {}"), {result.error().message}));
     }
-    return std::move(*result.value);
+    return std::move(*result);
 }
 
 template std::vector<regimend::HistoryEvent> value_or_fail(
-    regimend::StoreResult<std::vector<regimend::HistoryEvent>>);
+    regimend::Result<std::vector<regimend::HistoryEvent>>);
 template std::optional<regimend::Instant> value_or_fail(
-    regimend::StoreResult<std::optional<regimend::Instant>>);
+    regimend::Result<std::optional<regimend::Instant>>);
 
 }  // namespace regimenctl

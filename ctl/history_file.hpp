@@ -20,6 +20,6 @@ std::unique_ptr<regimend::HistoryStore> open_history(const std::string& state_di
 
 // The value of a store result, or CtlError (exit 1) with the store's message.
 template <class T>
-T value_or_fail(regimend::StoreResult<T> result);
+T value_or_fail(regimend::Result<T> result);
 
 }  // namespace regimenctl

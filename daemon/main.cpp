@@ -9,9 +9,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/clock.hpp"
 #include "app/degraded_display.hpp"
@@ -69,31 +71,29 @@ int check_only(const Paths& paths) {
     return 0;
 }
 
-// Nullptr with `problem` saying why when the history cannot be opened.
-std::unique_ptr<HistoryStore> open_store(const Paths& paths, HistoryHealth& problem) {
-    // HistoryStore::open creates missing directories 0700 and the database 0600; an
-    // existing directory keeps its mode (--state-dir /tmp must not lock others out).
-    auto opened = HistoryStore::open(paths.database());
-    if (!opened) {
-        problem = HistoryHealth{HistoryProblem::Unwritable, opened.error->message};
-        return nullptr;
-    }
-    return std::move(*opened.value);
-}
-
-// The history is damaged, foreign or unwritable: never touch it. The daemon runs on an
+// The history when it is healthy. Else (damaged, foreign, unwritable, or it fails to open,
+// said as a failed check's would be in `health`) never touch it: the daemon runs on an
 // empty store that refuses every write with what is wrong and what to do, so it keeps
-// reminding and every answer fails with StorageFailed saying why.
-std::unique_ptr<HistoryStore> open_refusing_store(const Paths& paths, const HistoryHealth& health) {
+// reminding and every answer fails with StorageFailed saying why. Nullptr when neither opens.
+std::unique_ptr<HistoryStore> open_history(const Paths& paths, HistoryHealth& health) {
     const std::string& path = paths.database();
+    if (health) {
+        // HistoryStore::open creates missing directories 0700 and the database 0600; an
+        // existing directory keeps its mode (--state-dir /tmp must not lock others out).
+        auto opened = HistoryStore::open(path);
+        if (opened) {
+            return std::move(*opened);
+        }
+        health = HistoryHealth{HistoryProblem::Unwritable, opened.error().message};
+    }
     spdlog::error("{}. {}", health.summary(path), health.advice(path));
-    auto opened =
+    auto refusing =
         HistoryStore::open_refusing_writes(health.summary(path) + ". " + health.advice(path));
-    if (!opened) {
-        spdlog::error("cannot open an in-memory history: {}", opened.error->message);
+    if (!refusing) {
+        spdlog::error("cannot open an in-memory history: {}", refusing.error().message);
         return nullptr;
     }
-    return std::move(*opened.value);
+    return std::move(*refusing);
 }
 
 BusPtr connect_user_bus(sd_event* event) {
@@ -113,6 +113,20 @@ BusPtr connect_user_bus(sd_event* event) {
         return nullptr;
     }
     return bus;
+}
+
+// False (logged) when the name cannot be owned, e.g. another regimend has it.
+bool own_name(sd_bus* bus) {
+    const int requested = sd_bus_request_name(bus, bus_names::kService, 0);
+    if (requested == -EEXIST) {
+        spdlog::error("another regimend already owns {}", bus_names::kService);
+        return false;
+    }
+    if (requested < 0) {
+        spdlog::error("cannot own {}: {}", bus_names::kService, std::strerror(-requested));
+        return false;
+    }
+    return true;
 }
 
 // What the daemon runs on when the regimen file does not load at start: the last valid
@@ -135,84 +149,35 @@ LoadedRegimen fallback_regimen(LastRegimen& last_regimen, const std::string& con
     return check_regimen_text("version: 1\nitems: []\n", config_file, zone);
 }
 
-int run_daemon(const Paths& paths) {
-    const FirstRun first_run = write_example_regimen_if_missing(paths.config_file);
-    // The state files first: a state directory holding a file that is not the user's own
-    // (--state-dir /tmp) is not used at all, the last valid regimen included.
-    HistoryHealth health =
-        check_history(paths.database(), {paths.notification_ids(), paths.last_regimen()});
-    const bool state_trusted = health.problem != HistoryProblem::Untrusted;
-    LastRegimen last_regimen(state_trusted ? paths.last_regimen() : std::string{});
-    LoadedRegimen loaded = load_regimen_file(paths.config_file);
-    log_diagnostics(loaded.diagnostics);
-    std::optional<LoadedRegimen> start_failure;
+// The regimen the daemon starts on: the file's, else the fallback with the file's failure.
+struct StartRegimen {
+    LoadedRegimen loaded;
+    std::optional<LoadedRegimen> failure;  // the file did not load: what it said
     bool on_last_valid = false;
-    if (!loaded.regimen) {
-        start_failure = std::move(loaded);
-        loaded = fallback_regimen(last_regimen, paths.config_file, on_last_valid);
+};
+
+StartRegimen load_start_regimen(const Paths& paths, LastRegimen& last_regimen) {
+    StartRegimen start{load_regimen_file(paths.config_file), std::nullopt, false};
+    log_diagnostics(start.loaded.diagnostics);
+    if (!start.loaded.regimen) {
+        start.failure = std::move(start.loaded);
+        start.loaded = fallback_regimen(last_regimen, paths.config_file, start.on_last_valid);
         spdlog::error("{} does not load; {}", paths.config_file,
-                      on_last_valid
+                      start.on_last_valid
                           ? "running on the last valid regimen, kept in " + paths.last_regimen()
                           : "running with no items until it does");
     }
-    spdlog::info("regimen {}: {} item{}, time zone {}", paths.config_file,
-                 loaded.regimen->items.size(), loaded.regimen->items.size() == 1 ? "" : "s",
-                 loaded.regimen->zone->name());
-    std::unique_ptr<HistoryStore> store;
-    if (health) {
-        store = open_store(paths, health);  // a failure is said as a check's would be
-    }
-    if (!store) {
-        store = open_refusing_store(paths, health);
-    }
-    if (!store) {
-        return 1;
-    }
+    const Regimen& regimen = *start.loaded.regimen;
+    spdlog::info("regimen {}: {} item{}, time zone {}", paths.config_file, regimen.items.size(),
+                 regimen.items.size() == 1 ? "" : "s", regimen.zone->name());
+    return start;
+}
 
-    EventLoop loop;
-    BusPtr bus = connect_user_bus(loop.get());
-    if (!bus) {
-        return 1;
-    }
-    Engine* engine_ref = nullptr;  // the notifier and the timer are built before the engine
-    Service service(bus.get());
-    // Next to the history: the file names the bus and the server its ids belong to.
-    const std::string ids_path = state_trusted ? paths.notification_ids() : std::string{};
-    Notifier notifier(
-        bus.get(),
-        [&](const DoseKey& dose, std::string_view action) {
-            engine_ref->answer_from_notification(dose, action, now_micros());
-        },
-        ids_path);
-    // A timer wake (a dose due, a repeat, a miss) comes hours apart: once its work is done,
-    // what it mapped back need not stay mapped until the next one.
-    WakeupTimer wakeup(loop.get(), [&](Micros now) {
-        engine_ref->advance(now);
-        loop.when_idle(release_code_pages_when_idle);
-    });
-    std::optional<DegradedDisplay> degraded;
-    if (!health) {
-        degraded.emplace(notifier, health.summary(paths.database()));
-    }
-    ReminderDisplay& display = degraded ? static_cast<ReminderDisplay&>(*degraded) : notifier;
-    // The copy of the regimen it runs on is kept once the name is owned and the loop is idle:
-    // a start after an edit does not wait for its fsync.
-    std::optional<std::string> to_remember;
-    if (!start_failure) {
-        to_remember = loaded.text;
-    }
-    Engine engine(paths.config_file, std::move(loaded), *store, display, service, wakeup);
-    engine_ref = &engine;
-    // Every server found (at start, or a new owner of the name) is given the open reminders.
-    notifier.use_open_reminders([&engine] { return engine.open_reminders(now_micros()); });
-    engine.on_applied([&last_regimen](const std::string& text) { last_regimen.remember(text); });
-    if (!engine.restore(now_micros())) {
-        return 1;
-    }
-
-    // Every object first, then the name: a client that sees the name finds them all.
-    // The daemon's own warnings: a history it cannot use, another user's notification server.
-    auto refresh_warnings = [&] {
+// The daemon's own warnings (the Warnings property), kept current: a history it cannot use,
+// another user's notification server.
+void keep_warnings_current(Service& service, Notifier& notifier, const HistoryHealth& health,
+                           const Paths& paths) {
+    auto refresh = [&service, &notifier, &health, &paths] {
         std::vector<std::string> warnings;
         if (!health) {
             warnings.push_back(health.summary(paths.database()) + ". " +
@@ -223,69 +188,51 @@ int run_daemon(const Paths& paths) {
         }
         service.set_warnings(std::move(warnings));
     };
-    refresh_warnings();
-    notifier.on_warning_changed([&] {
-        refresh_warnings();
+    refresh();
+    notifier.on_warning_changed([refresh, &service] {
+        refresh();
         service.stock_changed();  // PropertiesChanged for Warnings
     });
-    // Reads and checks new regimens off the loop (before the objects: it is destroyed after
-    // the watches that feed it and before the engine its results go to).
-    RegimenWorker worker(loop.get());
-    service.use_worker(&worker);
-    // A reload or a Validate ran the parser and lint again: their code need not stay mapped,
-    // and the heap pages the parse (and a burst of large calls) freed go back to the kernel.
-    worker.after_results([&loop] {
-        loop.when_idle([] {
-            malloc_trim(0);
-            release_code_pages_when_idle();
-        });
-    });
-    auto reload_off_loop = [&](ReloadTrigger trigger) {
-        worker.load(
-            paths.config_file,
-            [&engine, trigger](LoadedRegimen checked) {
-                engine.apply_reload(std::move(checked), trigger, now_micros());
-            },
-            /*coalesce=*/trigger == ReloadTrigger::FileChanged);
-    };
-    service.serve(engine);
-    LogControl log_control(bus.get(), service);
-    const AccessFilter access_filter(bus.get(), service);
-    const int requested = sd_bus_request_name(bus.get(), bus_names::kService, 0);
-    if (requested == -EEXIST) {
-        spdlog::error("another regimend already owns {}", bus_names::kService);
-        return 1;
-    }
-    if (requested < 0) {
-        spdlog::error("cannot own {}: {}", bus_names::kService, std::strerror(-requested));
-        return 1;
-    }
+}
 
-    loop.on_signal(SIGTERM, [&] { loop.exit(0); });
-    loop.on_signal(SIGINT, [&] { loop.exit(0); });
-    loop.on_signal(SIGHUP, [&] { reload_off_loop(ReloadTrigger::Request); });
-    ClockWatch clock_watch(loop.get(), [&] { engine.advance(now_micros()); });
-    FileWatch config_watch(loop.get(), paths.config_file,
-                           [&] { reload_off_loop(ReloadTrigger::FileChanged); });
-    // A regimen that names no zone follows the system's: re-plan when it changes.
-    std::optional<FileWatch> zone_watch;
-    try {
-        zone_watch.emplace(loop.get(), "/etc/localtime", [&] {
-            if (engine.regimen().timezone_name.empty()) {
-                spdlog::info("the system time zone changed; re-planning");
-                reload_off_loop(ReloadTrigger::ZoneChanged);
-            }
-        });
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot watch /etc/localtime for time zone changes: {}", error.what());
-    }
+using Reload = std::function<void(ReloadTrigger)>;
 
+// What makes the daemon act besides its timer and the bus: signals, clock changes, edits of
+// the regimen and, for a regimen that names no zone, the system's zone.
+struct Watches {
+    ClockWatch clock;
+    FileWatch config;
+    std::optional<FileWatch> zone;
+
+    Watches(EventLoop& loop, const Paths& paths, Engine& engine, const Reload& reload)
+        : clock(loop.get(), [&engine] { engine.advance(now_micros()); }),
+          config(loop.get(), paths.config_file, [&reload] { reload(ReloadTrigger::FileChanged); }) {
+        loop.on_signal(SIGTERM, [&loop] { loop.exit(0); });
+        loop.on_signal(SIGINT, [&loop] { loop.exit(0); });
+        loop.on_signal(SIGHUP, [&reload] { reload(ReloadTrigger::Request); });
+        try {
+            zone.emplace(loop.get(), "/etc/localtime", [&engine, &reload] {
+                if (engine.regimen().timezone_name.empty()) {
+                    spdlog::info("the system time zone changed; re-planning");
+                    reload(ReloadTrigger::ZoneChanged);
+                }
+            });
+        } catch (const std::exception& error) {
+            spdlog::warn("cannot watch /etc/localtime for time zone changes: {}", error.what());
+        }
+    }
+};
+
+// What the user must hear at start: a history the daemon cannot use, a regimen file that
+// does not load, the example regimen written on the first run.
+void show_start_notices(Notifier& notifier, Engine& engine, const HistoryHealth& health,
+                        const Paths& paths, const StartRegimen& start, FirstRun first_run) {
     if (!health) {
         const std::string& path = paths.database();
         notifier.notice("history", health.summary(path), health.advice(path));
     }
-    if (start_failure) {
-        engine.start_despite(*start_failure, on_last_valid);
+    if (start.failure) {
+        engine.start_despite(*start.failure, start.on_last_valid);
     }
     if (first_run == FirstRun::Written) {
         notifier.notice("first-run", _("regimend wrote an example regimen"),
@@ -293,12 +240,15 @@ int run_daemon(const Paths& paths) {
                                "regimenctl edit"),
                              {paths.config_file}));
     }
-    spdlog::info("regimend {} ready on {}", REGIMEND_VERSION, bus_names::kService);
-    engine.advance(now_micros());
+}
+
+// Runs the loop until a signal or a lost bus ends it; the exit code.
+int run_loop(EventLoop& loop, LastRegimen& last_regimen, std::optional<std::string>& to_remember) {
     // Start-up parsed, linted and planned the regimen and read the recent history: give
     // the heap pages that are now free back to the kernel before sleeping on the loop.
     malloc_trim(0);
-    // ... and, once the loop is idle, the program's pages that start-up ran.
+    // ... and, once the loop is idle, keep the regimen it runs on and unmap the program's
+    // pages that start-up ran (a start after an edit does not wait for the copy's fsync).
     loop.when_idle([&last_regimen, &to_remember] {
         if (to_remember) {
             last_regimen.remember(*to_remember);
@@ -316,6 +266,94 @@ int run_daemon(const Paths& paths) {
     }
     spdlog::info("regimend stops");
     return result < 0 ? 1 : result;
+}
+
+int run_daemon(const Paths& paths) {
+    const FirstRun first_run = write_example_regimen_if_missing(paths.config_file);
+    // The state files first: a state directory holding a file that is not the user's own
+    // (--state-dir /tmp) is not used at all, the last valid regimen included.
+    HistoryHealth health =
+        check_history(paths.database(), {paths.notification_ids(), paths.last_regimen()});
+    const bool state_trusted = health.problem != HistoryProblem::Untrusted;
+    LastRegimen last_regimen(state_trusted ? paths.last_regimen() : std::string{});
+    StartRegimen start = load_start_regimen(paths, last_regimen);
+    const std::unique_ptr<HistoryStore> store = open_history(paths, health);
+    if (!store) {
+        return 1;
+    }
+
+    EventLoop loop;
+    BusPtr bus = connect_user_bus(loop.get());
+    if (!bus) {
+        return 1;
+    }
+    Engine* engine_ref = nullptr;  // the notifier and the timer are built before the engine
+    Service service(bus.get());
+    // Next to the history: the file names the bus and the server its ids belong to.
+    Notifier notifier(
+        bus.get(),
+        [&](const DoseKey& dose, std::string_view action) {
+            engine_ref->answer_from_notification(dose, action, now_micros());
+        },
+        state_trusted ? paths.notification_ids() : std::string{});
+    // A timer wake (a dose due, a repeat, a miss) comes hours apart: once its work is done,
+    // what it mapped back need not stay mapped until the next one.
+    WakeupTimer wakeup(loop.get(), [&](Micros now) {
+        engine_ref->advance(now);
+        loop.when_idle(release_code_pages_when_idle);
+    });
+    std::optional<DegradedDisplay> degraded;
+    if (!health) {
+        degraded.emplace(notifier, health.summary(paths.database()));
+    }
+    ReminderDisplay& display = degraded ? static_cast<ReminderDisplay&>(*degraded) : notifier;
+    std::optional<std::string> to_remember;
+    if (!start.failure) {
+        to_remember = start.loaded.text;
+    }
+    Engine engine(paths.config_file, std::move(start.loaded), *store, display, service, wakeup);
+    engine_ref = &engine;
+    // Every server found (at start, or a new owner of the name) is given the open reminders.
+    notifier.use_open_reminders([&engine] { return engine.open_reminders(now_micros()); });
+    engine.on_applied([&last_regimen](const std::string& text) { last_regimen.remember(text); });
+    if (!engine.restore(now_micros())) {
+        return 1;
+    }
+    keep_warnings_current(service, notifier, health, paths);
+
+    // Reads and checks new regimens off the loop (before the objects: it is destroyed after
+    // the watches that feed it and before the engine its results go to).
+    RegimenWorker worker(loop.get());
+    service.use_worker(&worker);
+    // A reload or a Validate ran the parser and lint again: their code need not stay mapped,
+    // and the heap pages the parse (and a burst of large calls) freed go back to the kernel.
+    worker.after_results([&loop] {
+        loop.when_idle([] {
+            malloc_trim(0);
+            release_code_pages_when_idle();
+        });
+    });
+    const Reload reload_off_loop = [&](ReloadTrigger trigger) {
+        worker.load(
+            paths.config_file,
+            [&engine, trigger](LoadedRegimen checked) {
+                engine.apply_reload(std::move(checked), trigger, now_micros());
+            },
+            /*coalesce=*/trigger == ReloadTrigger::FileChanged);
+    };
+
+    // Every object first, then the name: a client that sees the name finds them all.
+    service.serve(engine);
+    LogControl log_control(bus.get(), service);
+    const AccessFilter access_filter(bus.get(), service);
+    if (!own_name(bus.get())) {
+        return 1;
+    }
+    const Watches watches(loop, paths, engine, reload_off_loop);
+    show_start_notices(notifier, engine, health, paths, start, first_run);
+    spdlog::info("regimend {} ready on {}", REGIMEND_VERSION, bus_names::kService);
+    engine.advance(now_micros());
+    return run_loop(loop, last_regimen, to_remember);
 }
 
 }  // namespace

@@ -46,7 +46,7 @@ void check_amount(const std::string& item_text, const std::string& amount,
         return;
     }
     auto checked = regimend::taken_amount(*item, amount);
-    if (auto* failure = std::get_if<regimend::DoseFailure>(&checked)) {
+    if (auto* failure = std::get_if<regimend::Error>(&checked)) {
         throw CtlError(kExitUsage, failure->message);
     }
 }

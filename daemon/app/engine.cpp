@@ -42,25 +42,10 @@ constexpr Seconds kLastRetry{600};
 // Today lists at most this many of the file's errors (regimenctl check lists them all).
 constexpr std::size_t kMaxListedErrors = 10;
 
-MethodError storage_error(const StoreError& error) {
-    return MethodError{
-        MethodErrorKind::StorageFailed,
-        fill(_("The history database refused the write, so nothing was recorded: {}"),
-             {error.message})};
-}
-
-MethodErrorKind to_method_error(DoseError error) {
-    switch (error) {
-        case DoseError::UnknownItem:
-            return MethodErrorKind::UnknownItem;
-        case DoseError::NothingDue:
-            return MethodErrorKind::NothingDue;
-        case DoseError::NothingToUndo:
-            return MethodErrorKind::NothingToUndo;
-        case DoseError::InvalidArgument:
-        default:
-            return MethodErrorKind::InvalidArgument;
-    }
+Error storage_error(const Error& error) {
+    return Error{ErrorKind::StorageFailed,
+                 fill(_("The history database refused the write, so nothing was recorded: {}"),
+                      {error.message})};
 }
 
 }  // namespace
@@ -88,30 +73,30 @@ bool Engine::restore(Micros now) {
     auto horizon = store_.horizon();
     auto since = store_.tracking_since();
     if (!recent || !horizon || !since) {
-        spdlog::error("cannot read the history database: {}", !recent    ? recent.error->message
-                                                              : !horizon ? horizon.error->message
-                                                                         : since.error->message);
+        spdlog::error("cannot read the history database: {}", !recent    ? recent.error().message
+                                                              : !horizon ? horizon.error().message
+                                                                         : since.error().message);
         return false;
     }
     auto pauses = store_.pause_events();
     if (!pauses) {
-        spdlog::error("cannot read the history database: {}", pauses.error->message);
+        spdlog::error("cannot read the history database: {}", pauses.error().message);
         return false;
     }
-    pause_events_ = std::move(*pauses.value);
+    pause_events_ = std::move(*pauses);
     if (!pause_events_.empty()) {
         tracker_.set_regimen(paused_regimen(file_regimen_), instant);
     }
-    tracker_.restore(*recent.value, *horizon.value, instant, *since.value);
-    if (!*since.value) {
+    tracker_.restore(*recent, *horizon, instant, *since);
+    if (!*since) {
         // The first run (or a history from before this was kept): remember where tracking
         // began, so backdated diary entries never move it.
         if (auto written = store_.set_tracking_since(tracker_.tracking_since()); !written) {
-            spdlog::warn("cannot record when tracking began: {}", written.error->message);
+            spdlog::warn("cannot record when tracking began: {}", written.error().message);
         }
     }
-    spdlog::debug("restored {} recent events; horizon {}", recent.value->size(),
-                  *horizon.value ? format_rfc3339(*regimen().zone, **horizon.value) : "none");
+    spdlog::debug("restored {} recent events; horizon {}", recent->size(),
+                  *horizon ? format_rfc3339(*regimen().zone, **horizon) : "none");
     stock_.check_all(tracker_, StockTrigger::Start, instant);
     return true;
 }
@@ -148,13 +133,13 @@ void Engine::check_stock(const std::set<std::string>& items, StockTrigger trigge
     }
 }
 
-std::optional<StoreError> Engine::write(const std::vector<HistoryEvent>& events) {
+std::optional<Error> Engine::write(const std::vector<HistoryEvent>& events) {
     std::vector<HistoryEvent> batch = unwritten_;
     batch.insert(batch.end(), events.begin(), events.end());
     auto result = store_.append(batch, tracker_.horizon());
     if (!result) {
-        spdlog::error("cannot write to the history database: {}", result.error->message);
-        return result.error;
+        spdlog::error("cannot write to the history database: {}", result.error().message);
+        return result.error();
     }
     if (!unwritten_.empty()) {
         spdlog::info("wrote {} events held back while the history database failed",
@@ -208,13 +193,13 @@ void Engine::carry_out(const Effects& effects, Instant now) {
     }
 }
 
-MethodResult<Answer> Engine::answer(const std::function<AnswerResult(DoseTracker&)>& ask) {
+Result<Answer> Engine::answer(const std::function<AnswerResult(DoseTracker&)>& ask) {
     // The tracker changes its memory as it answers; if the disk then refuses the write,
     // this copy puts memory back so the two agree.
     DoseTracker before = tracker_;
     AnswerResult result = ask(tracker_);
-    if (auto* failure = std::get_if<DoseFailure>(&result)) {
-        return MethodError{to_method_error(failure->error), failure->message};
+    if (auto* failure = std::get_if<Error>(&result)) {
+        return *failure;
     }
     if (auto failure = write(std::get<Answer>(result).effects.events)) {
         tracker_ = std::move(before);
@@ -223,11 +208,11 @@ MethodResult<Answer> Engine::answer(const std::function<AnswerResult(DoseTracker
     return std::get<Answer>(std::move(result));
 }
 
-MethodResult<Instant> Engine::answer_call(const std::function<AnswerResult(DoseTracker&)>& ask,
-                                          Micros now, const AfterAnswer& after) {
+Result<Instant> Engine::answer_call(const std::function<AnswerResult(DoseTracker&)>& ask,
+                                    Micros now, const AfterAnswer& after) {
     const Instant instant = to_instant(now);
     auto result = answer(ask);
-    if (auto* error = std::get_if<MethodError>(&result)) {
+    if (auto* error = std::get_if<Error>(&result)) {
         return *error;
     }
     const Answer& done = std::get<Answer>(result);
@@ -238,18 +223,18 @@ MethodResult<Instant> Engine::answer_call(const std::function<AnswerResult(DoseT
     return reply;
 }
 
-MethodResult<Instant> Engine::confirm(std::string_view item, std::optional<Instant> at, Micros now,
-                                      const std::optional<std::string>& amount) {
+Result<Instant> Engine::confirm(std::string_view item, std::optional<Instant> at, Micros now,
+                                const std::optional<std::string>& amount) {
     std::optional<Amount> taken;
     if (amount) {
         std::string why;
         const Item* found = regimen().resolve(item, &why);
         if (found == nullptr) {
-            return MethodError{MethodErrorKind::UnknownItem, why};
+            return Error{ErrorKind::UnknownItem, why};
         }
         auto checked = taken_amount(*found, *amount);
-        if (auto* failure = std::get_if<DoseFailure>(&checked)) {
-            return MethodError{to_method_error(failure->error), failure->message};
+        if (auto* failure = std::get_if<Error>(&checked)) {
+            return *failure;
         }
         taken = std::get<Amount>(std::move(checked));
     }
@@ -258,8 +243,8 @@ MethodResult<Instant> Engine::confirm(std::string_view item, std::optional<Insta
         now);
 }
 
-MethodResult<Instant> Engine::confirm_with(const std::function<AnswerResult(DoseTracker&)>& ask,
-                                           Micros now) {
+Result<Instant> Engine::confirm_with(const std::function<AnswerResult(DoseTracker&)>& ask,
+                                     Micros now) {
     return answer_call(ask, now, [this](const Answer& done, Instant instant) {
         Instant taken_at = instant;
         for (const auto& event : done.effects.events) {
@@ -276,17 +261,17 @@ MethodResult<Instant> Engine::confirm_with(const std::function<AnswerResult(Dose
     });
 }
 
-MethodResult<Instant> Engine::skip(std::string_view item, const std::string& reason, Micros now) {
+Result<Instant> Engine::skip(std::string_view item, const std::string& reason, Micros now) {
     if (auto failure = note_failure(reason, N_("reason"))) {
-        return MethodError{to_method_error(failure->error), failure->message};
+        return *failure;
     }
     return skip_with(
         [&](DoseTracker& tracker) { return tracker.skip(item, reason, to_instant(now)); }, reason,
         now);
 }
 
-MethodResult<Instant> Engine::skip_with(const std::function<AnswerResult(DoseTracker&)>& ask,
-                                        const std::string& reason, Micros now) {
+Result<Instant> Engine::skip_with(const std::function<AnswerResult(DoseTracker&)>& ask,
+                                  const std::string& reason, Micros now) {
     return answer_call(ask, now, [&](const Answer& done, Instant) {
         spdlog::info("skipped: '{}' planned {}{}", done.dose.item_id,
                      format_rfc3339(*regimen().zone, done.dose.planned),
@@ -296,14 +281,13 @@ MethodResult<Instant> Engine::skip_with(const std::function<AnswerResult(DoseTra
     });
 }
 
-MethodResult<Instant> Engine::snooze(std::string_view item, std::optional<Seconds> length,
-                                     Micros now) {
+Result<Instant> Engine::snooze(std::string_view item, std::optional<Seconds> length, Micros now) {
     return snooze_with(
         [&](DoseTracker& tracker) { return tracker.snooze(item, length, to_instant(now)); }, now);
 }
 
-MethodResult<Instant> Engine::snooze_with(const std::function<AnswerResult(DoseTracker&)>& ask,
-                                          Micros now) {
+Result<Instant> Engine::snooze_with(const std::function<AnswerResult(DoseTracker&)>& ask,
+                                    Micros now) {
     return answer_call(ask, now, [this](const Answer& done, Instant) {
         spdlog::info("snoozed: '{}' planned {} until {}", done.dose.item_id,
                      format_rfc3339(*regimen().zone, done.dose.planned),
@@ -312,10 +296,10 @@ MethodResult<Instant> Engine::snooze_with(const std::function<AnswerResult(DoseT
     });
 }
 
-MethodResult<Instant> Engine::undo(std::string_view item, Micros now) {
+Result<Instant> Engine::undo(std::string_view item, Micros now) {
     auto target = undo_target(regimen(), item);
-    if (auto* failure = std::get_if<DoseFailure>(&target)) {
-        return MethodError{to_method_error(failure->error), failure->message};
+    if (auto* failure = std::get_if<Error>(&target)) {
+        return *failure;
     }
     if (const auto& entry = std::get<UndoTarget>(target); entry.kind != UndoTarget::Kind::Dose) {
         return undo_entry(entry, now);
@@ -331,18 +315,17 @@ MethodResult<Instant> Engine::undo(std::string_view item, Micros now) {
                        });
 }
 
-MethodResult<Instant> Engine::undo_entry(const UndoTarget& target, Micros now) {
+Result<Instant> Engine::undo_entry(const UndoTarget& target, Micros now) {
     const Instant instant = to_instant(now);
     auto recent = store_.events_between(instant - DoseTracker::kRetention,
                                         instant + kFutureTolerance + Seconds{1}, target.name);
     if (!recent) {
-        return MethodError{
-            MethodErrorKind::StorageFailed,
-            fill(_("Cannot read the history database: {}"), {recent.error->message})};
+        return Error{ErrorKind::StorageFailed,
+                     fill(_("Cannot read the history database: {}"), {recent.error().message})};
     }
-    auto undone = regimend::undo_entry(regimen(), target, *recent.value, instant);
-    if (auto* failure = std::get_if<DoseFailure>(&undone)) {
-        return MethodError{to_method_error(failure->error), failure->message};
+    auto undone = regimend::undo_entry(regimen(), target, *recent, instant);
+    if (auto* failure = std::get_if<Error>(&undone)) {
+        return *failure;
     }
     const HistoryEvent& event = std::get<HistoryEvent>(undone);
     if (auto failure = write({event})) {
@@ -357,17 +340,17 @@ MethodResult<Instant> Engine::undo_entry(const UndoTarget& target, Micros now) {
     return event.at;
 }
 
-MethodResult<std::string> Engine::log_dose(std::string_view item_text, Instant at,
-                                           const std::string& note, Micros now, bool force) {
+Result<std::string> Engine::log_dose(std::string_view item_text, Instant at,
+                                     const std::string& note, Micros now, bool force) {
     auto found = as_needed_item(regimen(), item_text);
-    if (auto* failure = std::get_if<DoseFailure>(&found)) {
-        return MethodError{to_method_error(failure->error), failure->message};
+    if (auto* failure = std::get_if<Error>(&found)) {
+        return *failure;
     }
     if (auto failure = note_failure(note)) {
-        return MethodError{to_method_error(failure->error), failure->message};
+        return *failure;
     }
     if (auto failure = future_time_failure(regimen(), at, to_instant(now))) {
-        return MethodError{to_method_error(failure->error), failure->message};
+        return *failure;
     }
     const Item& item = *std::get<const Item*>(found);
     const regimend::TimeZone& zone = *regimen().zone;
@@ -376,13 +359,12 @@ MethodResult<std::string> Engine::log_dose(std::string_view item_text, Instant a
         auto near = store_.events_between(at - *item.min_interval,
                                           at + *item.min_interval + Seconds{1}, item.id);
         if (!near) {
-            return MethodError{
-                MethodErrorKind::StorageFailed,
-                fill(_("Cannot read the history database: {}"), {near.error->message})};
+            return Error{ErrorKind::StorageFailed,
+                         fill(_("Cannot read the history database: {}"), {near.error().message})};
         }
-        if (auto refusal = min_interval_refusal(regimen(), item, *near.value, at)) {
+        if (auto refusal = min_interval_refusal(regimen(), item, *near, at)) {
             if (!force) {
-                return MethodError{MethodErrorKind::InvalidArgument, *refusal};
+                return Error{ErrorKind::InvalidArgument, *refusal};
             }
             // Without the refusal's advice to use --force (its last clause, after a ';').
             std::string reason = *refusal;
@@ -414,7 +396,7 @@ MethodResult<std::string> Engine::log_dose(std::string_view item_text, Instant a
         const LocalDate next_day{date::sys_days{day} + date::days{1}};
         if (auto same_day = store_.events_between(start_of_day(zone, day),
                                                   start_of_day(zone, next_day), item.id)) {
-            const int uses = as_needed_uses_on_day(regimen(), *same_day.value, item.id, at);
+            const int uses = as_needed_uses_on_day(regimen(), *same_day, item.id, at);
             if (auto note_text = max_per_day_note(item, uses, day)) {
                 spdlog::warn("{}", *note_text);
             }
@@ -423,16 +405,16 @@ MethodResult<std::string> Engine::log_dose(std::string_view item_text, Instant a
     return warning;
 }
 
-MethodResult<std::monostate> Engine::log_symptom(std::string_view kind, int severity, Instant at,
-                                                 const std::string& note, Micros now) {
+Result<std::monostate> Engine::log_symptom(std::string_view kind, int severity, Instant at,
+                                           const std::string& note, Micros now) {
     if (auto failure = symptom_failure(regimen(), kind, severity)) {
-        return MethodError{to_method_error(failure->error), failure->message};
+        return *failure;
     }
     if (auto failure = note_failure(note)) {
-        return MethodError{to_method_error(failure->error), failure->message};
+        return *failure;
     }
     if (auto failure = future_time_failure(regimen(), at, to_instant(now))) {
-        return MethodError{to_method_error(failure->error), failure->message};
+        return *failure;
     }
     HistoryEvent event;
     event.item = std::string(kind);
@@ -448,18 +430,18 @@ MethodResult<std::monostate> Engine::log_symptom(std::string_view kind, int seve
     return std::monostate{};
 }
 
-MethodResult<double> Engine::refill(std::string_view item_text, double quantity, bool absolute,
-                                    Micros now) {
+Result<double> Engine::refill(std::string_view item_text, double quantity, bool absolute,
+                              Micros now) {
     if (auto problem = quantity_problem(quantity, absolute)) {
-        return MethodError{MethodErrorKind::InvalidArgument, *problem};
+        return Error{ErrorKind::InvalidArgument, *problem};
     }
     std::string why;
     const Item* item = regimen().resolve(item_text, &why);
     if (item == nullptr) {
-        return MethodError{MethodErrorKind::UnknownItem, why};
+        return Error{ErrorKind::UnknownItem, why};
     }
     if (!item->stock) {
-        return MethodError{MethodErrorKind::InvalidArgument, no_stock_message(*item)};
+        return Error{ErrorKind::InvalidArgument, no_stock_message(*item)};
     }
     const Instant instant = to_instant(now);
     HistoryEvent event;
@@ -473,9 +455,9 @@ MethodResult<double> Engine::refill(std::string_view item_text, double quantity,
     spdlog::info("{}: '{}' {}", absolute ? "stock set" : "refill", item->id, quantity);
     const auto counted = stock_.check(tracker_, *item, StockTrigger::Refilled, instant);
     if (!counted) {
-        return MethodError{MethodErrorKind::StorageFailed,
-                           _("The refill is recorded, but the history cannot be read back to "
-                             "count the stock")};
+        return Error{ErrorKind::StorageFailed,
+                     _("The refill is recorded, but the history cannot be read back to "
+                       "count the stock")};
     }
     return counted->on_hand.value_or(0);
 }
@@ -488,7 +470,7 @@ RegimenPtr Engine::paused_regimen(const RegimenPtr& regimen) const {
         with_pauses(*regimen, pauses_from_events(*regimen, pause_events_)));
 }
 
-std::optional<StoreError> Engine::record_pause_event(const HistoryEvent& event, Instant now) {
+std::optional<Error> Engine::record_pause_event(const HistoryEvent& event, Instant now) {
     if (auto failure = write({event})) {
         return failure;
     }
@@ -502,22 +484,21 @@ std::optional<StoreError> Engine::record_pause_event(const HistoryEvent& event, 
     return std::nullopt;
 }
 
-MethodResult<Instant> Engine::pause(std::string_view item_text, std::string_view until_text,
-                                    Micros now) {
+Result<Instant> Engine::pause(std::string_view item_text, std::string_view until_text, Micros now) {
     std::string why;
     const Item* item = regimen().resolve(item_text, &why);
     if (item == nullptr) {
-        return MethodError{MethodErrorKind::UnknownItem, why};
+        return Error{ErrorKind::UnknownItem, why};
     }
     if (item->as_needed) {
-        return MethodError{
-            MethodErrorKind::InvalidArgument,
+        return Error{
+            ErrorKind::InvalidArgument,
             fill(_("{} is taken as needed: nothing is planned for it to pause"), {item->id})};
     }
     const Instant instant = to_instant(now);
     auto until = pause_until(*regimen().zone, until_text, instant);
     if (auto* problem = std::get_if<std::string>(&until)) {
-        return MethodError{MethodErrorKind::InvalidArgument, *problem};
+        return Error{ErrorKind::InvalidArgument, *problem};
     }
     // An open dose's reminder ends with the pause: the pause begins at the oldest one.
     Instant from = instant;
@@ -540,17 +521,17 @@ MethodResult<Instant> Engine::pause(std::string_view item_text, std::string_view
     return instant;
 }
 
-MethodResult<std::monostate> Engine::resume(std::string_view item_text, Micros now) {
+Result<std::monostate> Engine::resume(std::string_view item_text, Micros now) {
     std::string why;
     const Item* item = regimen().resolve(item_text, &why);
     if (item == nullptr) {
-        return MethodError{MethodErrorKind::UnknownItem, why};
+        return Error{ErrorKind::UnknownItem, why};
     }
     const std::string id = item->id;
     const auto current = pauses(now);
     if (std::none_of(current.begin(), current.end(),
                      [&id](const Pause& pause) { return pause.item == id; })) {
-        return MethodError{MethodErrorKind::InvalidArgument, fill(_("{} is not paused"), {id})};
+        return Error{ErrorKind::InvalidArgument, fill(_("{} is not paused"), {id})};
     }
     const Instant instant = to_instant(now);
     if (auto failure = record_pause_event(resume_event(id, instant), instant)) {
@@ -569,52 +550,48 @@ std::vector<Pause> Engine::pauses(Micros now) const {
     return current_pauses(pauses_from_events(*file_regimen_, pause_events_), to_instant(now));
 }
 
-MethodResult<std::vector<Engine::StockRow>> Engine::stock(Micros now) const {
+Result<std::vector<Engine::StockRow>> Engine::stock(Micros now) const {
     auto counted = stock_.forecast_all(tracker_, to_instant(now));
     if (!counted) {
-        return MethodError{
-            MethodErrorKind::StorageFailed,
-            fill(_("Cannot read the history database: {}"), {counted.error->message})};
+        return Error{ErrorKind::StorageFailed,
+                     fill(_("Cannot read the history database: {}"), {counted.error().message})};
     }
     std::vector<StockRow> rows;
     for (const auto& item : regimen().items) {
-        if (auto found = counted.value->find(item.id); found != counted.value->end()) {
+        if (auto found = counted->find(item.id); found != counted->end()) {
             rows.push_back(StockRow{&item, found->second});
         }
     }
     return rows;
 }
 
-MethodResult<std::vector<DoseView>> Engine::list_doses(Instant from, Instant to, Micros now) const {
+Result<std::vector<DoseView>> Engine::list_doses(Instant from, Instant to, Micros now) const {
     auto stored = store_.events_planned_between(from, to);
     if (!stored) {
-        return MethodError{
-            MethodErrorKind::StorageFailed,
-            fill(_("Cannot read the history database: {}"), {stored.error->message})};
+        return Error{ErrorKind::StorageFailed,
+                     fill(_("Cannot read the history database: {}"), {stored.error().message})};
     }
-    return tracker_.doses(from, to, to_instant(now), *stored.value);
+    return tracker_.doses(from, to, to_instant(now), *stored);
 }
 
-MethodResult<std::vector<HistoryEvent>> Engine::history(Instant from, Instant to,
-                                                        bool with_due) const {
+Result<std::vector<HistoryEvent>> Engine::history(Instant from, Instant to, bool with_due) const {
     // Bounded while reading (core/reply_limits.hpp): a reply over the bus's limit would
     // cost the daemon its connection, and reading it all first would cost the memory.
     bool over_limit = false;
     auto stored = store_.events_between_bounded(from, to, kMaxReplyBytes, &history_row_bytes,
                                                 over_limit, with_due);
     if (!stored) {
-        return MethodError{
-            MethodErrorKind::StorageFailed,
-            fill(_("Cannot read the history database: {}"), {stored.error->message})};
+        return Error{ErrorKind::StorageFailed,
+                     fill(_("Cannot read the history database: {}"), {stored.error().message})};
     }
     if (over_limit) {
-        return MethodError{MethodErrorKind::InvalidArgument,
-                           reply_too_large_message("History", kMaxReplyBytes)};
+        return Error{ErrorKind::InvalidArgument,
+                     reply_too_large_message("History", kMaxReplyBytes)};
     }
-    return std::move(*stored.value);
+    return std::move(*stored);
 }
 
-MethodResult<TodayView> Engine::today(Micros now) const {
+Result<TodayView> Engine::today(Micros now) const {
     const Instant instant = to_instant(now);
     const auto& zone = zone_of(regimen());
     const LocalDate day = local_date(zone, instant);
@@ -625,11 +602,10 @@ MethodResult<TodayView> Engine::today(Micros now) const {
     // be very many) are counted by the store, never read.
     auto stored = store_.events_planned_between(view.from, view.to);
     if (!stored) {
-        return MethodError{
-            MethodErrorKind::StorageFailed,
-            fill(_("Cannot read the history database: {}"), {stored.error->message})};
+        return Error{ErrorKind::StorageFailed,
+                     fill(_("Cannot read the history database: {}"), {stored.error().message})};
     }
-    const auto& dose_events = *stored.value;
+    const auto& dose_events = *stored;
     view.doses = tracker_.doses(view.from, view.to, instant, dose_events);
 
     view.next = tracker_.next_due(instant);
@@ -655,11 +631,11 @@ MethodResult<TodayView> Engine::today(Micros now) const {
         if (item.as_needed && item.max_per_day) {
             auto count = store_.as_needed_count(item.id, view.from, view.to);
             if (!count) {
-                return MethodError{
-                    MethodErrorKind::StorageFailed,
-                    fill(_("Cannot read the history database: {}"), {count.error->message})};
+                return Error{
+                    ErrorKind::StorageFailed,
+                    fill(_("Cannot read the history database: {}"), {count.error().message})};
             }
-            as_needed_uses[item.id] = *count.value;
+            as_needed_uses[item.id] = *count;
         }
     }
     for (auto& warning : day_warnings(regimen(), day, taken, dose_events, as_needed_uses)) {
@@ -668,12 +644,12 @@ MethodResult<TodayView> Engine::today(Micros now) const {
     return view;
 }
 
-MethodResult<std::monostate> Engine::reload(ReloadTrigger trigger, Micros now) {
+Result<std::monostate> Engine::reload(ReloadTrigger trigger, Micros now) {
     return apply_reload(load_regimen_file(config_path_, zone_lookup_), trigger, now);
 }
 
-MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTrigger trigger,
-                                                  Micros now) {
+Result<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTrigger trigger,
+                                            Micros now) {
     // (While the file on disk is reported broken, its return to the running text is news.)
     if (trigger == ReloadTrigger::FileChanged && loaded.regimen && loaded.text == loaded_text_ &&
         file_problems_.empty()) {
@@ -690,7 +666,7 @@ MethodResult<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTr
         }
         failed_text_ = loaded.text;
         set_file_problems(loaded, _("regimend keeps the last valid regimen"));
-        return MethodError{MethodErrorKind::InvalidRegimen, loaded.errors_text()};
+        return Error{ErrorKind::InvalidRegimen, loaded.errors_text()};
     }
     log_diagnostics(loaded.diagnostics);
     const Instant instant = to_instant(now);
@@ -779,7 +755,7 @@ void Engine::answer_from_notification(const DoseKey& dose, std::string_view acti
     // The button answers the dose its notification shows (not the item's oldest open
     // one), and at the time of the click: a Taken pressed late is recorded late.
     const Instant clicked = to_instant(now);
-    MethodResult<Instant> result = MethodError{MethodErrorKind::InvalidArgument, ""};
+    Result<Instant> result = Error{ErrorKind::InvalidArgument, ""};
     if (action == "taken") {
         result = confirm_with(
             [&](DoseTracker& tracker) { return tracker.confirm_open(dose, clicked); }, now);
@@ -794,7 +770,7 @@ void Engine::answer_from_notification(const DoseKey& dose, std::string_view acti
     } else {
         return;  // "default" (a click on the body) and unknown keys
     }
-    if (auto* error = std::get_if<MethodError>(&result)) {
+    if (auto* error = std::get_if<Error>(&result)) {
         spdlog::warn("could not carry out '{}' for '{}': {}", action, dose.item_id, error->message);
     }
 }
@@ -825,7 +801,7 @@ std::string Engine::stock_note(const Reminder& reminder, Instant now) const {
         return {};
     }
     if (auto counted = stock_.forecast(tracker_, *item, now)) {
-        return stock_reminder_note(*item, *counted.value).value_or("");
+        return stock_reminder_note(*item, *counted).value_or("");
     }
     return {};
 }

@@ -24,23 +24,6 @@
 
 namespace regimend {
 
-enum class MethodErrorKind {
-    UnknownItem,
-    NothingDue,
-    NothingToUndo,
-    InvalidRegimen,
-    InvalidArgument,
-    StorageFailed,  // the history database refused the write (full, locked, read-only)
-};
-
-struct MethodError {
-    MethodErrorKind kind;
-    std::string message;
-};
-
-template <class T>
-using MethodResult = std::variant<T, MethodError>;
-
 // What `regimenctl status` shows, worked out by the daemon in one call: the local day's
 // doses in the regimen's zone, the next dose, when each snoozed dose comes back, and the
 // warnings about the running regimen (its lint, a file that no longer loads, today's
@@ -75,31 +58,31 @@ class Engine {
 
     // `amount`: what was really taken (`take --amount`, ConfirmAmount), "<number> <unit>" in
     // the unit family of the item's `amount`; InvalidArgument otherwise.
-    MethodResult<Instant> confirm(std::string_view item, std::optional<Instant> at, Micros now,
-                                  const std::optional<std::string>& amount = std::nullopt);
-    MethodResult<Instant> skip(std::string_view item, const std::string& reason, Micros now);
+    Result<Instant> confirm(std::string_view item, std::optional<Instant> at, Micros now,
+                            const std::optional<std::string>& amount = std::nullopt);
+    Result<Instant> skip(std::string_view item, const std::string& reason, Micros now);
     // Returns when the reminder comes back.
-    MethodResult<Instant> snooze(std::string_view item, std::optional<Seconds> length, Micros now);
+    Result<Instant> snooze(std::string_view item, std::optional<Seconds> length, Micros now);
     // Takes back the item's last taken/skipped answer; returns the dose's planned instant.
     // For an as-needed item, its last logged dose, and for a symptom kind, its last entry
     // (core/diary.hpp undo_target, undo_entry): returns that entry's instant.
-    MethodResult<Instant> undo(std::string_view item, Micros now);
+    Result<Instant> undo(std::string_view item, Micros now);
     // Returns the warning to show (empty when none): a use sooner than the item's
     // min_interval recorded because of `force`. Without `force` such a use is refused
     // (InvalidArgument, saying when the next use is allowed).
-    MethodResult<std::string> log_dose(std::string_view item, Instant at, const std::string& note,
-                                       Micros now, bool force = false);
-    MethodResult<std::monostate> log_symptom(std::string_view kind, int severity, Instant at,
-                                             const std::string& note, Micros now);
+    Result<std::string> log_dose(std::string_view item, Instant at, const std::string& note,
+                                 Micros now, bool force = false);
+    Result<std::monostate> log_symptom(std::string_view kind, int severity, Instant at,
+                                       const std::string& note, Micros now);
     // Adds `quantity` units to the item's stock, or sets the count when `absolute`;
     // returns the count on hand after it.
-    MethodResult<double> refill(std::string_view item, double quantity, bool absolute, Micros now);
+    Result<double> refill(std::string_view item, double quantity, bool absolute, Micros now);
     struct StockRow {
         const Item* item;
         StockForecast forecast;
     };
     // Every stocked item, in file order.
-    MethodResult<std::vector<StockRow>> stock(Micros now) const;
+    Result<std::vector<StockRow>> stock(Micros now) const;
     // LowStock and the low-stock lines of Warnings.
     const std::set<std::string>& low_stock() const { return stock_.low_items(); }
     std::vector<std::string> stock_warnings() const { return stock_.warnings(); }
@@ -107,23 +90,21 @@ class Engine {
     // `pause ITEM --until DATE` (core/pause.hpp): nothing of the item is planned from now (or
     // from its oldest open dose, whose reminder ends) to the end of `until`, a date
     // "YYYY-MM-DD" from today on. Returns the instant the pause ends.
-    MethodResult<Instant> pause(std::string_view item, std::string_view until, Micros now);
+    Result<Instant> pause(std::string_view item, std::string_view until, Micros now);
     // Ends the item's pause now; InvalidArgument when it is not paused.
-    MethodResult<std::monostate> resume(std::string_view item, Micros now);
+    Result<std::monostate> resume(std::string_view item, Micros now);
     // The pauses in force at `now`, one per item.
     std::vector<Pause> pauses(Micros now) const;
 
-    MethodResult<std::vector<DoseView>> list_doses(Instant from, Instant to, Micros now) const;
+    Result<std::vector<DoseView>> list_doses(Instant from, Instant to, Micros now) const;
     // Without `with_due`, the `due` events are left out (HistoryAnswers).
-    MethodResult<std::vector<HistoryEvent>> history(Instant from, Instant to,
-                                                    bool with_due = true) const;
+    Result<std::vector<HistoryEvent>> history(Instant from, Instant to, bool with_due = true) const;
     // Today's view for `regimenctl status` in one call (the Today method, an addition).
-    MethodResult<TodayView> today(Micros now) const;
-    MethodResult<std::monostate> reload(ReloadTrigger trigger, Micros now);
+    Result<TodayView> today(Micros now) const;
+    Result<std::monostate> reload(ReloadTrigger trigger, Micros now);
     // The second half of reload(): swaps in a regimen read and checked elsewhere (the
     // RegimenWorker thread), on the loop thread.
-    MethodResult<std::monostate> apply_reload(LoadedRegimen loaded, ReloadTrigger trigger,
-                                              Micros now);
+    Result<std::monostate> apply_reload(LoadedRegimen loaded, ReloadTrigger trigger, Micros now);
 
     // At start, when the regimen file had errors (or could not be read) and the engine was
     // built on the last valid regimen or on none: says so as a failed reload does (the
@@ -149,25 +130,23 @@ class Engine {
 
   private:
     // undo() of an as-needed dose or a symptom entry.
-    MethodResult<Instant> undo_entry(const UndoTarget& target, Micros now);
+    Result<Instant> undo_entry(const UndoTarget& target, Micros now);
     // Writes the held-back events, these and the horizon; the error when the store refuses.
-    std::optional<StoreError> write(const std::vector<HistoryEvent>& events);
+    std::optional<Error> write(const std::vector<HistoryEvent>& events);
     // One answering call of the tracker (confirm, skip, snooze) with its events written;
     // a refused write leaves the tracker as it was before the call.
-    MethodResult<Answer> answer(const std::function<AnswerResult(DoseTracker&)>& ask);
+    Result<Answer> answer(const std::function<AnswerResult(DoseTracker&)>& ask);
     // What confirm, skip, snooze and undo share: answer, then notifications, then `after`
     // (the log line and the signal; it gives the reply), then NextDue and the wakeup.
     using AfterAnswer = std::function<Instant(const Answer& done, Instant now)>;
-    MethodResult<Instant> answer_call(const std::function<AnswerResult(DoseTracker&)>& ask,
-                                      Micros now, const AfterAnswer& after);
+    Result<Instant> answer_call(const std::function<AnswerResult(DoseTracker&)>& ask, Micros now,
+                                const AfterAnswer& after);
     // confirm, skip and snooze with the dose chosen by `ask` (by item, or the dose a
     // notification's button names).
-    MethodResult<Instant> confirm_with(const std::function<AnswerResult(DoseTracker&)>& ask,
-                                       Micros now);
-    MethodResult<Instant> skip_with(const std::function<AnswerResult(DoseTracker&)>& ask,
-                                    const std::string& reason, Micros now);
-    MethodResult<Instant> snooze_with(const std::function<AnswerResult(DoseTracker&)>& ask,
-                                      Micros now);
+    Result<Instant> confirm_with(const std::function<AnswerResult(DoseTracker&)>& ask, Micros now);
+    Result<Instant> skip_with(const std::function<AnswerResult(DoseTracker&)>& ask,
+                              const std::string& reason, Micros now);
+    Result<Instant> snooze_with(const std::function<AnswerResult(DoseTracker&)>& ask, Micros now);
     // Writes the events; when the store refuses, keeps them for the next write and sets
     // when to try again by itself (reschedule arms the wakeup for it).
     void write_or_hold_back(const std::vector<HistoryEvent>& events, Instant now);
@@ -188,7 +167,7 @@ class Engine {
     // this); the regimen itself when nothing was ever paused.
     RegimenPtr paused_regimen(const RegimenPtr& regimen) const;
     // Writes a pause or resume event, then puts the pauses on the running regimen.
-    std::optional<StoreError> record_pause_event(const HistoryEvent& event, Instant now);
+    std::optional<Error> record_pause_event(const HistoryEvent& event, Instant now);
 
     std::string config_path_;
     ZoneLookup zone_lookup_;

@@ -13,15 +13,15 @@ namespace {
 
 // Doses planned after `now` that were answered early (taken or skipped, not undone), by
 // item: they never need units from the count. One read serves every item.
-StoreResult<std::map<std::string, std::set<Instant>>> answered_ahead(const HistoryStore& store,
-                                                                     Instant now) {
+Result<std::map<std::string, std::set<Instant>>> answered_ahead(const HistoryStore& store,
+                                                                Instant now) {
     auto events = store.events_planned_between(now + Seconds{1}, now + kForecastHorizon);
     if (!events) {
-        return {std::nullopt, events.error};
+        return events.error();
     }
     // In the order written: an undo reopens the dose.
     std::map<std::string, std::map<Instant, bool>> answered;
-    for (const auto& event : *events.value) {
+    for (const auto& event : *events) {
         if (!event.planned) {
             continue;
         }
@@ -39,7 +39,7 @@ StoreResult<std::map<std::string, std::set<Instant>>> answered_ahead(const Histo
             }
         }
     }
-    return {std::move(result), std::nullopt};
+    return result;
 }
 
 }  // namespace
@@ -48,55 +48,52 @@ std::string stock_notice_key(const std::string& item) {
     return "stock-low:" + item;
 }
 
-StoreResult<StockForecast> StockKeeper::forecast(const DoseTracker& tracker, const Item& item,
-                                                 Instant now) const {
+Result<StockForecast> StockKeeper::forecast(const DoseTracker& tracker, const Item& item,
+                                            Instant now) const {
     return forecast_with(tracker, item, now, nullptr);
 }
 
-StoreResult<StockKeeper::SharedReads> StockKeeper::read_shared(const DoseTracker& tracker,
-                                                               Instant now) const {
+Result<StockKeeper::SharedReads> StockKeeper::read_shared(const DoseTracker& tracker,
+                                                          Instant now) const {
     auto events = store_.all_stock_events(now + kFutureTolerance);
     auto ahead = answered_ahead(store_, now);
     auto warned = store_.stock_warned_all();
-    for (const auto* failed : {&events.error, &ahead.error, &warned.error}) {
-        if (*failed) {
-            return {std::nullopt, *failed};
-        }
+    if (!events || !ahead || !warned) {
+        return !events ? events.error() : !ahead ? ahead.error() : warned.error();
     }
     SharedReads shared;
-    shared.events = std::move(*events.value);
-    shared.ahead = std::move(*ahead.value);
-    shared.warned = std::move(*warned.value);
+    shared.events = std::move(*events);
+    shared.ahead = std::move(*ahead);
+    shared.warned = std::move(*warned);
     for (const auto& open : tracker.open_doses()) {
         shared.open[open.dose.item_id].push_back(open.dose.planned);
     }
-    return {std::move(shared), std::nullopt};
+    return shared;
 }
 
-StoreResult<std::map<std::string, StockForecast>> StockKeeper::forecast_all(
-    const DoseTracker& tracker, Instant now) const {
+Result<std::map<std::string, StockForecast>> StockKeeper::forecast_all(const DoseTracker& tracker,
+                                                                       Instant now) const {
     const auto snapshot = store_.read_snapshot();
     auto shared = read_shared(tracker, now);
     if (!shared) {
-        return {std::nullopt, shared.error};
+        return shared.error();
     }
     std::map<std::string, StockForecast> forecasts;
     for (const auto& item : tracker.regimen().items) {
         if (!item.stock) {
             continue;
         }
-        auto forecast = forecast_with(tracker, item, now, &*shared.value);
+        auto forecast = forecast_with(tracker, item, now, &*shared);
         if (!forecast) {
-            return {std::nullopt, forecast.error};
+            return forecast.error();
         }
-        forecasts.emplace(item.id, *forecast.value);
+        forecasts.emplace(item.id, *forecast);
     }
-    return {std::move(forecasts), std::nullopt};
+    return forecasts;
 }
 
-StoreResult<StockForecast> StockKeeper::forecast_with(const DoseTracker& tracker, const Item& item,
-                                                      Instant now,
-                                                      const SharedReads* shared) const {
+Result<StockForecast> StockKeeper::forecast_with(const DoseTracker& tracker, const Item& item,
+                                                 Instant now, const SharedReads* shared) const {
     const Regimen& regimen = tracker.regimen();
     StockInputs inputs;
     if (shared != nullptr) {
@@ -107,24 +104,24 @@ StoreResult<StockForecast> StockKeeper::forecast_with(const DoseTracker& tracker
     } else {
         auto events = store_.stock_events(item.id, now + kFutureTolerance);
         if (!events) {
-            return {std::nullopt, events.error};
+            return events.error();
         }
-        inputs.on_hand = count_on_hand(regimen, item, *events.value, now + kFutureTolerance);
+        inputs.on_hand = count_on_hand(regimen, item, *events, now + kFutureTolerance);
     }
     if (!inputs.on_hand) {
         // Never counted: nothing to forecast, and no reason to read more (a reload of a
         // large regimen checks every stocked item on the loop).
-        return {forecast_stock(regimen, item, inputs, now), std::nullopt};
+        return forecast_stock(regimen, item, inputs, now);
     }
     if (item.as_needed) {
         inputs.use_window_start = std::max(now - kUseRateWindow, tracker.tracking_since());
         auto recent =
             store_.events_between(inputs.use_window_start, now + kFutureTolerance, item.id);
         if (!recent) {
-            return {std::nullopt, recent.error};
+            return recent.error();
         }
         // Uses taken back (`undo`) are no uses.
-        for (const auto& event : standing_events(*recent.value)) {
+        for (const auto& event : standing_events(*recent)) {
             if (event.kind == EventKind::AsNeeded) {
                 inputs.as_needed_uses.push_back(event.at);
             }
@@ -144,9 +141,9 @@ StoreResult<StockForecast> StockKeeper::forecast_with(const DoseTracker& tracker
         }
         auto ahead = answered_ahead(store_, now);
         if (!ahead) {
-            return {std::nullopt, ahead.error};
+            return ahead.error();
         }
-        if (auto found = ahead.value->find(item.id); found != ahead.value->end()) {
+        if (auto found = ahead->find(item.id); found != ahead->end()) {
             inputs.answered_ahead = std::move(found->second);
         }
     }
@@ -156,7 +153,7 @@ StoreResult<StockForecast> StockKeeper::forecast_with(const DoseTracker& tracker
             inputs.answered_ahead.insert(planned);
         }
     }
-    return {forecast_stock(regimen, item, inputs, now), std::nullopt};
+    return forecast_stock(regimen, item, inputs, now);
 }
 
 std::optional<StockForecast> StockKeeper::check(const DoseTracker& tracker, const Item& item,
@@ -169,14 +166,14 @@ std::optional<StockForecast> StockKeeper::check(const DoseTracker& tracker, cons
 }
 
 std::optional<StockForecast> StockKeeper::act_on(const Regimen& regimen, const Item& item,
-                                                 StoreResult<StockForecast> result,
-                                                 StockTrigger trigger, Instant now,
+                                                 Result<StockForecast> result, StockTrigger trigger,
+                                                 Instant now,
                                                  const std::optional<Instant>* known_warned) {
     if (!result) {
-        spdlog::warn("cannot count the stock of '{}': {}", item.id, result.error->message);
+        spdlog::warn("cannot count the stock of '{}': {}", item.id, result.error().message);
         return std::nullopt;
     }
-    const StockForecast& forecast = *result.value;
+    const StockForecast& forecast = *result;
     if (!forecast.low) {
         if (low_.count(item.id) != 0) {
             display_.close_notice(stock_notice_key(item.id));
@@ -187,23 +184,21 @@ std::optional<StockForecast> StockKeeper::act_on(const Regimen& regimen, const I
             if (*known_warned) {
                 store_.set_stock_warned(item.id, std::nullopt);
             }
-        } else if (auto warned = store_.stock_warned(item.id); warned && *warned.value) {
+        } else if (auto warned = store_.stock_warned(item.id); warned && *warned) {
             store_.set_stock_warned(item.id, std::nullopt);
         }
         return forecast;
     }
     set_low(item.id, stock_low_line(regimen, item, forecast, now));
-    auto warned = known_warned != nullptr
-                      ? StoreResult<std::optional<Instant>>{*known_warned, std::nullopt}
-                      : store_.stock_warned(item.id);
+    auto warned = known_warned != nullptr ? Result<std::optional<Instant>>{*known_warned}
+                                          : store_.stock_warned(item.id);
     if (!warned) {
-        spdlog::warn("cannot read when stock was last low: {}", warned.error->message);
+        spdlog::warn("cannot read when stock was last low: {}", warned.error().message);
         return forecast;
     }
     const auto& zone = zone_of(regimen);
     const bool repeats = trigger == StockTrigger::Reminder || trigger == StockTrigger::Logged;
-    const bool due =
-        !*warned.value || (repeats && local_date(zone, **warned.value) < local_date(zone, now));
+    const bool due = !*warned || (repeats && local_date(zone, **warned) < local_date(zone, now));
     if (!due) {
         return forecast;
     }
@@ -212,7 +207,7 @@ std::optional<StockForecast> StockKeeper::act_on(const Regimen& regimen, const I
     display_.notice(stock_notice_key(item.id), text.summary, text.body);
     signals_.stock_low(item.id, forecast.on_hand, forecast.runs_out);
     if (auto written = store_.set_stock_warned(item.id, now); !written) {
-        spdlog::warn("cannot record the low-stock notice: {}", written.error->message);
+        spdlog::warn("cannot record the low-stock notice: {}", written.error().message);
     }
     return forecast;
 }
@@ -222,16 +217,16 @@ void StockKeeper::check_all(const DoseTracker& tracker, StockTrigger trigger, In
     // Reads first, all in one read transaction and with what every item shares read once;
     // then the notices and writes. Only items ever counted can be low: one query names
     // them, so a reload of a large regimen stays short on the loop.
-    std::vector<std::pair<const Item*, StoreResult<StockForecast>>> forecasts;
+    std::vector<std::pair<const Item*, Result<StockForecast>>> forecasts;
     SharedReads shared;
     {
         const auto snapshot = store_.read_snapshot();
         auto read = read_shared(tracker, now);
         if (!read) {
-            spdlog::warn("cannot read the stock of the items: {}", read.error->message);
+            spdlog::warn("cannot read the stock of the items: {}", read.error().message);
             return;
         }
-        shared = std::move(*read.value);
+        shared = std::move(*read);
         for (const auto& item : regimen.items) {
             if (item.stock && shared.events.count(item.id) != 0) {
                 forecasts.emplace_back(&item, forecast_with(tracker, item, now, &shared));

@@ -28,12 +28,11 @@ class StockKeeper {
         : store_(store), display_(display), signals_(signals) {}
 
     // The item's forecast now; the store's error when it cannot read the history.
-    StoreResult<StockForecast> forecast(const DoseTracker& tracker, const Item& item,
-                                        Instant now) const;
+    Result<StockForecast> forecast(const DoseTracker& tracker, const Item& item, Instant now) const;
 
     // forecast() of every item with `stock:`, by id, reading the history once for all.
-    StoreResult<std::map<std::string, StockForecast>> forecast_all(const DoseTracker& tracker,
-                                                                   Instant now) const;
+    Result<std::map<std::string, StockForecast>> forecast_all(const DoseTracker& tracker,
+                                                              Instant now) const;
 
     // Recounts `item` and notifies as the rules above say; returns the forecast it made
     // (nullopt when the item keeps no stock or the history could not be read).
@@ -55,13 +54,13 @@ class StockKeeper {
         std::map<std::string, std::set<Instant>> ahead;           // answered early, by item
         std::map<std::string, Instant> warned;                    // stock_warned, by item
     };
-    StoreResult<SharedReads> read_shared(const DoseTracker& tracker, Instant now) const;
-    StoreResult<StockForecast> forecast_with(const DoseTracker& tracker, const Item& item,
-                                             Instant now, const SharedReads* shared) const;
+    Result<SharedReads> read_shared(const DoseTracker& tracker, Instant now) const;
+    Result<StockForecast> forecast_with(const DoseTracker& tracker, const Item& item, Instant now,
+                                        const SharedReads* shared) const;
     // Shows, clears and records what `result` means for the item (check's second half).
     // `warned` is the item's stock_warned when already read (check_all), else null.
     std::optional<StockForecast> act_on(const Regimen& regimen, const Item& item,
-                                        StoreResult<StockForecast> result, StockTrigger trigger,
+                                        Result<StockForecast> result, StockTrigger trigger,
                                         Instant now, const std::optional<Instant>* warned);
     void set_low(const std::string& item, std::optional<std::string> line);
 

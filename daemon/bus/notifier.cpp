@@ -40,39 +40,35 @@ std::string server_signal_match(const char* member) {
            kNotificationsPath + "',interface='" + kNotifications + "',member='" + member + "'";
 }
 
+// The helpers below keep sd-bus's convention: a negative errno when they fail.
+
 // A call to the server: always to its unique name, the connection whose uid was checked.
-MessagePtr new_call(sd_bus* bus, const std::string& server, const char* member) {
+int new_call(sd_bus* bus, const std::string& server, const char* member, MessagePtr* ret) {
     if (server.empty()) {
-        throw std::runtime_error("no notification server of this user is on the bus");
+        return -ENOTCONN;  // no notification server of this user is on the bus
     }
     sd_bus_message* message = nullptr;
     const int result = sd_bus_message_new_method_call(bus, &message, server.c_str(),
                                                       kNotificationsPath, kNotifications, member);
-    if (result < 0) {
-        throw std::system_error(-result, std::generic_category(), member);
-    }
-    return MessagePtr(message);
+    ret->reset(message);
+    return result;
 }
 
-MessagePtr new_bus_call(sd_bus* bus, const char* member) {
+int new_bus_call(sd_bus* bus, const char* member, MessagePtr* ret) {
     sd_bus_message* message = nullptr;
     const int result =
         sd_bus_message_new_method_call(bus, &message, kBusName, kBusPath, kBusName, member);
-    if (result < 0) {
-        throw std::system_error(-result, std::generic_category(), member);
-    }
-    return MessagePtr(message);
+    ret->reset(message);
+    return result;
+}
+
+const char* reason(int result) {
+    return std::strerror(-result);
 }
 
 std::string sender_of(sd_bus_message* message) {
     const char* sender = sd_bus_message_get_sender(message);
     return sender != nullptr ? sender : "";
-}
-
-void check(int result, const char* what) {
-    if (result < 0) {
-        throw std::system_error(-result, std::generic_category(), what);
-    }
 }
 
 }  // namespace
@@ -121,8 +117,11 @@ Notifier::Notifier(sd_bus* bus, ActionHandler on_action, std::string ids_path)
     };
     for (const auto& [rule, handler] : matches) {
         sd_bus_slot* slot = nullptr;
-        check(sd_bus_add_match_async(bus_, &slot, rule.c_str(), handler, nullptr, this),
-              "sd_bus_add_match_async");
+        const int result =
+            sd_bus_add_match_async(bus_, &slot, rule.c_str(), handler, nullptr, this);
+        if (result < 0) {
+            throw std::system_error(-result, std::generic_category(), "sd_bus_add_match_async");
+        }
         matches_.emplace_back(slot);
     }
     ask_server();
@@ -177,12 +176,7 @@ void Notifier::resume_ids() {
         save_ids();
         return;
     }
-    for (const auto& [id, doses] : saved.doses) {
-        for (const auto& dose : doses) {
-            dose_ids_[dose] = id;
-        }
-        id_doses_[id] = doses;
-    }
+    shown_.adopt(saved.doses);
     spdlog::info("resumed {} notification(s) shown by an earlier run", saved.doses.size());
 }
 
@@ -190,21 +184,22 @@ void Notifier::save_ids() const {
     if (ids_path_.empty() || saved_ids_) {
         return;  // not kept, or the earlier run's ids are not yet read back
     }
-    NotificationIds ids{bus_id_, server_, id_doses_};
+    NotificationIds ids{bus_id_, server_, shown_.ids()};
     save_notification_ids(ids_path_, ids);
 }
 
-void Notifier::call_async(const MessagePtr& message, sd_bus_message_handler_t handler,
-                          std::uint64_t timeout_usec) {
+int Notifier::call_async(const MessagePtr& message, sd_bus_message_handler_t handler,
+                         std::uint64_t timeout_usec) {
     Call* call = start_call(std::monostate{});
     sd_bus_slot* slot = nullptr;
     const int result = sd_bus_call_async(bus_, &slot, message.get(), handler, call,
                                          timeout_usec != 0 ? timeout_usec : kCallTimeoutUsec);
     if (result < 0) {
         calls_.erase(call);
-        throw std::system_error(-result, std::generic_category(), "sd_bus_call_async");
+        return result;
     }
     call->slot.reset(slot);
+    return 0;
 }
 
 void Notifier::ask_server() {
@@ -217,12 +212,12 @@ void Notifier::ask_server() {
 }
 
 void Notifier::ask_owner() {
-    try {
-        MessagePtr message = new_bus_call(bus_, "GetNameOwner");
-        check(sd_bus_message_append(message.get(), "s", kNotifications), "GetNameOwner arguments");
-        call_async(message, &Notifier::on_owner);
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot ask the bus for the notification server: {}", error.what());
+    MessagePtr message;
+    int result = 0;
+    if ((result = new_bus_call(bus_, "GetNameOwner", &message)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "s", kNotifications)) < 0 ||
+        (result = call_async(message, &Notifier::on_owner)) < 0) {
+        spdlog::warn("cannot ask the bus for the notification server: {}", reason(result));
         no_server(Capabilities::Unavailable);
     }
 }
@@ -231,35 +226,34 @@ void Notifier::start_service() {
     // What a Notify to the well-known name would do (activate a server that is installed
     // but not running), without sending anything to whoever then owns the name.
     service_started_ = true;
-    try {
-        MessagePtr message = new_bus_call(bus_, "StartServiceByName");
-        check(sd_bus_message_append(message.get(), "su", kNotifications, 0u),
-              "StartServiceByName arguments");
-        call_async(message, &Notifier::on_service_started, kStartTimeoutUsec);
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot start a notification server: {}", error.what());
+    MessagePtr message;
+    int result = 0;
+    if ((result = new_bus_call(bus_, "StartServiceByName", &message)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "su", kNotifications, 0u)) < 0 ||
+        (result = call_async(message, &Notifier::on_service_started, kStartTimeoutUsec)) < 0) {
+        spdlog::warn("cannot start a notification server: {}", reason(result));
         no_server(Capabilities::Unavailable);
     }
 }
 
 void Notifier::ask_credentials(const std::string& owner) {
     candidate_ = owner;
-    try {
-        MessagePtr message = new_bus_call(bus_, "GetConnectionCredentials");
-        check(sd_bus_message_append(message.get(), "s", owner.c_str()),
-              "GetConnectionCredentials arguments");
-        call_async(message, &Notifier::on_credentials);
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot ask who runs the notification server: {}", error.what());
+    MessagePtr message;
+    int result = 0;
+    if ((result = new_bus_call(bus_, "GetConnectionCredentials", &message)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "s", owner.c_str())) < 0 ||
+        (result = call_async(message, &Notifier::on_credentials)) < 0) {
+        spdlog::warn("cannot ask who runs the notification server: {}", reason(result));
         no_server(Capabilities::Unavailable);
     }
 }
 
 void Notifier::ask_capabilities() {
-    try {
-        call_async(new_call(bus_, server_, "GetCapabilities"), &Notifier::on_capabilities);
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot ask the notification server for its capabilities: {}", error.what());
+    MessagePtr message;
+    int result = 0;
+    if ((result = new_call(bus_, server_, "GetCapabilities", &message)) < 0 ||
+        (result = call_async(message, &Notifier::on_capabilities)) < 0) {
+        spdlog::warn("cannot ask the notification server for its capabilities: {}", reason(result));
         no_server(Capabilities::Unavailable);
     }
 }
@@ -290,25 +284,24 @@ int Notifier::on_owner(sd_bus_message* message, void* userdata, sd_bus_error*) n
     if (!reply.current) {
         return 0;
     }
-    try {
-        const sd_bus_error* error = sd_bus_message_get_error(message);
-        if (error != nullptr && !self->service_started_ &&
-            sd_bus_error_has_name(error, SD_BUS_ERROR_NAME_HAS_NO_OWNER)) {
-            self->start_service();
-            return 0;
-        }
-        if (error != nullptr) {
-            spdlog::warn("no notification server: reminders go to the log only");
-            self->no_server(Capabilities::Unavailable);
-            return 0;
-        }
-        const char* owner = nullptr;
-        check(sd_bus_message_read(message, "s", &owner), "read GetNameOwner");
-        self->ask_credentials(owner);
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot find the notification server: {}", error.what());
-        self->no_server(Capabilities::Unavailable);
+    const sd_bus_error* error = sd_bus_message_get_error(message);
+    if (error != nullptr && !self->service_started_ &&
+        sd_bus_error_has_name(error, SD_BUS_ERROR_NAME_HAS_NO_OWNER)) {
+        self->start_service();
+        return 0;
     }
+    if (error != nullptr) {
+        spdlog::warn("no notification server: reminders go to the log only");
+        self->no_server(Capabilities::Unavailable);
+        return 0;
+    }
+    const char* owner = nullptr;
+    if (const int result = sd_bus_message_read(message, "s", &owner); result < 0) {
+        spdlog::warn("cannot find the notification server: {}", reason(result));
+        self->no_server(Capabilities::Unavailable);
+        return 0;
+    }
+    self->ask_credentials(owner);
     return 0;
 }
 
@@ -333,51 +326,52 @@ int Notifier::on_credentials(sd_bus_message* message, void* userdata, sd_bus_err
     if (!reply.current) {
         return 0;
     }
-    try {
-        if (!reply_ok(message, "GetConnectionCredentials")) {
-            self->no_server(Capabilities::Unavailable);
-            return 0;
-        }
-        std::optional<std::uint32_t> uid;
-        check(sd_bus_message_enter_container(message, 'a', "{sv}"), "read credentials");
-        while (sd_bus_message_enter_container(message, 'e', "sv") > 0) {
-            const char* key = nullptr;
-            check(sd_bus_message_read(message, "s", &key), "read credentials");
-            if (std::strcmp(key, "UnixUserID") == 0) {
-                std::uint32_t value = 0;
-                check(sd_bus_message_read(message, "v", "u", &value), "read UnixUserID");
-                uid = value;
-            } else {
-                check(sd_bus_message_skip(message, "v"), "read credentials");
-            }
-            check(sd_bus_message_exit_container(message), "read credentials");
-        }
-        if (uid != geteuid()) {
-            std::string warning =
-                uid ? fill(_("The notification server on the bus ({0}) belongs to user {1}: "
-                             "reminders are not shown, only logged; confirm with regimenctl take"),
-                           {self->candidate_, std::to_string(*uid)})
-                    : fill(_("The notification server on the bus ({}) belongs to an unknown "
-                             "user: reminders are not shown, only logged; confirm with "
-                             "regimenctl take"),
-                           {self->candidate_});
-            // Once per server, not at every reminder that asks again.
-            spdlog::log(warning == self->warning_ ? spdlog::level::debug : spdlog::level::warn,
-                        "the notification server {} runs as {}, not as this user: nothing is "
-                        "sent to it or taken from it; reminders go to the log only",
-                        self->candidate_,
-                        uid ? "user " + std::to_string(*uid) : std::string("an unknown user"));
-            self->set_warning(std::move(warning));
-            self->no_server(Capabilities::Foreign);
-            return 0;
-        }
-        self->set_warning({});
-        self->server_ = self->candidate_;
-        self->ask_capabilities();
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot read the notification server's credentials: {}", error.what());
+    if (!reply_ok(message, "GetConnectionCredentials")) {
         self->no_server(Capabilities::Unavailable);
+        return 0;
     }
+    std::optional<std::uint32_t> uid;
+    int result = sd_bus_message_enter_container(message, 'a', "{sv}");
+    while (result >= 0 && sd_bus_message_enter_container(message, 'e', "sv") > 0) {
+        const char* key = nullptr;
+        std::uint32_t value = 0;
+        if ((result = sd_bus_message_read(message, "s", &key)) >= 0) {
+            const bool is_uid = std::strcmp(key, "UnixUserID") == 0;
+            result = is_uid ? sd_bus_message_read(message, "v", "u", &value)
+                            : sd_bus_message_skip(message, "v");
+            uid = is_uid && result >= 0 ? std::optional<std::uint32_t>{value} : uid;
+        }
+        if (result >= 0) {
+            result = sd_bus_message_exit_container(message);
+        }
+    }
+    if (result < 0) {
+        spdlog::warn("cannot read the notification server's credentials: {}", reason(result));
+        self->no_server(Capabilities::Unavailable);
+        return 0;
+    }
+    if (uid != geteuid()) {
+        const std::string who = uid ? "user " + std::to_string(*uid) : "an unknown user";
+        std::string warning =
+            uid ? fill(_("The notification server on the bus ({0}) belongs to user {1}: "
+                         "reminders are not shown, only logged; confirm with regimenctl take"),
+                       {self->candidate_, std::to_string(*uid)})
+                : fill(_("The notification server on the bus ({}) belongs to an unknown "
+                         "user: reminders are not shown, only logged; confirm with "
+                         "regimenctl take"),
+                       {self->candidate_});
+        // Once per server, not at every reminder that asks again.
+        spdlog::log(warning == self->warning_ ? spdlog::level::debug : spdlog::level::warn,
+                    "the notification server {} runs as {}, not as this user: nothing is "
+                    "sent to it or taken from it; reminders go to the log only",
+                    self->candidate_, who);
+        self->set_warning(std::move(warning));
+        self->no_server(Capabilities::Foreign);
+        return 0;
+    }
+    self->set_warning({});
+    self->server_ = self->candidate_;
+    self->ask_capabilities();
     return 0;
 }
 
@@ -387,34 +381,38 @@ int Notifier::on_capabilities(sd_bus_message* message, void* userdata, sd_bus_er
     if (!reply.current) {
         return 0;
     }
+    self->capabilities_.clear();
+    if (!self->reply_ok(message, "GetCapabilities")) {
+        spdlog::warn("no notification server: reminders go to the log only");
+        self->no_server(Capabilities::Unavailable);
+        return 0;
+    }
+    const char* capability = nullptr;
+    if (const int result = sd_bus_message_enter_container(message, 'a', "s"); result < 0) {
+        spdlog::warn("cannot read the notification server's capabilities: {}", reason(result));
+        self->no_server(Capabilities::Unavailable);
+        return 0;
+    }
+    while (sd_bus_message_read(message, "s", &capability) > 0) {
+        self->capabilities_.emplace(capability);
+    }
+    self->capabilities_state_ = Capabilities::Known;
+    self->resume_ids();
+    std::string list;
+    for (const auto& name : self->capabilities_) {
+        list += (list.empty() ? "" : " ") + name;
+    }
+    spdlog::info("notification server {} capabilities: {}", self->server_, list);
+    if (!self->has("actions")) {
+        spdlog::info(
+            "the notification server has no buttons; reminders say how to "
+            "confirm from the command line");
+    }
+    // The C boundary: the open reminders come from the engine, which may throw.
     try {
-        self->capabilities_.clear();
-        if (!self->reply_ok(message, "GetCapabilities")) {
-            spdlog::warn("no notification server: reminders go to the log only");
-            self->no_server(Capabilities::Unavailable);
-            return 0;
-        }
-        const char* capability = nullptr;
-        check(sd_bus_message_enter_container(message, 'a', "s"), "read capabilities");
-        while (sd_bus_message_read(message, "s", &capability) > 0) {
-            self->capabilities_.emplace(capability);
-        }
-        self->capabilities_state_ = Capabilities::Known;
-        self->resume_ids();
-        std::string list;
-        for (const auto& name : self->capabilities_) {
-            list += (list.empty() ? "" : " ") + name;
-        }
-        spdlog::info("notification server {} capabilities: {}", self->server_, list);
-        if (!self->has("actions")) {
-            spdlog::info(
-                "the notification server has no buttons; reminders say how to "
-                "confirm from the command line");
-        }
         self->server_ready();
     } catch (const std::exception& error) {
-        spdlog::warn("cannot read the notification server's capabilities: {}", error.what());
-        self->no_server(Capabilities::Unavailable);
+        spdlog::warn("cannot show the open reminders: {}", error.what());
     }
     return 0;
 }
@@ -442,8 +440,8 @@ void Notifier::reshow_all(const std::vector<Group>& groups) {
         Group rest;
         for (const auto& reminder : group) {
             open.insert(reminder.dose);
-            if (auto known = dose_ids_.find(reminder.dose); known != dose_ids_.end()) {
-                by_id[known->second].push_back(reminder);
+            if (const std::uint32_t id = shown_.id_of(reminder.dose); id != 0) {
+                by_id[id].push_back(reminder);
             } else {
                 rest.push_back(reminder);
             }
@@ -453,21 +451,7 @@ void Notifier::reshow_all(const std::vector<Group>& groups) {
         }
     }
     // What an earlier run showed and is no longer open (answered or missed meanwhile).
-    std::vector<std::uint32_t> stale;
-    for (auto& [id, doses] : id_doses_) {
-        std::erase_if(doses, [&](const DoseKey& dose) {
-            if (open.contains(dose)) {
-                return false;
-            }
-            dose_ids_.erase(dose);
-            return true;
-        });
-        if (doses.empty()) {
-            stale.push_back(id);
-        }
-    }
-    for (const auto id : stale) {
-        id_doses_.erase(id);
+    for (const auto id : shown_.keep_only(open)) {
         send_close(id);
     }
     save_ids();
@@ -527,17 +511,14 @@ void Notifier::send(const Request& request) {
 }
 
 bool Notifier::dispatch(const Request& request) {
-    try {
-        if (const auto* group = std::get_if<Group>(&request)) {
-            send_reminder(*group);
-        } else {
-            send_notice(std::get<Notice>(request));
-        }
-        return true;
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot send a notification: {}", error.what());
+    const auto* group = std::get_if<Group>(&request);
+    const int result =
+        group != nullptr ? send_reminder(*group) : send_notice(std::get<Notice>(request));
+    if (result < 0) {
+        spdlog::warn("cannot send a notification: {}", reason(result));
         return false;
     }
+    return true;
 }
 
 void Notifier::release_notify_slot() {
@@ -593,39 +574,23 @@ std::string Notifier::group_body(const Group& group) const {
     return body;
 }
 
-void Notifier::send_reminder(const Group& group) {
+int Notifier::send_reminder(const Group& group) {
     // The notification this group belongs to: the one already showing any of its doses, else
     // one showing doses of the same planned instant (doses due together share one
     // notification, also when one of them comes back through an undo).
-    std::uint32_t replaces_id = 0;
-    for (const auto& reminder : group) {
-        if (auto known = dose_ids_.find(reminder.dose); known != dose_ids_.end()) {
-            replaces_id = known->second;
-            break;
-        }
-    }
-    for (auto it = id_doses_.begin(); replaces_id == 0 && it != id_doses_.end(); ++it) {
-        const auto& [id, doses] = *it;
-        if (!doses.empty() && doses.front().planned == group.front().dose.planned) {
-            replaces_id = id;
-        }
-    }
+    const std::uint32_t replaces_id = shown_.id_for(group);
     // Replacing must not drop the notification's other doses from the screen.
     Group members = group;
-    if (replaces_id != 0) {
-        for (const auto& dose : id_doses_[replaces_id]) {
-            const bool listed =
-                std::any_of(members.begin(), members.end(),
-                            [&](const auto& member) { return member.dose == dose; });
-            if (auto text = texts_.find(dose); !listed && text != texts_.end()) {
-                members.push_back(text->second);
-            }
+    for (const auto& dose : shown_.doses_of(replaces_id)) {
+        const bool listed = std::any_of(members.begin(), members.end(),
+                                        [&](const auto& member) { return member.dose == dose; });
+        if (const ReminderText* text = shown_.text_of(dose); !listed && text != nullptr) {
+            members.push_back(*text);
         }
     }
     std::vector<DoseKey> doses;
     bool critical = false;
     for (const auto& member : members) {
-        texts_[member.dose] = member;
         doses.push_back(member.dose);
         critical = critical || member.urgency == Urgency::Critical;
     }
@@ -637,72 +602,70 @@ void Notifier::send_reminder(const Group& group) {
         members.size() == 1 ? reminder_body(members.front()) : group_body(members);
     const std::uint8_t urgency = critical ? kUrgencyCritical : kUrgencyNormal;
 
-    MessagePtr message = new_call(bus_, server_, "Notify");
-    check(sd_bus_message_append(message.get(), "susss", "regimend", replaces_id, "",
-                                shown_text(summary).c_str(), body.c_str()),
-          "Notify arguments");
-    if (has("actions")) {
-        check(sd_bus_message_append(message.get(), "as", 6, "taken", _("Taken"), "snooze",
-                                    _("Snooze"), "skip", _("Skip")),
-              "Notify actions");
-    } else {
-        check(sd_bus_message_append(message.get(), "as", 0), "Notify actions");
-    }
+    MessagePtr message;
+    int result = 0;
     // resident: the notification stays after a button is pressed; the daemon closes it once
     // the answer is recorded. expire_timeout 0: it stays until answered.
-    check(sd_bus_message_append(message.get(), "a{sv}i", 4, "urgency", "y", urgency, "category",
-                                "s", "x-regimend.reminder", "desktop-entry", "s", "regimend",
-                                "resident", "b", 1, 0),
-          "Notify hints");
-
-    send_notify(message, start_call(doses));
-    for (const auto& dose : doses) {
-        notify_in_flight_.insert(dose);
+    if ((result = new_call(bus_, server_, "Notify", &message)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "susss", "regimend", replaces_id, "",
+                                        shown_text(summary).c_str(), body.c_str())) < 0 ||
+        (result = has("actions")
+                      ? sd_bus_message_append(message.get(), "as", 6, "taken", _("Taken"), "snooze",
+                                              _("Snooze"), "skip", _("Skip"))
+                      : sd_bus_message_append(message.get(), "as", 0)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "a{sv}i", 4, "urgency", "y", urgency,
+                                        "category", "s", "x-regimend.reminder", "desktop-entry",
+                                        "s", "regimend", "resident", "b", 1, 0)) < 0 ||
+        (result = send_notify(message, start_call(doses))) < 0) {
+        return result;
     }
+    shown_.sending(members);
+    return 0;
 }
 
 void Notifier::reshow(std::uint32_t id) {
-    const auto members = id_doses_.find(id);
-    if (members == id_doses_.end() || members->second.empty()) {
-        return;
-    }
     Group group;
-    for (const auto& dose : members->second) {
-        auto text = texts_.find(dose);
-        if (text == texts_.end()) {
+    for (const auto& dose : shown_.doses_of(id)) {
+        const ReminderText* text = shown_.text_of(dose);
+        if (text == nullptr) {
             return;  // shown by an earlier run: its next repeat brings the words back
         }
-        group.push_back(text->second);
+        group.push_back(*text);
     }
-    send(group);
+    if (!group.empty()) {
+        send(group);
+    }
 }
 
-void Notifier::send_notice(const Notice& notice) {
+int Notifier::send_notice(const Notice& notice) {
     const auto known = notice_ids_.find(notice.key);
     const std::uint32_t replaces_id = known == notice_ids_.end() ? 0 : known->second;
     const std::string plain = shown_text(notice.body);
     const std::string body = has("body-markup") ? escape_markup(plain) : plain;
-    MessagePtr message = new_call(bus_, server_, "Notify");
-    check(sd_bus_message_append(message.get(), "susssas", "regimend", replaces_id, "",
-                                shown_text(notice.summary).c_str(), body.c_str(), 0),
-          "Notify arguments");
     const std::string category = "x-regimend." + notice.key;
-    check(sd_bus_message_append(message.get(), "a{sv}i", 3, "urgency", "y", kUrgencyNormal,
-                                "category", "s", category.c_str(), "desktop-entry", "s", "regimend",
-                                0),
-          "Notify hints");
-    send_notify(message, start_call(notice.key));
+    MessagePtr message;
+    int result = 0;
+    if ((result = new_call(bus_, server_, "Notify", &message)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "susssas", "regimend", replaces_id, "",
+                                        shown_text(notice.summary).c_str(), body.c_str(), 0)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "a{sv}i", 3, "urgency", "y", kUrgencyNormal,
+                                        "category", "s", category.c_str(), "desktop-entry", "s",
+                                        "regimend", 0)) < 0) {
+        return result;
+    }
+    return send_notify(message, start_call(notice.key));
 }
 
-void Notifier::send_notify(const MessagePtr& message, Call* call) {
+int Notifier::send_notify(const MessagePtr& message, Call* call) {
     sd_bus_slot* slot = nullptr;
     const int result = sd_bus_call_async(bus_, &slot, message.get(), &Notifier::on_notify_reply,
                                          call, kCallTimeoutUsec);
     if (result < 0) {
         calls_.erase(call);
-        throw std::system_error(-result, std::generic_category(), "Notify");
+        return result;
     }
     call->slot.reset(slot);
+    return 0;
 }
 
 int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_error*) noexcept {
@@ -716,42 +679,25 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
         Notifier* notifier;
         ~ReleaseSlot() { notifier->release_notify_slot(); }
     } const release{self};
-    const auto* doses = std::get_if<std::vector<DoseKey>>(&call->target);
-    if (doses != nullptr) {
-        for (const auto& dose : *doses) {
-            self->notify_in_flight_.erase(dose);
-        }
-    }
-    if (!self->reply_ok(message, "Notify")) {
-        return 0;
-    }
     std::uint32_t id = 0;
-    if (sd_bus_message_read(message, "u", &id) < 0 || id == 0) {
-        return 0;
+    if (!self->reply_ok(message, "Notify") || sd_bus_message_read(message, "u", &id) < 0 ||
+        call->generation != self->generation_) {
+        id = 0;  // nothing shown, or an id from a server that has since gone away
     }
-    if (call->generation != self->generation_) {
-        return 0;  // an id from a server that has since gone away means nothing
-    }
-    if (doses != nullptr) {
-        // Doses the notification showed before and no longer lists are not on it now.
-        for (const auto& old : self->id_doses_[id]) {
-            if (std::find(doses->begin(), doses->end(), old) == doses->end()) {
-                self->dose_ids_.erase(old);
-            }
+    if (const auto* doses = std::get_if<std::vector<DoseKey>>(&call->target)) {
+        const std::vector<DoseKey> answered = self->shown_.replied(*doses, id);
+        if (id == 0 || doses->empty()) {
+            return 0;
         }
-        for (const auto& dose : *doses) {
-            self->dose_ids_[dose] = id;
-        }
-        self->id_doses_[id] = *doses;
         self->save_ids();
         spdlog::debug("notification {} shows '{}'{}", id, doses->front().item_id,
                       doses->size() > 1 ? " and " + std::to_string(doses->size() - 1) + " more"
                                         : std::string{});
-        for (const auto& dose : *doses) {
-            if (self->close_when_shown_.erase(dose) > 0) {
-                self->close(dose);
-            }
+        for (const auto& dose : answered) {
+            self->close(dose);
         }
+    } else if (id == 0) {
+        return 0;
     } else if (const auto* key = std::get_if<std::string>(&call->target)) {
         self->notice_ids_[*key] = id;
     }
@@ -759,45 +705,33 @@ int Notifier::on_notify_reply(sd_bus_message* message, void* userdata, sd_bus_er
 }
 
 void Notifier::close(const DoseKey& dose) {
-    texts_.erase(dose);
     // A queued reminder keyed by it is stale now: never send it (a group is keyed by its
     // first dose; the rest of it is re-shown below).
     notify_queue_.drop(dose);
-    const auto known = dose_ids_.find(dose);
-    if (known == dose_ids_.end()) {
-        if (notify_in_flight_.contains(dose)) {
-            close_when_shown_.insert(dose);
-        }
+    const auto removed = shown_.remove(dose);
+    if (!removed) {
         return;
     }
-    const std::uint32_t id = known->second;
-    dose_ids_.erase(known);
-    auto& members = id_doses_[id];
-    std::erase(members, dose);
-    if (!members.empty()) {
+    save_ids();
+    if (removed->emptied) {
+        send_close(removed->id);
+    } else if (answering_ != removed->id) {
         // The rest of a group stays on screen, listed anew (unless all of them are being
         // answered by the notification's own button right now).
-        save_ids();
-        if (answering_ != id) {
-            reshow(id);
-        }
-        return;
+        reshow(removed->id);
     }
-    id_doses_.erase(id);
-    save_ids();
-    send_close(id);
 }
 
 void Notifier::send_close(std::uint32_t id) {
     if (server_.empty()) {
         return;  // its server is gone, and the notification with it
     }
-    try {
-        MessagePtr message = new_call(bus_, server_, "CloseNotification");
-        check(sd_bus_message_append(message.get(), "u", id), "CloseNotification arguments");
-        call_async(message, &Notifier::on_close_reply);
-    } catch (const std::exception& error) {
-        spdlog::warn("cannot close notification {}: {}", id, error.what());
+    MessagePtr message;
+    int result = 0;
+    if ((result = new_call(bus_, server_, "CloseNotification", &message)) < 0 ||
+        (result = sd_bus_message_append(message.get(), "u", id)) < 0 ||
+        (result = call_async(message, &Notifier::on_close_reply)) < 0) {
+        spdlog::warn("cannot close notification {}: {}", id, reason(result));
     }
 }
 
@@ -822,12 +756,8 @@ int Notifier::on_close_reply(sd_bus_message* message, void* userdata, sd_bus_err
 
 void Notifier::forget_server() {
     ++generation_;
-    dose_ids_.clear();
-    id_doses_.clear();
-    texts_.clear();
+    shown_.clear();
     notice_ids_.clear();
-    notify_in_flight_.clear();
-    close_when_shown_.clear();
     capabilities_.clear();
     server_.clear();
     candidate_.clear();
@@ -883,12 +813,11 @@ int Notifier::on_action_invoked(sd_bus_message* message, void* userdata, sd_bus_
         sd_bus_message_read(message, "us", &id, &action) < 0) {
         return 0;
     }
-    const auto known = self->id_doses_.find(id);
-    if (known == self->id_doses_.end()) {
+    // A group's button answers every dose it lists.
+    const std::vector<DoseKey> doses = self->shown_.doses_of(id);
+    if (doses.empty()) {
         return 0;  // another program's notification, or a notice
     }
-    // A group's button answers every dose it lists.
-    const std::vector<DoseKey> doses = known->second;
     self->answering_ = id;
     for (const auto& dose : doses) {
         try {
@@ -899,8 +828,7 @@ int Notifier::on_action_invoked(sd_bus_message* message, void* userdata, sd_bus_
     }
     self->answering_ = 0;
     // Some could not be answered (an error was logged): show what is left.
-    if (auto left = self->id_doses_.find(id);
-        left != self->id_doses_.end() && left->second.size() < doses.size()) {
+    if (const auto& left = self->shown_.doses_of(id); !left.empty() && left.size() < doses.size()) {
         self->reshow(id);
     }
     return 0;
@@ -914,14 +842,8 @@ int Notifier::on_closed(sd_bus_message* message, void* userdata, sd_bus_error*) 
         sd_bus_message_read(message, "uu", &id, &reason) < 0) {
         return 0;
     }
-    if (const auto known = self->id_doses_.find(id); known != self->id_doses_.end()) {
-        spdlog::debug("notification {} for {} dose(s) was closed (reason {})", id,
-                      known->second.size(), reason);
-        for (const auto& dose : known->second) {
-            self->dose_ids_.erase(dose);
-            self->texts_.erase(dose);
-        }
-        self->id_doses_.erase(known);
+    if (const std::size_t doses = self->shown_.closed(id); doses > 0) {
+        spdlog::debug("notification {} for {} dose(s) was closed (reason {})", id, doses, reason);
         self->save_ids();
     }
     for (auto it = self->notice_ids_.begin(); it != self->notice_ids_.end(); ++it) {

@@ -27,6 +27,7 @@
 #include "app/outputs.hpp"
 #include "bus/notification_ids.hpp"
 #include "bus/notify_queue.hpp"
+#include "bus/shown_doses.hpp"
 #include "host/sd_handles.hpp"
 
 namespace regimend {
@@ -90,8 +91,8 @@ class Notifier : public ReminderDisplay {
     void ask_credentials(const std::string& owner);
     void ask_capabilities();
     // Sends an asynchronous call with a Call of the current generation.
-    void call_async(const MessagePtr& message, sd_bus_message_handler_t handler,
-                    std::uint64_t timeout_usec = 0);
+    int call_async(const MessagePtr& message, sd_bus_message_handler_t handler,
+                   std::uint64_t timeout_usec = 0);
     // The search ended without a server to send to: waiting reminders stay in the log.
     void no_server(Capabilities state);
     // A trusted server answered its capabilities: give it every open reminder.
@@ -105,13 +106,13 @@ class Notifier : public ReminderDisplay {
     bool dispatch(const Request& request);
     // A Notify call is done: sends the next queued request, if any.
     void release_notify_slot();
-    void send_reminder(const Group& group);
+    int send_reminder(const Group& group);
     // Shows the notification's remaining doses again (one was answered from elsewhere).
     void reshow(std::uint32_t id);
-    void send_notice(const Notice& notice);
+    int send_notice(const Notice& notice);
     void send_close(std::uint32_t id);  // CloseNotification, asynchronously
     // Sends a prepared Notify asynchronously; its reply comes back to on_notify_reply.
-    void send_notify(const MessagePtr& message, Call* call);
+    int send_notify(const MessagePtr& message, Call* call);
     void forget_server();
     Call* start_call(std::variant<std::monostate, std::vector<DoseKey>, std::string> target);
     std::unique_ptr<Call> take_call(Call* call);
@@ -172,13 +173,9 @@ class Notifier : public ReminderDisplay {
     std::function<void()> warning_changed_;
     std::function<std::vector<Group>()> open_reminders_;
 
-    std::map<DoseKey, std::uint32_t> dose_ids_;
-    std::map<std::uint32_t, std::vector<DoseKey>> id_doses_;
-    std::map<DoseKey, ReminderText> texts_;  // what each shown dose's lines say
-    std::uint32_t answering_ = 0;            // the notification whose button is being handled
+    ShownDoses shown_;
+    std::uint32_t answering_ = 0;  // the notification whose button is being handled
     std::map<std::string, std::uint32_t> notice_ids_;
-    std::set<DoseKey> notify_in_flight_;
-    std::set<DoseKey> close_when_shown_;  // answered while its Notify was in flight
     NotifyQueue<std::variant<DoseKey, std::string>, Request> notify_queue_;
 };
 

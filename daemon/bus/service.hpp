@@ -1,6 +1,8 @@
 // The org.regimend.Regimen1 object: methods, properties and signals of ../shared/SPEC.md.
 // Handlers check the caller, check the arguments, hand the work to the engine and turn its
-// errors (and any exception) into D-Bus errors by name.
+// errors (and any exception) into D-Bus errors by name (bus/method_call.hpp). The methods
+// live one file per concern: answer_methods.cpp, listing_methods.cpp, regimen_methods.cpp;
+// the properties, signals and Subscribe in service.cpp.
 #pragma once
 
 #include <cstdint>
@@ -60,45 +62,17 @@ class Service : public DoseSignals {
     void set_warnings(std::vector<std::string> warnings) { warnings_ = std::move(warnings); }
     const std::vector<std::string>& warnings() const { return warnings_; }
 
-  private:
-    // The object's vtable (service.cpp): defined as a member so that it, and only it,
-    // reaches the private handlers below, with the service as its userdata.
-    static const sd_bus_vtable kVtable[];
+    RegimenWorker* worker() const { return worker_; }
+    Subscribers& subscribers() { return subscribers_; }
 
-    // Method handlers, called through kVtable.
-    int confirm(sd_bus_message* message, sd_bus_error* error);
-    int skip(sd_bus_message* message, sd_bus_error* error);
-    int snooze(sd_bus_message* message, sd_bus_error* error);
-    int undo(sd_bus_message* message, sd_bus_error* error);
-    int log_dose(sd_bus_message* message, sd_bus_error* error);
-    int confirm_amount(sd_bus_message* message, sd_bus_error* error);
-    int log_dose_with(sd_bus_message* message, sd_bus_error* error);
-    int confirm_dose(sd_bus_message* message, sd_bus_error* error, bool with_amount);
-    int log_as_needed(sd_bus_message* message, sd_bus_error* error, bool with_force);
-    int log_symptom(sd_bus_message* message, sd_bus_error* error);
-    int list_doses(sd_bus_message* message, sd_bus_error* error);
-    int history(sd_bus_message* message, sd_bus_error* error);
-    int today(sd_bus_message* message, sd_bus_error* error);
-    int history_answers(sd_bus_message* message, sd_bus_error* error);
-    int history_columns(sd_bus_message* message, sd_bus_error* error);
-    int reload(sd_bus_message* message, sd_bus_error* error);
-    int validate(sd_bus_message* message, sd_bus_error* error);
-    int refill(sd_bus_message* message, sd_bus_error* error);
-    int stock(sd_bus_message* message, sd_bus_error* error);
-    int pause(sd_bus_message* message, sd_bus_error* error);
-    int resume(sd_bus_message* message, sd_bus_error* error);
-    int pauses(sd_bus_message* message, sd_bus_error* error);
-    int subscribe(sd_bus_message* message, sd_bus_error* error);
-    int unsubscribe(sd_bus_message* message, sd_bus_error* error);
-    int history_reply(sd_bus_message* message, sd_bus_error* error, bool with_due);
-    int history_events(std::uint64_t from_usec, std::uint64_t to_usec, bool with_due,
-                       sd_bus_error* error, std::vector<HistoryEvent>& events);
+  private:
     void emit(const char* member, const char* signature, ...);
     void emit_properties_changed(std::initializer_list<const char*> names);
 
     sd_bus* bus_;
     Engine* engine_ = nullptr;
     RegimenWorker* worker_ = nullptr;
+    std::vector<sd_bus_vtable> vtable_;  // joined by serve(); sd-bus keeps a pointer to it
     SlotPtr slot_;
     std::vector<std::string> warnings_;
     Callers callers_;

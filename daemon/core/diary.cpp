@@ -9,13 +9,13 @@
 namespace regimend {
 namespace {
 
-DoseFailure invalid_argument(std::string message) {
-    return DoseFailure{DoseError::InvalidArgument, std::move(message)};
+Error invalid_argument(std::string message) {
+    return Error{ErrorKind::InvalidArgument, std::move(message)};
 }
 
 }  // namespace
 
-std::optional<DoseFailure> note_failure(std::string_view note, std::string_view what) {
+std::optional<Error> note_failure(std::string_view note, std::string_view what) {
     if (auto problem = text_problem(note, kMaxNoteCharacters, /*newlines=*/true)) {
         // TRANSLATORS: {0} is "note" or "reason"; {1} what is wrong ("contains ...", "is ...").
         return invalid_argument(fill(_("The {0} {1}"), {translated(what), *problem}));
@@ -23,7 +23,7 @@ std::optional<DoseFailure> note_failure(std::string_view note, std::string_view 
     return std::nullopt;
 }
 
-std::optional<DoseFailure> future_time_failure(const Regimen& regimen, Instant at, Instant now) {
+std::optional<Error> future_time_failure(const Regimen& regimen, Instant at, Instant now) {
     if (at <= now + kFutureTolerance) {
         return std::nullopt;
     }
@@ -33,13 +33,12 @@ std::optional<DoseFailure> future_time_failure(const Regimen& regimen, Instant a
         {format_date_hh_mm(to_local(zone, at)), zone.name(), format_hh_mm(to_local(zone, now))}));
 }
 
-std::variant<const Item*, DoseFailure> as_needed_item(const Regimen& regimen,
-                                                      std::string_view item_text) {
+Result<const Item*> as_needed_item(const Regimen& regimen, std::string_view item_text) {
     std::string why;
     const Item* item = regimen.resolve(item_text, &why);
     if (item == nullptr) {
-        return DoseFailure{DoseError::UnknownItem,
-                           why.empty() ? fill(_("No item '{}'"), {item_text}) : why};
+        return Error{ErrorKind::UnknownItem,
+                     why.empty() ? fill(_("No item '{}'"), {item_text}) : why};
     }
     if (!item->as_needed) {
         return invalid_argument(fill(_("'{0}' is a scheduled item: confirm its dose with "
@@ -50,8 +49,7 @@ std::variant<const Item*, DoseFailure> as_needed_item(const Regimen& regimen,
     return item;
 }
 
-std::optional<DoseFailure> symptom_failure(const Regimen& regimen, std::string_view kind,
-                                           int severity) {
+std::optional<Error> symptom_failure(const Regimen& regimen, std::string_view kind, int severity) {
     const auto& kinds = regimen.symptoms;
     if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
         std::string known;
@@ -84,7 +82,7 @@ int as_needed_uses_on_day(const Regimen& regimen, const std::vector<HistoryEvent
     }));
 }
 
-std::variant<Amount, DoseFailure> taken_amount(const Item& item, std::string_view text) {
+Result<Amount> taken_amount(const Item& item, std::string_view text) {
     auto parsed = parse_amount(text);
     if (!parsed.value) {
         // TRANSLATORS: {} is what is wrong with the amount ("must be ...").
@@ -109,7 +107,7 @@ std::variant<Amount, DoseFailure> taken_amount(const Item& item, std::string_vie
     return amount;
 }
 
-std::variant<UndoTarget, DoseFailure> undo_target(const Regimen& regimen, std::string_view name) {
+Result<UndoTarget> undo_target(const Regimen& regimen, std::string_view name) {
     const auto& kinds = regimen.symptoms;
     const auto is_kind = [&](std::string_view kind) {
         return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
@@ -137,14 +135,13 @@ std::variant<UndoTarget, DoseFailure> undo_target(const Regimen& regimen, std::s
         return item_target(*prefixed);
     }
     const bool no_match = why == fill(_("No item '{0}' in {1}"), {name, regimen.file});
-    return DoseFailure{
-        DoseError::UnknownItem,
+    return Error{
+        ErrorKind::UnknownItem,
         no_match ? fill(_("No item or symptom kind '{0}' in {1}"), {name, regimen.file}) : why};
 }
 
-std::variant<HistoryEvent, DoseFailure> undo_entry(const Regimen&, const UndoTarget& target,
-                                                   const std::vector<HistoryEvent>& recent,
-                                                   Instant now) {
+Result<HistoryEvent> undo_entry(const Regimen&, const UndoTarget& target,
+                                const std::vector<HistoryEvent>& recent, Instant now) {
     const EventKind kind =
         target.kind == UndoTarget::Kind::Symptom ? EventKind::Symptom : EventKind::AsNeeded;
     const auto standing = standing_events(recent);
@@ -158,12 +155,12 @@ std::variant<HistoryEvent, DoseFailure> undo_entry(const Regimen&, const UndoTar
     }
     if (last == nullptr) {
         const std::string retention = format_duration(DoseTracker::kRetention);
-        return DoseFailure{DoseError::NothingToUndo,
-                           kind == EventKind::Symptom
-                               ? fill(_("No '{0}' symptom entry in the last {1} to take back"),
-                                      {target.name, retention})
-                               : fill(_("No logged dose of '{0}' in the last {1} to take back"),
-                                      {target.name, retention})};
+        return Error{ErrorKind::NothingToUndo,
+                     kind == EventKind::Symptom
+                         ? fill(_("No '{0}' symptom entry in the last {1} to take back"),
+                                {target.name, retention})
+                         : fill(_("No logged dose of '{0}' in the last {1} to take back"),
+                                {target.name, retention})};
     }
     HistoryEvent undone;
     undone.item = last->item;

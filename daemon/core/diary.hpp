@@ -23,18 +23,16 @@ inline constexpr Seconds kFutureTolerance{60};
 
 // Why `at` cannot be the time something happened (more than kFutureTolerance ahead of
 // `now`); nullopt when it can. The message names the time in the regimen's zone.
-std::optional<DoseFailure> future_time_failure(const Regimen& regimen, Instant at, Instant now);
+std::optional<Error> future_time_failure(const Regimen& regimen, Instant at, Instant now);
 
 // The as-needed item `item_text` names (an id or unique prefix), or why it cannot be logged.
-std::variant<const Item*, DoseFailure> as_needed_item(const Regimen& regimen,
-                                                      std::string_view item_text);
+Result<const Item*> as_needed_item(const Regimen& regimen, std::string_view item_text);
 
 // The severity scale of the diary.
 inline constexpr int kMaxSeverity = 10;
 
 // Nullopt when `kind` is one of the regimen's symptom kinds and severity is on the scale.
-std::optional<DoseFailure> symptom_failure(const Regimen& regimen, std::string_view kind,
-                                           int severity);
+std::optional<Error> symptom_failure(const Regimen& regimen, std::string_view kind, int severity);
 
 // The longest note or reason accepted with an answer or a diary entry, in code points.
 inline constexpr std::size_t kMaxNoteCharacters = 4096;
@@ -43,7 +41,7 @@ inline constexpr std::size_t kMaxNoteCharacters = 4096;
 // kept, or nullopt: as the regimen's `notes`, no control character but a line feed and no
 // bidirectional override, since history, report and status show it on terminals.
 // "The note contains the control character U+001B at character 3; ...". `what`: "note".
-std::optional<DoseFailure> note_failure(std::string_view note, std::string_view what = N_("note"));
+std::optional<Error> note_failure(std::string_view note, std::string_view what = N_("note"));
 
 // How many as-needed doses of `item_id` `events` hold on the local day of `day_of`, those
 // taken back by an `undone` left out.
@@ -53,7 +51,7 @@ int as_needed_uses_on_day(const Regimen& regimen, const std::vector<HistoryEvent
 // The amount `take --amount TEXT` (ConfirmAmount) says was really taken of `item`, or why
 // it cannot be: not "<number> <unit>", or not the same kind of unit as the item's `amount`
 // (any mass for a mass, else the same unit), or an item without an `amount` to compare.
-std::variant<Amount, DoseFailure> taken_amount(const Item& item, std::string_view text);
+Result<Amount> taken_amount(const Item& item, std::string_view text);
 
 // What `undo NAME` (the Undo method) takes back. NAME is, in this order: an item's exact id,
 // a symptom kind of the regimen, an item's unique id prefix; "symptom:KIND" always means the
@@ -63,7 +61,7 @@ struct UndoTarget {
     Kind kind = Kind::Dose;
     std::string name;  // the item's id (Dose, AsNeeded) or the symptom kind
 };
-std::variant<UndoTarget, DoseFailure> undo_target(const Regimen& regimen, std::string_view name);
+Result<UndoTarget> undo_target(const Regimen& regimen, std::string_view name);
 
 // The `undone` event that takes back the last entry of `target` (an as-needed dose of the
 // item, or an entry of the symptom kind) that still stands among `recent`, the target's
@@ -71,9 +69,8 @@ std::variant<UndoTarget, DoseFailure> undo_target(const Regimen& regimen, std::s
 // with the latest `at` (of two at the same instant, the one written last). The event has
 // the entry's item and `at`, and names the entry's kind in its note (core/event.hpp
 // standing_events reads it so). NothingToUndo when there is none.
-std::variant<HistoryEvent, DoseFailure> undo_entry(const Regimen& regimen, const UndoTarget& target,
-                                                   const std::vector<HistoryEvent>& recent,
-                                                   Instant now);
+Result<HistoryEvent> undo_entry(const Regimen& regimen, const UndoTarget& target,
+                                const std::vector<HistoryEvent>& recent, Instant now);
 
 // Why an as-needed dose of `item` at `at` is too close to another use: a standing
 // `as_needed` event of the item in `events` less than the item's min_interval before or

@@ -18,6 +18,7 @@
 #include "core/event.hpp"
 #include "core/model.hpp"
 #include "core/plan.hpp"
+#include "core/result.hpp"
 
 namespace regimend {
 
@@ -54,20 +55,13 @@ struct Effects {
     }
 };
 
-enum class DoseError { UnknownItem, NothingDue, NothingToUndo, InvalidArgument };
-
-struct DoseFailure {
-    DoseError error;
-    std::string message;  // for a person: "No dose of 'glycinate-pm' is due or within 3h"
-};
-
 struct Answer {
     DoseKey dose;     // the dose that was confirmed, skipped or snoozed
     Instant until{};  // snooze only: when the reminder comes back
     Effects effects;
 };
 
-using AnswerResult = std::variant<Answer, DoseFailure>;
+using AnswerResult = Result<Answer>;
 
 // A dose as ListDoses and `status` show it.
 struct DoseView {
@@ -204,8 +198,8 @@ class DoseTracker {
         DoseKey key;
         std::optional<Amount> amount;
     };
-    using TargetResult = std::variant<Target, DoseFailure>;
-    using ItemResult = std::variant<const Item*, DoseFailure>;
+    using TargetResult = Result<Target>;
+    using ItemResult = Result<const Item*>;
 
     static std::map<DoseKey, Resolved> outcomes_of(const std::vector<HistoryEvent>& events);
     bool answered(const DoseKey& key) const;  // taken or skipped

@@ -31,12 +31,12 @@ std::optional<PlannedDose> next_item_dose(const Regimen& regimen, const Item& it
     return std::nullopt;
 }
 
-DoseFailure nothing_due(std::string message) {
-    return DoseFailure{DoseError::NothingDue, std::move(message)};
+Error nothing_due(std::string message) {
+    return Error{ErrorKind::NothingDue, std::move(message)};
 }
 
-DoseFailure invalid_argument(std::string message) {
-    return DoseFailure{DoseError::InvalidArgument, std::move(message)};
+Error invalid_argument(std::string message) {
+    return Error{ErrorKind::InvalidArgument, std::move(message)};
 }
 
 // "today's 21:30 dose", "yesterday's 21:30 dose", "tomorrow's 07:00 dose", else "the
@@ -58,7 +58,7 @@ std::string dose_day_and_clock(const Regimen& regimen, Instant planned, Instant 
     }
 }
 
-std::optional<DoseFailure> snooze_length_failure(Seconds length, bool item_setting) {
+std::optional<Error> snooze_length_failure(Seconds length, bool item_setting) {
     if (length >= kSecond && length <= kLongestSnooze) {
         return std::nullopt;
     }
@@ -74,7 +74,7 @@ DoseTracker::ItemResult DoseTracker::answerable_item(std::string_view item_text)
     std::string error;
     const Item* item = regimen_->resolve(item_text, &error);
     if (!item) {
-        return DoseFailure{DoseError::UnknownItem, error};
+        return Error{ErrorKind::UnknownItem, error};
     }
     if (item->as_needed) {
         return invalid_argument(fill(
@@ -230,7 +230,7 @@ Answer DoseTracker::resolve_dose(const Target& target, HistoryEvent event, DoseS
 AnswerResult DoseTracker::confirm(std::string_view item_text, std::optional<Instant> at,
                                   Instant now, std::optional<Amount> amount) {
     auto item_result = answerable_item(item_text);
-    if (auto* failure = std::get_if<DoseFailure>(&item_result)) {
+    if (auto* failure = std::get_if<Error>(&item_result)) {
         return *failure;
     }
     const Item& item = *std::get<const Item*>(item_result);
@@ -244,7 +244,7 @@ AnswerResult DoseTracker::confirm(std::string_view item_text, std::optional<Inst
                                      {format_duration(kRetention), local_text(*regimen_, *at)}));
     }
     auto target = at ? nearest_dose(item, *at, now) : current_dose(item, now);
-    if (auto* failure = std::get_if<DoseFailure>(&target)) {
+    if (auto* failure = std::get_if<Error>(&target)) {
         return *failure;
     }
     const Target& dose = std::get<Target>(target);
@@ -257,11 +257,11 @@ AnswerResult DoseTracker::confirm(std::string_view item_text, std::optional<Inst
 
 AnswerResult DoseTracker::skip(std::string_view item_text, const std::string& reason, Instant now) {
     auto item_result = answerable_item(item_text);
-    if (auto* failure = std::get_if<DoseFailure>(&item_result)) {
+    if (auto* failure = std::get_if<Error>(&item_result)) {
         return *failure;
     }
     auto target = current_dose(*std::get<const Item*>(item_result), now);
-    if (auto* failure = std::get_if<DoseFailure>(&target)) {
+    if (auto* failure = std::get_if<Error>(&target)) {
         return *failure;
     }
     const Target& dose = std::get<Target>(target);
@@ -272,7 +272,7 @@ AnswerResult DoseTracker::skip(std::string_view item_text, const std::string& re
 AnswerResult DoseTracker::snooze(std::string_view item_text, std::optional<Seconds> length,
                                  Instant now) {
     auto item_result = answerable_item(item_text);
-    if (auto* failure = std::get_if<DoseFailure>(&item_result)) {
+    if (auto* failure = std::get_if<Error>(&item_result)) {
         return *failure;
     }
     const Item& item = *std::get<const Item*>(item_result);
@@ -314,7 +314,7 @@ DoseTracker::TargetResult DoseTracker::open_target(const DoseKey& dose) const {
 
 AnswerResult DoseTracker::confirm_open(const DoseKey& dose, Instant now) {
     auto target = open_target(dose);
-    if (auto* failure = std::get_if<DoseFailure>(&target)) {
+    if (auto* failure = std::get_if<Error>(&target)) {
         return *failure;
     }
     const Target& found = std::get<Target>(target);
@@ -325,7 +325,7 @@ AnswerResult DoseTracker::confirm_open(const DoseKey& dose, Instant now) {
 
 AnswerResult DoseTracker::skip_open(const DoseKey& dose, const std::string& reason, Instant now) {
     auto target = open_target(dose);
-    if (auto* failure = std::get_if<DoseFailure>(&target)) {
+    if (auto* failure = std::get_if<Error>(&target)) {
         return *failure;
     }
     const Target& found = std::get<Target>(target);
@@ -335,7 +335,7 @@ AnswerResult DoseTracker::skip_open(const DoseKey& dose, const std::string& reas
 
 AnswerResult DoseTracker::snooze_open(const DoseKey& dose, Instant now) {
     auto target = open_target(dose);
-    if (auto* failure = std::get_if<DoseFailure>(&target)) {
+    if (auto* failure = std::get_if<Error>(&target)) {
         return *failure;
     }
     const Seconds length = regimen_->find(dose.item_id)->reminders.snooze;
@@ -349,7 +349,7 @@ AnswerResult DoseTracker::undo(std::string_view item_text, Instant now) {
     std::string error;
     const Item* item = regimen_->resolve(item_text, &error);
     if (!item) {
-        return DoseFailure{DoseError::UnknownItem, error};
+        return Error{ErrorKind::UnknownItem, error};
     }
     // The item's most recent answer still within reach of a confirmation.
     std::optional<DoseKey> last;
@@ -366,9 +366,9 @@ AnswerResult DoseTracker::undo(std::string_view item_text, Instant now) {
         }
     }
     if (!last) {
-        return DoseFailure{DoseError::NothingToUndo,
-                           fill(_("No taken or skipped dose of '{0}' in the last {1} to take back"),
-                                {item->id, format_duration(kRetention)})};
+        return Error{ErrorKind::NothingToUndo,
+                     fill(_("No taken or skipped dose of '{0}' in the last {1} to take back"),
+                          {item->id, format_duration(kRetention)})};
     }
     const DoseKey key = *last;
     const Resolved outcome = resolved_.at(key);

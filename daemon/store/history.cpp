@@ -33,8 +33,8 @@ Failure failure_of(sqlite3* db, int code) {
     return {code, sqlite3_errmsg(db)};
 }
 
-StoreError store_error(std::string_view message, const std::string& path) {
-    return StoreError{std::string(message) + " (" + path + ")"};
+Error store_error(std::string_view message, const std::string& path) {
+    return Error{ErrorKind::StorageFailed, std::string(message) + " (" + path + ")"};
 }
 
 std::int64_t seconds_of(Instant instant) {
@@ -81,8 +81,8 @@ struct HistoryStore::Connection {
     sqlite::Statement select_pause_events;
     sqlite::Statement begin_read;
 
-    StoreError error(std::string_view message) const { return store_error(message, path); }
-    StoreError error() const { return error(sqlite3_errmsg(db.get())); }
+    Error error(std::string_view message) const { return store_error(message, path); }
+    Error error() const { return error(sqlite3_errmsg(db.get())); }
 
     int prepare_all() {
         const std::string columns(kEventColumns);
@@ -237,7 +237,7 @@ struct HistoryStore::Connection {
 
     // Reads every row; with `row_bytes`, stops once their sum passes `max_bytes` and sets
     // `*over_limit`.
-    StoreResult<std::vector<HistoryEvent>> read_events(
+    Result<std::vector<HistoryEvent>> read_events(
         sqlite::Statement& statement, std::size_t max_bytes = 0,
         std::size_t (*row_bytes)(const HistoryEvent&) = nullptr, bool* over_limit = nullptr) {
         std::vector<HistoryEvent> events;
@@ -245,15 +245,15 @@ struct HistoryStore::Connection {
         while (true) {
             const int result = statement.step();
             if (result == SQLITE_DONE) {
-                return {std::move(events), std::nullopt};
+                return events;
             }
             if (result != SQLITE_ROW) {
-                return {std::nullopt, error()};
+                return error();
             }
             const std::string kind_name = statement.text(1);
             const auto kind = event_kind_from_string(kind_name);
             if (!kind) {
-                return {std::nullopt, error("unknown event '" + kind_name + "' in the history")};
+                return error("unknown event '" + kind_name + "' in the history");
             }
             HistoryEvent& event = events.emplace_back();
             event.item = statement.text(0);
@@ -271,24 +271,24 @@ struct HistoryStore::Connection {
             event.amount_recorded = statement.integer(8) != 0;
             if (row_bytes != nullptr && (bytes += row_bytes(event)) > max_bytes) {
                 *over_limit = true;
-                return {std::move(events), std::nullopt};
+                return events;
             }
         }
     }
 
-    StoreResult<std::optional<Instant>> read_optional_instant(sqlite::Statement& statement) {
+    Result<std::optional<Instant>> read_optional_instant(sqlite::Statement& statement) {
         const sqlite::Statement::Use use(statement);
         const int result = statement.step();
         if (result == SQLITE_DONE) {
-            return {std::optional<Instant>{}, std::nullopt};
+            return std::optional<Instant>{};
         }
         if (result != SQLITE_ROW) {
-            return {std::nullopt, error()};
+            return error();
         }
         if (statement.is_null(0)) {
-            return {std::optional<Instant>{}, std::nullopt};
+            return std::optional<Instant>{};
         }
-        return {std::optional<Instant>{instant_of(statement.integer(0))}, std::nullopt};
+        return std::optional<Instant>{instant_of(statement.integer(0))};
     }
 };
 
@@ -318,13 +318,12 @@ HistoryStore::HistoryStore(std::unique_ptr<Connection> connection)
 
 HistoryStore::~HistoryStore() = default;
 
-StoreResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const std::string& path,
-                                                              bool read_only) {
+Result<std::unique_ptr<HistoryStore>> HistoryStore::open(const std::string& path, bool read_only) {
     if (!read_only) {
         const auto parent = std::filesystem::path(path).parent_path();
         if (!parent.empty()) {
             if (auto failed = make_private_directories(parent)) {
-                return {std::nullopt, store_error(*failed, path)};
+                return store_error(*failed, path);
             }
         }
         if (path != ":memory:") {
@@ -343,22 +342,22 @@ StoreResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const std::string&
     connection->db.reset(raw_db);
     if (opened != SQLITE_OK) {
         const char* message = raw_db != nullptr ? sqlite3_errmsg(raw_db) : sqlite3_errstr(opened);
-        return {std::nullopt, store_error(message, path)};
+        return store_error(message, path);
     }
     sqlite3_extended_result_codes(raw_db, 1);
     if (auto failed = configure(raw_db, read_only)) {
-        return {std::nullopt, store_error(*failed, path)};
+        return store_error(*failed, path);
     }
     if (connection->prepare_all() != SQLITE_OK) {
-        return {std::nullopt, connection->error()};
+        return connection->error();
     }
-    return {std::unique_ptr<HistoryStore>(new HistoryStore(std::move(connection))), std::nullopt};
+    return std::unique_ptr<HistoryStore>(new HistoryStore(std::move(connection)));
 }
 
-StoreResult<std::unique_ptr<HistoryStore>> HistoryStore::open_refusing_writes(std::string reason) {
+Result<std::unique_ptr<HistoryStore>> HistoryStore::open_refusing_writes(std::string reason) {
     auto opened = open(":memory:");
     if (opened) {
-        (*opened.value)->connection_->refusal = std::move(reason);
+        (*opened)->connection_->refusal = std::move(reason);
     }
     return opened;
 }
@@ -367,13 +366,13 @@ bool HistoryStore::refuses_writes() const {
     return !connection_->refusal.empty();
 }
 
-StoreResult<Empty> HistoryStore::append(const std::vector<HistoryEvent>& events,
-                                        std::optional<Instant> horizon) {
+Result<std::monostate> HistoryStore::append(const std::vector<HistoryEvent>& events,
+                                            std::optional<Instant> horizon) {
     if (!connection_->refusal.empty()) {
-        return {std::nullopt, StoreError{connection_->refusal}};
+        return Error{ErrorKind::StorageFailed, connection_->refusal};
     }
     if (events.empty() && !horizon) {
-        return {Empty{}, std::nullopt};
+        return std::monostate{};
     }
     std::optional<Failure> failure;
     for (int attempt = 0; attempt < kAppendAttempts; ++attempt) {
@@ -383,13 +382,13 @@ StoreResult<Empty> HistoryStore::append(const std::vector<HistoryEvent>& events,
         }
     }
     if (failure) {
-        return {std::nullopt, connection_->error(failure->message)};
+        return connection_->error(failure->message);
     }
-    return {Empty{}, std::nullopt};
+    return std::monostate{};
 }
 
-StoreResult<std::vector<HistoryEvent>> HistoryStore::events_between(Instant from, Instant to,
-                                                                    const std::string& item) const {
+Result<std::vector<HistoryEvent>> HistoryStore::events_between(Instant from, Instant to,
+                                                               const std::string& item) const {
     sqlite::Statement& statement =
         item.empty() ? connection_->select_between : connection_->select_item_between;
     const sqlite::Statement::Use use(statement);
@@ -401,7 +400,7 @@ StoreResult<std::vector<HistoryEvent>> HistoryStore::events_between(Instant from
     return connection_->read_events(statement);
 }
 
-StoreResult<std::vector<HistoryEvent>> HistoryStore::events_between_bounded(
+Result<std::vector<HistoryEvent>> HistoryStore::events_between_bounded(
     Instant from, Instant to, std::size_t max_bytes, std::size_t (*row_bytes)(const HistoryEvent&),
     bool& over_limit, bool with_due) const {
     over_limit = false;
@@ -413,8 +412,8 @@ StoreResult<std::vector<HistoryEvent>> HistoryStore::events_between_bounded(
     return connection_->read_events(statement, max_bytes, row_bytes, &over_limit);
 }
 
-StoreResult<std::vector<HistoryEvent>> HistoryStore::events_planned_between(Instant from,
-                                                                            Instant to) const {
+Result<std::vector<HistoryEvent>> HistoryStore::events_planned_between(Instant from,
+                                                                       Instant to) const {
     sqlite::Statement& statement = connection_->select_planned_between;
     const sqlite::Statement::Use use(statement);
     statement.bind(1, seconds_of(from));
@@ -422,29 +421,29 @@ StoreResult<std::vector<HistoryEvent>> HistoryStore::events_planned_between(Inst
     return connection_->read_events(statement);
 }
 
-StoreResult<std::optional<Instant>> HistoryStore::horizon() const {
+Result<std::optional<Instant>> HistoryStore::horizon() const {
     return connection_->read_optional_instant(connection_->select_horizon);
 }
 
-StoreResult<std::optional<Instant>> HistoryStore::tracking_since() const {
+Result<std::optional<Instant>> HistoryStore::tracking_since() const {
     auto recorded = connection_->read_optional_instant(connection_->select_tracking_since);
-    if (!recorded || *recorded.value) {
+    if (!recorded || *recorded) {
         return recorded;
     }
     return connection_->read_optional_instant(connection_->select_first_tracked);
 }
 
-StoreResult<Empty> HistoryStore::set_tracking_since(Instant since) {
+Result<std::monostate> HistoryStore::set_tracking_since(Instant since) {
     const sqlite::Statement::Use use(connection_->save_tracking_since);
     connection_->save_tracking_since.bind(1, seconds_of(since));
     if (connection_->save_tracking_since.step() != SQLITE_DONE) {
-        return {std::nullopt, connection_->error()};
+        return connection_->error();
     }
-    return {Empty{}, std::nullopt};
+    return std::monostate{};
 }
 
-StoreResult<std::vector<HistoryEvent>> HistoryStore::stock_events(const std::string& item,
-                                                                  Instant at) const {
+Result<std::vector<HistoryEvent>> HistoryStore::stock_events(const std::string& item,
+                                                             Instant at) const {
     sqlite::Statement& statement = connection_->select_stock_events;
     const sqlite::Statement::Use use(statement);
     statement.bind(1, item);
@@ -452,39 +451,39 @@ StoreResult<std::vector<HistoryEvent>> HistoryStore::stock_events(const std::str
     return connection_->read_events(statement);
 }
 
-StoreResult<std::map<std::string, std::vector<HistoryEvent>>> HistoryStore::all_stock_events(
+Result<std::map<std::string, std::vector<HistoryEvent>>> HistoryStore::all_stock_events(
     Instant at) const {
     sqlite::Statement& statement = connection_->select_all_stock_events;
     const sqlite::Statement::Use use(statement);
     statement.bind(1, seconds_of(at));
     auto events = connection_->read_events(statement);
     if (!events) {
-        return {std::nullopt, events.error};
+        return events.error();
     }
     std::map<std::string, std::vector<HistoryEvent>> by_item;
-    for (auto& event : *events.value) {
+    for (auto& event : *events) {
         by_item[event.item].push_back(std::move(event));
     }
-    return {std::move(by_item), std::nullopt};
+    return by_item;
 }
 
-StoreResult<std::optional<Instant>> HistoryStore::stock_warned(const std::string& item) const {
+Result<std::optional<Instant>> HistoryStore::stock_warned(const std::string& item) const {
     sqlite::Statement& statement = connection_->select_stock_warned;
     statement.bind(1, item);  // read_optional_instant resets it
     return connection_->read_optional_instant(statement);
 }
 
-StoreResult<std::map<std::string, Instant>> HistoryStore::stock_warned_all() const {
+Result<std::map<std::string, Instant>> HistoryStore::stock_warned_all() const {
     sqlite::Statement& statement = connection_->select_all_stock_warned;
     const sqlite::Statement::Use use(statement);
     std::map<std::string, Instant> warned;
     while (true) {
         const int result = statement.step();
         if (result == SQLITE_DONE) {
-            return {std::move(warned), std::nullopt};
+            return warned;
         }
         if (result != SQLITE_ROW) {
-            return {std::nullopt, connection_->error()};
+            return connection_->error();
         }
         if (!statement.is_null(1)) {
             warned.emplace(statement.text(0), instant_of(statement.integer(1)));
@@ -510,10 +509,10 @@ HistoryStore::ReadSnapshot HistoryStore::read_snapshot() const {
     return ReadSnapshot(connection_.get());
 }
 
-StoreResult<Empty> HistoryStore::set_stock_warned(const std::string& item,
-                                                  std::optional<Instant> when) {
+Result<std::monostate> HistoryStore::set_stock_warned(const std::string& item,
+                                                      std::optional<Instant> when) {
     if (!connection_->refusal.empty()) {
-        return {std::nullopt, StoreError{connection_->refusal}};
+        return Error{ErrorKind::StorageFailed, connection_->refusal};
     }
     sqlite::Statement& statement =
         when ? connection_->save_stock_warned : connection_->delete_stock_warned;
@@ -523,45 +522,44 @@ StoreResult<Empty> HistoryStore::set_stock_warned(const std::string& item,
         statement.bind(2, seconds_of(*when));
     }
     if (statement.step() != SQLITE_DONE) {
-        return {std::nullopt, connection_->error()};
+        return connection_->error();
     }
-    return {Empty{}, std::nullopt};
+    return std::monostate{};
 }
 
-StoreResult<int> HistoryStore::as_needed_count(const std::string& item, Instant from,
-                                               Instant to) const {
+Result<int> HistoryStore::as_needed_count(const std::string& item, Instant from, Instant to) const {
     sqlite::Statement& statement = connection_->count_as_needed;
     const sqlite::Statement::Use use(statement);
     statement.bind(1, item);
     statement.bind(2, seconds_of(from));
     statement.bind(3, seconds_of(to));
     if (statement.step() != SQLITE_ROW) {
-        return {std::nullopt, connection_->error()};
+        return connection_->error();
     }
-    return {static_cast<int>(statement.integer(0)), std::nullopt};
+    return static_cast<int>(statement.integer(0));
 }
 
-StoreResult<std::optional<Instant>> HistoryStore::first_dose() const {
+Result<std::optional<Instant>> HistoryStore::first_dose() const {
     return connection_->read_optional_instant(connection_->select_first_dose);
 }
 
-StoreResult<std::vector<HistoryEvent>> HistoryStore::pause_events() const {
+Result<std::vector<HistoryEvent>> HistoryStore::pause_events() const {
     sqlite::Statement& statement = connection_->select_pause_events;
     const sqlite::Statement::Use use(statement);
     return connection_->read_events(statement);
 }
 
-StoreResult<std::optional<Instant>> HistoryStore::first_symptom_entry() const {
+Result<std::optional<Instant>> HistoryStore::first_symptom_entry() const {
     return connection_->read_optional_instant(connection_->select_first_symptom);
 }
 
-StoreResult<Empty> HistoryStore::limit_pages_for_testing(std::int64_t max_pages) {
+Result<std::monostate> HistoryStore::limit_pages_for_testing(std::int64_t max_pages) {
     const std::string pragma = "PRAGMA max_page_count = " + std::to_string(max_pages);
     if (sqlite3_exec(connection_->db.get(), pragma.c_str(), nullptr, nullptr, nullptr) !=
         SQLITE_OK) {
-        return {std::nullopt, connection_->error()};
+        return connection_->error();
     }
-    return {Empty{}, std::nullopt};
+    return std::monostate{};
 }
 
 }  // namespace regimend

@@ -220,10 +220,10 @@ class Session {
         h.remove_database();
         auto opened = HistoryStore::open(h.database.string());
         if (!opened) {
-            std::fprintf(stderr, "fuzz_bus_args: %s\n", opened.error->message.c_str());
+            std::fprintf(stderr, "fuzz_bus_args: %s\n", opened.error().message.c_str());
             std::abort();
         }
-        store_ = std::move(*opened.value);
+        store_ = std::move(*opened);
         if (big) {
             fill_history(now_instant());
         }

@@ -81,15 +81,15 @@ inline long count_kind(const std::vector<HistoryEvent>& events, EventKind kind) 
 }
 
 inline const Answer& answer_of(const AnswerResult& result) {
-    if (const auto* failure = std::get_if<DoseFailure>(&result)) {
+    if (const auto* failure = std::get_if<Error>(&result)) {
         FAIL("unexpected failure: " << failure->message);
     }
     return std::get<Answer>(result);
 }
 
-inline const DoseFailure& failure_of(const AnswerResult& result) {
-    REQUIRE(std::holds_alternative<DoseFailure>(result));
-    return std::get<DoseFailure>(result);
+inline const Error& failure_of(const AnswerResult& result) {
+    REQUIRE(std::holds_alternative<Error>(result));
+    return std::get<Error>(result);
 }
 
 // Starts `tracker` an hour before `planned` (after a run that processed the plan up to

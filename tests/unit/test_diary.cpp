@@ -115,8 +115,8 @@ TEST_CASE("undo takes back the last as-needed dose or symptom entry", "[diary]")
         auto second = std::get<HistoryEvent>(undo_entry(regimen, kind, diary, now));
         CHECK(second.at == now - 2h);
         std::vector<HistoryEvent> old{entry("migraine", EventKind::Symptom, now - 9 * 24h, 4)};
-        auto none = std::get<DoseFailure>(undo_entry(regimen, kind, old, now));
-        CHECK(none.error == DoseError::NothingToUndo);
+        auto none = std::get<Error>(undo_entry(regimen, kind, old, now));
+        CHECK(none.kind == ErrorKind::NothingToUndo);
         CHECK(none.message == "No 'migraine' symptom entry in the last 8d to take back");
     }
     SECTION("names: an item id first, then a symptom kind, then an id prefix") {
@@ -131,8 +131,8 @@ TEST_CASE("undo takes back the last as-needed dose or symptom entry", "[diary]")
         CHECK(std::get<UndoTarget>(undo_target(regimen, "topical-rash")).kind ==
               UndoTarget::Kind::Symptom);
         CHECK(std::get<UndoTarget>(undo_target(regimen, "glyc")).kind == UndoTarget::Kind::Dose);
-        auto unknown = std::get<DoseFailure>(undo_target(regimen, "nausea"));
-        CHECK(unknown.error == DoseError::UnknownItem);
+        auto unknown = std::get<Error>(undo_target(regimen, "nausea"));
+        CHECK(unknown.kind == ErrorKind::UnknownItem);
         CHECK(unknown.message == "No item or symptom kind 'nausea' in regimen.yaml");
     }
 }
@@ -192,13 +192,11 @@ TEST_CASE("take --amount: the unit family of the item's amount", "[diary]") {
     auto amount = std::get<Amount>(taken_amount(glycinate, " 200 mg "));
     CHECK(amount.text == "200 mg");
     CHECK(std::get<Amount>(taken_amount(glycinate, "0.2 g")).unit == "g");
-    CHECK_THAT(std::get<DoseFailure>(taken_amount(glycinate, "2 capsules")).message,
+    CHECK_THAT(std::get<Error>(taken_amount(glycinate, "2 capsules")).message,
                Catch::Contains("not in the unit of 'glycinate-pm' (300 mg)"));
-    CHECK(std::get<DoseFailure>(taken_amount(glycinate, "lots")).error ==
-          DoseError::InvalidArgument);
-    CHECK(std::get<DoseFailure>(taken_amount(glycinate, "-5 mg")).error ==
-          DoseError::InvalidArgument);
-    CHECK_THAT(std::get<DoseFailure>(taken_amount(regimen.items[0], "1 ml")).message,
+    CHECK(std::get<Error>(taken_amount(glycinate, "lots")).kind == ErrorKind::InvalidArgument);
+    CHECK(std::get<Error>(taken_amount(glycinate, "-5 mg")).kind == ErrorKind::InvalidArgument);
+    CHECK_THAT(std::get<Error>(taken_amount(regimen.items[0], "1 ml")).message,
                Catch::Contains("has no `amount`"));
 }
 

@@ -138,16 +138,16 @@ TEST_CASE("snooze pushes the next reminder to its end", "[doses]") {
         CHECK(tracker.advance(planned + 3h).missed == std::vector<DoseKey>{key});
     }
     SECTION("nothing due, bad lengths, as-needed") {
-        CHECK(failure_of(tracker.snooze("other", std::nullopt, planned + 1min)).error ==
-              DoseError::NothingDue);
-        CHECK(failure_of(tracker.snooze("threonate-am", 0s, planned)).error ==
-              DoseError::InvalidArgument);
-        CHECK(failure_of(tracker.snooze("threonate-am", 25h, planned)).error ==
-              DoseError::InvalidArgument);
-        CHECK(failure_of(tracker.snooze("topical", std::nullopt, planned)).error ==
-              DoseError::InvalidArgument);
-        CHECK(failure_of(tracker.snooze("nope", std::nullopt, planned)).error ==
-              DoseError::UnknownItem);
+        CHECK(failure_of(tracker.snooze("other", std::nullopt, planned + 1min)).kind ==
+              ErrorKind::NothingDue);
+        CHECK(failure_of(tracker.snooze("threonate-am", 0s, planned)).kind ==
+              ErrorKind::InvalidArgument);
+        CHECK(failure_of(tracker.snooze("threonate-am", 25h, planned)).kind ==
+              ErrorKind::InvalidArgument);
+        CHECK(failure_of(tracker.snooze("topical", std::nullopt, planned)).kind ==
+              ErrorKind::InvalidArgument);
+        CHECK(failure_of(tracker.snooze("nope", std::nullopt, planned)).kind ==
+              ErrorKind::UnknownItem);
         // The failed calls changed nothing.
         CHECK(tracker.next_deadline() == planned + 15min);
     }
@@ -181,7 +181,7 @@ TEST_CASE("early confirmation within missed_after, NothingDue beyond", "[doses]"
     }
     SECTION("a second earlier than that is NothingDue, naming the next dose") {
         auto failure = failure_of(tracker.confirm("glycinate-pm", std::nullopt, planned - 3h - 1s));
-        CHECK(failure.error == DoseError::NothingDue);
+        CHECK(failure.kind == ErrorKind::NothingDue);
         CHECK(failure.message ==
               "No dose of 'glycinate-pm' is due, and the next one is at 2026-11-20 21:30 "
               "(more than 3h ahead)");
@@ -218,7 +218,7 @@ TEST_CASE("late confirmation picks the nearest dose not taken or skipped", "[dos
         // The same backdated take again confirms nothing: yesterday evening's dose was
         // planned before tracking began, and the message names the dose already taken.
         auto again = failure_of(tracker.confirm("a", morning + 90min, now));
-        CHECK(again.error == DoseError::NothingDue);
+        CHECK(again.kind == ErrorKind::NothingDue);
         CHECK(again.message ==
               "No dose of 'a' near 2026-11-20 09:30 is left to confirm: today's 08:00 dose is "
               "already taken (`regimenctl undo a` takes that back)");
@@ -230,12 +230,12 @@ TEST_CASE("late confirmation picks the nearest dose not taken or skipped", "[dos
         CHECK(upcoming.dose == DoseKey{"a", morning + 12h});  // 2h30 ahead vs 9h30 back
         // The morning dose is 9h30 back, beyond its missed_after of 3h: not this `at`'s dose.
         auto next = failure_of(tracker.confirm("a", evening, evening));
-        CHECK(next.error == DoseError::NothingDue);
+        CHECK(next.kind == ErrorKind::NothingDue);
         CHECK_THAT(next.message, Catch::Contains("today's 20:00 dose is already taken"));
     }
     SECTION("a dose further than missed_after from `at` is no candidate") {
         auto far = failure_of(tracker.confirm("a", now, now));
-        CHECK(far.error == DoseError::NothingDue);
+        CHECK(far.kind == ErrorKind::NothingDue);
         CHECK(far.message ==
               "No dose of 'a' near 2026-11-20 12:00 is left to confirm: the nearest, today's "
               "08:00 dose, is more than 3h (its missed_after) away");
@@ -245,12 +245,12 @@ TEST_CASE("late confirmation picks the nearest dose not taken or skipped", "[dos
     SECTION("future and too old times are refused") {
         const Instant evening = local(*regimen, "2026-11-20 17:30");
         tracker.advance(evening);
-        CHECK(failure_of(tracker.confirm("a", evening + 61s, evening)).error ==
-              DoseError::InvalidArgument);
+        CHECK(failure_of(tracker.confirm("a", evening + 61s, evening)).kind ==
+              ErrorKind::InvalidArgument);
         CHECK(answer_of(tracker.confirm("a", evening + 60s, evening)).effects.events[0].at ==
               evening);
-        CHECK(failure_of(tracker.confirm("a", now - DoseTracker::kRetention - 1s, now)).error ==
-              DoseError::InvalidArgument);
+        CHECK(failure_of(tracker.confirm("a", now - DoseTracker::kRetention - 1s, now)).kind ==
+              ErrorKind::InvalidArgument);
     }
 }
 
@@ -269,13 +269,13 @@ TEST_CASE("items are named by unique prefix; as-needed items are refused", "[dos
     CHECK(taken.effects.closed == std::vector<DoseKey>{DoseKey{"threonate-am", now}});
 
     auto ambiguous = failure_of(tracker.confirm("gl", std::nullopt, now));
-    CHECK(ambiguous.error == DoseError::UnknownItem);
+    CHECK(ambiguous.kind == ErrorKind::UnknownItem);
     CHECK(ambiguous.message == "'gl' is ambiguous: it matches glycinate-pm glucosamine");
     auto unknown = failure_of(tracker.skip("zinc", "", now));
-    CHECK(unknown.error == DoseError::UnknownItem);
+    CHECK(unknown.kind == ErrorKind::UnknownItem);
     CHECK(unknown.message == "No item 'zinc' in regimen.yaml");
     auto topical = failure_of(tracker.confirm("top", std::nullopt, now));
-    CHECK(topical.error == DoseError::InvalidArgument);
+    CHECK(topical.kind == ErrorKind::InvalidArgument);
     CHECK(topical.message ==
           "'topical' is taken as needed: record a use with `regimenctl log topical`");
 }
@@ -297,7 +297,7 @@ TEST_CASE("skip answers the due dose with a reason", "[doses]") {
     // A skipped dose cannot be confirmed late, and the day before's dose (never tracked,
     // and a day away) is not taken instead.
     auto refused = failure_of(tracker.confirm("a", planned, planned + 4h));
-    CHECK(refused.error == DoseError::NothingDue);
+    CHECK(refused.kind == ErrorKind::NothingDue);
     CHECK_THAT(refused.message, Catch::Contains("today's 08:00 dose is already skipped"));
 }
 
@@ -322,8 +322,8 @@ TEST_CASE("a notification's button answers its own dose at the time of the click
         CHECK(state_of(tracker.doses(eight, nine + 1s, click, {}), DoseKey{"a", eight}) ==
               DoseState::Due);
         // Pressed again (a second server's copy): nothing is taken twice.
-        CHECK(failure_of(tracker.confirm_open(DoseKey{"a", nine}, click + 1s)).error ==
-              DoseError::NothingDue);
+        CHECK(failure_of(tracker.confirm_open(DoseKey{"a", nine}, click + 1s)).kind ==
+              ErrorKind::NothingDue);
     }
     SECTION("Skip") {
         auto skipped = answer_of(tracker.skip_open(DoseKey{"a", nine}, "from the button", click));
@@ -341,10 +341,10 @@ TEST_CASE("a notification's button answers its own dose at the time of the click
               DoseState::Due);
     }
     SECTION("a dose that is not open is not answered") {
-        CHECK(failure_of(tracker.confirm_open(DoseKey{"a", nine + 24h}, click)).error ==
-              DoseError::NothingDue);
-        CHECK(failure_of(tracker.skip_open(DoseKey{"b", nine}, "", click)).error ==
-              DoseError::NothingDue);
+        CHECK(failure_of(tracker.confirm_open(DoseKey{"a", nine + 24h}, click)).kind ==
+              ErrorKind::NothingDue);
+        CHECK(failure_of(tracker.skip_open(DoseKey{"b", nine}, "", click)).kind ==
+              ErrorKind::NothingDue);
     }
 }
 
@@ -363,7 +363,7 @@ TEST_CASE("two confirms in a row give exactly one Taken per dose", "[doses]") {
         auto first = answer_of(tracker.confirm("a", std::nullopt, planned + 5min));
         CHECK(first.dose == DoseKey{"a", planned});
         auto second = failure_of(tracker.confirm("a", std::nullopt, planned + 6min));
-        CHECK(second.error == DoseError::NothingDue);
+        CHECK(second.kind == ErrorKind::NothingDue);
     }
     SECTION("the next dose is within missed_after: it is confirmed early") {
         DoseTracker tracker = due_at_eight("10:00");
@@ -372,8 +372,8 @@ TEST_CASE("two confirms in a row give exactly one Taken per dose", "[doses]") {
         CHECK(first.dose == DoseKey{"a", planned});
         CHECK(second.dose == DoseKey{"a", planned + 2h});
         CHECK(second.effects.closed.empty());
-        CHECK(failure_of(tracker.confirm("a", std::nullopt, planned + 7min)).error ==
-              DoseError::NothingDue);
+        CHECK(failure_of(tracker.confirm("a", std::nullopt, planned + 7min)).kind ==
+              ErrorKind::NothingDue);
     }
 }
 
@@ -517,8 +517,8 @@ TEST_CASE("restore after a restart resumes each dose where it was", "[doses]") {
         CHECK(state_of(views, b) == DoseState::Taken);
         // Still answered: a late confirmation confirms nothing, neither this dose nor the
         // day before's.
-        CHECK(failure_of(tracker.confirm("b", b_planned, b_planned + 4h)).error ==
-              DoseError::NothingDue);
+        CHECK(failure_of(tracker.confirm("b", b_planned, b_planned + 4h)).kind ==
+              ErrorKind::NothingDue);
     }
     SECTION("restarted past missed_after: missed at its instant, answered never reminded") {
         tracker.restore(history, b_planned + 5min, b_planned + 4h);

@@ -83,8 +83,8 @@ class EngineUnderTest {
         spdlog::set_level(spdlog::level::warn);
         std::ofstream(config_) << regimen_text;
         auto opened = HistoryStore::open(dir_.file("history.db"));
-        REQUIRE(opened.value);
-        store_ = std::move(*opened.value);
+        REQUIRE(opened.ok());
+        store_ = std::move(*opened);
         LoadedRegimen loaded = load_regimen_file(config_, machine_zone.lookup());
         REQUIRE(loaded.regimen);
         zone_ = loaded.regimen->zone;
@@ -125,9 +125,9 @@ class EngineUnderTest {
     // The outcomes on disk per dose (taken, skipped, missed), as the next start reads them.
     std::map<DoseKey, std::vector<EventKind>> outcomes() const {
         auto events = store_->events_planned_between(Instant{}, now_ + date::days{30});
-        REQUIRE(events.value);
+        REQUIRE(events.ok());
         std::map<DoseKey, std::vector<EventKind>> result;
-        for (const auto& event : *events.value) {
+        for (const auto& event : *events) {
             if (event.kind == EventKind::Taken || event.kind == EventKind::Skipped ||
                 event.kind == EventKind::Missed) {
                 result[DoseKey{event.item, *event.planned}].push_back(event.kind);

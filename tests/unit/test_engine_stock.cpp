@@ -150,8 +150,8 @@ class StockedEngine {
   private:
     void open(Instant) {
         auto opened = HistoryStore::open(dir_.file("history.db"));
-        REQUIRE(opened.value);
-        store_ = std::move(*opened.value);
+        REQUIRE(opened.ok());
+        store_ = std::move(*opened);
         LoadedRegimen loaded = load_regimen_file(config_);
         REQUIRE(loaded.regimen);
         engine_.emplace(config_, std::move(loaded), *store_, display, signals, scheduler);
@@ -256,15 +256,15 @@ TEST_CASE("refills are refused when they cannot be right", "[inventory][engine]"
     auto error_of = [&](std::string_view item, double quantity) {
         auto result = daemon.engine().refill(
             item, quantity, false, StockedEngine::micros(daemon.local("2026-11-23 12:00")));
-        REQUIRE(std::holds_alternative<MethodError>(result));
-        return std::get<MethodError>(result);
+        REQUIRE(std::holds_alternative<Error>(result));
+        return std::get<Error>(result);
     };
-    CHECK(error_of("glycinate", -1).kind == MethodErrorKind::InvalidArgument);
-    CHECK(error_of("glycinate", std::nan("")).kind == MethodErrorKind::InvalidArgument);
-    CHECK(error_of("glycinate", 1e7).kind == MethodErrorKind::InvalidArgument);
+    CHECK(error_of("glycinate", -1).kind == ErrorKind::InvalidArgument);
+    CHECK(error_of("glycinate", std::nan("")).kind == ErrorKind::InvalidArgument);
+    CHECK(error_of("glycinate", 1e7).kind == ErrorKind::InvalidArgument);
     auto unstocked = error_of("plain", 5);
-    CHECK(unstocked.kind == MethodErrorKind::InvalidArgument);
+    CHECK(unstocked.kind == ErrorKind::InvalidArgument);
     CHECK_THAT(unstocked.message, Catch::Contains("stock:") && Catch::Contains("per_dose"));
-    CHECK(error_of("nosuch", 5).kind == MethodErrorKind::UnknownItem);
+    CHECK(error_of("nosuch", 5).kind == ErrorKind::UnknownItem);
     CHECK_FALSE(daemon.row().forecast.on_hand);  // nothing was written
 }

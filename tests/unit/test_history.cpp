@@ -47,17 +47,17 @@ HistoryEvent event(std::string item, EventKind kind, std::optional<std::int64_t>
 
 std::unique_ptr<HistoryStore> open_store(const std::string& path, bool read_only = false) {
     auto opened = HistoryStore::open(path, read_only);
-    INFO((opened.error ? opened.error->message : std::string("opened")));
+    INFO((!opened ? opened.error().message : std::string("opened")));
     REQUIRE(opened);
-    REQUIRE(opened.value);
-    return std::move(*opened.value);
+    REQUIRE(opened.ok());
+    return std::move(*opened);
 }
 
 std::vector<HistoryEvent> all_events(const HistoryStore& store) {
     auto events = store.events_between(at(0), at(std::int64_t{1} << 40));
-    INFO((events.error ? events.error->message : std::string("read")));
+    INFO((!events ? events.error().message : std::string("read")));
     REQUIRE(events);
-    return *events.value;
+    return *events;
 }
 
 // A second, raw connection: to look at or tamper with the file behind the store's back.
@@ -155,31 +155,31 @@ TEST_CASE("events_between is from-inclusive, to-exclusive and filters by item", 
     SECTION("all items") {
         auto events = store->events_between(at(kMorning), at(kMorning + 2 * kHour));
         REQUIRE(events);
-        REQUIRE(events.value->size() == 3);
-        CHECK(events.value->front().at == at(kMorning));
-        CHECK(events.value->back().at == at(kMorning + 2 * kHour - 1));
+        REQUIRE(events->size() == 3);
+        CHECK(events->front().at == at(kMorning));
+        CHECK(events->back().at == at(kMorning + 2 * kHour - 1));
     }
     SECTION("one item") {
         auto events = store->events_between(at(kMorning - 1), at(kMorning + 3 * kHour), "am");
         REQUIRE(events);
-        REQUIRE(events.value->size() == 3);
-        for (const auto& stored : *events.value) {
+        REQUIRE(events->size() == 3);
+        for (const auto& stored : *events) {
             CHECK(stored.item == "am");
         }
     }
     SECTION("a symptom kind") {
         auto events = store->events_between(at(0), at(kMorning + kDay), "migraine");
         REQUIRE(events);
-        REQUIRE(events.value->size() == 1);
-        CHECK(events.value->front().kind == EventKind::Symptom);
+        REQUIRE(events->size() == 1);
+        CHECK(events->front().kind == EventKind::Symptom);
     }
     SECTION("an item that has no events, an empty range") {
         auto unknown = store->events_between(at(0), at(kMorning + kDay), "nothing");
         REQUIRE(unknown);
-        CHECK(unknown.value->empty());
+        CHECK(unknown->empty());
         auto empty = store->events_between(at(kMorning), at(kMorning));
         REQUIRE(empty);
-        CHECK(empty.value->empty());
+        CHECK(empty->empty());
     }
 }
 
@@ -198,10 +198,10 @@ TEST_CASE("events_planned_between selects by the dose's planned instant", "[hist
 
     auto events = store->events_planned_between(at(kMorning), at(kMorning + kDay));
     REQUIRE(events);
-    REQUIRE(events.value->size() == 2);
-    CHECK(events.value->at(0).kind == EventKind::Due);
-    CHECK(events.value->at(1).kind == EventKind::Taken);
-    for (const auto& stored : *events.value) {
+    REQUIRE(events->size() == 2);
+    CHECK(events->at(0).kind == EventKind::Due);
+    CHECK(events->at(1).kind == EventKind::Taken);
+    for (const auto& stored : *events) {
         CHECK(stored.planned == at(kMorning));
     }
 }
@@ -213,23 +213,23 @@ TEST_CASE("the horizon is saved with the events and survives a reopen", "[histor
         auto store = open_store(path);
         auto none = store->horizon();
         REQUIRE(none);
-        CHECK_FALSE(*none.value);
+        CHECK_FALSE(*none);
 
         REQUIRE(store->append({}, at(kMorning)));
         REQUIRE(store->append({event("am", EventKind::Missed, kMorning, kMorning + 3 * kHour)},
                               at(kMorning + 3 * kHour)));
         auto saved = store->horizon();
         REQUIRE(saved);
-        CHECK(*saved.value == at(kMorning + 3 * kHour));
+        CHECK(*saved == at(kMorning + 3 * kHour));
     }
     auto reopened = open_store(path);
     auto horizon = reopened->horizon();
     REQUIRE(horizon);
-    CHECK(*horizon.value == at(kMorning + 3 * kHour));
+    CHECK(*horizon == at(kMorning + 3 * kHour));
 
     SECTION("append without a horizon leaves it alone") {
         REQUIRE(reopened->append({event("am", EventKind::Due, kMorning + kDay, kMorning + kDay)}));
-        CHECK(*reopened->horizon().value == at(kMorning + 3 * kHour));
+        CHECK(*reopened->horizon() == at(kMorning + 3 * kHour));
     }
     SECTION("an empty append with no horizon changes nothing") {
         REQUIRE(reopened->append({}));
@@ -242,21 +242,21 @@ TEST_CASE("first_dose is the oldest taken event, never a backdated as-needed log
     auto store = open_store(dir.file("history.db"));
     auto nothing = store->first_dose();
     REQUIRE(nothing);
-    CHECK_FALSE(*nothing.value);
+    CHECK_FALSE(*nothing);
 
     REQUIRE(store->append({event("am", EventKind::Missed, kMorning - 5 * kDay, kMorning),
                            event("migraine", EventKind::Symptom, std::nullopt, kMorning)}));
-    CHECK_FALSE(*store->first_dose().value);
+    CHECK_FALSE(*store->first_dose());
 
     // An as-needed use copied in from a paper diary does not start the regimen.
     REQUIRE(store->append({event("topical", EventKind::AsNeeded, std::nullopt, kMorning - kDay)}));
-    CHECK_FALSE(*store->first_dose().value);
+    CHECK_FALSE(*store->first_dose());
 
     REQUIRE(store->append({event("am", EventKind::Taken, kMorning, kMorning + kDay),
                            event("am", EventKind::Taken, kMorning + kDay, kMorning + 2 * kDay)}));
     auto first = store->first_dose();
     REQUIRE(first);
-    CHECK(*first.value == at(kMorning + kDay));
+    CHECK(*first == at(kMorning + kDay));
 }
 
 TEST_CASE("the schema is versioned and migrated", "[history]") {
@@ -288,9 +288,9 @@ TEST_CASE("the schema is versioned and migrated", "[history]") {
         raw_exec(raw_open(path).get(), "PRAGMA user_version = 99");
         auto opened = HistoryStore::open(path);
         REQUIRE_FALSE(opened);
-        CHECK_FALSE(opened.value);
-        CHECK_THAT(opened.error->message, Catch::Contains("schema version 99") &&
-                                              Catch::Contains("newer") && Catch::Contains(path));
+        CHECK_FALSE(opened.ok());
+        CHECK_THAT(opened.error().message, Catch::Contains("schema version 99") &&
+                                               Catch::Contains("newer") && Catch::Contains(path));
         // Refusing must not have touched it.
         CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 99);
         CHECK_FALSE(HistoryStore::open(path, true));
@@ -299,7 +299,7 @@ TEST_CASE("the schema is versioned and migrated", "[history]") {
         raw_open(path);  // an empty file: version 0
         auto opened = HistoryStore::open(path, true);
         REQUIRE_FALSE(opened);
-        CHECK_THAT(opened.error->message, Catch::Contains("older"));
+        CHECK_THAT(opened.error().message, Catch::Contains("older"));
     }
 }
 
@@ -316,10 +316,10 @@ TEST_CASE("a dose is answered once; a refused batch writes nothing", "[history]"
                            event("am", EventKind::Taken, kMorning, kMorning + 120)},
                           at(kMorning + kHour));
         REQUIRE_FALSE(refused);
-        CHECK_THAT(refused.error->message,
+        CHECK_THAT(refused.error().message,
                    Catch::Contains("UNIQUE") && Catch::Contains("history.db"));
         CHECK(all_events(*store).size() == 2);
-        CHECK(*store->horizon().value == at(kMorning));
+        CHECK(*store->horizon() == at(kMorning));
     }
     SECTION("a skip of a taken dose is refused") {
         CHECK_FALSE(store->append({event("am", EventKind::Skipped, kMorning, kMorning + 120)}));
@@ -356,7 +356,7 @@ TEST_CASE("opening fails cleanly where it cannot work", "[history]") {
         const std::string path = dir.file("missing/history.db");
         auto opened = HistoryStore::open(path, true);
         REQUIRE_FALSE(opened);
-        CHECK_THAT(opened.error->message,
+        CHECK_THAT(opened.error().message,
                    Catch::Contains("unable to open") && Catch::Contains(path));
         CHECK_FALSE(fs::exists(dir.path() / "missing"));
     }
@@ -365,8 +365,8 @@ TEST_CASE("opening fails cleanly where it cannot work", "[history]") {
         const std::string path = dir.file("not-a-dir/state/history.db");
         auto opened = HistoryStore::open(path);
         REQUIRE_FALSE(opened);
-        CHECK_THAT(opened.error->message, Catch::Contains("cannot create directory") &&
-                                              Catch::Contains("Not a directory"));
+        CHECK_THAT(opened.error().message, Catch::Contains("cannot create directory") &&
+                                               Catch::Contains("Not a directory"));
     }
     SECTION("a directory it may not write") {
         if (::geteuid() == 0) {
@@ -376,7 +376,7 @@ TEST_CASE("opening fails cleanly where it cannot work", "[history]") {
             REQUIRE(fs::is_directory(locked));
             auto opened = HistoryStore::open(locked + "/regimend-test/state/history.db");
             REQUIRE_FALSE(opened);
-            CHECK_THAT(opened.error->message,
+            CHECK_THAT(opened.error().message,
                        Catch::Contains("cannot create directory " + locked + "/regimend-test"));
             CHECK_FALSE(fs::exists(locked + "/regimend-test"));
             auto no_file = HistoryStore::open(locked + "/history.db");
@@ -387,7 +387,7 @@ TEST_CASE("opening fails cleanly where it cannot work", "[history]") {
             REQUIRE(::chmod((dir.path() / "locked").c_str(), 0500) == 0);
             auto opened = HistoryStore::open(dir.file("locked/state/history.db"));
             REQUIRE_FALSE(opened);
-            CHECK_THAT(opened.error->message, Catch::Contains("Permission denied"));
+            CHECK_THAT(opened.error().message, Catch::Contains("Permission denied"));
             auto no_file = HistoryStore::open(dir.file("locked/history.db"));
             CHECK_FALSE(no_file);
         }
@@ -396,7 +396,7 @@ TEST_CASE("opening fails cleanly where it cannot work", "[history]") {
         std::ofstream(dir.file("garbage.db")) << std::string(4096, 'g');
         auto opened = HistoryStore::open(dir.file("garbage.db"));
         REQUIRE_FALSE(opened);
-        CHECK_THAT(opened.error->message, Catch::Contains("not a database"));
+        CHECK_THAT(opened.error().message, Catch::Contains("not a database"));
     }
 }
 
@@ -426,7 +426,7 @@ TEST_CASE("a read-only store reads and refuses to write", "[history]") {
 
     auto reader = open_store(path, true);
     CHECK(all_events(*reader).size() == 1);
-    CHECK(*reader->horizon().value == at(kMorning));
+    CHECK(*reader->horizon() == at(kMorning));
 
     // The reader sees what the writer commits after it opened.
     REQUIRE(writer->append({event("pm", EventKind::Due, kMorning + kHour, kMorning + kHour)}));
@@ -434,7 +434,7 @@ TEST_CASE("a read-only store reads and refuses to write", "[history]") {
 
     auto refused = reader->append({event("pm", EventKind::Taken, kMorning, kMorning)});
     REQUIRE_FALSE(refused);
-    CHECK_THAT(refused.error->message, Catch::Contains("readonly"));
+    CHECK_THAT(refused.error().message, Catch::Contains("readonly"));
 }
 
 TEST_CASE("a reader in the middle of a query does not block an append", "[history]") {
@@ -464,7 +464,7 @@ TEST_CASE("a writer that never lets go is reported, not waited on forever", "[.s
 
     auto blocked = store->append({event("am", EventKind::Taken, kMorning, kMorning)});
     REQUIRE_FALSE(blocked);
-    CHECK_THAT(blocked.error->message, Catch::Contains("locked") && Catch::Contains(path));
+    CHECK_THAT(blocked.error().message, Catch::Contains("locked") && Catch::Contains(path));
 
     raw_exec(other_writer.get(), "ROLLBACK");
     REQUIRE(store->append({event("am", EventKind::Taken, kMorning, kMorning)}));
@@ -487,14 +487,14 @@ TEST_CASE("a full disk is an error, and the store recovers when space returns", 
     batch.push_back(event("am", EventKind::Taken, kMorning, kMorning + 60));
     auto full = store->append(batch, at(kMorning + kDay));
     REQUIRE_FALSE(full);
-    CHECK_THAT(full.error->message, Catch::Contains("full") && Catch::Contains(path));
+    CHECK_THAT(full.error().message, Catch::Contains("full") && Catch::Contains(path));
     CHECK(all_events(*store).size() == 1);
-    CHECK(*store->horizon().value == at(kMorning));
+    CHECK(*store->horizon() == at(kMorning));
 
     REQUIRE(store->limit_pages_for_testing(1 << 20));
     REQUIRE(store->append(batch, at(kMorning + kDay)));
     CHECK(all_events(*store).size() == 202);
-    CHECK(*store->horizon().value == at(kMorning + kDay));
+    CHECK(*store->horizon() == at(kMorning + kDay));
 }
 
 // Figures, not assertions on time: run with  unit_tests "[.bench]" -s
@@ -548,29 +548,29 @@ TEST_CASE("history store benchmark", "[.bench]") {
                   << " ms\n";
         CHECK(count > 0);
     };
-    timed("events_between 30 days", [&] { return store->events_between(from, to).value->size(); });
+    timed("events_between 30 days", [&] { return store->events_between(from, to)->size(); });
     timed("events_between 30 days, one item",
-          [&] { return store->events_between(from, to, "item-3").value->size(); });
+          [&] { return store->events_between(from, to, "item-3")->size(); });
     timed("events_planned_between 30 days",
-          [&] { return store->events_planned_between(from, to).value->size(); });
+          [&] { return store->events_planned_between(from, to)->size(); });
     timed("events_planned_between 1 day",
-          [&] { return store->events_planned_between(to - Seconds{kDay}, to).value->size(); });
-    timed("first_dose", [&] { return std::size_t{store->first_dose().value->has_value()}; });
-    timed("horizon", [&] { return std::size_t{store->horizon().value->has_value()}; });
+          [&] { return store->events_planned_between(to - Seconds{kDay}, to)->size(); });
+    timed("first_dose", [&] { return std::size_t{store->first_dose()->has_value()}; });
+    timed("horizon", [&] { return std::size_t{store->horizon()->has_value()}; });
 }
 
 TEST_CASE("tracking_since is kept once; diary entries never move it", "[history]") {
     TempDir dir;
     auto store = open_store(dir.file("history.db"));
-    CHECK_FALSE(*store->tracking_since().value);
+    CHECK_FALSE(*store->tracking_since());
     // A history from before the key existed: its first tracked dose, not a backdated entry.
     REQUIRE(
         store->append({event("migraine", EventKind::Symptom, std::nullopt, kMorning - 10 * kDay),
                        event("am", EventKind::Due, kMorning, kMorning)}));
-    CHECK(*store->tracking_since().value == at(kMorning));
+    CHECK(*store->tracking_since() == at(kMorning));
     REQUIRE(store->set_tracking_since(at(kMorning - kHour)));
     REQUIRE(store->set_tracking_since(at(kMorning + kDay)));  // kept once: ignored
-    CHECK(*store->tracking_since().value == at(kMorning - kHour));
+    CHECK(*store->tracking_since() == at(kMorning - kHour));
 }
 
 TEST_CASE("after an undo a dose can be answered again, and only then", "[history]") {
@@ -583,8 +583,8 @@ TEST_CASE("after an undo a dose can be answered again, and only then", "[history
     CHECK_FALSE(store->append({event("am", EventKind::Taken, kMorning, kMorning + 240)}));
     auto events = store->events_planned_between(at(kMorning), at(kMorning + 1));
     REQUIRE(events);
-    REQUIRE(events.value->size() == 3);
-    CHECK((*events.value)[1].kind == EventKind::Undone);
+    REQUIRE(events->size() == 3);
+    CHECK((*events)[1].kind == EventKind::Undone);
 }
 
 TEST_CASE("a version 1 history migrates and keeps its events", "[history]") {
@@ -683,21 +683,21 @@ TEST_CASE("refill and stock events keep their quantity; the stock query starts a
 
     auto from_last_count = store->stock_events("am", at(kMorning + 1000));
     REQUIRE(from_last_count);
-    REQUIRE(from_last_count.value->size() == 2);
-    CHECK((*from_last_count.value)[0].quantity == 7);
-    CHECK((*from_last_count.value)[1].kind == EventKind::Taken);
+    REQUIRE(from_last_count->size() == 2);
+    CHECK((*from_last_count)[0].quantity == 7);
+    CHECK((*from_last_count)[1].kind == EventKind::Taken);
     // On a past day the count before the second one is the start.
     auto earlier = store->stock_events("am", at(kMorning + 300));
     REQUIRE(earlier);
-    REQUIRE(earlier.value->size() == 3);  // stock, taken, refill (no due, no other item)
-    CHECK((*earlier.value)[0].quantity == 10);
+    REQUIRE(earlier->size() == 3);  // stock, taken, refill (no due, no other item)
+    CHECK((*earlier)[0].quantity == 10);
     auto none = store->stock_events("am", at(kMorning - 1));
     REQUIRE(none);
-    CHECK(none.value->empty());
+    CHECK(none->empty());
     const auto by_item = store->all_stock_events(at(kMorning + 1000));
     REQUIRE(by_item);
     std::set<std::string> counted;
-    for (const auto& [item, events] : *by_item.value) {
+    for (const auto& [item, events] : *by_item) {
         counted.insert(item);
     }
     CHECK(counted == std::set<std::string>{"am", "pm"});
@@ -709,14 +709,14 @@ TEST_CASE("refill and stock events keep their quantity; the stock query starts a
         REQUIRE(by_item);
         auto am = store->stock_events("am", at(when));
         auto pm = store->stock_events("pm", at(when));
-        const auto& found = *by_item.value;
-        CHECK(found.count("am") == (am.value->empty() ? 0U : 1U));
-        CHECK(found.count("pm") == (pm.value->empty() ? 0U : 1U));
+        const auto& found = *by_item;
+        CHECK(found.count("am") == (am->empty() ? 0U : 1U));
+        CHECK(found.count("pm") == (pm->empty() ? 0U : 1U));
         if (found.count("am") != 0) {
-            CHECK(found.at("am") == *am.value);
+            CHECK(found.at("am") == *am);
         }
         if (found.count("pm") != 0) {
-            CHECK(found.at("pm") == *pm.value);
+            CHECK(found.at("pm") == *pm);
         }
     }
 }
@@ -726,19 +726,19 @@ TEST_CASE("when the low-stock notice was shown is kept, and cleared", "[history]
     const std::string path = dir.file("history.db");
     {
         auto store = open_store(path);
-        CHECK_FALSE(*store->stock_warned("am").value);
+        CHECK_FALSE(*store->stock_warned("am"));
         REQUIRE(store->set_stock_warned("am", at(kMorning)));
         REQUIRE(store->set_stock_warned("am", at(kMorning + kDay)));
-        CHECK_FALSE(*store->stock_warned("pm").value);
+        CHECK_FALSE(*store->stock_warned("pm"));
     }
     auto store = open_store(path);  // across a restart
-    CHECK(*store->stock_warned("am").value == at(kMorning + kDay));
+    CHECK(*store->stock_warned("am") == at(kMorning + kDay));
     // Every item's, in one read.
     REQUIRE(store->set_stock_warned("b", at(kMorning)));
-    CHECK(*store->stock_warned_all().value ==
+    CHECK(*store->stock_warned_all() ==
           std::map<std::string, Instant>{{"am", at(kMorning + kDay)}, {"b", at(kMorning)}});
     REQUIRE(store->set_stock_warned("am", std::nullopt));
-    CHECK_FALSE(*store->stock_warned("am").value);
+    CHECK_FALSE(*store->stock_warned("am"));
 }
 
 TEST_CASE("events_between_bounded stops reading once the rows pass the limit", "[history]") {
@@ -760,7 +760,7 @@ TEST_CASE("events_between_bounded stops reading once the rows pass the limit", "
             store->events_between_bounded(at(0), at(kMorning + kDay), 10'000, row_bytes, over);
         REQUIRE(read);
         CHECK_FALSE(over);
-        CHECK(read.value->size() == 10);
+        CHECK(read->size() == 10);
     }
     SECTION("past the limit: over, and no more rows kept than it took to pass it") {
         bool over = false;
@@ -768,7 +768,7 @@ TEST_CASE("events_between_bounded stops reading once the rows pass the limit", "
             store->events_between_bounded(at(0), at(kMorning + kDay), 3'500, row_bytes, over);
         REQUIRE(read);
         CHECK(over);
-        CHECK(read.value->size() == 4);
+        CHECK(read->size() == 4);
     }
 }
 
@@ -803,11 +803,11 @@ TEST_CASE("a version 3 history gains the index of the shown events and keeps eve
         /*with_due=*/false);
     REQUIRE(shown);
     CHECK_FALSE(over);
-    REQUIRE(shown.value->size() == 3);
-    CHECK((*shown.value)[0].kind == EventKind::Taken);
-    CHECK((*shown.value)[1].kind == EventKind::Refill);
-    CHECK((*shown.value)[1].quantity == 30.0);
-    CHECK((*shown.value)[2].note == "left side");
+    REQUIRE(shown->size() == 3);
+    CHECK((*shown)[0].kind == EventKind::Taken);
+    CHECK((*shown)[1].kind == EventKind::Refill);
+    CHECK((*shown)[1].quantity == 30.0);
+    CHECK((*shown)[2].note == "left side");
 }
 
 TEST_CASE("the events `history` shows are read through their own index, already in order",
@@ -859,10 +859,10 @@ TEST_CASE("a version 5 history gains the index of pauses; pauses read back in or
     REQUIRE(store->append({event("am", EventKind::Resumed, std::nullopt, 300)}));
     auto pauses = store->pause_events();
     REQUIRE(pauses);
-    REQUIRE(pauses.value->size() == 2);
-    CHECK((*pauses.value)[0].kind == EventKind::Paused);
-    CHECK((*pauses.value)[0].planned == at(100));
-    CHECK((*pauses.value)[0].note == "2026-12-10");
-    CHECK((*pauses.value)[1].kind == EventKind::Resumed);
-    CHECK((*pauses.value)[1].at == at(300));
+    REQUIRE(pauses->size() == 2);
+    CHECK((*pauses)[0].kind == EventKind::Paused);
+    CHECK((*pauses)[0].planned == at(100));
+    CHECK((*pauses)[0].note == "2026-12-10");
+    CHECK((*pauses)[1].kind == EventKind::Resumed);
+    CHECK((*pauses)[1].at == at(300));
 }

@@ -44,7 +44,7 @@ void make_history(const std::string& path) {
         event.note = std::string(400, 'n');
         events.push_back(event);
     }
-    REQUIRE((*opened.value)->append(events));
+    REQUIRE((*opened)->append(events));
 }
 
 }  // namespace
@@ -124,17 +124,17 @@ TEST_CASE("another process holding the write lock is contention, not a problem",
 TEST_CASE("a refusing store keeps nothing and says why", "[history_health]") {
     auto opened = HistoryStore::open_refusing_writes("the history database is damaged");
     REQUIRE(opened);
-    HistoryStore& store = **opened.value;
+    HistoryStore& store = **opened;
     HistoryEvent event;
     event.item = "am";
     event.kind = EventKind::Taken;
     event.at = Instant{Seconds{1'795'334'400}};
     auto written = store.append({event});
     REQUIRE_FALSE(written);
-    CHECK(written.error->message == "the history database is damaged");
+    CHECK(written.error().message == "the history database is damaged");
     auto read = store.events_between(Instant{}, Instant{Seconds{1LL << 40}});
     REQUIRE(read);
-    CHECK(read.value->empty());
+    CHECK(read->empty());
 }
 
 TEST_CASE("the missed notice drops its `take` advice and says why", "[history_health]") {

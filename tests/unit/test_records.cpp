@@ -24,14 +24,14 @@ TEST_CASE("a repeated backdated take never walks back into earlier days", "[reco
     CHECK(first.dose == DoseKey{"glycinate-pm", planned});
     for (int attempt = 0; attempt < 2; ++attempt) {
         auto again = failure_of(tracker.confirm("glycinate-pm", now, now));
-        CHECK(again.error == DoseError::NothingDue);
+        CHECK(again.kind == ErrorKind::NothingDue);
         CHECK(again.message ==
               "No dose of 'glycinate-pm' near 2026-11-20 21:35 is left to confirm: today's "
               "21:30 dose is already taken (`regimenctl undo glycinate-pm` takes that back)");
     }
     SECTION("a dose before tracking began is named as such") {
         auto before = failure_of(tracker.confirm("glycinate-pm", planned - 24h, now));
-        CHECK(before.error == DoseError::NothingDue);
+        CHECK(before.kind == ErrorKind::NothingDue);
         CHECK_THAT(before.message, Catch::Contains("yesterday's 21:30 dose was planned before "
                                                    "regimend began tracking (2026-11-20 20:30)"));
     }
@@ -80,9 +80,9 @@ TEST_CASE("undo takes back the last answer; nothing is deleted", "[records]") {
 
     SECTION("nothing answered: NothingToUndo") {
         auto failure = failure_of(tracker.undo("a", morning + 1min));
-        CHECK(failure.error == DoseError::NothingToUndo);
+        CHECK(failure.kind == ErrorKind::NothingToUndo);
         CHECK(failure.message == "No taken or skipped dose of 'a' in the last 8d to take back");
-        CHECK(failure_of(tracker.undo("zz", morning)).error == DoseError::UnknownItem);
+        CHECK(failure_of(tracker.undo("zz", morning)).kind == ErrorKind::UnknownItem);
     }
     SECTION("within missed_after the dose is due again, reminded at once") {
         answer_of(tracker.confirm("a", std::nullopt, morning + 10min));
@@ -157,7 +157,7 @@ TEST_CASE("one rule for the time of take, log and symptom", "[records]") {
     CHECK_FALSE(future_time_failure(*regimen, now + kFutureTolerance, now));
     auto ahead = future_time_failure(*regimen, now + 15h, now);
     REQUIRE(ahead);
-    CHECK(ahead->error == DoseError::InvalidArgument);
+    CHECK(ahead->kind == ErrorKind::InvalidArgument);
     CHECK(ahead->message ==
           "The time cannot be in the future: 2026-11-21 03:00 (Europe/Berlin) "
           "is after now, 12:00");
@@ -165,7 +165,7 @@ TEST_CASE("one rule for the time of take, log and symptom", "[records]") {
     CHECK_FALSE(future_time_failure(*regimen, now - 24h * 400, now));
 
     CHECK(std::holds_alternative<const Item*>(as_needed_item(*regimen, "top")));
-    CHECK(std::get<DoseFailure>(as_needed_item(*regimen, "x")).error == DoseError::UnknownItem);
+    CHECK(std::get<Error>(as_needed_item(*regimen, "x")).kind == ErrorKind::UnknownItem);
     CHECK_FALSE(symptom_failure(*regimen, "migraine", 10));
     CHECK(symptom_failure(*regimen, "migraine", 11)->message ==
           "The severity is a whole number from 0 to 10, not 11");
@@ -203,7 +203,7 @@ TEST_CASE("take after a missed dose hints at --at", "[records]") {
     start_due(tracker, planned, true);
     tracker.advance(planned + 3h);  // missed
     auto failure = failure_of(tracker.confirm("glycinate-pm", std::nullopt, planned + 4h));
-    CHECK(failure.error == DoseError::NothingDue);
+    CHECK(failure.kind == ErrorKind::NothingDue);
     CHECK_THAT(failure.message,
                Catch::Contains("today's 08:00 dose was missed: if you took it, say when, e.g. "
                                "`regimenctl take glycinate-pm --at 08:00`"));
@@ -225,7 +225,7 @@ TEST_CASE("notes and reasons follow the regimen's rule for notes", "[records]") 
         CAPTURE(bad);
         auto failure = note_failure(bad);
         REQUIRE(failure);
-        CHECK(failure->error == DoseError::InvalidArgument);
+        CHECK(failure->kind == ErrorKind::InvalidArgument);
         CHECK(failure->message.starts_with("The note contains the "));
     }
     CHECK(note_failure("a\rb", "reason")->message.starts_with("The reason contains"));
