@@ -7,6 +7,7 @@
 
 #include "core/parse_document.hpp"
 #include "core/parse_fields.hpp"
+#include "core/parse_hooks.hpp"
 #include "core/parse_item.hpp"
 #include "core/parse_reader.hpp"
 #include "core/parse_source.hpp"
@@ -32,9 +33,9 @@ class RegimenReader {
     Regimen read(const YAML::Node& root) {
         regimen_.file = diagnostics_.file();
         SourcePos where = diagnostics_.position(root.Mark());
-        auto top = Mapping::read(
-            diagnostics_, root, where, "the regimen (top level)",
-            {"version", "timezone", "bedtime", "reminders", "limits", "symptoms", "items"});
+        auto top = Mapping::read(diagnostics_, root, where, "the regimen (top level)",
+                                 {"version", "timezone", "bedtime", "reminders", "limits",
+                                  "symptoms", "items", "hooks"});
         if (!top) {
             return regimen_;
         }
@@ -57,6 +58,13 @@ class RegimenReader {
             read_items(*items);
         } else {
             diagnostics_.error(top->pos(), "the regimen has no 'items' (a list of what to take)");
+        }
+        if (const Field* hooks = top->get("hooks")) {
+            std::vector<ReadHook> read = read_hooks(diagnostics_, *hooks);
+            check_hook_items(diagnostics_, read, regimen_.items);
+            for (auto& entry : read) {
+                regimen_.hooks.push_back(std::move(entry.hook));
+            }
         }
         return regimen_;
     }
