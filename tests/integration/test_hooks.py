@@ -8,6 +8,7 @@ import json
 import re
 import os
 import shutil
+import subprocess
 import threading
 import time
 import unittest
@@ -39,6 +40,21 @@ def read_env(path):
 
 
 class Hooks(harness.DaemonTestCase):
+
+    def test_the_readmes_hooks_example_passes_check(self):
+        source = os.environ.get("REGIMEND_SOURCE_DIR",
+                                os.path.join(os.path.dirname(__file__), "..", ".."))
+        with open(os.path.join(source, "README.md")) as readme:
+            blocks = re.findall(r"^```yaml\n(hooks:\n.*?)^```", readme.read(),
+                                re.DOTALL | re.MULTILINE)
+        self.assertEqual(len(blocks), 1, "README.md shows one hooks example")
+        path = os.path.join(self.workdir, "regimen.yaml")
+        with open(path, "w") as regimen:
+            regimen.write(harness.regimen_yaml([{"id": "glycinate-pm", "name": "Glycinate",
+                                                 "at": "21:30"}]) + blocks[0])
+        result = subprocess.run([harness.REGIMENCTL, "check", path], capture_output=True,
+                                text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
     def test_a_hook_writes_its_environment_on_taken_and_on_missed(self):
         out = os.path.join(self.workdir, "hook-out")

@@ -102,7 +102,8 @@ TEST_CASE("a bad hook is an error at its line and column", "[hooks][parse]") {
                   "taken, skipped, missed, undone, low_stock, regimen_error");
     }
     SECTION("no events") {
-        CHECK(only_error("  - events: []\n    run: [true]\n").starts_with(at_line(0, 13) + "'events' must name at least one event"));
+        CHECK(only_error("  - events: []\n    run: [true]\n")
+                  .starts_with(at_line(0, 13) + "'events' must name at least one event"));
     }
     SECTION("an empty run") {
         CHECK(only_error("  - events: [missed]\n    run: []\n") ==
