@@ -64,6 +64,9 @@ class Engine {
     Engine(std::string config_path, LoadedRegimen loaded, HistoryStore& store,
            ReminderDisplay& display, DoseSignals& signals, WakeupScheduler& scheduler,
            ZoneLookup zone_lookup = lookup_system_zone);
+    // The stock keeper's low-stock callback holds `this`.
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
 
     // Once at start: the recent history and the horizon from the store. False when the
     // store cannot be read (the daemon cannot know what was already answered).
