@@ -35,6 +35,7 @@
 #include "loop/clock_watch.hpp"
 #include "loop/event_loop.hpp"
 #include "loop/file_watch.hpp"
+#include "loop/hook_runner.hpp"
 #include "loop/regimen_worker.hpp"
 #include "loop/wakeup_timer.hpp"
 #include "store/health.hpp"
@@ -311,8 +312,11 @@ int run_daemon(const Paths& paths) {
     if (!start.failure) {
         to_remember = start.loaded.text;
     }
+    // Before the engine, which hands it the hooks' commands, and destroyed after it.
+    HookRunner hooks(loop.get());
     Engine engine(paths.config_file, std::move(start.loaded), *store, display, service, wakeup);
     engine_ref = &engine;
+    engine.use_hooks(&hooks);
     // Every server found (at start, or a new owner of the name) is given the open reminders.
     notifier.use_open_reminders([&engine] { return engine.open_reminders(now_micros()); });
     engine.on_applied([&last_regimen](const std::string& text) { last_regimen.remember(text); });

@@ -16,6 +16,8 @@ packages=(
     # real notification servers and the status bar (tests/integration/test_dunst.py,
     # test_mako.py, test_waybar.py): dunst under Xvfb, mako and waybar under a headless sway
     dunst xvfb xauth x11-utils imagemagick sway mako-notifier grim waybar fonts-dejavu-core
+    # a hook posting to a stand-in ntfy server (tests/integration/test_hooks.py)
+    curl
     # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
     clang libclang-rt-14-dev
     # the package (scripts/deb.sh): lintian, and file and binutils to check its programs

@@ -63,7 +63,17 @@ Engine::Engine(std::string config_path, LoadedRegimen loaded, HistoryStore& stor
       scheduler_(scheduler),
       tracker_(loaded.regimen),
       stock_(store, display, signals),
-      file_regimen_(std::move(loaded.regimen)) {}
+      file_regimen_(std::move(loaded.regimen)) {
+    stock_.on_low([this](const Item& item, Instant now) {
+        HookFacts facts;
+        facts.event = HookEvent::LowStock;
+        facts.item = item.id;
+        facts.name = item.name;
+        facts.amount = item.amount ? item.amount->text : std::string{};
+        facts.at = now;
+        run_hooks(std::move(facts));
+    });
+}
 
 bool Engine::restore(Micros now) {
     const Instant instant = to_instant(now);
@@ -104,6 +114,10 @@ bool Engine::restore(Micros now) {
 void Engine::advance(Micros now) {
     const Instant instant = to_instant(now);
     last_advance_ = instant;
+    if (regimen_error_hooks_pending_) {
+        regimen_error_hooks_pending_ = false;
+        run_hooks(HookFacts{HookEvent::RegimenError, {}, {}, {}, std::nullopt, instant});
+    }
     Effects effects = tracker_.advance(instant);
     for (const auto& dose : effects.became_due) {
         // How late the loop woke for this dose: the figure to watch for timer accuracy.
@@ -182,11 +196,18 @@ void Engine::carry_out(const Effects& effects, Instant now) {
     }
     for (const auto& dose : effects.became_due) {
         signals_.dose_due(dose);
+        run_dose_hooks(HookEvent::Due, dose, now);
+    }
+    for (const auto& dose : effects.escalated) {
+        run_dose_hooks(HookEvent::Escalated, dose, now);
     }
     for (const auto& dose : effects.missed) {
         spdlog::info("missed: '{}' planned {}", dose.item_id,
                      format_rfc3339(*regimen().zone, dose.planned));
         signals_.dose_missed(dose);
+        const Item* item = regimen().find(dose.item_id);
+        run_dose_hooks(HookEvent::Missed, dose,
+                       item != nullptr ? dose.planned + item->reminders.missed_after : now);
     }
     if (!effects.missed.empty()) {
         show_missed_notice(effects.missed, now);
@@ -247,15 +268,18 @@ Result<Instant> Engine::confirm_with(const std::function<AnswerResult(DoseTracke
                                      Micros now) {
     return answer_call(ask, now, [this](const Answer& done, Instant instant) {
         Instant taken_at = instant;
+        std::string amount;
         for (const auto& event : done.effects.events) {
             if (event.kind == EventKind::Taken) {
                 taken_at = event.at;
+                amount = event.amount;
             }
         }
         spdlog::info("taken: '{}' planned {} at {}", done.dose.item_id,
                      format_rfc3339(*regimen().zone, done.dose.planned),
                      format_rfc3339(*regimen().zone, taken_at));
         signals_.dose_taken(done.dose, taken_at);
+        run_dose_hooks(HookEvent::Taken, done.dose, taken_at, amount);
         check_stock({done.dose.item_id}, StockTrigger::Taken, instant);
         return done.dose.planned;
     });
@@ -272,11 +296,12 @@ Result<Instant> Engine::skip(std::string_view item, const std::string& reason, M
 
 Result<Instant> Engine::skip_with(const std::function<AnswerResult(DoseTracker&)>& ask,
                                   const std::string& reason, Micros now) {
-    return answer_call(ask, now, [&](const Answer& done, Instant) {
+    return answer_call(ask, now, [&](const Answer& done, Instant instant) {
         spdlog::info("skipped: '{}' planned {}{}", done.dose.item_id,
                      format_rfc3339(*regimen().zone, done.dose.planned),
                      reason.empty() ? "" : " (" + reason + ")");
         signals_.dose_skipped(done.dose);
+        run_dose_hooks(HookEvent::Skipped, done.dose, instant);
         return done.dose.planned;
     });
 }
@@ -310,6 +335,7 @@ Result<Instant> Engine::undo(std::string_view item, Micros now) {
                            spdlog::info("undone: '{}' planned {}", done.dose.item_id,
                                         format_rfc3339(*regimen().zone, done.dose.planned));
                            signals_.dose_undone(done.dose);
+                           run_dose_hooks(HookEvent::Undone, done.dose, instant);
                            check_stock({done.dose.item_id}, StockTrigger::Undone, instant);
                            return done.dose.planned;
                        });
@@ -335,6 +361,10 @@ Result<Instant> Engine::undo_entry(const UndoTarget& target, Micros now) {
                  format_rfc3339(*regimen().zone, event.at));
     if (target.kind == UndoTarget::Kind::AsNeeded) {
         signals_.dose_undone(DoseKey{event.item, event.at});
+        if (const Item* item = regimen().find(event.item)) {
+            run_hooks(HookFacts{HookEvent::Undone, item->id, item->name, event.amount, std::nullopt,
+                                instant});
+        }
         check_stock({event.item}, StockTrigger::Undone, instant);
     }
     return event.at;
@@ -387,6 +417,8 @@ Result<std::string> Engine::log_dose(std::string_view item_text, Instant at,
         return storage_error(*failure);
     }
     spdlog::info("as needed: '{}' at {}", item.id, format_rfc3339(zone, at));
+    // A logged as-needed dose is `taken` for the hooks, with no planned instant.
+    run_hooks(HookFacts{HookEvent::Taken, item.id, item.name, event.amount, std::nullopt, at});
     if (!warning.empty()) {
         spdlog::warn("{}", warning);
     }
@@ -664,6 +696,10 @@ Result<std::monostate> Engine::apply_reload(LoadedRegimen loaded, ReloadTrigger 
         if (trigger == ReloadTrigger::Request || !repeated) {
             report_reload_failure(loaded, consequence);
         }
+        if (!repeated) {  // a caregiver hears of a broken file once, not at every save
+            run_hooks(
+                HookFacts{HookEvent::RegimenError, {}, {}, {}, std::nullopt, to_instant(now)});
+        }
         failed_text_ = loaded.text;
         set_file_problems(loaded, _("regimend keeps the last valid regimen"));
         return Error{ErrorKind::InvalidRegimen, loaded.errors_text()};
@@ -705,6 +741,7 @@ void Engine::start_despite(const LoadedRegimen& failed, bool on_last_valid) {
     set_file_problems(failed, on_last_valid ? _("regimend runs on the last valid regimen")
                                             : _("regimend runs with no items until it loads"));
     report_reload_failure(failed, consequence);
+    regimen_error_hooks_pending_ = true;  // run by the first advance(), which knows the time
 }
 
 void Engine::set_file_problems(const LoadedRegimen& failed, const std::string& consequence) {
@@ -809,6 +846,31 @@ std::string Engine::stock_note(const Reminder& reminder, Instant now) const {
 void Engine::show_missed_notice(const std::vector<DoseKey>& missed, Instant now) {
     const NoticeText text = missed_notice(regimen(), missed, now);
     display_.notice("missed", text.summary, text.body);
+}
+
+void Engine::run_hooks(HookFacts facts) const {
+    if (hooks_ == nullptr) {
+        return;
+    }
+    for (auto& call : hook_calls(regimen(), facts)) {
+        hooks_->launch(std::move(call));
+    }
+}
+
+void Engine::run_dose_hooks(HookEvent event, const DoseKey& dose, Instant at,
+                            const std::string& amount) const {
+    if (hooks_ == nullptr || regimen().hooks.empty()) {
+        return;
+    }
+    const Item* item = regimen().find(dose.item_id);
+    HookFacts facts{event,  dose.item_id, item != nullptr ? item->name : dose.item_id,
+                    amount, dose.planned, at};
+    if (facts.amount.empty() && item != nullptr) {
+        if (auto planned = item->amount_on(local_date(zone_of(regimen()), dose.planned))) {
+            facts.amount = planned->text;
+        }
+    }
+    run_hooks(std::move(facts));
 }
 
 void Engine::refresh_next_due(Instant now) {

@@ -48,6 +48,9 @@ class Engine {
     Engine(std::string config_path, LoadedRegimen loaded, HistoryStore& store,
            ReminderDisplay& display, DoseSignals& signals, WakeupScheduler& scheduler,
            ZoneLookup zone_lookup = lookup_system_zone);
+    // The stock keeper's low-stock callback holds `this`.
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
 
     // Once at start: the recent history and the horizon from the store. False when the
     // store cannot be read (the daemon cannot know what was already answered).
@@ -123,6 +126,9 @@ class Engine {
     // (a restart of the daemon or of the server).
     std::vector<std::vector<ReminderText>> open_reminders(Micros now) const;
 
+    // Where the hooks' commands go (loop/hook_runner.hpp); none: hooks are not run.
+    void use_hooks(HookLauncher* hooks) { hooks_ = hooks; }
+
     const Regimen& regimen() const { return tracker_.regimen(); }
     const std::string& config_path() const { return config_path_; }
     // NextDue: the next unanswered planned instant; nullopt if none.
@@ -154,6 +160,12 @@ class Engine {
     void show_missed_notice(const std::vector<DoseKey>& missed, Instant now);
     // The stock line of a reminder ("4 capsules left"), empty while the stock is not low.
     std::string stock_note(const Reminder& reminder, Instant now) const;
+    // Hands the hooks that `facts` concerns to the launcher; never waits for them.
+    void run_hooks(HookFacts facts) const;
+    // A dose's event: its item's name and the dose's amount (`amount` when given: what was
+    // recorded as taken).
+    void run_dose_hooks(HookEvent event, const DoseKey& dose, Instant at,
+                        const std::string& amount = {}) const;
     void refresh_next_due(Instant now);
     // Recounts these stocked items (ids not in the regimen, or without stock, are skipped).
     void check_stock(const std::set<std::string>& items, StockTrigger trigger, Instant now);
@@ -194,6 +206,8 @@ class Engine {
     std::optional<Instant> next_due_;
     Instant last_advance_{};
     std::function<void(const std::string&)> applied_;
+    HookLauncher* hooks_ = nullptr;
+    bool regimen_error_hooks_pending_ = false;
     // While events are held back, the wakeup comes at the latest this long after the last
     // try (doubling from kFirstRetry up to kLastRetry while the store keeps refusing), so
     // the history catches up without waiting for a dose or a caller.

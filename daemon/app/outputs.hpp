@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/doses.hpp"
+#include "core/hooks.hpp"        // HookCall
 #include "core/notice_text.hpp"  // ReminderText
 
 namespace regimend {
@@ -59,6 +60,14 @@ class WakeupScheduler {
     virtual ~WakeupScheduler() = default;
     // The next instant the engine has work; nullopt: sleep until something else happens.
     virtual void schedule(std::optional<Instant> deadline) = 0;
+};
+
+// Starts hooks' commands (loop/hook_runner.hpp) without waiting for them: a hook never
+// delays a reminder or a caller.
+class HookLauncher {
+  public:
+    virtual ~HookLauncher() = default;
+    virtual void launch(HookCall call) = 0;
 };
 
 }  // namespace regimend

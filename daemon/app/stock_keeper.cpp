@@ -206,6 +206,9 @@ std::optional<StockForecast> StockKeeper::act_on(const Regimen& regimen, const I
     spdlog::info("low stock: {}", text.summary);
     display_.notice(stock_notice_key(item.id), text.summary, text.body);
     signals_.stock_low(item.id, forecast.on_hand, forecast.runs_out);
+    if (on_low_) {
+        on_low_(item, now);
+    }
     if (auto written = store_.set_stock_warned(item.id, now); !written) {
         spdlog::warn("cannot record the low-stock notice: {}", written.error().message);
     }

@@ -5,6 +5,7 @@
 // item's warn_before. No timer of its own: it rides on the engine's events.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -41,6 +42,11 @@ class StockKeeper {
     // Every stocked item of the tracker's regimen; forgets items that left it.
     void check_all(const DoseTracker& tracker, StockTrigger trigger, Instant now);
 
+    // Called with each low-stock notice as it is shown (the engine's low_stock hooks).
+    void on_low(std::function<void(const Item& item, Instant now)> low) {
+        on_low_ = std::move(low);
+    }
+
     // Ids of the items whose stock runs out within their warn_before (LowStock).
     const std::set<std::string>& low_items() const { return low_; }
     // One line per low item, for the Warnings property and `regimenctl status`.
@@ -69,6 +75,7 @@ class StockKeeper {
     DoseSignals& signals_;
     std::set<std::string> low_;
     std::map<std::string, std::string> lines_;  // item -> its warning line
+    std::function<void(const Item&, Instant)> on_low_;
 };
 
 // The notice key of an item's low-stock notification.

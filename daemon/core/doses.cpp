@@ -264,6 +264,9 @@ void DoseTracker::remind_open(Instant now, Effects& effects) {
         bool critical = now >= key.planned + policy.escalate_after;
         effects.reminders.push_back(
             Reminder{key, critical ? Urgency::Critical : Urgency::Normal, open.shown});
+        if (critical && !open.escalated) {
+            effects.escalated.push_back(key);
+        }
         open.escalated = open.escalated || critical;
         open.snoozed = false;
         open.shown = true;
@@ -299,6 +302,9 @@ void DoseTracker::catch_up(Instant now, Effects& effects) {
         effects.became_due.push_back(key);
         effects.reminders.push_back(
             Reminder{key, critical ? Urgency::Critical : Urgency::Normal, false});
+        if (critical) {
+            effects.escalated.push_back(key);  // came due after its escalation (a wake-up)
+        }
         OpenDose open;
         open.next_reminder = now + policy.repeat_every;
         open.escalated = critical;

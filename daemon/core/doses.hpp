@@ -48,10 +48,12 @@ struct Effects {
     std::vector<Reminder> reminders;   // notifications to show or re-show
     std::vector<DoseKey> closed;       // notifications to close (answered, missed, removed)
     std::vector<DoseKey> missed;       // DoseMissed signals; shown as one "missed" notice
+    // Doses whose reminder became critical now (escalate_after passed): `escalated` hooks.
+    std::vector<DoseKey> escalated;
 
     bool empty() const {
         return events.empty() && became_due.empty() && reminders.empty() && closed.empty() &&
-               missed.empty();
+               missed.empty() && escalated.empty();
     }
 };
 

@@ -399,6 +399,9 @@ AnswerResult DoseTracker::undo(std::string_view item_text, Instant now) {
         answer.effects.became_due.push_back(key);
         answer.effects.reminders.push_back(
             Reminder{key, critical ? Urgency::Critical : Urgency::Normal, false});
+        if (critical) {
+            answer.effects.escalated.push_back(key);
+        }
     }
     // Otherwise it was answered early and is upcoming again: advance() reminds it on time.
     return answer;

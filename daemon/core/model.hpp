@@ -169,6 +169,21 @@ struct Limit {
     friend bool operator==(const Limit&, const Limit&) = default;
 };
 
+// What a hook runs on (../shared/SPEC.md "Hooks: reaching someone else").
+enum class HookEvent { Due, Escalated, Taken, Skipped, Missed, Undone, LowStock, RegimenError };
+
+// `hooks:` entry: a command (never through a shell) run on some events, for some items.
+struct Hook {
+    std::vector<HookEvent> events;
+    std::vector<std::string> items;  // empty: every item
+    // The command and its arguments as written, `{placeholders}` unexpanded (core/hooks.hpp).
+    std::vector<std::string> run;
+    Seconds timeout{30};
+    SourcePos pos;
+
+    friend bool operator==(const Hook&, const Hook&) = default;
+};
+
 // Which way a symptom kind's ratings are better: `symptoms: [{sleep: {better: higher}}]`.
 // Unstated: the report says "higher" or "lower", never "better" or "worse".
 enum class Better { Unstated, Lower, Higher };
@@ -184,6 +199,7 @@ struct Regimen {
     std::vector<std::string> symptoms;
     std::vector<std::pair<std::string, Better>> symptom_better;  // kinds that state `better:`
     std::vector<Item> items;
+    std::vector<Hook> hooks;
 
     Better better_of(std::string_view kind) const;
 

@@ -8,6 +8,7 @@
 
 #include "core/parse_document.hpp"
 #include "core/parse_fields.hpp"
+#include "core/parse_hooks.hpp"
 #include "core/parse_item.hpp"
 #include "core/parse_reader.hpp"
 #include "core/parse_source.hpp"
@@ -33,9 +34,9 @@ class RegimenReader {
     Regimen read(const YAML::Node& root) {
         regimen_.file = diagnostics_.file();
         SourcePos where = diagnostics_.position(root.Mark());
-        auto top = Mapping::read(
-            diagnostics_, root, where, N_("the regimen (top level)"),
-            {"version", "timezone", "bedtime", "reminders", "limits", "symptoms", "items"});
+        auto top = Mapping::read(diagnostics_, root, where, N_("the regimen (top level)"),
+                                 {"version", "timezone", "bedtime", "reminders", "limits",
+                                  "symptoms", "items", "hooks"});
         if (!top) {
             return regimen_;
         }
@@ -59,6 +60,13 @@ class RegimenReader {
         } else {
             diagnostics_.error(top->pos(),
                                _("the regimen has no 'items' (a list of what to take)"));
+        }
+        if (const Field* hooks = top->get("hooks")) {
+            std::vector<ReadHook> read = read_hooks(diagnostics_, *hooks);
+            check_hook_items(diagnostics_, read, regimen_.items);
+            for (auto& entry : read) {
+                regimen_.hooks.push_back(std::move(entry.hook));
+            }
         }
         return regimen_;
     }
