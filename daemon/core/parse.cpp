@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "core/parse_devices.hpp"
 #include "core/parse_document.hpp"
 #include "core/parse_fields.hpp"
 #include "core/parse_item.hpp"
@@ -32,9 +33,9 @@ class RegimenReader {
     Regimen read(const YAML::Node& root) {
         regimen_.file = diagnostics_.file();
         SourcePos where = diagnostics_.position(root.Mark());
-        auto top = Mapping::read(
-            diagnostics_, root, where, "the regimen (top level)",
-            {"version", "timezone", "bedtime", "reminders", "limits", "symptoms", "items"});
+        auto top = Mapping::read(diagnostics_, root, where, "the regimen (top level)",
+                                 {"version", "timezone", "bedtime", "reminders", "limits",
+                                  "symptoms", "items", "devices"});
         if (!top) {
             return regimen_;
         }
@@ -52,6 +53,9 @@ class RegimenReader {
         }
         if (const Field* symptoms = top->get("symptoms")) {
             read_symptoms(*symptoms);
+        }
+        if (const Field* devices = top->get("devices")) {
+            regimen_.caldav = read_devices(diagnostics_, *devices);
         }
         if (const Field* items = top->get("items")) {
             read_items(*items);
