@@ -11,6 +11,8 @@ packages=(
     build-essential cmake pkgconf debhelper
     libsystemd-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libsqlite3-dev libcli11-dev
     libhowardhinnant-date-dev nlohmann-json3-dev
+    # CalDAV sync (devices: caldav:): HTTP and TLS, iCalendar tasks, WebDAV's XML
+    libcurl4-openssl-dev libical-dev libpugixml-dev ca-certificates
     # run: the zones regimen times are in, a session bus (scripts/run.sh starts a private
     # one with dbus-run-session when there is none)
     tzdata dbus-daemon
