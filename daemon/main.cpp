@@ -35,6 +35,7 @@
 #include "loop/wakeup_timer.hpp"
 #include "store/health.hpp"
 #include "store/history.hpp"
+#include "sync/device_sync.hpp"
 
 namespace regimend {
 namespace {
@@ -197,8 +198,23 @@ int run_daemon(const Paths& paths) {
     if (!start_failure) {
         to_remember = loaded.text;
     }
-    Engine engine(paths.config_file, std::move(loaded), *store, display, service, wakeup);
+    SyncingScheduler scheduler(wakeup);
+    Engine engine(paths.config_file, std::move(loaded), *store, display, service, scheduler);
     engine_ref = &engine;
+    // CalDAV (`devices: caldav:`): follows every change of the engine; its requests run on
+    // its own thread. Destroyed before the engine (declared after it).
+    DeviceSync device_sync(loop.get(), engine);
+    scheduler.follow(&device_sync);
+    device_sync.on_status_changed([&] {
+        const auto sync = device_sync.status();
+        service.set_sync(Service::SyncState{sync.has_value(),
+                                            sync && sync->last_ok ? to_bus_time(*sync->last_ok) : 0,
+                                            sync ? sync->error : std::string{}});
+    });
+    struct StopFollowing {
+        SyncingScheduler& scheduler;
+        ~StopFollowing() { scheduler.follow(nullptr); }
+    } stop_following{scheduler};
     // Every server found (at start, or a new owner of the name) is given the open reminders.
     notifier.use_open_reminders([&engine] { return engine.open_reminders(now_micros()); });
     engine.on_applied([&last_regimen](const std::string& text) { last_regimen.remember(text); });

@@ -11,6 +11,7 @@
 #include "core/daily_totals.hpp"
 #include "core/diary.hpp"
 #include "core/doses.hpp"
+#include "core/i18n.hpp"
 #include "core/lint.hpp"
 #include "error.hpp"
 #include "host/zoneinfo.hpp"
@@ -36,6 +37,8 @@ struct StatusView {
     std::optional<NextDose> next;
     std::vector<std::pair<DoseRow, Instant>> snoozed_until;
     std::vector<std::string> warnings;
+    // CalDAV sync (`devices: caldav:`); nullopt without a device.
+    std::optional<BusClient::SyncInfo> sync;
     // The regimen parses but lists no item (the first run's inactive example): the text
     // says how to add some instead of "No doses planned".
     bool no_items = false;
@@ -104,6 +107,18 @@ std::string status_text(const StatusView& view) {
         text += "Next: " + format_when(zone, next->planned, today) + terminal_text(what) + '\n';
     } else if (!view.no_items) {
         text += "Next: nothing planned\n";
+    }
+    if (const auto& sync = view.sync) {
+        const std::string when =
+            sync->last_ok ? format_when(zone, *sync->last_ok, today) : std::string(_("never"));
+        std::string line = _("Phone sync: last good sync {}");
+        line.replace(line.find("{}"), 2, when);
+        text += terminal_text(line) + '\n';
+        if (!sync->error.empty()) {
+            std::string failed = _("  last error: {}");
+            failed.replace(failed.find("{}"), 2, sync->error);
+            text += paint(terminal_text(failed), Colour::Yellow) + '\n';
+        }
     }
     if (!view.warnings.empty()) {
         text += paint("Warnings:", Colour::Yellow);
@@ -216,6 +231,12 @@ void print_status_json(const StatusView& view) {
                                                 {"planned", instant_json(zone, view.next->planned)}}
                                : nlohmann::json(nullptr);
     document["warnings"] = view.warnings;
+    document["sync"] =
+        view.sync
+            ? nlohmann::json{{"last_ok", instant_json(zone, view.sync->last_ok)},
+                             {"error", view.sync->error.empty() ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(view.sync->error)}}
+            : nlohmann::json(nullptr);
     print_json(document);
 }
 
@@ -232,6 +253,7 @@ int run_status(const GlobalOptions& options) {
     auto found = status_from_today(bus);
     StatusView view = found ? std::move(*found) : status_of_a_large_day(options);
     view.no_items = view.doses.empty() && !view.next && regimen_has_no_items(bus, options);
+    view.sync = bus.sync();
     if (options.json) {
         print_status_json(view);
     } else {

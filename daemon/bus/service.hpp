@@ -60,7 +60,18 @@ class Service : public DoseSignals {
     void set_warnings(std::vector<std::string> warnings) { warnings_ = std::move(warnings); }
     const std::vector<std::string>& warnings() const { return warnings_; }
 
+    // The Sync property (an addition, `status`'s sync): whether a CalDAV device is
+    // configured, the last good sync (µs, 0 = none yet) and the last error (empty: none).
+    struct SyncState {
+        bool configured = false;
+        std::uint64_t last_ok = 0;
+        std::string error;
+    };
+    void set_sync(SyncState sync) { sync_ = std::move(sync); }
+    const SyncState& sync() const { return sync_; }
+
   private:
+    SyncState sync_;
     // The object's vtable (service.cpp): defined as a member so that it, and only it,
     // reaches the private handlers below, with the service as its userdata.
     static const sd_bus_vtable kVtable[];
