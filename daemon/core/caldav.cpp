@@ -106,6 +106,10 @@ std::string xml_escaped(std::string_view text) {
 
 }  // namespace
 
+void release_thread_buffers() {
+    icalmemory_free_ring();
+}
+
 std::string task_uid(const DoseKey& dose) {
     return dose.item_id + "." + std::to_string(dose.planned.time_since_epoch().count()) +
            std::string(kUidSuffix);

@@ -99,4 +99,7 @@ std::variant<Multistatus, std::string> parse_multistatus(std::string_view body);
 // for each member's ETag and calendar data.
 std::string sync_collection_body(std::string_view token);
 
+// Frees libical's buffers of the calling thread (a worker thread calls it before it ends).
+void release_thread_buffers();
+
 }  // namespace regimend::caldav

@@ -271,6 +271,10 @@ void CaldavWorker::submit(CaldavRequest request) {
 }
 
 void CaldavWorker::run() {
+    // libical keeps per-thread buffers: given back when the thread ends.
+    struct ReleaseBuffers {
+        ~ReleaseBuffers() { caldav::release_thread_buffers(); }
+    } release;
     for (;;) {
         CaldavRequest request;
         {
@@ -356,7 +360,7 @@ CaldavResult CaldavWorker::carry_out(const CaldavRequest& request) {
             upload = caldav::sync_collection_body(request.sync_token);
             curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, "REPORT");
             add_header("Content-Type: application/xml; charset=utf-8");
-            add_header("Depth: 1");
+            add_header("Depth: 0");  // RFC 6578 3.2: sync-level says how deep
             break;
     }
     std::string condition;

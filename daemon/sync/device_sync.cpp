@@ -378,6 +378,9 @@ void DeviceSync::apply_remote(const RemoteMember& member, Micros now,
     if (answer == nullptr) {
         return;
     }
+    spdlog::info("CalDAV: '{}' planned {} was {} on another device", answer->dose.item_id,
+                 format_rfc3339(*engine_.regimen().zone, answer->dose.planned),
+                 answer->kind == caldav::PhoneAnswer::Kind::Taken ? "completed" : "cancelled");
     const auto result = answer->kind == caldav::PhoneAnswer::Kind::Taken
                             ? engine_.confirm_dose(answer->dose, answer->at, now)
                             : engine_.skip_dose(answer->dose, "skipped on another device", now);

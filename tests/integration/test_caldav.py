@@ -5,6 +5,7 @@ desktop notification closes) or `skipped`; `regimenctl take` completes the serve
 Tasks of other origin and completions in the future change nothing."""
 
 import json
+import os
 import time
 import unittest
 
@@ -27,15 +28,17 @@ class CaldavSync(harness.DaemonTestCase):
         self.addCleanup(self.radicale.stop)
         self.radicale.make_collection()
 
-    def start(self, url=None, password=caldav_server.PASSWORD, more_items=()):
+    def start(self, url=None, password=caldav_server.PASSWORD, more_items=(), mode=0o600,
+              devices=None):
         self.server = self.start_notifications()
         self.recorder = self.start_recorder()
         secret = caldav_server.password_file(self.workdir, password)
+        os.chmod(secret, mode)
         item = harness.dose_item("glycinate-pm", LEAD, name="Magnesium glycinate",
                                  dose="2 capsules", amount="200 mg")
-        text = harness.regimen_yaml([item] + list(more_items), reminders=SLOW,
-                                    extra=caldav_server.devices_yaml(
-                                        url or self.radicale.collection, secret))
+        if devices is None:
+            devices = caldav_server.devices_yaml(url or self.radicale.collection, secret)
+        text = harness.regimen_yaml([item] + list(more_items), reminders=SLOW, extra=devices)
         self.daemon = self.start_daemon(text)
         due = self.recorder.wait("DoseDue")
         self.planned = int(due[1])
@@ -86,7 +89,15 @@ class CaldavSync(harness.DaemonTestCase):
         self.assertIn("COMPLETED:", text)
 
     def test_cancelled_on_the_phone_is_skipped(self):
-        self.start()
+        # The password from password_command this time (its first line).
+        command = os.path.join(self.workdir, "print-password")
+        with open(command, "w") as out:
+            out.write(f"#!/bin/sh\necho '{caldav_server.PASSWORD}'\necho second line\n")
+        os.chmod(command, 0o700)
+        self.start(devices="devices:\n  caldav:\n"
+                           f"    url: {self.radicale.collection}\n"
+                           f"    username: {caldav_server.USER}\n"
+                           f"    password_command: [{command}]\n    poll: 10s\n")
         text, etag = self.radicale.wait_task("glycinate-pm", self.planned)
         self.radicale.put(self.radicale.task_url("glycinate-pm", self.planned),
                           caldav_server.cancelled(text), etag)
@@ -125,6 +136,29 @@ class CaldavSync(harness.DaemonTestCase):
         self.assertIsNone(back.task("threonate", self.planned))
         self.assertEqual([e["event"] for e in self.daemon.history() if e["item"] == "threonate"],
                          ["due", "taken"])
+
+    def test_undo_on_the_desktop_reopens_the_task(self):
+        self.start()
+        self.radicale.wait_task("glycinate-pm", self.planned)
+        self.assertEqual(self.daemon.ctl("take", "glycinate-pm").returncode, 0)
+        self.radicale.wait_task("glycinate-pm", self.planned, contains="STATUS:COMPLETED")
+        self.assertEqual(self.daemon.ctl("undo", "glycinate-pm").returncode, 0)
+        text, _ = self.radicale.wait_task("glycinate-pm", self.planned,
+                                          contains="STATUS:NEEDS-ACTION")
+        self.assertNotIn("COMPLETED:", text)
+
+    def test_a_password_file_others_can_read_is_refused(self):
+        self.start(mode=0o644)
+        self.daemon.wait_log("must be yours and readable by you alone", timeout=60)
+        self.assertIn("chmod 600", self.status_sync()["error"])
+        self.assertIsNone(self.radicale.task("glycinate-pm", self.planned))
+
+    def test_without_devices_status_has_no_sync(self):
+        self.start_notifications()
+        self.daemon = self.start_daemon(harness.regimen_yaml(
+            [harness.dose_item("glycinate-pm", 3600, name="G")]))
+        self.assertIsNone(self.status_sync())
+        self.assertNotIn("Phone sync", self.daemon.ctl("status").stdout)
 
     def test_a_wrong_password_is_an_error_without_the_password(self):
         self.start(password="wrong-password-123")
