@@ -13,6 +13,7 @@
 #include "core/doses.hpp"
 #include "core/i18n.hpp"
 #include "core/lint.hpp"
+#include "core/placeholders.hpp"
 #include "error.hpp"
 #include "host/zoneinfo.hpp"
 #include "output.hpp"
@@ -111,13 +112,14 @@ std::string status_text(const StatusView& view) {
     if (const auto& sync = view.sync) {
         const std::string when =
             sync->last_ok ? format_when(zone, *sync->last_ok, today) : std::string(_("never"));
-        std::string line = _("Phone sync: last good sync {}");
-        line.replace(line.find("{}"), 2, when);
-        text += terminal_text(line) + '\n';
+        text +=
+            terminal_text(regimend::fill_placeholders(_("Phone sync: last good sync {}"), {when})) +
+            '\n';
         if (!sync->error.empty()) {
-            std::string failed = _("  last error: {}");
-            failed.replace(failed.find("{}"), 2, sync->error);
-            text += paint(terminal_text(failed), Colour::Yellow) + '\n';
+            text += paint(terminal_text(
+                              regimend::fill_placeholders(_("  last error: {}"), {sync->error})),
+                          Colour::Yellow) +
+                    '\n';
         }
     }
     if (!view.warnings.empty()) {

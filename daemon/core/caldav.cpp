@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "core/i18n.hpp"
+#include "core/placeholders.hpp"
 
 namespace regimend::caldav {
 namespace {
@@ -39,20 +40,6 @@ std::optional<Instant> instant_of(icaltimetype time) {
     // COMPLETED is UTC (RFC 5545 3.8.2.1); a floating one is read as UTC too.
     const icaltimezone* zone = time.zone != nullptr ? time.zone : icaltimezone_get_utc_timezone();
     return Instant{Seconds{icaltime_as_timet_with_zone(time, zone)}};
-}
-
-std::string fill(const char* pattern, std::initializer_list<std::string_view> values) {
-    std::string text(pattern);
-    std::size_t from = 0;
-    for (std::string_view value : values) {
-        const std::size_t at = text.find("{}", from);
-        if (at == std::string::npos) {
-            break;
-        }
-        text.replace(at, 2, value);
-        from = at + value.size();
-    }
-    return text;
 }
 
 // The local part of an element's name: WebDAV servers choose their own prefixes
@@ -142,7 +129,7 @@ Task task_for(const Item& item, const DoseView& dose) {
     Task task;
     task.dose = dose.dose;
     const std::optional<Amount>& amount = dose.amount ? dose.amount : item.amount;
-    task.summary = amount ? fill(_("{} {}"), {item.name, amount->text}) : item.name;
+    task.summary = amount ? fill_placeholders(_("{} {}"), {item.name, amount->text}) : item.name;
     task.description = item.dose;
     if (!item.notes.empty()) {
         task.description += task.description.empty() ? item.notes : "\n" + item.notes;
@@ -267,17 +254,19 @@ TaskOutcome outcome_of(const RemoteTask& task, const Regimen& regimen,
         return NoChange{};
     }
     if (!task.completed) {
-        return Refused{fill(_("the task {} is completed without a COMPLETED time"), {task.uid})};
+        return Refused{
+            fill_placeholders(_("the task {} is completed without a COMPLETED time"), {task.uid})};
     }
     const Instant at = *task.completed;
     if (at > now + kAheadTolerance) {
-        return Refused{fill(_("the task {} was completed in the future"), {task.uid})};
+        return Refused{fill_placeholders(_("the task {} was completed in the future"), {task.uid})};
     }
     const Seconds late = at - dose->planned;
     if (late > item->reminders.missed_after || -late > item->reminders.missed_after ||
         now - at > kTaskLifetime) {
-        return Refused{fill(_("the task {} was completed outside the dose's missed_after ({})"),
-                            {task.uid, format_duration(item->reminders.missed_after)})};
+        return Refused{
+            fill_placeholders(_("the task {} was completed outside the dose's missed_after ({})"),
+                              {task.uid, format_duration(item->reminders.missed_after)})};
     }
     return PhoneAnswer{PhoneAnswer::Kind::Taken, *dose, at};
 }
@@ -292,7 +281,8 @@ std::variant<Multistatus, std::string> parse_multistatus(std::string_view body) 
     const pugi::xml_parse_result parsed = document.load_buffer(
         body.data(), body.size(), pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);
     if (!parsed) {
-        return fill(_("the server's reply is not well-formed XML: {}"), {parsed.description()});
+        return fill_placeholders(_("the server's reply is not well-formed XML: {}"),
+                                 {parsed.description()});
     }
     for (pugi::xml_node node : document.children()) {
         if (node.type() == pugi::node_doctype) {

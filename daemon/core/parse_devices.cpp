@@ -6,6 +6,7 @@
 
 #include "core/i18n.hpp"
 #include "core/parse_fields.hpp"
+#include "core/placeholders.hpp"
 
 namespace regimend {
 namespace {
@@ -14,21 +15,6 @@ constexpr std::size_t kMaxUrlCharacters = 2000;
 constexpr std::size_t kMaxPathCharacters = 4096;
 constexpr Seconds kShortestPoll{10};
 constexpr Seconds kLongestPoll{3600};
-
-// A translated sentence with its "{}" placeholders filled in order.
-std::string fill(const char* pattern, std::initializer_list<std::string_view> values) {
-    std::string text(pattern);
-    std::size_t from = 0;
-    for (std::string_view value : values) {
-        const std::size_t at = text.find("{}", from);
-        if (at == std::string::npos) {
-            break;
-        }
-        text.replace(at, 2, value);
-        from = at + value.size();
-    }
-    return text;
-}
 
 std::string lowercase(std::string_view text) {
     std::string lower(text);
@@ -63,9 +49,10 @@ std::optional<std::string> read_absolute_path(Diagnostics& diagnostics, const Fi
         return std::nullopt;
     }
     if (!text->value.starts_with('/')) {
-        diagnostics.error(text->pos, fill(_("'{}' must be an absolute path (starting with /), "
-                                            "got {}"),
-                                          {field.key, quoted(text->value)}));
+        diagnostics.error(text->pos,
+                          fill_placeholders(_("'{}' must be an absolute path (starting with /), "
+                                              "got {}"),
+                                            {field.key, quoted(text->value)}));
         return std::nullopt;
     }
     return text->value;
@@ -80,16 +67,18 @@ std::optional<std::string> read_url(Diagnostics& diagnostics, const Field& field
     const bool https = lower.starts_with("https://");
     const bool http = lower.starts_with("http://");
     if ((!https && !http) || url_host(text->value).empty()) {
-        diagnostics.error(text->pos,
-                          fill(_("'url' must be the collection's https:// address, got {}"),
-                               {quoted(text->value)}));
+        diagnostics.error(
+            text->pos,
+            fill_placeholders(_("'url' must be the collection's https:// address, got {}"),
+                              {quoted(text->value)}));
         return std::nullopt;
     }
     if (http && !is_loopback_url(text->value)) {
-        diagnostics.error(text->pos,
-                          fill(_("'url' {} sends the password unencrypted: use https:// (plain "
-                                 "http:// is allowed only on this machine, e.g. 127.0.0.1)"),
-                               {quoted(text->value)}));
+        diagnostics.error(
+            text->pos,
+            fill_placeholders(_("'url' {} sends the password unencrypted: use https:// (plain "
+                                "http:// is allowed only on this machine, e.g. 127.0.0.1)"),
+                              {quoted(text->value)}));
         return std::nullopt;
     }
     // user:password@host would put a secret where logs and errors show the URL.
@@ -166,8 +155,9 @@ std::optional<CaldavDevice> read_caldav(Diagnostics& diagnostics, const Field& f
     if (const Field* poll = mapping->get("poll")) {
         if (auto duration = read_duration(diagnostics, *poll)) {
             if (*duration < kShortestPoll || *duration > kLongestPoll) {
-                diagnostics.error(poll->value_pos, fill(_("'poll' must be from 10s to 1h, got {}"),
-                                                        {format_duration(*duration)}));
+                diagnostics.error(poll->value_pos,
+                                  fill_placeholders(_("'poll' must be from 10s to 1h, got {}"),
+                                                    {format_duration(*duration)}));
             } else {
                 device.poll = *duration;
             }

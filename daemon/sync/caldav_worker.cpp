@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "core/i18n.hpp"
+#include "core/placeholders.hpp"
 
 extern char** environ;
 
@@ -36,20 +37,6 @@ constexpr int kPasswordCommandTimeoutMs = 10000;
 
 using CurlPtr = std::unique_ptr<CURL, Deleter<curl_easy_cleanup>>;
 using HeadersPtr = std::unique_ptr<curl_slist, Deleter<curl_slist_free_all>>;
-
-std::string fill(const char* pattern, std::initializer_list<std::string_view> values) {
-    std::string text(pattern);
-    std::size_t from = 0;
-    for (std::string_view value : values) {
-        const std::size_t at = text.find("{}", from);
-        if (at == std::string::npos) {
-            break;
-        }
-        text.replace(at, 2, value);
-        from = at + value.size();
-    }
-    return text;
-}
 
 // curl's messages may quote the URL: drop any userinfo ("scheme://user:pw@host") from it.
 std::string without_userinfo(std::string text) {
@@ -128,7 +115,7 @@ std::optional<std::string> run_password_command(const std::vector<std::string>& 
                                                 std::string& error) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
-        error = fill(_("cannot run password_command: {}"), {std::strerror(errno)});
+        error = fill_placeholders(_("cannot run password_command: {}"), {std::strerror(errno)});
         return std::nullopt;
     }
     UniqueFd read_end(fds[0]);
@@ -147,7 +134,8 @@ std::optional<std::string> run_password_command(const std::vector<std::string>& 
     posix_spawn_file_actions_destroy(&actions);
     write_end.reset();
     if (spawned != 0) {
-        error = fill(_("cannot run password_command {}: {}"), {argv[0], std::strerror(spawned)});
+        error = fill_placeholders(_("cannot run password_command {}: {}"),
+                                  {argv[0], std::strerror(spawned)});
         return std::nullopt;
     }
     std::string output;
@@ -181,11 +169,12 @@ std::optional<std::string> run_password_command(const std::vector<std::string>& 
     int status = 0;
     waitpid(pid, &status, 0);
     if (timed_out) {
-        error = fill(_("password_command {} did not finish within 10 seconds"), {argv[0]});
+        error =
+            fill_placeholders(_("password_command {} did not finish within 10 seconds"), {argv[0]});
         return std::nullopt;
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        error = fill(_("password_command {} failed"), {argv[0]});
+        error = fill_placeholders(_("password_command {} failed"), {argv[0]});
         return std::nullopt;
     }
     output = output.substr(0, output.find('\n'));
@@ -198,23 +187,26 @@ std::optional<std::string> run_password_command(const std::vector<std::string>& 
 std::optional<std::string> read_password_file(const std::string& path, std::string& error) {
     UniqueFd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
     if (!fd) {
-        error = fill(_("cannot read password_file {}: {}"), {path, std::strerror(errno)});
+        error =
+            fill_placeholders(_("cannot read password_file {}: {}"), {path, std::strerror(errno)});
         return std::nullopt;
     }
     struct stat info {};
     if (fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
-        error = fill(_("password_file {} is not a regular file"), {path});
+        error = fill_placeholders(_("password_file {} is not a regular file"), {path});
         return std::nullopt;
     }
     if (info.st_uid != getuid() || (info.st_mode & 077) != 0) {
-        error = fill(_("password_file {} must be yours and readable by you alone (chmod 600 {})"),
-                     {path, path});
+        error = fill_placeholders(
+            _("password_file {} must be yours and readable by you alone (chmod 600 {})"),
+            {path, path});
         return std::nullopt;
     }
     std::string text(kMaxPasswordBytes + 1, '\0');
     const ssize_t got = read(fd.get(), text.data(), text.size());
     if (got < 0) {
-        error = fill(_("cannot read password_file {}: {}"), {path, std::strerror(errno)});
+        error =
+            fill_placeholders(_("cannot read password_file {}: {}"), {path, std::strerror(errno)});
         return std::nullopt;
     }
     text.resize(static_cast<std::size_t>(got));
@@ -412,18 +404,21 @@ CaldavResult CaldavWorker::carry_out(const CaldavRequest& request) {
     if (code != CURLE_OK) {
         const std::string detail =
             error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-        result.error = without_userinfo(fill(_("cannot reach the server: {}"), {detail}));
+        result.error =
+            without_userinfo(fill_placeholders(_("cannot reach the server: {}"), {detail}));
         return result;
     }
     if (result.http_status == 401 || result.http_status == 403) {
         password_.reset();  // read it again next time: it may have been changed
-        result.error = fill(_("the server refused the user name or password (HTTP {})"),
-                            {std::to_string(result.http_status)});
+        result.error =
+            fill_placeholders(_("the server refused the user name or password (HTTP {})"),
+                              {std::to_string(result.http_status)});
         return result;
     }
     if (result.http_status < 200 || result.http_status >= 300) {
         // 412 is a normal answer to a conditional PUT: the caller reads the status.
-        result.error = fill(_("the server answered HTTP {}"), {std::to_string(result.http_status)});
+        result.error = fill_placeholders(_("the server answered HTTP {}"),
+                                         {std::to_string(result.http_status)});
         return result;
     }
     result.etag = etag;
