@@ -29,7 +29,7 @@ class CaldavSync(harness.DaemonTestCase):
         self.radicale.make_collection()
 
     def start(self, url=None, password=caldav_server.PASSWORD, more_items=(), mode=0o600,
-              devices=None):
+              devices=None, reminders=SLOW):
         self.server = self.start_notifications()
         self.recorder = self.start_recorder()
         secret = caldav_server.password_file(self.workdir, password)
@@ -38,7 +38,8 @@ class CaldavSync(harness.DaemonTestCase):
                                  dose="2 capsules", amount="200 mg")
         if devices is None:
             devices = caldav_server.devices_yaml(url or self.radicale.collection, secret)
-        text = harness.regimen_yaml([item] + list(more_items), reminders=SLOW, extra=devices)
+        text = harness.regimen_yaml([item] + list(more_items), reminders=reminders,
+                                    extra=devices)
         self.daemon = self.start_daemon(text)
         due = self.recorder.wait("DoseDue")
         self.planned = int(due[1])
@@ -146,6 +147,29 @@ class CaldavSync(harness.DaemonTestCase):
         text, _ = self.radicale.wait_task("glycinate-pm", self.planned,
                                           contains="STATUS:NEEDS-ACTION")
         self.assertNotIn("COMPLETED:", text)
+
+    def test_a_missed_dose_cancels_its_task(self):
+        self.start(reminders={"repeat_every": "1h", "escalate_after": "1h", "missed_after": "8s"})
+        self.radicale.wait_task("glycinate-pm", self.planned)
+        self.recorder.wait("DoseMissed", timeout=60)
+        self.radicale.wait_task("glycinate-pm", self.planned, contains="STATUS:CANCELLED")
+
+    def test_tasks_older_than_8_days_are_removed(self):
+        old_planned = (int(time.time()) - 9 * 86400) * 1_000_000
+        recent_planned = (int(time.time()) - 7 * 86400) * 1_000_000
+        for planned in (old_planned, recent_planned):
+            uid = f"glycinate-pm.{planned // 1_000_000}@regimend"
+            stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(planned // 1_000_000))
+            text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+                    f"BEGIN:VTODO\r\nUID:{uid}\r\nDTSTAMP:{stamp}\r\nDUE:{stamp}\r\n"
+                    "SUMMARY:old\r\nSTATUS:CANCELLED\r\nEND:VTODO\r\nEND:VCALENDAR\r\n")
+            self.assertIn(self.radicale.put(self.radicale.task_url("glycinate-pm", planned),
+                                            text), (200, 201, 204))
+        self.start()
+        self.radicale.wait_task("glycinate-pm", self.planned)
+        wait_for(lambda: self.radicale.task("glycinate-pm", old_planned) is None, timeout=60,
+                 message="the 9-day-old task was not removed")
+        self.assertIsNotNone(self.radicale.task("glycinate-pm", recent_planned))
 
     def test_a_password_file_others_can_read_is_refused(self):
         self.start(mode=0o644)
