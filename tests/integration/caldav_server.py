@@ -34,8 +34,19 @@ def radicale_binary():
     return shutil.which("radicale")
 
 
+def make_certificate(directory):
+    """A self-signed certificate for 127.0.0.1 (openssl): (certificate, key) paths."""
+    certificate = os.path.join(directory, "server.pem")
+    key = os.path.join(directory, "server.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", certificate],
+                   check=True, capture_output=True)
+    return certificate, key
+
+
 class Radicale:
-    def __init__(self, workdir, port=None):
+    def __init__(self, workdir, port=None, tls=None):
         self.workdir = os.path.join(workdir, "radicale")
         os.makedirs(self.workdir, exist_ok=True)
         self.port = port or free_port()
@@ -44,10 +55,11 @@ class Radicale:
             out.write(f"{USER}:{PASSWORD}\n")
         self.process = None
         self.log_path = os.path.join(self.workdir, "radicale.log")
+        self.tls = tls  # (certificate, key) or None
 
     @property
     def base(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def collection(self):
@@ -59,7 +71,9 @@ class Radicale:
             ["radicale", "--config", "", "--server-hosts", f"127.0.0.1:{self.port}",
              "--storage-filesystem-folder", os.path.join(self.workdir, "store"),
              "--auth-type", "htpasswd", "--auth-htpasswd-filename", self.users,
-             "--auth-htpasswd-encryption", "plain"],
+             "--auth-htpasswd-encryption", "plain"]
+            + (["--server-ssl", "True", "--server-certificate", self.tls[0],
+                "--server-key", self.tls[1]] if self.tls else []),
             stdout=log, stderr=log, start_new_session=True)
         log.close()
         wait_for(self._accepts, timeout=30, message="radicale did not start")
@@ -91,8 +105,12 @@ class Radicale:
         request.add_header("Authorization", "Basic " + token)
         for name, value in (headers or {}).items():
             request.add_header(name, value)
+        context = None
+        if self.tls:
+            import ssl
+            context = ssl.create_default_context(cafile=self.tls[0])
         try:
-            with urllib.request.urlopen(request, timeout=30) as reply:
+            with urllib.request.urlopen(request, timeout=30, context=context) as reply:
                 return reply.status, dict(reply.headers), reply.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read().decode(errors="replace")

@@ -177,6 +177,24 @@ class CaldavSync(harness.DaemonTestCase):
         self.assertIn("chmod 600", self.status_sync()["error"])
         self.assertIsNone(self.radicale.task("glycinate-pm", self.planned))
 
+    def test_tls_is_verified_and_ca_file_trusts_a_private_ca(self):
+        certificate, key = caldav_server.make_certificate(self.workdir)
+        self.radicale.stop()
+        self.radicale = Radicale(self.workdir, tls=(certificate, key)).start()
+        self.addCleanup(self.radicale.stop)  # the collection is setUp's, in the same storage
+        secret = caldav_server.password_file(self.workdir)
+        # Without ca_file the self-signed certificate is refused.
+        self.start(devices=caldav_server.devices_yaml(self.radicale.collection, secret))
+        self.daemon.wait_log("failed: cannot reach the server", timeout=60)
+        self.assertIn("certificate", self.status_sync()["error"].lower())
+        self.assertIsNone(self.radicale.task("glycinate-pm", self.planned))
+        # With it, the task is published over TLS (the regimen reloads by itself).
+        with open(self.daemon.config_path) as regimen:
+            text = regimen.read().replace("    poll: 10s\n",
+                                          f"    poll: 10s\n    ca_file: {certificate}\n")
+        self.daemon.write_regimen(text)
+        self.radicale.wait_task("glycinate-pm", self.planned, timeout=60)
+
     def test_without_devices_status_has_no_sync(self):
         self.start_notifications()
         self.daemon = self.start_daemon(harness.regimen_yaml(
