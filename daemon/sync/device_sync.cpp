@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/i18n.hpp"
+#include "core/placeholders.hpp"
 
 namespace regimend {
 namespace {
@@ -121,6 +122,7 @@ void DeviceSync::configure() {
     published_.clear();
     by_href_.clear();
     in_flight_.clear();
+    conflicts_.clear();
     synced_once_ = false;
     sync_in_flight_ = false;
     sync_wanted_ = false;
@@ -254,13 +256,19 @@ void DeviceSync::failed(const std::string& error) {
 
 void DeviceSync::succeeded() {
     status_.last_ok = now_instant();
-    const bool was_failing = failing_ || !status_.error.empty();
-    status_.error.clear();
-    failing_ = false;
-    backoff_ = Seconds{0};
-    sd_event_source_set_enabled(retry_timer_.get(), SD_EVENT_OFF);
-    if (was_failing) {
-        spdlog::info("CalDAV sync with {} works again", device_ ? device_->url : "");
+    // A task the server keeps refusing stays the error (and keeps its backoff) however
+    // well the syncs around it go.
+    const bool stuck = std::any_of(conflicts_.begin(), conflicts_.end(),
+                                   [](const auto& entry) { return entry.second > 2; });
+    if (!stuck) {
+        const bool was_failing = failing_ || !status_.error.empty();
+        status_.error.clear();
+        failing_ = false;
+        backoff_ = Seconds{0};
+        sd_event_source_set_enabled(retry_timer_.get(), SD_EVENT_OFF);
+        if (was_failing) {
+            spdlog::info("CalDAV sync with {} works again", device_ ? device_->url : "");
+        }
     }
     if (status_changed_) {
         status_changed_();
@@ -276,10 +284,16 @@ void DeviceSync::handle(CaldavResult result) {
                 published_[request.task.dose] =
                     Published{result.etag, request.task.status, request.task.completed};
                 by_href_[caldav::task_resource(request.task.dose)] = request.task.dose;
+                conflicts_.erase(request.task.dose);
                 if (result.etag.empty()) {
                     request_sync();  // the server did not say the new ETag: learn it
                 }
                 succeeded();
+            } else if (result.http_status == 412 && ++conflicts_[request.task.dose] > 2) {
+                failed(fill_placeholders(
+                    _("the server keeps refusing the task {} (HTTP 412) although its list "
+                      "does not show it changed"),
+                    {caldav::task_uid(request.task.dose)}));
             } else if (result.http_status == 412) {
                 // Created elsewhere (a restart forgot it) or changed on the phone since: read
                 // the collection before writing again. Not a failure.

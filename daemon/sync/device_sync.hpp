@@ -76,6 +76,9 @@ class DeviceSync {
     std::map<DoseKey, Published> published_;
     std::map<std::string, DoseKey> by_href_;  // the last path segment -> dose
     std::set<DoseKey> in_flight_;
+    // 412s in a row per task: a server that keeps refusing a task the collection does not
+    // list is a failure (with backoff), not a loop of PUT and sync.
+    std::map<DoseKey, int> conflicts_;
     bool synced_once_ = false;  // the first (full) sync has told what the server holds
     bool sync_in_flight_ = false;
     bool sync_wanted_ = false;

@@ -1,5 +1,5 @@
 """A hostile or broken CalDAV server on 127.0.0.1 for the fault tests: every reply 500, a
-reply that never ends, a 100 MB multistatus, a multistatus with entity expansion. PUT and
+PUT always refused with 412, a reply that never ends, a 100 MB multistatus, a multistatus with entity expansion. PUT and
 DELETE succeed (so the daemon gets as far as its sync) except in `status500` mode.
 
     python3 hostile_dav.py MODE PORT_FILE
@@ -41,6 +41,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._drain()
         if MODE == "status500":
             self._reply(500, b"Internal Server Error")
+        elif MODE == "conflict":
+            self._reply(412, b"Precondition Failed")
         else:
             self._reply(201, headers=[("ETag", "\"1\"")])
 
@@ -74,6 +76,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(b"0\r\n\r\n")
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up, as it should
+        elif MODE == "conflict":
+            self._reply(207, b"<?xml version=\"1.0\"?><multistatus xmlns=\"DAV:\">"
+                        b"<sync-token>t</sync-token></multistatus>",
+                        [("Content-Type", "application/xml")])
         elif MODE == "entities":
             self._reply(207, LAUGHS.encode(), [("Content-Type", "application/xml")])
 

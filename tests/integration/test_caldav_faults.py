@@ -66,6 +66,11 @@ class CaldavFaults(harness.DaemonTestCase):
     def test_500(self):
         self.run_fault("status500", "the server answered HTTP 500")
 
+    def test_a_put_refused_forever_is_a_failure_not_a_loop(self):
+        daemon = self.run_fault("conflict", "keeps refusing the task")
+        # Backoff, not a loop: a handful of tries, not thousands.
+        self.assertLess(daemon.log().count("HTTP 412"), 10)
+
     def test_a_reply_that_never_ends(self):
         self.run_fault("hang", "cannot reach the server", timeout=120)
 
