@@ -41,7 +41,7 @@ class CaldavSync(harness.DaemonTestCase):
         text = harness.regimen_yaml([item] + list(more_items), reminders=reminders,
                                     extra=devices)
         self.daemon = self.start_daemon(text)
-        due = self.recorder.wait("DoseDue")
+        due = self.recorder.wait("DoseDue", lambda args: str(args[0]) == "glycinate-pm")
         self.planned = int(due[1])
         return self.daemon
 
@@ -134,7 +134,8 @@ class CaldavSync(harness.DaemonTestCase):
         # dose answered on the desktop before the phone ever saw it needs no task.
         back.wait_task("glycinate-pm", self.planned, contains="STATUS:NEEDS-ACTION", timeout=90)
         self.daemon.wait_log("works again", timeout=30)
-        self.assertIsNone(back.task("threonate", self.planned))
+        threonate = int(self.recorder.wait("DoseDue", lambda args: str(args[0]) == "threonate")[1])
+        self.assertIsNone(back.task("threonate", threonate))
         self.assertEqual([e["event"] for e in self.daemon.history() if e["item"] == "threonate"],
                          ["due", "taken"])
 
