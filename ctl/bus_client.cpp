@@ -321,6 +321,26 @@ std::vector<std::string> BusClient::warnings() {
     return strings_property("Warnings");
 }
 
+std::optional<BusClient::SyncInfo> BusClient::sync() {
+    MessagePtr reply;
+    try {
+        reply = get_property_on(bus_.get(), auto_start_, "Sync", "(bts)");
+    } catch (const CtlError&) {
+        return std::nullopt;  // a daemon from before the property
+    }
+    int configured = 0;
+    std::uint64_t last_ok = 0;
+    const char* error = nullptr;
+    const int result = sd_bus_message_read(reply.get(), "(bts)", &configured, &last_ok, &error);
+    if (result < 0) {
+        throw_bad_reply(result, "Sync");
+    }
+    if (configured == 0) {
+        return std::nullopt;
+    }
+    return SyncInfo{optional_time(last_ok), error != nullptr ? error : ""};
+}
+
 std::vector<std::string> BusClient::low_stock() {
     return strings_property("LowStock");
 }

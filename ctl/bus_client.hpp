@@ -130,6 +130,13 @@ class BusClient {
     std::string time_zone();
     // What the daemon itself warns about (Warnings: its history cannot be used, ...).
     std::vector<std::string> warnings();
+    // CalDAV sync (the Sync property, an addition); nullopt without a device, or from a
+    // daemon that does not have the property.
+    struct SyncInfo {
+        std::optional<Instant> last_ok;
+        std::string error;
+    };
+    std::optional<SyncInfo> sync();
     // Ids of items whose stock runs out within their warn window (LowStock).
     std::vector<std::string> low_stock();
 

@@ -40,6 +40,7 @@
 #include "loop/wakeup_timer.hpp"
 #include "store/health.hpp"
 #include "store/history.hpp"
+#include "sync/device_sync.hpp"
 
 namespace regimend {
 namespace {
@@ -314,9 +315,24 @@ int run_daemon(const Paths& paths) {
     }
     // Before the engine, which hands it the hooks' commands, and destroyed after it.
     HookRunner hooks(loop.get());
-    Engine engine(paths.config_file, std::move(start.loaded), *store, display, service, wakeup);
+    SyncingScheduler scheduler(wakeup);
+    Engine engine(paths.config_file, std::move(start.loaded), *store, display, service, scheduler);
     engine_ref = &engine;
     engine.use_hooks(&hooks);
+    // CalDAV (`devices: caldav:`): follows every change of the engine; its requests run on
+    // its own thread. Destroyed before the engine (declared after it).
+    DeviceSync device_sync(loop.get(), engine);
+    scheduler.follow(&device_sync);
+    device_sync.on_status_changed([&] {
+        const auto sync = device_sync.status();
+        service.set_sync(Service::SyncState{sync.has_value(),
+                                            sync && sync->last_ok ? to_bus_time(*sync->last_ok) : 0,
+                                            sync ? sync->error : std::string{}});
+    });
+    struct StopFollowing {
+        SyncingScheduler& scheduler;
+        ~StopFollowing() { scheduler.follow(nullptr); }
+    } stop_following{scheduler};
     // Every server found (at start, or a new owner of the name) is given the open reminders.
     notifier.use_open_reminders([&engine] { return engine.open_reminders(now_micros()); });
     engine.on_applied([&last_regimen](const std::string& text) { last_regimen.remember(text); });

@@ -11,6 +11,8 @@ packages=(
     # tests
     catch2 dbus dbus-daemon python3 python3-dbus python3-dbusmock python3-gi
     python3-icalendar sqlite3 systemd clang-format zsh fish bash-completion tzdata
+    # a real CalDAV server on the loopback address (tests/integration/test_caldav*.py)
+    radicale
     # the report's HTML page, rendered headless by tests/integration/test_report_trial.py
     chromium
     # real notification servers and the status bar (tests/integration/test_dunst.py,

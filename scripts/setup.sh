@@ -13,6 +13,8 @@ packages=(
     libhowardhinnant-date-dev nlohmann-json3-dev
     # the catalogues (po/): msgfmt builds them, xgettext/msgmerge/msgattrib check them
     gettext
+    # CalDAV sync (devices: caldav:): HTTP and TLS, iCalendar tasks, WebDAV's XML
+    libcurl4-openssl-dev libical-dev libpugixml-dev ca-certificates
     # run: the zones regimen times are in, a session bus (scripts/run.sh starts a private
     # one with dbus-run-session when there is none)
     tzdata dbus-daemon

@@ -13,6 +13,7 @@
 #include "core/doses.hpp"
 #include "core/i18n.hpp"
 #include "core/lint.hpp"
+#include "core/placeholders.hpp"
 #include "error.hpp"
 #include "host/zoneinfo.hpp"
 #include "output.hpp"
@@ -38,6 +39,8 @@ struct StatusView {
     std::vector<std::pair<DoseRow, Instant>> snoozed_until;
     std::vector<std::string> warnings;
     std::vector<PauseRow> pauses;  // in force now (the Pauses method)
+    // CalDAV sync (`devices: caldav:`); nullopt without a device.
+    std::optional<BusClient::SyncInfo> sync;
     // The regimen parses but lists no item (the first run's inactive example): the text
     // says how to add some instead of "No doses planned".
     bool no_items = false;
@@ -124,6 +127,19 @@ std::string status_text(const StatusView& view) {
                 {{pause.item}, {regimend::fill(_("until {} (inclusive)"), {pause.until})}});
         }
         paused.append_to(text, "  ");
+    }
+    if (const auto& sync = view.sync) {
+        const std::string when =
+            sync->last_ok ? format_when(zone, *sync->last_ok, today) : std::string(_("never"));
+        text +=
+            terminal_text(regimend::fill_placeholders(_("Phone sync: last good sync {}"), {when})) +
+            '\n';
+        if (!sync->error.empty()) {
+            text += paint(terminal_text(
+                              regimend::fill_placeholders(_("  last error: {}"), {sync->error})),
+                          Colour::Yellow) +
+                    '\n';
+        }
     }
     if (!view.warnings.empty()) {
         text += paint(_("Warnings:"), Colour::Yellow);
@@ -240,6 +256,12 @@ void print_status_json(const StatusView& view) {
     for (const auto& pause : view.pauses) {
         document["paused"].push_back({{"item", pause.item}, {"until", pause.until}});
     }
+    document["sync"] =
+        view.sync
+            ? nlohmann::json{{"last_ok", instant_json(zone, view.sync->last_ok)},
+                             {"error", view.sync->error.empty() ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(view.sync->error)}}
+            : nlohmann::json(nullptr);
     print_json(document);
 }
 
@@ -257,6 +279,7 @@ int run_status(const GlobalOptions& options) {
     StatusView view = found ? std::move(*found) : status_of_a_large_day(options);
     view.pauses = bus.pauses();
     view.no_items = view.doses.empty() && !view.next && regimen_has_no_items(bus, options);
+    view.sync = bus.sync();
     if (options.json) {
         print_status_json(view);
     } else {

@@ -786,6 +786,22 @@ void Engine::report_reload_failure(const LoadedRegimen& loaded, const std::strin
     signals_.reload_failed(summary + "\n" + loaded.errors_text());
 }
 
+Result<Instant> Engine::confirm_dose(const DoseKey& dose, Instant at, Micros now) {
+    auto result =
+        confirm_with([&](DoseTracker& tracker) { return tracker.confirm_open(dose, at); }, now);
+    if (!result.ok()) {
+        // Not open any more: a missed dose is taken late as Confirm with `at` would.
+        return confirm(dose.item_id, at, now);
+    }
+    return result;
+}
+
+Result<Instant> Engine::skip_dose(const DoseKey& dose, const std::string& reason, Micros now) {
+    return skip_with(
+        [&](DoseTracker& tracker) { return tracker.skip_open(dose, reason, to_instant(now)); },
+        reason, now);
+}
+
 void Engine::answer_from_notification(const DoseKey& dose, std::string_view action, Micros now) {
     spdlog::debug("notification action '{}' for '{}' planned {}", action, dose.item_id,
                   format_rfc3339(*regimen().zone, dose.planned));

@@ -119,6 +119,12 @@ class Engine {
         applied_ = std::move(applied);
     }
 
+    // An answer given on another device (a CalDAV task, sync/device_sync.hpp) for exactly
+    // this dose: taken at `at` (checked by caldav::outcome_of: not ahead, within
+    // missed_after), as Confirm with `at` records it; a missed dose through confirm().
+    Result<Instant> confirm_dose(const DoseKey& dose, Instant at, Micros now);
+    Result<Instant> skip_dose(const DoseKey& dose, const std::string& reason, Micros now);
+
     // A button pressed on the dose's notification: "taken", "snooze" or "skip".
     void answer_from_notification(const DoseKey& dose, std::string_view action, Micros now);
     // Every open dose that is not snoozed, as its reminder reads now, grouped by planned

@@ -46,6 +46,13 @@ int get_warnings(sd_bus*, const char*, const char*, const char*, sd_bus_message*
     return append_string_array(reply, self->warnings(), self->engine()->stock_warnings());
 }
 
+int get_sync(sd_bus*, const char*, const char*, const char*, sd_bus_message* reply, void* userdata,
+             sd_bus_error*) noexcept {
+    const auto& sync = static_cast<Service*>(userdata)->sync();
+    return sd_bus_message_append(reply, "(bts)", static_cast<int>(sync.configured), sync.last_ok,
+                                 sync.error.c_str());
+}
+
 int get_low_stock(sd_bus*, const char*, const char*, const char*, sd_bus_message* reply,
                   void* userdata, sd_bus_error*) noexcept {
     auto* self = static_cast<Service*>(userdata);
@@ -125,6 +132,8 @@ const sd_bus_vtable kPropertiesAndSignals[] = {
     // An addition: ids of the items whose stock runs out within their warn_before, for
     // status bars (`regimenctl bar`'s low-stock class).
     SD_BUS_PROPERTY("LowStock", "as", get_low_stock, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    // An addition: CalDAV sync (configured, last good sync in µs or 0, last error or "").
+    SD_BUS_PROPERTY("Sync", "(bts)", get_sync, 0, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
     SD_BUS_SIGNAL_WITH_NAMES("DoseDue", "st", SD_BUS_PARAM(item) SD_BUS_PARAM(planned), 0),
     SD_BUS_SIGNAL_WITH_NAMES("DoseTaken", "stt",
                              SD_BUS_PARAM(item) SD_BUS_PARAM(planned) SD_BUS_PARAM(at), 0),

@@ -65,6 +65,16 @@ class Service : public DoseSignals {
     RegimenWorker* worker() const { return worker_; }
     Subscribers& subscribers() { return subscribers_; }
 
+    // The Sync property (an addition, `status`'s sync): whether a CalDAV device is
+    // configured, the last good sync (µs, 0 = none yet) and the last error (empty: none).
+    struct SyncState {
+        bool configured = false;
+        std::uint64_t last_ok = 0;
+        std::string error;
+    };
+    void set_sync(SyncState sync) { sync_ = std::move(sync); }
+    const SyncState& sync() const { return sync_; }
+
   private:
     void emit(const char* member, const char* signature, ...);
     void emit_properties_changed(std::initializer_list<const char*> names);
@@ -77,6 +87,7 @@ class Service : public DoseSignals {
     std::vector<std::string> warnings_;
     Callers callers_;
     Subscribers subscribers_;
+    SyncState sync_;
 };
 
 }  // namespace regimend

@@ -184,6 +184,22 @@ struct Hook {
     friend bool operator==(const Hook&, const Hook&) = default;
 };
 
+// `devices: caldav:` (../shared/SPEC.md "Phone and other devices"): the user's own CalDAV
+// collection where each due dose is published as a task. Only what the file says: the
+// password is read by the daemon when it syncs (never by the parser), and the mode of
+// `password_file` is checked then.
+struct CaldavDevice {
+    std::string url;                            // the collection, http(s)://...
+    std::string username;                       // may be empty: no authentication
+    std::vector<std::string> password_command;  // argv; empty when password_file is used
+    std::string password_file;                  // absolute path; empty with password_command
+    std::string ca_file;                        // absolute path; empty: the system's CAs
+    Seconds poll{60};                           // while a dose is open; 10s..1h
+    SourcePos pos;                              // of the `caldav` key
+
+    friend bool operator==(const CaldavDevice&, const CaldavDevice&) = default;
+};
+
 // Which way a symptom kind's ratings are better: `symptoms: [{sleep: {better: higher}}]`.
 // Unstated: the report says "higher" or "lower", never "better" or "worse".
 enum class Better { Unstated, Lower, Higher };
@@ -200,6 +216,7 @@ struct Regimen {
     std::vector<std::pair<std::string, Better>> symptom_better;  // kinds that state `better:`
     std::vector<Item> items;
     std::vector<Hook> hooks;
+    std::optional<CaldavDevice> caldav;  // `devices: caldav:`; none: nothing is synced
 
     Better better_of(std::string_view kind) const;
 

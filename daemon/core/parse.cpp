@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "core/parse_devices.hpp"
 #include "core/parse_document.hpp"
 #include "core/parse_fields.hpp"
 #include "core/parse_hooks.hpp"
@@ -36,7 +37,7 @@ class RegimenReader {
         SourcePos where = diagnostics_.position(root.Mark());
         auto top = Mapping::read(diagnostics_, root, where, N_("the regimen (top level)"),
                                  {"version", "timezone", "bedtime", "reminders", "limits",
-                                  "symptoms", "items", "hooks"});
+                                  "symptoms", "items", "hooks", "devices"});
         if (!top) {
             return regimen_;
         }
@@ -54,6 +55,9 @@ class RegimenReader {
         }
         if (const Field* symptoms = top->get("symptoms")) {
             read_symptoms(*symptoms);
+        }
+        if (const Field* devices = top->get("devices")) {
+            regimen_.caldav = read_devices(diagnostics_, *devices);
         }
         if (const Field* items = top->get("items")) {
             read_items(*items);

@@ -106,8 +106,9 @@ class Verbs(CtlTestCase):
 
     def test_status_json(self):
         document = self.json_of("status")
-        self.assertEqual(set(document), {"doses", "next_due", "warnings", "paused"})
+        self.assertEqual(set(document), {"doses", "next_due", "warnings", "paused", "sync"})
         self.assertEqual(document["paused"], [])
+        self.assertIsNone(document["sync"])  # no devices: configured
         by_item = {dose["item"]: dose for dose in document["doses"]}
         self.assertEqual(set(by_item), {"glycinate-pm", "skip-me", "snooze-me", "later"})
         for dose in document["doses"]:
