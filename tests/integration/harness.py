@@ -102,6 +102,16 @@ def dose_item(item_id, seconds_from_now, name=None, zone="Europe/Berlin", **fiel
     return item
 
 
+def write_bad_regimen(directory, extra=""):
+    """DIRECTORY/bad.yaml, a regimen `check` refuses: `at: 8am` (line 5, column 9) and
+    `every: fortnight`, then the lines of `extra`. Returns its path."""
+    path = os.path.join(directory, "bad.yaml")
+    with open(path, "w") as out:
+        out.write("version: 1\nitems:\n  - id: x\n    name: X\n    at: 8am\n"
+                  "    every: fortnight\n" + extra)
+    return path
+
+
 class PrivateBus:
     """A dbus-daemon of session type on a unix socket in a temporary directory, with no
     standard service directories (a real notification daemon must never be activated),

@@ -41,6 +41,17 @@ def read_env(path):
 
 class Hooks(harness.DaemonTestCase):
 
+    def wait_hook_env(self, daemon, out, event, item):
+        """The variables the RECORD hook wrote for EVENT on ITEM, once its file is there;
+        they name that event and that item."""
+        path = os.path.join(out, f"{event}-{item}.env")
+        harness.wait_for(lambda: os.path.exists(path),
+                         message=f"the {event} hook never wrote its file:\n" + daemon.log())
+        values = read_env(path)
+        self.assertEqual(values["REGIMEND_EVENT"], event)
+        self.assertEqual(values["REGIMEND_ITEM"], item)
+        return values
+
     def test_the_readmes_hooks_example_passes_check(self):
         source = os.environ.get("REGIMEND_SOURCE_DIR",
                                 os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -75,12 +86,7 @@ class Hooks(harness.DaemonTestCase):
         taken = daemon.ctl("take", "taken-one")
         self.assertEqual(taken.returncode, 0, taken.stderr)
 
-        taken_file = os.path.join(out, "taken-taken-one.env")
-        harness.wait_for(lambda: os.path.exists(taken_file),
-                         message="the taken hook never wrote its file:\n" + daemon.log())
-        values = read_env(taken_file)
-        self.assertEqual(values["REGIMEND_EVENT"], "taken")
-        self.assertEqual(values["REGIMEND_ITEM"], "taken-one")
+        values = self.wait_hook_env(daemon, out, "taken", "taken-one")
         self.assertEqual(values["REGIMEND_NAME"], ODD_NAME)
         self.assertEqual(values["ARG"], ODD_NAME, "the name reaches the command unchanged")
         self.assertEqual(values["REGIMEND_AMOUNT"], "200 mg")
@@ -88,12 +94,7 @@ class Hooks(harness.DaemonTestCase):
         self.assertRegex(values["REGIMEND_AT"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
         self.assertFalse(os.path.exists("/tmp/regimend-hook-pwned"))
 
-        missed_file = os.path.join(out, "missed-missed-one.env")
-        harness.wait_for(lambda: os.path.exists(missed_file),
-                         message="the missed hook never wrote its file:\n" + daemon.log())
-        values = read_env(missed_file)
-        self.assertEqual(values["REGIMEND_EVENT"], "missed")
-        self.assertEqual(values["REGIMEND_ITEM"], "missed-one")
+        values = self.wait_hook_env(daemon, out, "missed", "missed-one")
         self.assertEqual(values["ARG"], "Missed one")
         self.assertEqual(values["REGIMEND_AMOUNT"], "")
         # No hook for events it does not list.

@@ -110,10 +110,7 @@ class German(CtlTestCase):
         self.assertIn("wann tatsächlich eingenommen", result.stdout)
 
     def test_check_of_a_bad_file_is_german(self):
-        bad = os.path.join(self.workdir, "bad.yaml")
-        with open(bad, "w") as out:
-            out.write("version: 1\nitems:\n  - id: x\n    name: X\n    at: 8am\n"
-                      "    every: fortnight\n")
+        bad = harness.write_bad_regimen(self.workdir)
         result = self.ctl("check", bad)
         self.assertEqual(result.returncode, 1)
         self.assertIn("bad.yaml:5:9: Fehler: 'at' muss", result.stdout)

@@ -113,10 +113,7 @@ class PseudoLocale(CtlTestCase):
         self.assertIn("oxide", status)  # the daemon's lint warning is listed
         self.assert_all_marked("status", status)
 
-        bad = os.path.join(self.workdir, "bad.yaml")
-        with open(bad, "w") as out:
-            out.write("version: 1\nitems:\n  - id: x\n    name: X\n    at: 8am\n"
-                      "    every: fortnight\n    colour: red\n")
+        bad = harness.write_bad_regimen(self.workdir, extra="    colour: red\n")
         check = self.ctl("check", bad)
         self.assertEqual(check.returncode, 1)
         self.allowed.update({"colour", "red", "fortnight", "am"})

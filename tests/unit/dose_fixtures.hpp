@@ -37,6 +37,14 @@ inline std::vector<Diagnostic> parse_failure(const std::string& yaml) {
     return parsed.diagnostics;
 }
 
+// One tablet a day at 08:00 UTC from 2026-11-01 on the cycle `cycle`, with a stock.
+inline Regimen stocked_cycle(const std::string& id, const std::string& name,
+                             const std::string& cycle) {
+    return parse_ok("version: 1\nitems:\n  - id: " + id + "\n    name: " + name +
+                    "\n    at: \"08:00\"\n    start: 2026-11-01\n    cycle: " + cycle +
+                    "\n    stock: {per_dose: 1, unit: tablets}\n");
+}
+
 inline Item daily_item(const std::string& id, const std::vector<std::string>& times,
                        ReminderPolicy policy = {}) {
     Item item;

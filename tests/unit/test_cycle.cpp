@@ -25,6 +25,16 @@ std::vector<Instant> planned_instants(const Regimen& regimen, Instant from, Inst
     return result;
 }
 
+// One pill a day at `at` (local time in `zone`) from `start`, on the cycle `cycle`, on the
+// week days `days` if any ("[mon, wed, fri]").
+Regimen cycle_in_zone(const std::string& zone, const std::string& at, const std::string& start,
+                      const std::string& cycle, const std::string& days = "") {
+    return parse_ok(
+        "version: 1\ntimezone: " + zone + "\nitems:\n  - id: pill\n    name: Pill\n    at: \"" +
+        at + "\"\n    start: " + start + "\n" + (days.empty() ? "" : "    days: " + days + "\n") +
+        "    cycle: " + cycle + "\n");
+}
+
 std::string errors_of(const std::string& yaml) {
     std::string text;
     for (const auto& diagnostic : parse_failure(yaml)) {
@@ -106,16 +116,8 @@ items:
 
 TEST_CASE("a cycle plans its active days and nothing in the rest gap", "[cycle][plan]") {
     // 3 days on, 2 off from Thursday 2026-11-05, and only on weekdays.
-    auto regimen = parse_ok(R"(version: 1
-timezone: Europe/Berlin
-items:
-  - id: pill
-    name: Pill
-    at: "08:00"
-    start: 2026-11-05
-    days: [mon, tue, wed, thu, fri]
-    cycle: {active: 3d, rest: 2d}
-)");
+    auto regimen = cycle_in_zone("Europe/Berlin", "08:00", "2026-11-05", "{active: 3d, rest: 2d}",
+                                 "[mon, tue, wed, thu, fri]");
     // Active: Nov 5-7, 10-12, 15-17, 20-22; rest: 8-9, 13-14, 18-19. Weekends (7-8, 14-15,
     // 21-22) are out. 08:00 in Berlin in November is 07:00 UTC.
     CHECK(planned_instants(regimen, utc(2026, 11, 1), utc(2026, 11, 23)) ==
@@ -130,50 +132,39 @@ items:
 }
 
 TEST_CASE("cycle days across daylight saving", "[cycle][plan]") {
-    SECTION("Europe/Berlin: 02:30 on the spring-forward day fires at 03:00 CEST") {
-        auto regimen = parse_ok(R"(version: 1
-timezone: Europe/Berlin
-items:
-  - id: pill
-    name: Pill
-    at: "02:30"
-    start: 2026-03-27
-    cycle: {active: 3d, rest: 2d}
-)");
+    struct Example {
+        std::string title;
+        Regimen regimen;
+        struct {
+            Instant from, to;
+        } window;
+        std::vector<Instant> planned;
+    };
+    const std::vector<Example> examples{
         // Active Mar 27, 28, 29 (the gap day), rest Mar 30, 31, active Apr 1.
-        CHECK(planned_instants(regimen, utc(2026, 3, 26), utc(2026, 4, 2)) ==
-              std::vector<Instant>{utc(2026, 3, 27, 1, 30), utc(2026, 3, 28, 1, 30),
-                                   utc(2026, 3, 29, 1, 0), utc(2026, 4, 1, 0, 30)});
-    }
-    SECTION("America/Santiago: 00:30 on the day midnight is skipped fires at 01:00 -03") {
-        auto regimen = parse_ok(R"(version: 1
-timezone: America/Santiago
-items:
-  - id: pill
-    name: Pill
-    at: "00:30"
-    start: 2026-09-05
-    cycle: {active: 2d, rest: 2d}
-)");
+        {"Europe/Berlin: 02:30 on the spring-forward day fires at 03:00 CEST",
+         cycle_in_zone("Europe/Berlin", "02:30", "2026-03-27", "{active: 3d, rest: 2d}"),
+         {utc(2026, 3, 26), utc(2026, 4, 2)},
+         {utc(2026, 3, 27, 1, 30), utc(2026, 3, 28, 1, 30), utc(2026, 3, 29, 1, 0),
+          utc(2026, 4, 1, 0, 30)}},
         // Active Sep 5 (-04), Sep 6 (no 00:30: 01:00 -03), rest 7-8, active 9-10 (-03).
-        CHECK(planned_instants(regimen, utc(2026, 9, 4), utc(2026, 9, 12)) ==
-              std::vector<Instant>{utc(2026, 9, 5, 4, 30), utc(2026, 9, 6, 4, 0),
-                                   utc(2026, 9, 9, 3, 30), utc(2026, 9, 10, 3, 30)});
-    }
-    SECTION("America/Santiago: 23:30 occurring twice fires once, at the first") {
-        auto regimen = parse_ok(R"(version: 1
-timezone: America/Santiago
-items:
-  - id: pill
-    name: Pill
-    at: "23:30"
-    start: 2026-04-03
-    cycle: {active: 2d, rest: 1d}
-)");
+        {"America/Santiago: 00:30 on the day midnight is skipped fires at 01:00 -03",
+         cycle_in_zone("America/Santiago", "00:30", "2026-09-05", "{active: 2d, rest: 2d}"),
+         {utc(2026, 9, 4), utc(2026, 9, 12)},
+         {utc(2026, 9, 5, 4, 30), utc(2026, 9, 6, 4, 0), utc(2026, 9, 9, 3, 30),
+          utc(2026, 9, 10, 3, 30)}},
         // Active Apr 3, Apr 4 (23:30 twice: the -03 one), rest Apr 5, active Apr 6, 7 (-04).
-        CHECK(planned_instants(regimen, utc(2026, 4, 3), utc(2026, 4, 9)) ==
-              std::vector<Instant>{utc(2026, 4, 4, 2, 30), utc(2026, 4, 5, 2, 30),
-                                   utc(2026, 4, 7, 3, 30), utc(2026, 4, 8, 3, 30)});
+        {"America/Santiago: 23:30 occurring twice fires once, at the first",
+         cycle_in_zone("America/Santiago", "23:30", "2026-04-03", "{active: 2d, rest: 1d}"),
+         {utc(2026, 4, 3), utc(2026, 4, 9)},
+         {utc(2026, 4, 4, 2, 30), utc(2026, 4, 5, 2, 30), utc(2026, 4, 7, 3, 30),
+          utc(2026, 4, 8, 3, 30)}},
+    };
+    for (const auto& example : examples) {
+        DYNAMIC_SECTION(example.title) {
+            CHECK(planned_instants(example.regimen, example.window.from, example.window.to) ==
+                  example.planned);
+        }
     }
 }
 
@@ -193,16 +184,8 @@ items:
 }
 
 TEST_CASE("a cycle in iCalendar: one series per active day, every period", "[cycle][ics]") {
-    auto regimen = parse_ok(R"(version: 1
-timezone: Europe/Berlin
-items:
-  - id: pill
-    name: Pill
-    at: "08:00"
-    start: 2026-11-01
-    days: [mon, wed, fri]
-    cycle: {active: 2d, rest: 1d}
-)");
+    auto regimen = cycle_in_zone("Europe/Berlin", "08:00", "2026-11-01", "{active: 2d, rest: 1d}",
+                                 "[mon, wed, fri]");
     const std::string ics = regimen_ics(regimen, utc(2026, 11, 1));
     // Day 0 of the cycle falls on Nov 1 (Sun), 4 (Wed), ...: its first run day is Nov 4.
     // Day 1 falls on Nov 2 (Mon), 5, ...: Nov 2. Each repeats every 3 days on MO, WE, FR.
@@ -220,15 +203,7 @@ items:
 }
 
 TEST_CASE("the stock forecast skips a cycle's rest days", "[cycle][inventory]") {
-    auto regimen = parse_ok(R"(version: 1
-items:
-  - id: pill
-    name: Pill
-    at: "08:00"
-    start: 2026-11-01
-    cycle: {active: 2d, rest: 3d}
-    stock: {per_dose: 1, unit: tablets}
-)");
+    auto regimen = stocked_cycle("pill", "Pill", "{active: 2d, rest: 3d}");
     StockInputs inputs;
     inputs.on_hand = 3;  // Nov 1, Nov 2, Nov 6; Nov 7 cannot be covered
     auto forecast = forecast_stock(regimen, regimen.items[0], inputs, utc(2026, 11, 1));

@@ -3,22 +3,19 @@
 // dose becomes due (and is first reminded) at most once, and gets exactly one outcome.
 // "The loop" here is what the daemon's event loop does: wake at the engine's deadline, and
 // call advance() at once when the clock is set (the timerfd's TFD_TIMER_CANCEL_ON_SET).
-#include <spdlog/spdlog.h>
-
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "app/engine.hpp"
-#include "host/zoneinfo.hpp"
+#include "engine_fixtures.hpp"
 #include "temp_dir.hpp"
 
 using namespace regimend;
+using namespace regimend::test;
 using namespace std::chrono_literals;
 using regimend::testing::TempDir;
 
@@ -35,23 +32,13 @@ struct RecordingDisplay : ReminderDisplay {
     }
 };
 
-struct RecordingSignals : DoseSignals {
+struct RecordingSignals : QuietSignals {
     std::map<DoseKey, int> due;
     std::map<DoseKey, int> missed;
     std::map<DoseKey, int> taken;
     void dose_due(const DoseKey& dose) override { ++due[dose]; }
     void dose_taken(const DoseKey& dose, Instant) override { ++taken[dose]; }
-    void dose_skipped(const DoseKey&) override {}
     void dose_missed(const DoseKey& dose) override { ++missed[dose]; }
-    void dose_undone(const DoseKey&) override {}
-    void regimen_reloaded(std::uint32_t) override {}
-    void reload_failed(const std::string&) override {}
-    void properties_changed() override {}
-};
-
-struct RecordingScheduler : WakeupScheduler {
-    std::optional<Instant> deadline;
-    void schedule(std::optional<Instant> next) override { deadline = next; }
 };
 
 // The machine's zone as the engine sees it: injected, so no test touches $TZ.
@@ -79,32 +66,19 @@ class EngineUnderTest {
     EngineUnderTest(const std::string& regimen_text, const std::string& start,
                     const MachineZone& machine_zone)
         : config_(dir_.file("regimen.yaml")) {
-        // A simulated day repeats a reminder every ten minutes; the log would drown Catch's.
-        spdlog::set_level(spdlog::level::warn);
-        std::ofstream(config_) << regimen_text;
-        auto opened = HistoryStore::open(dir_.file("history.db"));
-        REQUIRE(opened.ok());
-        store_ = std::move(*opened);
-        LoadedRegimen loaded = load_regimen_file(config_, machine_zone.lookup());
-        REQUIRE(loaded.regimen);
+        write_regimen(config_, regimen_text);
+        store_ = open_history_ok(dir_.file("history.db"));
+        LoadedRegimen loaded = load_ok(config_, machine_zone.lookup());
         zone_ = loaded.regimen->zone;
         engine_.emplace(config_, std::move(loaded), *store_, display, signals, scheduler,
                         machine_zone.lookup());
         now_ = local(start);
-        REQUIRE(engine_->restore(micros(now_)));
-        engine_->advance(micros(now_));
+        start_engine(*engine_, now_);
     }
 
     // Time passes normally: every wakeup the engine asked for happens, in order.
     void run_until(const std::string& end) { run_until(local(end)); }
-    void run_until(Instant end) {
-        while (scheduler.deadline && *scheduler.deadline <= end) {
-            now_ = std::max(now_, *scheduler.deadline);
-            engine_->advance(micros(now_));
-        }
-        now_ = end;
-        engine_->advance(micros(now_));
-    }
+    void run_until(Instant end) { run_engine_until(*engine_, scheduler, now_, end); }
 
     // The clock is set: the loop's clock watch calls advance() with the new time at once.
     void set_clock(Instant to) {
@@ -144,8 +118,6 @@ class EngineUnderTest {
         return result;
     }
 
-    static Micros micros(Instant instant) { return Micros{instant.time_since_epoch()}; }
-
     RecordingDisplay display;
     RecordingSignals signals;
     RecordingScheduler scheduler;
@@ -175,7 +147,7 @@ TEST_CASE("clock jumps a day forward: the skipped dose is missed once, today's i
     test.run_until("2027-03-01 08:05");
     REQUIRE(test.signals.due.count(test.dose("2027-03-01 08:00")) == 1);
     REQUIRE(std::holds_alternative<Instant>(
-        test.engine().confirm("mag", std::nullopt, EngineUnderTest::micros(test.now()))));
+        test.engine().confirm("mag", std::nullopt, micros(test.now()))));
 
     // 08:05 -> 09:05 the next day (a day-long suspend looks the same to the engine).
     test.set_clock(test.local("2027-03-02 09:05"));
@@ -208,15 +180,14 @@ TEST_CASE("clock set back an hour: no dose becomes due again", "[engine][clock]"
         test.set_clock(test.local("2027-03-01 07:30"));
         test.run_until("2027-03-01 08:45");
         CHECK(test.signals.due[morning] == 1);
-        auto answer =
-            test.engine().confirm("mag", std::nullopt, EngineUnderTest::micros(test.now()));
+        auto answer = test.engine().confirm("mag", std::nullopt, micros(test.now()));
         REQUIRE(std::holds_alternative<Instant>(answer));
         CHECK(std::get<Instant>(answer) == morning.planned);
     }
     SECTION("back before a taken dose's instant: it is not reminded again") {
         test.run_until("2027-03-01 08:10");
         REQUIRE(std::holds_alternative<Instant>(
-            test.engine().confirm("mag", std::nullopt, EngineUnderTest::micros(test.now()))));
+            test.engine().confirm("mag", std::nullopt, micros(test.now()))));
         const auto shown_before = test.display.shown.size();
         test.set_clock(test.local("2027-03-01 07:10"));
         test.run_until("2027-03-01 09:00");
@@ -236,13 +207,13 @@ TEST_CASE("the system time zone changes: the plan follows, nothing is reminded t
     test.run_until("2027-03-01 08:05");
     const DoseKey berlin_morning = test.dose("2027-03-01 08:00");
     REQUIRE(std::holds_alternative<Instant>(
-        test.engine().confirm("mag", std::nullopt, EngineUnderTest::micros(test.now()))));
+        test.engine().confirm("mag", std::nullopt, micros(test.now()))));
 
     // At 09:00 in Berlin (03:00 in New York) the machine moves to New York.
     test.run_until("2027-03-01 09:00");
     zone.set("America/New_York");
     REQUIRE(std::holds_alternative<std::monostate>(
-        test.engine().reload(ReloadTrigger::ZoneChanged, EngineUnderTest::micros(test.now()))));
+        test.engine().reload(ReloadTrigger::ZoneChanged, micros(test.now()))));
     CHECK(test.engine().regimen().zone->name() == "America/New_York");
 
     const auto* new_york = regimend::locate_zone("America/New_York");

@@ -1,8 +1,6 @@
 // Hook events through the engine, with an injected clock, a real history database and a
 // launcher that records what it is handed: due, escalated, taken, undone, skipped, missed,
 // low_stock and regimen_error, each with its placeholders' values at literal instants.
-#include <spdlog/spdlog.h>
-
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -10,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "app/engine.hpp"
-#include "host/zoneinfo.hpp"
+#include "engine_fixtures.hpp"
 #include "temp_dir.hpp"
 
 using namespace regimend;
+using namespace regimend::test;
 using namespace std::chrono_literals;
 using regimend::testing::TempDir;
 
@@ -24,22 +22,6 @@ struct NullDisplay : ReminderDisplay {
     void show(const ReminderText&) override {}
     void close(const DoseKey&) override {}
     void notice(const std::string&, const std::string&, const std::string&) override {}
-};
-
-struct NullSignals : DoseSignals {
-    void dose_due(const DoseKey&) override {}
-    void dose_taken(const DoseKey&, Instant) override {}
-    void dose_skipped(const DoseKey&) override {}
-    void dose_missed(const DoseKey&) override {}
-    void dose_undone(const DoseKey&) override {}
-    void regimen_reloaded(std::uint32_t) override {}
-    void reload_failed(const std::string&) override {}
-    void properties_changed() override {}
-};
-
-struct RecordingScheduler : WakeupScheduler {
-    std::optional<Instant> deadline;
-    void schedule(std::optional<Instant> next) override { deadline = next; }
 };
 
 // Each call as one line: "argv[1] argv[2] ..." (argv[0] is always `record`).
@@ -77,40 +59,21 @@ hooks:
 class HookedEngine {
   public:
     explicit HookedEngine(const std::string& start) : config_(dir_.file("regimen.yaml")) {
-        spdlog::set_level(spdlog::level::warn);
-        std::ofstream(config_) << kRegimen;
-        auto opened = HistoryStore::open(dir_.file("history.db"));
-        REQUIRE(opened.ok());
-        store_ = std::move(*opened);
-        LoadedRegimen loaded = load_regimen_file(config_);
-        REQUIRE(loaded.regimen);
-        engine_.emplace(config_, std::move(loaded), *store_, display_, signals_, scheduler_);
+        write_regimen(config_, kRegimen);
+        store_ = open_history_ok(dir_.file("history.db"));
+        engine_.emplace(config_, load_ok(config_), *store_, display_, signals_, scheduler_);
         engine_->use_hooks(&hooks);
-        now_ = local(start);
-        REQUIRE(engine_->restore(micros(now_)));
-        engine_->advance(micros(now_));
+        now_ = berlin_local(start);
+        start_engine(*engine_, now_);
     }
 
     void run_until(const std::string& end) {
-        const Instant until = local(end);
-        while (scheduler_.deadline && *scheduler_.deadline <= until) {
-            now_ = std::max(now_, *scheduler_.deadline);
-            engine_->advance(micros(now_));
-        }
-        now_ = until;
-        engine_->advance(micros(now_));
+        run_engine_until(*engine_, scheduler_, now_, berlin_local(end));
     }
 
     Engine& engine() { return *engine_; }
     Micros now() const { return micros(now_); }
     const std::string& config() const { return config_; }
-    static Instant local(const std::string& text) {
-        const auto day = *parse_date(text.substr(0, 10));
-        const auto time = *parse_clock_time(text.substr(11));
-        return to_instant(*regimend::locate_zone("Europe/Berlin"),
-                          LocalTime{date::local_days{day}} + time);
-    }
-    static Micros micros(Instant instant) { return Micros{instant.time_since_epoch()}; }
 
     RecordingLauncher hooks;
 
@@ -118,7 +81,7 @@ class HookedEngine {
     TempDir dir_;
     std::string config_;
     NullDisplay display_;
-    NullSignals signals_;
+    QuietSignals signals_;
     RecordingScheduler scheduler_;
     std::unique_ptr<HistoryStore> store_;
     std::optional<Engine> engine_;
@@ -172,9 +135,9 @@ TEST_CASE("the engine raises every hook event where it happens", "[hooks][engine
                                "2026-11-04T00:30:00+01:00");
 
     // A logged as-needed dose is `taken` with no planned instant.
-    REQUIRE((daemon.engine().log_dose("topical", HookedEngine::local("2026-11-04 00:50"), "",
-                                      daemon.now()))
-                .ok());
+    REQUIRE(
+        (daemon.engine().log_dose("topical", berlin_local("2026-11-04 00:50"), "", daemon.now()))
+            .ok());
     CHECK(
         daemon.hooks.take() ==
         std::vector<std::string>{"taken topical Topical magnesium  [] 2026-11-04T00:50:00+01:00"});
@@ -195,26 +158,25 @@ TEST_CASE("a regimen with errors at start raises regimen_error once the loop run
     TempDir dir;
     const std::string config = dir.file("regimen.yaml");
     std::ofstream(config) << "version: 1\nitems: [\n";
-    auto opened = HistoryStore::open(dir.file("history.db"));
-    REQUIRE(opened.ok());
+    auto store = open_history_ok(dir.file("history.db"));
     NullDisplay display;
-    NullSignals signals;
+    QuietSignals signals;
     RecordingScheduler scheduler;
     LoadedRegimen failed = load_regimen_file(config);
     REQUIRE_FALSE(failed.regimen);
     // The last valid regimen, with a hook for it.
     LoadedRegimen kept = check_regimen_text(kRegimen, config, &TimeZone::utc());
     REQUIRE(kept.regimen);
-    Engine engine(config, std::move(kept), **opened, display, signals, scheduler);
+    Engine engine(config, std::move(kept), *store, display, signals, scheduler);
     RecordingLauncher hooks;
     engine.use_hooks(&hooks);
-    const Instant start = HookedEngine::local("2026-11-02 12:00");
-    REQUIRE(engine.restore(HookedEngine::micros(start)));
+    const Instant start = berlin_local("2026-11-02 12:00");
+    REQUIRE(engine.restore(micros(start)));
     engine.start_despite(failed, true);
     CHECK(hooks.lines.empty());
-    engine.advance(HookedEngine::micros(start));
+    engine.advance(micros(start));
     CHECK(hooks.take() ==
           std::vector<std::string>{"regimen_error    [] 2026-11-02T12:00:00+01:00"});
-    engine.advance(HookedEngine::micros(start + 1s));
+    engine.advance(micros(start + 1s));
     CHECK(hooks.take().empty());
 }

@@ -2,22 +2,19 @@
 // recording outputs: a count set, taken, undone and refilled; the low-stock notice shown
 // once, not again the same day (nor after a restart), again at the next day's first
 // reminder, and taken away by a refill.
-#include <spdlog/spdlog.h>
-
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "app/engine.hpp"
-#include "host/zoneinfo.hpp"
+#include "engine_fixtures.hpp"
 #include "temp_dir.hpp"
 
 using namespace regimend;
+using namespace regimend::test;
 using namespace std::chrono_literals;
 using regimend::testing::TempDir;
 
@@ -49,27 +46,14 @@ struct RecordingDisplay : ReminderDisplay {
     }
 };
 
-struct RecordingSignals : DoseSignals {
+struct RecordingSignals : QuietSignals {
     std::vector<std::string> stock_low_items;
     int stock_changes = 0;
-    void dose_due(const DoseKey&) override {}
-    void dose_taken(const DoseKey&, Instant) override {}
-    void dose_skipped(const DoseKey&) override {}
-    void dose_missed(const DoseKey&) override {}
-    void dose_undone(const DoseKey&) override {}
-    void regimen_reloaded(std::uint32_t) override {}
-    void reload_failed(const std::string&) override {}
-    void properties_changed() override {}
     void stock_low(const std::string& item, std::optional<double>,
                    std::optional<Instant>) override {
         stock_low_items.push_back(item);
     }
     void stock_changed() override { ++stock_changes; }
-};
-
-struct RecordingScheduler : WakeupScheduler {
-    std::optional<Instant> deadline;
-    void schedule(std::optional<Instant> next) override { deadline = next; }
 };
 
 constexpr const char* kRegimen = R"(version: 1
@@ -89,12 +73,10 @@ items:
 class StockedEngine {
   public:
     explicit StockedEngine(const std::string& start) : config_(dir_.file("regimen.yaml")) {
-        spdlog::set_level(spdlog::level::warn);
-        std::ofstream(config_) << kRegimen;
+        write_regimen(config_, kRegimen);
         open(Instant{});
         now_ = local(start);
-        REQUIRE(engine_->restore(micros(now_)));
-        engine_->advance(micros(now_));
+        start_engine(*engine_, now_);
     }
 
     // The daemon stops and starts again on the same files at the current time.
@@ -102,18 +84,11 @@ class StockedEngine {
         engine_.reset();
         store_.reset();
         open(now_);
-        REQUIRE(engine_->restore(micros(now_)));
-        engine_->advance(micros(now_));
+        start_engine(*engine_, now_);
     }
 
     void run_until(const std::string& end) {
-        const Instant until = local(end);
-        while (scheduler.deadline && *scheduler.deadline <= until) {
-            now_ = std::max(now_, *scheduler.deadline);
-            engine_->advance(micros(now_));
-        }
-        now_ = until;
-        engine_->advance(micros(now_));
+        run_engine_until(*engine_, scheduler, now_, berlin_local(end));
     }
 
     double refill(double quantity, bool absolute) {
@@ -135,13 +110,7 @@ class StockedEngine {
     }
 
     Engine& engine() { return *engine_; }
-    Instant local(const std::string& text) const {
-        const auto day = *parse_date(text.substr(0, 10));
-        const auto time = *parse_clock_time(text.substr(11));
-        return to_instant(*regimend::locate_zone("Europe/Berlin"),
-                          LocalTime{date::local_days{day}} + time);
-    }
-    static Micros micros(Instant instant) { return Micros{instant.time_since_epoch()}; }
+    Instant local(const std::string& text) const { return berlin_local(text); }
 
     RecordingDisplay display;
     RecordingSignals signals;
@@ -149,12 +118,8 @@ class StockedEngine {
 
   private:
     void open(Instant) {
-        auto opened = HistoryStore::open(dir_.file("history.db"));
-        REQUIRE(opened.ok());
-        store_ = std::move(*opened);
-        LoadedRegimen loaded = load_regimen_file(config_);
-        REQUIRE(loaded.regimen);
-        engine_.emplace(config_, std::move(loaded), *store_, display, signals, scheduler);
+        store_ = open_history_ok(dir_.file("history.db"));
+        engine_.emplace(config_, load_ok(config_), *store_, display, signals, scheduler);
     }
 
     TempDir dir_;
@@ -254,8 +219,8 @@ TEST_CASE("out of stock: the reminder says so and the count goes below zero",
 TEST_CASE("refills are refused when they cannot be right", "[inventory][engine]") {
     StockedEngine daemon("2026-11-23 12:00");
     auto error_of = [&](std::string_view item, double quantity) {
-        auto result = daemon.engine().refill(
-            item, quantity, false, StockedEngine::micros(daemon.local("2026-11-23 12:00")));
+        auto result =
+            daemon.engine().refill(item, quantity, false, micros(daemon.local("2026-11-23 12:00")));
         REQUIRE(std::holds_alternative<Error>(result));
         return std::get<Error>(result);
     };

@@ -81,6 +81,30 @@ void raw_exec(sqlite3* db, const std::string& sql) {
     REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
 }
 
+// A history an older daemon left: its schema at `version`, then the rows `insert` adds.
+void write_old_history(const std::string& path, std::size_t version, const std::string& insert) {
+    auto raw = raw_open(path);
+    for (std::size_t step = 0; step < version; ++step) {
+        raw_exec(raw.get(), std::string(schema::kMigrations[step].sql));
+    }
+    raw_exec(raw.get(), "PRAGMA user_version = " + std::to_string(version));
+    raw_exec(raw.get(), insert);
+}
+
+// Opens the old history at `path`: it is migrated to version 6, has gained the index
+// `index` and kept its `events` events.
+std::unique_ptr<HistoryStore> open_migrated(const std::string& path, const std::string& index,
+                                            std::size_t events) {
+    auto store = open_store(path);
+    auto raw = raw_open(path);
+    CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 6);
+    CHECK(raw_integer(raw.get(),
+                      "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '" +
+                          index + "'") == 1);
+    REQUIRE(all_events(*store).size() == events);
+    return store;
+}
+
 }  // namespace
 
 TEST_CASE("every event kind round-trips with all its fields", "[history]") {
@@ -590,13 +614,8 @@ TEST_CASE("after an undo a dose can be answered again, and only then", "[history
 TEST_CASE("a version 1 history migrates and keeps its events", "[history]") {
     TempDir dir;
     const std::string path = dir.file("history.db");
-    {
-        auto raw = raw_open(path);
-        raw_exec(raw.get(), std::string(schema::kMigrations[0].sql));
-        raw_exec(raw.get(), "PRAGMA user_version = 1");
-        raw_exec(raw.get(),
-                 "INSERT INTO events (item, event, planned, at) VALUES ('am', 'taken', 100, 160)");
-    }
+    write_old_history(
+        path, 1, "INSERT INTO events (item, event, planned, at) VALUES ('am', 'taken', 100, 160)");
     auto store = open_store(path);
     CHECK(all_events(*store).size() == 1);
     CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == HistoryStore::kSchemaVersion);
@@ -607,16 +626,10 @@ TEST_CASE("a version 2 history gains the quantity column and keeps every event",
           "[history][inventory]") {
     TempDir dir;
     const std::string path = dir.file("history.db");
-    {
-        auto raw = raw_open(path);
-        raw_exec(raw.get(), std::string(schema::kMigrations[0].sql));
-        raw_exec(raw.get(), std::string(schema::kMigrations[1].sql));
-        raw_exec(raw.get(), "PRAGMA user_version = 2");
-        raw_exec(raw.get(),
-                 "INSERT INTO events (item, event, planned, at, note, severity) VALUES "
-                 "('am', 'taken', 100, 160, '', -1), ('am', 'undone', 100, 170, 'taken', -1), "
-                 "('migraine', 'symptom', NULL, 180, 'left side', 6)");
-    }
+    write_old_history(path, 2,
+                      "INSERT INTO events (item, event, planned, at, note, severity) VALUES "
+                      "('am', 'taken', 100, 160, '', -1), ('am', 'undone', 100, 170, 'taken', -1), "
+                      "('migraine', 'symptom', NULL, 180, 'left side', 6)");
     auto store = open_store(path);
     auto events = all_events(*store);
     REQUIRE(events.size() == 3);
@@ -633,16 +646,9 @@ TEST_CASE("a version 4 history gains amount_recorded; a recorded amount reads ba
           "[history][diary]") {
     TempDir dir;
     const std::string path = dir.file("history.db");
-    {
-        auto raw = raw_open(path);
-        for (int version = 0; version < 4; ++version) {
-            raw_exec(raw.get(), std::string(schema::kMigrations[version].sql));
-        }
-        raw_exec(raw.get(), "PRAGMA user_version = 4");
-        raw_exec(raw.get(),
-                 "INSERT INTO events (item, event, planned, at, amount) VALUES "
-                 "('pm', 'taken', 100, 160, '300 mg')");
-    }
+    write_old_history(path, 4,
+                      "INSERT INTO events (item, event, planned, at, amount) VALUES "
+                      "('pm', 'taken', 100, 160, '300 mg')");
     auto store = open_store(path);
     CHECK(raw_integer(raw_open(path).get(), "PRAGMA user_version") == 6);
     HistoryEvent said = event("pm", EventKind::Taken, 200, 260);
@@ -776,26 +782,14 @@ TEST_CASE("a version 3 history gains the index of the shown events and keeps eve
           "[history]") {
     TempDir dir;
     const std::string path = dir.file("history.db");
-    {
-        auto raw = raw_open(path);
-        for (std::size_t version = 0; version < 3; ++version) {
-            raw_exec(raw.get(), std::string(schema::kMigrations[version].sql));
-        }
-        raw_exec(raw.get(), "PRAGMA user_version = 3");
-        raw_exec(raw.get(),
-                 "INSERT INTO events (item, event, planned, at, note, severity, quantity) VALUES "
-                 "('am', 'due', 100, 100, '', -1, NULL), ('am', 'taken', 100, 160, '', -1, NULL), "
-                 "('am', 'refill', NULL, 170, '', -1, 30), "
-                 "('migraine', 'symptom', NULL, 180, 'left side', 6, NULL), "
-                 "('pm', 'due', 200, 200, '', -1, NULL)");
-    }
-    auto store = open_store(path);
-    auto raw = raw_open(path);
-    CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 6);
-    CHECK(raw_integer(raw.get(),
-                      "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
-                      "name = 'events_shown_at'") == 1);
-    REQUIRE(all_events(*store).size() == 5);
+    write_old_history(
+        path, 3,
+        "INSERT INTO events (item, event, planned, at, note, severity, quantity) VALUES "
+        "('am', 'due', 100, 100, '', -1, NULL), ('am', 'taken', 100, 160, '', -1, NULL), "
+        "('am', 'refill', NULL, 170, '', -1, 30), "
+        "('migraine', 'symptom', NULL, 180, 'left side', 6, NULL), "
+        "('pm', 'due', 200, 200, '', -1, NULL)");
+    auto store = open_migrated(path, "events_shown_at", 5);
 
     bool over = true;
     auto shown = store->events_between_bounded(
@@ -837,24 +831,11 @@ TEST_CASE("a version 5 history gains the index of pauses; pauses read back in or
           "[history][pause]") {
     TempDir dir;
     const std::string path = dir.file("history.db");
-    {
-        auto raw = raw_open(path);
-        for (std::size_t version = 0; version < 5; ++version) {
-            raw_exec(raw.get(), std::string(schema::kMigrations[version].sql));
-        }
-        raw_exec(raw.get(), "PRAGMA user_version = 5");
-        raw_exec(raw.get(),
-                 "INSERT INTO events (item, event, planned, at, note) VALUES "
-                 "('am', 'due', 100, 100, ''), ('am', 'paused', 100, 150, '2026-12-10'), "
-                 "('pm', 'taken', 200, 210, '')");
-    }
-    auto store = open_store(path);
-    auto raw = raw_open(path);
-    CHECK(raw_integer(raw.get(), "PRAGMA user_version") == 6);
-    CHECK(raw_integer(raw.get(),
-                      "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
-                      "name = 'events_pauses'") == 1);
-    REQUIRE(all_events(*store).size() == 3);
+    write_old_history(path, 5,
+                      "INSERT INTO events (item, event, planned, at, note) VALUES "
+                      "('am', 'due', 100, 100, ''), ('am', 'paused', 100, 150, '2026-12-10'), "
+                      "('pm', 'taken', 200, 210, '')");
+    auto store = open_migrated(path, "events_pauses", 3);
 
     REQUIRE(store->append({event("am", EventKind::Resumed, std::nullopt, 300)}));
     auto pauses = store->pause_events();

@@ -171,15 +171,7 @@ TEST_CASE("the report counts paused days neither as planned nor as missed", "[pa
 }
 
 TEST_CASE("the stock forecast skips paused days and a cycle's rest", "[pause][inventory]") {
-    const Regimen regimen = parse_ok(R"(version: 1
-items:
-  - id: am
-    name: Morning pill
-    at: "08:00"
-    start: 2026-11-01
-    cycle: {active: 5d, rest: 2d}
-    stock: {per_dose: 1, unit: tablets}
-)");
+    const Regimen regimen = stocked_cycle("am", "Morning pill", "{active: 5d, rest: 2d}");
     StockInputs inputs;
     inputs.on_hand = 4;
     const Instant now = utc(2026, 11, 1);
