@@ -1,10 +1,13 @@
 #include "session.hpp"
 
 #include <map>
+#include <utility>
 
 #include "error.hpp"
 #include "host/zoneinfo.hpp"
+#include "note_args.hpp"
 #include "regimen_file.hpp"
+#include "time_args.hpp"
 
 namespace regimenctl {
 
@@ -23,6 +26,18 @@ DaemonSession open_session(const GlobalOptions& options) {
         session.zone = offline_zone(options.config_path);
     }
     return session;
+}
+
+EntrySession open_entry_session(const std::string& note, const std::optional<std::string>& at,
+                                const GlobalOptions& options) {
+    check_note_argument(note, "--note");
+    if (at) {
+        check_entry_at_form(*at);
+    }
+    auto session = open_session(options);
+    const auto now = current_instant();
+    const auto zone = session.zone;
+    return EntrySession{std::move(session), now, optional_entry_at_argument(at, *zone, now)};
 }
 
 std::string DaemonSession::config_path(const GlobalOptions& options) {

@@ -26,6 +26,17 @@ struct DaemonSession {
 // Throws CtlError(exit 3) when regimend cannot be reached.
 DaemonSession open_session(const GlobalOptions& options);
 
+// A diary entry or an as-needed dose about to be written (`symptom`, `log`): --note and
+// the form of --at are checked before regimend is asked (bad usage is exit 2 even when it
+// cannot be reached), then --at is read in the session's zone (nullopt: not given).
+struct EntrySession {
+    DaemonSession session;
+    Instant now;
+    std::optional<Instant> at;
+};
+EntrySession open_entry_session(const std::string& note, const std::optional<std::string>& at,
+                                const GlobalOptions& options);
+
 // The zone of the regimen file at `path`, or the system zone when it cannot be parsed.
 const regimend::TimeZone* offline_zone(const std::string& path);
 

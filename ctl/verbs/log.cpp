@@ -6,7 +6,6 @@
 
 #include "core/diary.hpp"
 #include "core/i18n.hpp"
-#include "note_args.hpp"
 #include "output.hpp"
 #include "regimen_file.hpp"
 #include "session.hpp"
@@ -46,13 +45,7 @@ void print_max_per_day_note(DaemonSession& session, const std::string& item_text
 }
 
 int run_log(const LogArgs& args, const GlobalOptions& options) {
-    check_note_argument(args.note, "--note");
-    if (args.at) {
-        check_entry_at_form(*args.at);
-    }
-    auto session = open_session(options);
-    const auto now = current_instant();
-    const std::optional<Instant> at = optional_entry_at_argument(args.at, *session.zone, now);
+    auto [session, now, at] = open_entry_session(args.note, args.at, options);
     // LogDoseWith (an addition) only when --force needs it: LogDose refuses a use sooner
     // than min_interval all the same.
     std::string warning;

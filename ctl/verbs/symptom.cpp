@@ -6,7 +6,6 @@
 
 #include "core/i18n.hpp"
 #include "error.hpp"
-#include "note_args.hpp"
 #include "output.hpp"
 #include "session.hpp"
 #include "time_args.hpp"
@@ -37,13 +36,7 @@ unsigned severity_argument(const std::string& text) {
 
 int run_symptom(const SymptomArgs& args, const GlobalOptions& options) {
     const unsigned severity = severity_argument(args.severity);
-    check_note_argument(args.note, "--note");
-    if (args.at) {
-        check_entry_at_form(*args.at);
-    }
-    auto session = open_session(options);
-    const auto now = current_instant();
-    const std::optional<Instant> at = optional_entry_at_argument(args.at, *session.zone, now);
+    auto [session, now, at] = open_entry_session(args.note, args.at, options);
     session.bus.log_symptom(args.kind, severity, at, args.note);
     std::cout << regimend::fill(regimend::is_day_entry(*session.zone, at.value_or(now))
                                     ? _("Logged: {0}, severity {1}, for {2}")

@@ -11,6 +11,37 @@
 namespace regimend {
 namespace {
 
+// The reply of the methods that answer a time `t`, or the engine's refusal.
+template <typename Answer>
+int reply_time(sd_bus_message* message, sd_bus_error* error, const Answer& answer) {
+    return answer ? sd_bus_reply_method_return(message, "t", to_bus_time(*answer))
+                  : method_error(error, answer.error());
+}
+
+// Undo and Resume `(s)`: the item, checked.
+int read_item(sd_bus_message* message, sd_bus_error* error, const char** item) {
+    const int result = sd_bus_message_read(message, "s", item);
+    return result < 0 ? result : check_text(*item, N_("item"), true, error);
+}
+
+// Skip and Pause `(ss) -> (t)`: an item and one more text (`what`, which may be empty
+// unless `required`), checked; `ask(item, text)` asks the engine for the time to answer.
+template <typename Ask>
+int item_and_text(sd_bus_message* message, sd_bus_error* error, const char* what, bool required,
+                  Ask ask) {
+    const char* item = nullptr;
+    const char* text = nullptr;
+    int result = sd_bus_message_read(message, "ss", &item, &text);
+    if (result < 0) {
+        return result;
+    }
+    if ((result = check_text(item, N_("item"), true, error)) < 0 ||
+        (result = check_text(text, what, required, error)) < 0) {
+        return result;
+    }
+    return reply_time(message, error, ask(item, text));
+}
+
 // Confirm `(st)` and ConfirmAmount `(sts)`, which adds what was really taken.
 int confirm_dose(Service& service, sd_bus_message* message, sd_bus_error* error, bool with_amount) {
     const char* item = nullptr;
@@ -30,8 +61,7 @@ int confirm_dose(Service& service, sd_bus_message* message, sd_bus_error* error,
     }
     auto answer = service.engine()->confirm(
         item, at, now, with_amount ? std::optional<std::string>(amount) : std::nullopt);
-    return answer ? sd_bus_reply_method_return(message, "t", to_bus_time(*answer))
-                  : method_error(error, answer.error());
+    return reply_time(message, error, answer);
 }
 
 int confirm(Service& service, sd_bus_message* message, sd_bus_error* error) {
@@ -43,19 +73,10 @@ int confirm_amount(Service& service, sd_bus_message* message, sd_bus_error* erro
 }
 
 int skip(Service& service, sd_bus_message* message, sd_bus_error* error) {
-    const char* item = nullptr;
-    const char* reason = nullptr;
-    int result = sd_bus_message_read(message, "ss", &item, &reason);
-    if (result < 0) {
-        return result;
-    }
-    if ((result = check_text(item, N_("item"), true, error)) < 0 ||
-        (result = check_text(reason, N_("reason"), false, error)) < 0) {
-        return result;
-    }
-    auto answer = service.engine()->skip(item, reason, now_micros());
-    return answer ? sd_bus_reply_method_return(message, "t", to_bus_time(*answer))
-                  : method_error(error, answer.error());
+    return item_and_text(message, error, N_("reason"), false,
+                         [&](const char* item, const char* reason) {
+                             return service.engine()->skip(item, reason, now_micros());
+                         });
 }
 
 int snooze(Service& service, sd_bus_message* message, sd_bus_error* error) {
@@ -77,22 +98,15 @@ int snooze(Service& service, sd_bus_message* message, sd_bus_error* error) {
                      : std::optional<Seconds>{
                            Seconds{static_cast<std::int64_t>(std::min(seconds, kMaxSeconds))}};
     auto answer = service.engine()->snooze(item, length, now_micros());
-    return answer ? sd_bus_reply_method_return(message, "t", to_bus_time(*answer))
-                  : method_error(error, answer.error());
+    return reply_time(message, error, answer);
 }
 
 int undo(Service& service, sd_bus_message* message, sd_bus_error* error) {
     const char* item = nullptr;
-    int result = sd_bus_message_read(message, "s", &item);
-    if (result < 0) {
+    if (const int result = read_item(message, error, &item); result < 0) {
         return result;
     }
-    if ((result = check_text(item, N_("item"), true, error)) < 0) {
-        return result;
-    }
-    auto answer = service.engine()->undo(item, now_micros());
-    return answer ? sd_bus_reply_method_return(message, "t", to_bus_time(*answer))
-                  : method_error(error, answer.error());
+    return reply_time(message, error, service.engine()->undo(item, now_micros()));
 }
 
 // LogDose `(sts) -> ()` and LogDoseWith `(stsb) -> (s warning)`, whose `force` records a
@@ -173,28 +187,15 @@ int refill(Service& service, sd_bus_message* message, sd_bus_error* error) {
 }
 
 int pause(Service& service, sd_bus_message* message, sd_bus_error* error) {
-    const char* item = nullptr;
-    const char* until = nullptr;
-    int result = sd_bus_message_read(message, "ss", &item, &until);
-    if (result < 0) {
-        return result;
-    }
-    if ((result = check_text(item, N_("item"), true, error)) < 0 ||
-        (result = check_text(until, N_("until"), true, error)) < 0) {
-        return result;
-    }
-    auto answer = service.engine()->pause(item, until, now_micros());
-    return answer ? sd_bus_reply_method_return(message, "t", to_bus_time(*answer))
-                  : method_error(error, answer.error());
+    return item_and_text(message, error, N_("until"), true,
+                         [&](const char* item, const char* until) {
+                             return service.engine()->pause(item, until, now_micros());
+                         });
 }
 
 int resume(Service& service, sd_bus_message* message, sd_bus_error* error) {
     const char* item = nullptr;
-    int result = sd_bus_message_read(message, "s", &item);
-    if (result < 0) {
-        return result;
-    }
-    if ((result = check_text(item, N_("item"), true, error)) < 0) {
+    if (const int result = read_item(message, error, &item); result < 0) {
         return result;
     }
     auto done = service.engine()->resume(item, now_micros());

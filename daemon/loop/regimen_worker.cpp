@@ -1,42 +1,18 @@
 #include "loop/regimen_worker.hpp"
 #include "core/i18n.hpp"
 
-#include <pthread.h>
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
-#include <system_error>
 #include <utility>
 
 #include "host/system_zone.hpp"
 
 namespace regimend {
 
-RegimenWorker::RegimenWorker(sd_event* event) {
-    eventfd_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-    if (!eventfd_) {
-        throw std::system_error(errno, std::generic_category(), "eventfd");
-    }
-    sd_event_source* source = nullptr;
-    const int result = sd_event_add_io(event, &source, eventfd_.get(), EPOLLIN, &on_ready, this);
-    if (result < 0) {
-        throw std::system_error(-result, std::generic_category(), "sd_event_add_io");
-    }
-    source_.reset(source);
-    // The loop takes its signals (SIGTERM, SIGHUP) through a signalfd, which works only
-    // while every thread blocks them: the worker starts with all signals blocked.
-    sigset_t all;
-    sigset_t previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &previous);
-    thread_ = std::thread([this] { run(); });
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+RegimenWorker::RegimenWorker(sd_event* event) : ready_(event, &on_ready, this) {
+    thread_ = start_worker_thread([this] { run(); });
 }
 
 RegimenWorker::~RegimenWorker() {
@@ -115,17 +91,13 @@ void RegimenWorker::run() {
             }
             results_.push_back(Result{std::move(loaded), std::move(job.done)});
         }
-        const std::uint64_t one = 1;
-        // Only this write crosses to the loop thread; EAGAIN means the counter is already
-        // set, which wakes the loop just the same.
-        [[maybe_unused]] const ssize_t written = write(eventfd_.get(), &one, sizeof one);
+        ready_.notify();
     }
 }
 
 int RegimenWorker::on_ready(sd_event_source*, int fd, uint32_t, void* userdata) noexcept {
     auto* self = static_cast<RegimenWorker*>(userdata);
-    std::uint64_t count = 0;
-    [[maybe_unused]] const ssize_t got = read(fd, &count, sizeof count);
+    LoopWake::drain(fd);
     std::deque<Result> ready;
     {
         const std::lock_guard lock(self->mutex_);

@@ -26,6 +26,7 @@
 
 #include "app/regimen_loader.hpp"
 #include "host/sd_handles.hpp"
+#include "loop/loop_wake.hpp"
 
 namespace regimend {
 
@@ -72,8 +73,7 @@ class RegimenWorker {
     void run();
     static int on_ready(sd_event_source* source, int fd, uint32_t revents, void* userdata) noexcept;
 
-    UniqueFd eventfd_;  // before the source: it goes first
-    SourcePtr source_;
+    LoopWake ready_;  // results_ has something for the loop thread
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Job> jobs_;                 // guarded by mutex_

@@ -3,12 +3,9 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <spdlog/spdlog.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,7 +14,7 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
-#include <system_error>
+#include <stdexcept>
 #include <utility>
 
 #include "core/i18n.hpp"
@@ -220,27 +217,12 @@ std::optional<std::string> read_password_file(const std::string& path, std::stri
 }  // namespace
 
 CaldavWorker::CaldavWorker(sd_event* event, CaldavDevice device, Done done)
-    : device_(std::move(device)), done_(std::move(done)) {
+    : device_(std::move(device)), done_(std::move(done)), ready_(event, &on_ready, this) {
     static const CURLcode initialised = curl_global_init(CURL_GLOBAL_DEFAULT);
     if (initialised != CURLE_OK) {
         throw std::runtime_error("curl_global_init failed");
     }
-    eventfd_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-    if (!eventfd_) {
-        throw std::system_error(errno, std::generic_category(), "eventfd");
-    }
-    sd_event_source* source = nullptr;
-    const int result = sd_event_add_io(event, &source, eventfd_.get(), EPOLLIN, &on_ready, this);
-    if (result < 0) {
-        throw std::system_error(-result, std::generic_category(), "sd_event_add_io");
-    }
-    source_.reset(source);
-    sigset_t all;
-    sigset_t previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &previous);
-    thread_ = std::thread([this] { run(); });
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    thread_ = start_worker_thread([this] { run(); });
 }
 
 CaldavWorker::~CaldavWorker() {
@@ -292,8 +274,7 @@ void CaldavWorker::run() {
             }
             results_.push_back(std::move(result));
         }
-        const std::uint64_t one = 1;
-        [[maybe_unused]] const ssize_t written = write(eventfd_.get(), &one, sizeof one);
+        ready_.notify();
     }
 }
 
@@ -450,8 +431,7 @@ CaldavResult CaldavWorker::carry_out(const CaldavRequest& request) {
 
 int CaldavWorker::on_ready(sd_event_source*, int fd, uint32_t, void* userdata) noexcept {
     auto* self = static_cast<CaldavWorker*>(userdata);
-    std::uint64_t count = 0;
-    [[maybe_unused]] const ssize_t got = read(fd, &count, sizeof count);
+    LoopWake::drain(fd);
     std::deque<CaldavResult> ready;
     {
         const std::lock_guard lock(self->mutex_);

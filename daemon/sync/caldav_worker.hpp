@@ -25,6 +25,7 @@
 
 #include "core/caldav.hpp"
 #include "host/sd_handles.hpp"
+#include "loop/loop_wake.hpp"
 
 namespace regimend {
 
@@ -77,8 +78,7 @@ class CaldavWorker {
 
     CaldavDevice device_;
     Done done_;
-    UniqueFd eventfd_;
-    SourcePtr source_;
+    LoopWake ready_;  // results_ has something for the loop thread
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<CaldavRequest> jobs_;       // guarded by mutex_
