@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/doses_detail.hpp"
+#include "core/name_table.hpp"
 
 namespace regimend {
 
@@ -33,7 +34,7 @@ namespace {
 using doses_detail::kSecond;
 using doses_detail::make_event;
 
-constexpr std::array<std::pair<DoseState, std::string_view>, 6> kStateNames{{
+constexpr NameTable<DoseState, 6> kStateNames{{
     {DoseState::Upcoming, "upcoming"},
     {DoseState::Due, "due"},
     {DoseState::Snoozed, "snoozed"},
@@ -55,21 +56,11 @@ Instant next_in_cadence(Instant from, Seconds step, Instant now) {
 }  // namespace
 
 std::string_view to_string(DoseState state) {
-    for (const auto& [candidate, name] : kStateNames) {
-        if (candidate == state) {
-            return name;
-        }
-    }
-    return "unknown";
+    return name_of(kStateNames, state).value_or("unknown");
 }
 
 std::optional<DoseState> dose_state_from_string(std::string_view name) {
-    for (const auto& [candidate, text] : kStateNames) {
-        if (text == name) {
-            return candidate;
-        }
-    }
-    return std::nullopt;
+    return value_named(kStateNames, name);
 }
 
 std::optional<Instant> snoozed_until(const std::vector<HistoryEvent>& events, const DoseKey& dose) {

@@ -5,10 +5,12 @@
 #include <tuple>
 #include <utility>
 
+#include "core/name_table.hpp"
+
 namespace regimend {
 namespace {
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 12> kNames{{
+constexpr NameTable<EventKind, 12> kNames{{
     {EventKind::Due, "due"},
     {EventKind::Taken, "taken"},
     {EventKind::Skipped, "skipped"},
@@ -26,21 +28,11 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 12> kNames{{
 }  // namespace
 
 std::string_view to_string(EventKind kind) {
-    for (const auto& [candidate, name] : kNames) {
-        if (candidate == kind) {
-            return name;
-        }
-    }
-    return "unknown";
+    return name_of(kNames, kind).value_or("unknown");
 }
 
 std::optional<EventKind> event_kind_from_string(std::string_view text) {
-    for (const auto& [kind, name] : kNames) {
-        if (name == text) {
-            return kind;
-        }
-    }
-    return std::nullopt;
+    return value_named(kNames, text);
 }
 
 std::vector<bool> standing_mask(const std::vector<const HistoryEvent*>& events) {

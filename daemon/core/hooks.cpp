@@ -2,10 +2,12 @@
 
 #include <algorithm>
 
+#include "core/name_table.hpp"
+
 namespace regimend {
 namespace {
 
-constexpr std::array<std::pair<HookEvent, std::string_view>, 8> kEventNames = {{
+constexpr NameTable<HookEvent, 8> kEventNames = {{
     {HookEvent::Due, "due"},
     {HookEvent::Escalated, "escalated"},
     {HookEvent::Taken, "taken"},
@@ -61,21 +63,11 @@ bool hook_applies(const Hook& hook, const HookFacts& facts) {
 }  // namespace
 
 std::string_view to_string(HookEvent event) {
-    for (const auto& [value, name] : kEventNames) {
-        if (value == event) {
-            return name;
-        }
-    }
-    return "due";
+    return name_of(kEventNames, event).value_or("due");
 }
 
 std::optional<HookEvent> hook_event_from_string(std::string_view text) {
-    for (const auto& [value, name] : kEventNames) {
-        if (name == text) {
-            return value;
-        }
-    }
-    return std::nullopt;
+    return value_named(kEventNames, text);
 }
 
 std::string hook_event_names() {
